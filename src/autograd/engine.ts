@@ -1,0 +1,79 @@
+// Reverse-mode autodiff over a define-by-run tape. Each operation's output keeps a node with its
+// inputs and a closure mapping the output's gradient to its inputs' gradients (micrograd's
+// design); backward walks the nodes in reverse topological order. Generic over the tensor type so
+// this layer stays below the operations that create nodes.
+import { noGrad } from './grad-mode.js';
+
+export interface GradNode<T> {
+  readonly name: string;
+  readonly inputs: readonly T[];
+  /** null once backward has run through it without retainGraph: its saved tensors are freed. */
+  backward: ((gradOut: T) => (T | null)[]) | null;
+}
+
+export interface GradValue<T> {
+  readonly node: GradNode<T> | null;
+  readonly requiresGrad: boolean;
+}
+
+export interface Accumulator<T> {
+  add(a: T, b: T): T;
+  /** Adds g into the `.grad` of a leaf that requires grad. */
+  accumulateLeaf(leaf: T, g: T): void;
+}
+
+// Post-order DFS without recursion, so deep graphs (long unrolled nets) cannot overflow the stack.
+function topologicalOrder<T extends GradValue<T>>(root: T): T[] {
+  const order: T[] = [];
+  const visited = new Set<T>([root]);
+  const stack: { t: T; next: number }[] = [{ t: root, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const inputs = top.t.node?.inputs ?? [];
+    if (top.next < inputs.length) {
+      const child = inputs[top.next++]!;
+      if (child.requiresGrad && !visited.has(child)) {
+        visited.add(child);
+        stack.push({ t: child, next: 0 });
+      }
+    } else {
+      stack.pop();
+      order.push(top.t);
+    }
+  }
+  return order;
+}
+
+export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGraph: boolean, acc: Accumulator<T>): void {
+  const order = topologicalOrder(root);
+  for (const t of order) {
+    if (t.node && !t.node.backward) {
+      throw new Error(
+        `backward: trying to backward through the graph a second time (through ${t.node.name}); ` +
+          'its saved tensors were freed. Pass { retainGraph: true } to the first backward call.',
+      );
+    }
+  }
+  noGrad(() => {
+    const grads = new Map<T, T>([[root, seed]]);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      const g = grads.get(t);
+      grads.delete(t);
+      if (!g) continue;
+      const node = t.node;
+      if (!node) {
+        acc.accumulateLeaf(t, g);
+        continue;
+      }
+      const inputGrads = node.backward!(g);
+      if (!retainGraph) node.backward = null;
+      node.inputs.forEach((input, k) => {
+        const gi = inputGrads[k];
+        if (!gi || !input.requiresGrad) return;
+        const prev = grads.get(input);
+        grads.set(input, prev ? acc.add(prev, gi) : gi);
+      });
+    }
+  });
+}

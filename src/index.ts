@@ -1,0 +1,8 @@
+// striate: convolutional neural networks in TypeScript. The public surface of ../shared/API.md.
+export { Tensor } from './ops/tensor.js';
+export { tensor, zeros, ones, full, randn, rand } from './ops/creation.js';
+export { noGrad } from './autograd/grad-mode.js';
+export { manualSeed } from './tensor/rng.js';
+export { setBackend, getBackend, setNumThreads, getNumThreads, availableBackends } from './kernels/backend.js';
+export * as F from './ops/functional.js';
+export { gradCheck } from './ops/gradcheck.js';

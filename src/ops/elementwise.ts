@@ -1,0 +1,80 @@
+// Element-wise arithmetic with broadcasting, and the unary maps (exp, log, activations, ...).
+import type { BinaryOp, UnaryOp } from '../kernels/kernels.js';
+import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
+import { empty, kernels, record } from './record.js';
+import { sumToShape } from './reduce.js';
+import { scalarTensor } from './creation.js';
+import type { Tensor } from './tensor.js';
+
+export type Operand = Tensor | number;
+
+function asTensor(v: Operand): Tensor {
+  return typeof v === 'number' ? scalarTensor(v) : v;
+}
+
+/** Raw broadcast kernel call, no autograd. */
+function compute(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape, name);
+  const out = empty(shape);
+  kernels().binary(op, a.data, b.data, out.data, {
+    shape,
+    aStrides: broadcastStrides(a.shape, shape),
+    bStrides: broadcastStrides(b.shape, shape),
+  });
+  return out;
+}
+
+// Each binary op's gradient pair, written with the other ops; sumToShape undoes broadcasting.
+type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+const binaryGrads: Record<BinaryOp, BinaryGrad> = {
+  add: (g) => [g, g],
+  sub: (g) => [g, neg(g)],
+  mul: (g, a, b) => [mul(g, b), mul(g, a)],
+  div: (g, _a, b, out) => [div(g, b), neg(div(mul(g, out), b))],
+  pow: (g, a, b, out) => [mul(g, mul(b, pow(a, sub(b, 1)))), mul(g, mul(out, log(a)))],
+};
+
+function binaryOp(op: BinaryOp, x: Operand, y: Operand): Tensor {
+  const a = asTensor(x);
+  const b = asTensor(y);
+  const out = compute(op, a, b, op);
+  return record(out, op, [a, b], (g) => {
+    const [ga, gb] = binaryGrads[op](g, a, b, out);
+    return [
+      ga && a.requiresGrad ? sumToShape(ga, a.shape) : null,
+      gb && b.requiresGrad ? sumToShape(gb, b.shape) : null,
+    ];
+  });
+}
+
+/** a + b with broadcasting. @example add(tensor([1, 2], [2]), 1) // [2, 3] */
+export const add = (a: Operand, b: Operand): Tensor => binaryOp('add', a, b);
+export const sub = (a: Operand, b: Operand): Tensor => binaryOp('sub', a, b);
+export const mul = (a: Operand, b: Operand): Tensor => binaryOp('mul', a, b);
+export const div = (a: Operand, b: Operand): Tensor => binaryOp('div', a, b);
+export const pow = (a: Operand, b: Operand): Tensor => binaryOp('pow', a, b);
+
+/** Adds b into a's storage in place (no autograd): gradient accumulation. Shapes must match. */
+export function addInPlace(a: Tensor, b: Tensor): void {
+  if (!sameShape(a.shape, b.shape)) throw new Error('addInPlace: shapes differ');
+  const strides = broadcastStrides(a.shape, a.shape);
+  kernels().binary('add', a.data, b.data, a.data, { shape: a.shape, aStrides: strides, bStrides: strides });
+}
+
+/** y = op(x) element-wise; `param` is the slope of leakyRelu or the alpha of elu. */
+export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
+  const out = empty(x.shape);
+  kernels().unary(op, x.data, out.data, param);
+  return record(out, op, [x], (g) => {
+    const gx = empty(x.shape);
+    kernels().unaryBackward(op, x.data, out.data, g.data, gx.data, param);
+    return [gx];
+  });
+}
+
+export const neg = (x: Tensor): Tensor => unaryOp('neg', x);
+export const exp = (x: Tensor): Tensor => unaryOp('exp', x);
+export const log = (x: Tensor): Tensor => unaryOp('log', x);
+export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', x);
+export const abs = (x: Tensor): Tensor => unaryOp('abs', x);
+export const square = (x: Tensor): Tensor => unaryOp('square', x);

@@ -1,0 +1,11 @@
+// The `F` namespace of API.md: every functional operation in one place.
+import { flatten as flattenDims } from './shape-ops.js';
+import type { Tensor } from './tensor.js';
+
+export { relu, leakyRelu, elu, sigmoid, tanh } from './activation.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
+export { linear, dropout } from './linear.js';
+
+/** Flattens every dimension from startDim on (default 1 keeps the batch). */
+export const flatten = (x: Tensor, startDim = 1): Tensor => flattenDims(x, startDim);

@@ -1,0 +1,28 @@
+// Softmax and logSoftmax along a dimension (max-subtracted, so large logits do not overflow).
+import type { SoftmaxParams } from '../kernels/kernels.js';
+import { normalizeDim, sizeOf } from '../tensor/shape.js';
+import { empty, kernels, record } from './record.js';
+import type { Tensor } from './tensor.js';
+
+function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
+  const name = log ? 'logSoftmax' : 'softmax';
+  const d = normalizeDim(dim, x.ndim, name);
+  const p: SoftmaxParams = {
+    outer: sizeOf(x.shape.slice(0, d)),
+    size: x.shape[d] ?? 1,
+    inner: sizeOf(x.shape.slice(d + 1)),
+    log,
+  };
+  const out = empty(x.shape);
+  kernels().softmaxForward(x.data, out.data, p);
+  return record(out, name, [x], (g) => {
+    const gx = empty(x.shape);
+    kernels().softmaxBackward(out.data, g.data, gx.data, p);
+    return [gx];
+  });
+}
+
+/** exp(x) / Σ exp(x) along `dim`. @example F.softmax(logits, 1) */
+export const softmax = (x: Tensor, dim: number): Tensor => softmaxOp(x, dim, false);
+/** log(softmax(x)) computed stably as x − max − log Σ exp(x − max). */
+export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxOp(x, dim, true);
