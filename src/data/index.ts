@@ -1,0 +1,2 @@
+// Public exports of src/data (filled in as the layer grows).
+export {};

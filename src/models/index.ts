@@ -1,0 +1,2 @@
+// Public exports of src/models (filled in as the layer grows).
+export {};

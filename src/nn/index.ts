@@ -1,0 +1,2 @@
+// Public exports of src/nn (filled in as the layer grows).
+export {};
