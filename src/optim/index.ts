@@ -1,2 +1,4 @@
-// Public exports of src/optim (filled in as the layer grows).
-export {};
+// Public exports of src/optim: one line per module, so each file's owner can add theirs.
+export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
