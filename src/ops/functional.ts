@@ -6,6 +6,7 @@ export { relu, leakyRelu, elu, sigmoid, tanh } from './activation.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
 export { linear, dropout } from './linear.js';
+export { batchNorm } from './batch-norm.js';
 
 /** Flattens every dimension from startDim on (default 1 keeps the batch). */
 export const flatten = (x: Tensor, startDim = 1): Tensor => flattenDims(x, startDim);

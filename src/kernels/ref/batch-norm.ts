@@ -1,4 +1,89 @@
-// PLACEHOLDER: being written in this session; replaced before commit.
-export function batchNormStats(..._args: unknown[]): void { throw new Error('batchNormStats: not implemented yet'); }
-export function batchNormForward(..._args: unknown[]): void { throw new Error('batchNormForward: not implemented yet'); }
-export function batchNormBackward(..._args: unknown[]): void { throw new Error('batchNormBackward: not implemented yet'); }
+// Batch normalisation over (N, C, S): per channel c, the statistics run over the N·S values
+// x[n, c, s]. S is the product of the spatial dims, 1 for (N, C) input.
+import type { BatchNormParams } from '../kernels.js';
+
+// x: (N, C, S); mean, variance: (C). Two passes in float64: the one-pass E[x²] − E[x]² form
+// loses every digit when |mean| ≫ std, which happens with un-normalised pixel inputs.
+export function batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
+  const { batch, channels, spatial } = p;
+  const count = batch * spatial;
+  for (let c = 0; c < channels; c++) {
+    let s = 0;
+    for (let n = 0; n < batch; n++) {
+      const base = (n * channels + c) * spatial;
+      for (let i = 0; i < spatial; i++) s += x[base + i]!;
+    }
+    const m = s / count;
+    let ss = 0;
+    for (let n = 0; n < batch; n++) {
+      const base = (n * channels + c) * spatial;
+      for (let i = 0; i < spatial; i++) {
+        const d = x[base + i]! - m;
+        ss += d * d;
+      }
+    }
+    mean[c] = m;
+    variance[c] = ss / count;
+  }
+}
+
+// x, out: (N, C, S); mean, invStd, weight, bias: (C). out may alias x.
+export function batchNormForward(
+  x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+  out: Float32Array, p: BatchNormParams,
+): void {
+  const { batch, channels, spatial } = p;
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      // Folded into one multiply-add per element: out = x·scale + shift.
+      const scale = invStd[c]! * (weight ? weight[c]! : 1);
+      const shift = (bias ? bias[c]! : 0) - mean[c]! * scale;
+      const base = (n * channels + c) * spatial;
+      for (let i = 0; i < spatial; i++) out[base + i] = x[base + i]! * scale + shift;
+    }
+  }
+}
+
+// x, gy, gx: (N, C, S); mean, invStd, weight, gWeight, gBias: (C). Any of gx, gWeight, gBias may
+// be null when that gradient is not wanted; the others are overwritten.
+// With x̂ = (x − μ)·σ⁻¹ and y = γ·x̂ + β:
+//   gβ = Σ gy,  gγ = Σ gy·x̂                                     (sums over n and s)
+//   eval (μ, σ constants):  gx = γ·σ⁻¹·gy
+//   training (μ, σ from this batch, M = N·S values per channel):
+//     gx = γ·σ⁻¹·(gy − gβ/M − x̂·gγ/M)
+// the last two terms being the gradient that flows back through μ and σ².
+export function batchNormBackward(
+  x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
+  gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null, training: boolean,
+  p: BatchNormParams,
+): void {
+  const { batch, channels, spatial } = p;
+  const count = batch * spatial;
+  for (let c = 0; c < channels; c++) {
+    const m = mean[c]!;
+    const is = invStd[c]!;
+    let sumGy = 0;
+    let sumGyXhat = 0;
+    for (let n = 0; n < batch; n++) {
+      const base = (n * channels + c) * spatial;
+      for (let i = 0; i < spatial; i++) {
+        const g = gy[base + i]!;
+        sumGy += g;
+        sumGyXhat += g * (x[base + i]! - m) * is;
+      }
+    }
+    if (gBias) gBias[c] = sumGy;
+    if (gWeight) gWeight[c] = sumGyXhat;
+    if (!gx) continue;
+    const k = is * (weight ? weight[c]! : 1);
+    const meanGy = training ? sumGy / count : 0;
+    const meanGyXhat = training ? sumGyXhat / count : 0;
+    for (let n = 0; n < batch; n++) {
+      const base = (n * channels + c) * spatial;
+      for (let i = 0; i < spatial; i++) {
+        const xhat = (x[base + i]! - m) * is;
+        gx[base + i] = k * (gy[base + i]! - meanGy - xhat * meanGyXhat);
+      }
+    }
+  }
+}

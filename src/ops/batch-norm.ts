@@ -1,0 +1,102 @@
+// Batch normalisation with PyTorch's semantics: batch statistics and an in-place update of the
+// running statistics while training, the running statistics in evaluation.
+import type { BatchNormParams } from '../kernels/kernels.js';
+import { shapeStr, sizeOf } from '../tensor/shape.js';
+import { empty, kernels, record } from './record.js';
+import type { Tensor } from './tensor.js';
+
+export interface BatchNormOptions {
+  /** Use this batch's statistics (and update the running ones) instead of the running ones. */
+  training?: boolean;
+  /** Weight of the new batch in the running average: running = (1 − m)·running + m·batch. */
+  momentum?: number;
+  eps?: number;
+}
+
+function checkChannelVector(t: Tensor | null | undefined, what: string, x: Tensor, channels: number): void {
+  if (t && (t.ndim !== 1 || t.shape[0] !== channels)) {
+    throw new Error(
+      `batchNorm: ${what} has shape ${shapeStr(t.shape)}, expected [${channels}] ` +
+        `(one value per channel of input ${shapeStr(x.shape)}, channels = dim 1)`,
+    );
+  }
+}
+
+/**
+ * Normalises each channel of x (N, C, ...spatial) to zero mean and unit variance, then scales by
+ * weight and shifts by bias. With `training` it uses the batch's biased variance and updates
+ * runningMean/runningVar in place (runningVar with the unbiased variance), as PyTorch does;
+ * otherwise it uses the running statistics. Running statistics may be null only when training.
+ * @example
+ * const rm = zeros([3]), rv = ones([3]);
+ * const y = F.batchNorm(x, rm, rv, gamma, beta, { training: true }); // x: [8, 3, 32, 32]
+ */
+export function batchNorm(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight?: Tensor | null, bias?: Tensor | null,
+  { training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+): Tensor {
+  if (x.ndim < 2 || x.ndim > 5) {
+    throw new Error(`batchNorm: input ${shapeStr(x.shape)} must be (N, C), (N, C, L), (N, C, H, W) or (N, C, D, H, W)`);
+  }
+  const channels = x.shape[1]!;
+  checkChannelVector(runningMean, 'runningMean', x, channels);
+  checkChannelVector(runningVar, 'runningVar', x, channels);
+  checkChannelVector(weight, 'weight', x, channels);
+  checkChannelVector(bias, 'bias', x, channels);
+  if (!(eps > 0)) throw new Error(`batchNorm: eps must be positive, got ${eps}`);
+  if (!(momentum >= 0 && momentum <= 1)) throw new Error(`batchNorm: momentum must be in [0, 1], got ${momentum}`);
+  if ((runningMean === null) !== (runningVar === null)) {
+    throw new Error('batchNorm: pass both runningMean and runningVar, or neither');
+  }
+  const p: BatchNormParams = { batch: x.shape[0]!, channels, spatial: sizeOf(x.shape.slice(2)) };
+  const count = p.batch * p.spatial;
+  if (!training && (!runningMean || !runningVar)) {
+    throw new Error('batchNorm: evaluation (training: false) needs runningMean and runningVar');
+  }
+  if (training && count <= 1) {
+    throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${shapeStr(x.shape)}`);
+  }
+
+  // Everything allocated before any .data is read: an allocation may move backend memory.
+  const mean = empty([channels]);
+  const invStd = empty([channels]);
+  const variance = empty([channels]);
+  const out = empty(x.shape);
+  const m = mean.data;
+  const is = invStd.data;
+  if (training) {
+    const v = variance.data;
+    kernels().batchNormStats(x.data, m, v, p);
+    for (let c = 0; c < channels; c++) is[c] = 1 / Math.sqrt(v[c]! + eps);
+    if (runningMean && runningVar) {
+      const rm = runningMean.data;
+      const rv = runningVar.data;
+      const unbias = count / (count - 1);
+      for (let c = 0; c < channels; c++) {
+        rm[c] = (1 - momentum) * rm[c]! + momentum * m[c]!;
+        rv[c] = (1 - momentum) * rv[c]! + momentum * v[c]! * unbias;
+      }
+    }
+  } else {
+    // Copies: the backward pass must see the statistics of this forward, even if they change later.
+    m.set(runningMean!.data);
+    const rv = runningVar!.data;
+    for (let c = 0; c < channels; c++) is[c] = 1 / Math.sqrt(rv[c]! + eps);
+  }
+  kernels().batchNormForward(x.data, m, is, weight?.data ?? null, bias?.data ?? null, out.data, p);
+
+  const inputs = [x, weight, bias].filter((t): t is Tensor => !!t);
+  return record(out, 'batchNorm', inputs, (g) => {
+    const gx = x.requiresGrad ? empty(x.shape) : null;
+    const gw = weight?.requiresGrad ? empty([channels]) : null;
+    const gb = bias?.requiresGrad ? empty([channels]) : null;
+    kernels().batchNormBackward(
+      x.data, g.data, mean.data, invStd.data, weight?.data ?? null,
+      gx?.data ?? null, gw?.data ?? null, gb?.data ?? null, training, p,
+    );
+    const grads = [gx];
+    if (weight) grads.push(gw);
+    if (bias) grads.push(gb);
+    return grads;
+  });
+}
