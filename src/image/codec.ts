@@ -1,0 +1,198 @@
+// Image files in and out: PNG (pngjs) and JPEG (jpeg-js) decoded to 8-bit interleaved pixels, and
+// the conversion to and from NCHW tensors. Pure JavaScript codecs, so no native build step.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import jpeg from 'jpeg-js';
+import { PNG, type ColorType } from 'pngjs';
+import { tensor } from '../ops/creation.js';
+import type { Tensor } from '../ops/tensor.js';
+import { shapeStr } from '../tensor/shape.js';
+
+/** 8-bit pixels, interleaved (row-major H, W, C); channels 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
+export interface RawImage {
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  pixels: Uint8Array;
+}
+
+export type ImageFormat = 'png' | 'jpeg';
+
+/** The format a file's bytes hold, from their signature; null when neither PNG nor JPEG. */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  return null;
+}
+
+/**
+ * Decodes PNG or JPEG bytes. PNGs keep their channel count (gray, gray+alpha, RGB, RGBA); JPEGs
+ * come out RGB. `name` only labels error messages.
+ * @example const img = decodeImage(readFileSync('cat.png')); // { width, height, channels, pixels }
+ */
+export function decodeImage(bytes: Uint8Array, name = 'image'): RawImage {
+  const format = sniffFormat(bytes);
+  if (format === 'png') {
+    let png;
+    try {
+      png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } catch (e) {
+      throw new Error(`decodeImage: ${name} is not a valid PNG (${(e as Error).message})`);
+    }
+    const channels = ((png.color ? 3 : 1) + (png.alpha ? 1 : 0)) as RawImage['channels'];
+    const n = png.width * png.height;
+    const pixels = new Uint8Array(n * channels);
+    // pngjs always expands to RGBA; keep only the channels the file really has.
+    const pick = channels === 1 ? [0] : channels === 2 ? [0, 3] : channels === 3 ? [0, 1, 2] : [0, 1, 2, 3];
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < channels; c++) pixels[i * channels + c] = png.data[i * 4 + pick[c]!]!;
+    }
+    return { width: png.width, height: png.height, channels, pixels };
+  }
+  if (format === 'jpeg') {
+    try {
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+      return { width: img.width, height: img.height, channels: 3, pixels: img.data };
+    } catch (e) {
+      throw new Error(`decodeImage: ${name} is not a valid JPEG (${(e as Error).message})`);
+    }
+  }
+  throw new Error(`decodeImage: ${name} is neither a PNG nor a JPEG (its first bytes do not match either signature)`);
+}
+
+/** Encodes to PNG bytes, keeping the image's channel layout. */
+export function encodePng(img: RawImage): Uint8Array {
+  checkRaw(img, 'encodePng');
+  const n = img.width * img.height;
+  const png = new PNG({ width: img.width, height: img.height });
+  const rgba = png.data;
+  for (let i = 0; i < n; i++) {
+    const p = img.pixels.subarray(i * img.channels, (i + 1) * img.channels);
+    const gray = img.channels <= 2;
+    rgba[i * 4] = p[0]!;
+    rgba[i * 4 + 1] = gray ? p[0]! : p[1]!;
+    rgba[i * 4 + 2] = gray ? p[0]! : p[2]!;
+    rgba[i * 4 + 3] = img.channels === 2 ? p[1]! : img.channels === 4 ? p[3]! : 255;
+  }
+  const colorType: ColorType = img.channels === 1 ? 0 : img.channels === 2 ? 4 : img.channels === 3 ? 2 : 6;
+  return PNG.sync.write(png, { colorType });
+}
+
+/** Reads a PNG or JPEG file; errors name the path. */
+export function readImage(path: string): RawImage {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `readImage: no such file: ${path}` : `readImage: cannot read ${path} (${code ?? (e as Error).message})`);
+  }
+  return decodeImage(bytes, path);
+}
+
+/** Writes a PNG file (the extension must be .png). */
+export function writePng(path: string, img: RawImage): void {
+  if (extname(path).toLowerCase() !== '.png') {
+    throw new Error(`writePng: output ${path} must end in .png (striate writes PNG only)`);
+  }
+  writeFileSync(path, encodePng(img));
+}
+
+/** Luma (ITU-R BT.601 weights), dropping alpha. */
+export function toGray(img: RawImage): RawImage {
+  if (img.channels === 1) return img;
+  const n = img.width * img.height;
+  const pixels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * img.channels;
+    pixels[i] = img.channels === 2
+      ? img.pixels[o]!
+      : Math.round(0.299 * img.pixels[o]! + 0.587 * img.pixels[o + 1]! + 0.114 * img.pixels[o + 2]!);
+  }
+  return { width: img.width, height: img.height, channels: 1, pixels };
+}
+
+/** Gray replicated to RGB; alpha dropped. */
+export function toRgb(img: RawImage): RawImage {
+  if (img.channels === 3) return img;
+  const n = img.width * img.height;
+  const pixels = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) pixels[i * 3 + c] = img.pixels[i * img.channels + (img.channels <= 2 ? 0 : c)]!;
+  }
+  return { width: img.width, height: img.height, channels: 3, pixels };
+}
+
+/**
+ * Pixels as a [1, C, H, W] tensor, each value `pixel · scale` (scale 1/255 gives 0..1).
+ * @example const x = imageToTensor(readImage('digit.png'), { scale: 1 / 255 }); // [1, 1, 28, 28]
+ */
+export function imageToTensor(img: RawImage, opts: { scale?: number } = {}): Tensor {
+  const scale = opts.scale ?? 1;
+  const { width: w, height: h, channels: c } = img;
+  const out = new Float32Array(c * h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let k = 0; k < c; k++) out[(k * h + y) * w + x] = img.pixels[(y * w + x) * c + k]! * scale;
+    }
+  }
+  return tensor(out, [1, c, h, w]);
+}
+
+/**
+ * A [1, C, H, W] or [C, H, W] tensor (C in 1..4) back to pixels: value / scale, rounded and
+ * clamped to 0..255.
+ */
+export function tensorToImage(t: Tensor, opts: { scale?: number } = {}): RawImage {
+  const shape = t.ndim === 4 && t.shape[0] === 1 ? t.shape.slice(1) : t.shape;
+  if (shape.length !== 3 || shape[0]! < 1 || shape[0]! > 4) {
+    throw new Error(`tensorToImage: expected a [1, C, H, W] or [C, H, W] tensor with C in 1..4, got ${shapeStr(t.shape)}`);
+  }
+  const [c, h, w] = shape as [number, number, number];
+  const scale = opts.scale ?? 1;
+  const src = t.toArray();
+  const pixels = new Uint8Array(c * h * w);
+  for (let k = 0; k < c; k++) {
+    for (let i = 0; i < h * w; i++) {
+      const v = Math.round(src[k * h * w + i]! / scale);
+      pixels[i * c + k] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return { width: w, height: h, channels: c as RawImage['channels'], pixels };
+}
+
+/** Bilinear resize (align-corners off, like PyTorch's interpolate), for fitting a model's input. */
+export function resizeImage(img: RawImage, width: number, height: number): RawImage {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new Error(`resizeImage: target size must be positive integers, got ${width}×${height}`);
+  }
+  if (width === img.width && height === img.height) return img;
+  const c = img.channels;
+  const pixels = new Uint8Array(width * height * c);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), img.height - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, img.height - 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), img.width - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, img.width - 1);
+      const wx = fx - x0;
+      for (let k = 0; k < c; k++) {
+        const at = (yy: number, xx: number): number => img.pixels[(yy * img.width + xx) * c + k]!;
+        const v = (1 - wy) * ((1 - wx) * at(y0, x0) + wx * at(y0, x1)) + wy * ((1 - wx) * at(y1, x0) + wx * at(y1, x1));
+        pixels[(y * width + x) * c + k] = Math.round(v);
+      }
+    }
+  }
+  return { width, height, channels: img.channels, pixels };
+}
+
+function checkRaw(img: RawImage, op: string): void {
+  if (img.pixels.length !== img.width * img.height * img.channels) {
+    throw new Error(`${op}: ${img.width}×${img.height}×${img.channels} image needs ${img.width * img.height * img.channels} bytes, got ${img.pixels.length}`);
+  }
+}
