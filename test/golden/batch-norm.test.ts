@@ -1,0 +1,30 @@
+// F.batchNorm against PyTorch: training (batch statistics, running-stat updates) and evaluation.
+import { test } from 'node:test';
+import { F } from '../../src/index.js';
+import { assertClose } from './close.js';
+import { fromRef, fromRefOrNull, loadCases, type RefTensor } from './fixtures.js';
+
+interface BatchNormCase {
+  name: string; training: boolean; momentum: number; eps: number;
+  x: RefTensor; runningMean: RefTensor; runningVar: RefTensor; weight: RefTensor | null; bias: RefTensor | null;
+  gy: RefTensor; y: RefTensor; runningMeanAfter: RefTensor; runningVarAfter: RefTensor;
+  gx: RefTensor; gWeight: RefTensor | null; gBias: RefTensor | null;
+}
+
+for (const c of loadCases<BatchNormCase>('batch-norm.json')) {
+  test(`golden ${c.name}`, () => {
+    const x = fromRef(c.x, true);
+    const rm = fromRef(c.runningMean);
+    const rv = fromRef(c.runningVar);
+    const w = fromRefOrNull(c.weight, true);
+    const b = fromRefOrNull(c.bias, true);
+    const y = F.batchNorm(x, rm, rv, w, b, { training: c.training, momentum: c.momentum, eps: c.eps });
+    assertClose(y, c.y, `${c.name} y`);
+    assertClose(rm, c.runningMeanAfter, `${c.name} running mean`);
+    assertClose(rv, c.runningVarAfter, `${c.name} running var`);
+    y.backward(fromRef(c.gy));
+    assertClose(x.grad, c.gx, `${c.name} grad x`);
+    if (c.gWeight) assertClose(w!.grad, c.gWeight, `${c.name} grad weight`);
+    if (c.gBias) assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
+  });
+}
