@@ -2,3 +2,4 @@
 export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { LRScheduler, StepLR, CosineAnnealingLR, LinearLR, SequentialLR, type HasLr } from './schedules.js';
