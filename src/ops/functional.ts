@@ -7,6 +7,11 @@ export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
 export { linear, dropout } from './linear.js';
 export { batchNorm } from './batch-norm.js';
+export { conv1d, conv2d, conv3d } from './conv.js';
+export { pad } from './pad.js';
+export {
+  maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool2d, globalAvgPool, globalMaxPool,
+} from './pool.js';
 
 /** Flattens every dimension from startDim on (default 1 keeps the batch). */
 export const flatten = (x: Tensor, startDim = 1): Tensor => flattenDims(x, startDim);

@@ -1,0 +1,122 @@
+// F.conv1d / conv2d / conv3d: validate, infer the output shape, call the backend's conv kernels,
+// record the backward (gradients only for the inputs that require them).
+import type { ConvParams } from '../kernels/kernels.js';
+import { shapeStr } from '../tensor/shape.js';
+import { outputSizes, resolvePadding, spatialArg, type ConvPadding, type SpatialArg } from './conv-geometry.js';
+import { empty, kernels, record } from './record.js';
+import { reshape } from './shape-ops.js';
+import type { Tensor } from './tensor.js';
+
+export interface ConvOptions {
+  stride?: SpatialArg;
+  /** number | number[] | { begin, end } | 'valid' | 'same' (see ConvPadding). */
+  padding?: ConvPadding;
+  dilation?: SpatialArg;
+  groups?: number;
+}
+
+/** Checks the call and works out the kernel parameters; throws naming the op and the shapes. */
+function convParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions, nd: number, op: string): ConvParams {
+  const shapes = `input ${shapeStr(x.shape)}, weight ${shapeStr(weight.shape)}`;
+  if (x.ndim !== nd + 2) {
+    throw new Error(`${op}: expected a ${nd + 2}-D input (N, C, ${spatialNames(nd)}) or ${nd + 1}-D unbatched, got ${shapes}`);
+  }
+  if (weight.ndim !== nd + 2) {
+    throw new Error(`${op}: expected a ${nd + 2}-D weight (outC, inC/groups, ${spatialNames(nd)}), got ${shapes}`);
+  }
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
+  const [batch, inChannels] = [x.shape[0]!, x.shape[1]!];
+  const outChannels = weight.shape[0]!;
+  if (inChannels % groups !== 0) {
+    throw new Error(`${op}: groups=${groups} must divide the input channels, got ${shapes} (${inChannels} channels)`);
+  }
+  if (outChannels % groups !== 0) {
+    throw new Error(`${op}: groups=${groups} must divide the output channels weight.shape[0] = ${outChannels}, got ${shapes}`);
+  }
+  if (inChannels !== weight.shape[1]! * groups) {
+    throw new Error(
+      `${op}: ${shapes}: the input has ${inChannels} channels but the weight expects ` +
+        `weight.shape[1]·groups = ${weight.shape[1]}·${groups} = ${weight.shape[1]! * groups}`,
+    );
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outChannels)) {
+    throw new Error(`${op}: bias ${shapeStr(bias.shape)} must be [${outChannels}] (one per output channel) for weight ${shapeStr(weight.shape)}`);
+  }
+  const inSize = x.shape.slice(2);
+  const kernelSize = weight.shape.slice(2);
+  if (inSize.some((v) => v < 1) || kernelSize.some((v) => v < 1) || outChannels < 1 || inChannels < 1) {
+    throw new Error(`${op}: empty spatial, channel or kernel dimension in ${shapes}`);
+  }
+  const stride = spatialArg(opts.stride ?? 1, nd, op, 'stride', 1);
+  const dilation = spatialArg(opts.dilation ?? 1, nd, op, 'dilation', 1);
+  const pad = resolvePadding(opts.padding ?? 0, nd, op, kernelSize, dilation, stride);
+  const outSize = outputSizes(
+    { inSize, kernelSize, stride, padBegin: pad.begin, padEnd: pad.end, dilation },
+    `${op}: ${shapes}, stride ${shapeStr(stride)}, padding ` +
+      (sameArr(pad.begin, pad.end) ? shapeStr(pad.begin) : `{ begin: ${shapeStr(pad.begin)}, end: ${shapeStr(pad.end)} }`),
+  );
+  return { batch, inChannels, outChannels, groups, inSize, outSize, kernelSize, stride, padBegin: pad.begin, dilation };
+}
+
+function spatialNames(nd: number): string {
+  return nd === 1 ? 'L' : nd === 2 ? 'H, W' : 'D, H, W';
+}
+
+function sameArr(a: readonly number[], b: readonly number[]): boolean {
+  return a.every((v, i) => v === b[i]);
+}
+
+/** The N-d convolution behind conv1d/2d/3d; accepts unbatched (C, ...spatial) input as PyTorch. */
+function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: number, op: string): Tensor {
+  if (x.ndim === nd + 1) {
+    const y = convNd(reshape(x, [1, ...x.shape]), weight, bias, opts, nd, op);
+    return reshape(y, y.shape.slice(1));
+  }
+  const b = bias ?? null;
+  const p = convParams(x, weight, b, opts, nd, op);
+  const out = empty([p.batch, p.outChannels, ...p.outSize]);
+  kernels().convForward(x.data, weight.data, b ? b.data : null, out.data, p);
+  const inputs = b ? [x, weight, b] : [x, weight];
+  return record(out, op, inputs, (g) => {
+    // Allocate every gradient first: .data views are valid only until the next allocation.
+    const gx = x.requiresGrad ? empty(x.shape) : null;
+    const gw = weight.requiresGrad ? empty(weight.shape) : null;
+    const gb = b?.requiresGrad ? empty(b.shape) : null;
+    const k = kernels();
+    if (gx) k.convBackwardInput(g.data, weight.data, gx.data, p);
+    if (gw) k.convBackwardWeight(x.data, g.data, gw.data, p);
+    // The bias gradient sums gy over the batch and every spatial position.
+    if (gb) k.sumTo(g.data, gb.data, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });
+    return b ? [gx, gw, gb] : [gx, gw];
+  });
+}
+
+/**
+ * 1D convolution (cross-correlation, as PyTorch) of x: [N, C, L] (or [C, L]) with weight
+ * [outC, C/groups, k].
+ * @example F.conv1d(signal, w, b, { padding: 'same' })
+ */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd(x, weight, bias, opts, 1, 'conv1d');
+}
+
+/**
+ * 2D convolution of x: [N, C, H, W] (or [C, H, W]) with weight [outC, C/groups, kH, kW]; output
+ * size per dim r = (q - k + 2p)/s + 1 (rounded down; k is the dilated kernel d·(k−1)+1).
+ * @example
+ * const x = randn([1, 3, 5, 5]);
+ * const w = randn([2, 3, 3, 3]);
+ * F.conv2d(x, w, null, { stride: 2, padding: 1 }).shape // [1, 2, 3, 3]
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd(x, weight, bias, opts, 2, 'conv2d');
+}
+
+/**
+ * 3D convolution of x: [N, C, D, H, W] (or [C, D, H, W]) with weight [outC, C/groups, kD, kH, kW].
+ * @example F.conv3d(volume, w, b, { padding: 1 })
+ */
+export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd(x, weight, bias, opts, 3, 'conv3d');
+}

@@ -1,0 +1,66 @@
+// F.pad: constant, reflect and replicate padding in PyTorch's argument order, with backward.
+import type { PadMode, PadParams } from '../kernels/kernels.js';
+import { shapeStr } from '../tensor/shape.js';
+import { empty, kernels, record } from './record.js';
+import type { Tensor } from './tensor.js';
+
+export interface PadOptions {
+  mode?: PadMode;
+  /** The fill of mode 'constant'. */
+  value?: number;
+}
+
+/**
+ * Pads the last dims of x. `pads` is PyTorch's order, last dim first:
+ * [left, right, top, bottom, front, back]; negative values crop. Modes: 'constant' (value),
+ * 'reflect' (mirror without repeating the edge; each pad must be smaller than its dim) and
+ * 'replicate' (repeat the edge).
+ * @example
+ * F.pad(tensor([1, 2, 3], [1, 1, 3]), [2, 1], { mode: 'reflect' }).toArray() // [3, 2, 1, 2, 3, 2]
+ */
+export function pad(x: Tensor, pads: readonly number[], { mode = 'constant', value = 0 }: PadOptions = {}): Tensor {
+  const op = 'pad';
+  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate') {
+    throw new Error(`${op}: mode must be 'constant', 'reflect' or 'replicate', got '${String(mode)}'`);
+  }
+  if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
+    throw new Error(
+      `${op}: pads [${pads.join(', ')}] must hold (before, after) pairs for at most the ${x.ndim} dims of ` +
+        `input ${shapeStr(x.shape)}, last dim first`,
+    );
+  }
+  if (pads.some((v) => !Number.isInteger(v))) throw new Error(`${op}: pads must be integers, got [${pads.join(', ')}]`);
+  const padBegin = new Array<number>(x.ndim).fill(0);
+  const padEnd = new Array<number>(x.ndim).fill(0);
+  for (let i = 0; i < pads.length / 2; i++) {
+    const d = x.ndim - 1 - i;
+    padBegin[d] = pads[2 * i]!;
+    padEnd[d] = pads[2 * i + 1]!;
+  }
+  const outShape = x.shape.map((s, d) => s + padBegin[d]! + padEnd[d]!);
+  outShape.forEach((s, d) => {
+    const size = x.shape[d]!;
+    if (s < 1 && (padBegin[d] !== 0 || padEnd[d] !== 0)) {
+      throw new Error(
+        `${op}: padding (${padBegin[d]}, ${padEnd[d]}) of dim ${d} of input ${shapeStr(x.shape)} gives size ${s}, need ≥ 1`,
+      );
+    }
+    if (mode === 'reflect' && (padBegin[d]! >= Math.max(size, 1) || padEnd[d]! >= Math.max(size, 1))) {
+      throw new Error(
+        `${op}: reflect padding (${padBegin[d]}, ${padEnd[d]}) of dim ${d} must be smaller than that dim ` +
+          `(size ${size}) of input ${shapeStr(x.shape)}`,
+      );
+    }
+    if (mode === 'replicate' && size < 1 && s > 0) {
+      throw new Error(`${op}: replicate padding needs a non-empty dim ${d}, got input ${shapeStr(x.shape)}`);
+    }
+  });
+  const p: PadParams = { inShape: x.shape, outShape, padBegin, mode, value };
+  const out = empty(outShape);
+  kernels().padForward(x.data, out.data, p);
+  return record(out, op, [x], (g) => {
+    const gx = empty(x.shape);
+    kernels().padBackward(g.data, gx.data, p);
+    return [gx];
+  });
+}
