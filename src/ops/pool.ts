@@ -60,14 +60,14 @@ function poolParams(
     if (p > kernelSize[i]! / 2) {
       throw new Error(
         `${op}: padding should be at most half of the kernel size (PyTorch's rule), got padding ` +
-          `[${padding}] for kernelSize [${kernelSize}]`,
+          `${shapeStr(padding)} for kernelSize ${shapeStr(kernelSize)}`,
       );
     }
   });
   const inSize = x.shape.slice(2);
   const outSize = outputSizes(
     { inSize, kernelSize, stride, padBegin: padding, padEnd: padding, dilation, ceilMode: o.ceilMode ?? false },
-    `${op}: input ${shapeStr(x.shape)}, kernelSize [${kernelSize}], stride [${stride}], padding [${padding}]`,
+    `${op}: input ${shapeStr(x.shape)}, kernelSize ${shapeStr(kernelSize)}, stride ${shapeStr(stride)}, padding ${shapeStr(padding)}`,
   );
   return {
     batch: x.shape[0]!, channels: x.shape[1]!, inSize, outSize, kernelSize, stride,
