@@ -1,6 +1,12 @@
 // Loading the PyTorch fixtures written by scripts/golden/make_fixtures.py.
 import { readFileSync } from 'node:fs';
-import { tensor, type Tensor } from '../../src/index.js';
+import { setBackend, tensor, type Tensor } from '../../src/index.js';
+
+// The suite runs on the backend the package picks, or the one named here:
+// STRIATE_BACKEND=ref node scripts/run-tests.mjs test/golden
+const wanted = process.env['STRIATE_BACKEND'];
+if (wanted === 'ref' || wanted === 'wasm') setBackend(wanted);
+else if (wanted) throw new Error(`STRIATE_BACKEND must be 'ref' or 'wasm', got '${wanted}'`);
 
 /** A tensor as the fixtures store it: row-major values and a shape. */
 export interface RefTensor {
