@@ -1,2 +1,9 @@
-// Public exports of src/io (filled in as the layer grows).
-export {};
+// Public exports of src/io: safetensors and model files. File access is behind dynamic imports
+// (files.ts), so browser bundles never load node:fs.
+export {
+  encodeSafetensors, decodeSafetensors, type SafetensorsDtype, type SafetensorsTensor, type SafetensorsFile,
+} from './safetensors.js';
+export {
+  modelToSafetensors, loadSafetensorsInto, parseModelMetadata, type ModelMetadata, type StatefulModel,
+} from './model-file.js';
+export { saveModel, loadModel, readModelFile } from './files.js';

@@ -1,0 +1,89 @@
+// A model file: the state dict as safetensors under PyTorch's key names (so
+// `safetensors.torch.load_file` + `model.load_state_dict` work in Python), with the
+// architecture and training facts in the header's __metadata__. Pure: bytes in and out.
+import { tensor } from '../ops/creation.js';
+import type { Tensor } from '../ops/tensor.js';
+import { shapeStr, sameShape } from '../tensor/shape.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsTensor } from './safetensors.js';
+
+/** What saving and loading need from a model: nn.Module satisfies it. */
+export interface StatefulModel {
+  stateDict(): Record<string, Tensor>;
+  loadStateDict(sd: Record<string, Tensor>, opts?: { strict?: boolean }): unknown;
+}
+
+export interface ModelMetadata {
+  /** How to rebuild the model, e.g. { name: 'lenet5', options: { numClasses: 10 } }. */
+  architecture?: { name: string; options?: Record<string, unknown> };
+  /** Anything about the run: epochs, best validation loss, accuracy, date... */
+  training?: Record<string, unknown>;
+  classNames?: readonly string[];
+  /** Further string entries, stored as given. */
+  extra?: Record<string, string>;
+}
+
+const INT_BUFFERS = /(^|\.)num_batches_tracked$/;
+
+/**
+ * Safetensors bytes of a model's state dict; num_batches_tracked is stored as I64 as in PyTorch.
+ * @example const bytes = modelToSafetensors(model, { architecture: { name: 'lenet5' } });
+ */
+export function modelToSafetensors(model: StatefulModel, meta: ModelMetadata = {}): Uint8Array {
+  const tensors: Record<string, SafetensorsTensor> = {};
+  for (const [name, t] of Object.entries(model.stateDict())) {
+    const shape = [...t.shape];
+    tensors[name] = INT_BUFFERS.test(name)
+      ? { dtype: 'I64', shape, data: BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))) }
+      : { dtype: 'F32', shape, data: t.toArray() };
+  }
+  const metadata: Record<string, string> = { format: 'pt', ...meta.extra };
+  if (meta.architecture) metadata['striate.architecture'] = JSON.stringify(meta.architecture);
+  if (meta.training) metadata['striate.training'] = JSON.stringify(meta.training);
+  if (meta.classNames) metadata['striate.classNames'] = JSON.stringify(meta.classNames);
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** The metadata fields striate writes, parsed back; raw holds every string as stored. */
+export function parseModelMetadata(raw: Record<string, string>): ModelMetadata & { raw: Record<string, string> } {
+  const json = (k: string): unknown => {
+    const v = raw[k];
+    if (v === undefined) return undefined;
+    try { return JSON.parse(v); } catch { throw new Error(`model file: metadata '${k}' is not valid JSON: ${v.slice(0, 80)}`); }
+  };
+  const out: ModelMetadata & { raw: Record<string, string> } = { raw };
+  const a = json('striate.architecture');
+  if (a !== undefined) out.architecture = a as ModelMetadata['architecture'] & object;
+  const t = json('striate.training');
+  if (t !== undefined) out.training = t as Record<string, unknown>;
+  const c = json('striate.classNames');
+  if (c !== undefined) out.classNames = c as string[];
+  return out;
+}
+
+/**
+ * Loads safetensors bytes into a model after checking that names and shapes match, listing
+ * every missing, unexpected and differently shaped tensor in one error. Returns the metadata.
+ * @example const meta = loadSafetensorsInto(model, bytes, 'best.safetensors');
+ */
+export function loadSafetensorsInto(model: StatefulModel, bytes: Uint8Array | SafetensorsFile, name: string): ReturnType<typeof parseModelMetadata> {
+  const file = bytes instanceof Uint8Array ? decodeSafetensors(bytes, name) : bytes;
+  const own = model.stateDict();
+  const missing = Object.keys(own).filter((k) => !(k in file.tensors));
+  const unexpected = Object.keys(file.tensors).filter((k) => !(k in own));
+  const mismatched = Object.keys(own).filter((k) => k in file.tensors && !sameShape(own[k]!.shape, file.tensors[k]!.shape))
+    .map((k) => `${k}: file ${shapeStr(file.tensors[k]!.shape)}, model ${shapeStr(own[k]!.shape)}`);
+  if (missing.length + unexpected.length + mismatched.length > 0) {
+    const arch = file.metadata['striate.architecture'];
+    throw new Error(`load ${name}: the file does not fit this model` + (arch ? ` (file's architecture: ${arch})` : '') +
+      (missing.length ? `\n  missing in file: ${missing.join(', ')}` : '') +
+      (unexpected.length ? `\n  not in model: ${unexpected.join(', ')}` : '') +
+      (mismatched.length ? `\n  shape differs: ${mismatched.join('; ')}` : ''));
+  }
+  const sd: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(file.tensors)) {
+    const values = t.data instanceof BigInt64Array ? Float32Array.from(t.data, (v) => Number(v)) : Float32Array.from(t.data);
+    sd[k] = tensor(values, t.shape);
+  }
+  model.loadStateDict(sd, { strict: true });
+  return parseModelMetadata(file.metadata);
+}
