@@ -158,7 +158,7 @@ test('conv1d/2d/3d forward equals the direct sum over a grid of shapes', () => {
     let begin: number[];
     if (c.padding === 'same') begin = c.k.map((k, d) => Math.floor((dil[d]! * (k - 1)) / 2));
     else if (c.padding === 'valid' || c.padding === undefined) begin = arr(0, 0);
-    else if (typeof c.padding === 'object' && !Array.isArray(c.padding)) begin = c.padding.begin as number[];
+    else if (typeof c.padding === 'object' && 'begin' in c.padding) begin = c.padding.begin as number[];
     else begin = arr(c.padding as number | number[], 0);
     const expected = directConv(x, w, b, arr(c.stride, 1), begin, dil, g, y.shape.slice(2));
     close(y.toArray(), expected, 1e-4);
