@@ -1,0 +1,100 @@
+// Conv1d/2d/3d: one N-d layer; the subclasses fix the number of spatial dims.
+import { resolvePadding, spatialArg, type ConvPadding, type SpatialArg } from '../ops/conv-geometry.js';
+import * as F from '../ops/functional.js';
+import type { Tensor } from '../ops/tensor.js';
+import { checkInt } from './check.js';
+import { defaultLayerInit, newParameter } from './linear.js';
+import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+export interface ConvLayerOptions {
+  stride?: SpatialArg;
+  /** number | number[] | { begin, end } | 'valid' | 'same', as F.conv2d. */
+  padding?: ConvPadding;
+  dilation?: SpatialArg;
+  groups?: number;
+  bias?: boolean;
+}
+
+const convFns = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d } as const;
+
+/** The shared convolution layer: weight [outC, inC/groups, ...kernel], optional bias [outC]. */
+export class ConvNd extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: ConvPadding;
+  readonly dilation: readonly number[];
+  readonly groups: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    readonly nd: 1 | 2 | 3, inChannels: number, outChannels: number, kernelSize: SpatialArg,
+    { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true }: ConvLayerOptions = {},
+  ) {
+    super();
+    const name = new.target.name;
+    this.inChannels = checkInt(name, 'inChannels', inChannels);
+    this.outChannels = checkInt(name, 'outChannels', outChannels);
+    this.groups = checkInt(name, 'groups', groups);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`${name}: groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
+    }
+    this.kernelSize = spatialArg(kernelSize, nd, name, 'kernelSize', 1);
+    this.stride = spatialArg(stride, nd, name, 'stride', 1);
+    this.dilation = spatialArg(dilation, nd, name, 'dilation', 1);
+    // Resolved once here so a bad padding (e.g. 'same' with stride 2) fails at construction.
+    resolvePadding(padding, nd, name, this.kernelSize, this.dilation, this.stride);
+    this.padding = padding;
+    this.weight = newParameter([outChannels, inChannels / groups, ...this.kernelSize]);
+    this.bias = bias ? newParameter([outChannels]) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    defaultLayerInit(this.weight, this.bias);
+  }
+
+  override forward(x: Tensor): Tensor {
+    const { stride, padding, dilation, groups } = this;
+    return convFns[this.nd](x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}], ` +
+      `stride=[${this.stride.join(', ')}], padding=${JSON.stringify(this.padding)}, ` +
+      `dilation=[${this.dilation.join(', ')}], groups=${this.groups}, bias=${this.bias !== null}`;
+  }
+}
+
+/**
+ * 1D convolution over [N, C, L].
+ * @example new nn.Conv1d(1, 16, 7, { padding: 3 }) // [N, 1, 500] → [N, 16, 500]
+ */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SpatialArg, opts: ConvLayerOptions = {}) {
+    super(1, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+/**
+ * 2D convolution over [N, C, H, W]; weight [outC, inC/groups, kH, kW], PyTorch's default init.
+ * @example const conv1 = new nn.Conv2d(1, 6, 5, { padding: 2 }); conv1.forward(x) // [N, 1, 28, 28] → [N, 6, 28, 28]
+ */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SpatialArg, opts: ConvLayerOptions = {}) {
+    super(2, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+/**
+ * 3D convolution over [N, C, D, H, W].
+ * @example new nn.Conv3d(1, 8, 3, { padding: 1 }) // [N, 1, 16, 32, 32] → [N, 8, 16, 32, 32]
+ */
+export class Conv3d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: SpatialArg, opts: ConvLayerOptions = {}) {
+    super(3, inChannels, outChannels, kernelSize, opts);
+  }
+}
