@@ -9,6 +9,7 @@ export { gradCheck } from './ops/gradcheck.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as models from './models/index.js';
+export { summary, formatSummary, type ModelSummary, type LayerSummary, type SummaryFailure, type SummaryOptions } from './models/summary.js';
 export * from './data/index.js';
 export * from './train/index.js';
 export * from './io/index.js';

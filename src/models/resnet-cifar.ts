@@ -1,0 +1,80 @@
+// ResNet-20 for 32×32 images (He et al., 2015, section 4.2): a 3×3 stem with 16 channels, three
+// stages of three BasicBlocks (16, 32, 64 channels; the last two halve the size), global average
+// pooling and one dense layer. Shortcuts are option A: identity where shapes agree; where they do
+// not, the input is subsampled with stride 2 and the new channels are zeros, so the shortcut has
+// no parameters (0.27M parameters in all).
+import * as nn from '../nn/index.js';
+import * as F from '../ops/functional.js';
+import type { Tensor } from '../ops/tensor.js';
+import { BasicBlock, initResNetWeights } from './resnet.js';
+import { classesOpt, type ModelOptions } from './options.js';
+
+/** The parameter-free option-A shortcut: x[:, :, ::stride, ::stride], zero-padded to outC channels. */
+export class PadShortcut extends nn.Module {
+  constructor(readonly inC: number, readonly outC: number, readonly stride: number) {
+    super();
+  }
+
+  override forward(x: Tensor): Tensor {
+    // A 1×1 max pool with stride s is exactly strided subsampling, and backpropagates as one.
+    const sub = this.stride === 1 ? x : F.maxPool2d(x, { kernelSize: 1, stride: this.stride });
+    const extra = this.outC - this.inC;
+    const before = Math.floor(extra / 2);
+    // F.pad lists pairs last dim first: W, H, then the channels.
+    return extra > 0 ? F.pad(sub, [0, 0, 0, 0, before, extra - before]) : sub;
+  }
+
+  override extraRepr(): string {
+    return `${this.inC} → ${this.outC}, stride=${this.stride}`;
+  }
+}
+
+export class CifarResNet extends nn.Module {
+  conv1: nn.Conv2d;
+  bn1: nn.BatchNorm2d;
+  relu = new nn.ReLU();
+  layer1: nn.Sequential;
+  layer2: nn.Sequential;
+  layer3: nn.Sequential;
+  avgpool = new nn.AdaptiveAvgPool2d(1);
+  fc: nn.Linear;
+
+  /** `n` blocks per stage: depth 6n + 2 (n = 3 gives ResNet-20). */
+  constructor(n: number, { numClasses = 10, inChannels = 3 }: ModelOptions = {}) {
+    super();
+    let inC = 16;
+    const stage = (outC: number, stride: number): nn.Sequential => {
+      const blocks: nn.Module[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = i === 0 ? stride : 1;
+        const short = s !== 1 || inC !== outC ? new PadShortcut(inC, outC, s) : null;
+        blocks.push(new BasicBlock(inC, outC, s, short));
+        inC = outC;
+      }
+      return new nn.Sequential(...blocks);
+    };
+    this.conv1 = new nn.Conv2d(inChannels, 16, 3, { padding: 1, bias: false });
+    this.bn1 = new nn.BatchNorm2d(16);
+    this.layer1 = stage(16, 1);
+    this.layer2 = stage(32, 2);
+    this.layer3 = stage(64, 2);
+    this.fc = new nn.Linear(64, numClasses);
+    initResNetWeights(this);
+  }
+
+  override forward(x: Tensor): Tensor {
+    let y = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    y = this.layer3.forward(this.layer2.forward(this.layer1.forward(y)));
+    return this.fc.forward(this.avgpool.forward(y).flatten(1));
+  }
+}
+
+/**
+ * ResNet-20 for 32×32 images (CIFAR-10, or Fashion-MNIST padded to 32×32 with inChannels 1):
+ * 269,722 parameters with 10 classes and 3 input channels (269,434 with 1); option-A shortcuts add none.
+ * @example const net = models.resnet20({ numClasses: 10, inChannels: 1 }); net.forward(randn([8, 1, 32, 32]));
+ */
+export function resnet20(opts: ModelOptions = {}): CifarResNet {
+  classesOpt('resnet20', opts.numClasses ?? 10, opts.inChannels ?? 3);
+  return new CifarResNet(3, opts);
+}

@@ -1,0 +1,136 @@
+// ResNet (He et al., 2015) in torchvision's layout: a 7×7 stem, four stages of residual blocks
+// (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
+// adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
+import * as nn from '../nn/index.js';
+import { constant, kaimingNormal } from '../nn/init.js';
+import type { Tensor } from '../ops/tensor.js';
+import { classesOpt, type ModelOptions } from './options.js';
+
+const conv3x3 = (inC: number, outC: number, stride = 1): nn.Conv2d =>
+  new nn.Conv2d(inC, outC, 3, { stride, padding: 1, bias: false });
+const conv1x1 = (inC: number, outC: number, stride = 1): nn.Conv2d => new nn.Conv2d(inC, outC, 1, { stride, bias: false });
+
+/** Two 3×3 convolutions with a skip connection (ResNet-18/34). */
+export class BasicBlock extends nn.Module {
+  static readonly expansion = 1;
+  conv1: nn.Conv2d;
+  bn1: nn.BatchNorm2d;
+  relu = new nn.ReLU();
+  conv2: nn.Conv2d;
+  bn2: nn.BatchNorm2d;
+  downsample: nn.Module | null;
+
+  constructor(inC: number, planes: number, stride = 1, downsample: nn.Module | null = null) {
+    super();
+    this.conv1 = conv3x3(inC, planes, stride);
+    this.bn1 = new nn.BatchNorm2d(planes);
+    this.conv2 = conv3x3(planes, planes);
+    this.bn2 = new nn.BatchNorm2d(planes);
+    this.downsample = downsample;
+  }
+
+  override forward(x: Tensor): Tensor {
+    const out = this.bn2.forward(this.conv2.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x)))));
+    return this.relu.forward(out.add(this.downsample ? this.downsample.forward(x) : x));
+  }
+}
+
+/** 1×1 reduce, 3×3 (strided), 1×1 expand ×4, with a skip connection (ResNet-50 and deeper). */
+export class Bottleneck extends nn.Module {
+  static readonly expansion = 4;
+  conv1: nn.Conv2d;
+  bn1: nn.BatchNorm2d;
+  conv2: nn.Conv2d;
+  bn2: nn.BatchNorm2d;
+  conv3: nn.Conv2d;
+  bn3: nn.BatchNorm2d;
+  relu = new nn.ReLU();
+  downsample: nn.Module | null;
+
+  constructor(inC: number, planes: number, stride = 1, downsample: nn.Module | null = null) {
+    super();
+    // torchvision's v1.5: the stride sits on the 3×3 conv, not the first 1×1.
+    this.conv1 = conv1x1(inC, planes);
+    this.bn1 = new nn.BatchNorm2d(planes);
+    this.conv2 = conv3x3(planes, planes, stride);
+    this.bn2 = new nn.BatchNorm2d(planes);
+    this.conv3 = conv1x1(planes, planes * 4);
+    this.bn3 = new nn.BatchNorm2d(planes * 4);
+    this.downsample = downsample;
+  }
+
+  override forward(x: Tensor): Tensor {
+    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    out = this.relu.forward(this.bn2.forward(this.conv2.forward(out)));
+    out = this.bn3.forward(this.conv3.forward(out));
+    return this.relu.forward(out.add(this.downsample ? this.downsample.forward(x) : x));
+  }
+}
+
+type BlockClass = (typeof BasicBlock | typeof Bottleneck);
+
+export class ResNet extends nn.Module {
+  conv1: nn.Conv2d;
+  bn1: nn.BatchNorm2d;
+  relu = new nn.ReLU();
+  maxpool = new nn.MaxPool2d(3, { stride: 2, padding: 1 });
+  layer1: nn.Sequential;
+  layer2: nn.Sequential;
+  layer3: nn.Sequential;
+  layer4: nn.Sequential;
+  avgpool = new nn.AdaptiveAvgPool2d(1);
+  fc: nn.Linear;
+
+  constructor(block: BlockClass, layers: readonly [number, number, number, number], { numClasses = 1000, inChannels = 3 }: ModelOptions = {}) {
+    super();
+    let inC = 64;
+    const stage = (planes: number, blocks: number, stride: number): nn.Sequential => {
+      const out = planes * block.expansion;
+      const down = stride !== 1 || inC !== out ? new nn.Sequential(conv1x1(inC, out, stride), new nn.BatchNorm2d(out)) : null;
+      const list: nn.Module[] = [new block(inC, planes, stride, down)];
+      inC = out;
+      for (let i = 1; i < blocks; i++) list.push(new block(inC, planes));
+      return new nn.Sequential(...list);
+    };
+    this.conv1 = new nn.Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false });
+    this.bn1 = new nn.BatchNorm2d(64);
+    this.layer1 = stage(64, layers[0], 1);
+    this.layer2 = stage(128, layers[1], 2);
+    this.layer3 = stage(256, layers[2], 2);
+    this.layer4 = stage(512, layers[3], 2);
+    this.fc = new nn.Linear(512 * block.expansion, numClasses);
+    initResNetWeights(this);
+  }
+
+  override forward(x: Tensor): Tensor {
+    let y = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
+    y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
+    return this.fc.forward(this.avgpool.forward(y).flatten(1));
+  }
+}
+
+/** torchvision's ResNet initialisation: convs Kaiming-normal (fan-out, ReLU), batch norms 1 and 0. */
+export function initResNetWeights(model: nn.Module): void {
+  for (const m of model.modules()) {
+    if (m instanceof nn.Conv2d) kaimingNormal(m.weight, { mode: 'fanOut', nonlinearity: 'relu' });
+    else if (m instanceof nn.BatchNorm2d) {
+      if (m.weight) constant(m.weight, 1);
+      if (m.bias) constant(m.bias, 0);
+    }
+  }
+}
+
+function make(name: string, block: BlockClass, layers: readonly [number, number, number, number], opts: ModelOptions): ResNet {
+  classesOpt(name, opts.numClasses ?? 1000, opts.inChannels ?? 3);
+  return new ResNet(block, layers, opts);
+}
+
+/**
+ * ResNet-18 for 224×224 RGB images: 11,689,512 parameters with 1000 classes, torchvision's names.
+ * @example const net = models.resnet18({ numClasses: 10 }); net.eval(); net.forward(randn([1, 3, 224, 224]));
+ */
+export const resnet18 = (opts: ModelOptions = {}): ResNet => make('resnet18', BasicBlock, [2, 2, 2, 2], opts);
+/** ResNet-34: 21,797,672 parameters with 1000 classes. @example models.resnet34({ numClasses: 100 }) */
+export const resnet34 = (opts: ModelOptions = {}): ResNet => make('resnet34', BasicBlock, [3, 4, 6, 3], opts);
+/** ResNet-50 (bottleneck blocks): 25,557,032 parameters with 1000 classes. @example models.resnet50() */
+export const resnet50 = (opts: ModelOptions = {}): ResNet => make('resnet50', Bottleneck, [3, 4, 6, 3], opts);
