@@ -1,0 +1,22 @@
+// What fit and evaluate need from a model and an optimiser. nn.Module and every optimiser in
+// optim satisfy these; they are structural so tests and users can bring their own.
+import type { StatefulModel } from '../io/model-file.js';
+import type { Tensor } from '../ops/tensor.js';
+
+export interface TrainableModel extends StatefulModel {
+  forward(x: Tensor): Tensor;
+  parameters(): Tensor[];
+  namedParameters(): [string, Tensor][];
+  train(on?: boolean): unknown;
+  eval(): unknown;
+  readonly training: boolean;
+}
+
+export interface OptimizerLike {
+  lr: number;
+  zeroGrad(): void;
+  step(): void;
+}
+
+/** A loss on a batch's outputs and labels, averaged over the batch. */
+export type LossFn = (output: Tensor, target: Int32Array) => Tensor;
