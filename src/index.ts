@@ -13,3 +13,7 @@ export { summary, formatSummary, type ModelSummary, type LayerSummary, type Summ
 export * from './data/index.js';
 export * from './train/index.js';
 export * from './io/index.js';
+
+// The fastest available backend becomes current at import (WebAssembly SIMD where it exists).
+import { installWasmBackend } from './kernels/wasm/index.js';
+await installWasmBackend();

@@ -1,0 +1,40 @@
+// Compiles the AssemblyScript kernels (src/kernels/wasm/assembly) into build/wasm/*.wasm with the
+// asc from node_modules: no native toolchain, no download. Four variants, chosen at load time:
+// relaxed SIMD (FMA) or plain SIMD, each with shared memory (threads) or without.
+// Skips a variant whose output is newer than every source; --force rebuilds all.
+import asc from 'assemblyscript/asc';
+import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const srcDir = join(root, 'src/kernels/wasm/assembly');
+const outDir = join(root, 'build/wasm');
+const force = process.argv.includes('--force');
+
+const common = [
+  join(srcDir, 'index.ts'), '-O3', '--noAssert', '--runtime', 'stub', '--importMemory',
+  '--initialMemory', '1', '--maximumMemory', '65536', '--use', 'abort=', '--enable', 'simd',
+];
+const variants = [
+  { name: 'kernels-relaxed-mt', flags: ['--enable', 'relaxed-simd', '--enable', 'threads', '--sharedMemory'] },
+  { name: 'kernels-simd-mt', flags: ['--enable', 'threads', '--sharedMemory'] },
+  { name: 'kernels-relaxed', flags: ['--enable', 'relaxed-simd'] },
+  { name: 'kernels-simd', flags: [] },
+];
+
+const newestSource = Math.max(
+  ...readdirSync(srcDir).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(srcDir, f)).mtimeMs),
+  statSync(fileURLToPath(import.meta.url)).mtimeMs,
+);
+mkdirSync(outDir, { recursive: true });
+for (const v of variants) {
+  const out = join(outDir, `${v.name}.wasm`);
+  if (!force && existsSync(out) && statSync(out).mtimeMs > newestSource) continue;
+  const { error, stderr } = await asc.main([...common, ...v.flags, '--outFile', out]);
+  if (error) {
+    console.error(`build-wasm: ${v.name} failed: ${error.message}\n${stderr.toString()}`);
+    process.exit(1);
+  }
+  console.log(`build-wasm: ${out}`);
+}

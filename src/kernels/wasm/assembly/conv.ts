@@ -1,0 +1,233 @@
+// 2-D convolution (1-D runs as H = 1) as GEMMs over im2col columns, one thread's share per call.
+// Each task splits work so that threads never write the same memory and need no barrier:
+//   forward: output spatial positions (column blocks of 16 = 64 bytes), every image and group;
+//   backward input / weight: input channels, whose gradient rows nobody else touches.
+import { gemmCore, gemmScratchBytes } from './gemm';
+
+// The parameter block JavaScript writes before dispatching a conv task (u32 slots).
+// 0 x|gy, 1 w, 2 bias|gx|gw, 3 out|…, 4 batch, 5 cin, 6 cout, 7 groups, 8 ih, 9 iw, 10 oh, 11 ow,
+// 12 kh, 13 kw, 14 sh, 15 sw, 16 ph, 17 pw, 18 dh, 19 dw, 20 scratch base, 21 scratch per thread
+@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+
+// True when the columns of im2col are the input itself (1×1 kernel, stride 1, no padding).
+@inline function isPointwise(p: usize): bool {
+  return arg(p, 12) == 1 && arg(p, 13) == 1 && arg(p, 14) == 1 && arg(p, 15) == 1 &&
+    arg(p, 16) == 0 && arg(p, 17) == 0 && arg(p, 8) == arg(p, 10) && arg(p, 9) == arg(p, 11);
+}
+
+// dst (rows × ns, row stride ldd): rows [r0, r0+rows) of the im2col matrix of one image-group
+// xg (C, H, W), restricted to output positions [s0, s0+ns). Row r is (c, ky, kx); each output
+// row segment is a clipped, strided copy of one input row, so bounds are solved once per segment.
+export function im2colRows(xg: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i32, ow: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, s0: i32, ns: i32, dst: usize, ldd: i32): void {
+  const khw = kh * kw;
+  for (let r = 0; r < rows; r++) {
+    const rr = r0 + r;
+    const c = rr / khw;
+    const ky = (rr % khw) / kw;
+    const kx = rr % kw;
+    const plane = xg + <usize>(c * h * w) * 4;
+    const xoff = kx * dw - pw;
+    // Valid output columns: 0 <= ox·sw + xoff < w.
+    let oxLo = xoff >= 0 ? 0 : (-xoff + sw - 1) / sw;
+    let oxHi = w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1;
+    if (oxHi > ow) oxHi = ow;
+    if (oxLo > oxHi) oxLo = oxHi;
+    let out = dst + <usize>(r * ldd) * 4;
+    let s = s0;
+    const end = s0 + ns;
+    while (s < end) {
+      const oy = s / ow;
+      const ox0 = s - oy * ow;
+      const ox1 = min(ow, ox0 + end - s);
+      const iy = oy * sh - ph + ky * dh;
+      if (iy < 0 || iy >= h) {
+        memory.fill(out, 0, <usize>(ox1 - ox0) * 4);
+      } else {
+        const row = plane + <usize>(iy * w) * 4;
+        const a = max(ox0, oxLo), b = min(ox1, oxHi);
+        if (a >= b) {
+          memory.fill(out, 0, <usize>(ox1 - ox0) * 4);
+        } else {
+          if (a > ox0) memory.fill(out, 0, <usize>(a - ox0) * 4);
+          const o = out + <usize>(a - ox0) * 4;
+          if (sw == 1) {
+            memory.copy(o, row + <usize>(a + xoff) * 4, <usize>(b - a) * 4);
+          } else {
+            for (let ox = a; ox < b; ox++) store<f32>(o + <usize>(ox - a) * 4, load<f32>(row + <usize>(ox * sw + xoff) * 4));
+          }
+          if (ox1 > b) memory.fill(out + <usize>(b - ox0) * 4, 0, <usize>(ox1 - b) * 4);
+        }
+      }
+      out += <usize>(ox1 - ox0) * 4;
+      s += ox1 - ox0;
+    }
+  }
+}
+
+// The adjoint of im2colRows over all output positions: gxg (C, H, W) += scattered rows of src.
+export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i32, ow: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, gxg: usize): void {
+  const khw = kh * kw;
+  for (let r = 0; r < rows; r++) {
+    const rr = r0 + r;
+    const c = rr / khw;
+    const ky = (rr % khw) / kw;
+    const kx = rr % kw;
+    const plane = gxg + <usize>(c * h * w) * 4;
+    const xoff = kx * dw - pw;
+    let oxLo = xoff >= 0 ? 0 : (-xoff + sw - 1) / sw;
+    let oxHi = w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1;
+    if (oxHi > ow) oxHi = ow;
+    if (oxLo >= oxHi) continue;
+    const srow = src + <usize>(r * oh * ow) * 4;
+    for (let oy = 0; oy < oh; oy++) {
+      const iy = oy * sh - ph + ky * dh;
+      if (iy < 0 || iy >= h) continue;
+      const row = plane + <usize>(iy * w) * 4;
+      const s = srow + <usize>(oy * ow) * 4;
+      if (sw == 1) {
+        let ox = oxLo;
+        for (; ox + 4 <= oxHi; ox += 4) {
+          const q = row + <usize>(ox + xoff) * 4;
+          v128.store(q, f32x4.add(v128.load(q), v128.load(s + <usize>ox * 4)));
+        }
+        for (; ox < oxHi; ox++) {
+          const q = row + <usize>(ox + xoff) * 4;
+          store<f32>(q, load<f32>(q) + load<f32>(s + <usize>ox * 4));
+        }
+      } else {
+        for (let ox = oxLo; ox < oxHi; ox++) {
+          const q = row + <usize>(ox * sw + xoff) * 4;
+          store<f32>(q, load<f32>(q) + load<f32>(s + <usize>ox * 4));
+        }
+      }
+    }
+  }
+}
+
+// Splits [0, total) into nt parts at multiples of `align`; returns the start of part t.
+@inline function splitAt(total: i32, nt: i32, t: i32, align: i32): i32 {
+  const units = (total + align - 1) / align;
+  const per = units / nt, extra = units % nt;
+  const u = t * per + min(t, extra);
+  return min(total, u * align);
+}
+
+// Scratch bytes one thread needs for a conv task (GEMM packing + its im2col / gradient columns).
+export function convScratchBytes(p: usize, nt: i32): i32 {
+  const cin = arg(p, 5), groups = arg(p, 7), khw = arg(p, 12) * arg(p, 13);
+  const kg = (cin / groups) * khw;
+  const s = arg(p, 10) * arg(p, 11);
+  const cols = (s + nt - 1) / nt + 48; // a part is at most s/nt + 32 after 16-column rounding, +16 slack
+  const chans = (cin + nt - 1) / nt;
+  const colBytes = max(kg * cols, chans * khw * s) * 4;
+  return gemmScratchBytes(max(kg, max(s, arg(p, 6) / groups)), max(s, kg)) + colBytes + 64;
+}
+
+// out (N, Cout, OH·OW) = w_g (Cout/g, Kg) · im2col(x_n,g) (+ bias), for this thread's positions.
+export function convForwardTask(p: usize, tid: i32, nt: i32): void {
+  const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
+  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
+  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
+  const kh = arg(p, 12), kw = arg(p, 13);
+  const s = oh * ow;
+  const s0 = splitAt(s, nt, tid, 16), s1 = splitAt(s, nt, tid + 1, 16);
+  const ns = s1 - s0;
+  if (ns <= 0) return;
+  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
+  const col = scratch;
+  const gemmScratch = col + ((<usize>kg * (ns + 16) * 4 + 63) & ~63);
+  const pointwise = isPointwise(p);
+  for (let n = 0; n < batch; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
+      let b = col;
+      let ldb = ns;
+      if (pointwise) {
+        b = xg + <usize>s0 * 4;
+        ldb = s;
+      } else {
+        im2colRows(xg, 0, kg, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
+          arg(p, 18), arg(p, 19), s0, ns, col, ns);
+      }
+      const c = out + (<usize>(n * cout + g * mg) * s + s0) * 4;
+      const bg = bias != 0 ? bias + <usize>(g * mg) * 4 : 0;
+      gemmCore(mg, ns, kg, wt + <usize>(g * mg * kg) * 4, kg, false, b, ldb, false, c, s, false, bg, gemmScratch);
+    }
+  }
+}
+
+// gx (N, Cin, H, W) = col2im(w_gᵀ · gy_n,g) for this thread's input channels.
+export function convBackwardInputTask(p: usize, tid: i32, nt: i32): void {
+  const gy = ptr(p, 0), wt = ptr(p, 1), gx = ptr(p, 2);
+  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
+  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
+  const kh = arg(p, 12), kw = arg(p, 13);
+  const khw = kh * kw, s = oh * ow;
+  const c0 = splitAt(cin, nt, tid, 1), c1 = splitAt(cin, nt, tid + 1, 1);
+  if (c1 <= c0) return;
+  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const cg = cin / groups, mg = cout / groups, kg = cg * khw;
+  const pointwise = isPointwise(p);
+  const maxRows = (c1 - c0) * khw;
+  const gcol = scratch;
+  const gemmScratch = gcol + ((<usize>maxRows * s * 4 + 63) & ~63);
+  for (let n = 0; n < batch; n++) {
+    const gxn = gx + <usize>(n * cin * h * w) * 4;
+    if (!pointwise) memory.fill(gxn + <usize>(c0 * h * w) * 4, 0, <usize>((c1 - c0) * h * w) * 4);
+    for (let ci = c0; ci < c1;) {
+      const g = ci / cg;
+      const a = ci - g * cg;
+      const bEnd = min(cg, c1 - g * cg);
+      const rows = (bEnd - a) * khw;
+      // op(A) = w_gᵀ: rows (a·khw …) of a (Kg × Mg) view of w_g stored (Mg, Kg).
+      const aPtr = wt + <usize>(g * mg * kg + a * khw) * 4;
+      const bPtr = gy + <usize>((n * cout + g * mg) * s) * 4;
+      if (pointwise) {
+        gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gxn + <usize>(ci * h * w) * 4, s, false, 0, gemmScratch);
+      } else {
+        gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gcol, s, false, 0, gemmScratch);
+        col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
+          arg(p, 18), arg(p, 19), gxn + <usize>(g * cg * h * w) * 4);
+      }
+      ci = g * cg + bEnd;
+    }
+  }
+}
+
+// gw (Cout, Cin/g, kh, kw) = Σ_n gy_n,g · im2col(x_n,g)ᵀ, for this thread's input channels.
+export function convBackwardWeightTask(p: usize, tid: i32, nt: i32): void {
+  const x = ptr(p, 0), gy = ptr(p, 1), gw = ptr(p, 2);
+  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
+  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
+  const kh = arg(p, 12), kw = arg(p, 13);
+  const khw = kh * kw, s = oh * ow;
+  const c0 = splitAt(cin, nt, tid, 1), c1 = splitAt(cin, nt, tid + 1, 1);
+  if (c1 <= c0) return;
+  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const cg = cin / groups, mg = cout / groups, kg = cg * khw;
+  const pointwise = isPointwise(p);
+  const col = scratch;
+  const gemmScratch = col + ((<usize>(c1 - c0) * khw * s * 4 + 63) & ~63);
+  for (let n = 0; n < batch; n++) {
+    for (let ci = c0; ci < c1;) {
+      const g = ci / cg;
+      const a = ci - g * cg;
+      const bEnd = min(cg, c1 - g * cg);
+      const rows = (bEnd - a) * khw;
+      const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
+      let b = col;
+      if (pointwise) b = xg + <usize>(a * s) * 4;
+      else {
+        im2colRows(xg, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
+          arg(p, 18), arg(p, 19), 0, s, col, s);
+      }
+      const c = gw + <usize>(g * mg * kg + a * khw) * 4;
+      gemmCore(mg, rows, s, gy + <usize>((n * cout + g * mg) * s) * 4, s, false, b, s, true, c, kg, n > 0, 0, gemmScratch);
+      ci = g * cg + bEnd;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// Packed, cache-blocked single-precision GEMM (BLIS layout) for one thread's share of the work.
+// Compiled by AssemblyScript, never by tsc. No allocation here: every buffer comes from the
+// JavaScript allocator (the AssemblyScript runtime is not thread-safe on shared memory).
+//
+//   C (m×n, row stride ldc) (+)= op(A) (m×k) · op(B) (k×n)
+// Blocking: NC columns of B are packed into NR=8-wide panels (kc×8 each, stays in L1 while the
+// A block streams from L2), MC rows of A into MR=4-high panels. The 4×8 micro-kernel keeps exactly
+// 8 f32x4 accumulators: V8 gives wasm 16 xmm registers, and any larger tile spills (PERF-NOTES).
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const MC: i32 = 96;
+export const NC: i32 = 4096;
+
+// K is blocked only when long: a single pass keeps the write-back cheap for conv-shaped GEMMs.
+@inline export function kcFor(k: i32): i32 {
+  return k <= 640 ? k : 320;
+}
+
+// Fused multiply-add where relaxed SIMD exists (a real FMA, ~38% faster), mul+add otherwise.
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// c: 4×8 tile at c (row stride ldc bytes); ap: kc×4 packed A panel; bp: kc×8 packed B panel.
+// mode 0: c = acc (+ bias[row] when bias != 0); mode 1: c += acc.
+function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i32, bias: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (mode == 1) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  } else if (bias != 0) {
+    c00 = v128.load32_splat(bias); c01 = c00;
+    c10 = v128.load32_splat(bias, 4); c11 = c10;
+    c20 = v128.load32_splat(bias, 8); c21 = c20;
+    c30 = v128.load32_splat(bias, 12); c31 = c30;
+  }
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a = v128.load(ap);
+    // One load of A then lane shuffles beat four load32_splat (PERF-NOTES).
+    const a0 = i32x4.shuffle(a, a, 0, 0, 0, 0);
+    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+    const a1 = i32x4.shuffle(a, a, 1, 1, 1, 1);
+    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+    const a2 = i32x4.shuffle(a, a, 2, 2, 2, 2);
+    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+    const a3 = i32x4.shuffle(a, a, 3, 3, 3, 3);
+    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+    ap += 16;
+    bp += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+// Edge tiles (mr < 4 or nr < 8) go through a 4×8 scratch tile so the kernel stays branch-free.
+function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mr: i32, nr: i32,
+  mode: i32, bias: usize, tile: usize): void {
+  if (mode == 1) {
+    for (let i = 0; i < mr; i++) {
+      for (let j = 0; j < nr; j++) store<f32>(tile + ((i * 8 + j) << 2), load<f32>(c + <usize>i * ldc + (<usize>j << 2)));
+    }
+  }
+  let bb: usize = 0;
+  if (mode == 0 && bias != 0) {
+    // The tile's bias rows beyond mr are read from a padded copy so no out-of-range load happens.
+    bb = tile + 128;
+    for (let i = 0; i < 4; i++) store<f32>(bb + (i << 2), i < mr ? load<f32>(bias + (i << 2)) : 0);
+  }
+  kernel4x8(kc, ap, bp, tile, 32, mode, bb);
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) store<f32>(c + <usize>i * ldc + (<usize>j << 2), load<f32>(tile + ((i * 8 + j) << 2)));
+  }
+}
+
+// Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) into MR-high panels, zero-padding the last.
+function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, m: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const panel = dst + <usize>(ir * kc) * 4;
+    for (let r = 0; r < MR; r++) {
+      const i = i0 + ir + r;
+      let out = panel + (r << 2);
+      if (ir + r >= mc || i >= m) {
+        for (let p = 0; p < kc; p++) { store<f32>(out, 0); out += 16; }
+      } else if (transA) {
+        // op(A)(i, q) = a[q·lda + i]
+        let src = a + (<usize>p0 * lda + i) * 4;
+        const step = <usize>lda * 4;
+        for (let p = 0; p < kc; p++) { store<f32>(out, load<f32>(src)); src += step; out += 16; }
+      } else {
+        let src = a + (<usize>i * lda + p0) * 4;
+        for (let p = 0; p < kc; p++) { store<f32>(out, load<f32>(src)); src += 4; out += 16; }
+      }
+    }
+  }
+}
+
+// Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) into NR-wide panels, zero-padding the last.
+export function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const panel = dst + <usize>(jr * kc) * 4;
+    const w = min(NR, nc - jr);
+    if (!transB && w == NR) {
+      let src = b + (<usize>p0 * ldb + j0 + jr) * 4;
+      const step = <usize>ldb * 4;
+      let out = panel;
+      for (let p = 0; p < kc; p++) {
+        v128.store(out, v128.load(src));
+        v128.store(out, v128.load(src, 16), 16);
+        src += step;
+        out += 32;
+      }
+    } else if (transB) {
+      // op(B)(q, j) = b[j·ldb + q]: walk each source row (contiguous in q) into one panel column.
+      for (let c = 0; c < NR; c++) {
+        let out = panel + (c << 2);
+        if (c >= w) {
+          for (let p = 0; p < kc; p++) { store<f32>(out, 0); out += 32; }
+          continue;
+        }
+        let src = b + (<usize>(j0 + jr + c) * ldb + p0) * 4;
+        for (let p = 0; p < kc; p++) { store<f32>(out, load<f32>(src)); src += 4; out += 32; }
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = b + (<usize>(p0 + p) * ldb + j0 + jr) * 4;
+        const out = panel + <usize>(p * NR) * 4;
+        for (let c = 0; c < NR; c++) store<f32>(out + (c << 2), c < w ? load<f32>(src + (c << 2)) : 0);
+      }
+    }
+  }
+}
+
+// Multiplies the packed A block (mc×kc) by packed B panels (kc×nc) into C.
+export function macroKernel(apack: usize, bpack: usize, mc: i32, nc: i32, kc: i32, c: usize, ldc: i32,
+  mode: i32, bias: usize, tile: usize): void {
+  const ldcb = <usize>ldc * 4;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const bp = bpack + <usize>(jr * kc) * 4;
+    const nr = min(NR, nc - jr);
+    for (let ir = 0; ir < mc; ir += MR) {
+      const ap = apack + <usize>(ir * kc) * 4;
+      const mr = min(MR, mc - ir);
+      const cc = c + <usize>ir * ldcb + (<usize>jr << 2);
+      const bb = bias != 0 ? bias + (<usize>ir << 2) : 0;
+      if (mr == MR && nr == NR) kernel4x8(kc, ap, bp, cc, ldcb, mode, bb);
+      else edgeTile(kc, ap, bp, cc, ldcb, mr, nr, mode, bb, tile);
+    }
+  }
+}
+
+// Bytes of scratch one thread needs for a GEMM of depth k and width n: a 4×8 tile (+ bias pad),
+// the packed A block and the packed B block.
+export function gemmScratchBytes(k: i32, n: i32): i32 {
+  const kc = kcFor(k);
+  const nc = min(NC, (n + NR - 1) & ~(NR - 1));
+  return 256 + (MC * kc + nc * kc) * 4;
+}
+
+// The whole GEMM on the calling thread. bias (per row of C, or 0) is added when not accumulating.
+export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32,
+  transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize): void {
+  if (m <= 0 || n <= 0) return;
+  const kcMax = kcFor(k);
+  const tile = scratch;
+  const apack = scratch + 256;
+  const bpack = apack + <usize>(MC * kcMax) * 4;
+  if (k <= 0) {
+    if (!accumulate) {
+      for (let i = 0; i < m; i++) {
+        const v: f32 = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : 0;
+        for (let j = 0; j < n; j++) store<f32>(c + (<usize>i * ldc + j) * 4, v);
+      }
+    }
+    return;
+  }
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += kcMax) {
+      const kc = min(kcMax, k - p0);
+      packB(b, ldb, transB, p0, kc, j0, nc, bpack);
+      const mode = p0 > 0 || accumulate ? 1 : 0;
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        packA(a, lda, transA, i0, mc, p0, kc, m, apack);
+        const cc = c + (<usize>i0 * ldc + j0) * 4;
+        macroKernel(apack, bpack, mc, nc, kc, cc, ldc, mode, mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// The module's exports. Thread-parallel kernels are "tasks": (params pointer, thread id, threads),
+// called by every thread of the pool with the same parameter block (see ../pool.ts).
+import { gemmCore } from './gemm';
+
+export { gemmScratchBytes } from './gemm';
+export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
+export { unary, unaryBackward, binary3 } from './elementwise';
+export { softmaxForward, softmaxBackward, sgdStep, adamStep } from './misc';
+
+/** First byte JavaScript may allocate: everything below holds the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Parameter block: 0 a, 1 b, 2 c, 3 m, 4 n, 5 k, 6 transA, 7 transB, 8 accumulate,
+// 9 scratch base, 10 scratch bytes per thread.
+// Threads split the longer of m and n: n at 16 columns (64 bytes), m at 4 rows (one A panel).
+export function gemmTask(p: usize, tid: i32, nt: i32): void {
+  const a = <usize>load<u32>(p), b = <usize>load<u32>(p, 4), c = <usize>load<u32>(p, 8);
+  const m = load<i32>(p, 12), n = load<i32>(p, 16), k = load<i32>(p, 20);
+  const transA = load<i32>(p, 24) != 0, transB = load<i32>(p, 28) != 0, acc = load<i32>(p, 32) != 0;
+  const scratch = <usize>load<u32>(p, 36) + <usize>tid * <usize>load<u32>(p, 40);
+  const lda = transA ? m : k, ldb = transB ? k : n;
+  if (n >= m || nt == 1) {
+    const units = (n + 15) >> 4;
+    const per = units / nt, extra = units % nt;
+    const j0 = min(n, (tid * per + min(tid, extra)) << 4);
+    const j1 = min(n, ((tid + 1) * per + min(tid + 1, extra)) << 4);
+    if (j1 <= j0) return;
+    const bo = transB ? <usize>j0 * ldb * 4 : <usize>j0 * 4;
+    gemmCore(m, j1 - j0, k, a, lda, transA, b + bo, ldb, transB, c + <usize>j0 * 4, n, acc, 0, scratch);
+  } else {
+    const units = (m + 3) >> 2;
+    const per = units / nt, extra = units % nt;
+    const i0 = min(m, (tid * per + min(tid, extra)) << 2);
+    const i1 = min(m, ((tid + 1) * per + min(tid + 1, extra)) << 2);
+    if (i1 <= i0) return;
+    const ao = transA ? <usize>i0 * 4 : <usize>i0 * lda * 4;
+    gemmCore(i1 - i0, n, k, a + ao, lda, transA, b, ldb, transB, c + <usize>i0 * n * 4, n, acc, 0, scratch);
+  }
+}

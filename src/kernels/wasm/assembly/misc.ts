@@ -1,0 +1,80 @@
+// Row-wise softmax and the optimiser updates: memory-bound loops, computed in f32 with f64
+// accumulation where a sum runs long (softmax denominators).
+
+// x, out: (outer, size, inner); out may alias x. log selects logSoftmax.
+export function softmaxForward(x: usize, out: usize, outer: i32, size: i32, inner: i32, log: bool): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = x + (<usize>(o * size * inner + i) << 2);
+      const obase = out + (<usize>(o * size * inner + i) << 2);
+      const step = <usize>inner << 2;
+      let mx: f32 = -Infinity;
+      for (let s = 0; s < size; s++) mx = max(mx, load<f32>(base + <usize>s * step));
+      let sum: f64 = 0;
+      for (let s = 0; s < size; s++) sum += Math.exp(<f64>(load<f32>(base + <usize>s * step) - mx));
+      const logSum = <f32>Math.log(sum);
+      const inv = 1 / sum;
+      for (let s = 0; s < size; s++) {
+        const v = load<f32>(base + <usize>s * step) - mx;
+        store<f32>(obase + <usize>s * step, log ? v - logSum : <f32>(Math.exp(<f64>v) * inv));
+      }
+    }
+  }
+}
+
+// softmax: gx = y · (gy − Σ gy·y);  logSoftmax: gx = gy − exp(y) · Σ gy
+export function softmaxBackward(y: usize, gy: usize, gx: usize, outer: i32, size: i32, inner: i32, log: bool): void {
+  const step = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const off = <usize>(o * size * inner + i) << 2;
+      let dot: f64 = 0;
+      for (let s = 0; s < size; s++) {
+        const j = off + <usize>s * step;
+        dot += log ? <f64>load<f32>(gy + j) : <f64>load<f32>(gy + j) * <f64>load<f32>(y + j);
+      }
+      const d = <f32>dot;
+      for (let s = 0; s < size; s++) {
+        const j = off + <usize>s * step;
+        const yv = load<f32>(y + j), g = load<f32>(gy + j);
+        store<f32>(gx + j, log ? g - Mathf.exp(yv) * d : yv * (g - d));
+      }
+    }
+  }
+}
+
+// PyTorch's SGD rule (momentum buffer buf may be 0 when momentum is 0).
+export function sgdStep(param: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
+  nesterov: bool, weightDecay: f32, firstStep: bool): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    let g = load<f32>(grad + o);
+    const pv = load<f32>(param + o);
+    if (weightDecay != 0) g += weightDecay * pv;
+    if (momentum != 0 && buf != 0) {
+      const b = firstStep ? g : momentum * load<f32>(buf + o) + (1 - dampening) * g;
+      store<f32>(buf + o, b);
+      g = nesterov ? g + momentum * b : b;
+    }
+    store<f32>(param + o, pv - lr * g);
+  }
+}
+
+// PyTorch's Adam / AdamW rule; stepSize = lr / (1 − β1^t), bc2Sqrt = √(1 − β2^t) come from JS.
+export function adamStep(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32,
+  eps: f32, weightDecay: f32, decoupled: bool, stepSize: f32, bc2Sqrt: f32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    let g = load<f32>(grad + o);
+    let pv = load<f32>(param + o);
+    if (weightDecay != 0) {
+      if (decoupled) pv = pv * (1 - lr * weightDecay);
+      else g += weightDecay * pv;
+    }
+    const mi = beta1 * load<f32>(m + o) + (1 - beta1) * g;
+    const vi = beta2 * load<f32>(v + o) + (1 - beta2) * g * g;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(param + o, pv - (stepSize * mi) / (Mathf.sqrt(vi) / bc2Sqrt + eps));
+  }
+}

@@ -1,0 +1,89 @@
+// The WebAssembly backend: SIMD kernels compiled from ./assembly, one memory owned by a
+// JavaScript allocator, and a pool of threads sharing it. loadWasmBackend() returns null where
+// WebAssembly SIMD is missing, so the package falls back to the reference backend.
+import { installBackend, type Backend } from '../backend.js';
+import { detectFeatures, isNode, loadModule, variantName, type Features } from './loader.js';
+import { allocStorage, nodeReclaimer, WasmHeap } from './memory.js';
+import { CTRL_INTS, ThreadPool, workerFactory, type TaskFn } from './pool.js';
+import { createWasmKernels, TASKS, type WasmExports } from './kernels.js';
+
+// 65536 pages = 4 GiB, the wasm32 limit; shared memories must declare a maximum up front.
+const MAX_PAGES = 65536;
+
+export interface WasmBackend extends Backend {
+  readonly features: Features;
+  readonly heap: WasmHeap;
+  /** Stops the worker threads (the backend keeps working on one thread). */
+  shutdown(): void;
+}
+
+async function defaultThreads(): Promise<number> {
+  if (isNode) {
+    const os = await import('node:os');
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  }
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+/**
+ * Loads and instantiates the fastest variant this platform supports.
+ * @example const wasm = await loadWasmBackend(); if (wasm) installBackend(wasm, true);
+ */
+export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise<WasmBackend | null> {
+  const detected = await detectFeatures();
+  if (!detected.simd) return null;
+  const features: Features = { ...detected, threads: detected.threads && opts.threads !== false };
+  const module = await loadModule(variantName(features));
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: features.threads });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const ex = instance.exports as unknown as WasmExports & Record<string, TaskFn>;
+
+  let heap: WasmHeap | null = null;
+  const reclaimer = isNode ? await nodeReclaimer((b) => heap!.release(b.ptr, b.cls)) : null;
+  heap = new WasmHeap(memory, features.threads, ex.heapBase(), reclaimer);
+  const ctrl = heap.alloc(CTRL_INTS * 4);
+  heap.i32(ctrl, CTRL_INTS).fill(0);
+  const params = heap.alloc(32 * 4);
+  const Worker = features.threads ? await workerFactory() : null;
+  const pool = new ThreadPool(memory, module, ctrl, TASKS, TASKS.map((t) => ex[t]!), Worker, await defaultThreads());
+  const kernels = createWasmKernels({ heap, ex, pool, params });
+  const h = heap;
+  return {
+    name: 'wasm',
+    kernels,
+    features,
+    heap: h,
+    alloc: (size) => allocStorage(h, size),
+    setNumThreads: (n) => pool.setNumThreads(n),
+    getNumThreads: () => pool.numThreads,
+    shutdown: () => pool.shutdown(),
+  };
+}
+
+// Whether importing the package makes wasm the active backend when nothing else is asked for.
+const WASM_BY_DEFAULT = false;
+
+/**
+ * Called once by the package entry point: installs the wasm backend where it loads and makes it
+ * current (unless STRIATE_BACKEND=ref in Node); otherwise the reference backend stays, silently.
+ * STRIATE_BACKEND=wasm makes a failure to load an error instead.
+ */
+export async function installWasmBackend(): Promise<void> {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const wanted = env?.STRIATE_BACKEND;
+  if (wanted !== undefined && wanted !== 'ref' && wanted !== 'wasm') {
+    throw new Error(`STRIATE_BACKEND must be 'ref' or 'wasm', got '${wanted}'`);
+  }
+  let wasm: WasmBackend | null = null;
+  try {
+    wasm = await loadWasmBackend();
+  } catch (e) {
+    if (wanted === 'wasm') throw e;
+  }
+  if (!wasm) {
+    if (wanted === 'wasm') throw new Error('STRIATE_BACKEND=wasm, but this platform has no WebAssembly SIMD');
+    return;
+  }
+  installBackend(wasm, wanted === 'wasm' || (wanted === undefined && WASM_BY_DEFAULT));
+}

@@ -1,0 +1,178 @@
+// The WebAssembly memory and the JavaScript-side allocator that owns it. Blocks are 64-byte
+// aligned and rounded to size classes (4 per octave); freed blocks go to per-class free lists
+// and are reused, so a training loop that allocates the same shapes every step stays flat.
+// Storage objects are reclaimed by a FinalizationRegistry: users never dispose anything.
+import type { Storage } from '../backend.js';
+
+const ALIGN = 64;
+const PAGE = 65536;
+
+/** Size class of a request: multiples of 64 bytes, then 4 classes per power of two. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= ALIGN) return ALIGN;
+  const step = Math.max(ALIGN, 2 ** (Math.floor(Math.log2(bytes)) - 2));
+  return Math.ceil(bytes / step) * step;
+}
+
+/**
+ * Synchronous reclamation hook (Node only): a full GC followed by FinalizationRegistry
+ * cleanupSome. Finalizer callbacks normally run only when the event loop turns, so a long
+ * synchronous training loop would otherwise never get its dead tensors back.
+ */
+export interface Reclaimer {
+  registry: FinalizationRegistry<Block>;
+  collect(): void;
+}
+
+interface Block {
+  ptr: number;
+  cls: number;
+}
+
+export class WasmHeap {
+  buffer: ArrayBufferLike;
+  private top: number;
+  private readonly free = new Map<number, number[]>();
+  private readonly registry: FinalizationRegistry<Block>;
+  private readonly collect: (() => void) | null;
+  private allocatedSinceCollect = 0;
+  /** Bytes currently handed out (live storage + scratch), for tests and diagnostics. */
+  liveBytes = 0;
+
+  constructor(readonly memory: WebAssembly.Memory, readonly shared: boolean, heapBase: number, reclaimer: Reclaimer | null) {
+    this.buffer = memory.buffer;
+    this.top = Math.ceil(heapBase / ALIGN) * ALIGN;
+    const onDead = (b: Block) => this.release(b.ptr, b.cls);
+    this.registry = reclaimer?.registry ?? new FinalizationRegistry<Block>(onDead);
+    this.collect = reclaimer ? reclaimer.collect : null;
+  }
+
+  /** Bytes of WebAssembly memory reserved so far. */
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Called by the registry for a Storage that became unreachable. */
+  release(ptr: number, cls: number): void {
+    let list = this.free.get(cls);
+    if (!list) this.free.set(cls, (list = []));
+    list.push(ptr);
+    this.liveBytes -= cls;
+  }
+
+  /** A block of at least `bytes` (64-byte aligned), not zeroed. Returns its byte address. */
+  alloc(bytes: number): number {
+    const cls = sizeClass(bytes);
+    this.allocatedSinceCollect += cls;
+    const reused = this.fromFreeLists(cls);
+    if (reused >= 0) return reused;
+    if (this.top + cls > this.buffer.byteLength) {
+      // Before growing, get dead tensors back, unless little was allocated since the last try
+      // (then a collection would find little and cost more than it saves).
+      if (this.collect && this.allocatedSinceCollect * 8 >= this.buffer.byteLength) {
+        this.allocatedSinceCollect = 0;
+        this.collect();
+        const again = this.fromFreeLists(cls);
+        if (again >= 0) return again;
+      }
+      this.grow(this.top + cls - this.buffer.byteLength);
+    }
+    const ptr = this.top;
+    this.top += cls;
+    this.liveBytes += cls;
+    return ptr;
+  }
+
+  // The exact class first, then up to four larger classes (at most 2× the request).
+  private fromFreeLists(cls: number): number {
+    let c = cls;
+    for (let i = 0; i < 5; i++) {
+      const list = this.free.get(c);
+      if (list && list.length > 0) {
+        this.liveBytes += c;
+        return list.pop()!;
+      }
+      c = sizeClass(c + 1);
+    }
+    return -1;
+  }
+
+  private grow(needBytes: number): void {
+    const have = this.buffer.byteLength / PAGE;
+    // Grow by at least a quarter so that growth (and the GC before it) stays rare.
+    const pages = Math.max(Math.ceil(needBytes / PAGE), Math.ceil(have / 4), 16);
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      throw new Error(`wasm backend: out of WebAssembly memory (have ${this.buffer.byteLength} bytes, ` +
+        `need ${needBytes} more): ${(e as Error).message}`);
+    }
+    this.buffer = this.memory.buffer;
+  }
+
+  /** A block whose lifetime follows `owner`: released when owner is garbage collected. */
+  track(owner: object, ptr: number, bytes: number): void {
+    this.registry.register(owner, { ptr, cls: sizeClass(bytes) });
+  }
+
+  /** Releases a scratch block obtained from alloc. */
+  releaseBytes(ptr: number, bytes: number): void {
+    this.release(ptr, sizeClass(bytes));
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.buffer, ptr, length);
+  }
+}
+
+/** Tensor storage inside the WebAssembly memory; its view follows the memory when it grows. */
+export class WasmStorage implements Storage {
+  private view: Float32Array;
+
+  constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly size: number) {
+    this.view = heap.f32(ptr, size);
+  }
+
+  get data(): Float32Array {
+    if (this.view.buffer !== this.heap.buffer) this.view = this.heap.f32(this.ptr, this.size);
+    return this.view;
+  }
+}
+
+/** Zero-filled storage of `size` floats, reclaimed when the Storage object is collected. */
+export function allocStorage(heap: WasmHeap, size: number): WasmStorage {
+  const bytes = Math.max(size, 1) * 4;
+  const ptr = heap.alloc(bytes);
+  const s = new WasmStorage(heap, ptr, size);
+  s.data.fill(0);
+  heap.track(s, ptr, bytes);
+  return s;
+}
+
+/** Node: a GC + cleanupSome reclaimer from a fresh context (flags set before it is created). */
+export async function nodeReclaimer(release: (b: Block) => void): Promise<Reclaimer | null> {
+  try {
+    const v8 = await import('node:v8');
+    const vm = await import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+    const ctx = vm.createContext({});
+    const gc = vm.runInContext('gc', ctx) as () => void;
+    const FR = vm.runInContext('FinalizationRegistry', ctx) as typeof FinalizationRegistry;
+    const registry = new FR<Block>(release) as FinalizationRegistry<Block> & { cleanupSome?: (cb: (b: Block) => void) => void };
+    if (typeof gc !== 'function' || typeof registry.cleanupSome !== 'function') return null;
+    return {
+      registry,
+      collect: () => {
+        gc();
+        registry.cleanupSome!(release);
+      },
+    };
+  } catch {
+    return null;
+  }
+}

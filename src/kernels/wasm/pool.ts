@@ -1,0 +1,159 @@
+// A persistent pool of worker threads sharing the module and the memory. A dispatch writes the
+// task into a control block in shared memory, bumps a generation counter and wakes the workers
+// with Atomics.notify; the calling thread takes share 0 and then waits for the others with
+// Atomics.wait. Workers start lazily, never keep a Node process alive, and only workers that
+// have signalled readiness are counted, so a dispatch never waits for a thread still booting.
+import { isNode } from './loader.js';
+
+// Control block (Int32 slots): 0 generation, 1 done, 2 task, 3 params pointer, 4 threads,
+// 5 shutdown, 6 error, 7 unused, 8.. per-worker ready flags.
+export const CTRL_INTS = 8 + 64;
+const MAX_WORKERS = 63;
+
+export type TaskFn = (params: number, tid: number, nt: number) => void;
+
+// Runs in each worker; the same source serves worker_threads (eval, CommonJS) and Web Workers.
+const WORKER_SOURCE = `
+function start(d) {
+  const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  const I = new Int32Array(d.memory.buffer, d.ctrl, ${CTRL_INTS});
+  const fns = d.names.map((n) => inst.exports[n]);
+  let gen = Atomics.load(I, 0);
+  Atomics.store(I, 8 + d.tid, 1);
+  for (;;) {
+    Atomics.wait(I, 0, gen);
+    gen = Atomics.load(I, 0);
+    if (Atomics.load(I, 5) !== 0) return;
+    const nt = Atomics.load(I, 4);
+    if (d.tid < nt) {
+      try { fns[Atomics.load(I, 2)](Atomics.load(I, 3) >>> 0, d.tid, nt); } catch (e) { Atomics.store(I, 6, 1); }
+      if (Atomics.add(I, 1, 1) + 1 === nt - 1) Atomics.notify(I, 1);
+    }
+  }
+}
+if (typeof require === 'function') {
+  start(require('node:worker_threads').workerData);
+} else {
+  self.onmessage = (e) => start(e.data);
+}
+`;
+
+interface WorkerLike {
+  unref?(): void;
+  terminate(): unknown;
+}
+
+type WorkerCtor = new (source: string, data: unknown) => WorkerLike;
+
+/** How to start a worker here, or null (no threads): node:worker_threads or a Blob-URL Worker. */
+export async function workerFactory(): Promise<WorkerCtor | null> {
+  if (isNode) {
+    const wt = await import('node:worker_threads');
+    return class {
+      private readonly w: import('node:worker_threads').Worker;
+      constructor(source: string, data: unknown) {
+        this.w = new wt.Worker(source, { eval: true, workerData: data });
+        this.w.unref();
+      }
+      terminate() { return this.w.terminate(); }
+    } as unknown as WorkerCtor;
+  }
+  const g = globalThis as { Worker?: new (url: string) => { postMessage(d: unknown): void; terminate(): void } };
+  if (typeof g.Worker !== 'function' || typeof Blob !== 'function') return null;
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const W = g.Worker;
+  return class {
+    private readonly w = new W(url);
+    constructor(_source: string, data: unknown) { this.w.postMessage(data); }
+    terminate() { this.w.terminate(); }
+  } as unknown as WorkerCtor;
+}
+
+export class ThreadPool {
+  private readonly workers: WorkerLike[] = [];
+  private readonly ctrl: Int32Array;
+  private threads: number;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly module: WebAssembly.Module,
+    private readonly ctrlPtr: number,
+    private readonly names: readonly string[],
+    private readonly fns: readonly TaskFn[],
+    private Worker: WorkerCtor | null,
+    defaultThreads: number,
+  ) {
+    this.ctrl = new Int32Array(memory.buffer, ctrlPtr, CTRL_INTS);
+    this.threads = Worker ? Math.max(1, Math.min(defaultThreads, MAX_WORKERS + 1)) : 1;
+  }
+
+  get numThreads(): number {
+    return this.threads;
+  }
+
+  setNumThreads(n: number): void {
+    this.threads = this.Worker ? Math.min(n, MAX_WORKERS + 1) : 1;
+  }
+
+  /** Whether more than one thread can ever run here. */
+  get threaded(): boolean {
+    return this.Worker !== null;
+  }
+
+  // Threads usable right now: this one plus the leading run of workers that are ready.
+  private available(want: number): number {
+    while (this.workers.length < want - 1) {
+      const tid = this.workers.length + 1;
+      this.workers.push(new this.Worker!(WORKER_SOURCE, {
+        module: this.module, memory: this.memory, ctrl: this.ctrlPtr, names: this.names, tid,
+      }));
+    }
+    let nt = 1;
+    while (nt < want && Atomics.load(this.ctrl, 8 + nt) === 1) nt++;
+    return nt;
+  }
+
+  /** Threads the next run may use: 1 unless `parallel`; never more than are ready. */
+  plan(parallel: boolean): number {
+    return parallel && this.threads > 1 && this.Worker ? this.available(this.threads) : 1;
+  }
+
+  /** Runs task `id` on `nt` threads (a value from plan) and waits for all of them. */
+  run(id: number, params: number, nt: number): void {
+    const fn = this.fns[id]!;
+    if (nt === 1) {
+      fn(params, 0, 1);
+      return;
+    }
+    const I = this.ctrl;
+    Atomics.store(I, 2, id);
+    Atomics.store(I, 3, params | 0);
+    Atomics.store(I, 4, nt);
+    Atomics.store(I, 1, 0);
+    Atomics.store(I, 6, 0);
+    Atomics.add(I, 0, 1);
+    Atomics.notify(I, 0);
+    let failed: unknown = null;
+    try {
+      fn(params, 0, nt);
+    } catch (e) {
+      failed = e;
+    }
+    for (let d = Atomics.load(I, 1); d !== nt - 1; d = Atomics.load(I, 1)) Atomics.wait(I, 1, d);
+    if (failed) throw failed;
+    if (Atomics.load(I, 6) !== 0) throw new Error(`wasm backend: ${this.names[id]} failed in a worker thread`);
+  }
+
+  /** Stops the workers for good; later runs use this thread only. */
+  shutdown(): void {
+    if (this.Worker) {
+      Atomics.store(this.ctrl, 5, 1);
+      Atomics.add(this.ctrl, 0, 1);
+      Atomics.notify(this.ctrl, 0);
+    }
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+    this.Worker = null;
+    this.threads = 1;
+  }
+}

@@ -1,0 +1,178 @@
+// Conformance: convolution (forward, both backward passes), pooling, pad and batch norm of every
+// fast implementation against the reference, on seeded data over odd sizes, channel counts that
+// are not multiples of 4, strides, paddings, dilations, groups, 1-D/2-D/3-D.
+import { test } from 'node:test';
+import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
+import { sizeOf } from '../../src/tensor/shape.js';
+import { assertClose, data, forEachImpl, refKernels, rng } from './harness.js';
+
+const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+
+// [batch, cin, cout, groups, inSize, kernel, stride, pad, dilation]
+type Case = [number, number, number, number, number[], number, number, number, number];
+const CASES: Case[] = [
+  [2, 3, 5, 1, [7, 9], 3, 1, 1, 1],
+  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1],
+  [3, 6, 6, 6, [11, 10], 3, 1, 2, 2], // depthwise, dilated
+  [2, 8, 4, 1, [5, 5], 1, 1, 0, 1], // pointwise
+  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1],
+  [1, 6, 9, 3, [9, 7], 2, 2, 1, 3],
+  [2, 7, 3, 1, [1, 1], 1, 1, 0, 1],
+  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1], // kernel larger than the input
+  [2, 3, 4, 1, [17], 3, 2, 1, 1], // 1-D
+  [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1], // 3-D
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1], // big enough to run on both threads
+  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1],
+];
+
+function convParams(c: Case): ConvParams {
+  const [batch, inChannels, outChannels, groups, inSize, k, s, p, d] = c;
+  return {
+    batch, inChannels, outChannels, groups, inSize,
+    outSize: inSize.map((n) => outLen(n, k, s, p, d)),
+    kernelSize: inSize.map(() => k), stride: inSize.map(() => s), padBegin: inSize.map(() => p),
+    dilation: inSize.map(() => d),
+  };
+}
+
+test('convForward, convBackwardInput and convBackwardWeight match the reference', () => {
+  const r = rng(11);
+  for (const c of CASES) {
+    const p = convParams(c);
+    const what = JSON.stringify(c);
+    const x = data(r, p.batch * p.inChannels * sizeOf(p.inSize));
+    const w = data(r, p.outChannels * (p.inChannels / p.groups) * sizeOf(p.kernelSize));
+    const bias = data(r, p.outChannels);
+    const ySize = p.batch * p.outChannels * sizeOf(p.outSize);
+    const gy = data(r, ySize);
+    const y = new Float32Array(ySize), yNoBias = new Float32Array(ySize);
+    refKernels.convForward(x, w, bias, y, p);
+    refKernels.convForward(x, w, null, yNoBias, p);
+    const gx = new Float32Array(x.length), gw = new Float32Array(w.length);
+    refKernels.convBackwardInput(gy, w, gx, p);
+    refKernels.convBackwardWeight(x, gy, gw, p);
+    forEachImpl((impl) => {
+      // Outputs start as garbage: the kernels must overwrite, not accumulate.
+      const yo = impl.place(data(r, ySize));
+      impl.kernels.convForward(impl.place(x), impl.place(w), impl.place(bias), yo, p);
+      assertClose(yo, y, `${impl.name} convForward ${what}`);
+      const yn = impl.place(data(r, ySize));
+      impl.kernels.convForward(impl.place(x), impl.place(w), null, yn, p);
+      assertClose(yn, yNoBias, `${impl.name} convForward no bias ${what}`);
+      const gxo = impl.place(data(r, x.length));
+      impl.kernels.convBackwardInput(impl.place(gy), impl.place(w), gxo, p);
+      assertClose(gxo, gx, `${impl.name} convBackwardInput ${what}`);
+      const gwo = impl.place(data(r, w.length));
+      impl.kernels.convBackwardWeight(impl.place(x), impl.place(gy), gwo, p);
+      assertClose(gwo, gw, `${impl.name} convBackwardWeight ${what}`);
+    });
+  }
+});
+
+// [batch, channels, inSize, kernel, stride, pad, dilation, countIncludePad]
+type PoolCase = [number, number, number[], number, number, number, number, boolean];
+const POOLS: PoolCase[] = [
+  [2, 3, [8, 8], 2, 2, 0, 1, true], [1, 5, [7, 9], 3, 2, 1, 1, false], [2, 6, [11, 10], 3, 1, 1, 2, true],
+  [3, 2, [13], 3, 2, 1, 1, true], [1, 2, [5, 4, 6], 2, 1, 0, 1, true],
+];
+
+test('pooling matches the reference', () => {
+  const r = rng(12);
+  for (const [batch, channels, inSize, k, s, pad, d, countIncludePad] of POOLS) {
+    const outSize = inSize.map((n) => outLen(n, k, s, pad, d));
+    const p: PoolParams = {
+      batch, channels, inSize, outSize, kernelSize: inSize.map(() => k), stride: inSize.map(() => s),
+      padBegin: inSize.map(() => pad), dilation: inSize.map(() => d), countIncludePad,
+    };
+    const avg: PoolParams = { ...p, dilation: inSize.map(() => 1), outSize: inSize.map((n) => outLen(n, k, s, pad, 1)) };
+    const what = JSON.stringify(p);
+    const x = data(r, batch * channels * sizeOf(inSize));
+    const ySize = batch * channels * sizeOf(outSize), aSize = batch * channels * sizeOf(avg.outSize);
+    const y = new Float32Array(ySize), am = new Int32Array(ySize), gy = data(r, ySize), gx = new Float32Array(x.length);
+    refKernels.maxPoolForward(x, y, am, p);
+    refKernels.maxPoolBackward(gy, am, gx, p);
+    const ya = new Float32Array(aSize), gya = data(r, aSize), gxa = new Float32Array(x.length);
+    refKernels.avgPoolForward(x, ya, avg);
+    refKernels.avgPoolBackward(gya, gxa, avg);
+    const ad = { batch, channels, inSize, outSize: inSize.map((n) => Math.max(1, Math.floor(n / 2) + 1)) };
+    const yad = new Float32Array(batch * channels * sizeOf(ad.outSize)), gyad = data(r, yad.length);
+    const gxad = new Float32Array(x.length);
+    refKernels.adaptiveAvgPoolForward(x, yad, ad);
+    refKernels.adaptiveAvgPoolBackward(gyad, gxad, ad);
+    forEachImpl((impl) => {
+      const yo = impl.place(new Float32Array(ySize)), amo = new Int32Array(ySize);
+      impl.kernels.maxPoolForward(impl.place(x), yo, amo, p);
+      assertClose(yo, y, `${impl.name} maxPoolForward ${what}`);
+      const gxo = impl.place(data(r, x.length));
+      impl.kernels.maxPoolBackward(impl.place(gy), amo, gxo, p);
+      assertClose(gxo, gx, `${impl.name} maxPoolBackward ${what}`);
+      const yao = impl.place(new Float32Array(aSize));
+      impl.kernels.avgPoolForward(impl.place(x), yao, avg);
+      assertClose(yao, ya, `${impl.name} avgPoolForward ${what}`);
+      const gxao = impl.place(data(r, x.length));
+      impl.kernels.avgPoolBackward(impl.place(gya), gxao, avg);
+      assertClose(gxao, gxa, `${impl.name} avgPoolBackward ${what}`);
+      const yado = impl.place(new Float32Array(yad.length));
+      impl.kernels.adaptiveAvgPoolForward(impl.place(x), yado, ad);
+      assertClose(yado, yad, `${impl.name} adaptiveAvgPoolForward ${what}`);
+      const gxado = impl.place(data(r, x.length));
+      impl.kernels.adaptiveAvgPoolBackward(impl.place(gyad), gxado, ad);
+      assertClose(gxado, gxad, `${impl.name} adaptiveAvgPoolBackward ${what}`);
+    });
+  }
+});
+
+test('pad forward/backward match the reference in every mode', () => {
+  const r = rng(13);
+  for (const mode of ['constant', 'reflect', 'replicate'] as const) {
+    const inShape = [2, 3, 5, 6];
+    const padBegin = [0, 0, 2, 1], padEnd = [0, 0, 1, 3];
+    const outShape = inShape.map((n, i) => n + padBegin[i]! + padEnd[i]!);
+    const p = { inShape, outShape, padBegin, mode, value: 0.5 };
+    const x = data(r, sizeOf(inShape)), gy = data(r, sizeOf(outShape));
+    const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
+    refKernels.padForward(x, y, p);
+    refKernels.padBackward(gy, gx, p);
+    forEachImpl((impl) => {
+      const yo = impl.place(new Float32Array(y.length)), gxo = impl.place(data(r, x.length));
+      impl.kernels.padForward(impl.place(x), yo, p);
+      impl.kernels.padBackward(impl.place(gy), gxo, p);
+      assertClose(yo, y, `${impl.name} padForward ${mode}`);
+      assertClose(gxo, gx, `${impl.name} padBackward ${mode}`);
+    });
+  }
+});
+
+test('batch norm statistics, forward and backward match the reference', () => {
+  const r = rng(14);
+  for (const [batch, channels, spatial] of [[4, 3, 25], [2, 5, 1], [3, 7, 13]]) {
+    const p = { batch: batch!, channels: channels!, spatial: spatial! };
+    const n = batch! * channels! * spatial!;
+    const x = data(r, n), gy = data(r, n), weight = data(r, channels!), bias = data(r, channels!);
+    const mean = new Float32Array(channels!), variance = new Float32Array(channels!);
+    refKernels.batchNormStats(x, mean, variance, p);
+    const invStd = variance.map((v) => 1 / Math.sqrt(v + 1e-5));
+    const y = new Float32Array(n);
+    refKernels.batchNormForward(x, mean, invStd, weight, bias, y, p);
+    for (const training of [true, false]) {
+      const gx = new Float32Array(n), gw = new Float32Array(channels!), gb = new Float32Array(channels!);
+      refKernels.batchNormBackward(x, gy, mean, invStd, weight, gx, gw, gb, training, p);
+      forEachImpl((impl) => {
+        const mo = impl.place(new Float32Array(channels!)), vo = impl.place(new Float32Array(channels!));
+        impl.kernels.batchNormStats(impl.place(x), mo, vo, p);
+        assertClose(mo, mean, `${impl.name} batchNormStats mean`);
+        assertClose(vo, variance, `${impl.name} batchNormStats variance`);
+        const yo = impl.place(new Float32Array(n));
+        impl.kernels.batchNormForward(impl.place(x), impl.place(mean), impl.place(invStd), impl.place(weight),
+          impl.place(bias), yo, p);
+        assertClose(yo, y, `${impl.name} batchNormForward`);
+        const gxo = impl.place(data(r, n)), gwo = impl.place(data(r, channels!)), gbo = impl.place(data(r, channels!));
+        impl.kernels.batchNormBackward(impl.place(x), impl.place(gy), impl.place(mean), impl.place(invStd),
+          impl.place(weight), gxo, gwo, gbo, training, p);
+        assertClose(gxo, gx, `${impl.name} batchNormBackward gx training=${training}`);
+        assertClose(gwo, gw, `${impl.name} batchNormBackward gWeight`);
+        assertClose(gbo, gb, `${impl.name} batchNormBackward gBias`);
+      });
+    }
+  }
+});
