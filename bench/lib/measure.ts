@@ -1,0 +1,58 @@
+// Timing for the JavaScript peers: warm up, then take the median of several timed repetitions.
+// Slow peers get fewer repetitions so the whole run stays bounded; the harness additionally caps
+// each workload by wall time from the outside (see runner.ts), so nothing can hang.
+
+export interface MeasureOptions {
+  /** Wall time the timed repetitions should take together, in ms. */
+  targetMs: number;
+  /** Upper bound on timed repetitions. */
+  maxReps: number;
+  /** Warm-up iterations before timing (one only, when a single iteration is very slow). */
+  warmup: number;
+}
+
+export interface Measurement {
+  medianMs: number;
+  reps: number;
+  samplesMs: number[];
+}
+
+// BENCH_TARGET_MS shortens every measurement for a quick trial run (`npm run bench -- --quick`).
+export const DEFAULT_MEASURE: MeasureOptions = { targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2 };
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median: no samples');
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Repetitions to time after a warm-up iteration took `lastMs`: 1 for slow peers, else 3…max. */
+export function repsFor(lastMs: number, opts: MeasureOptions): number {
+  if (lastMs >= opts.targetMs) return 1;
+  return Math.max(3, Math.min(opts.maxReps, Math.floor(opts.targetMs / Math.max(lastMs, 1e-3))));
+}
+
+/**
+ * Times `fn` (which must finish its work before returning or resolving) and returns the median.
+ * @example const m = await measure(() => a.matmul(b), DEFAULT_MEASURE); m.medianMs
+ */
+export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_MEASURE): Promise<Measurement> {
+  let last = 0;
+  for (let i = 0; i < Math.max(1, opts.warmup); i++) {
+    const t0 = performance.now();
+    await fn();
+    last = performance.now() - t0;
+    // The first call often pays one-time costs (compilation, weight packing), so a second warm-up
+    // runs unless a single iteration is already very slow.
+    if (last >= 2 * opts.targetMs) break;
+  }
+  const reps = repsFor(last, opts);
+  const samplesMs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    samplesMs.push(performance.now() - t0);
+  }
+  return { medianMs: median(samplesMs), reps, samplesMs };
+}

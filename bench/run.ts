@@ -1,0 +1,173 @@
+// `npm run bench`: every workload of issue 4 on striate and, in the same run, on its peers
+// (tfjs-cpu, tfjs-wasm, onnxruntime-node, PyTorch), at 1 and 2 threads; prints a table of
+// figures and ratios and writes BENCHMARKS.md.
+//   npm run bench                                  full run (~10–15 min), writes BENCHMARKS.md
+//   npm run bench -- --quick                       short measurements, does not write the file
+//   npm run bench -- --peers striate,pytorch --workloads W1,W6 --threads 1
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, type } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { figure, isWorkloadId, WORKLOADS, ALL_WORKLOADS, type WorkloadId } from './lib/workloads.js';
+import { markdown, tables, PEER_ORDER, type Report } from './lib/report.js';
+import { runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const PYTHON = '/usr/bin/python3';
+const ONNX_DIR = join(ROOT, '.cache', 'bench', 'onnx');
+
+interface Options {
+  quick: boolean;
+  write: boolean;
+  peers: string[];
+  threads: number[];
+  workloads: WorkloadId[];
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { quick: false, write: true, peers: [...PEER_ORDER], threads: [1, 2], workloads: [...ALL_WORKLOADS] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`bench: ${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--quick') o.quick = true;
+    else if (a === '--no-write') o.write = false;
+    else if (a === '--peers') o.peers = value().split(',');
+    else if (a === '--threads') o.threads = value().split(',').map(Number);
+    else if (a === '--workloads') o.workloads = value().split(',') as WorkloadId[];
+    else throw new Error(`bench: unknown option '${a}' (try --quick, --no-write, --peers, --threads, --workloads)`);
+  }
+  const badPeer = o.peers.filter((p) => !PEER_ORDER.includes(p));
+  if (badPeer.length) throw new Error(`bench: unknown peers ${badPeer.join(', ')} (expected ${PEER_ORDER.join(', ')})`);
+  const badW = o.workloads.filter((w) => !isWorkloadId(w));
+  if (badW.length) throw new Error(`bench: unknown workloads ${badW.join(', ')} (expected ${ALL_WORKLOADS.join(', ')})`);
+  if (o.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`bench: --threads needs positive integers, got ${o.threads.join(',')}`);
+  // A partial or quick run must not overwrite the committed full figures.
+  if (o.quick || argv.some((a) => a === '--peers' || a === '--threads' || a === '--workloads')) o.write = false;
+  return o;
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {
+    // not Linux: fall through to os.cpus()
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head} (with uncommitted changes under src/)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Exports the ONNX models once per torch version; returns null when ready, else why not. */
+function exportOnnx(notes: string[]): string | null {
+  const stamp = join(ONNX_DIR, 'export.json');
+  if (existsSync(stamp)) {
+    const s = JSON.parse(readFileSync(stamp, 'utf8')) as { files: string[] };
+    if (s.files.every((f) => existsSync(f))) return null;
+  }
+  process.stderr.write(`exporting ONNX models with ${PYTHON} bench/export_onnx.py ...\n`);
+  const r = spawnSync(PYTHON, [join(BENCH, 'export_onnx.py'), '--out', ONNX_DIR], { encoding: 'utf8', timeout: 300_000 });
+  if (r.error) return `could not run ${PYTHON}: ${r.error.message}`;
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const res = JSON.parse(line) as { ok: boolean; error?: string; files?: string[] };
+    if (!res.ok) return res.error ?? 'export failed';
+    writeFileSync(stamp, JSON.stringify(res));
+    notes.push(`ONNX models for onnxruntime exported by bench/export_onnx.py (torchvision architectures, random weights, opset 13) into ${relative(ROOT, ONNX_DIR)}/.`);
+    return null;
+  } catch {
+    return `bench/export_onnx.py failed: ${(r.stderr || line).trim().split('\n').pop()}`;
+  }
+}
+
+function specs(o: Options, notes: string[]): PeerSpec[] {
+  const tsx = (file: string, extra: string[] = []) => ({ command: process.execPath, args: ['--import', 'tsx', join(BENCH, 'peers', file), ...extra] });
+  const cap = (s: number) => () => s * 1000;
+  const out: PeerSpec[] = [];
+  const base = { workloads: o.workloads, env: o.quick ? { BENCH_TARGET_MS: '300' } : {} };
+  for (const peer of o.peers) {
+    for (const threads of o.threads) {
+      if (peer === 'striate') out.push({ peer, threads, ...base, ...tsx('striate.ts'), capMs: cap(150), startupMs: 30_000 });
+      if (peer === 'tfjs-cpu' && threads === 1) out.push({ peer, threads, ...base, ...tsx('tfjs.ts', ['--backend', 'cpu']), capMs: cap(150), startupMs: 30_000 });
+      if (peer === 'tfjs-wasm') out.push({ peer, threads, ...base, ...tsx('tfjs.ts', ['--backend', 'wasm']), capMs: cap(90), startupMs: 30_000 });
+      if (peer === 'onnxruntime') {
+        const why = threads === o.threads[0] ? exportOnnx(notes) : existsSync(join(ONNX_DIR, 'export.json')) ? null : 'export failed';
+        if (why) {
+          if (threads === o.threads[0]) notes.push(`onnxruntime skipped: ${why}`);
+          continue;
+        }
+        out.push({ peer, threads, ...base, ...tsx('ort.ts', ['--models', ONNX_DIR]), capMs: cap(90), startupMs: 30_000 });
+      }
+      if (peer === 'pytorch') {
+        const env = { ...base.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+        out.push({ peer, threads, ...base, env, command: PYTHON, args: [join(BENCH, 'torch_bench.py')], capMs: cap(120), startupMs: 60_000 });
+      }
+    }
+  }
+  return out;
+}
+
+const NOTES = [
+  'tfjs-cpu (@tensorflow/tfjs\' plain JavaScript kernels) is single-threaded, so it appears in the 1-thread rows only.',
+  'tfjs-wasm: tfjs switches wasm threads off under Node; bench/peers/tfjs-wasm-threads.ts forces them on (WASM_HAS_MULTITHREAD_SUPPORT, worker scripts written to files instead of Blob URLs, os.cpus() reporting twice the wanted threads because tfjs caps its pool at half the logical cores). The thread count tfjs-wasm reported is in the raw table ("asked/used").',
+  'tfjs-wasm cannot train convolutions: it has no Conv2DBackpropFilter kernel, so W2 and W3 are n/a for it. tfjs-cpu can, slowly.',
+  'onnxruntime-node runs inference only (W1, W4, W5); PyTorch runs every workload (torch.set_num_threads, one inter-op thread).',
+  'tfjs runs NHWC (its native layout) with the same shapes and FLOPs; the tfjs ResNet-18/AlexNet/LeNet-5 are built in bench/peers/tfjs-models.ts with random weights.',
+  'W2 counts three convolutions\' FLOPs (forward, input gradient, weight gradient); W3 images/s = 64 / step time.',
+];
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const t0 = Date.now();
+  const loadBefore = loadavg();
+  const notes: string[] = [...NOTES];
+  const runs: PeerRun[] = [];
+  for (const spec of specs(o, notes)) {
+    process.stderr.write(`\n== ${spec.peer}, ${spec.threads} thread(s)\n`);
+    spec.onResult = (r) => {
+      const fig = r.status === 'ok' && r.ms !== undefined ? `${figure(r.workload, r.ms).toFixed(2)} ${WORKLOADS[r.workload].unit} (median ${r.ms.toFixed(1)} ms of ${r.reps})` : `${r.status}${r.note ? `: ${r.note}` : ''}`;
+      process.stderr.write(`  ${r.workload}: ${fig}\n`);
+    };
+    const run = await runPeer(spec);
+    if (run.meta) process.stderr.write(`  (${run.meta.engine}, ${run.meta.threads} thread(s) in use)\n`);
+    for (const n of run.meta?.notes ?? []) notes.push(`${spec.peer} at ${spec.threads} thread(s): ${n}`);
+    runs.push(run);
+  }
+  const striate = runs.find((r) => r.peer === 'striate');
+  const report: Report = {
+    machine: {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      command: 'npm run bench',
+      cpu: cpuModel(),
+      cores: cpus().length,
+      node: process.version,
+      os: `${type()} ${release()}`,
+      commit: gitCommit(),
+      loadBefore,
+      loadAfter: loadavg(),
+      durationS: (Date.now() - t0) / 1000,
+    },
+    runs,
+    notes: [...new Set(notes)],
+  };
+  process.stdout.write(`\nstriate backend: ${striate?.meta?.engine ?? 'did not start'}\n\n${tables(runs, false)}\n`);
+  if (o.write) {
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), markdown(report));
+    process.stdout.write('wrote BENCHMARKS.md\n');
+  }
+}
+
+await main();

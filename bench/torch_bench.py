@@ -1,0 +1,130 @@
+"""PyTorch as a benchmark peer for `npm run bench` (all six workloads, CPU).
+
+Speaks the harness's line protocol (bench/lib/protocol.ts): one `META {json}` line, then one
+`BENCH {json}` line per workload with the median milliseconds per iteration. Timing follows
+bench/lib/measure.ts: warm up, then the median of 3..15 repetitions (1 for very slow ones).
+
+    /usr/bin/python3 bench/torch_bench.py --threads 1 --workloads W1,W2,W3,W4,W5,W6
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+TARGET_MS = float(os.environ.get("BENCH_TARGET_MS", "3000"))
+MAX_REPS = 15
+WARMUP = 2
+CONV = dict(n=8, c_in=64, c_out=64, h=56, w=56, k=3, pad=1)
+GEMM = 1024
+LENET_BATCH = 64
+
+
+def emit(kind, obj):
+    sys.stdout.write(f"{kind} {json.dumps(obj)}\n")
+    sys.stdout.flush()
+
+
+def measure(fn):
+    last = 0.0
+    for _ in range(WARMUP):
+        t0 = time.perf_counter()
+        fn()
+        last = (time.perf_counter() - t0) * 1000
+        if last >= 2 * TARGET_MS:  # one warm-up is enough for very slow iterations
+            break
+    reps = 1 if last >= TARGET_MS else max(3, min(MAX_REPS, int(TARGET_MS // max(last, 1e-3))))
+    samples = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples), reps
+
+
+def lenet5(nn):
+    # API.md's LeNet-5: the same layers as striate's models.lenet5 (61,706 parameters).
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def workload(torch, name):
+    F = torch.nn.functional
+    g = torch.Generator().manual_seed(0)
+    rnd = lambda *s, grad=False: torch.randn(*s, generator=g).requires_grad_(grad)
+    c = CONV
+    if name == "W1":
+        x, w, b = rnd(c["n"], c["c_in"], c["h"], c["w"]), rnd(c["c_out"], c["c_in"], c["k"], c["k"]), rnd(c["c_out"])
+
+        def fn():
+            with torch.no_grad():
+                F.conv2d(x, w, b, padding=c["pad"])
+        return fn
+    if name == "W2":
+        x = rnd(c["n"], c["c_in"], c["h"], c["w"], grad=True)
+        w = rnd(c["c_out"], c["c_in"], c["k"], c["k"], grad=True)
+        b = rnd(c["c_out"], grad=True)
+        dy = rnd(c["n"], c["c_out"], c["h"], c["w"])
+
+        def fn():
+            x.grad = w.grad = b.grad = None
+            F.conv2d(x, w, b, padding=c["pad"]).backward(dy)
+        return fn
+    if name == "W3":
+        model = lenet5(torch.nn)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        x = rnd(LENET_BATCH, 1, 28, 28)
+        y = torch.tensor([(i * 7) % 10 for i in range(LENET_BATCH)])
+
+        def fn():
+            opt.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            opt.step()
+        return fn
+    if name in ("W4", "W5"):
+        import torchvision
+        model = (torchvision.models.resnet18() if name == "W4" else torchvision.models.alexnet()).eval()
+        x = rnd(1, 3, 224, 224)
+
+        def fn():
+            with torch.no_grad():
+                model(x)
+        return fn
+    if name == "W6":
+        a, b = rnd(GEMM, GEMM), rnd(GEMM, GEMM)
+        return lambda: torch.mm(a, b)
+    raise ValueError(f"torch_bench: unknown workload {name}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
+    args = ap.parse_args()
+    try:
+        import torch
+    except ImportError as e:
+        emit("META", {"engine": "PyTorch (missing)", "threads": 0, "notes": [f"torch not importable: {e}"]})
+        for w in args.workloads.split(","):
+            emit("BENCH", {"workload": w, "status": "unsupported", "note": "torch is not installed for /usr/bin/python3"})
+        return 0
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    blas = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    emit("META", {"engine": f"PyTorch {torch.__version__} (CPU)", "threads": torch.get_num_threads(),
+                  "notes": [f"PyTorch BLAS_INFO={blas.group(1) if blas else 'unknown'}"]})
+    for w in args.workloads.split(","):
+        try:
+            ms, reps = measure(workload(torch, w))
+            emit("BENCH", {"workload": w, "status": "ok", "ms": ms, "reps": reps})
+        except Exception as e:  # reported, not fatal: the other workloads still run
+            emit("BENCH", {"workload": w, "status": "error", "note": f"{type(e).__name__}: {e}"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
