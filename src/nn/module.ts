@@ -27,8 +27,10 @@ function checkName(owner: Module, name: string, kind: string): void {
  * Base class of every layer and model. Subclasses hold their submodules and parameters in
  * ordinary fields: a field holding a Module is a child, a field holding an nn.Parameter is a
  * parameter, both registered under the field's name in declaration (or assignment) order, which
- * is PyTorch's registration order. Buffers (non-learned state such as running statistics) are
- * plain tensors, so they are registered explicitly with registerBuffer. Containers call children
+ * is PyTorch's registration order. Plain tensors and plain arrays of modules are not registered
+ * (as in PyTorch): wrap learnable tensors in nn.Parameter and lists of layers in nn.ModuleList or
+ * nn.Sequential. Buffers (non-learned state such as running statistics) are plain tensors, so
+ * they are registered explicitly with registerBuffer. Containers call children
  * through `child.forward(...)`, so wrapping an instance's `forward` (as summary() does) sees
  * every call.
  * @example
