@@ -7,3 +7,4 @@ export {
 } from './progress.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export type { TrainableModel, OptimizerLike, LossFn } from './types.js';
+export { trainingCurvesSvg } from './curves-svg.js';
