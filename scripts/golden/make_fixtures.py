@@ -321,7 +321,7 @@ def optim_case(name, kind, options, torch_options, lrs=None, steps=5):
     p = torch.randn(3, 4).requires_grad_(True)
     init = p.detach().clone()
     opt = {'SGD': torch.optim.SGD, 'Adam': torch.optim.Adam, 'AdamW': torch.optim.AdamW}[kind]([p], **torch_options)
-    grads, traj = [], []
+    grads, traj, states = [], [], []
     for i in range(steps):
         g = torch.randn(3, 4)
         if lrs:
@@ -330,7 +330,12 @@ def optim_case(name, kind, options, torch_options, lrs=None, steps=5):
         opt.step()
         grads.append(T(g))
         traj.append(T(p))
-    return {'name': name, 'kind': kind, 'options': options, 'lrs': lrs, 'init': T(init), 'grads': grads, 'params': traj}
+        # torch's per-parameter state after the step (momentum_buffer / step, exp_avg, exp_avg_sq)
+        st = opt.state_dict()['state'].get(0, {})
+        states.append({k: T(v) if torch.is_tensor(v) and v.dim() > 0 else r8(float(v))
+                       for k, v in st.items() if v is not None})
+    return {'name': name, 'kind': kind, 'options': options, 'lrs': lrs, 'init': T(init), 'grads': grads, 'params': traj,
+            'states': states}
 
 
 def optim_cases():

@@ -1,4 +1,7 @@
-// Optimiser trajectories against torch.optim: several steps with given gradients, lr changed between steps.
+// Optimiser trajectories against torch.optim: several steps with given gradients, lr changed
+// between steps; the state dict after each step against torch's (momentum_buffer, step, exp_avg,
+// exp_avg_sq), and a run resumed halfway from torch's state.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { optim, tensor, type Tensor } from '../../src/index.js';
 import { assertClose } from './close.js';
@@ -12,6 +15,7 @@ interface OptimCase {
   init: RefTensor;
   grads: RefTensor[];
   params: RefTensor[];
+  states: Record<string, RefTensor | number>[];
 }
 
 function make(kind: OptimCase['kind'], p: Tensor, options: Record<string, unknown>): optim.Optimizer {
@@ -22,15 +26,38 @@ function make(kind: OptimCase['kind'], p: Tensor, options: Record<string, unknow
   }
 }
 
+/** Steps `from`..end of the case's trajectory, checking parameters and state after each. */
+function run(c: OptimCase, p: Tensor, opt: optim.Optimizer, from: number, label: string): void {
+  for (let i = from; i < c.grads.length; i++) {
+    if (c.lrs) opt.lr = c.lrs[i]!;
+    const g = c.grads[i]!;
+    p.grad = tensor(g.data, g.shape);
+    opt.step();
+    assertClose(p, c.params[i]!, `${label} after step ${i + 1}`);
+    const ours = opt.stateDict().state[0] ?? {};
+    const ref = c.states[i]!;
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(ref).sort(), `${label} state keys after step ${i + 1}`);
+    for (const [k, v] of Object.entries(ref)) {
+      if (typeof v === 'number') assert.equal(ours[k], v, `${label} state ${k} after step ${i + 1}`);
+      else assertClose(ours[k] as Tensor, v, `${label} state ${k} after step ${i + 1}`);
+    }
+  }
+}
+
 for (const c of loadCases<OptimCase>('optim.json')) {
   test(`golden ${c.name}`, () => {
     const p = fromRef(c.init, true);
+    run(c, p, make(c.kind, p, c.options), 0, c.name);
+  });
+
+  test(`golden ${c.name}: resumed halfway from torch's state`, () => {
+    const half = Math.floor(c.grads.length / 2);
+    const p = fromRef(c.params[half - 1]!, true);
     const opt = make(c.kind, p, c.options);
-    c.grads.forEach((g, i) => {
-      if (c.lrs) opt.lr = c.lrs[i]!;
-      p.grad = tensor(g.data, g.shape);
-      opt.step();
-      assertClose(p, c.params[i]!, `${c.name} after step ${i + 1}`);
-    });
+    const group = opt.stateDict().param_groups[0]!;
+    const state: Record<string, Tensor | number> = {};
+    for (const [k, v] of Object.entries(c.states[half - 1]!)) state[k] = typeof v === 'number' ? v : fromRef(v);
+    opt.loadStateDict({ state: Object.keys(state).length ? { 0: state } : {}, param_groups: [group] });
+    run(c, p, opt, half, `${c.name} (resumed)`);
   });
 }
