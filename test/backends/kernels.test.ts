@@ -87,6 +87,25 @@ test('stridedCopy and sumTo match the reference', () => {
   }
 });
 
+test('sumTo matches the reference for bias-gradient and full reductions', () => {
+  const r = rng(8);
+  const cases: [number[], number[]][] = [
+    [[4, 6, 5, 5], [1, 6, 1, 1]], [[64, 120], [1, 120]], [[7, 3, 9], [1]], [[7, 3, 9], [7, 3, 1]],
+    [[2, 3, 4, 5, 6], [2, 1, 4, 1, 6]], [[5, 1, 3], [1, 1, 3]],
+  ];
+  for (const [shape, to] of cases) {
+    const x = data(r, sizeOf(shape));
+    const p = { shape, outStrides: broadcastStrides(to, shape) };
+    const want = new Float32Array(sizeOf(to));
+    refKernels.sumTo(x, want, p);
+    forEachImpl((impl) => {
+      const out = impl.place(data(r, want.length));
+      impl.kernels.sumTo(impl.place(x), out, p);
+      assertClose(out, want, `${impl.name} sumTo ${JSON.stringify(shape)} → ${JSON.stringify(to)}`);
+    });
+  }
+});
+
 test('gemm matches the reference for every transpose, accumulate and odd size', () => {
   const r = rng(4);
   const sizes = [[1, 1, 1], [3, 5, 7], [17, 9, 33], [64, 64, 64], [5, 130, 3], [97, 31, 650], [200, 300, 700]];

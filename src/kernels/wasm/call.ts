@@ -8,8 +8,10 @@ export const READ = 1;
 export const WRITE = 2;
 export const READ_WRITE = 3;
 
+type View = Float32Array | Int32Array;
+
 interface Copy {
-  src: Float32Array;
+  src: View;
   ptr: number;
   mode: number;
 }
@@ -20,7 +22,7 @@ export class Call {
   private readonly temps: [number, number][] = [];
 
   /** arrays[i] is accessed as modes[i]; null arrays get pointer 0. */
-  constructor(private readonly heap: WasmHeap, arrays: readonly (Float32Array | null)[], modes: readonly number[]) {
+  constructor(private readonly heap: WasmHeap, arrays: readonly (View | null)[], modes: readonly number[]) {
     const buf = heap.buffer;
     const foreign: number[] = [];
     for (let i = 0; i < arrays.length; i++) {
@@ -49,13 +51,17 @@ export class Call {
 
   /** Copies inputs in; call after the last scratch(), right before the kernel runs. */
   begin(): this {
-    for (const c of this.copies) if (c.mode & READ) this.heap.f32(c.ptr, c.src.length).set(c.src);
+    for (const c of this.copies) if (c.mode & READ) this.view(c).set(c.src);
     return this;
+  }
+
+  private view(c: Copy): View {
+    return c.src instanceof Int32Array ? this.heap.i32(c.ptr, c.src.length) : this.heap.f32(c.ptr, c.src.length);
   }
 
   /** Copies outputs back and frees the temporary blocks. */
   end(): void {
-    for (const c of this.copies) if (c.mode & WRITE) c.src.set(this.heap.f32(c.ptr, c.src.length));
+    for (const c of this.copies) if (c.mode & WRITE) c.src.set(this.view(c));
     for (const [ptr, bytes] of this.temps) this.heap.releaseBytes(ptr, bytes);
   }
 }

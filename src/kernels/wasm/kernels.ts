@@ -1,10 +1,11 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
 // gemm, convForward/BackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
-// (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), softmax forward/backward, sgd
+// (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed
+// dims), sumTo (≤ 3), maxPool forward (1-D/2-D) and backward, softmax forward/backward, sgd
 // and adam steps. Every other kernel, and shapes the native ones do not cover (3-D conv), run
 // the reference kernel on the same views: correct everywhere, fast where it matters.
 import type {
-  BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, UnaryOp,
+  BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams, SumToParams, UnaryOp,
 } from '../kernels.js';
 import { refKernels } from '../ref/index.js';
 import { Call, READ, READ_WRITE, WRITE } from './call.js';
@@ -25,6 +26,12 @@ export interface WasmExports {
     nesterov: number, weightDecay: number, firstStep: number): void;
   adamStep(param: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number): void;
+  stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
+    s0: number, s1: number, s2: number, s3: number): void;
+  sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;
+  maxPool2d(x: number, out: number, argmax: number, planes: number, h: number, w: number, oh: number, ow: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
+  maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
 }
 
 /** Task ids for the thread pool, in this order of export names. */
@@ -47,33 +54,40 @@ const BINARY: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow'];
 
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
-// Merges output dims that both operands walk contiguously and drops size-1 dims, so a
-// same-shape op becomes 1-D and a bias add 2-D. Returns null if more than 3 dims remain or an
-// innermost stride is neither 0 nor 1.
-export function collapse(p: BinaryParams): { shape: number[]; as: number[]; bs: number[] } | null {
-  const shape: number[] = [], as: number[] = [], bs: number[] = [];
-  for (let d = 0; d < p.shape.length; d++) {
-    const n = p.shape[d]!;
+// Merges adjacent dims that every operand walks contiguously (stride[d] = stride[d+1]·n[d+1])
+// and drops size-1 dims, so a same-shape op becomes 1-D and a bias add 2-D; then pads to
+// `rank` dims. Returns null if more than `rank` dims remain.
+export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[], rank: number):
+  { shape: number[]; strides: number[][] } | null {
+  const outShape: number[] = [];
+  const out = strides.map(() => [] as number[]);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
     if (n === 1) continue;
-    const sa = p.aStrides[d]!, sb = p.bStrides[d]!;
-    const last = shape.length - 1;
-    if (last >= 0 && as[last] === sa * n && bs[last] === sb * n) {
-      shape[last] = shape[last]! * n;
-      as[last] = sa;
-      bs[last] = sb;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, i) => out[i]![last] === s[d]! * n)) {
+      outShape[last] = outShape[last]! * n;
+      strides.forEach((s, i) => { out[i]![last] = s[d]!; });
     } else {
-      shape.push(n);
-      as.push(sa);
-      bs.push(sb);
+      outShape.push(n);
+      strides.forEach((s, i) => out[i]!.push(s[d]!));
     }
   }
-  while (shape.length < 3) {
-    shape.unshift(1);
-    as.unshift(0);
-    bs.unshift(0);
+  if (outShape.length > rank) return null;
+  while (outShape.length < rank) {
+    outShape.unshift(1);
+    for (const o of out) o.unshift(0);
   }
-  if (shape.length > 3 || (as[2] !== 0 && as[2] !== 1) || (bs[2] !== 0 && bs[2] !== 1)) return null;
-  return { shape, as, bs };
+  return { shape: outShape, strides: out };
+}
+
+// Binary ops need innermost strides 0 or 1 on both sides (a SIMD run or a splat).
+export function collapse(p: BinaryParams): { shape: number[]; as: number[]; bs: number[] } | null {
+  const c = collapseDims(p.shape, [p.aStrides, p.bStrides], 3);
+  if (!c) return null;
+  const [as, bs] = c.strides as [number[], number[]];
+  if ((as[2] !== 0 && as[2] !== 1) || (bs[2] !== 0 && bs[2] !== 1)) return null;
+  return { shape: c.shape, as, bs };
 }
 
 // The 2-D view of a conv (1-D as H = 1), or null for shapes the native kernels do not cover.
@@ -138,8 +152,28 @@ export function createWasmKernels(rt: Runtime) {
         call.end();
       }
     },
-    stridedCopy: refKernels.stridedCopy,
-    sumTo: refKernels.sumTo,
+    stridedCopy(x: Float32Array, out: Float32Array, p: StridedCopyParams): void {
+      const c = collapseDims(p.shape, [p.strides], 4);
+      if (!c || out.length === 0) return refKernels.stridedCopy(x, out, p);
+      const call = new Call(heap, [x, out], [READ, WRITE]).begin();
+      try {
+        const [d0, d1, d2, d3] = c.shape, [s0, s1, s2, s3] = c.strides[0]!;
+        ex.stridedCopy4(call.ptrs[0]!, call.ptrs[1]!, d0!, d1!, d2!, d3!, s0!, s1!, s2!, s3!);
+      } finally {
+        call.end();
+      }
+    },
+    sumTo(x: Float32Array, out: Float32Array, p: SumToParams): void {
+      const c = collapseDims(p.shape, [p.outStrides], 3);
+      if (!c || (c.strides[0]![2] !== 0 && c.strides[0]![2] !== 1)) return refKernels.sumTo(x, out, p);
+      const call = new Call(heap, [x, out], [READ, WRITE]).begin();
+      try {
+        const [d0, d1, d2] = c.shape, [o0, o1, o2] = c.strides[0]!;
+        ex.sumTo3(call.ptrs[0]!, call.ptrs[1]!, out.length, d0!, d1!, d2!, o0!, o1!, o2!);
+      } finally {
+        call.end();
+      }
+    },
     gemm(a: Float32Array, b: Float32Array, c: Float32Array, p: GemmParams): void {
       const { m, n, k } = p;
       if (m === 0 || n === 0) return;
@@ -184,8 +218,30 @@ export function createWasmKernels(rt: Runtime) {
       convTask(CONV_BWD_W, geo, call.ptrs, call, 2 * gy.length * gw.length / p.outChannels);
     },
 
-    maxPoolForward: refKernels.maxPoolForward,
-    maxPoolBackward: refKernels.maxPoolBackward,
+    maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array, p: PoolParams): void {
+      const d = p.inSize.length;
+      if (d > 2) return refKernels.maxPoolForward(x, out, argmax, p);
+      const two = (a: readonly number[], one: number) => (d === 2 ? [a[0]!, a[1]!] : [one, a[0]!]);
+      const [h, w] = two(p.inSize, 1), [oh, ow] = two(p.outSize, 1), [kh, kw] = two(p.kernelSize, 1);
+      const [sh, sw] = two(p.stride, 1), [ph, pw] = two(p.padBegin, 0), [dh, dw] = two(p.dilation, 1);
+      const call = new Call(heap, [x, out, argmax], [READ, WRITE, WRITE]).begin();
+      try {
+        const [px, po, pa] = call.ptrs;
+        ex.maxPool2d(px!, po!, pa!, p.batch * p.channels, h!, w!, oh!, ow!, kh!, kw!, sh!, sw!, ph!, pw!, dh!, dw!);
+      } finally {
+        call.end();
+      }
+    },
+    maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void {
+      const call = new Call(heap, [gy, argmax, gx], [READ, READ, WRITE]).begin();
+      try {
+        const [pg, pa, px] = call.ptrs;
+        const size = (a: readonly number[]) => a.reduce((s, v) => s * v, 1);
+        ex.maxPoolBackward(pg!, pa!, px!, p.batch * p.channels, size(p.inSize), size(p.outSize));
+      } finally {
+        call.end();
+      }
+    },
     avgPoolForward: refKernels.avgPoolForward,
     avgPoolBackward: refKernels.avgPoolBackward,
     adaptiveAvgPoolForward: refKernels.adaptiveAvgPoolForward,

@@ -39,3 +39,4 @@ export function gemmTask(p: usize, tid: i32, nt: i32): void {
     gemmCore(i1 - i0, n, k, a + ao, lda, transA, b, ldb, transB, c + <usize>i0 * n * 4, n, acc, 0, scratch);
   }
 }
+export { stridedCopy4, sumTo3, maxPool2d, maxPoolBackward } from './layout';
