@@ -22,12 +22,15 @@ export interface Recipe {
   /** Stop starting new epochs once the next one would end after this many seconds. */
   timeBudget?: number;
   progress?: 'auto' | 'bar' | 'lines' | 'none';
+  /** Where the summary goes. Default console.log. */
+  log?: (line: string) => void;
 }
 
 export interface RecipeResult { history: History; testAccuracy: number; seconds: number; imagesPerSecond: number }
 
 export async function runRecipe(r: Recipe): Promise<RecipeResult> {
   const t0 = performance.now();
+  const log = r.log ?? ((line: string) => console.log(line));
   manualSeed(r.seed);
   const [train, val] = randomSplit(r.train, 0.1, { seed: r.seed });
   const { mean, std } = channelStats(train);
@@ -42,7 +45,7 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
     classNames: r.train.classNames,
     extra: { 'striate.normalize': JSON.stringify({ mean, std }) },
   };
-  console.log(`${r.name}: LeNet-5 on ${train.length} training / ${val.length} validation / ${r.test.length} test images, ` +
+  log(`${r.name}: LeNet-5 on ${train.length} training / ${val.length} validation / ${r.test.length} test images, ` +
     `backend ${getBackend()}, Adam lr ${r.lr}, batch ${r.batchSize}, ${r.epochs} epochs (cosine), seed ${r.seed}`);
   const budget: Callbacks = {
     onEpochEnd: (log, ctx) => {
@@ -68,9 +71,9 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
   const seconds = (performance.now() - t0) / 1000;
   const trained = history.epochs.reduce((s, e) => s + e.imagesPerSecond * e.seconds, 0);
   const trainSeconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
-  console.log(`\nconfusion matrix on the test set (rows: true class, columns: predicted)\n${formatConfusionMatrix(result.confusion, r.test.classNames)}`);
-  console.log(`\ntest accuracy ${(100 * result.accuracy).toFixed(2)}% (loss ${result.loss.toFixed(4)}) · best epoch ${history.bestEpoch} of ` +
+  log(`\nconfusion matrix on the test set (rows: true class, columns: predicted)\n${formatConfusionMatrix(result.confusion, r.test.classNames)}`);
+  log(`\ntest accuracy ${(100 * result.accuracy).toFixed(2)}% (loss ${result.loss.toFixed(4)}) · best epoch ${history.bestEpoch} of ` +
     `${history.epochs.length} · ${history.stopMessage} · ${seconds.toFixed(1)}s total, ${(trained / trainSeconds).toFixed(0)} img/s training`);
-  console.log(`saved ${modelPath}, ${join(r.outDir, `${r.name}-curves.svg`)}, ${join(r.outDir, `${r.name}.jsonl`)}`);
+  log(`saved ${modelPath}, ${join(r.outDir, `${r.name}-curves.svg`)}, ${join(r.outDir, `${r.name}.jsonl`)}`);
   return { history, testAccuracy: result.accuracy, seconds, imagesPerSecond: trained / trainSeconds };
 }
