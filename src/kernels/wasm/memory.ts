@@ -6,6 +6,8 @@ import type { Storage } from '../backend.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
+// Bytes allocated between two forced collections; memory settles at a few times this.
+const COLLECT_EVERY = 128 * 1024 * 1024;
 
 /** Size class of a request: multiples of 64 bytes, then 4 classes per power of two. */
 export function sizeClass(bytes: number): number {
@@ -67,9 +69,9 @@ export class WasmHeap {
     const reused = this.fromFreeLists(cls);
     if (reused >= 0) return reused;
     if (this.top + cls > this.buffer.byteLength) {
-      // Before growing, get dead tensors back, unless little was allocated since the last try
-      // (then a collection would find little and cost more than it saves).
-      if (this.collect && this.allocatedSinceCollect * 8 >= this.buffer.byteLength) {
+      // Before growing, get dead tensors back, once enough was allocated since the last try
+      // that a full collection (milliseconds) pays for itself: at most once per COLLECT_EVERY.
+      if (this.collect && this.allocatedSinceCollect >= Math.max(COLLECT_EVERY, this.buffer.byteLength / 2)) {
         this.allocatedSinceCollect = 0;
         this.collect();
         const again = this.fromFreeLists(cls);

@@ -123,7 +123,9 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   const cols = (s + nt - 1) / nt + 48; // a part is at most s/nt + 32 after 16-column rounding, +16 slack
   const chans = (cin + nt - 1) / nt;
   const colBytes = max(kg * cols, chans * khw * s) * 4;
-  return gemmScratchBytes(max(kg, max(s, arg(p, 6) / groups)), max(s, kg)) + colBytes + 64;
+  // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
+  const gemm = max(gemmScratchBytes(kg, cols), max(gemmScratchBytes(arg(p, 6) / groups, s), gemmScratchBytes(s, kg)));
+  return gemm + colBytes + 64;
 }
 
 // out (N, Cout, OH·OW) = w_g (Cout/g, Kg) · im2col(x_n,g) (+ bias), for this thread's positions.
