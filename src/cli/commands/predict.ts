@@ -1,0 +1,83 @@
+// `striate predict`: top-k classes with probabilities for PNG/JPEG files, prepared as in training
+// (channels, size, scale to 0..1, padding) from the model file's metadata.
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { noGrad } from '../../autograd/grad-mode.js';
+import { imageToTensor, readImage, resizeImage, toGray, toRgb } from '../../image/codec.js';
+import * as F from '../../ops/functional.js';
+import { intArg, UsageError } from '../args.js';
+import type { CliIo } from '../main.js';
+import { modelFromFile, type LoadedModel } from '../model-file.js';
+import type { Tensor } from '../../ops/tensor.js';
+
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+
+/** The image files under `path` (itself if it is a file), sorted, searching subfolders. */
+export function imageFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new Error(`predict: no such file or folder: ${path}`);
+  }
+  if (st.isFile()) return [path];
+  const out: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    const p = join(path, name);
+    if (statSync(p).isDirectory()) out.push(...imageFiles(p));
+    else if (IMAGE_EXT.has(extname(name).toLowerCase())) out.push(p);
+  }
+  return out;
+}
+
+/** One image as the model's input [1, C, H, W]. */
+function prepare(path: string, m: LoadedModel, invert: boolean): Tensor {
+  const [c, h, w] = m.sampleShape as [number, number, number];
+  let img = readImage(path);
+  img = c === 1 ? toGray(img) : toRgb(img);
+  img = resizeImage(img, w - 2 * m.pad, h - 2 * m.pad);
+  if (invert) img = { ...img, pixels: img.pixels.map((v) => 255 - v) };
+  const x = imageToTensor(img, { scale: 1 / 255 });
+  return m.pad > 0 ? F.pad(x, [m.pad, m.pad, m.pad, m.pad]) : x;
+}
+
+interface PredictOptions {
+  topK: number;
+  invert?: boolean;
+  json?: boolean;
+}
+
+export function registerPredict(program: Command, io: CliIo): void {
+  program
+    .command('predict')
+    .description('classify PNG/JPEG images with a saved model: top-k classes with probabilities')
+    .argument('<model-file>', 'a .safetensors file saved by `striate train`')
+    .argument('<images>', 'an image file, or a folder searched for .png/.jpg/.jpeg')
+    .option('-k, --top-k <k>', 'how many classes to show per image', intArg(1), 3)
+    .option('--invert', 'invert the gray levels first (dark objects on white, for models trained on Fashion-MNIST)')
+    .option('--json', 'print one JSON object per image')
+    .addHelpText('after', `
+Each image is converted to the model's channels, resized to its input size (bilinear), scaled to
+0..1 and padded as in training.
+
+Examples:
+  striate predict runs/lenet5.safetensors shirt.png
+  striate predict runs/lenet5.safetensors photos/ --top-k 5`)
+    .action(async (file: string, images: string, opts: PredictOptions) => {
+      const m = await modelFromFile(file);
+      if (m.sampleShape.length !== 3) {
+        throw new UsageError(`predict: the model in ${file} takes samples of shape [${m.sampleShape.join(', ')}], not images [C, H, W]`);
+      }
+      const files = imageFiles(images);
+      if (files.length === 0) throw new Error(`predict: no .png/.jpg/.jpeg files in ${images}`);
+      const k = Math.min(opts.topK, m.classNames.length);
+      for (const path of files) {
+        const probs = noGrad(() => F.softmax(m.model.forward(prepare(path, m, opts.invert ?? false)), 1)).toArray();
+        const top = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, k)
+          .map((i) => ({ class: i, name: m.classNames[i]!, probability: probs[i]! }));
+        if (opts.json) io.out(`${JSON.stringify({ file: path, top })}\n`);
+        else io.out(`${path}: ${top.map((t, r) => `${r + 1}. ${t.name} ${(100 * t.probability).toFixed(1)}%`).join('  ')}\n`);
+      }
+    });
+}

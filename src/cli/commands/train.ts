@@ -1,0 +1,144 @@
+// `striate train` and `striate eval`: thin doors to fit/evaluate (src/train), the datasets of
+// src/data and the model files of src/io; this file only turns arguments into their options.
+import type { Command } from 'commander';
+import { randomSplit, type ArrayDataset } from '../../data/dataset.js';
+import { loadModel } from '../../io/files.js';
+import { Adam, AdamW } from '../../optim/adam.js';
+import { SGD } from '../../optim/sgd.js';
+import { manualSeed } from '../../tensor/rng.js';
+import { evaluate } from '../../train/evaluate.js';
+import { fit } from '../../train/fit.js';
+import { formatConfusionMatrix } from '../../train/metrics.js';
+import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
+import { DATA_HELP, loadCliData } from '../data.js';
+import type { CliIo } from '../main.js';
+import { cliModelMetadata, modelFromFile, saveCliModel } from '../model-file.js';
+import { listModels, ZOO, zooName } from '../zoo.js';
+
+interface TrainOptions {
+  model: string;
+  data: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: 'sgd' | 'adam' | 'adamw';
+  lr?: number;
+  momentum: number;
+  weightDecay: number;
+  seed: number;
+  checkpoint?: string;
+  resume?: string;
+  valFraction: number;
+  limit?: number;
+  pad: number;
+  progress: 'auto' | 'bar' | 'lines' | 'none';
+}
+
+const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+
+export function registerTrain(program: Command, io: CliIo): void {
+  program
+    .command('train')
+    .description('train a model of the zoo on a dataset, with validation, checkpoints and resume')
+    .requiredOption('-m, --model <name>', 'model to train (see below)')
+    .option('--data <spec>', 'dataset (see below)', 'fashion-mnist')
+    .option('-e, --epochs <n>', 'passes over the training data', intArg(1), 5)
+    .option('-b, --batch-size <n>', 'samples per step', intArg(1), 64)
+    .option('--optimizer <name>', 'sgd, adam or adamw', choiceArg(['sgd', 'adam', 'adamw'] as const), 'sgd')
+    .option('--lr <rate>', 'learning rate (default 0.01 for sgd, 0.001 for adam/adamw)', numberArg(true))
+    .option('--momentum <m>', 'SGD momentum', numberArg(), 0.9)
+    .option('--weight-decay <w>', 'weight decay (L2 for sgd/adam, decoupled for adamw)', numberArg(), 0)
+    .option('--seed <n>', 'seed for initialisation, shuffling and the validation split', intArg(0), 0)
+    .option('-c, --checkpoint <path>', 'save the best weights here (.safetensors) whenever validation improves, and at the end')
+    .option('--resume <path>', 'start from the weights in this model file (same model and data shape)')
+    .option('--val-fraction <f>', 'share of the training data held out for validation (0 for none)', numberArg(), 0.1)
+    .option('--limit <n>', 'use at most n samples per class (quick runs)', intArg(1))
+    .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
+    .option('--progress <mode>', 'auto, bar, lines or none', choiceArg(['auto', 'bar', 'lines', 'none'] as const), 'auto')
+    .addHelpText('after', () => `
+Models:
+${listModels()}
+
+${DATA_HELP}
+
+Resuming loads the weights of --resume and trains for --epochs more; the optimiser's state
+(momentum, Adam moments) starts afresh.
+
+Examples:
+  striate train -m lenet5 --epochs 5 -c runs/lenet5.safetensors
+  striate train -m resnet20 --pad 2 --optimizer sgd --lr 0.1 --epochs 10 -c runs/r20.safetensors
+  striate train -m resnet20 --pad 2 --resume runs/r20.safetensors --epochs 5 -c runs/r20b.safetensors
+  striate train -m signalCnn --data signals.csv --optimizer adam`)
+    .action(async (opts: TrainOptions) => {
+      const name = zooName(opts.model);
+      if (!(opts.valFraction >= 0 && opts.valFraction < 1)) throw new UsageError(`train: --val-fraction must be in [0, 1), got ${opts.valFraction}`);
+      if (opts.resume) requireFile(opts.resume, 'resume model file');
+      const entry = ZOO[name]!;
+      const channels = entry.inChannels === 1 ? 1 : 3;
+      const all = await loadCliData(opts.data, { split: 'train', channels, limit: opts.limit, pad: opts.pad });
+      const [train, val] = opts.valFraction > 0 ? randomSplit(all, opts.valFraction, { seed: opts.seed }) : [all, undefined];
+      const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', pad: opts.pad }) : undefined;
+      const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
+      manualSeed(opts.seed);
+      const model = entry.build(shape);
+      if (opts.resume) await loadModel(model, opts.resume);
+      const params = model.parameters();
+      const optimizer = opts.optimizer === 'sgd'
+        ? new SGD(params, { lr: opts.lr ?? 0.01, momentum: opts.momentum, weightDecay: opts.weightDecay })
+        : new (opts.optimizer === 'adam' ? Adam : AdamW)(params, { lr: opts.lr ?? 1e-3, weightDecay: opts.weightDecay });
+      const prep = { sampleShape: all.sampleShape.slice(), pad: opts.pad };
+      io.out(`Training ${name} (${params.reduce((s, p) => s + p.numel(), 0).toLocaleString('en-US')} parameters) on ${opts.data}: ` +
+        `${train.length} training${val ? `, ${val.length} validation` : ''} samples of [${all.sampleShape.join(', ')}], ${all.numClasses} classes\n`);
+      const history = await fit(model, val ? { train, val } : train, {
+        epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress,
+        checkpoint: opts.checkpoint, checkpointMetadata: cliModelMetadata(name, shape, prep, all.classNames),
+      });
+      const final = evaluate(model, test ?? val ?? train);
+      const on = test ? `test set (${test.length})` : val ? `validation set (${val.length})` : `training set (${train.length})`;
+      io.out(`Best epoch ${history.bestEpoch} of ${history.epochs.length} (${history.stopMessage || history.stopReason}), ${history.seconds.toFixed(1)} s\n`);
+      io.out(`Accuracy on the ${on}: ${pct(final.accuracy)}, loss ${final.loss.toFixed(4)}\n`);
+      if (opts.checkpoint) {
+        await saveCliModel(model, opts.checkpoint, name, shape, prep, all.classNames, {
+          data: opts.data, epochs: history.epochs.length, bestEpoch: history.bestEpoch, accuracy: final.accuracy, evaluatedOn: on,
+        });
+        io.out(`Saved ${opts.checkpoint}\n`);
+      }
+    });
+}
+
+interface EvalOptions {
+  data: string;
+  split: 'train' | 'test';
+  limit?: number;
+  batchSize: number;
+  confusion?: boolean;
+}
+
+export function registerEval(program: Command, io: CliIo): void {
+  program
+    .command('eval')
+    .description('accuracy, loss and confusion matrix of a saved model on a dataset')
+    .argument('<model-file>', 'a .safetensors file saved by `striate train`')
+    .option('--data <spec>', 'dataset (see below)', 'fashion-mnist')
+    .option('--split <name>', 'train or test (Fashion-MNIST)', choiceArg(['train', 'test'] as const), 'test')
+    .option('--limit <n>', 'use at most n samples per class', intArg(1))
+    .option('-b, --batch-size <n>', 'samples per forward pass', intArg(1), 256)
+    .option('--confusion', 'print the confusion matrix')
+    .addHelpText('after', `
+${DATA_HELP}
+
+Examples:
+  striate eval runs/lenet5.safetensors
+  striate eval runs/r20.safetensors --data fashion-mnist-full --confusion`)
+    .action(async (file: string, opts: EvalOptions) => {
+      const loaded = await modelFromFile(file);
+      const channels = loaded.sampleShape[0] === 1 ? 1 : 3;
+      const ds: ArrayDataset = await loadCliData(opts.data, { split: opts.split, channels, limit: opts.limit, pad: loaded.pad });
+      const want = loaded.sampleShape.join(', ');
+      if (ds.sampleShape.join(', ') !== want) {
+        throw new Error(`eval: ${opts.data} has samples of shape [${ds.sampleShape.join(', ')}], the model in ${file} was trained on [${want}]`);
+      }
+      const r = evaluate(loaded.model, ds, { batchSize: opts.batchSize });
+      io.out(`${loaded.name} on ${opts.data} (${opts.split}, ${r.count} samples): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}\n`);
+      if (opts.confusion) io.out(`${formatConfusionMatrix(r.confusion, ds.classNames)}\n`);
+    });
+}
