@@ -2,7 +2,7 @@
 // Each task splits work so that threads never write the same memory and need no barrier:
 //   forward: output spatial positions (column blocks of 16 = 64 bytes), every image and group;
 //   backward input / weight: input channels, whose gradient rows nobody else touches.
-import { gemmCore, gemmScratchBytes } from './gemm';
+import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA } from './gemm';
 
 // The parameter block JavaScript writes before dispatching a conv task (u32 slots).
 // 0 x|gy, 1 w, 2 bias|gx|gw, 3 out|…, 4 batch, 5 cin, 6 cout, 7 groups, 8 ih, 9 iw, 10 oh, 11 ow,
@@ -62,6 +62,83 @@ export function im2colRows(xg: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i3
       }
       out += <usize>(ox1 - ox0) * 4;
       s += ox1 - ox0;
+    }
+  }
+}
+
+// The forward GEMM's B operand packed straight from the image: rows [p0, p0+kc) of im2col(xg)
+// × positions [j0, j0+nc) into NR-wide panels (the layout packB produces), with no im2col
+// buffer in between. Position jj of the block lands in panel jj/8, lane jj%8.
+function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32, ow: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, dst: usize): void {
+  const khw = kh * kw;
+  const panelStride = <usize>kc * NR * 4;
+  const padded = (nc + NR - 1) & ~(NR - 1);
+  for (let r = 0; r < kc; r++) {
+    const rr = p0 + r;
+    const c = rr / khw;
+    const ky = (rr % khw) / kw;
+    const kx = rr % kw;
+    const plane = xg + <usize>(c * h * w) * 4;
+    const xoff = kx * dw - pw;
+    let oxLo = xoff >= 0 ? 0 : (-xoff + sw - 1) / sw;
+    let oxHi = w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1;
+    if (oxHi > ow) oxHi = ow;
+    if (oxLo > oxHi) oxLo = oxHi;
+    const rowBase = dst + (<usize>r * NR) * 4;
+    let jj = 0;
+    while (jj < nc) {
+      const s = j0 + jj;
+      const oy = s / ow;
+      const ox0 = s - oy * ow;
+      const ox1 = min(ow, ox0 + nc - jj);
+      const iy = oy * sh - ph + ky * dh;
+      const rowOk = iy >= 0 && iy < h;
+      const src = plane + <usize>(iy * w) * 4;
+      let ox = ox0;
+      while (ox < ox1) {
+        const lane = jj & (NR - 1);
+        const out = rowBase + <usize>(jj >> 3) * panelStride;
+        // A whole aligned, in-bounds, unit-stride run of 8: two vector moves.
+        if (lane == 0 && rowOk && sw == 1 && ox >= oxLo && ox + NR <= oxHi && ox + NR <= ox1) {
+          const q = src + <usize>(ox + xoff) * 4;
+          v128.store(out, v128.load(q));
+          v128.store(out, v128.load(q, 16), 16);
+          ox += NR;
+          jj += NR;
+          continue;
+        }
+        const v: f32 = rowOk && ox >= oxLo && ox < oxHi ? load<f32>(src + <usize>(ox * sw + xoff) * 4) : 0;
+        store<f32>(out + (<usize>lane << 2), v);
+        ox++;
+        jj++;
+      }
+    }
+    // Zero the padding lanes of the last panel.
+    for (let z = nc; z < padded; z++) store<f32>(rowBase + <usize>(z >> 3) * panelStride + (<usize>(z & (NR - 1)) << 2), 0);
+  }
+}
+
+// out_g (mg, positions [s0, s0+ns)) = w_g (mg, kg) · im2col(xg) (+ bias), blocked like gemmCore.
+function convGemm(wg: usize, mg: i32, kg: i32, xg: usize, s0: i32, ns: i32, c: usize, ldc: i32, bias: usize,
+  p: usize, scratch: usize): void {
+  const kcMax = kcFor(kg);
+  const tile = scratch;
+  const apack = scratch + 256;
+  const bpack = apack + <usize>(MC * kcMax) * 4;
+  for (let j0 = 0; j0 < ns; j0 += NC) {
+    const nc = min(NC, ns - j0);
+    for (let p0 = 0; p0 < kg; p0 += kcMax) {
+      const kc = min(kcMax, kg - p0);
+      packConvB(xg, p0, kc, s0 + j0, nc, arg(p, 8), arg(p, 9), arg(p, 11), arg(p, 12), arg(p, 13), arg(p, 14),
+        arg(p, 15), arg(p, 16), arg(p, 17), arg(p, 18), arg(p, 19), bpack);
+      const mode = p0 > 0 ? 1 : 0;
+      for (let i0 = 0; i0 < mg; i0 += MC) {
+        const mc = min(MC, mg - i0);
+        packA(wg, kg, false, i0, mc, p0, kc, mg, apack);
+        macroKernel(apack, bpack, mc, nc, kc, c + (<usize>i0 * ldc + j0) * 4, ldc, mode,
+          mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);
+      }
     }
   }
 }
@@ -140,24 +217,15 @@ export function convForwardTask(p: usize, tid: i32, nt: i32): void {
   if (ns <= 0) return;
   const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
   const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
-  const col = scratch;
-  const gemmScratch = col + ((<usize>kg * (ns + 16) * 4 + 63) & ~63);
   const pointwise = isPointwise(p);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
       const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
-      let b = col;
-      let ldb = ns;
-      if (pointwise) {
-        b = xg + <usize>s0 * 4;
-        ldb = s;
-      } else {
-        im2colRows(xg, 0, kg, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
-          arg(p, 18), arg(p, 19), s0, ns, col, ns);
-      }
       const c = out + (<usize>(n * cout + g * mg) * s + s0) * 4;
       const bg = bias != 0 ? bias + <usize>(g * mg) * 4 : 0;
-      gemmCore(mg, ns, kg, wt + <usize>(g * mg * kg) * 4, kg, false, b, ldb, false, c, s, false, bg, gemmScratch);
+      const wg = wt + <usize>(g * mg * kg) * 4;
+      if (pointwise) gemmCore(mg, ns, kg, wg, kg, false, xg + <usize>s0 * 4, s, false, c, s, false, bg, scratch);
+      else convGemm(wg, mg, kg, xg, s0, ns, c, s, bg, p, scratch);
     }
   }
 }

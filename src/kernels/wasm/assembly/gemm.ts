@@ -81,22 +81,63 @@ function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mr: i32, 
   }
 }
 
+// 4×4 transpose of the rows v0..v3 (lane i of row r → lane r of row i), in shuffles only.
+@inline function tr0(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  return i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 0, 4, 1, 5), 0, 1, 4, 5);
+}
+@inline function tr1(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  return i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 0, 4, 1, 5), 2, 3, 6, 7);
+}
+@inline function tr2(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  return i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 6, 3, 7), i32x4.shuffle(v2, v3, 2, 6, 3, 7), 0, 1, 4, 5);
+}
+@inline function tr3(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  return i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 6, 3, 7), i32x4.shuffle(v2, v3, 2, 6, 3, 7), 2, 3, 6, 7);
+}
+
 // Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) into MR-high panels, zero-padding the last.
-function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, m: i32, dst: usize): void {
+// Full panels move 4 values per instruction: a plain load when op(A) is a transpose (4 rows of a
+// column are adjacent), else 4×4 blocks transposed in registers.
+export function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, m: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const panel = dst + <usize>(ir * kc) * 4;
+    const i = i0 + ir;
+    if (ir + MR <= mc && i + MR <= m) {
+      if (transA) {
+        let src = a + (<usize>p0 * lda + i) * 4;
+        const step = <usize>lda * 4;
+        for (let p = 0; p < kc; p++) { v128.store(panel + (<usize>p << 4), v128.load(src)); src += step; }
+      } else {
+        const r0 = a + (<usize>i * lda + p0) * 4, rs = <usize>lda * 4;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          const v0 = v128.load(r0 + o), v1 = v128.load(r0 + rs + o), v2 = v128.load(r0 + 2 * rs + o), v3 = v128.load(r0 + 3 * rs + o);
+          const out = panel + (<usize>p << 4);
+          v128.store(out, tr0(v0, v1, v2, v3));
+          v128.store(out, tr1(v0, v1, v2, v3), 16);
+          v128.store(out, tr2(v0, v1, v2, v3), 32);
+          v128.store(out, tr3(v0, v1, v2, v3), 48);
+        }
+        for (; p < kc; p++) {
+          const o = <usize>p << 2, out = panel + (<usize>p << 4);
+          for (let r = 0; r < MR; r++) store<f32>(out + (<usize>r << 2), load<f32>(r0 + <usize>r * rs + o));
+        }
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
-      const i = i0 + ir + r;
-      let out = panel + (r << 2);
-      if (ir + r >= mc || i >= m) {
+      const ii = i + r;
+      let out = panel + (<usize>r << 2);
+      if (ir + r >= mc || ii >= m) {
         for (let p = 0; p < kc; p++) { store<f32>(out, 0); out += 16; }
       } else if (transA) {
         // op(A)(i, q) = a[q·lda + i]
-        let src = a + (<usize>p0 * lda + i) * 4;
+        let src = a + (<usize>p0 * lda + ii) * 4;
         const step = <usize>lda * 4;
         for (let p = 0; p < kc; p++) { store<f32>(out, load<f32>(src)); src += step; out += 16; }
       } else {
-        let src = a + (<usize>i * lda + p0) * 4;
+        let src = a + (<usize>ii * lda + p0) * 4;
         for (let p = 0; p < kc; p++) { store<f32>(out, load<f32>(src)); src += 4; out += 16; }
       }
     }
@@ -118,8 +159,26 @@ export function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i3
         src += step;
         out += 32;
       }
+    } else if (transB && w == NR) {
+      // op(B)(q, j) = b[j·ldb + q]: 8 source rows, contiguous in q, transposed 4×4 at a time.
+      const r0 = b + (<usize>(j0 + jr) * ldb + p0) * 4, rs = <usize>ldb * 4;
+      const r4 = r0 + 4 * rs;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const v0 = v128.load(r0 + o), v1 = v128.load(r0 + rs + o), v2 = v128.load(r0 + 2 * rs + o), v3 = v128.load(r0 + 3 * rs + o);
+        const u0 = v128.load(r4 + o), u1 = v128.load(r4 + rs + o), u2 = v128.load(r4 + 2 * rs + o), u3 = v128.load(r4 + 3 * rs + o);
+        const out = panel + (<usize>p << 5);
+        v128.store(out, tr0(v0, v1, v2, v3)); v128.store(out, tr0(u0, u1, u2, u3), 16);
+        v128.store(out, tr1(v0, v1, v2, v3), 32); v128.store(out, tr1(u0, u1, u2, u3), 48);
+        v128.store(out, tr2(v0, v1, v2, v3), 64); v128.store(out, tr2(u0, u1, u2, u3), 80);
+        v128.store(out, tr3(v0, v1, v2, v3), 96); v128.store(out, tr3(u0, u1, u2, u3), 112);
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2, out = panel + (<usize>p << 5);
+        for (let c = 0; c < NR; c++) store<f32>(out + (<usize>c << 2), load<f32>(r0 + <usize>c * rs + o));
+      }
     } else if (transB) {
-      // op(B)(q, j) = b[j·ldb + q]: walk each source row (contiguous in q) into one panel column.
       for (let c = 0; c < NR; c++) {
         let out = panel + (c << 2);
         if (c >= w) {
