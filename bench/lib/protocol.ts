@@ -19,7 +19,7 @@ export interface PeerResult {
   /** Median time per iteration (status 'ok'). */
   ms?: number;
   reps?: number;
-  /** Why it is unsupported, or the error / timeout. */
+  /** Why it is unsupported, the error / timeout, or a remark on an 'ok' figure. */
   note?: string;
 }
 
@@ -62,12 +62,12 @@ export function parsePeerArgs(argv: readonly string[]): PeerArgs {
  */
 export async function runWorkloads(
   workloads: readonly WorkloadId[],
-  run: (w: WorkloadId) => Promise<{ ms: number; reps: number }>,
+  run: (w: WorkloadId) => Promise<{ ms: number; reps: number; note?: string }>,
 ): Promise<void> {
   for (const w of workloads) {
     try {
-      const { ms, reps } = await run(w);
-      emitResult({ workload: w, status: 'ok', ms, reps });
+      const { ms, reps, note } = await run(w);
+      emitResult({ workload: w, status: 'ok', ms, reps, ...(note ? { note } : {}) });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       const unsupported = msg.startsWith('unsupported:');

@@ -89,7 +89,7 @@ export function details(runs: PeerRun[]): string {
       const fig = r.status === 'ok' && r.ms !== undefined ? `${fmt(figure(r.workload, r.ms))} ${WORKLOADS[r.workload].unit}` : '';
       const ms = r.ms !== undefined ? r.ms.toFixed(2) : '';
       const used = run.meta ? String(run.meta.threads) : '?';
-      const note = r.status === 'ok' ? 'ok' : `${r.status}: ${(r.note ?? '').replace(/\|/g, '/')}`;
+      const note = r.status === 'ok' ? (r.note ? `ok (${r.note})` : 'ok') : `${r.status}: ${(r.note ?? '').replace(/\|/g, '/')}`;
       out.push(`| ${run.peer} | ${run.meta?.engine ?? '?'} | ${run.threads}/${used} | ${r.workload} | ${ms} | ${r.reps ?? ''} | ${fig} | ${note} |`);
     }
   }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { measure, DEFAULT_MEASURE } from '../lib/measure.js';
+import { timed } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads, unsupported } from '../lib/protocol.js';
 import { CONV, type WorkloadId } from '../lib/workloads.js';
 
@@ -17,7 +17,7 @@ const FILES: Partial<Record<WorkloadId, { file: string; shape: number[] }>> = {
   W5: { file: 'w5-alexnet.onnx', shape: [1, 3, 224, 224] },
 };
 
-async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
+async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: string }> {
   const spec = FILES[w];
   if (!spec) unsupported(w === 'W6' ? 'not measured on onnxruntime (inference models only)' : 'onnxruntime-node runs inference only');
   const path = join(dir!, spec.file);
@@ -31,9 +31,9 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const data = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.618));
   const x = new ort.Tensor('float32', data, spec.shape);
-  const r = await measure(() => session.run({ x }), DEFAULT_MEASURE);
+  const r = await timed(() => session.run({ x }));
   await session.release();
-  return { ms: r.medianMs, reps: r.reps };
+  return r;
 }
 
 const version = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;

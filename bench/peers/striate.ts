@@ -3,7 +3,7 @@
 // Pieces that other engineers are still writing (F.conv2d, models.*) are looked up at run time
 // and reported as unavailable while missing, so the harness works at every stage of the project.
 import * as st from '../../src/index.js';
-import { measure, DEFAULT_MEASURE } from '../lib/measure.js';
+import { timed, DEFAULT_MEASURE } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads, unsupported } from '../lib/protocol.js';
 import { CONV, GEMM_SIZE, LENET_BATCH, type WorkloadId } from '../lib/workloads.js';
 
@@ -35,7 +35,7 @@ function leaf(shape: number[], seed: number): Tensor {
   return t;
 }
 
-async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
+async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: string }> {
   const m = DEFAULT_MEASURE;
   switch (w) {
     case 'W1': {
@@ -43,8 +43,7 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
       const x = st.randn([CONV.n, CONV.cIn, CONV.h, CONV.w], { seed: 1 });
       const wt = st.randn([CONV.cOut, CONV.cIn, CONV.k, CONV.k], { seed: 2 });
       const b = st.randn([CONV.cOut], { seed: 3 });
-      const r = await measure(() => st.noGrad(() => conv2d(x, wt, b, { padding: CONV.pad })), m);
-      return { ms: r.medianMs, reps: r.reps };
+      return timed(() => st.noGrad(() => conv2d(x, wt, b, { padding: CONV.pad })), m);
     }
     case 'W2': {
       const conv2d = need(api.F.conv2d, 'F.conv2d');
@@ -52,11 +51,10 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
       const wt = leaf([CONV.cOut, CONV.cIn, CONV.k, CONV.k], 2);
       const b = leaf([CONV.cOut], 3);
       const g = st.randn([CONV.n, CONV.cOut, CONV.h, CONV.w], { seed: 4 });
-      const r = await measure(() => {
+      return timed(() => {
         x.grad = wt.grad = b.grad = null;
         conv2d(x, wt, b, { padding: CONV.pad }).backward(g);
       }, m);
-      return { ms: r.medianMs, reps: r.reps };
     }
     case 'W3': {
       const lenet5 = need(api.models.lenet5, 'models.lenet5');
@@ -66,12 +64,11 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
       const opt = new SGD(model.parameters(), { lr: 0.01 });
       const x = st.randn([LENET_BATCH, 1, 28, 28], { seed: 5 });
       const y = Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10);
-      const r = await measure(() => {
+      return timed(() => {
         opt.zeroGrad();
         crossEntropy(model.forward(x), y).backward();
         opt.step();
       }, m);
-      return { ms: r.medianMs, reps: r.reps };
     }
     case 'W4':
     case 'W5': {
@@ -79,19 +76,23 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
       const model = need(api.models[name], `models.${name}`)();
       model.eval();
       const x = st.randn([1, 3, 224, 224], { seed: 6 });
-      const r = await measure(() => st.noGrad(() => model.forward(x)), m);
-      return { ms: r.medianMs, reps: r.reps };
+      return timed(() => st.noGrad(() => model.forward(x)), m);
     }
     case 'W6': {
       const a = st.randn([GEMM_SIZE, GEMM_SIZE], { seed: 7 });
       const b = st.randn([GEMM_SIZE, GEMM_SIZE], { seed: 8 });
-      const r = await measure(() => st.noGrad(() => a.matmul(b)), m);
-      return { ms: r.medianMs, reps: r.reps };
+      return timed(() => st.noGrad(() => a.matmul(b)), m);
     }
   }
 }
 
 const args = parsePeerArgs(process.argv.slice(2));
+// The fastest backend this package has loaded (wasm where it exists), or --backend NAME.
+const defaultBackend = st.getBackend();
+const backend = args.options.backend ?? (st.availableBackends().includes('wasm') ? 'wasm' : defaultBackend);
+if (backend !== 'wasm' && backend !== 'ref') throw new Error(`striate peer: --backend must be wasm or ref, got '${backend}'`);
+st.setBackend(backend);
 st.setNumThreads(args.threads);
-emitMeta({ engine: `striate (${st.getBackend()} backend)`, threads: st.getNumThreads() });
+const notes = backend === defaultBackend ? [] : [`measured the ${backend} backend; importing the package made ${defaultBackend} the default`];
+emitMeta({ engine: `striate (${st.getBackend()} backend)`, threads: st.getNumThreads(), notes });
 await runWorkloads(args.workloads, run);

@@ -2,7 +2,7 @@
 // single-threaded) or `--backend wasm` (@tensorflow/tfjs-backend-wasm, XNNPACK; threads forced
 // on under Node by tfjs-wasm-threads.ts). Layout is NHWC, tfjs' native one.
 import * as tf from '@tensorflow/tfjs';
-import { measure, DEFAULT_MEASURE, type MeasureOptions } from '../lib/measure.js';
+import { timed, DEFAULT_MEASURE, type MeasureOptions } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads, unsupported } from '../lib/protocol.js';
 import { CONV, GEMM_SIZE, LENET_BATCH, type WorkloadId } from '../lib/workloads.js';
 import { alexnet, lenet5, resnet18 } from './tfjs-models.js';
@@ -39,14 +39,13 @@ function trainingSupported(): void {
   }
 }
 
-async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
-  const done = (r: { medianMs: number; reps: number }) => ({ ms: r.medianMs, reps: r.reps });
+async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: string }> {
   switch (w) {
     case 'W1': {
       const x = tf.randomNormal([CONV.n, CONV.h, CONV.w, CONV.cIn]);
       const filter = tf.randomNormal([CONV.k, CONV.k, CONV.cIn, CONV.cOut]);
       const bias = tf.randomNormal([CONV.cOut]);
-      return done(await measure(() => sync(() => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides: 1, pad: 'same' })), m));
+      return timed(() => sync(() => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias, strides: 1, pad: 'same' })), m);
     }
     case 'W2': {
       trainingSupported();
@@ -55,7 +54,7 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
       const bias = tf.randomNormal([CONV.cOut]);
       const dy = tf.randomNormal([CONV.n, CONV.h, CONV.w, CONV.cOut]);
       const grads = tf.grads((a: tf.Tensor, f: tf.Tensor, b: tf.Tensor) => tf.add(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), b));
-      return done(await measure(() => sync(() => grads([x, filter, bias], dy)), m));
+      return timed(() => sync(() => grads([x, filter, bias], dy)), m);
     }
     case 'W3': {
       trainingSupported();
@@ -65,18 +64,18 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number }> {
       const labels = tf.oneHot(tf.tensor1d(Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10), 'int32'), 10);
       const step = () =>
         sync(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar);
-      return done(await measure(step, m));
+      return timed(step, m);
     }
     case 'W4':
     case 'W5': {
       const model = w === 'W4' ? resnet18() : alexnet();
       const x = tf.randomNormal([1, 224, 224, 3]);
-      return done(await measure(() => sync(() => model.predict(x) as tf.Tensor), m));
+      return timed(() => sync(() => model.predict(x) as tf.Tensor), m);
     }
     case 'W6': {
       const a = tf.randomNormal([GEMM_SIZE, GEMM_SIZE]);
       const b = tf.randomNormal([GEMM_SIZE, GEMM_SIZE]);
-      return done(await measure(() => sync(() => tf.matMul(a, b)), m));
+      return timed(() => sync(() => tf.matMul(a, b)), m);
     }
   }
 }
