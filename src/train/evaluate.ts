@@ -33,11 +33,11 @@ export function evaluate(model: TrainableModel, data: ArrayDataset | DataLoader,
     noGrad(() => {
       for (const { x, y } of loader) {
         const out = model.forward(x);
-        const loss = lossFn(out, y).item();
         if (out.ndim !== 2 || out.shape[1] !== loader.dataset.numClasses) {
           throw new Error(`evaluate: the model outputs shape [${out.shape.join(', ')}], expected [${y.length}, ${loader.dataset.numClasses}] ` +
             `for ${loader.dataset.numClasses} classes`);
         }
+        const loss = lossFn(out, y).item();
         metrics.update(out.data, y, loss * y.length);
       }
     });

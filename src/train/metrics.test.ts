@@ -30,3 +30,14 @@ test('clipGradNorm scales all gradients together and returns the norm before', (
   assert.ok(Math.abs(clipGradNorm([a, b], 10) - 1) < 1e-5);
   assert.ok(Math.abs(a.grad.data[0]! - 0.6) < 1e-6, 'no change below maxNorm');
 });
+
+test('evaluate names a model whose outputs do not match the classes', async () => {
+  const { evaluate, ArrayDataset } = await import('../index.js');
+  const ds = new ArrayDataset(new Float32Array(4), [2], Int32Array.from([0, 2]), 3);
+  const model = {
+    training: true, forward: (x: ReturnType<typeof tensor>) => x, parameters: () => [], namedParameters: () => [],
+    stateDict: () => ({}), loadStateDict: () => {}, train() { this.training = true; }, eval() { this.training = false; },
+  };
+  assert.throws(() => evaluate(model as never, ds), /evaluate: the model outputs shape \[2, 2\], expected \[2, 3\] for 3 classes/);
+  assert.equal(model.training, true, 'train mode restored after the error');
+});
