@@ -92,6 +92,10 @@ test('δ rule stops at the first iteration with |L_new − L_old| < δ', async (
   assert.equal(h.iterations, expected);
   assert.equal(steps.length, expected);
   assert.match(h.stopMessage, new RegExp(`< δ = 0.001 at iteration ${expected}`));
+  // One full batch per epoch: the epoch-mean rule sees the same losses and stops at the same epoch.
+  const e = await fit(new Linear(3, 2), blobs(), { epochs: 200, batchSize: 6, lr: 0.5, quiet: true, tol: delta, tolOn: 'epoch' });
+  assert.equal(e.stopReason, 'tolerance');
+  assert.equal(e.epochs.length, expected);
 });
 
 test('N_max stops after exactly that many optimiser steps, mid-epoch', async () => {
