@@ -62,7 +62,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
 }
 
 // Whether importing the package makes wasm the active backend when nothing else is asked for.
-const WASM_BY_DEFAULT = false;
+const WASM_BY_DEFAULT = true;
 
 /**
  * Called once by the package entry point: installs the wasm backend where it loads and makes it
