@@ -87,6 +87,7 @@ test('pooling matches the reference', () => {
     const avg: PoolParams = { ...p, dilation: inSize.map(() => 1), outSize: inSize.map((n) => outLen(n, k, s, pad, 1)) };
     const what = JSON.stringify(p);
     const x = data(r, batch * channels * sizeOf(inSize));
+    x[5] = NaN; // max pooling must propagate NaN like the reference (and PyTorch)
     const ySize = batch * channels * sizeOf(outSize), aSize = batch * channels * sizeOf(avg.outSize);
     const y = new Float32Array(ySize), am = new Int32Array(ySize), gy = data(r, ySize), gx = new Float32Array(x.length);
     refKernels.maxPoolForward(x, y, am, p);

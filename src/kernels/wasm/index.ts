@@ -42,6 +42,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   let heap: WasmHeap | null = null;
   const reclaimer = isNode ? await nodeReclaimer((b) => heap!.release(b.ptr, b.cls)) : null;
   heap = new WasmHeap(memory, features.threads, ex.heapBase(), reclaimer);
+  heap.zero = (ptr, bytes) => ex.zero(ptr, bytes);
   const ctrl = heap.alloc(CTRL_INTS * 4);
   heap.i32(ctrl, CTRL_INTS).fill(0);
   const params = heap.alloc(32 * 4);

@@ -14,6 +14,7 @@ import type { ThreadPool } from './pool.js';
 
 export interface WasmExports {
   heapBase(): number;
+  zero(ptr: number, bytes: number): void;
   gemmScratchBytes(k: number, n: number): number;
   convScratchBytes(params: number, nt: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;

@@ -40,6 +40,10 @@ export class WasmHeap {
   private allocatedSinceCollect = 0;
   /** Bytes currently handed out (live storage + scratch), for tests and diagnostics. */
   liveBytes = 0;
+  /** Whether the last alloc returned never-used memory (which WebAssembly guarantees is zero). */
+  lastWasFresh = false;
+  /** Zeroes a byte range; the module's bulk fill once it is instantiated. */
+  zero: (ptr: number, bytes: number) => void = (ptr, bytes) => new Uint8Array(this.buffer, ptr, bytes).fill(0);
 
   constructor(readonly memory: WebAssembly.Memory, readonly shared: boolean, heapBase: number, reclaimer: Reclaimer | null) {
     this.buffer = memory.buffer;
@@ -66,6 +70,7 @@ export class WasmHeap {
   alloc(bytes: number): number {
     const cls = sizeClass(bytes);
     this.allocatedSinceCollect += cls;
+    this.lastWasFresh = false;
     const reused = this.fromFreeLists(cls);
     if (reused >= 0) return reused;
     if (this.top + cls > this.buffer.byteLength) {
@@ -82,6 +87,7 @@ export class WasmHeap {
     const ptr = this.top;
     this.top += cls;
     this.liveBytes += cls;
+    this.lastWasFresh = true;
     return ptr;
   }
 
@@ -149,8 +155,8 @@ export class WasmStorage implements Storage {
 export function allocStorage(heap: WasmHeap, size: number): WasmStorage {
   const bytes = Math.max(size, 1) * 4;
   const ptr = heap.alloc(bytes);
+  if (!heap.lastWasFresh) heap.zero(ptr, bytes);
   const s = new WasmStorage(heap, ptr, size);
-  s.data.fill(0);
   heap.track(s, ptr, bytes);
   return s;
 }

@@ -95,24 +95,43 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
       const iy = oy * sh - ph + ky * dh;
       const rowOk = iy >= 0 && iy < h;
       const src = plane + <usize>(iy * w) * 4;
-      let ox = ox0;
-      while (ox < ox1) {
-        const lane = jj & (NR - 1);
-        const out = rowBase + <usize>(jj >> 3) * panelStride;
-        // A whole aligned, in-bounds, unit-stride run of 8: two vector moves.
-        if (lane == 0 && rowOk && sw == 1 && ox >= oxLo && ox + NR <= oxHi && ox + NR <= ox1) {
-          const q = src + <usize>(ox + xoff) * 4;
+      // Three runs per output row: zeros left of the input, copies, zeros right of it. A lane
+      // cursor walks the panels (8 lanes, then a jump to the next panel's row r).
+      const a = rowOk ? min(max(ox0, oxLo), ox1) : ox1;
+      const b = rowOk ? max(min(ox1, oxHi), a) : ox1;
+      let lane = jj & (NR - 1);
+      let out = rowBase + <usize>(jj >> 3) * panelStride + (<usize>lane << 2);
+      const jump = panelStride - NR * 4;
+      for (let ox = ox0; ox < a; ox++) {
+        store<f32>(out, 0);
+        out += 4;
+        if (++lane == NR) { lane = 0; out += jump; }
+      }
+      let q = src + <usize>(a * sw + xoff) * 4;
+      const qs = <usize>sw * 4;
+      let ox = a;
+      while (ox < b) {
+        // Whole aligned runs of 8 as two vector moves when the input is contiguous.
+        if (lane == 0 && sw == 1 && ox + NR <= b) {
           v128.store(out, v128.load(q));
           v128.store(out, v128.load(q, 16), 16);
+          q += NR * 4;
           ox += NR;
-          jj += NR;
+          out += panelStride;
           continue;
         }
-        const v: f32 = rowOk && ox >= oxLo && ox < oxHi ? load<f32>(src + <usize>(ox * sw + xoff) * 4) : 0;
-        store<f32>(out + (<usize>lane << 2), v);
+        store<f32>(out, load<f32>(q));
+        q += qs;
         ox++;
-        jj++;
+        out += 4;
+        if (++lane == NR) { lane = 0; out += jump; }
       }
+      for (let z = b; z < ox1; z++) {
+        store<f32>(out, 0);
+        out += 4;
+        if (++lane == NR) { lane = 0; out += jump; }
+      }
+      jj += ox1 - ox0;
     }
     // Zero the padding lanes of the last panel.
     for (let z = nc; z < padded; z++) store<f32>(rowBase + <usize>(z >> 3) * panelStride + (<usize>(z & (NR - 1)) << 2), 0);

@@ -40,3 +40,8 @@ export function gemmTask(p: usize, tid: i32, nt: i32): void {
   }
 }
 export { stridedCopy4, sumTo3, maxPool2d, maxPoolBackward } from './layout';
+
+/** Zeroes `bytes` bytes at `ptr` (a bulk memory.fill: faster than TypedArray.fill on shared memory). */
+export function zero(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}

@@ -64,25 +64,31 @@ export function maxPool2d(x: usize, out: usize, argmax: usize, planes: i32, h: i
   for (let p = 0; p < planes; p++) {
     const base = x + (<usize>(p * h * w) << 2);
     for (let y = 0; y < oh; y++) {
+      // The window rows that hit the input, solved once per output row: no per-element checks.
+      const y0 = y * sh - ph;
+      const kyLo = y0 >= 0 ? 0 : (-y0 + dh - 1) / dh;
+      const kyHi = min(kh, h - 1 - y0 < 0 ? 0 : (h - 1 - y0) / dh + 1);
       for (let xo = 0; xo < ow; xo++) {
+        const x0 = xo * sw - pw;
+        const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
+        const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
         let best: f32 = -Infinity;
         let arg = -1;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = y * sh - ph + ky * dh;
-          if (iy < 0 || iy >= h) continue;
-          let nan = false;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = xo * sw - pw + kx * dw;
-            if (ix < 0 || ix >= w) continue;
-            const v = load<f32>(base + (<usize>(iy * w + ix) << 2));
-            if (v > best || isNaN(v)) {
+        for (let ky = kyLo; ky < kyHi; ky++) {
+          const row = (y0 + ky * dh) * w + x0;
+          for (let kx = kxLo; kx < kxHi; kx++) {
+            const i = row + kx * dw;
+            const v = load<f32>(base + (<usize>i << 2));
+            // Strictly greater keeps the first maximum; a NaN wins and ends its row, as in the reference.
+            if (v > best) {
               best = v;
-              arg = iy * w + ix;
-              if (isNaN(v)) { nan = true; break; }
+              arg = i;
+            } else if (v != v) {
+              best = v;
+              arg = i;
+              break;
             }
           }
-          // The reference stops only the inner loop at a NaN; later rows may still replace it.
-          if (nan) continue;
         }
         store<f32>(out + (o << 2), best);
         store<i32>(argmax + (o << 2), arg);
