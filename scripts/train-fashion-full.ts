@@ -1,13 +1,16 @@
 // LeNet-5 on the full Fashion-MNIST (54,000 train / 6,000 validation / 10,000 test).
-// Usage: npx tsx scripts/train-fashion-full.ts [--data-dir DIR] [--epochs 10] [--lr 0.001] [--batch-size 64]
+// Usage: npx tsx scripts/train-fashion-full.ts [--data-dir DIR] [--epochs 10] [--lr 0.001] [--batch-size 64] [--threads N]
+// (STRIATE_BACKEND=wasm|ref chooses the backend)
 import { parseArgs } from 'node:util';
-import { loadFashionMnist } from '../src/index.js';
+import { loadFashionMnist, setNumThreads } from '../src/index.js';
 import { runRecipe } from './fashion-recipe.js';
 
 const { values } = parseArgs({ options: {
   'data-dir': { type: 'string' }, epochs: { type: 'string', default: '10' }, lr: { type: 'string', default: '0.001' },
   'batch-size': { type: 'string', default: '64' }, seed: { type: 'string', default: '0' }, out: { type: 'string', default: 'runs' },
+  threads: { type: 'string' },
 } });
+if (values.threads) setNumThreads(Number(values.threads));
 const src = values['data-dir'] ? { dataDir: values['data-dir'] } : { source: 'full' as const };
 const r = await runRecipe({
   train: await loadFashionMnist({ split: 'train', ...src }),
