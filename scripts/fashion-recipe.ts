@@ -6,7 +6,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  evaluate, fit, formatConfusionMatrix, getBackend, manualSeed, models, normalize, optim, randomSplit,
+  evaluate, fit, formatConfusionMatrix, getBackend, getNumThreads, manualSeed, models, normalize, optim, randomSplit,
   saveModel, trainingCurvesSvg, channelStats, DataLoader, type ArrayDataset, type Callbacks, type History,
 } from '../src/index.js';
 
@@ -46,7 +46,7 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
     extra: { 'striate.normalize': JSON.stringify({ mean, std }) },
   };
   log(`${r.name}: LeNet-5 on ${train.length} training / ${val.length} validation / ${r.test.length} test images, ` +
-    `backend ${getBackend()}, Adam lr ${r.lr}, batch ${r.batchSize}, ${r.epochs} epochs (cosine), seed ${r.seed}`);
+    `backend ${getBackend()} (${getNumThreads()} thread${getNumThreads() === 1 ? '' : 's'}), Adam lr ${r.lr}, batch ${r.batchSize}, ${r.epochs} epochs (cosine), seed ${r.seed}`);
   const budget: Callbacks = {
     onEpochEnd: (log, ctx) => {
       const elapsed = (performance.now() - t0) / 1000;
@@ -65,7 +65,7 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
   const result = evaluate(model, new DataLoader(r.test, { batchSize: 500, transform: norm }));
   await saveModel(model, modelPath, {
     ...meta, training: { epochs: history.epochs.length, bestEpoch: history.bestEpoch, valLoss: history.bestLoss,
-      testAccuracy: result.accuracy, seconds: history.seconds, backend: getBackend() },
+      testAccuracy: result.accuracy, seconds: history.seconds, backend: getBackend(), threads: getNumThreads() },
   });
   writeFileSync(join(r.outDir, `${r.name}-curves.svg`), trainingCurvesSvg(history.epochs, { title: `${r.name}: LeNet-5`, bestEpoch: history.bestEpoch }));
   const seconds = (performance.now() - t0) / 1000;
