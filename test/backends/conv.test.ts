@@ -149,7 +149,9 @@ test('batch norm statistics, forward and backward match the reference', () => {
   for (const [batch, channels, spatial] of [[4, 3, 25], [2, 5, 1], [3, 7, 13]]) {
     const p = { batch: batch!, channels: channels!, spatial: spatial! };
     const n = batch! * channels! * spatial!;
-    const x = data(r, n), gy = data(r, n), weight = data(r, channels!), bias = data(r, channels!);
+    // The last case sits far from zero: statistics must not cancel catastrophically.
+    const x = data(r, n).map((v) => (spatial === 13 ? v + 1000 : v));
+    const gy = data(r, n), weight = data(r, channels!), bias = data(r, channels!);
     const mean = new Float32Array(channels!), variance = new Float32Array(channels!);
     refKernels.batchNormStats(x, mean, variance, p);
     const invStd = variance.map((v) => 1 / Math.sqrt(v + 1e-5));
@@ -173,6 +175,16 @@ test('batch norm statistics, forward and backward match the reference', () => {
         assertClose(gxo, gx, `${impl.name} batchNormBackward gx training=${training}`);
         assertClose(gwo, gw, `${impl.name} batchNormBackward gWeight`);
         assertClose(gbo, gb, `${impl.name} batchNormBackward gBias`);
+        // Without affine parameters, and with only some gradients wanted.
+        const yn = new Float32Array(n), gbn = new Float32Array(channels!);
+        refKernels.batchNormForward(x, mean, invStd, null, null, yn, p);
+        refKernels.batchNormBackward(x, gy, mean, invStd, null, null, null, gbn, training, p);
+        const yno = impl.place(new Float32Array(n)), gbno = impl.place(new Float32Array(channels!));
+        impl.kernels.batchNormForward(impl.place(x), impl.place(mean), impl.place(invStd), null, null, yno, p);
+        impl.kernels.batchNormBackward(impl.place(x), impl.place(gy), impl.place(mean), impl.place(invStd), null,
+          null, null, gbno, training, p);
+        assertClose(yno, yn, `${impl.name} batchNormForward without weight/bias`);
+        assertClose(gbno, gbn, `${impl.name} batchNormBackward gBias only`);
       });
     }
   }

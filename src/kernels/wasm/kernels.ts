@@ -1,11 +1,11 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
 // gemm, convForward/BackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
 // (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed
-// dims), sumTo (≤ 3), maxPool forward (1-D/2-D) and backward, softmax forward/backward, sgd
-// and adam steps. Every other kernel, and shapes the native ones do not cover (3-D conv), run
+// dims), sumTo (≤ 3), maxPool forward (1-D/2-D) and backward, batch norm (stats, forward,
+// backward), softmax forward/backward, sgd and adam steps. Every other kernel, and shapes the native ones do not cover (3-D conv), run
 // the reference kernel on the same views: correct everywhere, fast where it matters.
 import type {
-  BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams, SumToParams, UnaryOp,
+  BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams, SumToParams, UnaryOp,
 } from '../kernels.js';
 import { refKernels } from '../ref/index.js';
 import { Call, READ, READ_WRITE, WRITE } from './call.js';
@@ -33,6 +33,11 @@ export interface WasmExports {
   maxPool2d(x: number, out: number, argmax: number, planes: number, h: number, w: number, oh: number, ow: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
+  batchNormStats(x: number, mean: number, variance: number, batch: number, channels: number, spatial: number): void;
+  batchNormForward(x: number, mean: number, invStd: number, weight: number, bias: number, out: number,
+    batch: number, channels: number, spatial: number): void;
+  batchNormBackward(x: number, gy: number, mean: number, invStd: number, weight: number, gx: number, gWeight: number,
+    gBias: number, training: number, batch: number, channels: number, spatial: number): void;
 }
 
 /** Task ids for the thread pool, in this order of export names. */
@@ -270,9 +275,37 @@ export function createWasmKernels(rt: Runtime) {
     nllForward: refKernels.nllForward,
     nllBackward: refKernels.nllBackward,
 
-    batchNormStats: refKernels.batchNormStats,
-    batchNormForward: refKernels.batchNormForward,
-    batchNormBackward: refKernels.batchNormBackward,
+    batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
+      const call = new Call(heap, [x, mean, variance], [READ, WRITE, WRITE]).begin();
+      try {
+        const [px, pm, pv] = call.ptrs;
+        ex.batchNormStats(px!, pm!, pv!, p.batch, p.channels, p.spatial);
+      } finally {
+        call.end();
+      }
+    },
+    batchNormForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
+      bias: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
+      const call = new Call(heap, [x, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, WRITE]).begin();
+      try {
+        const [px, pm, pi, pw, pb, po] = call.ptrs;
+        ex.batchNormForward(px!, pm!, pi!, pw!, pb!, po!, p.batch, p.channels, p.spatial);
+      } finally {
+        call.end();
+      }
+    },
+    batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
+      weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
+      training: boolean, p: BatchNormParams): void {
+      const call = new Call(heap, [x, gy, mean, invStd, weight, gx, gWeight, gBias],
+        [READ, READ, READ, READ, READ, WRITE, WRITE, WRITE]).begin();
+      try {
+        const [px, pg, pm, pi, pw, pgx, pgw, pgb] = call.ptrs;
+        ex.batchNormBackward(px!, pg!, pm!, pi!, pw!, pgx!, pgw!, pgb!, training ? 1 : 0, p.batch, p.channels, p.spatial);
+      } finally {
+        call.end();
+      }
+    },
 
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p): void {
       const call = new Call(heap, [param, grad, buf], [READ_WRITE, READ, READ_WRITE]).begin();

@@ -45,3 +45,4 @@ export { stridedCopy4, sumTo3, maxPool2d, maxPoolBackward } from './layout';
 export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
+export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';

@@ -1,0 +1,114 @@
+// Batch normalisation over (N, C, S), as the reference: statistics, gradient sums and the
+// normalisation itself run in f64 (two passes for the variance), 4 f32 lanes loaded at a time.
+
+// Σ x[i] for i < n at p, in f64 pairs (lanes 0–1 and 2–3 promoted separately).
+@inline function sum64(p: usize, n: i32, shift: f64): f64 {
+  let a = f64x2.splat(0), b = f64x2.splat(0);
+  const sv = f64x2.splat(shift);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    a = f64x2.add(a, f64x2.sub(f64x2.promote_low_f32x4(v), sv));
+    b = f64x2.add(b, f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), sv));
+  }
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1);
+  for (; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2)) - shift;
+  return s;
+}
+
+// Σ (x[i] − m)² in f64.
+@inline function sumSq64(p: usize, n: i32, m: f64): f64 {
+  let a = f64x2.splat(0), b = f64x2.splat(0);
+  const mv = f64x2.splat(m);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
+    const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv);
+    a = f64x2.add(a, f64x2.mul(d0, d0));
+    b = f64x2.add(b, f64x2.mul(d1, d1));
+  }
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1);
+  for (; i < n; i++) {
+    const d = <f64>load<f32>(p + (<usize>i << 2)) - m;
+    s += d * d;
+  }
+  return s;
+}
+
+// mean, variance (biased): (C) of x (N, C, S).
+export function batchNormStats(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32): void {
+  const count = <f64>batch * <f64>spatial;
+  for (let c = 0; c < channels; c++) {
+    let s: f64 = 0;
+    for (let n = 0; n < batch; n++) s += sum64(x + (<usize>((n * channels + c) * spatial) << 2), spatial, 0);
+    const m = s / count;
+    let ss: f64 = 0;
+    for (let n = 0; n < batch; n++) ss += sumSq64(x + (<usize>((n * channels + c) * spatial) << 2), spatial, m);
+    store<f32>(mean + (<usize>c << 2), <f32>m);
+    store<f32>(variance + (<usize>c << 2), <f32>(ss / count));
+  }
+}
+
+// out = x·scale[c] + shift[c] with scale = invStd·weight, shift = bias − mean·scale; out may alias x.
+export function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, bias: usize, out: usize,
+  batch: i32, channels: i32, spatial: i32): void {
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const co = <usize>c << 2;
+      const scale = <f64>load<f32>(invStd + co) * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
+      const shift = (bias != 0 ? <f64>load<f32>(bias + co) : 0) - <f64>load<f32>(mean + co) * scale;
+      const base = <usize>((n * channels + c) * spatial) << 2;
+      // In f64 like the reference: with |mean| ≫ std, x·scale and shift nearly cancel.
+      const sv = f64x2.splat(scale), hv = f64x2.splat(shift);
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
+        const o = base + (<usize>i << 2);
+        const v = v128.load(x + o);
+        const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), sv), hv);
+        const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), sv), hv);
+        v128.store(out + o, i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      }
+      for (; i < spatial; i++) {
+        const o = base + (<usize>i << 2);
+        store<f32>(out + o, <f32>(<f64>load<f32>(x + o) * scale + shift));
+      }
+    }
+  }
+}
+
+// gBias = Σ gy, gWeight = Σ gy·x̂; gx = γ·σ⁻¹·(gy − [gβ/M + x̂·gγ/M when training]).
+// gx, gWeight, gBias may be 0 (not wanted).
+export function batchNormBackward(x: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
+  gWeight: usize, gBias: usize, training: bool, batch: i32, channels: i32, spatial: i32): void {
+  const count = <f64>batch * <f64>spatial;
+  for (let c = 0; c < channels; c++) {
+    const co = <usize>c << 2;
+    const m = load<f32>(mean + co);
+    const is = load<f32>(invStd + co);
+    let sumGy: f64 = 0, sumGyX: f64 = 0;
+    for (let n = 0; n < batch; n++) {
+      const base = <usize>((n * channels + c) * spatial) << 2;
+      for (let i = 0; i < spatial; i++) {
+        const o = base + (<usize>i << 2);
+        const g = <f64>load<f32>(gy + o);
+        sumGy += g;
+        sumGyX += g * (<f64>load<f32>(x + o) - <f64>m) * <f64>is;
+      }
+    }
+    if (gBias != 0) store<f32>(gBias + co, <f32>sumGy);
+    if (gWeight != 0) store<f32>(gWeight + co, <f32>sumGyX);
+    if (gx == 0) continue;
+    const k = <f64>is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
+    const meanGy = training ? sumGy / count : 0;
+    const meanGyX = training ? sumGyX / count : 0;
+    for (let n = 0; n < batch; n++) {
+      const base = <usize>((n * channels + c) * spatial) << 2;
+      for (let i = 0; i < spatial; i++) {
+        const o = base + (<usize>i << 2);
+        const xhat = (<f64>load<f32>(x + o) - <f64>m) * <f64>is;
+        store<f32>(gx + o, <f32>(k * (<f64>load<f32>(gy + o) - meanGy - xhat * meanGyX)));
+      }
+    }
+  }
+}
