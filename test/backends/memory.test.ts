@@ -35,3 +35,37 @@ test('memory stays flat while a synchronous loop allocates and drops tensors', (
   for (let i = 0; i < 200; i++) step();
   assert.ok(wasm.heap.capacity <= settled * 2, `memory grew from ${settled} to ${wasm.heap.capacity} bytes`);
 });
+
+test('without shared memory (no threads) views survive growth and kernels still agree', async () => {
+  const { loadWasmBackend } = await import('../../src/kernels/wasm/index.js');
+  const { refKernels } = await import('../../src/kernels/ref/index.js');
+  const single = (await loadWasmBackend({ threads: false }))!;
+  assert.equal(single.features.threads, false);
+  single.setNumThreads(4);
+  assert.equal(single.getNumThreads(), 1);
+  const a = single.alloc(300 * 200);
+  a.data.forEach((_, i, d) => { d[i] = Math.sin(i); });
+  const b = new Float32Array(200 * 100).map((_, i) => Math.cos(i));
+  const c = single.alloc(300 * 100);
+  // A plain-array operand makes the kernel allocate scratch; a big first allocation makes that
+  // scratch grow (and so detach) the non-shared memory mid-call.
+  // Fill the memory up with power-of-two blocks (exact size classes) so the call must grow it.
+  const keep = [];
+  while (single.heap.headroom > 65536) keep.push(single.alloc(2 ** Math.floor(Math.log2(single.heap.headroom)) / 4));
+  const cap = single.heap.capacity;
+  const p = { m: 300, n: 100, k: 200, transA: false, transB: false, accumulate: false };
+  single.kernels.gemm(a.data, b, c.data, p);
+  assert.ok(single.heap.capacity > cap, 'the call was meant to grow the memory');
+  assert.ok(keep.every((k) => k.data.length === k.size));
+  const want = new Float32Array(300 * 100);
+  refKernels.gemm(a.data, b, want, p);
+  assert.deepEqual(Array.from(c.data.subarray(0, 50)), Array.from(want.subarray(0, 50)));
+});
+
+test('setNumThreads / getNumThreads on the shared backend', () => {
+  const before = wasm.getNumThreads();
+  wasm.setNumThreads(1);
+  assert.equal(wasm.getNumThreads(), 1);
+  wasm.setNumThreads(before);
+  assert.equal(wasm.getNumThreads(), before);
+});

@@ -58,6 +58,11 @@ export class WasmHeap {
     return this.memory.buffer.byteLength;
   }
 
+  /** Bytes left above the highest block before the memory must grow (free lists aside). */
+  get headroom(): number {
+    return this.buffer.byteLength - this.top;
+  }
+
   /** Called by the registry for a Storage that became unreachable. */
   release(ptr: number, cls: number): void {
     let list = this.free.get(cls);
