@@ -7,7 +7,7 @@ import type { Storage } from '../backend.js';
 const ALIGN = 64;
 const PAGE = 65536;
 // Bytes allocated between two forced collections; memory settles at a few times this.
-const COLLECT_EVERY = 256 * 1024 * 1024;
+const COLLECT_EVERY = 64 * 1024 * 1024;
 
 /** Size class of a request: multiples of 64 bytes, then 4 classes per power of two. */
 export function sizeClass(bytes: number): number {
