@@ -44,15 +44,17 @@ function attempt(spec: PeerSpec, todo: WorkloadId[]): Promise<Attempt> {
     const args = [...spec.args, '--threads', String(spec.threads), '--workloads', todo.join(',')];
     const child = spawn(spec.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
     const out: Attempt = { done: [], meta: null, timedOut: null, exitCode: null, stderrTail: '' };
+    const pending = [...todo];
     let timer: NodeJS.Timeout | undefined;
+    // One timer at a time: the cap of the next pending workload, or, once all are reported, a
+    // grace period for the process to exit by itself.
     const arm = (extra: number) => {
       clearTimeout(timer);
-      const next = todo[out.done.length];
-      if (!next) return;
+      const next = pending[0];
       timer = setTimeout(() => {
-        out.timedOut = next;
+        if (next) out.timedOut = next;
         child.kill('SIGKILL');
-      }, spec.capMs(next) + extra);
+      }, next ? spec.capMs(next) + extra : 30_000);
     };
     arm(spec.startupMs);
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -65,24 +67,32 @@ function attempt(spec: PeerSpec, todo: WorkloadId[]): Promise<Attempt> {
       if (!parsed) return;
       if ('meta' in parsed) {
         out.meta = parsed.meta;
-        arm(0);
       } else {
+        const i = pending.indexOf(parsed.result.workload);
+        if (i < 0) return; // not asked for, or reported twice
+        pending.splice(i, 1);
         out.done.push(parsed.result);
         spec.onResult?.(parsed.result);
-        arm(0);
       }
+      arm(0);
     });
     child.stderr.on('data', (d: Buffer) => {
       out.stderrTail = (out.stderrTail + d.toString()).slice(-2000);
     });
-    child.on('error', (e) => {
-      out.stderrTail += `\n${e.message}`;
-    });
-    child.on('close', (code) => {
+    let settled = false;
+    const finish = (code: number | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       out.exitCode = code;
       resolve(out);
+    };
+    // A command that cannot start (ENOENT) may report only 'error', never 'close'.
+    child.on('error', (e) => {
+      out.stderrTail += `\n${e.message}`;
+      if (child.pid === undefined) finish(null);
     });
+    child.on('close', finish);
   });
 }
 
