@@ -111,14 +111,26 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
       const qs = <usize>sw * 4;
       let ox = a;
       while (ox < b) {
-        // Whole aligned runs of 8 as two vector moves when the input is contiguous.
-        if (lane == 0 && sw == 1 && ox + NR <= b) {
-          v128.store(out, v128.load(q));
-          v128.store(out, v128.load(q, 16), 16);
-          q += NR * 4;
-          ox += NR;
-          out += panelStride;
-          continue;
+        // Contiguous input: whole panel rows as two vector moves, half rows as one; the scalar
+        // steps below only realign the lane cursor to a multiple of 4.
+        if (sw == 1 && (lane & 3) == 0) {
+          if (lane == 0 && ox + NR <= b) {
+            v128.store(out, v128.load(q));
+            v128.store(out, v128.load(q, 16), 16);
+            q += NR * 4;
+            ox += NR;
+            out += panelStride;
+            continue;
+          }
+          if (ox + 4 <= b) {
+            v128.store(out, v128.load(q));
+            q += 16;
+            ox += 4;
+            out += 16;
+            lane += 4;
+            if (lane == NR) { lane = 0; out += jump; }
+            continue;
+          }
         }
         store<f32>(out, load<f32>(q));
         q += qs;
