@@ -6,7 +6,8 @@ interface Series { name: string; color: string; points: [number, number][]; dash
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-function panel(x0: number, title: string, series: Series[], epochs: number, yFmt: (v: number) => string, best: number): string {
+function panel(x0: number, title: string, series: Series[], epochs: number, yFmt: (v: number) => string, best: number,
+  legendAtBottom = false): string {
   const W = 420, H = 260, L = 56, R = 12, T = 28, B = 36;
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
   let lo = Math.min(...ys), hi = Math.max(...ys);
@@ -35,7 +36,8 @@ function panel(x0: number, title: string, series: Series[], epochs: number, yFmt
     const d = pts.map((p, i) => `${i ? 'L' : 'M'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 3"' : ''}/>`);
     for (const p of pts) out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
-    out.push(`<text x="${x0 + W - R - 4}" y="${T + 14 + 14 * k}" text-anchor="end" fill="${s.color}">${esc(s.name)}</text>`);
+    const ly = legendAtBottom ? H - B - 8 - 14 * (series.length - 1 - k) : T + 14 + 14 * k;
+    out.push(`<text x="${x0 + W - R - 4}" y="${ly}" text-anchor="end" fill="${s.color}">${esc(s.name)}</text>`);
   });
   return out.join('\n');
 }
@@ -60,7 +62,7 @@ export function trainingCurvesSvg(epochs: readonly EpochLog[], { title = 'traini
 <rect width="860" height="300" fill="white"/>
 <text x="430" y="296" text-anchor="middle" fill="#555">${esc(title)}${bestEpoch ? ` · best epoch ${bestEpoch} (green)` : ''}</text>
 ${panel(0, 'loss', loss, n, (v) => v.toFixed(3), bestEpoch)}
-${panel(430, 'accuracy (%)', acc, n, (v) => v.toFixed(1), bestEpoch)}
+${panel(430, 'accuracy (%)', acc, n, (v) => v.toFixed(1), bestEpoch, true)}
 </svg>
 `;
 }
