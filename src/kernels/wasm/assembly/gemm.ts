@@ -224,10 +224,70 @@ export function gemmScratchBytes(k: i32, n: i32): i32 {
   return 256 + (MC * kc + nc * kc) * 4;
 }
 
+// A few rows of C (batch-1 dense layers): packing B would move every element of B to use it
+// m times, so stream B once instead. !transB: rows of C accumulate a(i, q)·B[q, :] (axpy);
+// transB: each c(i, j) is a dot product of a row of op(A) with a row of b.
+function gemmSmallM(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, accumulate: bool, bias: usize): void {
+  for (let i = 0; i < m; i++) {
+    const crow = c + <usize>i * ldc * 4;
+    const b0: f32 = !accumulate && bias != 0 ? load<f32>(bias + (<usize>i << 2)) : 0;
+    if (!transB) {
+      if (!accumulate) {
+        const bv = f32x4.splat(b0);
+        let j = 0;
+        for (; j + 4 <= n; j += 4) v128.store(crow + (<usize>j << 2), bv);
+        for (; j < n; j++) store<f32>(crow + (<usize>j << 2), b0);
+      }
+      for (let q = 0; q < k; q++) {
+        const av = load<f32>(a + (transA ? <usize>q * lda + i : <usize>i * lda + q) * 4);
+        const brow = b + <usize>q * ldb * 4;
+        const avv = f32x4.splat(av);
+        let j = 0;
+        for (; j + 8 <= n; j += 8) {
+          const o = <usize>j << 2;
+          v128.store(crow + o, madd(avv, v128.load(brow + o), v128.load(crow + o)));
+          v128.store(crow + o, madd(avv, v128.load(brow + o, 16), v128.load(crow + o, 16)), 16);
+        }
+        for (; j < n; j++) {
+          const o = <usize>j << 2;
+          store<f32>(crow + o, load<f32>(crow + o) + av * load<f32>(brow + o));
+        }
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const brow = b + <usize>j * ldb * 4;
+        let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+        let q = 0;
+        let sum: f32 = 0;
+        if (!transA) {
+          const arow = a + <usize>i * lda * 4;
+          for (; q + 8 <= k; q += 8) {
+            const o = <usize>q << 2;
+            acc0 = madd(v128.load(arow + o), v128.load(brow + o), acc0);
+            acc1 = madd(v128.load(arow + o, 16), v128.load(brow + o, 16), acc1);
+          }
+          const acc = f32x4.add(acc0, acc1);
+          sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+        }
+        for (; q < k; q++) {
+          sum += load<f32>(a + (transA ? <usize>q * lda + i : <usize>i * lda + q) * 4) * load<f32>(brow + (<usize>q << 2));
+        }
+        const co = crow + (<usize>j << 2);
+        store<f32>(co, accumulate ? load<f32>(co) + sum : sum + b0);
+      }
+    }
+  }
+}
+
 // The whole GEMM on the calling thread. bias (per row of C, or 0) is added when not accumulating.
 export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32,
   transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize): void {
   if (m <= 0 || n <= 0) return;
+  if (m <= 2 && k > 0) {
+    gemmSmallM(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, bias);
+    return;
+  }
   const kcMax = kcFor(k);
   const tile = scratch;
   const apack = scratch + 256;
