@@ -1,6 +1,7 @@
 // VGG (Simonyan & Zisserman, 2014) in torchvision's layout: stacks of 3×3 convolutions (padding 1)
 // separated by 2×2 max pools, adaptive average pooling to 7×7, three dense layers with dropout.
 import * as nn from '../nn/index.js';
+import { constant, kaimingNormal, normal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
 import { classesOpt, type ModelOptions } from './options.js';
 
@@ -38,6 +39,12 @@ export class VGG extends nn.Module {
       new nn.Linear(4096, 4096), new nn.ReLU(), new nn.Dropout(dropout),
       new nn.Linear(4096, numClasses),
     );
+    // torchvision's VGG initialisation: convs Kaiming-normal (fan-out, ReLU), dense N(0, 0.01), biases 0.
+    for (const m of this.modules()) {
+      if (m instanceof nn.Conv2d) kaimingNormal(m.weight, { mode: 'fanOut', nonlinearity: 'relu' });
+      else if (m instanceof nn.Linear) normal(m.weight, 0, 0.01);
+      if ((m instanceof nn.Conv2d || m instanceof nn.Linear) && m.bias) constant(m.bias, 0);
+    }
   }
 
   override forward(x: Tensor): Tensor {
