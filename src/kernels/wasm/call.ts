@@ -44,7 +44,7 @@ export class Call {
 
   /** A temporary block for the kernel, released by end(). */
   scratch(bytes: number): number {
-    const ptr = this.heap.alloc(Math.max(bytes, 4));
+    const ptr = this.heap.alloc(Math.max(bytes, 4), false);
     this.temps.push([ptr, Math.max(bytes, 4)]);
     return ptr;
   }

@@ -71,8 +71,12 @@ export class WasmHeap {
     this.liveBytes -= cls;
   }
 
-  /** A block of at least `bytes` (64-byte aligned), not zeroed. Returns its byte address. */
-  alloc(bytes: number): number {
+  /**
+   * A block of at least `bytes` (64-byte aligned), not zeroed. Returns its byte address.
+   * Kernel scratch passes mayCollect = false: during a kernel call the views it was given may
+   * belong to Storage objects that are already unreachable, and a collection would recycle them.
+   */
+  alloc(bytes: number, mayCollect = true): number {
     const cls = sizeClass(bytes);
     this.allocatedSinceCollect += cls;
     this.lastWasFresh = false;
@@ -81,7 +85,7 @@ export class WasmHeap {
     if (this.top + cls > this.buffer.byteLength) {
       // Before growing, get dead tensors back, once enough was allocated since the last try
       // that a full collection (milliseconds) pays for itself: at most once per COLLECT_EVERY.
-      if (this.collect && this.allocatedSinceCollect >= Math.max(COLLECT_EVERY, this.buffer.byteLength / 2)) {
+      if (mayCollect && this.collect && this.allocatedSinceCollect >= Math.max(COLLECT_EVERY, this.buffer.byteLength / 2)) {
         this.allocatedSinceCollect = 0;
         this.collect();
         const again = this.fromFreeLists(cls);

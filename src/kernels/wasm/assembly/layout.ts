@@ -70,8 +70,15 @@ export function maxPool2d(x: usize, out: usize, argmax: usize, planes: i32, h: i
       const kyHi = min(kh, h - 1 - y0 < 0 ? 0 : (h - 1 - y0) / dh + 1);
       for (let xo = 0; xo < ow; xo++) {
         const x0 = xo * sw - pw;
-        const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
-        const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
+        // Integer division costs more than the window itself: skip it when undilated.
+        let kxLo = 0, kxHi = kw;
+        if (dw == 1) {
+          if (x0 < 0) kxLo = -x0;
+          if (w - x0 < kw) kxHi = max(0, w - x0);
+        } else {
+          kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
+          kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
+        }
         let best: f32 = -Infinity;
         let arg = -1;
         for (let ky = kyLo; ky < kyHi; ky++) {
