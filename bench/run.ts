@@ -77,19 +77,24 @@ function gitCommit(): string {
 /** Exports the ONNX models once per torch version; returns null when ready, else why not. */
 function exportOnnx(notes: string[]): string | null {
   const stamp = join(ONNX_DIR, 'export.json');
+  const note = (torch: string, how: string) =>
+    notes.push(`onnxruntime ran ONNX models ${how} by bench/export_onnx.py with torch ${torch} (torchvision architectures, random weights, opset 13) into ${relative(ROOT, ONNX_DIR)}/.`);
   if (existsSync(stamp)) {
-    const s = JSON.parse(readFileSync(stamp, 'utf8')) as { files: string[] };
-    if (s.files.every((f) => existsSync(f))) return null;
+    const s = JSON.parse(readFileSync(stamp, 'utf8')) as { files: string[]; torch: string };
+    if (s.files.every((f) => existsSync(f))) {
+      note(s.torch, 'exported by an earlier run');
+      return null;
+    }
   }
   process.stderr.write(`exporting ONNX models with ${PYTHON} bench/export_onnx.py ...\n`);
   const r = spawnSync(PYTHON, [join(BENCH, 'export_onnx.py'), '--out', ONNX_DIR], { encoding: 'utf8', timeout: 300_000 });
   if (r.error) return `could not run ${PYTHON}: ${r.error.message}`;
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
-    const res = JSON.parse(line) as { ok: boolean; error?: string; files?: string[] };
+    const res = JSON.parse(line) as { ok: boolean; error?: string; files?: string[]; torch?: string };
     if (!res.ok) return res.error ?? 'export failed';
     writeFileSync(stamp, JSON.stringify(res));
-    notes.push(`ONNX models for onnxruntime exported by bench/export_onnx.py (torchvision architectures, random weights, opset 13) into ${relative(ROOT, ONNX_DIR)}/.`);
+    note(res.torch ?? '?', 'exported in this run');
     return null;
   } catch {
     return `bench/export_onnx.py failed: ${(r.stderr || line).trim().split('\n').pop()}`;
@@ -130,6 +135,7 @@ const NOTES = [
   'onnxruntime-node runs inference only (W1, W4, W5); PyTorch runs every workload (torch.set_num_threads, one inter-op thread).',
   'tfjs runs NHWC (its native layout) with the same shapes and FLOPs; the tfjs ResNet-18/AlexNet/LeNet-5 are built in bench/peers/tfjs-models.ts with random weights.',
   'W2 counts three convolutions\' FLOPs (forward, input gradient, weight gradient); W3 images/s = 64 / step time.',
+  'For judging how busy the machine was: on a quiet machine of this kind the peers gave (shared PERF-NOTES.md, 2 threads) tfjs-wasm W1 61 GFLOP/s, W6 62 GFLOP/s, W4 70 ms, W5 35 ms; onnxruntime W1 138 GFLOP/s, W4 18 ms, W5 14 ms; PyTorch W3 about 6,000 images/s at 1 thread; tfjs-cpu W3 17 images/s. Those figures are not from this run; every ratio above is.',
 ];
 
 async function main(): Promise<void> {

@@ -30,7 +30,8 @@ export const PEER_ORDER = ['striate', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'p
 function fmt(x: number): string {
   if (x >= 100) return x.toFixed(0);
   if (x >= 10) return x.toFixed(1);
-  return x.toFixed(2);
+  if (x >= 1) return x.toFixed(2);
+  return x.toPrecision(2);
 }
 
 export function findResult(runs: PeerRun[], peer: string, threads: number, w: WorkloadId): PeerResult | undefined {
