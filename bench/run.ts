@@ -78,11 +78,11 @@ function gitCommit(): string {
 function exportOnnx(notes: string[]): string | null {
   const stamp = join(ONNX_DIR, 'export.json');
   const note = (torch: string, how: string) =>
-    notes.push(`onnxruntime ran ONNX models ${how} by bench/export_onnx.py with torch ${torch} (torchvision architectures, random weights, opset 13) into ${relative(ROOT, ONNX_DIR)}/.`);
+    notes.push(`ONNX models for onnxruntime: written by bench/export_onnx.py (torch ${torch}; torchvision architectures, random weights, opset 13) into ${relative(ROOT, ONNX_DIR)}/ ${how}.`);
   if (existsSync(stamp)) {
     const s = JSON.parse(readFileSync(stamp, 'utf8')) as { files: string[]; torch: string };
     if (s.files.every((f) => existsSync(f))) {
-      note(s.torch, 'exported by an earlier run');
+      note(s.torch, 'by an earlier run (cached)');
       return null;
     }
   }
@@ -94,7 +94,7 @@ function exportOnnx(notes: string[]): string | null {
     const res = JSON.parse(line) as { ok: boolean; error?: string; files?: string[]; torch?: string };
     if (!res.ok) return res.error ?? 'export failed';
     writeFileSync(stamp, JSON.stringify(res));
-    note(res.torch ?? '?', 'exported in this run');
+    note(res.torch ?? '?', 'in this run');
     return null;
   } catch {
     return `bench/export_onnx.py failed: ${(r.stderr || line).trim().split('\n').pop()}`;
