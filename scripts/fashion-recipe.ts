@@ -19,7 +19,10 @@ export interface Recipe {
   seed: number;
   outDir: string;
   name: string;
-  /** Stop starting new epochs once the next one would end after this many seconds. */
+  /**
+   * Seconds since the process started after which no epoch may end: training stops early when
+   * the next epoch (estimated from the last one, plus a reserve for testing and saving) would not fit.
+   */
   timeBudget?: number;
   progress?: 'auto' | 'bar' | 'lines' | 'none';
   /** Where the summary goes. Default console.log. */
@@ -49,8 +52,9 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
     `backend ${getBackend()} (${getNumThreads()} thread${getNumThreads() === 1 ? '' : 's'}), Adam lr ${r.lr}, batch ${r.batchSize}, ${r.epochs} epochs (cosine), seed ${r.seed}`);
   const budget: Callbacks = {
     onEpochEnd: (log, ctx) => {
-      const elapsed = (performance.now() - t0) / 1000;
-      if (r.timeBudget !== undefined && elapsed + log.seconds * 1.15 > r.timeBudget && log.epoch < r.epochs) {
+      const elapsed = process.uptime();
+      const reserve = 10;
+      if (r.timeBudget !== undefined && elapsed + log.seconds * 1.15 + reserve > r.timeBudget && log.epoch < r.epochs) {
         ctx.stop(`the next epoch would pass the ${r.timeBudget}s budget (${elapsed.toFixed(0)}s so far)`);
       }
     },
