@@ -138,7 +138,8 @@ Examples:
         throw new Error(`eval: ${opts.data} has samples of shape [${ds.sampleShape.join(', ')}], the model in ${file} was trained on [${want}]`);
       }
       const r = evaluate(loaded.model, ds, { batchSize: opts.batchSize });
-      io.out(`${loaded.name} on ${opts.data} (${opts.split}, ${r.count} samples): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}\n`);
+      const split = opts.data.startsWith('fashion-mnist') ? `${opts.split}, ` : '';
+      io.out(`${loaded.name} on ${opts.data} (${split}${r.count} samples): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}\n`);
       if (opts.confusion) io.out(`${formatConfusionMatrix(r.confusion, ds.classNames)}\n`);
     });
 }
