@@ -16,6 +16,7 @@ import time
 
 TARGET_MS = float(os.environ.get("BENCH_TARGET_MS", "3000"))
 MAX_REPS = 15
+COLD_MS = 30000.0
 WARMUP = 2
 CONV = dict(n=8, c_in=64, c_out=64, h=56, w=56, k=3, pad=1)
 GEMM = 1024
@@ -33,7 +34,7 @@ def measure(fn):
         t0 = time.perf_counter()
         fn()
         last = (time.perf_counter() - t0) * 1000
-        if i == 0 and last >= 10 * TARGET_MS:  # minutes-long: one cold iteration, as measure.ts
+        if i == 0 and last >= COLD_MS:  # minutes-long: one cold iteration, as measure.ts
             return last, 1
         if last >= 2 * TARGET_MS:  # one warm-up is enough for very slow iterations
             break
@@ -82,19 +83,25 @@ def workload(torch, name):
         x = rnd(LENET_BATCH, 1, 28, 28)
         y = torch.tensor([(i * 7) % 10 for i in range(LENET_BATCH)])
 
+        fn_params = sum(p.numel() for p in model.parameters())
+
         def fn():
             opt.zero_grad()
             F.cross_entropy(model(x), y).backward()
             opt.step()
+        fn.params = fn_params
         return fn
     if name in ("W4", "W5"):
         import torchvision
         model = (torchvision.models.resnet18() if name == "W4" else torchvision.models.alexnet()).eval()
         x = rnd(1, 3, 224, 224)
 
+        fn_params = sum(p.numel() for p in model.parameters())
+
         def fn():
             with torch.no_grad():
                 model(x)
+        fn.params = fn_params
         return fn
     if name == "W6":
         a, b = rnd(GEMM, GEMM), rnd(GEMM, GEMM)
@@ -121,8 +128,10 @@ def main():
                   "notes": [f"PyTorch BLAS_INFO={blas.group(1) if blas else 'unknown'}"]})
     for w in args.workloads.split(","):
         try:
-            ms, reps = measure(workload(torch, w))
-            emit("BENCH", {"workload": w, "status": "ok", "ms": ms, "reps": reps})
+            fn = workload(torch, w)
+            ms, reps = measure(fn)
+            extra = {"note": f"{fn.params:,} parameters"} if hasattr(fn, "params") else {}
+            emit("BENCH", {"workload": w, "status": "ok", "ms": ms, "reps": reps, **extra})
         except Exception as e:  # reported, not fatal: the other workloads still run
             emit("BENCH", {"workload": w, "status": "error", "note": f"{type(e).__name__}: {e}"})
     return 0

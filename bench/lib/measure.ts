@@ -15,11 +15,14 @@ export interface Measurement {
   medianMs: number;
   reps: number;
   samplesMs: number[];
-  /** Set when the figure is a single cold iteration (one iteration took over 10× targetMs). */
+  /** Set when the figure is a single cold iteration (the first took COLD_MS or more). */
   note?: string;
 }
 
 // BENCH_TARGET_MS shortens every measurement for a quick trial run (`npm run bench -- --quick`).
+/** A first iteration this slow (ms) is the figure itself: no second run. */
+export const COLD_MS = 30_000;
+
 export const DEFAULT_MEASURE: MeasureOptions = { targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2 };
 
 export function median(xs: readonly number[]): number {
@@ -47,7 +50,7 @@ export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_
     last = performance.now() - t0;
     // Minutes-long iterations (tfjs-cpu's convolution gradients) are timed once, cold: one-time
     // costs are negligible there, and a second run would blow the harness's time cap.
-    if (i === 0 && last >= 10 * opts.targetMs) return { medianMs: last, reps: 1, samplesMs: [last], note: 'one cold iteration' };
+    if (i === 0 && last >= COLD_MS) return { medianMs: last, reps: 1, samplesMs: [last], note: 'one cold iteration' };
     // The first call often pays one-time costs (compilation, weight packing), so a second warm-up
     // runs unless a single iteration is already very slow.
     if (last >= 2 * opts.targetMs) break;
@@ -66,4 +69,9 @@ export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_
 export async function timed(fn: () => unknown, opts: MeasureOptions = DEFAULT_MEASURE): Promise<{ ms: number; reps: number; note?: string }> {
   const r = await measure(fn, opts);
   return { ms: r.medianMs, reps: r.reps, ...(r.note ? { note: r.note } : {}) };
+}
+
+/** Adds a remark to a timed() result, after any note it already has. */
+export function withNote<T extends { note?: string }>(r: T, note: string): T {
+  return { ...r, note: r.note ? `${r.note}; ${note}` : note };
 }

@@ -2,11 +2,16 @@
 // (wasm where it exists; --backend ref|wasm to choose), at the thread count given by --threads
 // (setNumThreads). The backend that ran is reported (getBackend()).
 import * as st from '../../src/index.js';
-import { timed, DEFAULT_MEASURE } from '../lib/measure.js';
+import { timed, withNote, DEFAULT_MEASURE } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads } from '../lib/protocol.js';
 import { CONV, GEMM_SIZE, LENET_BATCH, type WorkloadId } from '../lib/workloads.js';
 
 type Tensor = st.Tensor;
+
+/** Parameters of a model, reported with the model workloads so the architectures can be compared. */
+function params(model: { parameters(): Tensor[] }): string {
+  return `${model.parameters().reduce((a, p) => a + p.numel(), 0).toLocaleString('en-US')} parameters`;
+}
 
 function leaf(shape: number[], seed: number): Tensor {
   const t = st.randn(shape, { seed });
@@ -38,18 +43,18 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: st
       const opt = new st.optim.SGD(model.parameters(), { lr: 0.01 });
       const x = st.randn([LENET_BATCH, 1, 28, 28], { seed: 5 });
       const y = Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10);
-      return timed(() => {
+      return withNote(await timed(() => {
         opt.zeroGrad();
         st.F.crossEntropy(model.forward(x), y).backward();
         opt.step();
-      }, m);
+      }, m), params(model));
     }
     case 'W4':
     case 'W5': {
       const model = w === 'W4' ? st.models.resnet18() : st.models.alexnet();
       model.eval();
       const x = st.randn([1, 3, 224, 224], { seed: 6 });
-      return timed(() => st.noGrad(() => model.forward(x)), m);
+      return withNote(await timed(() => st.noGrad(() => model.forward(x)), m), params(model));
     }
     case 'W6': {
       const a = st.randn([GEMM_SIZE, GEMM_SIZE], { seed: 7 });

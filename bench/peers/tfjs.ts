@@ -2,7 +2,7 @@
 // single-threaded) or `--backend wasm` (@tensorflow/tfjs-backend-wasm, XNNPACK; threads forced
 // on under Node by tfjs-wasm-threads.ts). Layout is NHWC, tfjs' native one.
 import * as tf from '@tensorflow/tfjs';
-import { timed, DEFAULT_MEASURE, type MeasureOptions } from '../lib/measure.js';
+import { timed, withNote, DEFAULT_MEASURE, type MeasureOptions } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads, unsupported } from '../lib/protocol.js';
 import { CONV, GEMM_SIZE, LENET_BATCH, type WorkloadId } from '../lib/workloads.js';
 import { alexnet, lenet5, resnet18 } from './tfjs-models.js';
@@ -23,6 +23,12 @@ if (backend === 'wasm') {
 }
 // tfjs-cpu is ~50× slower than the others: a shorter time budget keeps the run bounded.
 const m: MeasureOptions = backend === 'cpu' ? { ...DEFAULT_MEASURE, targetMs: 2000, warmup: 1 } : DEFAULT_MEASURE;
+
+/** Trainable parameters, reported with the model workloads so the architectures can be compared. */
+function params(model: tf.LayersModel): string {
+  const n = model.trainableWeights.reduce((a, w) => a + w.shape.reduce((x: number, y) => x * (y ?? 1), 1), 0);
+  return `${n.toLocaleString('en-US')} parameters`;
+}
 
 /** Runs `f` and waits for its result, so lazy or asynchronous kernels are included in the time. */
 function sync(f: () => tf.Tensor | tf.Tensor[]): void {
@@ -70,13 +76,13 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: st
       const labels = tf.oneHot(tf.tensor1d(Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10), 'int32'), 10);
       const step = () =>
         sync(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar);
-      return timed(step, m);
+      return withNote(await timed(step, m), params(model));
     }
     case 'W4':
     case 'W5': {
       const model = w === 'W4' ? resnet18() : alexnet();
       const x = tf.randomNormal([1, 224, 224, 3]);
-      return timed(() => sync(() => model.predict(x) as tf.Tensor), m);
+      return withNote(await timed(() => sync(() => model.predict(x) as tf.Tensor), m), params(model));
     }
     case 'W6': {
       const a = tf.randomNormal([GEMM_SIZE, GEMM_SIZE]);
