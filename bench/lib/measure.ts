@@ -19,10 +19,10 @@ export interface Measurement {
   note?: string;
 }
 
-// BENCH_TARGET_MS shortens every measurement for a quick trial run (`npm run bench -- --quick`).
 /** A first iteration this slow (ms) is the figure itself: no second run. */
 export const COLD_MS = 30_000;
 
+// BENCH_TARGET_MS shortens every measurement for a quick trial run (`npm run bench -- --quick`).
 export const DEFAULT_MEASURE: MeasureOptions = { targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2 };
 
 export function median(xs: readonly number[]): number {
