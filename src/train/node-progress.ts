@@ -34,8 +34,7 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
 }
 
 /** The reporter for a mode: 'auto' is a bar in a TTY, lines otherwise. */
-export function nodeReporter(mode: ProgressMode, every?: number): ProgressReporter | null {
-  const stream = process.stdout;
+export function nodeReporter(mode: ProgressMode, every?: number, stream: NodeJS.WriteStream = process.stdout): ProgressReporter | null {
   if (mode === 'none') return null;
   if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) return barReporter(stream);
   return lineReporter((line) => { stream.write(line + '\n'); }, every === undefined ? {} : { every });
