@@ -69,3 +69,24 @@ test('setNumThreads / getNumThreads on the shared backend', () => {
   wasm.setNumThreads(before);
   assert.equal(wasm.getNumThreads(), before);
 });
+
+test('a large GEMM runs on two threads once the worker is up, with the same result', async () => {
+  const { refKernels } = await import('../../src/kernels/ref/index.js');
+  if (!wasm.features.threads) return;
+  wasm.setNumThreads(2);
+  const m = 96, n = 256, k = 128;
+  const a = wasm.alloc(m * k), b = wasm.alloc(k * n), c = wasm.alloc(m * n);
+  a.data.forEach((_, i, d) => { d[i] = Math.sin(i); });
+  b.data.forEach((_, i, d) => { d[i] = Math.cos(i); });
+  const p = { m, n, k, transA: false, transB: false, accumulate: false };
+  // Workers boot asynchronously; until one is ready the kernel runs on this thread alone.
+  for (let t = 0; t < 100 && wasm.lastThreads() < 2; t++) {
+    wasm.kernels.gemm(a.data, b.data, c.data, p);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  wasm.kernels.gemm(a.data, b.data, c.data, p);
+  assert.equal(wasm.lastThreads(), 2);
+  const want = new Float32Array(m * n);
+  refKernels.gemm(a.data, b.data, want, p);
+  assert.deepEqual(Array.from(c.data), Array.from(want));
+});

@@ -15,6 +15,8 @@ export interface WasmBackend extends Backend {
   readonly heap: WasmHeap;
   /** Stops the worker threads (the backend keeps working on one thread). */
   shutdown(): void;
+  /** Threads the last thread-pool task ran on (1 for kernels that never split). */
+  lastThreads(): number;
 }
 
 async function defaultThreads(): Promise<number> {
@@ -59,6 +61,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
     setNumThreads: (n) => pool.setNumThreads(n),
     getNumThreads: () => pool.numThreads,
     shutdown: () => pool.shutdown(),
+    lastThreads: () => pool.lastThreads,
   };
 }
 

@@ -52,7 +52,8 @@ export async function workerFactory(): Promise<WorkerCtor | null> {
     return class {
       private readonly w: import('node:worker_threads').Worker;
       constructor(source: string, data: unknown) {
-        this.w = new wt.Worker(source, { eval: true, workerData: data });
+        // No execArgv: the worker runs plain JavaScript and needs no loaders (tsx) of the parent.
+        this.w = new wt.Worker(source, { eval: true, workerData: data, execArgv: [] });
         this.w.unref();
       }
       terminate() { return this.w.terminate(); }
@@ -118,9 +119,13 @@ export class ThreadPool {
     return parallel && this.threads > 1 && this.Worker ? this.available(this.threads) : 1;
   }
 
+  /** Threads the last run used (diagnostics and tests). */
+  lastThreads = 0;
+
   /** Runs task `id` on `nt` threads (a value from plan) and waits for all of them. */
   run(id: number, params: number, nt: number): void {
     const fn = this.fns[id]!;
+    this.lastThreads = nt;
     if (nt === 1) {
       fn(params, 0, 1);
       return;
