@@ -171,3 +171,14 @@ test('fit validates its options', async () => {
   await assert.rejects(fit(new Linear(2, 2), blobs(), { tol: -1 }), /tol \(δ\) must be positive/);
   await assert.rejects(fit(new Linear(2, 2), blobs(), { maxIterations: 1.5 }), /maxIterations \(N_max\)/);
 });
+
+test('yieldEvery lets timers run during training', async () => {
+  let ticks = 0;
+  let stepsAtTick = -1;
+  let steps = 0;
+  setTimeout(() => { ticks++; stepsAtTick = steps; }, 0);
+  await fit(new Linear(3, 2), blobs(), { epochs: 5, batchSize: 1, quiet: true, yieldEvery: 1e-9,
+    callbacks: { onBatchEnd: () => { steps++; } } });
+  assert.equal(ticks, 1);
+  assert.ok(stepsAtTick >= 1 && stepsAtTick < 30, `timer ran after ${stepsAtTick} of 30 steps`);
+});

@@ -93,6 +93,11 @@ export interface FitOptions {
   reporter?: ProgressReporter;
   /** Append each epoch's metrics as one JSON line to this file (Node). */
   logFile?: string;
+  /**
+   * Give the event loop a turn at least this often (ms), so a page stays responsive while
+   * training on its main thread. Default 50 in browsers, off in Node.
+   */
+  yieldEvery?: number;
 }
 
 export type StopReason = 'epochs' | 'tolerance' | 'maxIterations' | 'earlyStopping' | 'callback';
@@ -191,6 +196,8 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   let prevStepLoss: number | undefined;
   let prevEpochLoss: number | undefined;
   let iteration = 0;
+  const yieldEvery = opts.yieldEvery ?? (isNode ? 0 : 50);
+  let lastYield = performance.now();
 
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
@@ -237,6 +244,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         };
         reporter.step(info);
         for (const cb of callbacks) await cb.onBatchEnd?.({ ...info, iteration, batchLoss: L }, ctx);
+        if (yieldEvery > 0 && performance.now() - lastYield >= yieldEvery) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
         // The lecture's stopping rules.
         if (opts.maxIterations !== undefined && iteration >= opts.maxIterations) {
           stop('maxIterations', `reached N_max = ${opts.maxIterations} iterations`);
