@@ -3,7 +3,7 @@
 // relaxed SIMD (FMA) or plain SIMD, each with shared memory (threads) or without.
 // Skips a variant whose output is newer than every source; --force rebuilds all.
 import asc from 'assemblyscript/asc';
-import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,10 +31,14 @@ mkdirSync(outDir, { recursive: true });
 for (const v of variants) {
   const out = join(outDir, `${v.name}.wasm`);
   if (!force && existsSync(out) && statSync(out).mtimeMs > newestSource) continue;
-  const { error, stderr } = await asc.main([...common, ...v.flags, '--outFile', out]);
+  // Written beside the target and renamed: a test process loading the module meanwhile sees
+  // either the old file or the new one, never half of one.
+  const tmp = `${out}.${process.pid}.tmp`;
+  const { error, stderr } = await asc.main([...common, ...v.flags, '--outFile', tmp]);
   if (error) {
     console.error(`build-wasm: ${v.name} failed: ${error.message}\n${stderr.toString()}`);
     process.exit(1);
   }
+  renameSync(tmp, out);
   console.log(`build-wasm: ${out}`);
 }

@@ -12,9 +12,12 @@ export const NR: i32 = 8;
 export const MC: i32 = 96;
 export const NC: i32 = 4096;
 
-// K is blocked only when long: a single pass keeps the write-back cheap for conv-shaped GEMMs.
+// K is blocked only when long (a single pass keeps the write-back cheap for conv-shaped GEMMs),
+// then into equal blocks of at most 384 so that no short last block pays a full C round trip.
 @inline export function kcFor(k: i32): i32 {
-  return k <= 640 ? k : 320;
+  if (k <= 640) return k;
+  const blocks = (k + 383) / 384;
+  return (k + blocks - 1) / blocks;
 }
 
 // Fused multiply-add where relaxed SIMD exists (a real FMA, ~38% faster), mul+add otherwise.
