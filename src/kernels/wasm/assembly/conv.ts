@@ -87,10 +87,10 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
     if (oxLo > oxHi) oxLo = oxHi;
     const rowBase = dst + (<usize>r * NR) * 4;
     let jj = 0;
+    // The output position walks row by row: one division per packed row, not per segment.
+    let oy = j0 / ow;
+    let ox0 = j0 - oy * ow;
     while (jj < nc) {
-      const s = j0 + jj;
-      const oy = s / ow;
-      const ox0 = s - oy * ow;
       const ox1 = min(ow, ox0 + nc - jj);
       const iy = oy * sh - ph + ky * dh;
       const rowOk = iy >= 0 && iy < h;
@@ -144,6 +144,8 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
         if (++lane == NR) { lane = 0; out += jump; }
       }
       jj += ox1 - ox0;
+      ox0 = 0;
+      oy++;
     }
     // Zero the padding lanes of the last panel.
     for (let z = nc; z < padded; z++) store<f32>(rowBase + <usize>(z >> 3) * panelStride + (<usize>(z & (NR - 1)) << 2), 0);
