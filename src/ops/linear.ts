@@ -2,9 +2,8 @@
 import { getGlobalRng } from '../tensor/rng.js';
 import { shapeStr } from '../tensor/shape.js';
 import { add, mul } from './elementwise.js';
-import { matmul } from './matmul.js';
-import { empty } from './record.js';
-import { transpose } from './shape-ops.js';
+import { empty, kernels, record } from './record.js';
+import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
 /** y = x·Wᵀ + b with W: [out, in] as PyTorch stores it. @example F.linear(x, fc.weight, fc.bias) */
@@ -18,8 +17,27 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new Error(`linear: bias ${shapeStr(bias.shape)} must be [${weight.shape[0]}] for weight ${shapeStr(weight.shape)}`);
   }
-  const y = matmul(x, transpose(weight, 0, 1));
-  return bias ? add(y, bias) : y;
+  const y = denseProduct(reshape(x, [-1, weight.shape[1]!]), weight);
+  const out = bias ? add(y, bias) : y;
+  return reshape(out, [...x.shape.slice(0, -1), weight.shape[0]!]);
+}
+
+// y: (m, out) = x: (m, in) · Wᵀ with W: (out, in) read in place (gemm's transB), never copied:
+// the dense layers of AlexNet/VGG hold tens of millions of weights.
+function denseProduct(x: Tensor, w: Tensor): Tensor {
+  const [m, k] = x.shape as [number, number];
+  const n = w.shape[0]!;
+  const out = empty([m, n]);
+  const K = kernels();
+  K.gemm(x.data, w.data, out.data, { m, n, k, transA: false, transB: true, accumulate: false });
+  return record(out, 'linear', [x, w], (g) => {
+    const gx = x.requiresGrad ? empty(x.shape) : null;
+    const gw = w.requiresGrad ? empty(w.shape) : null;
+    // gx = g · W, gW = gᵀ · x
+    if (gx) K.gemm(g.data, w.data, gx.data, { m, n: k, k: n, transA: false, transB: false, accumulate: false });
+    if (gw) K.gemm(g.data, x.data, gw.data, { m: n, n: k, k: m, transA: true, transB: false, accumulate: false });
+    return [gx, gw];
+  });
 }
 
 /**
