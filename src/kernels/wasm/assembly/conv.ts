@@ -37,9 +37,9 @@ export function im2colRows(xg: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i3
     let out = dst + <usize>(r * ldd) * 4;
     let s = s0;
     const end = s0 + ns;
+    let oy = s0 / ow;
+    let ox0 = s0 - oy * ow;
     while (s < end) {
-      const oy = s / ow;
-      const ox0 = s - oy * ow;
       const ox1 = min(ow, ox0 + end - s);
       const iy = oy * sh - ph + ky * dh;
       if (iy < 0 || iy >= h) {
@@ -62,6 +62,8 @@ export function im2colRows(xg: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i3
       }
       out += <usize>(ox1 - ox0) * 4;
       s += ox1 - ox0;
+      ox0 = 0;
+      oy++;
     }
   }
 }
