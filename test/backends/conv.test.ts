@@ -24,7 +24,10 @@ const CASES: Case[] = [
   [1, 3, 5, 1, [4, 4], 5, 1, 2, 1], // kernel larger than the input
   [2, 3, 4, 1, [17], 3, 2, 1, 1], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1], // 3-D
-  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1], // big enough to run on both threads
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1], // big enough to run on both threads (Winograd path)
+  [2, 16, 20, 1, [30, 27], 3, 1, 1, 1], // Winograd: odd width, 4-tile groups and single tiles
+  [1, 17, 16, 1, [29, 33], 3, 1, 0, 1], // Winograd without padding, odd output
+  [1, 16, 18, 1, [13, 14], 3, 1, 2, 1], // Winograd with wide padding
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1],
 ];
 

@@ -46,3 +46,4 @@ export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
 export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';
+export { convWinogradTask, winogradScratchBytes } from './winograd';

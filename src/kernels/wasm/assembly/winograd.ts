@@ -1,0 +1,233 @@
+// 3×3, stride-1, undilated, ungrouped convolution forward by Winograd F(2×2, 3×3): a 4×4 input
+// tile gives a 2×2 output tile with 16 products per channel pair instead of 36. Per block of
+// tiles: V = Bᵀ d B (input), 16 GEMMs M[ξ] = U[ξ] · V[ξ] over the channels (U = G g Gᵀ, the
+// weights), Y = Aᵀ M A + bias (output).
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// Threads split the tiles of all images; outputs of different tiles never overlap.
+import { gemmCore, gemmScratchBytes } from './gemm';
+
+// Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
+// 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread.
+@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+
+// Tiles per block: bounds V and M (16·C·TB floats each) whatever the image size.
+const TB: i32 = 256;
+
+@inline function al64(n: usize): usize { return (n + 63) & ~63; }
+
+export function winogradScratchBytes(p: usize, nt: i32): i32 {
+  const cin = arg(p, 5), cout = arg(p, 6);
+  return (16 * cin * cout + 16 * cin * TB + 16 * cout * TB + 3 * TB) * 4 + gemmScratchBytes(cin, TB) + 512;
+}
+
+// U (16, cout, cin) = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3).
+function transformWeights(w: usize, u: usize, filters: i32): void {
+  const plane = <usize>filters * 4;
+  for (let f = 0; f < filters; f++) {
+    const g = w + <usize>f * 36;
+    const dst = u + <usize>f * 4;
+    for (let i = 0; i < 4; i++) {
+      // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
+      let a: f32, b: f32, c: f32;
+      if (i == 0) { a = load<f32>(g); b = load<f32>(g, 4); c = load<f32>(g, 8); }
+      else if (i == 3) { a = load<f32>(g, 24); b = load<f32>(g, 28); c = load<f32>(g, 32); }
+      else {
+        const sg: f32 = i == 1 ? 1 : -1;
+        a = 0.5 * (load<f32>(g) + sg * load<f32>(g, 12) + load<f32>(g, 24));
+        b = 0.5 * (load<f32>(g, 4) + sg * load<f32>(g, 16) + load<f32>(g, 28));
+        c = 0.5 * (load<f32>(g, 8) + sg * load<f32>(g, 20) + load<f32>(g, 32));
+      }
+      store<f32>(dst + <usize>(i * 4) * plane, a);
+      store<f32>(dst + <usize>(i * 4 + 1) * plane, 0.5 * (a + b + c));
+      store<f32>(dst + <usize>(i * 4 + 2) * plane, 0.5 * (a - b + c));
+      store<f32>(dst + <usize>(i * 4 + 3) * plane, c);
+    }
+  }
+}
+
+// One input row of a tile as a vector, zeros outside the image.
+@inline function row4(plane: usize, h: i32, w: i32, iy: i32, ix: i32): v128 {
+  if (iy < 0 || iy >= h) return f32x4.splat(0);
+  const r = plane + <usize>(iy * w) * 4;
+  if (ix >= 0 && ix + 4 <= w) return v128.load(r + <usize>ix * 4);
+  let v = f32x4.splat(0);
+  if (ix >= 0 && ix < w) v = f32x4.replace_lane(v, 0, load<f32>(r + <usize>ix * 4));
+  if (ix + 1 >= 0 && ix + 1 < w) v = f32x4.replace_lane(v, 1, load<f32>(r + <usize>(ix + 1) * 4));
+  if (ix + 2 >= 0 && ix + 2 < w) v = f32x4.replace_lane(v, 2, load<f32>(r + <usize>(ix + 2) * 4));
+  if (ix + 3 >= 0 && ix + 3 < w) v = f32x4.replace_lane(v, 3, load<f32>(r + <usize>(ix + 3) * 4));
+  return v;
+}
+
+// Row i of V = s B for s = row i of Bᵀ d: [s0 − s2, s1 + s2, s2 − s1, s1 − s3].
+@inline function rowB(s: v128): v128 {
+  const x = i32x4.shuffle(s, s, 0, 1, 2, 1);
+  const y = i32x4.shuffle(s, s, 2, 2, 1, 3);
+  return f32x4.add(x, f32x4.mul(y, f32x4(-1, 1, -1, -1)));
+}
+
+@inline function storeRow(v: usize, i: i32, xiStride: usize, r: v128): void {
+  const base = v + <usize>(i * 4) * xiStride;
+  store<f32>(base, f32x4.extract_lane(r, 0));
+  store<f32>(base + xiStride, f32x4.extract_lane(r, 1));
+  store<f32>(base + 2 * xiStride, f32x4.extract_lane(r, 2));
+  store<f32>(base + 3 * xiStride, f32x4.extract_lane(r, 3));
+}
+
+// Four horizontally adjacent tiles at once, one tile per lane. A row of 12 input values holds
+// the windows of tiles k = 0..3 at columns 2k..2k+3; column c of all four is a stride-2 pick.
+@inline function dcol0(a: v128, b: v128): v128 { return i32x4.shuffle(a, b, 0, 2, 4, 6); }
+@inline function dcol1(a: v128, b: v128): v128 { return i32x4.shuffle(a, b, 1, 3, 5, 7); }
+@inline function dcol2(a: v128, b: v128, c: v128): v128 { return i32x4.shuffle(i32x4.shuffle(a, b, 2, 4, 6, 0), c, 0, 1, 2, 4); }
+@inline function dcol3(a: v128, b: v128, c: v128): v128 { return i32x4.shuffle(i32x4.shuffle(a, b, 3, 5, 7, 0), c, 0, 1, 2, 5); }
+
+// V row i (= s_i B) for 4 tiles from s_i0..s_i3, stored at ξ = 4i + j (vs bytes apart).
+@inline function storeVRow(dst: usize, vs: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
+  v128.store(dst, f32x4.sub(c0, c2));
+  v128.store(dst + vs, f32x4.add(c1, c2));
+  v128.store(dst + 2 * vs, f32x4.sub(c2, c1));
+  v128.store(dst + 3 * vs, f32x4.sub(c1, c3));
+}
+
+// Input transform of 4 interior tiles whose windows start at base (row stride rs bytes).
+function inputGroup(base: usize, rs: usize, dst: usize, vs: usize): void {
+  const a0 = v128.load(base), b0 = v128.load(base, 16), e0 = v128.load(base, 32);
+  const a1 = v128.load(base + rs), b1 = v128.load(base + rs, 16), e1 = v128.load(base + rs, 32);
+  const a2 = v128.load(base + 2 * rs), b2 = v128.load(base + 2 * rs, 16), e2 = v128.load(base + 2 * rs, 32);
+  const a3 = v128.load(base + 3 * rs), b3 = v128.load(base + 3 * rs, 16), e3 = v128.load(base + 3 * rs, 32);
+  // s = Bᵀ d down each column c: s0 = d0 − d2, s1 = d1 + d2, s2 = d2 − d1, s3 = d1 − d3.
+  let d0 = dcol0(a0, b0), d1 = dcol0(a1, b1), d2 = dcol0(a2, b2), d3 = dcol0(a3, b3);
+  const s00 = f32x4.sub(d0, d2), s10 = f32x4.add(d1, d2), s20 = f32x4.sub(d2, d1), s30 = f32x4.sub(d1, d3);
+  d0 = dcol1(a0, b0); d1 = dcol1(a1, b1); d2 = dcol1(a2, b2); d3 = dcol1(a3, b3);
+  const s01 = f32x4.sub(d0, d2), s11 = f32x4.add(d1, d2), s21 = f32x4.sub(d2, d1), s31 = f32x4.sub(d1, d3);
+  d0 = dcol2(a0, b0, e0); d1 = dcol2(a1, b1, e1); d2 = dcol2(a2, b2, e2); d3 = dcol2(a3, b3, e3);
+  const s02 = f32x4.sub(d0, d2), s12 = f32x4.add(d1, d2), s22 = f32x4.sub(d2, d1), s32 = f32x4.sub(d1, d3);
+  d0 = dcol3(a0, b0, e0); d1 = dcol3(a1, b1, e1); d2 = dcol3(a2, b2, e2); d3 = dcol3(a3, b3, e3);
+  const s03 = f32x4.sub(d0, d2), s13 = f32x4.add(d1, d2), s23 = f32x4.sub(d2, d1), s33 = f32x4.sub(d1, d3);
+  storeVRow(dst, vs, s00, s01, s02, s03);
+  storeVRow(dst + 4 * vs, vs, s10, s11, s12, s13);
+  storeVRow(dst + 8 * vs, vs, s20, s21, s22, s23);
+  storeVRow(dst + 12 * vs, vs, s30, s31, s32, s33);
+}
+
+// Output transform of 4 adjacent tiles: Y = Aᵀ M A from M[ξ] at src + ξ·ms, written as two rows
+// of 8 outputs at o (row stride rs bytes).
+function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): void {
+  const bv = f32x4.splat(bias);
+  // q0_j = m0j + m1j + m2j, q1_j = m1j − m2j − m3j (rows i of M are ξ = 4i..4i+3).
+  const m00 = v128.load(src), m01 = v128.load(src + ms), m02 = v128.load(src + 2 * ms), m03 = v128.load(src + 3 * ms);
+  const m10 = v128.load(src + 4 * ms), m11 = v128.load(src + 5 * ms), m12 = v128.load(src + 6 * ms), m13 = v128.load(src + 7 * ms);
+  const m20 = v128.load(src + 8 * ms), m21 = v128.load(src + 9 * ms), m22 = v128.load(src + 10 * ms), m23 = v128.load(src + 11 * ms);
+  const m30 = v128.load(src + 12 * ms), m31 = v128.load(src + 13 * ms), m32 = v128.load(src + 14 * ms), m33 = v128.load(src + 15 * ms);
+  const p0 = f32x4.add(f32x4.add(m00, m10), m20), p1 = f32x4.add(f32x4.add(m01, m11), m21);
+  const p2 = f32x4.add(f32x4.add(m02, m12), m22), p3 = f32x4.add(f32x4.add(m03, m13), m23);
+  const r0 = f32x4.sub(f32x4.sub(m10, m20), m30), r1 = f32x4.sub(f32x4.sub(m11, m21), m31);
+  const r2 = f32x4.sub(f32x4.sub(m12, m22), m32), r3 = f32x4.sub(f32x4.sub(m13, m23), m33);
+  const y00 = f32x4.add(f32x4.add(f32x4.add(p0, p1), p2), bv), y01 = f32x4.add(f32x4.sub(f32x4.sub(p1, p2), p3), bv);
+  const y10 = f32x4.add(f32x4.add(f32x4.add(r0, r1), r2), bv), y11 = f32x4.add(f32x4.sub(f32x4.sub(r1, r2), r3), bv);
+  v128.store(o, i32x4.shuffle(y00, y01, 0, 4, 1, 5));
+  v128.store(o, i32x4.shuffle(y00, y01, 2, 6, 3, 7), 16);
+  v128.store(o + rs, i32x4.shuffle(y10, y11, 0, 4, 1, 5));
+  v128.store(o + rs, i32x4.shuffle(y10, y11, 2, 6, 3, 7), 16);
+}
+
+// Whether tiles b..b+3 of the block are consecutive tiles of one tile row.
+@inline function sameRow(coords: usize, b: i32): bool {
+  const q = coords + (<usize>(3 * b) << 2), r = coords + (<usize>(3 * b + 9) << 2);
+  return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + 6 == load<i32>(r, 8);
+}
+
+export function convWinogradTask(p: usize, tid: i32, nt: i32): void {
+  const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
+  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
+  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11), ph = arg(p, 16), pw = arg(p, 17);
+  const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
+  const per = total / nt, extra = total % nt;
+  const g0 = tid * per + min(tid, extra), g1 = g0 + per + (tid < extra ? 1 : 0);
+  if (g1 <= g0) return;
+  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const u = al64(scratch);
+  const v = al64(u + <usize>(16 * cout * cin) * 4);
+  const m = al64(v + <usize>(16 * cin * TB) * 4);
+  const coords = al64(m + <usize>(16 * cout * TB) * 4);
+  const gs = al64(coords + <usize>(3 * TB) * 4);
+  transformWeights(wt, u, cout * cin);
+  const inPlane = <usize>(h * w) * 4, outPlane = <usize>(oh * ow) * 4;
+  for (let blk = g0; blk < g1; blk += TB) {
+    const nb = min(TB, g1 - blk);
+    for (let b = 0; b < nb; b++) {
+      const g = blk + b;
+      const n = g / tiles, t = g - n * tiles;
+      const ty = t / tw;
+      store<i32>(coords + (<usize>(3 * b) << 2), n);
+      store<i32>(coords + (<usize>(3 * b + 1) << 2), 2 * ty);
+      store<i32>(coords + (<usize>(3 * b + 2) << 2), 2 * (t - ty * tw));
+    }
+    // V[ξ][ci][b], ξ = 4i + j; consecutive ξ are cin·TB floats apart.
+    const vStride = <usize>(cin * TB) * 4;
+    for (let ci = 0; ci < cin; ci++) {
+      let b = 0;
+      while (b < nb) {
+        const n = load<i32>(coords + (<usize>(3 * b) << 2));
+        const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)) - ph;
+        const ix = load<i32>(coords + (<usize>(3 * b + 2) << 2)) - pw;
+        const plane = x + <usize>(n * cin + ci) * inPlane;
+        if (b + 4 <= nb && iy >= 0 && iy + 4 <= h && ix >= 0 && ix + 12 <= w && sameRow(coords, b)) {
+          inputGroup(plane + <usize>(iy * w + ix) * 4, <usize>w * 4, v + (<usize>(ci * TB + b) << 2), vStride);
+          b += 4;
+          continue;
+        }
+        const d0 = row4(plane, h, w, iy, ix), d1 = row4(plane, h, w, iy + 1, ix);
+        const d2 = row4(plane, h, w, iy + 2, ix), d3 = row4(plane, h, w, iy + 3, ix);
+        const dst = v + (<usize>(ci * TB + b) << 2);
+        storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
+        storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
+        storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)));
+        storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)));
+        b++;
+      }
+    }
+    for (let xi = 0; xi < 16; xi++) {
+      gemmCore(cout, nb, cin, u + <usize>(xi * cout * cin) * 4, cin, false, v + <usize>xi * vStride, TB, false,
+        m + <usize>(xi * cout * TB) * 4, TB, false, 0, gs);
+    }
+    const mStride = <usize>(cout * TB) * 4;
+    for (let co = 0; co < cout; co++) {
+      const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
+      let b = 0;
+      while (b < nb) {
+        const src = m + (<usize>(co * TB + b) << 2);
+        const n0 = load<i32>(coords + (<usize>(3 * b) << 2));
+        const oy0 = load<i32>(coords + (<usize>(3 * b + 1) << 2));
+        const ox0 = load<i32>(coords + (<usize>(3 * b + 2) << 2));
+        if (b + 4 <= nb && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b)) {
+          outputGroup(src, mStride, out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), <usize>ow * 4, bv);
+          b += 4;
+          continue;
+        }
+        // Rows of M as vectors over j, then q = Aᵀ M (2×4), then Y = q A (2×2).
+        const r0 = f32x4(load<f32>(src), load<f32>(src + mStride), load<f32>(src + 2 * mStride), load<f32>(src + 3 * mStride));
+        const r1 = f32x4(load<f32>(src + 4 * mStride), load<f32>(src + 5 * mStride), load<f32>(src + 6 * mStride), load<f32>(src + 7 * mStride));
+        const r2 = f32x4(load<f32>(src + 8 * mStride), load<f32>(src + 9 * mStride), load<f32>(src + 10 * mStride), load<f32>(src + 11 * mStride));
+        const r3 = f32x4(load<f32>(src + 12 * mStride), load<f32>(src + 13 * mStride), load<f32>(src + 14 * mStride), load<f32>(src + 15 * mStride));
+        const q0 = f32x4.add(f32x4.add(r0, r1), r2);
+        const q1 = f32x4.sub(f32x4.sub(r1, r2), r3);
+        const y00 = f32x4.extract_lane(q0, 0) + f32x4.extract_lane(q0, 1) + f32x4.extract_lane(q0, 2) + bv;
+        const y01 = f32x4.extract_lane(q0, 1) - f32x4.extract_lane(q0, 2) - f32x4.extract_lane(q0, 3) + bv;
+        const y10 = f32x4.extract_lane(q1, 0) + f32x4.extract_lane(q1, 1) + f32x4.extract_lane(q1, 2) + bv;
+        const y11 = f32x4.extract_lane(q1, 1) - f32x4.extract_lane(q1, 2) - f32x4.extract_lane(q1, 3) + bv;
+        const n = load<i32>(coords + (<usize>(3 * b) << 2));
+        const oy = load<i32>(coords + (<usize>(3 * b + 1) << 2));
+        const ox = load<i32>(coords + (<usize>(3 * b + 2) << 2));
+        const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
+        store<f32>(o, y00);
+        if (ox + 1 < ow) store<f32>(o, y01, 4);
+        if (oy + 1 < oh) {
+          store<f32>(o + <usize>ow * 4, y10);
+          if (ox + 1 < ow) store<f32>(o + <usize>ow * 4, y11, 4);
+        }
+        b++;
+      }
+    }
+  }
+}
