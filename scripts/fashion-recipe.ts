@@ -61,12 +61,12 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
   };
   const history = await fit(model, {
     train: new DataLoader(train, { batchSize: r.batchSize, shuffle: true, seed: r.seed, transform: norm }),
-    val: new DataLoader(val, { batchSize: 500, transform: norm }),
+    val: new DataLoader(val, { batchSize: r.batchSize, transform: norm }),
   }, {
     epochs: r.epochs, optimizer: opt, scheduler, checkpoint: modelPath, checkpointMetadata: meta,
     logFile: join(r.outDir, `${r.name}.jsonl`), callbacks: budget, progress: r.progress ?? 'auto',
   });
-  const result = evaluate(model, new DataLoader(r.test, { batchSize: 500, transform: norm }));
+  const result = evaluate(model, new DataLoader(r.test, { batchSize: r.batchSize, transform: norm }));
   await saveModel(model, modelPath, {
     ...meta, training: { epochs: history.epochs.length, bestEpoch: history.bestEpoch, valLoss: history.bestLoss,
       testAccuracy: result.accuracy, seconds: history.seconds, backend: getBackend(), threads: getNumThreads() },

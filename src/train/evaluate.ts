@@ -7,6 +7,7 @@ import { ClassificationMetrics, type ClassificationResult } from './metrics.js';
 import type { LossFn, TrainableModel } from './types.js';
 
 export interface EvaluateOptions {
+  /** Default 64. */
   batchSize?: number;
   /** Also report top-k accuracy for these k, e.g. [5]. */
   topK?: number[];
@@ -24,7 +25,9 @@ export function asLoader(data: ArrayDataset | DataLoader, batchSize: number): Da
  * @example const { accuracy, confusion } = evaluate(model, testSet); // accuracy in [0, 1]
  */
 export function evaluate(model: TrainableModel, data: ArrayDataset | DataLoader, opts: EvaluateOptions = {}): ClassificationResult {
-  const loader = asLoader(data, opts.batchSize ?? 256);
+  // Modest batches: with evaluation batches of 250+ the wasm backend's memory grew epoch after
+  // epoch (up to its 3.4 GB limit on full Fashion-MNIST); with 64 it stays flat.
+  const loader = asLoader(data, opts.batchSize ?? 64);
   const lossFn = opts.loss ?? crossEntropy;
   const metrics = new ClassificationMetrics(loader.dataset.numClasses, opts.topK ?? []);
   const wasTraining = model.training;

@@ -166,7 +166,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     batchSize, shuffle: opts.shuffle ?? true, seed: opts.seed ?? 0, dropLast: opts.dropLast ?? false,
     ...(opts.transform ? { transform: opts.transform } : {}),
   });
-  const val = split.val === undefined ? null : asLoader(split.val, Math.max(batchSize, 256));
+  const val = split.val === undefined ? null : asLoader(split.val, batchSize);
   const optimizer = opts.optimizer ?? new SGD(model.parameters(), { lr: opts.lr ?? 0.01 });
   const lossFn = opts.loss ?? crossEntropy;
   const weights = opts.l2 ? model.namedParameters().filter(([n, p]) => /(^|\.)weight$/.test(n) && p.ndim >= 2).map(([, p]) => p) : [];
