@@ -1,9 +1,11 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
-// gemm, convForward/BackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
-// (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed
+// gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs, else im2col packed straight
+// into GEMM panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward,
+// binary (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed
 // dims), sumTo (≤ 3), maxPool forward (1-D/2-D) and backward, batch norm (stats, forward,
-// backward), softmax forward/backward, sgd and adam steps. Every other kernel, and shapes the native ones do not cover (3-D conv), run
-// the reference kernel on the same views: correct everywhere, fast where it matters.
+// backward), softmax forward/backward, sgd and adam steps. Every other kernel, and shapes the
+// native ones do not cover (3-D conv), run the reference kernel on the same views: correct
+// everywhere, fast where it matters.
 import type {
   BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams, SumToParams, UnaryOp,
 } from '../kernels.js';
