@@ -122,11 +122,12 @@ export function createWasmKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
 
   // Runs a conv task: a = slot 0, b = slot 1, c = slot 2 pointers, the geometry, then scratch.
-  function convTask(task: number, geo: number[], ptrs: number[], call: Call, flops: number): void {
+  function convTask(task: number, geo: number[], ptrs: number[], call: Call, flops: number, flip = false): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
-    let P = heap.i32(rt.params, 22);
+    let P = heap.i32(rt.params, 23);
     P[0] = ptrs[0]!; P[1] = ptrs[1]!; P[2] = ptrs[2]!; P[3] = ptrs[3] ?? 0;
     for (let i = 0; i < 16; i++) P[4 + i] = geo[i]!;
+    P[22] = flip ? 1 : 0;
     const bytes = task === CONV_WINOGRAD ? ex.winogradScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
     const stride = align64(bytes);
     const scratch = call.scratch(stride * nt + 64);
@@ -228,7 +229,16 @@ export function createWasmKernels(rt: Runtime) {
       if (!geo) return refKernels.convBackwardInput(gy, w, gx, p);
       if (gy.length === 0) return void gx.fill(0);
       const call = new Call(heap, [gy, w, gx], [READ, READ, WRITE]);
-      convTask(CONV_BWD_IN, geo, call.ptrs, call, 2 * gy.length * w.length / p.outChannels);
+      const flops = 2 * gy.length * w.length / p.outChannels;
+      // For 3×3 stride 1 the input gradient is itself such a conv: gy with the weights rotated
+      // and transposed, padded 2 − pad. Winograd runs it when the padding stays non-negative.
+      const [b, cin, cout, , ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw] = geo as [number, number, number,
+        number, number, number, number, number, number, number, number, number, number, number, number, number];
+      const tgeo = [b, cout, cin, 1, oh, ow, ih, iw, kh, kw, sh, sw, 2 - ph, 2 - pw, dh, dw];
+      if (winogradFits(geo) && ph <= 2 && pw <= 2) {
+        return convTask(CONV_WINOGRAD, tgeo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
+      }
+      convTask(CONV_BWD_IN, geo, call.ptrs, call, flops);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
       const geo = conv2d(p);

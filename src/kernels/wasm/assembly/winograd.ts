@@ -7,7 +7,8 @@
 import { gemmCore, gemmScratchBytes } from './gemm';
 
 // Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
-// 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread.
+// 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread, 22 flip (the
+// weights are a forward conv's, w (cin, cout, 3, 3): this computes its input gradient).
 @inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
 
@@ -22,10 +23,18 @@ export function winogradScratchBytes(p: usize, nt: i32): i32 {
 }
 
 // U (16, cout, cin) = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3).
-function transformWeights(w: usize, u: usize, filters: i32): void {
+// With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
+function transformWeights(w: usize, u: usize, cout: i32, cin: i32, flip: bool, tmp: usize): void {
+  const filters = cout * cin;
   const plane = <usize>filters * 4;
   for (let f = 0; f < filters; f++) {
-    const g = w + <usize>f * 36;
+    let g = w + <usize>f * 36;
+    if (flip) {
+      const co = f / cin, ci = f - co * cin;
+      const src = w + <usize>(ci * cout + co) * 36;
+      for (let k = 0; k < 9; k++) store<f32>(tmp + (<usize>k << 2), load<f32>(src + (<usize>(8 - k) << 2)));
+      g = tmp;
+    }
     const dst = u + <usize>f * 4;
     for (let i = 0; i < 4; i++) {
       // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
@@ -151,7 +160,7 @@ export function convWinogradTask(p: usize, tid: i32, nt: i32): void {
   const m = al64(v + <usize>(16 * cin * TB) * 4);
   const coords = al64(m + <usize>(16 * cout * TB) * 4);
   const gs = al64(coords + <usize>(3 * TB) * 4);
-  transformWeights(wt, u, cout * cin);
+  transformWeights(wt, u, cout, cin, arg(p, 22) != 0, coords);
   const inPlane = <usize>(h * w) * 4, outPlane = <usize>(oh * ow) * 4;
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
