@@ -44,14 +44,15 @@ export async function trainResnet20Fashion(o: Resnet20Options): Promise<TrainRes
   });
   // Short runs leave the batch norms' running averages behind the weights; re-estimate them.
   if (o.preciseBn ?? true) recalibrateBatchNorm(model, train, { maxSamples: 1000 });
+  const meta = (extra: Record<string, unknown>) => ({
+    architecture: { name: 'resnet20', options: { numClasses: 10, inChannels: 1 } },
+    classNames: train.classNames,
+    training: { sampleShape: [1, 32, 32], pad: 2, epochs: o.epochs, trainImages: train.length, ...extra },
+  });
+  // Saved before testing too, so a long run's weights survive whatever happens next.
+  if (o.save) await saveModel(model, o.save, meta({}));
   const accuracy = evaluate(model, test).accuracy;
-  if (o.save) {
-    await saveModel(model, o.save, {
-      architecture: { name: 'resnet20', options: { numClasses: 10, inChannels: 1 } },
-      classNames: train.classNames,
-      training: { sampleShape: [1, 32, 32], pad: 2, epochs: o.epochs, accuracy, trainImages: train.length, testImages: test.length },
-    });
-  }
+  if (o.save) await saveModel(model, o.save, meta({ accuracy, testImages: test.length }));
   return { accuracy, history };
 }
 
