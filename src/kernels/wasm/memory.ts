@@ -6,7 +6,9 @@ import type { Storage } from '../backend.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
-// Bytes allocated between two forced collections; memory settles at a few times this.
+// Bytes allocated between two forced collections; memory settles at the live set plus about
+// this much. It must stay fixed: an interval that grows with the memory feeds back into more
+// growth (seen: 1.7 GB for LeNet-5 whose live set is a few MB).
 const COLLECT_EVERY = 64 * 1024 * 1024;
 
 /** Size class of a request: multiples of 64 bytes, then 4 classes per power of two. */
@@ -85,7 +87,7 @@ export class WasmHeap {
     if (this.top + cls > this.buffer.byteLength) {
       // Before growing, get dead tensors back, once enough was allocated since the last try
       // that a full collection (milliseconds) pays for itself: at most once per COLLECT_EVERY.
-      if (mayCollect && this.collect && this.allocatedSinceCollect >= Math.max(COLLECT_EVERY, this.buffer.byteLength / 2)) {
+      if (mayCollect && this.collect && this.allocatedSinceCollect >= COLLECT_EVERY) {
         this.allocatedSinceCollect = 0;
         this.collect();
         const again = this.fromFreeLists(cls);
