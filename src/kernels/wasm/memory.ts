@@ -102,18 +102,14 @@ export class WasmHeap {
     return ptr;
   }
 
-  // The exact class first, then up to four larger classes (at most 2× the request).
+  // The exact class only: blocks are released under the class of the request (track() and
+  // releaseBytes() recompute it from the size), so a block handed out for a smaller class would
+  // come back one class smaller each time and memory would fragment without bound.
   private fromFreeLists(cls: number): number {
-    let c = cls;
-    for (let i = 0; i < 5; i++) {
-      const list = this.free.get(c);
-      if (list && list.length > 0) {
-        this.liveBytes += c;
-        return list.pop()!;
-      }
-      c = sizeClass(c + 1);
-    }
-    return -1;
+    const list = this.free.get(cls);
+    if (!list || list.length === 0) return -1;
+    this.liveBytes += cls;
+    return list.pop()!;
   }
 
   private grow(needBytes: number): void {
