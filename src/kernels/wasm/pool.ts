@@ -1,33 +1,50 @@
 // A persistent pool of worker threads sharing the module and the memory. A dispatch writes the
 // task into a control block in shared memory, bumps a generation counter and wakes the workers
-// with Atomics.notify; the calling thread takes share 0 and then waits for the others with
-// Atomics.wait. Workers start lazily, never keep a Node process alive, and only workers that
+// with Atomics.notify; the calling thread takes share 0, then waits for the others with
+// Atomics.wait. Each share is claimed with a compare-and-swap before it runs, and the calling
+// thread runs any share no worker has claimed by the time its own is done: a worker that is slow
+// to wake (or misses a wake-up: intermittent stalls were seen in long runs) costs time, never a
+// deadlock, and no share ever runs twice. Workers start lazily, never keep a Node process alive, and only workers that
 // have signalled readiness are counted, so a dispatch never waits for a thread still booting.
 import { isNode } from './loader.js';
 
-// Control block (Int32 slots): 0 generation, 1 done, 2 task, 3 params pointer, 4 threads,
-// 5 shutdown, 6 error, 7 unused, 8.. per-worker ready flags.
-export const CTRL_INTS = 8 + 64;
+// Control block (Int32 slots): 0 generation, 1 finished-share counter (for waiting), 2 task,
+// 3 params pointer, 4 threads, 5 shutdown, 6 error, 7 unused, then per thread id: ready flags,
+// the generation whose share was claimed, and the generation whose share finished.
 const MAX_WORKERS = 63;
+const READY = 8;
+const CLAIM = READY + 64;
+const FIN = CLAIM + 64;
+export const CTRL_INTS = FIN + 64;
+
+// Claims the share whose claim slot is `slot` for generation `gen`; false if another thread has.
+// Self-contained: its source text is also compiled into the workers.
+function claim(I: Int32Array, slot: number, gen: number): boolean {
+  const v = Atomics.load(I, slot);
+  return v !== gen && Atomics.compareExchange(I, slot, v, gen) === v;
+}
 
 export type TaskFn = (params: number, tid: number, nt: number) => void;
 
 // Runs in each worker; the same source serves worker_threads (eval, CommonJS) and Web Workers.
 const WORKER_SOURCE = `
+const claim = (${claim.toString()});
 function start(d) {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   const I = new Int32Array(d.memory.buffer, d.ctrl, ${CTRL_INTS});
   const fns = d.names.map((n) => inst.exports[n]);
   let gen = Atomics.load(I, 0);
-  Atomics.store(I, 8 + d.tid, 1);
+  Atomics.store(I, ${READY} + d.tid, 1);
   for (;;) {
     Atomics.wait(I, 0, gen);
     gen = Atomics.load(I, 0);
     if (Atomics.load(I, 5) !== 0) return;
     const nt = Atomics.load(I, 4);
-    if (d.tid < nt) {
+    if (d.tid < nt && claim(I, ${CLAIM} + d.tid, gen)) {
       try { fns[Atomics.load(I, 2)](Atomics.load(I, 3) >>> 0, d.tid, nt); } catch (e) { Atomics.store(I, 6, 1); }
-      if (Atomics.add(I, 1, 1) + 1 === nt - 1) Atomics.notify(I, 1);
+      Atomics.store(I, ${FIN} + d.tid, gen);
+      Atomics.add(I, 1, 1);
+      Atomics.notify(I, 1);
     }
   }
 }
@@ -110,7 +127,7 @@ export class ThreadPool {
       }));
     }
     let nt = 1;
-    while (nt < want && Atomics.load(this.ctrl, 8 + nt) === 1) nt++;
+    while (nt < want && Atomics.load(this.ctrl, READY + nt) === 1) nt++;
     return nt;
   }
 
@@ -121,6 +138,8 @@ export class ThreadPool {
 
   /** Threads the last run used (diagnostics and tests). */
   lastThreads = 0;
+  /** Worker shares the calling thread ran itself because no worker had claimed them in time. */
+  stolenShares = 0;
 
   /** Runs task `id` on `nt` threads (a value from plan) and waits for all of them. */
   run(id: number, params: number, nt: number): void {
@@ -134,9 +153,8 @@ export class ThreadPool {
     Atomics.store(I, 2, id);
     Atomics.store(I, 3, params | 0);
     Atomics.store(I, 4, nt);
-    Atomics.store(I, 1, 0);
     Atomics.store(I, 6, 0);
-    Atomics.add(I, 0, 1);
+    const gen = Atomics.add(I, 0, 1) + 1;
     Atomics.notify(I, 0);
     let failed: unknown = null;
     try {
@@ -144,7 +162,25 @@ export class ThreadPool {
     } catch (e) {
       failed = e;
     }
-    for (let d = Atomics.load(I, 1); d !== nt - 1; d = Atomics.load(I, 1)) Atomics.wait(I, 1, d);
+    for (let tid = 1; tid < nt; tid++) {
+      if (!claim(I, CLAIM + tid, gen)) continue;
+      this.stolenShares++;
+      try {
+        if (!failed) fn(params, tid, nt);
+      } catch (e) {
+        failed = e;
+      }
+      Atomics.store(I, FIN + tid, gen);
+    }
+    // Wait for the shares the workers claimed. The counter is read before the check, so a
+    // worker finishing in between changes it and the wait returns at once.
+    for (;;) {
+      const d = Atomics.load(I, 1);
+      let pending = false;
+      for (let tid = 1; tid < nt && !pending; tid++) pending = Atomics.load(I, FIN + tid) !== gen;
+      if (!pending) break;
+      Atomics.wait(I, 1, d, 1000);
+    }
     if (failed) throw failed;
     if (Atomics.load(I, 6) !== 0) throw new Error(`wasm backend: ${this.names[id]} failed in a worker thread`);
   }
