@@ -6,16 +6,12 @@
 // One implementation serves 1D, 2D and 3D: spatial arrays are lifted to three dimensions by
 // prepending size-1 dimensions (kernel 1, stride 1, no padding), which changes no index.
 
-/** Geometry of one image's (or one group's) unrolling; spatial arrays are outermost first: (D,) H, W. */
-export interface Im2colParams {
+import type { ConvParams } from '../kernels.js';
+
+/** Geometry of one image's (or one group's) unrolling: the spatial part of ConvParams. */
+export type Im2colParams = Pick<ConvParams, 'inSize' | 'outSize' | 'kernelSize' | 'stride' | 'padBegin' | 'dilation'> & {
   channels: number;
-  inSize: readonly number[];
-  outSize: readonly number[];
-  kernelSize: readonly number[];
-  stride: readonly number[];
-  padBegin: readonly number[]; // zeros before each spatial dim; the end padding is implied by outSize
-  dilation: readonly number[];
-}
+};
 
 /** A spatial array lifted to exactly three entries by prepending `fill`. */
 export function lift3d(values: readonly number[], fill: number, op: string): [number, number, number] {
