@@ -64,6 +64,27 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
+/** CPU ticks from /proc: all CPUs busy and total, and this process plus its finished children. */
+function cpuTicks(): { busy: number; total: number; ours: number } | null {
+  try {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+    const busy = user + nice + system + irq + softirq + (steal ?? 0);
+    const self = readFileSync('/proc/self/stat', 'utf8');
+    const g = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+    // utime, stime, cutime, cstime are fields 14–17, i.e. 11–14 after "pid (comm) ".
+    return { busy, total: busy + idle + iowait, ours: g[11] + g[12] + g[13] + g[14] };
+  } catch {
+    return null; // not Linux
+  }
+}
+
+/** Share of the machine's CPU time that other processes used between two cpuTicks(). */
+function othersShare(a: ReturnType<typeof cpuTicks>, b: ReturnType<typeof cpuTicks>): number | null {
+  if (!a || !b || b.total === a.total) return null;
+  return Math.max(0, (b.busy - a.busy - (b.ours - a.ours)) / (b.total - a.total));
+}
+
 function gitCommit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -142,6 +163,7 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const t0 = Date.now();
   const loadBefore = loadavg();
+  const ticksBefore = cpuTicks();
   const notes: string[] = [...NOTES];
   const runs: PeerRun[] = [];
   for (const spec of specs(o, notes)) {
@@ -167,6 +189,7 @@ async function main(): Promise<void> {
       commit: gitCommit(),
       loadBefore,
       loadAfter: loadavg(),
+      othersCpu: othersShare(ticksBefore, cpuTicks()),
       durationS: (Date.now() - t0) / 1000,
     },
     runs,

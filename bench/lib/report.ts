@@ -15,6 +15,8 @@ export interface MachineInfo {
   commit: string;
   loadBefore: number[];
   loadAfter: number[];
+  /** Share of all CPU time other processes used during the run (null where unknown). */
+  othersCpu: number | null;
   durationS: number;
 }
 
@@ -161,8 +163,11 @@ export function markdown(rep: Report): string {
     `- CPU: ${m.cpu}, ${m.cores} logical cores`,
     `- Node.js ${m.node}, ${m.os}`,
     `- striate commit: ${m.commit}`,
-    `- load average (1/5/15 min) before: ${load(m.loadBefore)}, after: ${load(m.loadAfter)}` +
-      (Math.max(m.loadBefore[0], m.loadAfter[0]) > 1 ? ' — the machine was busy with other work during the run, so absolute figures are noisy and thread scaling is understated' : ''),
+    `- load average (1/5/15 min) before: ${load(m.loadBefore)}, after: ${load(m.loadAfter)} (after includes the benchmark's own threads)`,
+    m.othersCpu === null
+      ? '- CPU time used by other processes during the run: unknown'
+      : `- other processes used ${(100 * m.othersCpu).toFixed(0)}% of the machine's CPU time during the run` +
+        (m.othersCpu > 0.1 ? ' — the machine was busy, so figures are noisy and 2-thread figures understated (a second thread competed with other work)' : ' (quiet enough)'),
     ...striate.map((s) => `- striate ${s}`),
     '',
     '## Results',
