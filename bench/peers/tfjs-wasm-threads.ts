@@ -9,7 +9,7 @@
 //     `require$$N`/`commonjsGlobal` the serialised factory refers to);
 //  3. os.cpus() reports twice the wanted thread count, because tfjs-backend-wasm caps XNNPACK's
 //     pool at half the logical cores (it assumes two hyper-threads per core).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ const WORKER_PRELUDE = 'URL.createObjectURL=(b)=>b.__path;URL.revokeObjectURL=()
 
 function installFileBlobs(): void {
   const dir = mkdtempSync(join(tmpdir(), 'striate-bench-tfjs-wasm-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   let count = 0;
   class FileBlob {
     readonly __path: string;
