@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from lenet5_torch import LeNet5
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 
 
@@ -28,22 +30,6 @@ def load(d, prefix):
     x = read_idx(os.path.join(d, f'{prefix}-images-idx3-ubyte.gz')).astype(np.float32) / 255
     y = read_idx(os.path.join(d, f'{prefix}-labels-idx1-ubyte.gz')).astype(np.int64)
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
-
-
-class LeNet5(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(400, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
 def evaluate(model, x, y):

@@ -18,6 +18,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from lenet5_torch import LeNet5  # noqa: E402  (the scripts folder is put on the path first)
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures', 'golden')
 torch.set_num_threads(1)  # reproducible summation order
 
@@ -362,26 +365,6 @@ def optim_cases():
 
 
 # ---------------------------------------------------------------- LeNet-5, one SGD step
-class LeNet5(nn.Module):
-    """Exactly API.md's models.lenet5 (28×28 inputs): names conv1, conv2, fc1, fc2, fc3."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(400, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
-
-
 def fashion_batch(count):
     """The first `count` Fashion-MNIST test images (scaled to [0, 1]) and labels, or seeded noise
     where the dataset is not installed."""
