@@ -20,6 +20,11 @@ export interface Backend {
   readonly kernels: Kernels;
   /** Zero-filled storage of `size` float32 elements. */
   alloc(size: number): Storage;
+  /**
+   * Storage whose contents are unspecified (a reused block keeps old values): only for an output
+   * that a kernel overwrites in full, where zeroing first would be a wasted pass over memory.
+   */
+  allocUninitialized(size: number): Storage;
   /** Threads the kernels may use; 1 for backends without threads. */
   setNumThreads(n: number): void;
   getNumThreads(): number;

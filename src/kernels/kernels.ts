@@ -133,8 +133,9 @@ export interface Kernels {
   // x, gy as above, gw: (Cout, Cin/groups, ...k)
   convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void;
 
-  // x: (N, C, ...in), out: (N, C, ...out), argmax: (N, C, ...out) flat index into x's spatial plane
-  maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array, p: PoolParams): void;
+  // x: (N, C, ...in), out: (N, C, ...out), argmax: (N, C, ...out) flat index into x's spatial plane,
+  // or null when no backward pass will need it (inference)
+  maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void;
   // gx: (N, C, ...in) zeroed by the kernel, then each gy scattered to its argmax
   maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void;
   avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void;

@@ -2,7 +2,7 @@
 // running statistics while training, the running statistics in evaluation.
 import type { BatchNormParams } from '../kernels/kernels.js';
 import { shapeStr, sizeOf } from '../tensor/shape.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
 
 export interface BatchNormOptions {
@@ -61,7 +61,7 @@ export function batchNorm(
   const mean = empty([channels]);
   const invStd = empty([channels]);
   const variance = empty([channels]);
-  const out = empty(x.shape);
+  const out = output(x.shape);
   const m = mean.data;
   const is = invStd.data;
   if (training) {

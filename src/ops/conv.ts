@@ -3,7 +3,7 @@
 import type { ConvParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, resolvePadding, spatialArg, type ConvPadding, type SpatialArg } from './conv-geometry.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
@@ -75,7 +75,7 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts
   }
   const b = bias ?? null;
   const p = convParams(x, weight, b, opts, nd, op);
-  const out = empty([p.batch, p.outChannels, ...p.outSize]);
+  const out = output([p.batch, p.outChannels, ...p.outSize]);
   kernels().convForward(x.data, weight.data, b ? b.data : null, out.data, p);
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, op, inputs, (g) => {

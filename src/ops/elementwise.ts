@@ -1,7 +1,7 @@
 // Element-wise arithmetic with broadcasting, and the unary maps (exp, log, activations, ...).
 import type { BinaryOp, UnaryOp } from '../kernels/kernels.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, output, record } from './record.js';
 import { sumToShape } from './reduce.js';
 import { scalarTensor } from './creation.js';
 import type { Tensor } from './tensor.js';
@@ -15,7 +15,7 @@ function asTensor(v: Operand): Tensor {
 /** Raw broadcast kernel call, no autograd. */
 function compute(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = empty(shape);
+  const out = output(shape);
   kernels().binary(op, a.data, b.data, out.data, {
     shape,
     aStrides: broadcastStrides(a.shape, shape),
@@ -63,7 +63,7 @@ export function addInPlace(a: Tensor, b: Tensor): void {
 
 /** y = op(x) element-wise; `param` is the slope of leakyRelu or the alpha of elu. */
 export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
-  const out = empty(x.shape);
+  const out = output(x.shape);
   kernels().unary(op, x.data, out.data, param);
   return record(out, op, [x], (g) => {
     const gx = empty(x.shape);

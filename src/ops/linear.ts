@@ -2,7 +2,7 @@
 import { getGlobalRng } from '../tensor/rng.js';
 import { shapeStr } from '../tensor/shape.js';
 import { add, mul } from './elementwise.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
@@ -27,7 +27,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 function denseProduct(x: Tensor, w: Tensor): Tensor {
   const [m, k] = x.shape as [number, number];
   const n = w.shape[0]!;
-  const out = empty([m, n]);
+  const out = output([m, n]);
   const K = kernels();
   K.gemm(x.data, w.data, out.data, { m, n, k, transA: false, transB: true, accumulate: false });
   return record(out, 'linear', [x, w], (g) => {

@@ -2,7 +2,7 @@
 // broadcast as batch dims.
 import { broadcastShapes, shapeStr, sizeOf } from '../tensor/shape.js';
 import { mul } from './elementwise.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, output, record } from './record.js';
 import { expand, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
@@ -10,7 +10,7 @@ import type { Tensor } from './tensor.js';
 // a: (B, m, k), b: (B, k, n) → (B, m, n), same batch B on both sides.
 function bmm(a: Tensor, b: Tensor, batch: readonly number[], m: number, k: number, n: number): Tensor {
   const B = sizeOf(batch);
-  const out = empty([...batch, m, n]);
+  const out = output([...batch, m, n]);
   const K = kernels();
   const A = a.data, Bd = b.data, C = out.data;
   for (let i = 0; i < B; i++) {

@@ -1,10 +1,11 @@
 // Pooling ops (F.maxPool1d/2d/3d, F.avgPool1d/2d/3d, F.adaptiveAvgPool2d, global pools) with
 // PyTorch's output sizes, windows and divisors; the kernels do the work.
+import { activeBackend } from '../kernels/backend.js';
 import type { PoolParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, spatialArg, type SpatialArg } from './conv-geometry.js';
 import { mean } from './reduce.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, needsGrad, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
@@ -83,12 +84,20 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, nd: number, 
   const opts = asOptions(options);
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, opts, false);
-    const out = empty([p.batch, p.channels, ...p.outSize]);
-    const argmax = new Int32Array(out.numel());
-    kernels().maxPoolForward(xb.data, out.data, argmax, p);
+    const out = output([p.batch, p.channels, ...p.outSize]);
+    if (!needsGrad(xb)) {
+      kernels().maxPoolForward(xb.data, out.data, null, p);
+      return out;
+    }
+    // The indices live in backend storage (WebAssembly memory on wasm: no copy in or out); the
+    // Int32 view is taken again after any allocation, which may move the memory.
+    const n = out.numel();
+    const store = activeBackend().allocUninitialized(n);
+    const argmax = () => new Int32Array(store.data.buffer, store.data.byteOffset, n);
+    kernels().maxPoolForward(xb.data, out.data, argmax(), p);
     return record(out, op, [xb], (g) => {
       const gx = empty(xb.shape);
-      kernels().maxPoolBackward(g.data, argmax, gx.data, p);
+      kernels().maxPoolBackward(g.data, argmax(), gx.data, p);
       return [gx];
     });
   });
@@ -99,7 +108,7 @@ function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, nd: number, 
   if (opts.kernelSize === undefined) throw new Error(`${op}: kernelSize is required`);
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, { ...opts, dilation: 1 }, opts.countIncludePad ?? true);
-    const out = empty([p.batch, p.channels, ...p.outSize]);
+    const out = output([p.batch, p.channels, ...p.outSize]);
     kernels().avgPoolForward(xb.data, out.data, p);
     return record(out, op, [xb], (g) => {
       const gx = empty(xb.shape);

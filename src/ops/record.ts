@@ -15,6 +15,11 @@ export function empty(shape: readonly number[]): Tensor {
   return new Tensor(activeBackend().alloc(sizeOf(shape)), shape);
 }
 
+/** A tensor with unspecified contents, for an output that the next kernel call writes in full. */
+export function output(shape: readonly number[]): Tensor {
+  return new Tensor(activeBackend().allocUninitialized(sizeOf(shape)), shape);
+}
+
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   return isGradEnabled() && inputs.some((t) => t?.requiresGrad === true);
 }

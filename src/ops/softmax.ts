@@ -1,7 +1,7 @@
 // Softmax and logSoftmax along a dimension (max-subtracted, so large logits do not overflow).
 import type { SoftmaxParams } from '../kernels/kernels.js';
 import { normalizeDim, sizeOf } from '../tensor/shape.js';
-import { empty, kernels, record } from './record.js';
+import { empty, kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
 
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
@@ -13,7 +13,7 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
     inner: sizeOf(x.shape.slice(d + 1)),
     log,
   };
-  const out = empty(x.shape);
+  const out = output(x.shape);
   kernels().softmaxForward(x.data, out.data, p);
   return record(out, name, [x], (g) => {
     const gx = empty(x.shape);

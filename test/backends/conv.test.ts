@@ -26,8 +26,11 @@ const CASES: Case[] = [
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1], // 3-D
   [4, 32, 64, 1, [20, 20], 3, 1, 1, 1], // big enough to run on both threads (Winograd path)
   [2, 16, 20, 1, [30, 27], 3, 1, 1, 1], // Winograd: odd width, 4-tile groups and single tiles
-  [1, 17, 16, 1, [29, 33], 3, 1, 0, 1], // Winograd without padding, odd output
-  [1, 16, 18, 1, [13, 14], 3, 1, 2, 1], // Winograd with wide padding
+  [2, 17, 16, 1, [29, 33], 3, 1, 0, 1], // Winograd without padding, odd output
+  [6, 16, 18, 1, [13, 14], 3, 1, 2, 1], // Winograd with wide padding
+  [1, 16, 18, 1, [13, 14], 3, 1, 2, 1], // too few tiles for Winograd: im2col
+  [1, 24, 70, 1, [6, 6], 3, 1, 1, 1], // more output channels than positions: threads split channels
+  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1], // the same, grouped and strided
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1],
 ];
 
@@ -80,6 +83,8 @@ type PoolCase = [number, number, number[], number, number, number, number, boole
 const POOLS: PoolCase[] = [
   [2, 3, [8, 8], 2, 2, 0, 1, true], [1, 5, [7, 9], 3, 2, 1, 1, false], [2, 6, [11, 10], 3, 1, 1, 2, true],
   [3, 2, [13], 3, 2, 1, 1, true], [1, 2, [5, 4, 6], 2, 1, 0, 1, true],
+  // Rows wide enough for the four-outputs-at-once paths (stride 2 and 1, padded and not).
+  [2, 3, [9, 41], 3, 2, 1, 1, false], [1, 2, [6, 29], 2, 2, 0, 1, true], [1, 3, [7, 23], 3, 1, 1, 1, true],
 ];
 
 test('pooling matches the reference', () => {
@@ -93,7 +98,11 @@ test('pooling matches the reference', () => {
     const avg: PoolParams = { ...p, dilation: inSize.map(() => 1), outSize: inSize.map((n) => outLen(n, k, s, pad, 1)) };
     const what = JSON.stringify(p);
     const x = data(r, batch * channels * sizeOf(inSize));
-    x[5] = NaN; // max pooling must propagate NaN like the reference (and PyTorch)
+    // Max pooling propagates NaN like the reference and PyTorch (the last NaN of a window wins);
+    // two NaNs share a window, so the argmax says which rule ran.
+    x[5] = NaN;
+    x[6] = NaN;
+    x[x.length - 30] = NaN;
     const ySize = batch * channels * sizeOf(outSize), aSize = batch * channels * sizeOf(avg.outSize);
     const y = new Float32Array(ySize), am = new Int32Array(ySize), gy = data(r, ySize), gx = new Float32Array(x.length);
     refKernels.maxPoolForward(x, y, am, p);
@@ -110,6 +119,9 @@ test('pooling matches the reference', () => {
       const yo = impl.place(new Float32Array(ySize)), amo = new Int32Array(ySize);
       impl.kernels.maxPoolForward(impl.place(x), yo, amo, p);
       assertClose(yo, y, `${impl.name} maxPoolForward ${what}`);
+      const yNoArg = impl.place(new Float32Array(ySize));
+      impl.kernels.maxPoolForward(impl.place(x), yNoArg, null, p);
+      assertClose(yNoArg, y, `${impl.name} maxPoolForward without argmax ${what}`);
       const gxo = impl.place(data(r, x.length));
       impl.kernels.maxPoolBackward(impl.place(gy), amo, gxo, p);
       assertClose(gxo, gx, `${impl.name} maxPoolBackward ${what}`);

@@ -34,6 +34,7 @@ export const refBackend: Backend = {
   name: 'ref',
   kernels: refKernels,
   alloc: (size) => new RefStorage(size),
+  allocUninitialized: (size) => new RefStorage(size),
   setNumThreads: () => {},
   getNumThreads: () => 1,
 };

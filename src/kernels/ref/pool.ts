@@ -25,9 +25,9 @@ function geometry(p: PoolParams, op: string): Geometry3d {
 }
 
 // x: (N, C, ...in), out and argmax: (N, C, ...out). Padding acts as −∞, so it never wins;
-// NaN propagates as in PyTorch. argmax is the flat index into the (n, c) input plane, −1 when a
+// NaN propagates as in PyTorch (greater or NaN replaces: the last NaN's index is kept). argmax is the flat index into the (n, c) input plane, −1 when a
 // window holds no input element at all (out is −∞ there).
-export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array, p: PoolParams): void {
+export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
   const g = geometry(p, 'maxPoolForward');
   const inPlane = g.inD * g.inH * g.inW;
   let o = 0;
@@ -52,13 +52,12 @@ export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32
                 if (v > best || Number.isNaN(v)) {
                   best = v;
                   arg = row + iw;
-                  if (Number.isNaN(v)) break;
                 }
               }
             }
           }
           out[o] = best;
-          argmax[o] = arg;
+          if (argmax) argmax[o] = arg;
           o++;
         }
       }

@@ -1,6 +1,9 @@
 // 2-D convolution (1-D runs as H = 1) as GEMMs over im2col columns, one thread's share per call.
 // Each task splits work so that threads never write the same memory and need no barrier:
 //   forward: output spatial positions (column blocks of 16 = 64 bytes), every image and group;
+//     or, when a group has more output channels than an image has positions (late ResNet layers
+//     at batch 1), output channels: each thread then packs only its share of the weights, which
+//     outweigh the columns that every thread packs in full;
 //   backward input / weight: input channels, whose gradient rows nobody else touches.
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA } from './gemm';
 
@@ -170,9 +173,9 @@ function convGemm(wg: usize, mg: i32, kg: i32, xg: usize, s0: i32, ns: i32, c: u
       const mode = p0 > 0 ? 1 : 0;
       for (let i0 = 0; i0 < mg; i0 += MC) {
         const mc = min(MC, mg - i0);
+        const cc = c + (<usize>i0 * ldc + j0) * 4, bb = mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0;
         packA(wg, kg, false, i0, mc, p0, kc, mg, apack);
-        macroKernel(apack, bpack, mc, nc, kc, c + (<usize>i0 * ldc + j0) * 4, ldc, mode,
-          mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);
+        macroKernel(apack, bpack, mc, nc, kc, cc, ldc, mode, bb, tile);
       }
     }
   }
@@ -227,12 +230,17 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
   return min(total, u * align);
 }
 
+// Whether the forward task splits output channels (see the top of this file) rather than positions.
+@inline function splitsChannels(mg: i32, s: i32): bool { return mg > s; }
+
 // Scratch bytes one thread needs for a conv task (GEMM packing + its im2col / gradient columns).
 export function convScratchBytes(p: usize, nt: i32): i32 {
   const cin = arg(p, 5), groups = arg(p, 7), khw = arg(p, 12) * arg(p, 13);
   const kg = (cin / groups) * khw;
   const s = arg(p, 10) * arg(p, 11);
-  const cols = (s + nt - 1) / nt + 48; // a part is at most s/nt + 32 after 16-column rounding, +16 slack
+  const mg = arg(p, 6) / groups;
+  // A part is at most s/nt + 32 columns after 16-column rounding (+16 slack), or all of them.
+  const cols = splitsChannels(mg, s) ? s : (s + nt - 1) / nt + 48;
   const chans = (cin + nt - 1) / nt;
   const colBytes = max(kg * cols, chans * khw * s) * 4;
   // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
@@ -240,27 +248,35 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   return gemm + colBytes + 64;
 }
 
-// out (N, Cout, OH·OW) = w_g (Cout/g, Kg) · im2col(x_n,g) (+ bias), for this thread's positions.
+// out (N, Cout, OH·OW) = w_g (Cout/g, Kg) · im2col(x_n,g) (+ bias), for this thread's positions
+// or output channels.
 export function convForwardTask(p: usize, tid: i32, nt: i32): void {
   const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
   const kh = arg(p, 12), kw = arg(p, 13);
   const s = oh * ow;
-  const s0 = splitAt(s, nt, tid, 16), s1 = splitAt(s, nt, tid + 1, 16);
-  const ns = s1 - s0;
-  if (ns <= 0) return;
-  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
   const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
+  let s0 = 0, ns = s, m0 = 0, m1 = mg;
+  if (splitsChannels(mg, s)) {
+    m0 = splitAt(mg, nt, tid, 4);
+    m1 = splitAt(mg, nt, tid + 1, 4);
+  } else {
+    s0 = splitAt(s, nt, tid, 16);
+    ns = splitAt(s, nt, tid + 1, 16) - s0;
+  }
+  if (ns <= 0 || m1 <= m0) return;
+  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
   const pointwise = isPointwise(p);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
       const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
-      const c = out + (<usize>(n * cout + g * mg) * s + s0) * 4;
-      const bg = bias != 0 ? bias + <usize>(g * mg) * 4 : 0;
-      const wg = wt + <usize>(g * mg * kg) * 4;
-      if (pointwise) gemmCore(mg, ns, kg, wg, kg, false, xg + <usize>s0 * 4, s, false, c, s, false, bg, scratch);
-      else convGemm(wg, mg, kg, xg, s0, ns, c, s, bg, p, scratch);
+      const row = g * mg + m0;
+      const c = out + (<usize>(n * cout + row) * s + s0) * 4;
+      const bg = bias != 0 ? bias + <usize>row * 4 : 0;
+      const wg = wt + <usize>(row * kg) * 4;
+      if (pointwise) gemmCore(m1 - m0, ns, kg, wg, kg, false, xg + <usize>s0 * 4, s, false, c, s, false, bg, scratch);
+      else convGemm(wg, m1 - m0, kg, xg, s0, ns, c, s, bg, p, scratch);
     }
   }
 }

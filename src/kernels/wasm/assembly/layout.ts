@@ -56,29 +56,53 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
   }
 }
 
-// x: (planes, h, w) → out, argmax: (planes, oh, ow). Padding never wins; NaN propagates (the
-// first NaN in window order is kept); argmax is the flat index in the plane, −1 for an empty window.
+// 2-D max pooling, x: (planes, h, w) → out, argmax: (planes, oh, ow). Padding never wins; greater
+// or NaN replaces (PyTorch's rule: NaN propagates, the last NaN's index is kept). argmax (0 when
+// not wanted) is the flat index within the plane, −1 for a window that holds no input.
+// Branch-free: on random data a compare-and-branch mispredicts half the time (4× slower). Four
+// outputs of a row at once wherever their windows lie inside the row and the stride is 1 or 2
+// (one or two vector loads and a shuffle per window element); the rest one at a time.
 export function maxPool2d(x: usize, out: usize, argmax: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void {
   let o: usize = 0;
+  // Outputs [oxA, oxB) have their whole window inside the row: x0 = ox·sw − pw ≥ 0 and
+  // x0 + (kw − 1)·dw < w.
+  const oxA = min(ow, (pw + sw - 1) / sw);
+  const lastOk = w - 1 - (kw - 1) * dw + pw; // ox·sw ≤ lastOk
+  const oxB = max(oxA, min(ow, lastOk < 0 ? 0 : lastOk / sw + 1));
+  const vec = dw == 1 && (sw == 1 || sw == 2);
+  const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
   for (let p = 0; p < planes; p++) {
     const base = x + (<usize>(p * h * w) << 2);
     for (let y = 0; y < oh; y++) {
-      // The window rows that hit the input, solved once per output row: no per-element checks.
       const y0 = y * sh - ph;
       const kyLo = y0 >= 0 ? 0 : (-y0 + dh - 1) / dh;
       const kyHi = min(kh, h - 1 - y0 < 0 ? 0 : (h - 1 - y0) / dh + 1);
-      for (let xo = 0; xo < ow; xo++) {
+      let xo = 0;
+      while (xo < ow) {
         const x0 = xo * sw - pw;
-        // Integer division costs more than the window itself: skip it when undilated.
-        let kxLo = 0, kxHi = kw;
-        if (dw == 1) {
-          if (x0 < 0) kxLo = -x0;
-          if (w - x0 < kw) kxHi = max(0, w - x0);
-        } else {
-          kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
-          kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
+        // Stride 2 loads 8 inputs per window element: the 8th must still lie in the row.
+        if (vec && xo >= oxA && xo + 4 <= oxB && (sw == 1 || x0 + kw + 7 <= w)) {
+          let best = f32x4.splat(-Infinity), arg = i32x4.splat(-1);
+          for (let ky = kyLo; ky < kyHi; ky++) {
+            const row = (y0 + ky * dh) * w + x0;
+            for (let kx = 0; kx < kw; kx++) {
+              const i = row + kx;
+              const q = base + (<usize>i << 2);
+              const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
+              const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+              best = v128.bitselect(v, best, m);
+              arg = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), arg, m);
+            }
+          }
+          v128.store(out + (o << 2), best);
+          if (argmax != 0) v128.store(argmax + (o << 2), arg);
+          o += 4;
+          xo += 4;
+          continue;
         }
+        const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
+        const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
         let best: f32 = -Infinity;
         let arg = -1;
         for (let ky = kyLo; ky < kyHi; ky++) {
@@ -86,20 +110,15 @@ export function maxPool2d(x: usize, out: usize, argmax: usize, planes: i32, h: i
           for (let kx = kxLo; kx < kxHi; kx++) {
             const i = row + kx * dw;
             const v = load<f32>(base + (<usize>i << 2));
-            // Strictly greater keeps the first maximum; a NaN wins and ends its row, as in the reference.
-            if (v > best) {
-              best = v;
-              arg = i;
-            } else if (v != v) {
-              best = v;
-              arg = i;
-              break;
-            }
+            const take = v > best || v != v;
+            best = select<f32>(v, best, take);
+            arg = select<i32>(i, arg, take);
           }
         }
         store<f32>(out + (o << 2), best);
-        store<i32>(argmax + (o << 2), arg);
+        if (argmax != 0) store<i32>(argmax + (o << 2), arg);
         o++;
+        xo++;
       }
     }
   }
