@@ -9,6 +9,12 @@ export interface MeasureOptions {
   maxReps: number;
   /** Warm-up iterations before timing (one only, when a single iteration is very slow). */
   warmup: number;
+  /**
+   * Warm-up also continues (up to maxReps iterations) until this much wall time has passed:
+   * allocators and caches reach their steady state (striate's memory recycling, fresh pages
+   * touched once) over the first few hundred megabytes, not the first two iterations.
+   */
+  warmupMs: number;
 }
 
 export interface Measurement {
@@ -23,7 +29,9 @@ export interface Measurement {
 export const COLD_MS = 30_000;
 
 // BENCH_TARGET_MS shortens every measurement for a quick trial run (`npm run bench -- --quick`).
-export const DEFAULT_MEASURE: MeasureOptions = { targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2 };
+export const DEFAULT_MEASURE: MeasureOptions = {
+  targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2, warmupMs: Number(process.env.BENCH_TARGET_MS ?? 3000) / 2,
+};
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new Error('median: no samples');
@@ -44,7 +52,9 @@ export function repsFor(lastMs: number, opts: MeasureOptions): number {
  */
 export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_MEASURE): Promise<Measurement> {
   let last = 0;
-  for (let i = 0; i < Math.max(1, opts.warmup); i++) {
+  const w0 = performance.now();
+  const warming = (i: number) => i < Math.max(1, opts.warmup) || (i < opts.maxReps && performance.now() - w0 < opts.warmupMs);
+  for (let i = 0; warming(i); i++) {
     const t0 = performance.now();
     await fn();
     last = performance.now() - t0;

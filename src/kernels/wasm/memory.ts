@@ -7,11 +7,12 @@ import type { Storage } from '../backend.js';
 const ALIGN = 64;
 const PAGE = 65536;
 // Bytes of tensor storage allocated between two forced collections; memory settles at the live
-// set plus about this much. A full collection costs ~10 ms, so this interval decides how much of
-// a ResNet-18 inference or a LeNet-5 step goes to it (64 MB: about one per ResNet-18 forward).
+// set plus about this much. A full collection costs ~10 ms: at 64 MB one ran per ResNet-18
+// inference, at 128 MB one per four or five (2 ms each). Larger still would touch more fresh
+// pages first, and a first touch costs ~10 µs per 4 KiB page on this kind of VM.
 // It must stay fixed: an interval that grows with the memory feeds back into more growth (seen:
 // 1.7 GB for LeNet-5 whose live set is a few MB).
-const COLLECT_EVERY = 256 * 1024 * 1024;
+const COLLECT_EVERY = 128 * 1024 * 1024;
 
 /** Size class of a request: multiples of 64 bytes, then 4 classes per power of two. */
 export function sizeClass(bytes: number): number {
