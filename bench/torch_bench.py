@@ -28,13 +28,21 @@ def emit(kind, obj):
     sys.stdout.flush()
 
 
+def warming(i, since):
+    """As measure.ts: WARMUP iterations, then on (up to 4·MAX_REPS) until TARGET_MS have passed."""
+    return i < WARMUP or (i < 4 * MAX_REPS and (time.perf_counter() - since) * 1000 < TARGET_MS)
+
+
 def measure(fn):
     last = 0.0
-    for i in range(WARMUP):
+    i = 0
+    w0 = time.perf_counter()
+    while warming(i, w0):
+        i += 1
         t0 = time.perf_counter()
         fn()
         last = (time.perf_counter() - t0) * 1000
-        if i == 0 and last >= COLD_MS:  # minutes-long: one cold iteration, as measure.ts
+        if i == 1 and last >= COLD_MS:  # minutes-long: one cold iteration, as measure.ts
             return last, 1
         if last >= 2 * TARGET_MS:  # one warm-up is enough for very slow iterations
             break

@@ -10,9 +10,10 @@ export interface MeasureOptions {
   /** Warm-up iterations before timing (one only, when a single iteration is very slow). */
   warmup: number;
   /**
-   * Warm-up also continues (up to maxReps iterations) until this much wall time has passed:
-   * allocators and caches reach their steady state (striate's memory recycling, fresh pages
-   * touched once) over the first few hundred megabytes, not the first two iterations.
+   * Warm-up also continues (up to 4·maxReps iterations) until this much wall time has passed:
+   * allocators reach their steady state over the first few hundred megabytes, not the first two
+   * iterations. On this VM the first touch of a fresh 4 KiB page costs ~16 µs (a 4 MB output:
+   * 16 ms), once; striate's memory recycles after 128 MB of tensors (W6: ~32 iterations).
    */
   warmupMs: number;
 }
@@ -30,7 +31,7 @@ export const COLD_MS = 30_000;
 
 // BENCH_TARGET_MS shortens every measurement for a quick trial run (`npm run bench -- --quick`).
 export const DEFAULT_MEASURE: MeasureOptions = {
-  targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2, warmupMs: Number(process.env.BENCH_TARGET_MS ?? 3000) / 2,
+  targetMs: Number(process.env.BENCH_TARGET_MS ?? 3000), maxReps: 15, warmup: 2, warmupMs: Number(process.env.BENCH_TARGET_MS ?? 3000),
 };
 
 export function median(xs: readonly number[]): number {
@@ -53,7 +54,7 @@ export function repsFor(lastMs: number, opts: MeasureOptions): number {
 export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_MEASURE): Promise<Measurement> {
   let last = 0;
   const w0 = performance.now();
-  const warming = (i: number) => i < Math.max(1, opts.warmup) || (i < opts.maxReps && performance.now() - w0 < opts.warmupMs);
+  const warming = (i: number) => i < Math.max(1, opts.warmup) || (i < 4 * opts.maxReps && performance.now() - w0 < opts.warmupMs);
   for (let i = 0; warming(i); i++) {
     const t0 = performance.now();
     await fn();
