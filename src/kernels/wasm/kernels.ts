@@ -18,6 +18,8 @@ export interface WasmExports {
   heapBase(): number;
   zero(ptr: number, bytes: number): void;
   gemmScratchBytes(k: number, n: number): number;
+  gemmSharesA(m: number, n: number, nt: number): number;
+  packedABytes(m: number, k: number): number;
   convScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;
@@ -45,11 +47,14 @@ export interface WasmExports {
 
 /** Task ids for the thread pool, in this order of export names. */
 export const TASKS = ['gemmTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask',
-  'convWinogradTask'] as const;
-const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4;
+  'convWinogradTask', 'packATask'] as const;
+const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5;
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
+// From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
+// beats every thread packing all of it.
+const SHARED_PACK_MIN = 65536;
 
 export interface Runtime {
   heap: WasmHeap;
@@ -206,14 +211,17 @@ export function createWasmKernels(rt: Runtime) {
       const nt = pool.plan(2 * m * n * k >= PARALLEL_FLOPS);
       // Threads split the longer side, so each needs packing space for at most all of n.
       const stride = align64(ex.gemmScratchBytes(k, n));
-      const scratch = align64(call.scratch(stride * nt + 64));
-      const P = heap.i32(rt.params, 11);
+      const shareA = m * k >= SHARED_PACK_MIN && ex.gemmSharesA(m, n, nt) !== 0;
+      const packed = shareA ? align64(ex.packedABytes(m, k)) : 0;
+      const scratch = align64(call.scratch(packed + stride * nt + 64));
+      const P = heap.i32(rt.params, 12);
       P[0] = call.ptrs[0]!; P[1] = call.ptrs[1]!; P[2] = call.ptrs[2]!;
       P[3] = m; P[4] = n; P[5] = k;
       P[6] = p.transA ? 1 : 0; P[7] = p.transB ? 1 : 0; P[8] = p.accumulate ? 1 : 0;
-      P[9] = scratch; P[10] = stride;
+      P[9] = scratch + packed; P[10] = stride; P[11] = shareA ? scratch : 0;
       call.begin();
       try {
+        if (shareA) pool.run(PACK_A, rt.params, nt);
         pool.run(GEMM, rt.params, nt);
       } finally {
         call.end();

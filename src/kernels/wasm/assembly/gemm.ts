@@ -283,11 +283,26 @@ function gemmSmallM(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b:
   }
 }
 
+// op(A) (m×k) packed whole, once, for threads that would each pack all of it: K blocks of kcFor(k)
+// columns, block p0 at p0·mPad floats (mPad = m rounded up to MR), holding all rows as MR-high
+// panels (rows ir… at ir·kc). packAWhole packs the row panels [r0, r1) of every block, so threads
+// can share the work.
+@inline export function paddedRows(m: i32): i32 { return (m + MR - 1) & ~(MR - 1); }
+
+export function packAWhole(a: usize, lda: i32, transA: bool, m: i32, k: i32, r0: i32, r1: i32, dst: usize): void {
+  const kcMax = kcFor(k), mPad = paddedRows(m);
+  for (let p0 = 0; p0 < k; p0 += kcMax) {
+    const kc = min(kcMax, k - p0);
+    packA(a, lda, transA, r0, r1 - r0, p0, kc, m, dst + (<usize>p0 * mPad + <usize>r0 * kc) * 4);
+  }
+}
+
 // The whole GEMM on the calling thread. bias (per row of C, or 0) is added when not accumulating.
+// apre != 0: op(A) is already packed there by packAWhole (a, lda and transA are then unused).
 export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32,
-  transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize): void {
+  transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize, apre: usize = 0): void {
   if (m <= 0 || n <= 0) return;
-  if (m <= 2 && k > 0) {
+  if (m <= 2 && k > 0 && apre == 0) {
     gemmSmallM(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, bias);
     return;
   }
@@ -312,9 +327,11 @@ export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: boo
       const mode = p0 > 0 || accumulate ? 1 : 0;
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
-        packA(a, lda, transA, i0, mc, p0, kc, m, apack);
+        let ap = apack;
+        if (apre != 0) ap = apre + (<usize>p0 * paddedRows(m) + <usize>i0 * kc) * 4;
+        else packA(a, lda, transA, i0, mc, p0, kc, m, apack);
         const cc = c + (<usize>i0 * ldc + j0) * 4;
-        macroKernel(apack, bpack, mc, nc, kc, cc, ldc, mode, mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);
+        macroKernel(ap, bpack, mc, nc, kc, cc, ldc, mode, mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);
       }
     }
   }
