@@ -28,7 +28,8 @@ const CASES: Case[] = [
   [2, 16, 20, 1, [30, 27], 3, 1, 1, 1], // Winograd: odd width, 4-tile groups and single tiles
   [2, 17, 16, 1, [29, 33], 3, 1, 0, 1], // Winograd without padding, odd output
   [6, 16, 18, 1, [13, 14], 3, 1, 2, 1], // Winograd with wide padding
-  [1, 16, 18, 1, [13, 14], 3, 1, 2, 1], // too few tiles for Winograd: im2col
+  [1, 16, 18, 1, [5, 6], 3, 1, 1, 1], // too few tiles for Winograd: im2col
+  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1], // Winograd with the weights' K split into blocks
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1], // the same, grouped and strided
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1],

@@ -22,6 +22,7 @@ export interface WasmExports {
   packedABytes(m: number, k: number): number;
   convScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
+  winogradWeightBytes(params: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;
   unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
   binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
@@ -47,8 +48,8 @@ export interface WasmExports {
 
 /** Task ids for the thread pool, in this order of export names. */
 export const TASKS = ['gemmTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask',
-  'convWinogradTask', 'packATask'] as const;
-const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5;
+  'convWinogradTask', 'packATask', 'winogradWeightsTask'] as const;
+const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5, WINOGRAD_WEIGHTS = 6;
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
@@ -117,10 +118,11 @@ function conv2d(p: ConvParams): number[] | null {
 
 // Winograd F(2×2, 3×3) for 3×3 stride-1 undilated ungrouped convs with enough channels that its
 // 16 GEMMs stay efficient (2.25× fewer products; error ~1e-6 relative, within float32 noise), and
-// enough 2×2 output tiles per thread to repay transforming every weight: measured on 64→64 at
-// 56² (392 tiles per thread) it beats im2col by 30%, on 128→128 at 28² (98) it ties, and below
-// that im2col wins up to 5× (512→512 at 7²).
-const WINOGRAD_TILES_PER_THREAD = 160;
+// enough 2×2 output tiles per thread: each block of tiles reads all 16·cin·cout transformed
+// weights, which with only a few tiles costs more than it saves. Measured at batch 1, 2 threads:
+// 1.4–1.6× faster than im2col from 64→64 at 56² to 256→256 at 14² (25 tiles per thread), 1.4×
+// slower for 512→512 at 7² (8 tiles per thread).
+const WINOGRAD_TILES_PER_THREAD = 20;
 function winogradFits(geo: number[], threads: number): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch! * Math.ceil(oh! / 2) * Math.ceil(ow! / 2);
@@ -134,18 +136,23 @@ export function createWasmKernels(rt: Runtime) {
   // Runs a conv task: a = slot 0, b = slot 1, c = slot 2 pointers, the geometry, then scratch.
   function convTask(task: number, geo: number[], ptrs: number[], call: Call, flops: number, flip = false): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
-    let P = heap.i32(rt.params, 23);
+    const winograd = task === CONV_WINOGRAD;
+    let P = heap.i32(rt.params, 24);
     P[0] = ptrs[0]!; P[1] = ptrs[1]!; P[2] = ptrs[2]!; P[3] = ptrs[3] ?? 0;
     for (let i = 0; i < 16; i++) P[4 + i] = geo[i]!;
     P[22] = flip ? 1 : 0;
-    const bytes = task === CONV_WINOGRAD ? ex.winogradScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
+    const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
     const stride = align64(bytes);
-    const scratch = call.scratch(stride * nt + 64);
-    P = heap.i32(rt.params, 22);
-    P[20] = align64(scratch);
+    // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
+    const shared = winograd ? align64(ex.winogradWeightBytes(rt.params)) : 0;
+    const scratch = align64(call.scratch(shared + stride * nt + 64));
+    P = heap.i32(rt.params, 24);
+    P[20] = scratch + shared;
     P[21] = stride;
+    P[23] = scratch;
     call.begin();
     try {
+      if (winograd) pool.run(WINOGRAD_WEIGHTS, rt.params, nt);
       pool.run(task, rt.params, nt);
     } finally {
       call.end();

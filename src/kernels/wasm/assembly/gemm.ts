@@ -289,6 +289,11 @@ function gemmSmallM(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b:
 // can share the work.
 @inline export function paddedRows(m: i32): i32 { return (m + MR - 1) & ~(MR - 1); }
 
+/** Bytes of scratch packAWhole needs for op(A) of m×k. */
+export function packedABytes(m: i32, k: i32): i32 {
+  return paddedRows(m) * k * 4;
+}
+
 export function packAWhole(a: usize, lda: i32, transA: bool, m: i32, k: i32, r0: i32, r1: i32, dst: usize): void {
   const kcMax = kcFor(k), mPad = paddedRows(m);
   for (let p0 = 0; p0 < k; p0 += kcMax) {

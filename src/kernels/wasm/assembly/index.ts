@@ -2,7 +2,7 @@
 // called by every thread of the pool with the same parameter block (see ../pool.ts).
 import { gemmCore, packAWhole, paddedRows } from './gemm';
 
-export { gemmScratchBytes } from './gemm';
+export { gemmScratchBytes, packedABytes } from './gemm';
 export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
 export { unary, unaryBackward, binary3 } from './elementwise';
 export { softmaxForward, softmaxBackward, sgdStep, adamStep } from './misc';
@@ -48,11 +48,6 @@ export function gemmSharesA(m: i32, n: i32, nt: i32): bool {
   return nt > 1 && m > 2 && splitsColumns(m, n, nt);
 }
 
-/** Bytes of scratch packAWhole needs for op(A) of m×k. */
-export function packedABytes(m: i32, k: i32): i32 {
-  return paddedRows(m) * k * 4;
-}
-
 // Parameter block as gemmTask's; packs op(A) whole into slot 11, the row panels split by thread.
 export function packATask(p: usize, tid: i32, nt: i32): void {
   const a = <usize>load<u32>(p), m = load<i32>(p, 12), k = load<i32>(p, 20);
@@ -68,4 +63,4 @@ export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
 export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';
-export { convWinogradTask, winogradScratchBytes } from './winograd';
+export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';

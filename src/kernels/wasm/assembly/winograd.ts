@@ -4,11 +4,12 @@
 // weights), Y = Aᵀ M A + bias (output).
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
-import { gemmCore, gemmScratchBytes } from './gemm';
+import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows } from './gemm';
 
 // Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
 // 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread, 22 flip (the
-// weights are a forward conv's, w (cin, cout, 3, 3): this computes its input gradient).
+// weights are a forward conv's, w (cin, cout, 3, 3): this computes its input gradient),
+// 23 the transformed weights (winogradWeightsTask runs first).
 @inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
 
@@ -17,42 +18,71 @@ const TB: i32 = 256;
 
 @inline function al64(n: usize): usize { return (n + 63) & ~63; }
 
+// Per-thread scratch of convWinogradTask: V, M, tile coordinates and GEMM packing space.
 export function winogradScratchBytes(p: usize, nt: i32): i32 {
   const cin = arg(p, 5), cout = arg(p, 6);
-  return (16 * cin * cout + 16 * cin * TB + 16 * cout * TB + 3 * TB) * 4 + gemmScratchBytes(cin, TB) + 512;
+  return (16 * cin * TB + 16 * cout * TB + 3 * TB) * 4 + gemmScratchBytes(cin, TB) + 512;
 }
 
-// U (16, cout, cin) = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3).
+// The transformed weights U[ξ] (cout × cin each), already in the GEMM's packed-A layout, shared
+// by all threads: one transform per call instead of one per thread, and no packing per GEMM.
+export function winogradWeightBytes(p: usize): i32 {
+  return 16 * packedABytes(arg(p, 6), arg(p, 5));
+}
+
+// U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
+// layout; threads split the output channels by 4-row panels. The 4 filters of a panel are the 4
+// lanes, so each U[ξ] gets one 16-byte store per input channel, in order: 16 sequential streams
+// (one scalar store per filter and plane ran ~10× slower, thrashing cache and TLB).
 // With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
-function transformWeights(w: usize, u: usize, cout: i32, cin: i32, flip: bool, tmp: usize): void {
-  const filters = cout * cin;
-  const plane = <usize>filters * 4;
-  for (let f = 0; f < filters; f++) {
-    let g = w + <usize>f * 36;
-    if (flip) {
-      const co = f / cin, ci = f - co * cin;
-      const src = w + <usize>(ci * cout + co) * 36;
-      for (let k = 0; k < 9; k++) store<f32>(tmp + (<usize>k << 2), load<f32>(src + (<usize>(8 - k) << 2)));
-      g = tmp;
-    }
-    const dst = u + <usize>f * 4;
-    for (let i = 0; i < 4; i++) {
-      // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
-      let a: f32, b: f32, c: f32;
-      if (i == 0) { a = load<f32>(g); b = load<f32>(g, 4); c = load<f32>(g, 8); }
-      else if (i == 3) { a = load<f32>(g, 24); b = load<f32>(g, 28); c = load<f32>(g, 32); }
-      else {
-        const sg: f32 = i == 1 ? 1 : -1;
-        a = 0.5 * (load<f32>(g) + sg * load<f32>(g, 12) + load<f32>(g, 24));
-        b = 0.5 * (load<f32>(g, 4) + sg * load<f32>(g, 16) + load<f32>(g, 28));
-        c = 0.5 * (load<f32>(g, 8) + sg * load<f32>(g, 20) + load<f32>(g, 32));
+export function winogradWeightsTask(p: usize, tid: i32, nt: i32): void {
+  const w = ptr(p, 1), cin = arg(p, 5), cout = arg(p, 6), flip = arg(p, 22) != 0, u = ptr(p, 23);
+  const mPad = paddedRows(cout), kcMax = kcFor(cin);
+  const panels = mPad >> 2;
+  const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
+  for (let pn = tid * panels / nt; pn < (tid + 1) * panels / nt; pn++) {
+    const co = pn << 2;
+    for (let ci = 0; ci < cin; ci++) {
+      const p0 = ci / kcMax * kcMax, kc = min(kcMax, cin - p0);
+      const dst = u + (<usize>p0 * mPad + <usize>co * kc + <usize>(ci - p0) * 4) * 4;
+      // Filter of lane l (0 past cout): w (cout, cin, 3, 3), or w (cin, cout, 3, 3) when flipped.
+      const f0 = filterAt(w, co, ci, cin, cout, flip), f1 = filterAt(w, co + 1, ci, cin, cout, flip);
+      const f2 = filterAt(w, co + 2, ci, cin, cout, flip), f3 = filterAt(w, co + 3, ci, cin, cout, flip);
+      for (let i = 0; i < 4; i++) {
+        // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
+        let a: v128, b: v128, c: v128;
+        if (i == 0 || i == 3) {
+          const r = i == 0 ? 0 : 2;
+          a = taps(f0, f1, f2, f3, r, 0, flip); b = taps(f0, f1, f2, f3, r, 1, flip); c = taps(f0, f1, f2, f3, r, 2, flip);
+        } else {
+          const sg = f32x4.splat(i == 1 ? 1 : -1), half = f32x4.splat(0.5);
+          a = f32x4.mul(half, f32x4.add(f32x4.add(taps(f0, f1, f2, f3, 0, 0, flip), f32x4.mul(sg, taps(f0, f1, f2, f3, 1, 0, flip))), taps(f0, f1, f2, f3, 2, 0, flip)));
+          b = f32x4.mul(half, f32x4.add(f32x4.add(taps(f0, f1, f2, f3, 0, 1, flip), f32x4.mul(sg, taps(f0, f1, f2, f3, 1, 1, flip))), taps(f0, f1, f2, f3, 2, 1, flip)));
+          c = f32x4.mul(half, f32x4.add(f32x4.add(taps(f0, f1, f2, f3, 0, 2, flip), f32x4.mul(sg, taps(f0, f1, f2, f3, 1, 2, flip))), taps(f0, f1, f2, f3, 2, 2, flip)));
+        }
+        const row = dst + <usize>(i * 4) * plane;
+        const half = f32x4.splat(0.5);
+        v128.store(row, a);
+        v128.store(row + plane, f32x4.mul(half, f32x4.add(f32x4.add(a, b), c)));
+        v128.store(row + 2 * plane, f32x4.mul(half, f32x4.add(f32x4.sub(a, b), c)));
+        v128.store(row + 3 * plane, c);
       }
-      store<f32>(dst + <usize>(i * 4) * plane, a);
-      store<f32>(dst + <usize>(i * 4 + 1) * plane, 0.5 * (a + b + c));
-      store<f32>(dst + <usize>(i * 4 + 2) * plane, 0.5 * (a - b + c));
-      store<f32>(dst + <usize>(i * 4 + 3) * plane, c);
     }
   }
+}
+
+// Address of filter (co, ci), or 0 for a padding row past cout.
+@inline function filterAt(w: usize, co: i32, ci: i32, cin: i32, cout: i32, flip: bool): usize {
+  if (co >= cout) return 0;
+  return w + <usize>(flip ? ci * cout + co : co * cin + ci) * 36;
+}
+
+// Tap (r, c) of four 3×3 filters (or of their 180° rotations) as one vector; 0 for a null filter.
+@inline function taps(f0: usize, f1: usize, f2: usize, f3: usize, r: i32, c: i32, flip: bool): v128 {
+  const k = r * 3 + c;
+  const o = <usize>(flip ? 8 - k : k) << 2;
+  return f32x4(f0 != 0 ? load<f32>(f0 + o) : 0, f1 != 0 ? load<f32>(f1 + o) : 0,
+    f2 != 0 ? load<f32>(f2 + o) : 0, f3 != 0 ? load<f32>(f3 + o) : 0);
 }
 
 // One input row of a tile as a vector, zeros outside the image.
@@ -147,7 +177,7 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
 }
 
 export function convWinogradTask(p: usize, tid: i32, nt: i32): void {
-  const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
+  const x = ptr(p, 0), bias = ptr(p, 2), out = ptr(p, 3);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11), ph = arg(p, 16), pw = arg(p, 17);
   const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
@@ -155,12 +185,11 @@ export function convWinogradTask(p: usize, tid: i32, nt: i32): void {
   const g0 = tid * per + min(tid, extra), g1 = g0 + per + (tid < extra ? 1 : 0);
   if (g1 <= g0) return;
   const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
-  const u = al64(scratch);
-  const v = al64(u + <usize>(16 * cout * cin) * 4);
+  const u = ptr(p, 23), uPlane = <usize>packedABytes(cout, cin);
+  const v = al64(scratch);
   const m = al64(v + <usize>(16 * cin * TB) * 4);
   const coords = al64(m + <usize>(16 * cout * TB) * 4);
   const gs = al64(coords + <usize>(3 * TB) * 4);
-  transformWeights(wt, u, cout, cin, arg(p, 22) != 0, coords);
   const inPlane = <usize>(h * w) * 4, outPlane = <usize>(oh * ow) * 4;
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
@@ -197,8 +226,8 @@ export function convWinogradTask(p: usize, tid: i32, nt: i32): void {
       }
     }
     for (let xi = 0; xi < 16; xi++) {
-      gemmCore(cout, nb, cin, u + <usize>(xi * cout * cin) * 4, cin, false, v + <usize>xi * vStride, TB, false,
-        m + <usize>(xi * cout * TB) * 4, TB, false, 0, gs);
+      gemmCore(cout, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
+        m + <usize>(xi * cout * TB) * 4, TB, false, 0, gs, u + <usize>xi * uPlane);
     }
     const mStride = <usize>(cout * TB) * 4;
     for (let co = 0; co < cout; co++) {
