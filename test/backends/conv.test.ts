@@ -18,6 +18,7 @@ const CASES: Case[] = [
   [2, 8, 6, 2, [6, 7], 1, 1, 0, 1], // grouped pointwise
   [2, 4, 5, 1, [9, 9], 1, 2, 0, 1], // strided 1×1 (downsampling shortcut)
   [1, 3, 8, 1, [23, 23], 7, 2, 3, 1], // ResNet's stem shape, smaller
+  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1], // stride 2 with rows long enough for vector packing
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1],
