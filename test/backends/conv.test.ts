@@ -19,6 +19,8 @@ const CASES: Case[] = [
   [2, 4, 5, 1, [9, 9], 1, 2, 0, 1], // strided 1×1 (downsampling shortcut)
   [1, 3, 8, 1, [23, 23], 7, 2, 3, 1], // ResNet's stem shape, smaller
   [1, 3, 8, 1, [40, 75], 7, 2, 3, 1], // stride 2 with rows long enough for vector packing
+  [2, 3, 4, 1, [19], 5, 1, 2, 1], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
+  [4, 8, 13, 1, [20, 21], 3, 1, 1, 1], // direct, split over threads, a partial channel block
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1],

@@ -23,6 +23,7 @@ export interface WasmExports {
   convScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
+  directConvScratchBytes(params: number, nt: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;
   unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
   binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
@@ -48,8 +49,9 @@ export interface WasmExports {
 
 /** Task ids for the thread pool, in this order of export names. */
 export const TASKS = ['gemmTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask',
-  'convWinogradTask', 'packATask', 'winogradWeightsTask'] as const;
-const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5, WINOGRAD_WEIGHTS = 6;
+  'convWinogradTask', 'packATask', 'winogradWeightsTask', 'directConvTask'] as const;
+const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5, WINOGRAD_WEIGHTS = 6,
+  CONV_DIRECT = 7;
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
@@ -130,6 +132,15 @@ function winogradFits(geo: number[], threads: number): boolean {
     cin! >= 16 && cout! >= 16 && tiles >= WINOGRAD_TILES_PER_THREAD * threads;
 }
 
+// The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
+// im2col packing costs more than the few products each packed element feeds (LeNet-5's forward
+// convs ran 2–2.3× faster than through the GEMM). Not for input gradients: as a full correlation
+// of the output gradient it multiplies the padding too (LeNet-5's conv2: 2.1 ms vs 1.4 ms).
+function directFits(geo: number[]): boolean {
+  const [, , cout, groups, , , , , , , sh, sw, , , dh, dw] = geo;
+  return groups === 1 && cout! <= 16 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
+}
+
 export function createWasmKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
 
@@ -141,7 +152,8 @@ export function createWasmKernels(rt: Runtime) {
     P[0] = ptrs[0]!; P[1] = ptrs[1]!; P[2] = ptrs[2]!; P[3] = ptrs[3] ?? 0;
     for (let i = 0; i < 16; i++) P[4 + i] = geo[i]!;
     P[22] = flip ? 1 : 0;
-    const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
+    const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt)
+      : task === CONV_DIRECT ? ex.directConvScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
     const stride = align64(bytes);
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
     const shared = winograd ? align64(ex.winogradWeightBytes(rt.params)) : 0;
@@ -241,8 +253,8 @@ export function createWasmKernels(rt: Runtime) {
       if (out.length === 0) return;
       const call = new Call(heap, [x, w, bias, out], [READ, READ, READ, WRITE]);
       const [px, pw, pb, po] = call.ptrs;
-      convTask(winogradFits(geo, pool.numThreads) ? CONV_WINOGRAD : CONV_FWD, geo, [px!, pw!, pb!, po!], call,
-        2 * out.length * w.length / p.outChannels);
+      const task = winogradFits(geo, pool.numThreads) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT : CONV_FWD;
+      convTask(task, geo, [px!, pw!, pb!, po!], call, 2 * out.length * w.length / p.outChannels);
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
       const geo = conv2d(p);

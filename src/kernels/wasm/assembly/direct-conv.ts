@@ -1,0 +1,130 @@
+// Direct 2-D convolution (1-D as H = 1) for stride 1, undilated, ungrouped convolutions with few
+// output channels. With 6 or 16 output channels (LeNet-5) each im2col element feeds only that
+// many products, so packing it costs more than the products themselves (conv1 ran at 9 GFLOP/s
+// through the GEMM); here every input vector is loaded once and feeds 4 output channels.
+//   out(co, oy, ox) = bias(co) + Σ_ci Σ_ky Σ_kx w(co, ci, ky, kx) · x(ci, oy + ky − ph, ox + kx − pw)
+// Threads split (image, block of 4 output channels) pairs; outputs of different pairs never overlap.
+// The inner step multiplies 4 channels' weights by 2 rows × 4 positions: 8 accumulators, 2 input
+// and 4 weight vectors in registers (8 channels × 4 positions needs 17 of the 16: it spilled).
+
+// Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
+// 10 oh, 11 ow, 12 kh, 13 kw, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread.
+@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+
+const CB: i32 = 4; // output channels per block
+
+// Padded image geometry: rows −ph … past the last row pair, columns −pw … past the last 4-wide
+// group; everything outside the image is zero.
+@inline function paddedH(p: usize): i32 { return ((arg(p, 10) + 1) & ~1) + arg(p, 12) - 1; }
+@inline function paddedW(p: usize): i32 { return ((arg(p, 11) + 3) & ~3) + arg(p, 13) - 1; }
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// Per thread: one zero-padded image (cin planes) and the weights of all blocks rearranged as
+// [block][ci][ky][kx][4 channels].
+export function directConvScratchBytes(p: usize, nt: i32): i32 {
+  const cin = arg(p, 5), cout = arg(p, 6), khw = arg(p, 12) * arg(p, 13);
+  const blocks = (cout + CB - 1) / CB;
+  return (cin * paddedH(p) * paddedW(p) + blocks * cin * khw * CB) * 4 + 128;
+}
+
+export function directConvTask(p: usize, tid: i32, nt: i32): void {
+  const x = ptr(p, 0), w = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
+  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
+  const h = arg(p, 8), wd = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
+  const kh = arg(p, 12), kw = arg(p, 13), ph = arg(p, 16), pw = arg(p, 17);
+  const blocks = (cout + CB - 1) / CB;
+  const units = batch * blocks;
+  const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  if (u1 <= u0) return;
+  const hp = paddedH(p), wp = paddedW(p), khw = kh * kw;
+  const img = (ptr(p, 20) + <usize>tid * ptr(p, 21) + 63) & ~63;
+  const wr = img + ((<usize>cin * hp * wp * 4 + 63) & ~63);
+
+  // Weights: wr[b][ci][k][j] = filter (b·4 + j, ci) tap k, 0 past cout.
+  for (let b = 0; b < blocks; b++) {
+    for (let ci = 0; ci < cin; ci++) {
+      for (let k = 0; k < khw; k++) {
+        const dst = wr + (<usize>((b * cin + ci) * khw + k) * CB) * 4;
+        for (let j = 0; j < CB; j++) {
+          const co = b * CB + j;
+          store<f32>(dst + (<usize>j << 2), co < cout ? load<f32>(w + (<usize>((co * cin + ci) * khw + k) << 2)) : 0);
+        }
+      }
+    }
+  }
+
+  let loaded = -1;
+  for (let u = u0; u < u1; u++) {
+    const n = u / blocks, b = u - n * blocks;
+    if (n != loaded) {
+      // The image, zero-padded: rows and columns outside it read as zeros, no bounds checks.
+      memory.fill(img, 0, <usize>cin * hp * wp * 4);
+      for (let ci = 0; ci < cin; ci++) {
+        for (let iy = 0; iy < h; iy++) {
+          const py = iy + ph;
+          if (py >= hp) break;
+          const n0 = min(wd, wp - pw);
+          if (n0 > 0) {
+            memory.copy(img + (<usize>((ci * hp + py) * wp + pw) << 2), x + (<usize>(((n * cin + ci) * h + iy) * wd) << 2),
+              <usize>n0 << 2);
+          }
+        }
+      }
+      loaded = n;
+    }
+    const c0 = b * CB, nc = min(CB, cout - c0);
+    const wb = wr + (<usize>(b * cin * khw * CB) << 2);
+    const rs = <usize>wp << 2;
+    const plane = <usize>(oh * ow) << 2;
+    for (let oy = 0; oy < oh; oy += 2) {
+      const two = oy + 1 < oh;
+      for (let ox = 0; ox < ow; ox += 4) {
+        let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        let wk = wb;
+        for (let ci = 0; ci < cin; ci++) {
+          for (let ky = 0; ky < kh; ky++) {
+            let q = img + (<usize>((ci * hp + oy + ky) * wp + ox) << 2);
+            for (let kx = 0; kx < kw; kx++) {
+              const v = v128.load(q), u = v128.load(q + rs);
+              let c = v128.load32_splat(wk);
+              a0 = madd(c, v, a0); b0 = madd(c, u, b0);
+              c = v128.load32_splat(wk, 4);
+              a1 = madd(c, v, a1); b1 = madd(c, u, b1);
+              c = v128.load32_splat(wk, 8);
+              a2 = madd(c, v, a2); b2 = madd(c, u, b2);
+              c = v128.load32_splat(wk, 12);
+              a3 = madd(c, v, a3); b3 = madd(c, u, b3);
+              q += 4;
+              wk += CB * 4;
+            }
+          }
+        }
+        const o = out + (<usize>(((n * cout + c0) * oh + oy) * ow + ox) << 2);
+        const lanes = min(4, ow - ox);
+        const o2 = o + (<usize>ow << 2);
+        storeRow(o, a0, bias, c0, lanes);
+        if (two) storeRow(o2, b0, bias, c0, lanes);
+        if (nc > 1) { storeRow(o + plane, a1, bias, c0 + 1, lanes); if (two) storeRow(o2 + plane, b1, bias, c0 + 1, lanes); }
+        if (nc > 2) { storeRow(o + 2 * plane, a2, bias, c0 + 2, lanes); if (two) storeRow(o2 + 2 * plane, b2, bias, c0 + 2, lanes); }
+        if (nc > 3) { storeRow(o + 3 * plane, a3, bias, c0 + 3, lanes); if (two) storeRow(o2 + 3 * plane, b3, bias, c0 + 3, lanes); }
+      }
+    }
+  }
+}
+
+// Stores the first `lanes` values of acc (+ bias[co] when there is a bias) at o.
+@inline function storeRow(o: usize, acc: v128, bias: usize, co: i32, lanes: i32): void {
+  const v = bias != 0 ? f32x4.add(acc, v128.load32_splat(bias + (<usize>co << 2))) : acc;
+  if (lanes == 4) {
+    v128.store(o, v);
+    return;
+  }
+  store<f32>(o, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(o, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(o, f32x4.extract_lane(v, 2), 8);
+}
