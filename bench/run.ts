@@ -3,7 +3,10 @@
 // figures and ratios and writes BENCHMARKS.md.
 //   npm run bench                                  full run (~10–15 min), writes BENCHMARKS.md
 //   npm run bench -- --quick                       short measurements, does not write the file
-//   npm run bench -- --peers striate,pytorch --workloads W1,W6 --threads 1 [--out FILE]
+//   npm run bench -- --peers striate,pytorch --workloads W1,W6 --threads 1 [--rounds 1] [--out FILE]
+// Every peer runs in each of --rounds rounds (default 2), one round after the other; a figure is
+// the best of its rounds' medians, so a peer that ran while the machine was busy gets a second
+// chance at the same conditions as the others (this VM's speed drifts by ±20% over minutes).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, type } from 'node:os';
@@ -11,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, isWorkloadId, WORKLOADS, ALL_WORKLOADS, type WorkloadId } from './lib/workloads.js';
 import { markdown, tables, PEER_ORDER, type Report } from './lib/report.js';
-import { runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
+import { bestOfRounds, runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -25,10 +28,11 @@ interface Options {
   peers: string[];
   threads: number[];
   workloads: WorkloadId[];
+  rounds: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { quick: false, write: true, out: join(ROOT, 'BENCHMARKS.md'), peers: [...PEER_ORDER], threads: [1, 2], workloads: [...ALL_WORKLOADS] };
+  const o: Options = { quick: false, write: true, out: join(ROOT, 'BENCHMARKS.md'), peers: [...PEER_ORDER], threads: [1, 2], workloads: [...ALL_WORKLOADS], rounds: 2 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,13 +45,15 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--peers') o.peers = value().split(',');
     else if (a === '--threads') o.threads = value().split(',').map(Number);
     else if (a === '--workloads') o.workloads = value().split(',') as WorkloadId[];
-    else throw new Error(`bench: unknown option '${a}' (try --quick, --no-write, --out FILE, --peers, --threads, --workloads)`);
+    else if (a === '--rounds') o.rounds = Number(value());
+    else throw new Error(`bench: unknown option '${a}' (try --quick, --no-write, --out FILE, --peers, --threads, --workloads, --rounds)`);
   }
   const badPeer = o.peers.filter((p) => !PEER_ORDER.includes(p));
   if (badPeer.length) throw new Error(`bench: unknown peers ${badPeer.join(', ')} (expected ${PEER_ORDER.join(', ')})`);
   const badW = o.workloads.filter((w) => !isWorkloadId(w));
   if (badW.length) throw new Error(`bench: unknown workloads ${badW.join(', ')} (expected ${ALL_WORKLOADS.join(', ')})`);
   if (o.threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`bench: --threads needs positive integers, got ${o.threads.join(',')}`);
+  if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`bench: --rounds needs a positive integer, got ${o.rounds}`);
   // A partial or quick run must not overwrite the committed full figures (unless --out says where).
   const partial = o.quick || argv.some((a) => a === '--peers' || a === '--threads' || a === '--workloads');
   if (partial && !argv.includes('--out')) o.write = false;
@@ -159,6 +165,19 @@ const NOTES = [
   'For judging how busy the machine was: on a quiet machine of this kind the peers gave (shared PERF-NOTES.md, 2 threads) tfjs-wasm W1 61 GFLOP/s, W6 62 GFLOP/s, W4 70 ms, W5 35 ms; onnxruntime W1 138 GFLOP/s, W4 18 ms, W5 14 ms; PyTorch W3 about 6,000 images/s at 1 thread; tfjs-cpu W3 17 images/s. Those figures are not from this run; every ratio above is.',
 ];
 
+// One peer process (all its workloads at one thread count), with live progress on stderr.
+async function runSpec(spec: PeerSpec, round: number, rounds: number, notes: string[]): Promise<PeerRun> {
+  process.stderr.write(`\n== ${spec.peer}, ${spec.threads} thread(s)${rounds > 1 ? `, round ${round} of ${rounds}` : ''}\n`);
+  spec.onResult = (r) => {
+    const fig = r.status === 'ok' && r.ms !== undefined ? `${figure(r.workload, r.ms).toFixed(2)} ${WORKLOADS[r.workload].unit} (median ${r.ms.toFixed(1)} ms of ${r.reps})` : `${r.status}${r.note ? `: ${r.note}` : ''}`;
+    process.stderr.write(`  ${r.workload}: ${fig}\n`);
+  };
+  const run = await runPeer(spec);
+  if (run.meta) process.stderr.write(`  (${run.meta.engine}, ${run.meta.threads} thread(s) in use)\n`);
+  for (const n of run.meta?.notes ?? []) notes.push(`${spec.peer} at ${spec.threads} thread(s): ${n}`);
+  return run;
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const t0 = Date.now();
@@ -166,18 +185,12 @@ async function main(): Promise<void> {
   const ticksBefore = cpuTicks();
   const notes: string[] = [...NOTES];
   const runs: PeerRun[] = [];
-  for (const spec of specs(o, notes)) {
-    process.stderr.write(`\n== ${spec.peer}, ${spec.threads} thread(s)\n`);
-    spec.onResult = (r) => {
-      const fig = r.status === 'ok' && r.ms !== undefined ? `${figure(r.workload, r.ms).toFixed(2)} ${WORKLOADS[r.workload].unit} (median ${r.ms.toFixed(1)} ms of ${r.reps})` : `${r.status}${r.note ? `: ${r.note}` : ''}`;
-      process.stderr.write(`  ${r.workload}: ${fig}\n`);
-    };
-    const run = await runPeer(spec);
-    if (run.meta) process.stderr.write(`  (${run.meta.engine}, ${run.meta.threads} thread(s) in use)\n`);
-    for (const n of run.meta?.notes ?? []) notes.push(`${spec.peer} at ${spec.threads} thread(s): ${n}`);
-    runs.push(run);
+  const all = specs(o, notes);
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const spec of all) runs.push(await runSpec(spec, round, o.rounds, notes));
   }
-  const striate = runs.find((r) => r.peer === 'striate');
+  const best = bestOfRounds(runs);
+  const striate = best.find((r) => r.peer === 'striate');
   const report: Report = {
     machine: {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -191,11 +204,12 @@ async function main(): Promise<void> {
       loadAfter: loadavg(),
       othersCpu: othersShare(ticksBefore, cpuTicks()),
       durationS: (Date.now() - t0) / 1000,
+      rounds: o.rounds,
     },
-    runs,
+    runs: best,
     notes: [...new Set(notes)],
   };
-  process.stdout.write(`\nstriate backend: ${striate?.meta?.engine ?? 'did not start'}\n\n${tables(runs, false)}\n`);
+  process.stdout.write(`\nstriate backend: ${striate?.meta?.engine ?? 'did not start'}\n\n${tables(best, false)}\n`);
   if (o.write) {
     writeFileSync(o.out, markdown(report));
     process.stdout.write(`wrote ${relative(process.cwd(), o.out)}\n`);

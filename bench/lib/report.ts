@@ -18,6 +18,8 @@ export interface MachineInfo {
   /** Share of all CPU time other processes used during the run (null where unknown). */
   othersCpu: number | null;
   durationS: number;
+  /** Rounds every peer ran; each figure is the best of its rounds' medians. */
+  rounds: number;
 }
 
 export interface Report {
@@ -154,7 +156,8 @@ export function markdown(rep: Report): string {
     '',
     `Written by \`${m.command}\` (bench/run.ts) on ${m.date}; the whole run took ${Math.round(m.durationS)} s.`,
     'Each figure is the median of several timed repetitions after warm-up (fewer for slow peers, see',
-    'the raw table); every peer ran in the same run, one process per peer and thread count, one after another.',
+    'the raw table); every peer ran in the same run, one process per peer and thread count, one after another,',
+    `in ${m.rounds} round(s) over all peers: a figure is the best of its rounds' medians.`,
     'Ratios in parentheses are striate\'s speed divided by the peer\'s at the same thread count',
     '(>1× means striate is faster; for the ms rows that is the peer\'s time divided by striate\'s).',
     '',

@@ -121,3 +121,26 @@ export async function runPeer(spec: PeerSpec): Promise<PeerRun> {
   }
   return run;
 }
+
+/** Per peer and thread count, each workload's fastest 'ok' median over the rounds (else the last result). */
+export function bestOfRounds(runs: readonly PeerRun[]): PeerRun[] {
+  const merged = new Map<string, PeerRun>();
+  for (const run of runs) {
+    const key = `${run.peer}/${run.threads}`;
+    const m = merged.get(key);
+    if (!m) {
+      merged.set(key, { ...run, results: [...run.results] });
+      continue;
+    }
+    m.meta ??= run.meta;
+    for (const r of run.results) {
+      const i = m.results.findIndex((x) => x.workload === r.workload);
+      const old = i >= 0 ? m.results[i]! : undefined;
+      const better = !old || (r.status === 'ok' && (old.status !== 'ok' || (r.ms ?? Infinity) < (old.ms ?? Infinity)));
+      if (!better) continue;
+      if (i >= 0) m.results[i] = r;
+      else m.results.push(r);
+    }
+  }
+  return [...merged.values()];
+}

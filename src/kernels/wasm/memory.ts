@@ -88,17 +88,18 @@ export class WasmHeap {
     this.lastWasFresh = false;
     const reused = this.fromFreeLists(cls);
     if (reused >= 0) return reused;
-    if (this.top + cls > this.buffer.byteLength) {
-      // Before growing, get dead tensors back, once enough was allocated since the last try
-      // that a full collection (milliseconds) pays for itself: at most once per COLLECT_EVERY.
-      if (mayCollect && this.collect && this.allocatedSinceCollect >= COLLECT_EVERY) {
-        this.allocatedSinceCollect = 0;
-        this.collect();
-        const again = this.fromFreeLists(cls);
-        if (again >= 0) return again;
-      }
-      this.grow(this.top + cls - this.buffer.byteLength);
+    // Before taking never-used memory (whose first touch costs ~16 µs per 4 KiB page here, and
+    // which may mean growing), get dead tensors back once enough was allocated since the last
+    // try that a full collection (milliseconds) pays for itself: at most once per COLLECT_EVERY.
+    // Not only when the memory must grow: after a big model dies, its headroom would otherwise be
+    // walked through page by page first.
+    if (mayCollect && this.collect && this.allocatedSinceCollect >= COLLECT_EVERY) {
+      this.allocatedSinceCollect = 0;
+      this.collect();
+      const again = this.fromFreeLists(cls);
+      if (again >= 0) return again;
     }
+    if (this.top + cls > this.buffer.byteLength) this.grow(this.top + cls - this.buffer.byteLength);
     const ptr = this.top;
     this.top += cls;
     this.liveBytes += cls;
