@@ -84,7 +84,7 @@ export function maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float3
 // Average pooling and adaptive average pooling differ only in their windows, so both build,
 // per spatial dim, a table of window bounds [lo, hi) into the input and the divisor's factor;
 // one loop nest then averages (forward) or spreads the gradient back (backward).
-interface WindowTable {
+export interface WindowTable {
   lo: Int32Array; // per output index: first input index of the window
   hi: Int32Array; // one past the last
   extent: Int32Array; // this dim's factor of the divisor
@@ -152,7 +152,8 @@ function averageWindows(
   }
 }
 
-function avgTables(p: PoolParams): [WindowTable, WindowTable, WindowTable] {
+/** Per dim (D, H, W, 1-D and 2-D lifted to 3-D) the windows of an average pool. */
+export function avgTables(p: PoolParams): [WindowTable, WindowTable, WindowTable] {
   const g = geometry(p, 'avgPool');
   return [
     avgTable(g.inD, g.outD, g.kD, g.sD, g.pD, p.countIncludePad),
@@ -161,7 +162,8 @@ function avgTables(p: PoolParams): [WindowTable, WindowTable, WindowTable] {
   ];
 }
 
-function adaptiveTables(p: AdaptivePoolParams): [WindowTable, WindowTable, WindowTable] {
+/** Per dim (D, H, W, lifted as avgTables) the windows of an adaptive average pool. */
+export function adaptiveTables(p: AdaptivePoolParams): [WindowTable, WindowTable, WindowTable] {
   const inS = lift3d(p.inSize, 1, 'adaptiveAvgPool');
   const outS = lift3d(p.outSize, 1, 'adaptiveAvgPool');
   return [adaptiveTable(inS[0], outS[0]), adaptiveTable(inS[1], outS[1]), adaptiveTable(inS[2], outS[2])];

@@ -1,15 +1,19 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
-// gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs, else im2col packed straight
-// into GEMM panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward,
-// binary (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed
-// dims), sumTo (≤ 3), maxPool forward (1-D/2-D) and backward, batch norm (stats, forward,
-// backward), softmax forward/backward, sgd and adam steps. Every other kernel, and shapes the
-// native ones do not cover (3-D conv), run the reference kernel on the same views: correct
-// everywhere, fast where it matters.
+// gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs with enough tiles, a direct
+// kernel for stride-1 convs with ≤ 16 output channels, else im2col packed straight into GEMM
+// panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
+// (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims),
+// sumTo (≤ 3), max pooling forward (1-D/2-D) and backward, average and adaptive average pooling
+// (1-D to 3-D) forward and backward, batch norm (stats, forward, backward), softmax
+// forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; 3-D
+// conv and max pooling) run the reference kernel on the same views in WebAssembly memory:
+// correct everywhere, fast where it matters.
 import type {
-  BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams, SumToParams, UnaryOp,
+  AdaptivePoolParams, BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams,
+  SumToParams, UnaryOp,
 } from '../kernels.js';
 import { refKernels } from '../ref/index.js';
+import { adaptiveTables, avgTables, type WindowTable } from '../ref/pool.js';
 import { Call, READ, READ_WRITE, WRITE } from './call.js';
 import type { WasmHeap } from './memory.js';
 import type { ThreadPool } from './pool.js';
@@ -40,6 +44,8 @@ export interface WasmExports {
   maxPool2d(x: number, out: number, argmax: number, planes: number, h: number, w: number, oh: number, ow: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
   maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
+  averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
+    outD: number, outH: number, outW: number, tables: number, backward: number): void;
   batchNormStats(x: number, mean: number, variance: number, batch: number, channels: number, spatial: number): void;
   batchNormForward(x: number, mean: number, invStd: number, weight: number, bias: number, out: number,
     batch: number, channels: number, spatial: number): void;
@@ -166,6 +172,27 @@ export function createWasmKernels(rt: Runtime) {
     try {
       if (winograd) pool.run(WINOGRAD_WEIGHTS, rt.params, nt);
       pool.run(task, rt.params, nt);
+    } finally {
+      call.end();
+    }
+  }
+
+  // Average pooling: the reference's window tables, copied next to the data, walked natively.
+  function averageWindows(src: Float32Array, dst: Float32Array, planes: number, inSize: readonly number[],
+    tables: WindowTable[], backward: boolean): void {
+    const [inD, inH, inW] = [1, 1, ...inSize].slice(-3) as [number, number, number];
+    const flat = tables.flatMap((t) => [t.lo, t.hi, t.extent]);
+    const call = new Call(heap, [src, dst], [READ, WRITE]);
+    const tablePtr = call.scratch(flat.reduce((n, a) => n + a.length, 0) * 4);
+    call.begin();
+    try {
+      let at = tablePtr;
+      for (const a of flat) {
+        heap.i32(at, a.length).set(a);
+        at += a.length * 4;
+      }
+      ex.averageWindows(call.ptrs[0]!, call.ptrs[1]!, planes, inD, inH, inW, tables[0]!.lo.length, tables[1]!.lo.length,
+        tables[2]!.lo.length, tablePtr, backward ? 1 : 0);
     } finally {
       call.end();
     }
@@ -304,10 +331,18 @@ export function createWasmKernels(rt: Runtime) {
         call.end();
       }
     },
-    avgPoolForward: refKernels.avgPoolForward,
-    avgPoolBackward: refKernels.avgPoolBackward,
-    adaptiveAvgPoolForward: refKernels.adaptiveAvgPoolForward,
-    adaptiveAvgPoolBackward: refKernels.adaptiveAvgPoolBackward,
+    avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void {
+      averageWindows(x, out, p.batch * p.channels, p.inSize, avgTables(p), false);
+    },
+    avgPoolBackward(gy: Float32Array, gx: Float32Array, p: PoolParams): void {
+      averageWindows(gy, gx, p.batch * p.channels, p.inSize, avgTables(p), true);
+    },
+    adaptiveAvgPoolForward(x: Float32Array, out: Float32Array, p: AdaptivePoolParams): void {
+      averageWindows(x, out, p.batch * p.channels, p.inSize, adaptiveTables(p), false);
+    },
+    adaptiveAvgPoolBackward(gy: Float32Array, gx: Float32Array, p: AdaptivePoolParams): void {
+      averageWindows(gy, gx, p.batch * p.channels, p.inSize, adaptiveTables(p), true);
+    },
     padForward: refKernels.padForward,
     padBackward: refKernels.padBackward,
 

@@ -1,5 +1,6 @@
 // Layout kernels on collapsed shapes (JavaScript merges contiguous dims first): a strided gather
-// over up to 4 dims, a sum-to-shape over up to 3, and 2-D max pooling with its argmax scatter.
+// over up to 4 dims, a sum-to-shape over up to 3, 2-D max pooling with its argmax scatter, and
+// average pooling over window tables.
 
 // out (d0, d1, d2, d3) contiguous = x read with element strides (s0, s1, s2, s3).
 export function stridedCopy4(x: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32,
@@ -137,6 +138,69 @@ export function maxPoolBackward(gy: usize, argmax: usize, gx: usize, planes: i32
         store<f32>(q, load<f32>(q) + load<f32>(gy + (j << 2)));
       }
       j++;
+    }
+  }
+}
+
+// Average pooling, plain and adaptive, 1-D to 3-D: JavaScript computes per dim the windows
+// [lo, hi) and the divisor's factors (the reference kernel's tables, so both agree by
+// construction); this walks them. tables: Int32 lo, hi, extent for D (outD each), then H, then W.
+// Forward: dst = out (planes, outD, outH, outW) gets each window's mean of src = x. Backward:
+// dst = gx (planes, inD, inH, inW), zeroed here, gets each gy spread evenly over its window.
+export function averageWindows(src: usize, dst: usize, planes: i32, inD: i32, inH: i32, inW: i32,
+  outD: i32, outH: i32, outW: i32, tables: usize, backward: bool): void {
+  const dLo = tables, dHi = dLo + (<usize>outD << 2), dExt = dHi + (<usize>outD << 2);
+  const hLo = dExt + (<usize>outD << 2), hHi = hLo + (<usize>outH << 2), hExt = hHi + (<usize>outH << 2);
+  const wLoT = hExt + (<usize>outH << 2), wHiT = wLoT + (<usize>outW << 2), wExt = wHiT + (<usize>outW << 2);
+  const inPlane = <usize>inD * inH * inW;
+  if (backward) memory.fill(dst, 0, <usize>planes * inPlane * 4);
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = (backward ? dst : src) + ((<usize>plane * inPlane) << 2);
+    for (let od = 0; od < outD; od++) {
+      const d0 = load<i32>(dLo + (<usize>od << 2)), d1 = load<i32>(dHi + (<usize>od << 2));
+      const fd = load<i32>(dExt + (<usize>od << 2));
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = load<i32>(hLo + (<usize>oh << 2)), h1 = load<i32>(hHi + (<usize>oh << 2));
+        const fdh = fd * load<i32>(hExt + (<usize>oh << 2));
+        for (let ow = 0; ow < outW; ow++) {
+          const w0 = load<i32>(wLoT + (<usize>ow << 2)), w1 = load<i32>(wHiT + (<usize>ow << 2));
+          const divisor = <f32>(fdh * load<i32>(wExt + (<usize>ow << 2)));
+          if (backward) {
+            const share = load<f32>(src + (o << 2)) / divisor;
+            const sv = f32x4.splat(share);
+            for (let id = d0; id < d1; id++) {
+              for (let ih = h0; ih < h1; ih++) {
+                const row = base + ((<usize>(id * inH + ih) * inW) << 2);
+                let iw = w0;
+                for (; iw + 4 <= w1; iw += 4) {
+                  const q = row + (<usize>iw << 2);
+                  v128.store(q, f32x4.add(v128.load(q), sv));
+                }
+                for (; iw < w1; iw++) {
+                  const q = row + (<usize>iw << 2);
+                  store<f32>(q, load<f32>(q) + share);
+                }
+              }
+            }
+          } else {
+            // Four partial sums (global pooling sums whole planes), then the remainder.
+            let acc = f32x4.splat(0);
+            let sum: f32 = 0;
+            for (let id = d0; id < d1; id++) {
+              for (let ih = h0; ih < h1; ih++) {
+                const row = base + ((<usize>(id * inH + ih) * inW) << 2);
+                let iw = w0;
+                for (; iw + 4 <= w1; iw += 4) acc = f32x4.add(acc, v128.load(row + (<usize>iw << 2)));
+                for (; iw < w1; iw++) sum += load<f32>(row + (<usize>iw << 2));
+              }
+            }
+            sum += f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+            store<f32>(dst + (o << 2), sum / divisor);
+          }
+          o++;
+        }
+      }
     }
   }
 }
