@@ -108,7 +108,7 @@ test('sumTo matches the reference for bias-gradient and full reductions', () => 
 
 test('gemm matches the reference for every transpose, accumulate and odd size', () => {
   const r = rng(4);
-  const sizes = [[1, 1, 1], [1, 100, 33], [2, 37, 300], [2, 1500, 700], [3, 5, 7], [17, 9, 33], [64, 64, 64], [5, 130, 3], [97, 31, 650], [200, 300, 700],
+  const sizes = [[1, 1, 1], [1, 100, 33], [2, 37, 300], [2, 1500, 700], [3, 5, 7], [17, 9, 33], [64, 64, 64], [5, 130, 3], [13, 9, 33], [16, 151, 402], [97, 31, 650], [200, 300, 700],
     [150, 151, 1000]]; // the last two pack A once for both threads (m·k ≥ 65536, n ≥ m)
   for (const [m, n, k] of sizes) {
     for (const transA of [false, true]) {

@@ -258,27 +258,95 @@ function gemmSmallM(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b:
         }
       }
     } else {
+      // transA too (rare: gemmDots takes transB alone): op(A)'s row is strided, so scalar.
       for (let j = 0; j < n; j++) {
         const brow = b + <usize>j * ldb * 4;
-        let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
-        let q = 0;
         let sum: f32 = 0;
-        if (!transA) {
-          const arow = a + <usize>i * lda * 4;
-          for (; q + 8 <= k; q += 8) {
-            const o = <usize>q << 2;
-            acc0 = madd(v128.load(arow + o), v128.load(brow + o), acc0);
-            acc1 = madd(v128.load(arow + o, 16), v128.load(brow + o, 16), acc1);
-          }
-          const acc = f32x4.add(acc0, acc1);
-          sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-        }
-        for (; q < k; q++) {
-          sum += load<f32>(a + (transA ? <usize>q * lda + i : <usize>i * lda + q) * 4) * load<f32>(brow + (<usize>q << 2));
-        }
+        for (let q = 0; q < k; q++) sum += load<f32>(a + (<usize>q * lda + i) * 4) * load<f32>(brow + (<usize>q << 2));
         const co = crow + (<usize>j << 2);
         store<f32>(co, accumulate ? load<f32>(co) + sum : sum + b0);
       }
+    }
+  }
+}
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// Σ_q a[q]·b[q] over k floats, two vector accumulators.
+function dot(a: usize, b: usize, k: i32): f32 {
+  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+  let q = 0;
+  for (; q + 8 <= k; q += 8) {
+    const o = <usize>q << 2;
+    acc0 = madd(v128.load(a + o), v128.load(b + o), acc0);
+    acc1 = madd(v128.load(a + o, 16), v128.load(b + o, 16), acc1);
+  }
+  let sum = hsum(f32x4.add(acc0, acc1));
+  for (; q < k; q++) sum += load<f32>(a + (<usize>q << 2)) * load<f32>(b + (<usize>q << 2));
+  return sum;
+}
+
+@inline function putC(c: usize, v: f32, accumulate: bool, bias: f32): void {
+  store<f32>(c, accumulate ? load<f32>(c) + v : v + bias);
+}
+
+// C = A·Bᵀ with few rows (m ≤ 16: the weight gradient of a conv with few output channels, dense
+// layers at batch ≤ 16): every c(i, j) is a dot product of two contiguous rows, so nothing is
+// packed (packing cost more than these few products per element: LeNet-5's conv1 weight
+// gradient ran at 7 GFLOP/s). Blocks of 4 rows × 2 columns share their loads: 6 per 8 FMAs.
+function gemmDots(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, bias: usize): void {
+  const la = <usize>lda << 2, lb = <usize>ldb << 2, lc = <usize>ldc << 2;
+  const m4 = m & ~3, n2 = n & ~1;
+  for (let i = 0; i < m; i += 4) {
+    const full = i < m4;
+    for (let j = 0; j < n; j += 2) {
+      const cc = c + <usize>i * lc + (<usize>j << 2);
+      const a0 = a + <usize>i * la, b0 = b + <usize>j * lb;
+      if (!full || j >= n2) {
+        // Edge rows or the last odd column: one dot product per element.
+        for (let r = 0; r < min(4, m - i); r++) {
+          const br: f32 = bias != 0 ? load<f32>(bias + (<usize>(i + r) << 2)) : 0;
+          for (let s2 = 0; s2 < min(2, n - j); s2++) {
+            putC(cc + <usize>r * lc + (<usize>s2 << 2), dot(a0 + <usize>r * la, b0 + <usize>s2 * lb, k), accumulate, br);
+          }
+        }
+        continue;
+      }
+      let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, y0 = x0, y1 = x0, y2 = x0, y3 = x0;
+      let q = 0;
+      for (; q + 4 <= k; q += 4) {
+        const o = <usize>q << 2;
+        const u = v128.load(b0 + o), v = v128.load(b0 + lb + o);
+        let t = v128.load(a0 + o);
+        x0 = madd(t, u, x0); y0 = madd(t, v, y0);
+        t = v128.load(a0 + la + o);
+        x1 = madd(t, u, x1); y1 = madd(t, v, y1);
+        t = v128.load(a0 + 2 * la + o);
+        x2 = madd(t, u, x2); y2 = madd(t, v, y2);
+        t = v128.load(a0 + 3 * la + o);
+        x3 = madd(t, u, x3); y3 = madd(t, v, y3);
+      }
+      let s00 = hsum(x0), s01 = hsum(y0), s10 = hsum(x1), s11 = hsum(y1);
+      let s20 = hsum(x2), s21 = hsum(y2), s30 = hsum(x3), s31 = hsum(y3);
+      for (; q < k; q++) {
+        const o = <usize>q << 2;
+        const u = load<f32>(b0 + o), v = load<f32>(b0 + lb + o);
+        const t0 = load<f32>(a0 + o), t1 = load<f32>(a0 + la + o), t2 = load<f32>(a0 + 2 * la + o), t3 = load<f32>(a0 + 3 * la + o);
+        s00 += t0 * u; s01 += t0 * v; s10 += t1 * u; s11 += t1 * v;
+        s20 += t2 * u; s21 += t2 * v; s30 += t3 * u; s31 += t3 * v;
+      }
+      const bs = bias != 0 ? bias + (<usize>i << 2) : 0;
+      putC(cc, s00, accumulate, bs != 0 ? load<f32>(bs) : 0);
+      putC(cc + 4, s01, accumulate, bs != 0 ? load<f32>(bs) : 0);
+      putC(cc + lc, s10, accumulate, bs != 0 ? load<f32>(bs, 4) : 0);
+      putC(cc + lc + 4, s11, accumulate, bs != 0 ? load<f32>(bs, 4) : 0);
+      putC(cc + 2 * lc, s20, accumulate, bs != 0 ? load<f32>(bs, 8) : 0);
+      putC(cc + 2 * lc + 4, s21, accumulate, bs != 0 ? load<f32>(bs, 8) : 0);
+      putC(cc + 3 * lc, s30, accumulate, bs != 0 ? load<f32>(bs, 12) : 0);
+      putC(cc + 3 * lc + 4, s31, accumulate, bs != 0 ? load<f32>(bs, 12) : 0);
     }
   }
 }
@@ -307,6 +375,10 @@ export function packAWhole(a: usize, lda: i32, transA: bool, m: i32, k: i32, r0:
 export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32,
   transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize, apre: usize = 0): void {
   if (m <= 0 || n <= 0) return;
+  if (m <= 16 && k > 0 && transB && !transA && apre == 0) {
+    gemmDots(m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias);
+    return;
+  }
   if (m <= 2 && k > 0 && apre == 0) {
     gemmSmallM(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, bias);
     return;
