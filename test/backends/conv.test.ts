@@ -21,6 +21,8 @@ const CASES: Case[] = [
   [1, 3, 8, 1, [40, 75], 7, 2, 3, 1], // stride 2 with rows long enough for vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1], // direct, split over threads, a partial channel block
+  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1], // LeNet-5's conv1: one input channel, the weight gradient splits taps
+  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1], // one channel, strided 1×1
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1],

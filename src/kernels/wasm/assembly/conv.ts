@@ -4,7 +4,8 @@
 //     or, when a group has more output channels than an image has positions (late ResNet layers
 //     at batch 1), output channels: each thread then packs only its share of the weights, which
 //     outweigh the columns that every thread packs in full;
-//   backward input / weight: input channels, whose gradient rows nobody else touches.
+//   backward input / weight: input channels, whose gradient rows nobody else touches (weight:
+//     im2col rows, i.e. taps, when there are fewer input channels than threads).
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA } from './gemm';
 
 // The parameter block JavaScript writes before dispatching a conv task (u32 slots).
@@ -286,7 +287,9 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   // A part is at most s/nt + 32 columns after 16-column rounding (+16 slack), or all of them.
   const cols = splitsChannels(mg, s) ? s : (s + nt - 1) / nt + 48;
   const chans = (cin + nt - 1) / nt;
-  const colBytes = max(kg * cols, chans * khw * s) * 4;
+  // Rows of im2col per thread: a share of the channels, or of the taps (2-aligned) when fewer.
+  const rows = max(chans * khw, (kg + 2 * nt - 1) / nt + 2);
+  const colBytes = max(kg * cols, rows * s) * 4;
   // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
   const gemm = max(gemmScratchBytes(kg, cols), max(gemmScratchBytes(arg(p, 6) / groups, s), gemmScratchBytes(s, kg)));
   return gemm + colBytes + 64;
@@ -370,12 +373,30 @@ export function convBackwardWeightTask(p: usize, tid: i32, nt: i32): void {
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
   const kh = arg(p, 12), kw = arg(p, 13);
   const khw = kh * kw, s = oh * ow;
-  const c0 = splitAt(cin, nt, tid, 1), c1 = splitAt(cin, nt, tid + 1, 1);
-  if (c1 <= c0) return;
-  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
   const cg = cin / groups, mg = cout / groups, kg = cg * khw;
+  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
   const pointwise = isPointwise(p);
   const col = scratch;
+  if (groups == 1 && cin < nt) {
+    // Fewer input channels than threads (an image's first conv): split the im2col rows (taps).
+    const r0 = splitAt(kg, nt, tid, 2), r1 = splitAt(kg, nt, tid + 1, 2);
+    if (r1 <= r0) return;
+    const gemmScratch = col + ((<usize>(r1 - r0) * s * 4 + 63) & ~63);
+    for (let n = 0; n < batch; n++) {
+      const xn = x + <usize>(n * cin * h * w) * 4;
+      let b = col;
+      if (pointwise) b = xn + <usize>(r0 * s) * 4;
+      else {
+        im2colRows(xn, r0, r1 - r0, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
+          arg(p, 18), arg(p, 19), 0, s, col, s);
+      }
+      gemmCore(mg, r1 - r0, s, gy + <usize>(n * cout * s) * 4, s, false, b, s, true, gw + <usize>r0 * 4, kg, n > 0, 0,
+        gemmScratch);
+    }
+    return;
+  }
+  const c0 = splitAt(cin, nt, tid, 1), c1 = splitAt(cin, nt, tid + 1, 1);
+  if (c1 <= c0) return;
   const gemmScratch = col + ((<usize>(c1 - c0) * khw * s * 4 + 63) & ~63);
   for (let n = 0; n < batch; n++) {
     for (let ci = c0; ci < c1;) {
