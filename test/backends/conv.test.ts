@@ -23,6 +23,10 @@ const CASES: Case[] = [
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1], // LeNet-5's conv1: one input channel, the weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1], // one channel, strided 1×1
+  [2, 5, 5, 5, [9, 13], 3, 1, 1, 1], // depthwise kernel, stride 1
+  [1, 4, 4, 4, [12, 17], 5, 2, 2, 1], // depthwise, stride 2
+  [1, 3, 3, 3, [6, 7], 3, 2, 0, 1], // depthwise, stride 2, unpadded, odd sizes
+  [4, 16, 16, 16, [30, 30], 3, 1, 1, 1], // depthwise over both threads
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1],

@@ -1,7 +1,7 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
 // gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs with enough tiles, a direct
-// kernel for stride-1 convs with ≤ 16 output channels, else im2col packed straight into GEMM
-// panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
+// kernel for stride-1 convs with ≤ 16 output channels, another for depthwise ones, else im2col
+// packed straight into GEMM panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
 // (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims),
 // sumTo (≤ 3), max pooling forward (1-D/2-D) and backward, average and adaptive average pooling
 // (1-D to 3-D) forward and backward, batch norm (stats, forward, backward), softmax
@@ -28,6 +28,7 @@ export interface WasmExports {
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
   directConvScratchBytes(params: number, nt: number): number;
+  depthwiseScratchBytes(params: number, nt: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;
   unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
   binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
@@ -55,9 +56,9 @@ export interface WasmExports {
 
 /** Task ids for the thread pool, in this order of export names. */
 export const TASKS = ['gemmTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask',
-  'convWinogradTask', 'packATask', 'winogradWeightsTask', 'directConvTask'] as const;
+  'convWinogradTask', 'packATask', 'winogradWeightsTask', 'directConvTask', 'depthwiseConvTask'] as const;
 const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5, WINOGRAD_WEIGHTS = 6,
-  CONV_DIRECT = 7;
+  CONV_DIRECT = 7, CONV_DEPTHWISE = 8;
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
@@ -147,6 +148,12 @@ function directFits(geo: number[]): boolean {
   return groups === 1 && cout! <= 16 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
 }
 
+// Depthwise (one filter per channel), stride 1 or 2 across, undilated: its own direct kernel.
+function depthwiseFits(geo: number[]): boolean {
+  const [, cin, cout, groups, , , , , , , , sw, , , dh, dw] = geo;
+  return groups === cin && cout === cin && (sw === 1 || sw === 2) && dh === 1 && dw === 1;
+}
+
 export function createWasmKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
 
@@ -159,7 +166,8 @@ export function createWasmKernels(rt: Runtime) {
     for (let i = 0; i < 16; i++) P[4 + i] = geo[i]!;
     P[22] = flip ? 1 : 0;
     const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt)
-      : task === CONV_DIRECT ? ex.directConvScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
+      : task === CONV_DIRECT ? ex.directConvScratchBytes(rt.params, nt)
+        : task === CONV_DEPTHWISE ? ex.depthwiseScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
     const stride = align64(bytes);
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
     const shared = winograd ? align64(ex.winogradWeightBytes(rt.params)) : 0;
@@ -280,7 +288,8 @@ export function createWasmKernels(rt: Runtime) {
       if (out.length === 0) return;
       const call = new Call(heap, [x, w, bias, out], [READ, READ, READ, WRITE]);
       const [px, pw, pb, po] = call.ptrs;
-      const task = winogradFits(geo, pool.numThreads) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT : CONV_FWD;
+      const task = winogradFits(geo, pool.numThreads) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT
+        : depthwiseFits(geo) ? CONV_DEPTHWISE : CONV_FWD;
       convTask(task, geo, [px!, pw!, pb!, po!], call, 2 * out.length * w.length / p.outChannels);
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {

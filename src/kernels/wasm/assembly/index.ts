@@ -64,4 +64,4 @@ export function zero(ptr: usize, bytes: usize): void {
 }
 export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
-export { directConvTask, directConvScratchBytes } from './direct-conv';
+export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
