@@ -1,7 +1,7 @@
 // `npm run bench`: every workload of issue 4 on striate and, in the same run, on its peers
 // (tfjs-cpu, tfjs-wasm, onnxruntime-node, PyTorch), at 1 and 2 threads; prints a table of
 // figures and ratios and writes BENCHMARKS.md.
-//   npm run bench                                  full run (~10–15 min), writes BENCHMARKS.md
+//   npm run bench                                  full run (~25 min), writes BENCHMARKS.md
 //   npm run bench -- --quick                       short measurements, does not write the file
 //   npm run bench -- --peers striate,pytorch --workloads W1,W6 --threads 1 [--rounds 1] [--out FILE]
 // Every peer runs in each of --rounds rounds (default 2), one round after the other; a figure is

@@ -32,6 +32,7 @@ interface BenchOptions {
   peers?: string[];
   workloads?: string[];
   threads?: number[];
+  rounds?: number;
 }
 
 export function registerBench(program: Command, io: CliIo): void {
@@ -42,9 +43,10 @@ export function registerBench(program: Command, io: CliIo): void {
     .option('--peers <list>', `comma-separated: ${PEERS.join(', ')}`, listArg(choiceArg(PEERS)))
     .option('--workloads <list>', `comma-separated: ${WORKLOADS.join(', ')} (see bench/lib/workloads.ts)`, listArg(choiceArg(WORKLOADS)))
     .option('--threads <list>', 'comma-separated thread counts, e.g. 1,2', listArg(intArg(1)))
+    .option('--rounds <n>', 'rounds over all peers, each figure the best round\'s median (default 2)', intArg(1))
     .option('--no-write', 'do not write BENCHMARKS.md')
     .addHelpText('after', `
-A full run takes 10–15 minutes and writes BENCHMARKS.md; choosing peers, workloads or threads
+A full run takes about 25 minutes and writes BENCHMARKS.md; choosing peers, workloads or threads
 (or --quick) prints the table only.
 
 Examples:
@@ -61,6 +63,7 @@ Examples:
         ...(opts.peers ? ['--peers', opts.peers.join(',')] : []),
         ...(opts.workloads ? ['--workloads', opts.workloads.join(',')] : []),
         ...(opts.threads ? ['--threads', opts.threads.join(',')] : []),
+        ...(opts.rounds ? ['--rounds', String(opts.rounds)] : []),
       ];
       const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
       const code = await new Promise<number>((resolve, reject) => {
