@@ -19,6 +19,7 @@ const CASES: Case[] = [
   [2, 4, 5, 1, [9, 9], 1, 2, 0, 1], // strided 1×1 (downsampling shortcut)
   [1, 3, 8, 1, [23, 23], 7, 2, 3, 1], // ResNet's stem shape, smaller
   [1, 3, 8, 1, [40, 75], 7, 2, 3, 1], // stride 2 with rows long enough for vector packing
+  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1], // AlexNet's stem: stride 4, vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1], // LeNet-5's conv1: one input channel, the weight gradient splits taps

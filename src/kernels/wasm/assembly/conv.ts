@@ -161,11 +161,17 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
             continue;
           }
         }
-        // Stride 2 (stems, downsampling): the even lanes of twice as many inputs. The loads reach
-        // one input past the last one used, so the run must go on beyond them (the strict <).
-        if (sw == 2 && (lane & 3) == 0 && ox + 4 < b) {
-          v128.store(out, i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6));
-          q += 32;
+        // Strides 2 and 4 (stems, downsampling): every 2nd or 4th of 8 or 16 inputs. The loads
+        // reach past the last input used, so the run must go on beyond them (the strict <).
+        if ((sw == 2 || sw == 4) && (lane & 3) == 0 && ox + 4 < b) {
+          if (sw == 2) {
+            v128.store(out, i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6));
+          } else {
+            const lo = i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 4, 0, 4);
+            const hi = i32x4.shuffle(v128.load(q, 32), v128.load(q, 48), 0, 4, 0, 4);
+            v128.store(out, i32x4.shuffle(lo, hi, 0, 1, 4, 5));
+          }
+          q += <usize>sw << 4;
           ox += 4;
           out += 16;
           lane += 4;
