@@ -62,6 +62,14 @@ const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
+// Parts per thread for tasks whose parts cost nothing extra to split (no packing repeated per
+// part): a thread slowed by a busy core then claims fewer of them (see pool.ts).
+const PARTS_PER_THREAD = 4;
+
+/** Up to PARTS_PER_THREAD parts per thread of `units` units, at least `minUnits` units each. */
+function partsFor(nt: number, units: number, minUnits: number): number {
+  return nt === 1 ? 1 : Math.max(nt, Math.min(nt * PARTS_PER_THREAD, Math.floor(units / minUnits)));
+}
 // From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
 // beats every thread packing all of it.
 const SHARED_PACK_MIN = 65536;
@@ -176,10 +184,17 @@ export function createWasmKernels(rt: Runtime) {
     P[20] = scratch + shared;
     P[21] = stride;
     P[23] = scratch;
+    // Splittable without repeated packing: Winograd's tiles (≥ 64 per part, so its GEMMs stay
+    // wide) and weight panels, the direct kernels' (image, channel block) units and planes.
+    // im2col parts would each pack the weights or the columns again: one per thread.
+    const [batch, cin, cout, , , , oh, ow] = geo as [number, number, number, number, number, number, number, number];
+    const parts = winograd ? partsFor(nt, batch * Math.ceil(oh / 2) * Math.ceil(ow / 2), 64)
+      : task === CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
+        : task === CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
     call.begin();
     try {
-      if (winograd) pool.run(WINOGRAD_WEIGHTS, rt.params, nt);
-      pool.run(task, rt.params, nt);
+      if (winograd) pool.run(WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
+      pool.run(task, rt.params, nt, parts);
     } finally {
       call.end();
     }
@@ -275,8 +290,10 @@ export function createWasmKernels(rt: Runtime) {
       P[9] = scratch + packed; P[10] = stride; P[11] = shareA ? scratch : 0;
       call.begin();
       try {
+        // Column parts of at least 128 share the packed A (or pack a small one): more parts than
+        // threads cost nothing. Row parts would each pack all of B: one per thread.
         if (shareA) pool.run(PACK_A, rt.params, nt);
-        pool.run(GEMM, rt.params, nt);
+        pool.run(GEMM, rt.params, nt, n >= m ? partsFor(nt, n, 128) : nt);
       } finally {
         call.end();
       }

@@ -1,38 +1,45 @@
-// A persistent pool of worker threads sharing the module and the memory. A dispatch writes the
-// task into a control block in shared memory, bumps a generation counter and wakes the workers
-// with Atomics.notify; the calling thread takes share 0, then waits for the others with
-// Atomics.wait. Both sides poll briefly before sleeping. Each share is claimed with a compare-and-swap before it runs, and the calling
-// thread runs any share no worker has claimed by the time its own is done: a worker that is slow
-// to wake (or misses a wake-up: intermittent stalls were seen in long runs) costs time, never a
-// deadlock, and no share ever runs twice. Workers start lazily, never keep a Node process alive, and only workers that
-// have signalled readiness are counted, so a dispatch never waits for a thread still booting.
+// A persistent pool of worker threads sharing the module and the memory. A task is split into
+// `parts` (at least one per thread, more where parts are cheap to split) that threads claim one at
+// a time from a shared counter: a thread that runs slower (a busy core on a shared machine, a
+// worker slow to wake) simply claims fewer, instead of the whole task waiting for its fixed share.
+// A dispatch writes the task into a control block in shared memory, bumps a generation counter
+// and wakes the workers with Atomics.notify; the calling thread claims parts too, then waits only
+// for parts that workers have claimed, so nothing waits for a thread that never woke up. Both
+// sides poll briefly before sleeping. Workers start lazily, never keep a Node process alive, and
+// only workers that have signalled readiness take part, so a dispatch never waits for a thread
+// still booting.
 import { isNode } from './loader.js';
 
-// Control block (Int32 slots): 0 generation, 1 finished-share counter (for waiting), 2 task,
-// 3 params pointer, 4 threads, 5 shutdown, 6 error, 7 unused, then per thread id: ready flags,
-// the generation whose share was claimed, and the generation whose share finished.
+// Control block (Int32 slots): 0 generation, 1 finished parts, 2 task, 3 params pointer, 4 parts,
+// 5 shutdown, 6 error, 7 threads taking part (each uses the scratch slot of its thread id), then
+// per thread id ready flags, then the claim counter: the generation's low 15 bits above the
+// next part index, so a worker still looping on an earlier task can never claim a later one's part.
 const MAX_WORKERS = 63;
 const READY = 8;
-const CLAIM = READY + 64;
-const FIN = CLAIM + 64;
-export const CTRL_INTS = FIN + 64;
-
-// Claims the share whose claim slot is `slot` for generation `gen`; false if another thread has.
-// Self-contained: its source text is also compiled into the workers.
-function claim(I: Int32Array, slot: number, gen: number): boolean {
-  const v = Atomics.load(I, slot);
-  return v !== gen && Atomics.compareExchange(I, slot, v, gen) === v;
-}
+const NEXT = READY + 64;
+export const CTRL_INTS = NEXT + 8;
 
 // Polls of a shared word before sleeping on it (~20–50 µs): waking a sleeping thread costs
 // ~35 µs on this VM, more than a whole 1-MFLOP task, and parallel ops often come back to back.
 const SPIN = 20000;
 
-export type TaskFn = (params: number, tid: number, nt: number) => void;
+// The next unclaimed part of generation `gen`, or −1 when none is left.
+// Self-contained: its source text is also compiled into the workers.
+function claimPart(I: Int32Array, next: number, gen: number, parts: number): number {
+  const tag = (gen & 0x7fff) << 16;
+  for (;;) {
+    const v = Atomics.load(I, next);
+    if ((v & 0x7fff0000) !== tag || (v & 0xffff) >= parts) return -1;
+    if (Atomics.compareExchange(I, next, v, v + 1) === v) return v & 0xffff;
+  }
+}
+
+/** A task: runs part `part` of `parts` with the scratch slot `slot` (the running thread's id). */
+export type TaskFn = (params: number, part: number, parts: number, slot: number) => void;
 
 // Runs in each worker; the same source serves worker_threads (eval, CommonJS) and Web Workers.
 const WORKER_SOURCE = `
-const claim = (${claim.toString()});
+const claimPart = (${claimPart.toString()});
 function start(d) {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   const I = new Int32Array(d.memory.buffer, d.ctrl, ${CTRL_INTS});
@@ -44,10 +51,10 @@ function start(d) {
     Atomics.wait(I, 0, gen);
     gen = Atomics.load(I, 0);
     if (Atomics.load(I, 5) !== 0) return;
-    const nt = Atomics.load(I, 4);
-    if (d.tid < nt && claim(I, ${CLAIM} + d.tid, gen)) {
-      try { fns[Atomics.load(I, 2)](Atomics.load(I, 3) >>> 0, d.tid, nt); } catch (e) { Atomics.store(I, 6, 1); }
-      Atomics.store(I, ${FIN} + d.tid, gen);
+    if (d.tid >= Atomics.load(I, 7)) continue;
+    const fn = fns[Atomics.load(I, 2)], params = Atomics.load(I, 3) >>> 0, parts = Atomics.load(I, 4);
+    for (let part; (part = claimPart(I, ${NEXT}, gen, parts)) >= 0;) {
+      try { fn(params, part, parts, d.tid); } catch (e) { Atomics.store(I, 6, 1); }
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
     }
@@ -143,48 +150,44 @@ export class ThreadPool {
 
   /** Threads the last run used (diagnostics and tests). */
   lastThreads = 0;
-  /** Worker shares the calling thread ran itself because no worker had claimed them in time. */
-  stolenShares = 0;
 
-  /** Runs task `id` on `nt` threads (a value from plan) and waits for all of them. */
-  run(id: number, params: number, nt: number): void {
+  /**
+   * Runs task `id` in `parts` parts (≥ 1) on `nt` threads (a value from plan) and waits for all
+   * of them. A part's scratch is its thread's slot, so at most nt slots are ever in use.
+   */
+  run(id: number, params: number, nt: number, parts = nt): void {
     const fn = this.fns[id]!;
     this.lastThreads = nt;
     if (nt === 1) {
-      fn(params, 0, 1);
+      for (let part = 0; part < parts; part++) fn(params, part, parts, 0);
       return;
     }
     const I = this.ctrl;
+    const gen = Atomics.load(I, 0) + 1;
+    Atomics.store(I, 1, 0);
     Atomics.store(I, 2, id);
     Atomics.store(I, 3, params | 0);
-    Atomics.store(I, 4, nt);
+    Atomics.store(I, 4, parts);
     Atomics.store(I, 6, 0);
-    const gen = Atomics.add(I, 0, 1) + 1;
+    Atomics.store(I, 7, nt);
+    Atomics.store(I, NEXT, (gen & 0x7fff) << 16);
+    Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);
     let failed: unknown = null;
-    try {
-      fn(params, 0, nt);
-    } catch (e) {
-      failed = e;
-    }
-    for (let tid = 1; tid < nt; tid++) {
-      if (!claim(I, CLAIM + tid, gen)) continue;
-      this.stolenShares++;
+    for (let part; (part = claimPart(I, NEXT, gen, parts)) >= 0;) {
       try {
-        if (!failed) fn(params, tid, nt);
+        if (!failed) fn(params, part, parts, 0);
       } catch (e) {
         failed = e;
       }
-      Atomics.store(I, FIN + tid, gen);
+      Atomics.add(I, 1, 1);
     }
-    // Wait for the shares the workers claimed. The counter is read before the check, so a
-    // worker finishing in between changes it and the wait returns at once.
+    // Every part is claimed: wait for those the workers are running. The counter is read before
+    // the check, so a worker finishing in between changes it and the wait returns at once.
     for (let spins = 0; ; spins++) {
-      const d = Atomics.load(I, 1);
-      let pending = false;
-      for (let tid = 1; tid < nt && !pending; tid++) pending = Atomics.load(I, FIN + tid) !== gen;
-      if (!pending) break;
-      if (spins >= SPIN) Atomics.wait(I, 1, d, 1000);
+      const done = Atomics.load(I, 1);
+      if (done >= parts) break;
+      if (spins >= SPIN) Atomics.wait(I, 1, done, 1000);
     }
     if (failed) throw failed;
     if (Atomics.load(I, 6) !== 0) throw new Error(`wasm backend: ${this.names[id]} failed in a worker thread`);

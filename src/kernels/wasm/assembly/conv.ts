@@ -303,7 +303,7 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
 
 // out (N, Cout, OH·OW) = w_g (Cout/g, Kg) · im2col(x_n,g) (+ bias), for this thread's positions
 // or output channels.
-export function convForwardTask(p: usize, tid: i32, nt: i32): void {
+export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
@@ -312,14 +312,14 @@ export function convForwardTask(p: usize, tid: i32, nt: i32): void {
   const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
   let s0 = 0, ns = s, m0 = 0, m1 = mg;
   if (splitsChannels(mg, s)) {
-    m0 = splitAt(mg, nt, tid, 4);
-    m1 = splitAt(mg, nt, tid + 1, 4);
+    m0 = splitAt(mg, parts, part, 4);
+    m1 = splitAt(mg, parts, part + 1, 4);
   } else {
-    s0 = splitAt(s, nt, tid, 16);
-    ns = splitAt(s, nt, tid + 1, 16) - s0;
+    s0 = splitAt(s, parts, part, 16);
+    ns = splitAt(s, parts, part + 1, 16) - s0;
   }
   if (ns <= 0 || m1 <= m0) return;
-  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
   const pointwise = isPointwise(p);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
@@ -335,15 +335,15 @@ export function convForwardTask(p: usize, tid: i32, nt: i32): void {
 }
 
 // gx (N, Cin, H, W) = col2im(w_gᵀ · gy_n,g) for this thread's input channels.
-export function convBackwardInputTask(p: usize, tid: i32, nt: i32): void {
+export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const gy = ptr(p, 0), wt = ptr(p, 1), gx = ptr(p, 2);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
   const kh = arg(p, 12), kw = arg(p, 13);
   const khw = kh * kw, s = oh * ow;
-  const c0 = splitAt(cin, nt, tid, 1), c1 = splitAt(cin, nt, tid + 1, 1);
+  const c0 = splitAt(cin, parts, part, 1), c1 = splitAt(cin, parts, part + 1, 1);
   if (c1 <= c0) return;
-  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
   const cg = cin / groups, mg = cout / groups, kg = cg * khw;
   const pointwise = isPointwise(p);
   const maxRows = (c1 - c0) * khw;
@@ -373,19 +373,19 @@ export function convBackwardInputTask(p: usize, tid: i32, nt: i32): void {
 }
 
 // gw (Cout, Cin/g, kh, kw) = Σ_n gy_n,g · im2col(x_n,g)ᵀ, for this thread's input channels.
-export function convBackwardWeightTask(p: usize, tid: i32, nt: i32): void {
+export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, 0), gy = ptr(p, 1), gw = ptr(p, 2);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
   const kh = arg(p, 12), kw = arg(p, 13);
   const khw = kh * kw, s = oh * ow;
   const cg = cin / groups, mg = cout / groups, kg = cg * khw;
-  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
   const pointwise = isPointwise(p);
   const col = scratch;
-  if (groups == 1 && cin < nt) {
+  if (groups == 1 && cin < parts) {
     // Fewer input channels than threads (an image's first conv): split the im2col rows (taps).
-    const r0 = splitAt(kg, nt, tid, 2), r1 = splitAt(kg, nt, tid + 1, 2);
+    const r0 = splitAt(kg, parts, part, 2), r1 = splitAt(kg, parts, part + 1, 2);
     if (r1 <= r0) return;
     const gemmScratch = col + ((<usize>(r1 - r0) * s * 4 + 63) & ~63);
     for (let n = 0; n < batch; n++) {
@@ -401,7 +401,7 @@ export function convBackwardWeightTask(p: usize, tid: i32, nt: i32): void {
     }
     return;
   }
-  const c0 = splitAt(cin, nt, tid, 1), c1 = splitAt(cin, nt, tid + 1, 1);
+  const c0 = splitAt(cin, parts, part, 1), c1 = splitAt(cin, parts, part + 1, 1);
   if (c1 <= c0) return;
   const gemmScratch = col + ((<usize>(c1 - c0) * khw * s * 4 + 63) & ~63);
   for (let n = 0; n < batch; n++) {

@@ -32,17 +32,17 @@ export function directConvScratchBytes(p: usize, nt: i32): i32 {
   return (cin * paddedH(p) * paddedW(p) + blocks * cin * khw * CB) * 4 + 128;
 }
 
-export function directConvTask(p: usize, tid: i32, nt: i32): void {
+export function directConvTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, 0), w = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
   const h = arg(p, 8), wd = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
   const kh = arg(p, 12), kw = arg(p, 13), ph = arg(p, 16), pw = arg(p, 17);
   const blocks = (cout + CB - 1) / CB;
   const units = batch * blocks;
-  const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  const u0 = part * units / parts, u1 = (part + 1) * units / parts;
   if (u1 <= u0) return;
   const hp = paddedH(p), wp = paddedW(p), khw = kh * kw;
-  const img = (ptr(p, 20) + <usize>tid * ptr(p, 21) + 63) & ~63;
+  const img = (ptr(p, 20) + <usize>slot * ptr(p, 21) + 63) & ~63;
   const wr = img + ((<usize>cin * hp * wp * 4 + 63) & ~63);
 
   // Weights: wr[b][ci][k][j] = filter (b·4 + j, ci) tap k, 0 past cout.
@@ -135,15 +135,15 @@ export function depthwiseScratchBytes(p: usize, nt: i32): i32 {
 @inline function dwPaddedH(p: usize): i32 { return (((arg(p, 10) + 1) & ~1) - 1) * arg(p, 14) + arg(p, 12); }
 @inline function dwPaddedW(p: usize): i32 { return ((arg(p, 11) + 3) & ~3) * arg(p, 15) + arg(p, 13) + 4; }
 
-export function depthwiseConvTask(p: usize, tid: i32, nt: i32): void {
+export function depthwiseConvTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, 0), w = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
   const batch = arg(p, 4), ch = arg(p, 5);
   const h = arg(p, 8), wd = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
   const kh = arg(p, 12), kw = arg(p, 13), sh = arg(p, 14), sw = arg(p, 15), ph = arg(p, 16), pw = arg(p, 17);
   const planes = batch * ch;
-  const q0 = tid * planes / nt, q1 = (tid + 1) * planes / nt;
+  const q0 = part * planes / parts, q1 = (part + 1) * planes / parts;
   const hp = dwPaddedH(p), wp = dwPaddedW(p);
-  const pad = (ptr(p, 20) + <usize>tid * ptr(p, 21) + 63) & ~63;
+  const pad = (ptr(p, 20) + <usize>slot * ptr(p, 21) + 63) & ~63;
   const rs = <usize>wp << 2;
   for (let q = q0; q < q1; q++) {
     const c = q % ch;

@@ -35,12 +35,12 @@ export function winogradWeightBytes(p: usize): i32 {
 // lanes, so each U[ξ] gets one 16-byte store per input channel, in order: 16 sequential streams
 // (one scalar store per filter and plane ran ~10× slower, thrashing cache and TLB).
 // With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
-export function winogradWeightsTask(p: usize, tid: i32, nt: i32): void {
+export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const w = ptr(p, 1), cin = arg(p, 5), cout = arg(p, 6), flip = arg(p, 22) != 0, u = ptr(p, 23);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
   const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
-  for (let pn = tid * panels / nt; pn < (tid + 1) * panels / nt; pn++) {
+  for (let pn = part * panels / parts; pn < (part + 1) * panels / parts; pn++) {
     const co = pn << 2;
     for (let ci = 0; ci < cin; ci++) {
       const p0 = ci / kcMax * kcMax, kc = min(kcMax, cin - p0);
@@ -176,15 +176,15 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
   return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + 6 == load<i32>(r, 8);
 }
 
-export function convWinogradTask(p: usize, tid: i32, nt: i32): void {
+export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, 0), bias = ptr(p, 2), out = ptr(p, 3);
   const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
   const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11), ph = arg(p, 16), pw = arg(p, 17);
   const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
-  const per = total / nt, extra = total % nt;
-  const g0 = tid * per + min(tid, extra), g1 = g0 + per + (tid < extra ? 1 : 0);
+  const per = total / parts, extra = total % parts;
+  const g0 = part * per + min(part, extra), g1 = g0 + per + (part < extra ? 1 : 0);
   if (g1 <= g0) return;
-  const scratch = ptr(p, 20) + <usize>tid * ptr(p, 21);
+  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
   const u = ptr(p, 23), uPlane = <usize>packedABytes(cout, cin);
   const v = al64(scratch);
   const m = al64(v + <usize>(16 * cin * TB) * 4);
