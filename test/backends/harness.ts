@@ -40,7 +40,8 @@ export const impls: Impl[] = [
   { name: 'wasm-1t', kernels: wasm.kernels, place: inWasm, threads: 1 },
 ];
 
-function inWasm(a: Float32Array): Float32Array {
+/** A copy of `a` inside the WebAssembly memory. */
+export function inWasm(a: Float32Array): Float32Array {
   const s = wasm.alloc(a.length);
   s.data.set(a);
   return s.data;

@@ -135,16 +135,16 @@ function conv2d(p: ConvParams): number[] | null {
 
 // Winograd F(2×2, 3×3) for 3×3 stride-1 undilated ungrouped convs with enough channels that its
 // 16 GEMMs stay efficient (2.25× fewer products; error ~1e-6 relative, within float32 noise), and
-// enough 2×2 output tiles per thread: each block of tiles reads all 16·cin·cout transformed
-// weights, which with only a few tiles costs more than it saves. Measured at batch 1, 2 threads:
-// 1.4–1.6× faster than im2col from 64→64 at 56² to 256→256 at 14² (25 tiles per thread), 1.4×
-// slower for 512→512 at 7² (8 tiles per thread).
-const WINOGRAD_TILES_PER_THREAD = 20;
-function winogradFits(geo: number[], threads: number): boolean {
+// enough 2×2 output tiles: each block of tiles reads all 16·cin·cout transformed weights, which
+// with only a few tiles costs more than it saves. Measured at batch 1: 1.4–1.6× faster than
+// im2col from 64→64 at 56² to 256→256 at 14² (49 tiles), on 1 thread and on 2; 1.2–1.4× slower
+// for 512→512 at 7² (16 tiles). The choice must not depend on the thread count: results would.
+const WINOGRAD_MIN_TILES = 40;
+function winogradFits(geo: number[]): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch! * Math.ceil(oh! / 2) * Math.ceil(ow! / 2);
   return groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
-    cin! >= 16 && cout! >= 16 && tiles >= WINOGRAD_TILES_PER_THREAD * threads;
+    cin! >= 16 && cout! >= 16 && tiles >= WINOGRAD_MIN_TILES;
 }
 
 // The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
@@ -280,7 +280,10 @@ export function createWasmKernels(rt: Runtime) {
       const nt = pool.plan(2 * m * n * k >= PARALLEL_FLOPS);
       // Threads split the longer side, so each needs packing space for at most all of n.
       const stride = align64(ex.gemmScratchBytes(k, n));
-      const shareA = m * k >= SHARED_PACK_MIN && ex.gemmSharesA(m, n, nt) !== 0;
+      // Not where gemmDots runs (few rows of A·Bᵀ): the packed path would sum in another order,
+      // and results must not depend on the thread count.
+      const dots = m <= 16 && p.transB && !p.transA;
+      const shareA = !dots && m * k >= SHARED_PACK_MIN && ex.gemmSharesA(m, n, nt) !== 0;
       const packed = shareA ? align64(ex.packedABytes(m, k)) : 0;
       const scratch = align64(call.scratch(packed + stride * nt + 64));
       const P = heap.i32(rt.params, 12);
@@ -305,7 +308,7 @@ export function createWasmKernels(rt: Runtime) {
       if (out.length === 0) return;
       const call = new Call(heap, [x, w, bias, out], [READ, READ, READ, WRITE]);
       const [px, pw, pb, po] = call.ptrs;
-      const task = winogradFits(geo, pool.numThreads) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT
+      const task = winogradFits(geo) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT
         : depthwiseFits(geo) ? CONV_DEPTHWISE : CONV_FWD;
       convTask(task, geo, [px!, pw!, pb!, po!], call, 2 * out.length * w.length / p.outChannels);
     },
@@ -320,7 +323,7 @@ export function createWasmKernels(rt: Runtime) {
       const [b, cin, cout, , ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw] = geo as [number, number, number,
         number, number, number, number, number, number, number, number, number, number, number, number, number];
       const tgeo = [b, cout, cin, 1, oh, ow, ih, iw, kh, kw, sh, sw, 2 - ph, 2 - pw, dh, dw];
-      if (winogradFits(geo, 1) && winogradFits(tgeo, pool.numThreads) && ph <= 2 && pw <= 2) {
+      if (winogradFits(geo) && winogradFits(tgeo) && ph <= 2 && pw <= 2) {
         return convTask(CONV_WINOGRAD, tgeo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
       }
       convTask(CONV_BWD_IN, geo, call.ptrs, call, flops);

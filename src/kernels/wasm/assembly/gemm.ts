@@ -274,47 +274,59 @@ function gemmSmallM(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b:
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-// Σ_q a[q]·b[q] over k floats, two vector accumulators.
-function dot(a: usize, b: usize, k: i32): f32 {
-  let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
-  let q = 0;
-  for (; q + 8 <= k; q += 8) {
-    const o = <usize>q << 2;
-    acc0 = madd(v128.load(a + o), v128.load(b + o), acc0);
-    acc1 = madd(v128.load(a + o, 16), v128.load(b + o, 16), acc1);
-  }
-  let sum = hsum(f32x4.add(acc0, acc1));
-  for (; q < k; q++) sum += load<f32>(a + (<usize>q << 2)) * load<f32>(b + (<usize>q << 2));
-  return sum;
-}
-
 @inline function putC(c: usize, v: f32, accumulate: bool, bias: f32): void {
   store<f32>(c, accumulate ? load<f32>(c) + v : v + bias);
+}
+
+// Every c(i, j) of gemmDots sums the same way whatever block computes it (4 lanes over q in
+// steps of 4, the lanes added in order, then the tail), so a result never depends on how threads
+// split the columns. This block: row a against rows b, b + lb, b + 2·lb, b + 3·lb (nb of them).
+function dots1x4(a: usize, b: usize, lb: usize, nb: i32, k: i32, c: usize, accumulate: bool, bias: f32): void {
+  let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+  const b1 = nb > 1 ? b + lb : b, b2 = nb > 2 ? b + 2 * lb : b, b3 = nb > 3 ? b + 3 * lb : b;
+  let q = 0;
+  for (; q + 4 <= k; q += 4) {
+    const o = <usize>q << 2;
+    const t = v128.load(a + o);
+    x0 = madd(t, v128.load(b + o), x0);
+    x1 = madd(t, v128.load(b1 + o), x1);
+    x2 = madd(t, v128.load(b2 + o), x2);
+    x3 = madd(t, v128.load(b3 + o), x3);
+  }
+  let s0 = hsum(x0), s1 = hsum(x1), s2 = hsum(x2), s3 = hsum(x3);
+  for (; q < k; q++) {
+    const o = <usize>q << 2;
+    const t = load<f32>(a + o);
+    s0 += t * load<f32>(b + o); s1 += t * load<f32>(b1 + o); s2 += t * load<f32>(b2 + o); s3 += t * load<f32>(b3 + o);
+  }
+  putC(c, s0, accumulate, bias);
+  if (nb > 1) putC(c + 4, s1, accumulate, bias);
+  if (nb > 2) putC(c + 8, s2, accumulate, bias);
+  if (nb > 3) putC(c + 12, s3, accumulate, bias);
 }
 
 // C = A·Bᵀ with few rows (m ≤ 16: the weight gradient of a conv with few output channels, dense
 // layers at batch ≤ 16): every c(i, j) is a dot product of two contiguous rows, so nothing is
 // packed (packing cost more than these few products per element: LeNet-5's conv1 weight
-// gradient ran at 7 GFLOP/s). Blocks of 4 rows × 2 columns share their loads: 6 per 8 FMAs.
+// gradient ran at 7 GFLOP/s). Blocks of 4 rows × 2 columns share their loads (6 per 8 FMAs);
+// the rows past a multiple of 4 and an odd last column go 1 row × 4 columns at a time.
 function gemmDots(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   accumulate: bool, bias: usize): void {
   const la = <usize>lda << 2, lb = <usize>ldb << 2, lc = <usize>ldc << 2;
   const m4 = m & ~3, n2 = n & ~1;
-  for (let i = 0; i < m; i += 4) {
-    const full = i < m4;
-    for (let j = 0; j < n; j += 2) {
+  for (let i = 0; i < m; i++) {
+    if (i < m4 && n2 == n) continue;
+    // Row i's columns the 4×2 blocks below leave out: all of them, or the odd last one.
+    const j0 = i < m4 ? n2 : 0;
+    const br: f32 = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : 0;
+    for (let j = j0; j < n; j += 4) {
+      dots1x4(a + <usize>i * la, b + <usize>j * lb, lb, min(4, n - j), k, c + <usize>i * lc + (<usize>j << 2), accumulate, br);
+    }
+  }
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = 0; j < n2; j += 2) {
       const cc = c + <usize>i * lc + (<usize>j << 2);
       const a0 = a + <usize>i * la, b0 = b + <usize>j * lb;
-      if (!full || j >= n2) {
-        // Edge rows or the last odd column: one dot product per element.
-        for (let r = 0; r < min(4, m - i); r++) {
-          const br: f32 = bias != 0 ? load<f32>(bias + (<usize>(i + r) << 2)) : 0;
-          for (let s2 = 0; s2 < min(2, n - j); s2++) {
-            putC(cc + <usize>r * lc + (<usize>s2 << 2), dot(a0 + <usize>r * la, b0 + <usize>s2 * lb, k), accumulate, br);
-          }
-        }
-        continue;
-      }
       let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, y0 = x0, y1 = x0, y2 = x0, y3 = x0;
       let q = 0;
       for (; q + 4 <= k; q += 4) {

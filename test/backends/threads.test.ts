@@ -1,0 +1,73 @@
+// Results must not depend on the thread count: every kernel sums each output in one fixed order,
+// whichever thread or part computes it (training at 1 and at 2 threads gives the same model).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ConvParams } from '../../src/kernels/kernels.js';
+import { data, inWasm, rng, wasm } from './harness.js';
+
+const K = wasm.kernels;
+
+// Runs `run` (which fills and returns an output) at 1 and at 2 threads; asserts bitwise equality.
+function sameAtOneAndTwo(what: string, run: () => Float32Array): void {
+  wasm.setNumThreads(1);
+  const one = run().slice();
+  wasm.setNumThreads(2);
+  try {
+    const two = run().slice();
+    assert.ok(wasm.lastThreads() === 2 || !wasm.features.threads, `${what}: did not run on 2 threads`);
+    const differ = one.findIndex((v, i) => !Object.is(v, two[i]));
+    assert.equal(differ, -1, `${what}: element ${differ} is ${one[differ]} at 1 thread, ${two[differ]} at 2`);
+  } finally {
+    wasm.setNumThreads(2);
+  }
+}
+
+function conv(batch: number, cin: number, cout: number, size: number, k: number, pad: number): ConvParams {
+  const out = size + 2 * pad - k + 1;
+  return {
+    batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [out, out],
+    kernelSize: [k, k], stride: [1, 1], padBegin: [pad, pad], dilation: [1, 1],
+  };
+}
+
+test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 shapes: odd tap counts)', () => {
+  const r = rng(31);
+  for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(4, 20, 24, 15, 3, 1)]) {
+    const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
+    const gy = inWasm(data(r, p.batch * p.outChannels * p.outSize[0]! ** 2));
+    const gw = wasm.alloc(p.outChannels * p.inChannels * p.kernelSize[0]! ** 2).data;
+    sameAtOneAndTwo(`convBackwardWeight ${JSON.stringify(p.inSize)} ${p.inChannels}→${p.outChannels}`, () => {
+      K.convBackwardWeight(x, gy, gw, p);
+      return gw;
+    });
+  }
+});
+
+test('conv forward (Winograd and im2col sizes) and input gradients are the same at 1 and 2 threads', () => {
+  const r = rng(32);
+  for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2)]) {
+    const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
+    const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
+    const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;
+    const gx = wasm.alloc(x.length).data;
+    sameAtOneAndTwo(`convForward ${p.inChannels}→${p.outChannels} ${p.inSize[0]}²`, () => {
+      K.convForward(x, w, null, out, p);
+      return out;
+    });
+    sameAtOneAndTwo(`convBackwardInput ${p.inChannels}→${p.outChannels} ${p.inSize[0]}²`, () => {
+      K.convBackwardInput(out, w, gx, p);
+      return gx;
+    });
+  }
+});
+
+test('gemm is the same at 1 and 2 threads, also where 2 threads share one packing of A', () => {
+  const r = rng(33);
+  for (const [m, n, k, transB] of [[12, 300, 6000, true], [64, 400, 1200, false], [200, 300, 700, true]] as const) {
+    const a = inWasm(data(r, m * k)), b = inWasm(data(r, k * n)), c = wasm.alloc(m * n).data;
+    sameAtOneAndTwo(`gemm ${m}×${n}×${k}${transB ? ' Bᵀ' : ''}`, () => {
+      K.gemm(a, b, c, { m, n, k, transA: false, transB, accumulate: false });
+      return c;
+    });
+  }
+});
