@@ -12,8 +12,11 @@ import { isNode } from './loader.js';
 
 // Control block (Int32 slots): 0 generation, 1 finished parts, 2 task, 3 params pointer, 4 parts,
 // 5 shutdown, 6 error, 7 threads taking part (each uses the scratch slot of its thread id), then
-// per thread id ready flags, then the claim counter: the generation's low 15 bits above the
-// next part index, so a worker still looping on an earlier task can never claim a later one's part.
+// per thread id ready flags, then the claim word: the generation's low 15 bits, the next part
+// index (8 bits) and the number of parts (8 bits), all in one word that a compare-and-swap
+// advances. A worker that woke late and read an earlier task's fields can therefore never claim
+// a part of a later task (it once did, with the part count read separately: a part ran with the
+// wrong task's parameters and was counted as the new task's).
 const MAX_WORKERS = 63;
 const READY = 8;
 const NEXT = READY + 64;
@@ -23,14 +26,17 @@ export const CTRL_INTS = NEXT + 8;
 // ~35 µs on this VM, more than a whole 1-MFLOP task, and parallel ops often come back to back.
 const SPIN = 20000;
 
+/** Most parts a task may be split into (the claim word's 8 bits). */
+export const MAX_PARTS = 255;
+
 // The next unclaimed part of generation `gen`, or −1 when none is left.
 // Self-contained: its source text is also compiled into the workers.
-function claimPart(I: Int32Array, next: number, gen: number, parts: number): number {
+function claimPart(I: Int32Array, next: number, gen: number): number {
   const tag = (gen & 0x7fff) << 16;
   for (;;) {
     const v = Atomics.load(I, next);
-    if ((v & 0x7fff0000) !== tag || (v & 0xffff) >= parts) return -1;
-    if (Atomics.compareExchange(I, next, v, v + 1) === v) return v & 0xffff;
+    if ((v & 0x7fff0000) !== tag || ((v >> 8) & 0xff) >= (v & 0xff)) return -1;
+    if (Atomics.compareExchange(I, next, v, v + 256) === v) return (v >> 8) & 0xff;
   }
 }
 
@@ -53,7 +59,7 @@ function start(d) {
     if (Atomics.load(I, 5) !== 0) return;
     if (d.tid >= Atomics.load(I, 7)) continue;
     const fn = fns[Atomics.load(I, 2)], params = Atomics.load(I, 3) >>> 0, parts = Atomics.load(I, 4);
-    for (let part; (part = claimPart(I, ${NEXT}, gen, parts)) >= 0;) {
+    for (let part; (part = claimPart(I, ${NEXT}, gen)) >= 0;) {
       try { fn(params, part, parts, d.tid); } catch (e) { Atomics.store(I, 6, 1); }
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
@@ -155,8 +161,9 @@ export class ThreadPool {
    * Runs task `id` in `parts` parts (≥ 1) on `nt` threads (a value from plan) and waits for all
    * of them. A part's scratch is its thread's slot, so at most nt slots are ever in use.
    */
-  run(id: number, params: number, nt: number, parts = nt): void {
+  run(id: number, params: number, nt: number, wanted = nt): void {
     const fn = this.fns[id]!;
+    const parts = Math.max(1, Math.min(wanted, MAX_PARTS));
     this.lastThreads = nt;
     if (nt === 1) {
       for (let part = 0; part < parts; part++) fn(params, part, parts, 0);
@@ -170,11 +177,11 @@ export class ThreadPool {
     Atomics.store(I, 4, parts);
     Atomics.store(I, 6, 0);
     Atomics.store(I, 7, nt);
-    Atomics.store(I, NEXT, (gen & 0x7fff) << 16);
+    Atomics.store(I, NEXT, ((gen & 0x7fff) << 16) | parts);
     Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);
     let failed: unknown = null;
-    for (let part; (part = claimPart(I, NEXT, gen, parts)) >= 0;) {
+    for (let part; (part = claimPart(I, NEXT, gen)) >= 0;) {
       try {
         if (!failed) fn(params, part, parts, 0);
       } catch (e) {
