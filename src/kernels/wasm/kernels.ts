@@ -1,11 +1,11 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
 // gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs with enough tiles, a direct
 // kernel for stride-1 convs with ≤ 16 output channels, another for depthwise ones, else im2col
-// packed straight into GEMM panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary, unaryBackward, binary
-// (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims),
-// sumTo (≤ 3), max pooling forward (1-D/2-D) and backward, average and adaptive average pooling
-// (1-D to 3-D) forward and backward, batch norm (stats, forward, backward), softmax
-// forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; 3-D
+// packed straight into GEMM panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary,
+// unaryBackward, binary (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy
+// (≤ 4 collapsed dims), sumTo (≤ 3), max pooling forward (1-D/2-D) and backward, average and
+// adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
+// backward), softmax forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; 3-D
 // conv and max pooling) run the reference kernel on the same views in WebAssembly memory:
 // correct everywhere, fast where it matters.
 import type {
