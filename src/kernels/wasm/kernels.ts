@@ -68,7 +68,8 @@ const PARTS_PER_THREAD = 4;
 
 /** Up to PARTS_PER_THREAD parts per thread of `units` units, at least `minUnits` units each. */
 function partsFor(nt: number, units: number, minUnits: number): number {
-  return nt === 1 ? 1 : Math.max(nt, Math.min(nt * PARTS_PER_THREAD, Math.floor(units / minUnits)));
+  // A multiple of nt: 3 equal parts on 2 threads leave one thread a third of the time alone.
+  return nt === 1 ? 1 : Math.max(1, Math.floor(Math.min(nt * PARTS_PER_THREAD, units / minUnits) / nt)) * nt;
 }
 // From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
 // beats every thread packing all of it.

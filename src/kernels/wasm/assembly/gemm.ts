@@ -85,16 +85,16 @@ function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mr: i32, 
 }
 
 // 4×4 transpose of the rows v0..v3 (lane i of row r → lane r of row i), in shuffles only.
-@inline function tr0(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline export function tr0(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   return i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 0, 4, 1, 5), 0, 1, 4, 5);
 }
-@inline function tr1(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline export function tr1(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   return i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 0, 4, 1, 5), 2, 3, 6, 7);
 }
-@inline function tr2(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline export function tr2(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   return i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 6, 3, 7), i32x4.shuffle(v2, v3, 2, 6, 3, 7), 0, 1, 4, 5);
 }
-@inline function tr3(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+@inline export function tr3(v0: v128, v1: v128, v2: v128, v3: v128): v128 {
   return i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 6, 3, 7), i32x4.shuffle(v2, v3, 2, 6, 3, 7), 2, 3, 6, 7);
 }
 

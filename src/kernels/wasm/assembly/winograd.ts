@@ -4,7 +4,7 @@
 // weights), Y = Aᵀ M A + bias (output).
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
-import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows } from './gemm';
+import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 
 // Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
 // 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread, 22 flip (the
@@ -33,35 +33,52 @@ export function winogradWeightBytes(p: usize): i32 {
 // U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
 // layout; threads split the output channels by 4-row panels. The 4 filters of a panel are the 4
 // lanes, so each U[ξ] gets one 16-byte store per input channel, in order: 16 sequential streams
-// (one scalar store per filter and plane ran ~10× slower, thrashing cache and TLB).
+// (one scalar store per filter and plane ran ~10× slower, thrashing cache and TLB). The 9 taps of
+// the 4 filters come in as 8 vector loads transposed in registers plus 4 scalars (a lane-by-lane
+// gather cost 3/4 of the transform: 1.6 ms of 384→256's 6.5 ms).
 // With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
 export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const w = ptr(p, 1), cin = arg(p, 5), cout = arg(p, 6), flip = arg(p, 22) != 0, u = ptr(p, 23);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
   const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
+  // Bytes between the filters of lanes l and l + 1, and between input channels ci and ci + 1.
+  const laneStep: usize = flip ? 36 : <usize>cin * 36, ciStep: usize = flip ? <usize>cout * 36 : 36;
   for (let pn = part * panels / parts; pn < (part + 1) * panels / parts; pn++) {
     const co = pn << 2;
+    const full = co + 4 <= cout;
+    let f = w + <usize>co * (flip ? 36 : <usize>cin * 36);
     for (let ci = 0; ci < cin; ci++) {
       const p0 = ci / kcMax * kcMax, kc = min(kcMax, cin - p0);
       const dst = u + (<usize>p0 * mPad + <usize>co * kc + <usize>(ci - p0) * 4) * 4;
-      // Filter of lane l (0 past cout): w (cout, cin, 3, 3), or w (cin, cout, 3, 3) when flipped.
-      const f0 = filterAt(w, co, ci, cin, cout, flip), f1 = filterAt(w, co + 1, ci, cin, cout, flip);
-      const f2 = filterAt(w, co + 2, ci, cin, cout, flip), f3 = filterAt(w, co + 3, ci, cin, cout, flip);
+      // g[k] = tap k (row-major) of the 4 filters, one per lane; taps reversed when flipped.
+      let g0: v128, g1: v128, g2: v128, g3: v128, g4: v128, g5: v128, g6: v128, g7: v128, g8: v128;
+      if (full) {
+        const v0 = v128.load(f), v1 = v128.load(f + laneStep), v2 = v128.load(f + 2 * laneStep), v3 = v128.load(f + 3 * laneStep);
+        const x0 = v128.load(f, 16), x1 = v128.load(f + laneStep, 16), x2 = v128.load(f + 2 * laneStep, 16), x3 = v128.load(f + 3 * laneStep, 16);
+        g0 = tr0(v0, v1, v2, v3); g1 = tr1(v0, v1, v2, v3); g2 = tr2(v0, v1, v2, v3); g3 = tr3(v0, v1, v2, v3);
+        g4 = tr0(x0, x1, x2, x3); g5 = tr1(x0, x1, x2, x3); g6 = tr2(x0, x1, x2, x3); g7 = tr3(x0, x1, x2, x3);
+        g8 = f32x4(load<f32>(f, 32), load<f32>(f + laneStep, 32), load<f32>(f + 2 * laneStep, 32), load<f32>(f + 3 * laneStep, 32));
+      } else {
+        g0 = edgeTap(f, laneStep, cout - co, 0); g1 = edgeTap(f, laneStep, cout - co, 1); g2 = edgeTap(f, laneStep, cout - co, 2);
+        g3 = edgeTap(f, laneStep, cout - co, 3); g4 = edgeTap(f, laneStep, cout - co, 4); g5 = edgeTap(f, laneStep, cout - co, 5);
+        g6 = edgeTap(f, laneStep, cout - co, 6); g7 = edgeTap(f, laneStep, cout - co, 7); g8 = edgeTap(f, laneStep, cout - co, 8);
+      }
+      if (flip) {
+        let t = g0; g0 = g8; g8 = t; t = g1; g1 = g7; g7 = t; t = g2; g2 = g6; g6 = t; t = g3; g3 = g5; g5 = t;
+      }
+      f += ciStep;
+      const half = f32x4.splat(0.5);
       for (let i = 0; i < 4; i++) {
         // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
         let a: v128, b: v128, c: v128;
-        if (i == 0 || i == 3) {
-          const r = i == 0 ? 0 : 2;
-          a = taps(f0, f1, f2, f3, r, 0, flip); b = taps(f0, f1, f2, f3, r, 1, flip); c = taps(f0, f1, f2, f3, r, 2, flip);
-        } else {
-          const sg = f32x4.splat(i == 1 ? 1 : -1), half = f32x4.splat(0.5);
-          a = f32x4.mul(half, f32x4.add(f32x4.add(taps(f0, f1, f2, f3, 0, 0, flip), f32x4.mul(sg, taps(f0, f1, f2, f3, 1, 0, flip))), taps(f0, f1, f2, f3, 2, 0, flip)));
-          b = f32x4.mul(half, f32x4.add(f32x4.add(taps(f0, f1, f2, f3, 0, 1, flip), f32x4.mul(sg, taps(f0, f1, f2, f3, 1, 1, flip))), taps(f0, f1, f2, f3, 2, 1, flip)));
-          c = f32x4.mul(half, f32x4.add(f32x4.add(taps(f0, f1, f2, f3, 0, 2, flip), f32x4.mul(sg, taps(f0, f1, f2, f3, 1, 2, flip))), taps(f0, f1, f2, f3, 2, 2, flip)));
+        if (i == 0) { a = g0; b = g1; c = g2; } else if (i == 3) { a = g6; b = g7; c = g8; } else {
+          const sg = f32x4.splat(i == 1 ? 1 : -1);
+          a = f32x4.mul(half, f32x4.add(f32x4.add(g0, f32x4.mul(sg, g3)), g6));
+          b = f32x4.mul(half, f32x4.add(f32x4.add(g1, f32x4.mul(sg, g4)), g7));
+          c = f32x4.mul(half, f32x4.add(f32x4.add(g2, f32x4.mul(sg, g5)), g8));
         }
         const row = dst + <usize>(i * 4) * plane;
-        const half = f32x4.splat(0.5);
         v128.store(row, a);
         v128.store(row + plane, f32x4.mul(half, f32x4.add(f32x4.add(a, b), c)));
         v128.store(row + 2 * plane, f32x4.mul(half, f32x4.add(f32x4.sub(a, b), c)));
@@ -71,18 +88,11 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
   }
 }
 
-// Address of filter (co, ci), or 0 for a padding row past cout.
-@inline function filterAt(w: usize, co: i32, ci: i32, cin: i32, cout: i32, flip: bool): usize {
-  if (co >= cout) return 0;
-  return w + <usize>(flip ? ci * cout + co : co * cin + ci) * 36;
-}
-
-// Tap (r, c) of four 3×3 filters (or of their 180° rotations) as one vector; 0 for a null filter.
-@inline function taps(f0: usize, f1: usize, f2: usize, f3: usize, r: i32, c: i32, flip: bool): v128 {
-  const k = r * 3 + c;
-  const o = <usize>(flip ? 8 - k : k) << 2;
-  return f32x4(f0 != 0 ? load<f32>(f0 + o) : 0, f1 != 0 ? load<f32>(f1 + o) : 0,
-    f2 != 0 ? load<f32>(f2 + o) : 0, f3 != 0 ? load<f32>(f3 + o) : 0);
+// Tap k of the filters of a last, partial panel (lanes from `live` on are padding rows: 0).
+@inline function edgeTap(f: usize, laneStep: usize, live: i32, k: i32): v128 {
+  const o = <usize>k << 2;
+  return f32x4(load<f32>(f + o), live > 1 ? load<f32>(f + laneStep + o) : 0,
+    live > 2 ? load<f32>(f + 2 * laneStep + o) : 0, 0);
 }
 
 // One input row of a tile as a vector, zeros outside the image.
