@@ -34,6 +34,12 @@ const CASES: Case[] = [
   [1, 3, 5, 1, [4, 4], 5, 1, 2, 1], // kernel larger than the input
   [2, 3, 4, 1, [17], 3, 2, 1, 1], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1], // 3-D
+  [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1], // 3-D, grouped and strided
+  [1, 3, 5, 1, [6, 7, 9], 3, 1, 2, 2], // 3-D, dilated
+  [2, 4, 6, 1, [5, 6, 7], 1, 1, 0, 1], // 3-D pointwise
+  [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1], // single-band volume over both threads: the weight gradient splits taps
+  [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1], // 3-D over both threads
+  [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1], // 3-D whose vol2col takes one output plane per chunk
   [4, 32, 64, 1, [20, 20], 3, 1, 1, 1], // big enough to run on both threads (Winograd path)
   [2, 16, 20, 1, [30, 27], 3, 1, 1, 1], // Winograd: odd width, 4-tile groups and single tiles
   [2, 17, 16, 1, [29, 33], 3, 1, 0, 1], // Winograd without padding, odd output

@@ -71,3 +71,19 @@ test('gemm is the same at 1 and 2 threads, also where 2 threads share one packin
     });
   }
 });
+
+test('3-D conv forward and both gradients are the same at 1 and 2 threads', () => {
+  const r = rng(34);
+  for (const [cin, cout] of [[1, 8], [6, 12]] as const) {
+    const p: ConvParams = {
+      batch: 2, inChannels: cin, outChannels: cout, groups: 1, inSize: [9, 11, 12], outSize: [9, 11, 12],
+      kernelSize: [3, 3, 3], stride: [1, 1, 1], padBegin: [1, 1, 1], dilation: [1, 1, 1],
+    };
+    const x = inWasm(data(r, 2 * cin * 9 * 11 * 12)), w = inWasm(data(r, cout * cin * 27));
+    const out = wasm.alloc(2 * cout * 9 * 11 * 12).data, gx = wasm.alloc(x.length).data, gw = wasm.alloc(w.length).data;
+    const what = `3-D ${cin}→${cout}`;
+    sameAtOneAndTwo(`convForward ${what}`, () => { K.convForward(x, w, null, out, p); return out; });
+    sameAtOneAndTwo(`convBackwardInput ${what}`, () => { K.convBackwardInput(out, w, gx, p); return gx; });
+    sameAtOneAndTwo(`convBackwardWeight ${what}`, () => { K.convBackwardWeight(x, out, gw, p); return gw; });
+  }
+});

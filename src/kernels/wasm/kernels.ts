@@ -1,12 +1,13 @@
 // wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
 // gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs with enough tiles, a direct
 // kernel for stride-1 convs with ≤ 16 output channels, another for depthwise ones, else im2col
-// packed straight into GEMM panels), convBackwardInput/BackwardWeight (2-D and 1-D), unary,
+// packed straight into GEMM panels; 3-D convs through vol2col), convBackwardInput/BackwardWeight
+// (1-D to 3-D), unary,
 // unaryBackward, binary (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy
 // (≤ 4 collapsed dims), sumTo (≤ 3), max pooling forward (1-D/2-D) and backward, average and
 // adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
 // backward), softmax forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; 3-D
-// conv and max pooling) run the reference kernel on the same views in WebAssembly memory:
+// max pooling) run the reference kernel on the same views in WebAssembly memory:
 // correct everywhere, fast where it matters.
 import type {
   AdaptivePoolParams, BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams,
@@ -29,6 +30,7 @@ export interface WasmExports {
   winogradWeightBytes(params: number): number;
   directConvScratchBytes(params: number, nt: number): number;
   depthwiseScratchBytes(params: number, nt: number): number;
+  conv3dScratchBytes(params: number, nt: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;
   unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
   binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
@@ -56,9 +58,10 @@ export interface WasmExports {
 
 /** Task ids for the thread pool, in this order of export names. */
 export const TASKS = ['gemmTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask',
-  'convWinogradTask', 'packATask', 'winogradWeightsTask', 'directConvTask', 'depthwiseConvTask'] as const;
+  'convWinogradTask', 'packATask', 'winogradWeightsTask', 'directConvTask', 'depthwiseConvTask',
+  'conv3dForwardTask', 'conv3dBackwardInputTask', 'conv3dBackwardWeightTask'] as const;
 const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5, WINOGRAD_WEIGHTS = 6,
-  CONV_DIRECT = 7, CONV_DEPTHWISE = 8;
+  CONV_DIRECT = 7, CONV_DEPTHWISE = 8, CONV3D_FWD = 9, CONV3D_BWD_IN = 10, CONV3D_BWD_W = 11;
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
@@ -124,14 +127,20 @@ export function collapse(p: BinaryParams): { shape: number[]; as: number[]; bs: 
   return { shape: c.shape, as, bs };
 }
 
-// The 2-D view of a conv (1-D as H = 1), or null for shapes the native kernels do not cover.
-function conv2d(p: ConvParams): number[] | null {
+// The 2-D view of a 1-D or 2-D conv (1-D as H = 1).
+function conv2d(p: ConvParams): number[] {
   const d = p.inSize.length;
-  if (d !== 1 && d !== 2) return null;
   const two = (a: readonly number[], one: number) => (d === 2 ? [a[0]!, a[1]!] : [one, a[0]!]);
   const [ih, iw] = two(p.inSize, 1), [oh, ow] = two(p.outSize, 1), [kh, kw] = two(p.kernelSize, 1);
   const [sh, sw] = two(p.stride, 1), [ph, pw] = two(p.padBegin, 0), [dh, dw] = two(p.dilation, 1);
   return [p.batch, p.inChannels, p.outChannels, p.groups, ih!, iw!, oh!, ow!, kh!, kw!, sh!, sw!, ph!, pw!, dh!, dw!];
+}
+
+// The 3-D geometry in conv3d.ts's slot order (4 batch … 25 dw), or null for 1-D and 2-D convs.
+function conv3dGeometry(p: ConvParams): number[] | null {
+  if (p.inSize.length !== 3) return null;
+  return [p.batch, p.inChannels, p.outChannels, p.groups, ...p.inSize, ...p.outSize, ...p.kernelSize, ...p.stride,
+    ...p.padBegin, ...p.dilation];
 }
 
 // Winograd F(2×2, 3×3) for 3×3 stride-1 undilated ungrouped convs with enough channels that its
@@ -196,6 +205,27 @@ export function createWasmKernels(rt: Runtime) {
     try {
       if (winograd) pool.run(WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
       pool.run(task, rt.params, nt, parts);
+    } finally {
+      call.end();
+    }
+  }
+
+  // Runs a 3-D conv task: slots 0–3 pointers, 4–25 the geometry, 26–27 scratch (see conv3d.ts).
+  // The forward splits (image, group, plane chunk) units; the backward passes, input channels.
+  function volumeTask(task: number, geo: number[], call: Call, flops: number): void {
+    const nt = pool.plan(flops >= PARALLEL_FLOPS);
+    let P = heap.i32(rt.params, 28);
+    for (let i = 0; i < 4; i++) P[i] = call.ptrs[i] ?? 0;
+    for (let i = 0; i < 22; i++) P[4 + i] = geo[i]!;
+    const stride = align64(ex.conv3dScratchBytes(rt.params, nt));
+    const scratch = align64(call.scratch(stride * nt + 64));
+    P = heap.i32(rt.params, 28);
+    P[26] = scratch;
+    P[27] = stride;
+    const [batch, , , groups, , , , od] = geo as [number, number, number, number, number, number, number, number];
+    call.begin();
+    try {
+      pool.run(task, rt.params, nt, task === CONV3D_FWD ? partsFor(nt, batch * groups * od, 1) : nt);
     } finally {
       call.end();
     }
@@ -304,21 +334,23 @@ export function createWasmKernels(rt: Runtime) {
     },
 
     convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void {
-      const geo = conv2d(p);
-      if (!geo) return refKernels.convForward(x, w, bias, out, p);
       if (out.length === 0) return;
       const call = new Call(heap, [x, w, bias, out], [READ, READ, READ, WRITE]);
-      const [px, pw, pb, po] = call.ptrs;
+      const flops = 2 * out.length * w.length / p.outChannels;
+      const vol = conv3dGeometry(p);
+      if (vol) return volumeTask(CONV3D_FWD, vol, call, flops);
+      const geo = conv2d(p);
       const task = winogradFits(geo) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT
         : depthwiseFits(geo) ? CONV_DEPTHWISE : CONV_FWD;
-      convTask(task, geo, [px!, pw!, pb!, po!], call, 2 * out.length * w.length / p.outChannels);
+      convTask(task, geo, call.ptrs, call, flops);
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
-      const geo = conv2d(p);
-      if (!geo) return refKernels.convBackwardInput(gy, w, gx, p);
       if (gy.length === 0) return void gx.fill(0);
       const call = new Call(heap, [gy, w, gx], [READ, READ, WRITE]);
       const flops = 2 * gy.length * w.length / p.outChannels;
+      const vol = conv3dGeometry(p);
+      if (vol) return volumeTask(CONV3D_BWD_IN, vol, call, flops);
+      const geo = conv2d(p);
       // For 3×3 stride 1 the input gradient is itself such a conv: gy with the weights rotated
       // and transposed, padded 2 − pad. Winograd runs it when the padding stays non-negative.
       const [b, cin, cout, , ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw] = geo as [number, number, number,
@@ -330,11 +362,12 @@ export function createWasmKernels(rt: Runtime) {
       convTask(CONV_BWD_IN, geo, call.ptrs, call, flops);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
-      const geo = conv2d(p);
-      if (!geo) return refKernels.convBackwardWeight(x, gy, gw, p);
       if (gy.length === 0) return void gw.fill(0);
       const call = new Call(heap, [x, gy, gw], [READ, READ, WRITE]);
-      convTask(CONV_BWD_W, geo, call.ptrs, call, 2 * gy.length * gw.length / p.outChannels);
+      const flops = 2 * gy.length * gw.length / p.outChannels;
+      const vol = conv3dGeometry(p);
+      if (vol) return volumeTask(CONV3D_BWD_W, vol, call, flops);
+      convTask(CONV_BWD_W, conv2d(p), call.ptrs, call, flops);
     },
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {

@@ -274,7 +274,7 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
 }
 
 // Splits [0, total) into nt parts at multiples of `align`; returns the start of part t.
-@inline function splitAt(total: i32, nt: i32, t: i32, align: i32): i32 {
+@inline export function splitAt(total: i32, nt: i32, t: i32, align: i32): i32 {
   const units = (total + align - 1) / align;
   const per = units / nt, extra = units % nt;
   const u = t * per + min(t, extra);
