@@ -100,6 +100,7 @@ type PoolCase = [number, number, number[], number, number, number, number, boole
 const POOLS: PoolCase[] = [
   [2, 3, [8, 8], 2, 2, 0, 1, true], [1, 5, [7, 9], 3, 2, 1, 1, false], [2, 6, [11, 10], 3, 1, 1, 2, true],
   [3, 2, [13], 3, 2, 1, 1, true], [1, 2, [5, 4, 6], 2, 1, 0, 1, true],
+  [2, 3, [6, 9, 10], 3, 2, 1, 1, false], [1, 2, [7, 8, 12], 2, 1, 0, 2, true], // 3-D: padded and strided, dilated
   // Rows wide enough for the four-outputs-at-once paths (stride 2 and 1, padded and not).
   [2, 3, [9, 41], 3, 2, 1, 1, false], [1, 2, [6, 29], 2, 2, 0, 1, true], [1, 3, [7, 23], 3, 1, 1, 1, true],
 ];

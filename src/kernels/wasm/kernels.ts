@@ -2,13 +2,12 @@
 // gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs with enough tiles, a direct
 // kernel for stride-1 convs with ≤ 16 output channels, another for depthwise ones, else im2col
 // packed straight into GEMM panels; 3-D convs through vol2col), convBackwardInput/BackwardWeight
-// (1-D to 3-D), unary,
-// unaryBackward, binary (broadcasts that collapse to ≤ 3 dims with inner stride 0/1), stridedCopy
-// (≤ 4 collapsed dims), sumTo (≤ 3), max pooling forward (1-D/2-D) and backward, average and
-// adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
-// backward), softmax forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; 3-D
-// max pooling) run the reference kernel on the same views in WebAssembly memory:
-// correct everywhere, fast where it matters.
+// (1-D to 3-D), unary, unaryBackward, binary (broadcasts that collapse to ≤ 3 dims with inner
+// stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average and adaptive average
+// pooling (1-D to 3-D) forward and backward, batch norm (stats, forward, backward), softmax
+// forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row) run
+// the reference kernel on the same views in WebAssembly memory: correct everywhere, fast where
+// it matters.
 import type {
   AdaptivePoolParams, BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams,
   SumToParams, UnaryOp,
@@ -44,8 +43,7 @@ export interface WasmExports {
   stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
     s0: number, s1: number, s2: number, s3: number): void;
   sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;
-  maxPool2d(x: number, out: number, argmax: number, planes: number, h: number, w: number, oh: number, ow: number,
-    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number): void;
+  maxPool(x: number, out: number, argmax: number, planes: number, ...geometry: number[]): void;
   maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
   averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
     outD: number, outH: number, outW: number, tables: number, backward: number): void;
@@ -371,15 +369,13 @@ export function createWasmKernels(rt: Runtime) {
     },
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
-      const d = p.inSize.length;
-      if (d > 2) return refKernels.maxPoolForward(x, out, argmax, p);
-      const two = (a: readonly number[], one: number) => (d === 2 ? [a[0]!, a[1]!] : [one, a[0]!]);
-      const [h, w] = two(p.inSize, 1), [oh, ow] = two(p.outSize, 1), [kh, kw] = two(p.kernelSize, 1);
-      const [sh, sw] = two(p.stride, 1), [ph, pw] = two(p.padBegin, 0), [dh, dw] = two(p.dilation, 1);
+      // 1-D and 2-D as 3-D with leading size-1 dims.
+      const three = (a: readonly number[], one: number) => [one, one, ...a].slice(-3) as [number, number, number];
       const call = new Call(heap, [x, out, argmax], [READ, WRITE, WRITE]).begin();
       try {
         const [px, po, pa] = call.ptrs;
-        ex.maxPool2d(px!, po!, pa!, p.batch * p.channels, h!, w!, oh!, ow!, kh!, kw!, sh!, sw!, ph!, pw!, dh!, dw!);
+        ex.maxPool(px!, po!, pa!, p.batch * p.channels, ...three(p.inSize, 1), ...three(p.outSize, 1),
+          ...three(p.kernelSize, 1), ...three(p.stride, 1), ...three(p.padBegin, 0), ...three(p.dilation, 1));
       } finally {
         call.end();
       }

@@ -57,14 +57,15 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
   }
 }
 
-// 2-D max pooling, x: (planes, h, w) → out, argmax: (planes, oh, ow). Padding never wins; greater
-// or NaN replaces (PyTorch's rule: NaN propagates, the last NaN's index is kept). argmax (0 when
-// not wanted) is the flat index within the plane, −1 for a window that holds no input.
+// Max pooling over 1 to 3 dims (fewer as size-1 leading ones), x: (planes, d, h, w) → out,
+// argmax: (planes, od, oh, ow). Padding never wins; greater or NaN replaces (PyTorch's rule: NaN
+// propagates, the last NaN's index is kept). argmax (0 when not wanted) is the flat index within
+// the plane's volume, −1 for a window that holds no input.
 // Branch-free: on random data a compare-and-branch mispredicts half the time (4× slower). Four
 // outputs of a row at once wherever their windows lie inside the row and the stride is 1 or 2
 // (one or two vector loads and a shuffle per window element); the rest one at a time.
-export function maxPool2d(x: usize, out: usize, argmax: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void {
+export function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i32, w: i32, od: i32, oh: i32,
+  ow: i32, kd: i32, kh: i32, kw: i32, sd: i32, sh: i32, sw: i32, pd: i32, ph: i32, pw: i32, dd: i32, dh: i32, dw: i32): void {
   let o: usize = 0;
   // Outputs [oxA, oxB) have their whole window inside the row: x0 = ox·sw − pw ≥ 0 and
   // x0 + (kw − 1)·dw < w.
@@ -74,52 +75,61 @@ export function maxPool2d(x: usize, out: usize, argmax: usize, planes: i32, h: i
   const vec = dw == 1 && (sw == 1 || sw == 2);
   const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
   for (let p = 0; p < planes; p++) {
-    const base = x + (<usize>(p * h * w) << 2);
-    for (let y = 0; y < oh; y++) {
-      const y0 = y * sh - ph;
-      const kyLo = y0 >= 0 ? 0 : (-y0 + dh - 1) / dh;
-      const kyHi = min(kh, h - 1 - y0 < 0 ? 0 : (h - 1 - y0) / dh + 1);
-      let xo = 0;
-      while (xo < ow) {
-        const x0 = xo * sw - pw;
-        // Stride 2 loads 8 inputs per window element: the 8th must still lie in the row.
-        if (vec && xo >= oxA && xo + 4 <= oxB && (sw == 1 || x0 + kw + 7 <= w)) {
-          let best = f32x4.splat(-Infinity), arg = i32x4.splat(-1);
-          for (let ky = kyLo; ky < kyHi; ky++) {
-            const row = (y0 + ky * dh) * w + x0;
-            for (let kx = 0; kx < kw; kx++) {
-              const i = row + kx;
-              const q = base + (<usize>i << 2);
-              const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
-              const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
-              best = v128.bitselect(v, best, m);
-              arg = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), arg, m);
+    const base = x + (<usize>(p * d * h * w) << 2);
+    for (let z = 0; z < od; z++) {
+      const z0 = z * sd - pd;
+      const kzLo = z0 >= 0 ? 0 : (-z0 + dd - 1) / dd;
+      const kzHi = min(kd, d - 1 - z0 < 0 ? 0 : (d - 1 - z0) / dd + 1);
+      for (let y = 0; y < oh; y++) {
+        const y0 = y * sh - ph;
+        const kyLo = y0 >= 0 ? 0 : (-y0 + dh - 1) / dh;
+        const kyHi = min(kh, h - 1 - y0 < 0 ? 0 : (h - 1 - y0) / dh + 1);
+        let xo = 0;
+        while (xo < ow) {
+          const x0 = xo * sw - pw;
+          // Stride 2 loads 8 inputs per window element: the 8th must still lie in the row.
+          if (vec && xo >= oxA && xo + 4 <= oxB && (sw == 1 || x0 + kw + 7 <= w)) {
+            let best = f32x4.splat(-Infinity), arg = i32x4.splat(-1);
+            for (let kz = kzLo; kz < kzHi; kz++) {
+              for (let ky = kyLo; ky < kyHi; ky++) {
+                const row = ((z0 + kz * dd) * h + y0 + ky * dh) * w + x0;
+                for (let kx = 0; kx < kw; kx++) {
+                  const i = row + kx;
+                  const q = base + (<usize>i << 2);
+                  const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
+                  const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+                  best = v128.bitselect(v, best, m);
+                  arg = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), arg, m);
+                }
+              }
+            }
+            v128.store(out + (o << 2), best);
+            if (argmax != 0) v128.store(argmax + (o << 2), arg);
+            o += 4;
+            xo += 4;
+            continue;
+          }
+          const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
+          const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
+          let best: f32 = -Infinity;
+          let arg = -1;
+          for (let kz = kzLo; kz < kzHi; kz++) {
+            for (let ky = kyLo; ky < kyHi; ky++) {
+              const row = ((z0 + kz * dd) * h + y0 + ky * dh) * w + x0;
+              for (let kx = kxLo; kx < kxHi; kx++) {
+                const i = row + kx * dw;
+                const v = load<f32>(base + (<usize>i << 2));
+                const take = v > best || v != v;
+                best = select<f32>(v, best, take);
+                arg = select<i32>(i, arg, take);
+              }
             }
           }
-          v128.store(out + (o << 2), best);
-          if (argmax != 0) v128.store(argmax + (o << 2), arg);
-          o += 4;
-          xo += 4;
-          continue;
+          store<f32>(out + (o << 2), best);
+          if (argmax != 0) store<i32>(argmax + (o << 2), arg);
+          o++;
+          xo++;
         }
-        const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
-        const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
-        let best: f32 = -Infinity;
-        let arg = -1;
-        for (let ky = kyLo; ky < kyHi; ky++) {
-          const row = (y0 + ky * dh) * w + x0;
-          for (let kx = kxLo; kx < kxHi; kx++) {
-            const i = row + kx * dw;
-            const v = load<f32>(base + (<usize>i << 2));
-            const take = v > best || v != v;
-            best = select<f32>(v, best, take);
-            arg = select<i32>(i, arg, take);
-          }
-        }
-        store<f32>(out + (o << 2), best);
-        if (argmax != 0) store<i32>(argmax + (o << 2), arg);
-        o++;
-        xo++;
       }
     }
   }
