@@ -2,8 +2,8 @@
 // whichever thread or part computes it (training at 1 and at 2 threads gives the same model).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConvParams } from '../../src/kernels/kernels.js';
-import { data, inWasm, rng, wasm } from './harness.js';
+import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
+import { data, inWasm, refKernels, rng, wasm } from './harness.js';
 
 const K = wasm.kernels;
 
@@ -86,4 +86,19 @@ test('3-D conv forward and both gradients are the same at 1 and 2 threads', () =
     sameAtOneAndTwo(`convBackwardInput ${what}`, () => { K.convBackwardInput(out, w, gx, p); return gx; });
     sameAtOneAndTwo(`convBackwardWeight ${what}`, () => { K.convBackwardWeight(x, out, gw, p); return gw; });
   }
+});
+
+test('max pooling split over planes is the same at 1 and 2 threads and as the reference, argmax too', () => {
+  const r = rng(35);
+  const p: PoolParams = {
+    batch: 8, channels: 32, inSize: [56, 56], outSize: [28, 28], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
+    dilation: [1, 1], countIncludePad: true,
+  };
+  const x = inWasm(data(r, 8 * 32 * 56 * 56));
+  const out = wasm.alloc(8 * 32 * 28 * 28).data, argmax = new Int32Array(out.length);
+  sameAtOneAndTwo('maxPoolForward', () => { K.maxPoolForward(x, out, argmax, p); return out; });
+  const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
+  refKernels.maxPoolForward(x, want, wantArg, p);
+  assert.deepEqual(Array.from(out), Array.from(want));
+  assert.deepEqual(Array.from(argmax), Array.from(wantArg));
 });

@@ -43,7 +43,6 @@ export interface WasmExports {
   stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
     s0: number, s1: number, s2: number, s3: number): void;
   sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;
-  maxPool(x: number, out: number, argmax: number, planes: number, ...geometry: number[]): void;
   maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
   averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
     outD: number, outH: number, outW: number, tables: number, backward: number): void;
@@ -57,12 +56,15 @@ export interface WasmExports {
 /** Task ids for the thread pool, in this order of export names. */
 export const TASKS = ['gemmTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask',
   'convWinogradTask', 'packATask', 'winogradWeightsTask', 'directConvTask', 'depthwiseConvTask',
-  'conv3dForwardTask', 'conv3dBackwardInputTask', 'conv3dBackwardWeightTask'] as const;
+  'conv3dForwardTask', 'conv3dBackwardInputTask', 'conv3dBackwardWeightTask', 'maxPoolTask'] as const;
 const GEMM = 0, CONV_FWD = 1, CONV_BWD_IN = 2, CONV_BWD_W = 3, CONV_WINOGRAD = 4, PACK_A = 5, WINOGRAD_WEIGHTS = 6,
-  CONV_DIRECT = 7, CONV_DEPTHWISE = 8, CONV3D_FWD = 9, CONV3D_BWD_IN = 10, CONV3D_BWD_W = 11;
+  CONV_DIRECT = 7, CONV_DEPTHWISE = 8, CONV3D_FWD = 9, CONV3D_BWD_IN = 10, CONV3D_BWD_W = 11, MAX_POOL = 12;
 
 // Below about a megaflop the dispatch costs more than a second thread saves (PERF-NOTES).
 const PARALLEL_FLOPS = 1e6;
+// Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops;
+// AlexNet's last pool (256×13² → 6², 83k elements) ran in 60–77 µs on 2 threads, 112–155 on 1.
+const PARALLEL_WINDOW_ELEMENTS = 5e4;
 // Parts per thread for tasks whose parts cost nothing extra to split (no packing repeated per
 // part): a thread slowed by a busy core then claims fewer of them (see pool.ts).
 const PARTS_PER_THREAD = 4;
@@ -369,13 +371,15 @@ export function createWasmKernels(rt: Runtime) {
     },
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
-      // 1-D and 2-D as 3-D with leading size-1 dims.
-      const three = (a: readonly number[], one: number) => [one, one, ...a].slice(-3) as [number, number, number];
+      // 1-D and 2-D as 3-D with leading size-1 dims; threads split the planes.
+      const three = (a: readonly number[], one: number) => [one, one, ...a].slice(-3);
       const call = new Call(heap, [x, out, argmax], [READ, WRITE, WRITE]).begin();
       try {
-        const [px, po, pa] = call.ptrs;
-        ex.maxPool(px!, po!, pa!, p.batch * p.channels, ...three(p.inSize, 1), ...three(p.outSize, 1),
-          ...three(p.kernelSize, 1), ...three(p.stride, 1), ...three(p.padBegin, 0), ...three(p.dilation, 1));
+        const planes = p.batch * p.channels;
+        heap.i32(rt.params, 22).set([...call.ptrs, planes, ...three(p.inSize, 1), ...three(p.outSize, 1),
+          ...three(p.kernelSize, 1), ...three(p.stride, 1), ...three(p.padBegin, 0), ...three(p.dilation, 1)]);
+        const nt = pool.plan(out.length * p.kernelSize.reduce((s, k) => s * k, 1) >= PARALLEL_WINDOW_ELEMENTS);
+        pool.run(MAX_POOL, rt.params, nt, partsFor(nt, planes, 1));
       } finally {
         call.end();
       }

@@ -57,7 +57,7 @@ export function packATask(p: usize, part: i32, parts: i32, slot: i32): void {
   const r0 = (part * panels / parts) << 2, r1 = ((part + 1) * panels / parts) << 2;
   if (r1 > r0) packAWhole(a, transA ? m : k, transA, m, k, r0, r1, <usize>load<u32>(p, 44));
 }
-export { stridedCopy4, sumTo3, maxPool, maxPoolBackward, averageWindows } from './layout';
+export { stridedCopy4, sumTo3, maxPoolTask, maxPoolBackward, averageWindows } from './layout';
 
 /** Zeroes `bytes` bytes at `ptr` (a bulk memory.fill: faster than TypedArray.fill on shared memory). */
 export function zero(ptr: usize, bytes: usize): void {

@@ -64,7 +64,7 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
 // Branch-free: on random data a compare-and-branch mispredicts half the time (4× slower). Four
 // outputs of a row at once wherever their windows lie inside the row and the stride is 1 or 2
 // (one or two vector loads and a shuffle per window element); the rest one at a time.
-export function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i32, w: i32, od: i32, oh: i32,
+function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i32, w: i32, od: i32, oh: i32,
   ow: i32, kd: i32, kh: i32, kw: i32, sd: i32, sh: i32, sw: i32, pd: i32, ph: i32, pw: i32, dd: i32, dh: i32, dw: i32): void {
   let o: usize = 0;
   // Outputs [oxA, oxB) have their whole window inside the row: x0 = ox·sw − pw ≥ 0 and
@@ -99,7 +99,8 @@ export function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32
                   const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
                   const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
                   best = v128.bitselect(v, best, m);
-                  arg = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), arg, m);
+                  // Loop-invariant and well predicted: inference skips the index work.
+                  if (argmax != 0) arg = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), arg, m);
                 }
               }
             }
@@ -121,7 +122,7 @@ export function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32
                 const v = load<f32>(base + (<usize>i << 2));
                 const take = v > best || v != v;
                 best = select<f32>(v, best, take);
-                arg = select<i32>(i, arg, take);
+                if (argmax != 0) arg = select<i32>(i, arg, take);
               }
             }
           }
@@ -133,6 +134,20 @@ export function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32
       }
     }
   }
+}
+
+// maxPool on this part's planes. Parameter block (i32 slots): 0 x, 1 out, 2 argmax (or 0),
+// 3 planes, 4–21 d, h, w, od, oh, ow, kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw.
+@inline function at(p: usize, i: i32): i32 { return load<i32>(p + 16 + (<usize>i << 2)); }
+export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const planes = load<i32>(p, 12);
+  const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
+  if (p1 <= p0) return;
+  const inVol = <usize>at(p, 0) * at(p, 1) * at(p, 2), outVol = <usize>at(p, 3) * at(p, 4) * at(p, 5);
+  const argmax = <usize>load<u32>(p, 8);
+  maxPool(<usize>load<u32>(p) + ((<usize>p0 * inVol) << 2), <usize>load<u32>(p, 4) + ((<usize>p0 * outVol) << 2),
+    argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 0), at(p, 1), at(p, 2), at(p, 3), at(p, 4), at(p, 5),
+    at(p, 6), at(p, 7), at(p, 8), at(p, 9), at(p, 10), at(p, 11), at(p, 12), at(p, 13), at(p, 14), at(p, 15), at(p, 16), at(p, 17));
 }
 
 // gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax.
