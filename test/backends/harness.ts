@@ -10,13 +10,14 @@ const loaded = await loadWasmBackend();
 if (!loaded) throw new Error('conformance: the wasm backend did not load on this platform (no WebAssembly SIMD?)');
 export const wasm: WasmBackend = loaded;
 
-// Start the worker pool and wait (up to 5 s) until a parallel kernel really runs on 2 threads,
-// so that the 2-thread implementation below is exercised from the first case on.
+// Start the worker pool and wait (up to 30 s: a worker boots in well under a second, but CI may
+// run test files side by side on a busy machine) until a parallel kernel really runs on 2
+// threads, so that the 2-thread implementation below is exercised from the first case on.
 if (wasm.features.threads) {
   wasm.setNumThreads(2);
   const n = 256, a = wasm.alloc(n * n).data, b = wasm.alloc(n * n).data, c = wasm.alloc(n * n).data;
   const p = { m: n, n, k: n, transA: false, transB: false, accumulate: false };
-  for (let t = 0; t < 100 && wasm.lastThreads() < 2; t++) {
+  for (let t = 0; t < 600 && wasm.lastThreads() < 2; t++) {
     wasm.kernels.gemm(a, b, c, p);
     await new Promise((r) => setTimeout(r, 50));
   }

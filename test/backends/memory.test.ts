@@ -81,7 +81,7 @@ test('a large GEMM runs on two threads once the worker is up, with the same resu
   b.data.forEach((_, i, d) => { d[i] = Math.cos(i); });
   const p = { m, n, k, transA: false, transB: false, accumulate: false };
   // Workers boot asynchronously; until one is ready the kernel runs on this thread alone.
-  for (let t = 0; t < 100 && wasm.lastThreads() < 2; t++) {
+  for (let t = 0; t < 600 && wasm.lastThreads() < 2; t++) {
     wasm.kernels.gemm(a.data, b.data, c.data, p);
     await new Promise((r) => setTimeout(r, 50));
   }
