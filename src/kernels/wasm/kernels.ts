@@ -231,6 +231,16 @@ export function createWasmKernels(rt: Runtime) {
     }
   }
 
+  // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it.
+  function convCall(arrays: (Float32Array | null)[], modes: number[], p: ConvParams, volume: number,
+    flops: number): Call | null {
+    const call = new Call(heap, arrays, modes);
+    const vol = conv3dGeometry(p);
+    if (!vol) return call;
+    volumeTask(volume, vol, call, flops);
+    return null;
+  }
+
   // Average pooling: the reference's window tables, copied next to the data, walked natively.
   function averageWindows(src: Float32Array, dst: Float32Array, planes: number, inSize: readonly number[],
     tables: WindowTable[], backward: boolean): void {
@@ -335,10 +345,9 @@ export function createWasmKernels(rt: Runtime) {
 
     convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void {
       if (out.length === 0) return;
-      const call = new Call(heap, [x, w, bias, out], [READ, READ, READ, WRITE]);
       const flops = 2 * out.length * w.length / p.outChannels;
-      const vol = conv3dGeometry(p);
-      if (vol) return volumeTask(CONV3D_FWD, vol, call, flops);
+      const call = convCall([x, w, bias, out], [READ, READ, READ, WRITE], p, CONV3D_FWD, flops);
+      if (!call) return;
       const geo = conv2d(p);
       const task = winogradFits(geo) ? CONV_WINOGRAD : directFits(geo) ? CONV_DIRECT
         : depthwiseFits(geo) ? CONV_DEPTHWISE : CONV_FWD;
@@ -346,10 +355,9 @@ export function createWasmKernels(rt: Runtime) {
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gx.fill(0);
-      const call = new Call(heap, [gy, w, gx], [READ, READ, WRITE]);
       const flops = 2 * gy.length * w.length / p.outChannels;
-      const vol = conv3dGeometry(p);
-      if (vol) return volumeTask(CONV3D_BWD_IN, vol, call, flops);
+      const call = convCall([gy, w, gx], [READ, READ, WRITE], p, CONV3D_BWD_IN, flops);
+      if (!call) return;
       const geo = conv2d(p);
       // For 3×3 stride 1 the input gradient is itself such a conv: gy with the weights rotated
       // and transposed, padded 2 − pad. Winograd runs it when the padding stays non-negative.
@@ -363,11 +371,9 @@ export function createWasmKernels(rt: Runtime) {
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gw.fill(0);
-      const call = new Call(heap, [x, gy, gw], [READ, READ, WRITE]);
       const flops = 2 * gy.length * gw.length / p.outChannels;
-      const vol = conv3dGeometry(p);
-      if (vol) return volumeTask(CONV3D_BWD_W, vol, call, flops);
-      convTask(CONV_BWD_W, conv2d(p), call.ptrs, call, flops);
+      const call = convCall([x, gy, gw], [READ, READ, WRITE], p, CONV3D_BWD_W, flops);
+      if (call) convTask(CONV_BWD_W, conv2d(p), call.ptrs, call, flops);
     },
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
