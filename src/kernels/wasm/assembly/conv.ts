@@ -43,6 +43,13 @@ import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA } fro
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
+// Output columns ox whose input column ox·sw + xoff lies inside the row [0, w): from
+// firstInside to endInside (exclusive, at most ow).
+@inline function firstInside(xoff: i32, sw: i32): i32 { return xoff >= 0 ? 0 : (-xoff + sw - 1) / sw; }
+@inline function endInside(xoff: i32, sw: i32, w: i32, ow: i32): i32 {
+  return min(ow, w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1);
+}
+
 // dst (rows × ns, row stride ldd): rows [r0, r0+rows) of the im2col matrix of one image-group
 // xg (C, H, W), restricted to output positions [s0, s0+ns). Row r is (c, ky, kx); each output
 // row segment is a clipped, strided copy of one input row, so bounds are solved once per segment.
@@ -56,11 +63,7 @@ export function im2colRows(xg: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i3
     const kx = rr % kw;
     const plane = xg + <usize>(c * h * w) * 4;
     const xoff = kx * dw - pw;
-    // Valid output columns: 0 <= ox·sw + xoff < w.
-    let oxLo = xoff >= 0 ? 0 : (-xoff + sw - 1) / sw;
-    let oxHi = w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1;
-    if (oxHi > ow) oxHi = ow;
-    if (oxLo > oxHi) oxLo = oxHi;
+    const oxHi = endInside(xoff, sw, w, ow), oxLo = min(firstInside(xoff, sw), oxHi);
     let out = dst + <usize>(r * ldd) * 4;
     let s = s0;
     const end = s0 + ns;
@@ -110,10 +113,7 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
     const kx = rr % kw;
     const plane = xg + <usize>(c * h * w) * 4;
     const xoff = kx * dw - pw;
-    let oxLo = xoff >= 0 ? 0 : (-xoff + sw - 1) / sw;
-    let oxHi = w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1;
-    if (oxHi > ow) oxHi = ow;
-    if (oxLo > oxHi) oxLo = oxHi;
+    const oxHi = endInside(xoff, sw, w, ow), oxLo = min(firstInside(xoff, sw), oxHi);
     const rowBase = dst + (<usize>r * NR) * 4;
     let jj = 0;
     // The output position walks row by row: one division per packed row, not per segment.
@@ -243,9 +243,7 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
     const kx = rr % kw;
     const plane = gxg + <usize>(c * h * w) * 4;
     const xoff = kx * dw - pw;
-    let oxLo = xoff >= 0 ? 0 : (-xoff + sw - 1) / sw;
-    let oxHi = w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1;
-    if (oxHi > ow) oxHi = ow;
+    const oxHi = endInside(xoff, sw, w, ow), oxLo = firstInside(xoff, sw);
     if (oxLo >= oxHi) continue;
     const srow = src + <usize>(r * oh * ow) * 4;
     for (let oy = 0; oy < oh; oy++) {
