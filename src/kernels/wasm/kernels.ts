@@ -30,6 +30,7 @@ export interface WasmExports {
   directConvScratchBytes(params: number, nt: number): number;
   depthwiseScratchBytes(params: number, nt: number): number;
   conv3dScratchBytes(params: number, nt: number): number;
+  conv3dForwardUnits(params: number): number;
   unary(op: number, x: number, out: number, n: number, a: number): void;
   unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
   binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
@@ -222,10 +223,11 @@ export function createWasmKernels(rt: Runtime) {
     P = heap.i32(rt.params, 28);
     P[26] = scratch;
     P[27] = stride;
-    const [batch, , , groups, , , , od] = geo as [number, number, number, number, number, number, number, number];
+    // Forward units cost no extra packing each: several per thread, as many as there are.
+    const parts = task === CONV3D_FWD ? partsFor(nt, ex.conv3dForwardUnits(rt.params), 1) : nt;
     call.begin();
     try {
-      pool.run(task, rt.params, nt, task === CONV3D_FWD ? partsFor(nt, batch * groups * od, 1) : nt);
+      pool.run(task, rt.params, nt, parts);
     } finally {
       call.end();
     }

@@ -94,13 +94,19 @@ function col2vol(p: usize, src: usize, r0: i32, rows: i32, z0: i32, zn: i32, gxg
   volRows(p, r0, rows, z0, zn, scatterRow);
 }
 
+/** Units the forward task splits: (image, group, chunk of output planes). */
+export function conv3dForwardUnits(p: usize): i32 {
+  const zc = chunkPlanes(p);
+  return arg(p, 4) * arg(p, 7) * ((arg(p, 11) + zc - 1) / zc);
+}
+
 // out (N, Cout, OD·OH·OW) = w_g (Cout/g, Kg) · vol2col(x_n,g) (+ bias), for this part's units.
 export function conv3dForwardTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
   const cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7), od = arg(p, 11), plane = outPlane(p);
   const s = od * plane, cg = cin / groups, mg = cout / groups, kg = rowsPerGroup(p);
   const zc = chunkPlanes(p), chunks = (od + zc - 1) / zc;
-  const units = arg(p, 4) * groups * chunks;
+  const units = conv3dForwardUnits(p);
   const u0 = splitAt(units, parts, part, 1), u1 = splitAt(units, parts, part + 1, 1);
   const col = columns(p, slot), gemmScratch = col + columnBytes(p);
   for (let u = u0; u < u1; u++) {

@@ -64,6 +64,6 @@ export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
 export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';
-export { conv3dForwardTask, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
+export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
