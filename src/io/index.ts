@@ -6,4 +6,4 @@ export {
 export {
   modelToSafetensors, loadSafetensorsInto, parseModelMetadata, type ModelMetadata, type StatefulModel,
 } from './model-file.js';
-export { saveModel, loadModel, readModelFile } from './files.js';
+export { saveModel, loadModel, readModelFile, readModelHeader, checkSaveTarget, type SaveOptions } from './files.js';

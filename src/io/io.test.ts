@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Tensor, decodeSafetensors, encodeSafetensors, loadModel, readModelFile, saveModel, tensor } from '../index.js';
+import { Tensor, decodeSafetensors, encodeSafetensors, loadModel, readModelFile, readModelHeader, saveModel, tensor } from '../index.js';
 import type { StatefulModel } from './model-file.js';
 
 /** A minimal model: named tensors that loadStateDict copies into, as nn.Module does. */
@@ -102,4 +102,53 @@ test('Python safetensors reads our file (skipped when the module is missing)', a
   assert.deepEqual(out['conv1.bias'], ['float32', [2], [2, -2]]);
   assert.deepEqual(out['bn.num_batches_tracked'], ['int64', [], [37]]);
   assert.equal(out.__m.format, 'pt');
+});
+
+/** Safetensors bytes with a hand-written header (data bytes as given). */
+const rawSafetensors = (header: unknown, data: number): Uint8Array => {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + data);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  return out;
+};
+
+test('safetensors decode rejects overlapping, gapped, fractional and null entries, naming the tensor', () => {
+  const w = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
+  // conv1.bias pointed into conv1.weight's bytes, with a hole of the same size after them.
+  assert.throws(() => decodeSafetensors(rawSafetensors({ 'conv1.weight': w, 'conv1.bias': { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 12), 'o.st'),
+    /safetensors o\.st: tensor 'conv1\.bias' data_offsets \[4, 8\] overlap tensor 'conv1\.weight'/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ a: w, b: { dtype: 'F32', shape: [1], data_offsets: [12, 16] } }, 16), 'g.st'),
+    /tensor 'b' data_offsets \[12, 16\] leave a gap of 4 bytes after tensor 'a'/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0.5, 8.5] } }, 9), 'f.st'),
+    /tensor 'a' data_offsets must be two non-negative integers, got \[0\.5,8\.5\]/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ a: null }, 0), 'n.st'), /tensor 'a' must be an object \{dtype, shape, data_offsets\}, got null/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ __metadata__: null }, 0), 'm.st'), /__metadata__ must be an object of strings/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ a: { dtype: 'toString', shape: [], data_offsets: [0, 0] } }, 0), 'd.st'), /tensor 'a' has dtype "toString"/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ a: { dtype: 'F32', shape: [1e9, 1e9], data_offsets: [0, 4] } }, 4), 's.st'),
+    /tensor 'a' of shape \[1000000000, 1000000000\] F32 needs more than the file's bytes/);
+  assert.throws(() => decodeSafetensors(rawSafetensors({ a: w }, 12), 't.st'), /tensors cover 8 of the 12 data bytes \(4 trailing bytes\)/);
+  const proto = decodeSafetensors(rawSafetensors({ ['__proto__']: w }, 8), 'p.st');
+  assert.ok(Object.hasOwn(proto.tensors, '__proto__'), "a tensor named '__proto__' stays a tensor");
+});
+
+test('saveModel never replaces a file that is not a striate model unless forced, and removes stale temporaries', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'striate-io-'));
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'notes\n');
+  await assert.rejects(saveModel(fake(1), notes), /save .*notes\.txt: the file exists and is not a striate model file; refusing to overwrite it/);
+  assert.equal(readFileSync(notes, 'utf8'), 'notes\n');
+  const foreign = join(dir, 'torch.safetensors');
+  writeFileSync(foreign, encodeSafetensors({ a: { dtype: 'F32', shape: [1], data: Float32Array.of(1) } }, { format: 'pt' }));
+  await assert.rejects(saveModel(fake(1), foreign), /torch\.safetensors: the file exists and is not a striate model file/);
+  await saveModel(fake(1), notes, {}, { force: true });
+  await saveModel(fake(2), notes);
+  assert.equal((await readModelHeader(notes)).metadata.raw['striate.format'], '1');
+  // Leftovers of interrupted saves: a dead process's and this process's own go, a live one's stays.
+  const dead = join(dir, 'm.safetensors.striate-tmp-4194305-1');
+  const own = join(dir, 'x.safetensors.striate-tmp-' + process.pid + '-1');
+  const live = join(dir, 'y.safetensors.striate-tmp-' + process.ppid + '-1');
+  for (const p of [dead, own, live]) writeFileSync(p, 'partial');
+  await saveModel(fake(3), join(dir, 'm.safetensors'));
+  assert.deepEqual(readdirSync(dir).sort(), ['m.safetensors', 'notes.txt', 'torch.safetensors', 'y.safetensors.striate-tmp-' + process.ppid + '-1']);
 });

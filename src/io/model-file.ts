@@ -9,6 +9,8 @@ import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type Safete
 /** What saving and loading need from a model: nn.Module satisfies it. */
 export interface StatefulModel {
   stateDict(): Record<string, Tensor>;
+  /** Which zoo factory built the model with which options (set by models.*); saved unless meta gives one. */
+  architecture?: { name: string; options?: Record<string, unknown> } | undefined;
   loadStateDict(sd: Record<string, Tensor>, opts?: { strict?: boolean }): unknown;
 }
 
@@ -21,6 +23,12 @@ export interface ModelMetadata {
   /** Further string entries, stored as given. */
   extra?: Record<string, string>;
 }
+
+/** Written in every model file striate saves; files without any striate.* entry are not ours to overwrite. */
+const STRIATE_MARK = 'striate.format';
+
+/** Whether safetensors metadata says striate wrote the file. */
+export const isStriateMetadata = (raw: Record<string, string>): boolean => Object.keys(raw).some((k) => k.startsWith('striate.'));
 
 const INT_BUFFERS = /(^|\.)num_batches_tracked$/;
 
@@ -36,26 +44,33 @@ export function modelToSafetensors(model: StatefulModel, meta: ModelMetadata = {
       ? { dtype: 'I64', shape, data: BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))) }
       : { dtype: 'F32', shape, data: t.toArray() };
   }
-  const metadata: Record<string, string> = { format: 'pt', ...meta.extra };
-  if (meta.architecture) metadata['striate.architecture'] = JSON.stringify(meta.architecture);
+  const metadata: Record<string, string> = { format: 'pt', ...meta.extra, [STRIATE_MARK]: '1' };
+  const architecture = meta.architecture ?? model.architecture;
+  if (architecture) metadata['striate.architecture'] = JSON.stringify(architecture);
   if (meta.training) metadata['striate.training'] = JSON.stringify(meta.training);
   if (meta.classNames) metadata['striate.classNames'] = JSON.stringify(meta.classNames);
   return encodeSafetensors(tensors, metadata);
 }
 
-/** The metadata fields striate writes, parsed back; raw holds every string as stored. */
-export function parseModelMetadata(raw: Record<string, string>): ModelMetadata & { raw: Record<string, string> } {
-  const json = (k: string): unknown => {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The metadata fields striate writes, parsed back and checked; raw holds every string as stored. Errors name `file`. */
+export function parseModelMetadata(raw: Record<string, string>, file = 'model file'): ModelMetadata & { raw: Record<string, string> } {
+  const json = (k: string, valid: (v: unknown) => boolean, want: string): unknown => {
     const v = raw[k];
     if (v === undefined) return undefined;
-    try { return JSON.parse(v); } catch { throw new Error(`model file: metadata '${k}' is not valid JSON: ${v.slice(0, 80)}`); }
+    let parsed: unknown;
+    try { parsed = JSON.parse(v); } catch { throw new Error(`${file}: metadata '${k}' is not valid JSON: ${v.slice(0, 80)}`); }
+    if (!valid(parsed)) throw new Error(`${file}: metadata '${k}' must be ${want}, got ${v.slice(0, 80)}`);
+    return parsed;
   };
   const out: ModelMetadata & { raw: Record<string, string> } = { raw };
-  const a = json('striate.architecture');
-  if (a !== undefined) out.architecture = a as ModelMetadata['architecture'] & object;
-  const t = json('striate.training');
+  const a = json('striate.architecture', (v) => isObject(v) && typeof v.name === 'string' && (v.options === undefined || isObject(v.options)),
+    'an object { name: string, options?: object }');
+  if (a !== undefined) out.architecture = a as NonNullable<ModelMetadata['architecture']>;
+  const t = json('striate.training', isObject, 'an object');
   if (t !== undefined) out.training = t as Record<string, unknown>;
-  const c = json('striate.classNames');
+  const c = json('striate.classNames', (v) => Array.isArray(v) && v.every((n) => typeof n === 'string'), 'an array of strings');
   if (c !== undefined) out.classNames = c as string[];
   return out;
 }
@@ -85,5 +100,5 @@ export function loadSafetensorsInto(model: StatefulModel, bytes: Uint8Array | Sa
     sd[k] = tensor(values, t.shape);
   }
   model.loadStateDict(sd, { strict: true });
-  return parseModelMetadata(file.metadata);
+  return parseModelMetadata(file.metadata, name);
 }

@@ -71,51 +71,108 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsTensor>, me
   return out;
 }
 
+/** Where one tensor's bytes lie, as the header says (offsets relative to the end of the header). */
+export interface SafetensorsEntry {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  entries: Record<string, SafetensorsEntry>;
+  metadata: Record<string, string>;
+}
+
+/** The format's own cap on the JSON header (safetensors refuses larger ones too). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+const fmt = (v: unknown): string => (JSON.stringify(v) ?? String(v)).slice(0, 60);
+
+/**
+ * The header length N from the first 8 bytes, checked against the file's length and the format's
+ * cap before anything is allocated for it.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileLength: number, name: string): number {
+  if (fileLength < 8 || first8.length < 8) throw new Error(`safetensors ${name}: file is ${fileLength} bytes, too short for the 8-byte header length`);
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(fileLength - 8)) throw new Error(`safetensors ${name}: header length ${n} exceeds the file's ${fileLength - 8} bytes after it (truncated or not safetensors)`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`safetensors ${name}: header length ${n} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
+  return Number(n);
+}
+
+/**
+ * Parses and checks the JSON header: every entry an object with a known dtype, a shape of
+ * non-negative integers and integer data_offsets whose span fits dtype × shape; the tensors must
+ * tile the `dataLength` data bytes exactly (no overlap, no gap, no trailing bytes).
+ */
+export function decodeSafetensorsHeader(json: Uint8Array, dataLength: number, name: string): SafetensorsHeader {
+  const fail = (msg: string): never => { throw new Error(`safetensors ${name}: ${msg}`); };
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(json));
+  } catch (e) {
+    return fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail('header is not a JSON object');
+  // Filled with defineProperty semantics (Object.fromEntries) so a key such as '__proto__' stays a key.
+  const metadata: [string, string][] = [];
+  const list: [string, SafetensorsEntry][] = [];
+  for (const [key, value] of Object.entries(header as Record<string, unknown>)) {
+    if (key === '__metadata__') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`__metadata__ must be an object of strings, got ${fmt(value)}`);
+      for (const [mk, mv] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof mv !== 'string') fail(`metadata '${mk}' is not a string`);
+        metadata.push([mk, mv as string]);
+      }
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`tensor '${key}' must be an object {dtype, shape, data_offsets}, got ${fmt(value)}`);
+    const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof info.dtype !== 'string' || !Object.hasOwn(BYTES, info.dtype)) fail(`tensor '${key}' has dtype ${fmt(info.dtype)}; supported: ${Object.keys(BYTES).join(', ')}`);
+    const size = BYTES[info.dtype as SafetensorsDtype];
+    const shape = info.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${key}' shape must be an array of non-negative integers, got ${fmt(shape)}`);
+    const off = info.data_offsets;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      fail(`tensor '${key}' data_offsets must be two non-negative integers, got ${fmt(off)}`);
+    }
+    const [b, e] = off as [number, number];
+    if (!(e >= b && e <= dataLength)) fail(`tensor '${key}' data_offsets [${b}, ${e}] fall outside the ${dataLength} data bytes`);
+    // The element count is bounded by the span, so the product cannot run away unnoticed.
+    let bytes = size;
+    for (const d of shape as number[]) bytes = bytes * d > dataLength ? Infinity : bytes * d;
+    if (bytes !== e - b) {
+      fail(`tensor '${key}' of shape ${shapeStr(shape as number[])} ${String(info.dtype)} needs ${Number.isFinite(bytes) ? bytes : 'more than the file\'s'} bytes, data_offsets span ${e - b}`);
+    }
+    list.push([key, { dtype: info.dtype as SafetensorsDtype, shape: shape as number[], begin: b, end: e }]);
+  }
+  // The tensors must tile the data bytes: sorted by start, each begins where the previous ended.
+  let at = 0;
+  let prev = '';
+  for (const [key, t] of [...list].sort((x, y) => x[1].begin - y[1].begin || x[1].end - y[1].end)) {
+    if (t.begin < at) fail(`tensor '${key}' data_offsets [${t.begin}, ${t.end}] overlap tensor '${prev}' (ends at ${at})`);
+    if (t.begin > at) fail(`tensor '${key}' data_offsets [${t.begin}, ${t.end}] leave a gap of ${t.begin - at} bytes after ${prev ? `tensor '${prev}'` : 'the header'}`);
+    at = t.end;
+    prev = key;
+  }
+  if (at !== dataLength) fail(`tensors cover ${at} of the ${dataLength} data bytes (${dataLength - at} trailing bytes)`);
+  return { entries: Object.fromEntries(list), metadata: Object.fromEntries(metadata) };
+}
+
 /**
  * Parses safetensors bytes, validating the header against the data. `name` is for errors.
  * @example const { tensors, metadata } = decodeSafetensors(bytes, 'model.safetensors');
  */
 export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsFile {
-  const fail = (msg: string): never => { throw new Error(`safetensors ${name}: ${msg}`); };
-  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (n > bytes.length - 8) fail(`header length ${n} exceeds the file's ${bytes.length - 8} bytes after it (truncated or not safetensors)`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
-  } catch (e) {
-    return fail(`header is not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  const n = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.length, name);
   const base = 8 + n;
-  const dataLength = bytes.length - base;
-  const metadata: Record<string, string> = {};
-  const tensors: Record<string, SafetensorsTensor> = {};
-  let covered = 0;
-  for (const [key, value] of Object.entries(header)) {
-    if (key === '__metadata__') {
-      for (const [mk, mv] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof mv !== 'string') fail(`metadata '${mk}' is not a string`);
-        metadata[mk] = mv as string;
-      }
-      continue;
-    }
-    const info = value as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-    const dtype = info.dtype as SafetensorsDtype;
-    const size = BYTES[dtype];
-    if (!size) fail(`tensor '${key}' has dtype ${String(info.dtype)}; supported: ${Object.keys(BYTES).join(', ')}`);
-    const shape = info.shape;
-    const off = info.data_offsets;
-    if (!Array.isArray(shape) || !Array.isArray(off) || off.length !== 2) fail(`tensor '${key}' lacks shape or data_offsets`);
-    const [b, e] = off!;
-    if (!(b >= 0 && e >= b && e <= dataLength)) fail(`tensor '${key}' data_offsets [${b}, ${e}] fall outside the ${dataLength} data bytes`);
-    if (e - b !== count(shape!) * size) {
-      fail(`tensor '${key}' of shape ${shapeStr(shape!)} ${dtype} needs ${count(shape!) * size} bytes, data_offsets span ${e - b}`);
-    }
-    covered += e - b;
-    const len = count(shape!);
-    const o = base + b;
+  const { entries, metadata } = decodeSafetensorsHeader(bytes.subarray(8, base), bytes.length - base, name);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tensors: [string, SafetensorsTensor][] = [];
+  for (const [key, { dtype, shape, begin }] of Object.entries(entries)) {
+    const len = count(shape);
+    const o = base + begin;
     let data: SafetensorsTensor['data'];
     switch (dtype) {
       case 'F32': data = new Float32Array(len); for (let i = 0; i < len; i++) data[i] = view.getFloat32(o + 4 * i, true); break;
@@ -124,8 +181,7 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsF
       case 'U8': data = bytes.slice(o, o + len); break;
       default: data = new BigInt64Array(len); for (let i = 0; i < len; i++) data[i] = view.getBigInt64(o + 8 * i, true);
     }
-    tensors[key] = { dtype, shape: shape!, data };
+    tensors.push([key, { dtype, shape, data }]);
   }
-  if (covered !== dataLength) fail(`tensors cover ${covered} of the ${dataLength} data bytes (overlapping, holes or trailing bytes)`);
-  return { tensors, metadata };
+  return { tensors: Object.fromEntries(tensors), metadata };
 }

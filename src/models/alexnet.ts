@@ -2,7 +2,7 @@
 // layers, three max pools, adaptive average pooling to 6×6, three dense layers with dropout.
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 export class AlexNet extends nn.Module {
   features: nn.Sequential;
@@ -38,5 +38,5 @@ export class AlexNet extends nn.Module {
  * @example const net = models.alexnet({ numClasses: 10 }); net.forward(randn([1, 3, 224, 224]));
  */
 export function alexnet(opts: ModelOptions & { dropout?: number } = {}): AlexNet {
-  return new AlexNet(opts);
+  return named(new AlexNet(opts), 'alexnet', opts);
 }

@@ -4,7 +4,7 @@
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { GlobalAvgPool } from './global-pool.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 export interface FcnOptions extends ModelOptions {
   /** Channels of the first stage; the second has 2× (default 16). */
@@ -44,5 +44,5 @@ export class FCN extends nn.Module {
  * @example const net = models.fcn({ numClasses: 10 }); net.forward(randn([4, 1, 28, 28])); // [4, 10]
  */
 export function fcn(opts: FcnOptions = {}): FCN {
-  return new FCN(opts);
+  return named(new FCN(opts), 'fcn', opts);
 }

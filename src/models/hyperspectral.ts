@@ -7,7 +7,7 @@
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { GlobalAvgPool } from './global-pool.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 export interface HyperspectralOptions extends ModelOptions {
   /** Channels of the first 3D conv; the second has 2×, the 2D conv 8× (default 8). */
@@ -60,5 +60,5 @@ export class HyperspectralCNN extends nn.Module {
  * @example const net = models.hyperspectralCnn({ numClasses: 5, inChannels: 24 }); net.forward(randn([4, 24, 9, 9])); // [4, 5]
  */
 export function hyperspectralCnn(opts: HyperspectralOptions = {}): HyperspectralCNN {
-  return new HyperspectralCNN(opts);
+  return named(new HyperspectralCNN(opts), 'hyperspectralCnn', opts);
 }

@@ -10,3 +10,5 @@ export { hyperspectralCnn, HyperspectralCNN, type HyperspectralOptions } from '.
 export { fcn, FCN, type FcnOptions } from './fcn.js';
 export { GlobalAvgPool } from './global-pool.js';
 export type { ModelOptions } from './options.js';
+export { ZOO, findZooName, listModels, type ZooEntry } from './zoo.js';
+export { fromFile, isModelFile, type LoadedModel, type InputPrep } from './model-file.js';

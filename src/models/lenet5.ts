@@ -2,6 +2,7 @@
 // then three dense layers. 61,706 parameters for 1 input channel and 10 classes.
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
+import { named } from './options.js';
 
 export interface LeNet5Options {
   numClasses?: number;
@@ -57,5 +58,5 @@ export class LeNet5 extends nn.Module {
  * model.forward(zeros([2, 1, 28, 28])).shape; // [2, 10]
  */
 export function lenet5(options: LeNet5Options = {}): LeNet5 {
-  return new LeNet5(options);
+  return named(new LeNet5(options), 'lenet5', options);
 }

@@ -1,4 +1,5 @@
-// Options every model factory takes, and their validation.
+// Options every model factory takes, their validation, and the factory's name on its model.
+import type { Module } from '../nn/module.js';
 
 export interface ModelOptions {
   /** Size of the output layer (default: the model's usual dataset). */
@@ -12,4 +13,10 @@ export function classesOpt(model: string, numClasses: number, inChannels: number
   for (const [name, v] of [['numClasses', numClasses], ['inChannels', inChannels]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`models.${model}: ${name} must be a positive integer, got ${v}`);
   }
+}
+
+/** Records on `model` which factory built it with which options, so a saved file can rebuild it. */
+export function named<M extends Module>(model: M, name: string, options: object): M {
+  model.architecture = { name, options: { ...options } };
+  return model;
 }

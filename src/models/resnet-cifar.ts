@@ -7,7 +7,7 @@ import * as nn from '../nn/index.js';
 import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
 import { BasicBlock, initResNetWeights } from './resnet.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 /** The parameter-free option-A shortcut: x[:, :, ::stride, ::stride], zero-padded to outC channels. */
 export class PadShortcut extends nn.Module {
@@ -76,5 +76,5 @@ export class CifarResNet extends nn.Module {
  */
 export function resnet20(opts: ModelOptions = {}): CifarResNet {
   classesOpt('resnet20', opts.numClasses ?? 10, opts.inChannels ?? 3);
-  return new CifarResNet(3, opts);
+  return named(new CifarResNet(3, opts), 'resnet20', opts);
 }

@@ -4,7 +4,7 @@
 import * as nn from '../nn/index.js';
 import { constant, kaimingNormal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 const conv3x3 = (inC: number, outC: number, stride = 1): nn.Conv2d =>
   new nn.Conv2d(inC, outC, 3, { stride, padding: 1, bias: false });
@@ -122,7 +122,7 @@ export function initResNetWeights(model: nn.Module): void {
 
 function make(name: string, block: BlockClass, layers: readonly [number, number, number, number], opts: ModelOptions): ResNet {
   classesOpt(name, opts.numClasses ?? 1000, opts.inChannels ?? 3);
-  return new ResNet(block, layers, opts);
+  return named(new ResNet(block, layers, opts), name, opts);
 }
 
 /**

@@ -4,7 +4,7 @@
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { GlobalAvgPool } from './global-pool.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 export interface SignalCnnOptions extends ModelOptions {
   /** Channels of the first block; the next two have 2× and 4× (default 16). */
@@ -40,5 +40,5 @@ export class SignalCNN extends nn.Module {
  * @example const net = models.signalCnn({ numClasses: 4 }); net.forward(randn([8, 1, 128])); // [8, 4]
  */
 export function signalCnn(opts: SignalCnnOptions = {}): SignalCNN {
-  return new SignalCNN(opts);
+  return named(new SignalCNN(opts), 'signalCnn', opts);
 }

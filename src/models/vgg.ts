@@ -3,7 +3,7 @@
 import * as nn from '../nn/index.js';
 import { constant, kaimingNormal, normal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 /** Output channels per conv layer; 'M' is a 2×2 max pool. Configurations A (VGG-11) and D (VGG-16). */
 const CONFIGS = {
@@ -58,7 +58,7 @@ export class VGG extends nn.Module {
  */
 export function vgg11(opts: VggOptions = {}): VGG {
   classesOpt('vgg11', opts.numClasses ?? 1000, opts.inChannels ?? 3);
-  return new VGG(CONFIGS.vgg11, opts);
+  return named(new VGG(CONFIGS.vgg11, opts), 'vgg11', opts);
 }
 
 /**
@@ -67,5 +67,5 @@ export function vgg11(opts: VggOptions = {}): VGG {
  */
 export function vgg16(opts: VggOptions = {}): VGG {
   classesOpt('vgg16', opts.numClasses ?? 1000, opts.inChannels ?? 3);
-  return new VGG(CONFIGS.vgg16, opts);
+  return named(new VGG(CONFIGS.vgg16, opts), 'vgg16', opts);
 }

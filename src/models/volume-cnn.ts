@@ -3,7 +3,7 @@
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { GlobalAvgPool } from './global-pool.js';
-import { classesOpt, type ModelOptions } from './options.js';
+import { classesOpt, named, type ModelOptions } from './options.js';
 
 export interface VolumeCnnOptions extends ModelOptions {
   /** Channels of the first block; the next two have 2× and 4× (default 8). */
@@ -39,5 +39,5 @@ export class VolumeCNN extends nn.Module {
  * @example const net = models.volumeCnn({ numClasses: 3 }); net.forward(randn([2, 1, 16, 16, 16])); // [2, 3]
  */
 export function volumeCnn(opts: VolumeCnnOptions = {}): VolumeCNN {
-  return new VolumeCNN(opts);
+  return named(new VolumeCNN(opts), 'volumeCnn', opts);
 }

@@ -12,6 +12,12 @@ export interface LoadStateDictOptions {
   strict?: boolean;
 }
 
+/** How to rebuild a model: a factory of `models` and its options (stored in model files). */
+export interface ModelArchitecture {
+  name: string;
+  options: Record<string, unknown>;
+}
+
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -59,6 +65,8 @@ function checkName(owner: Module, name: string, kind: string): void {
 export class Module {
   /** Set by train()/eval(); layers such as BatchNorm and Dropout read it. */
   training = true;
+  /** Set by the zoo's factories (models.lenet5(...)); saveModel stores it, models.fromFile rebuilds from it. */
+  declare architecture?: ModelArchitecture;
   // Buffers cannot be recognised by type (they are plain tensors), so they live in this map.
   private readonly bufferMap = new Map<string, { tensor: Tensor | null; persistent: boolean }>();
 

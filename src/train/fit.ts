@@ -20,6 +20,7 @@ import type { Tensor } from '../ops/tensor.js';
 import type { LRScheduler } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
 import { manualSeed } from '../tensor/rng.js';
+import { openCheckpoints } from './checkpoints.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
 import { asLoader, evaluate } from './evaluate.js';
 import { silentReporter, type EpochLog, type ProgressReporter, type StepInfo } from './progress.js';
@@ -67,8 +68,13 @@ export interface FitOptions {
   earlyStopping?: { patience: number; minDelta?: number };
   /** Restore the best epoch's parameters at the end. Default true. */
   restoreBest?: boolean;
-  /** Save the best parameters to this safetensors path whenever they improve. */
+  /**
+   * Save the best parameters to this safetensors path whenever they improve on both this run and
+   * the loss the existing file records; the last epoch's state goes beside it (x.last.safetensors).
+   */
   checkpoint?: string;
+  /** Let checkpoints replace existing files that are not striate models. */
+  force?: boolean;
   /** Metadata stored in checkpoints (architecture, class names...). */
   checkpointMetadata?: ModelMetadata;
   scheduler?: LRScheduler;
@@ -113,6 +119,8 @@ export interface History {
   stopMessage: string;
   iterations: number;
   seconds: number;
+  /** Epoch whose state this run wrote to `checkpoint` last; 0 when the file kept a better model (or none is set). */
+  checkpointEpoch: number;
 }
 
 export type FitData = ArrayDataset | DataLoader | { train: ArrayDataset | DataLoader; val?: ArrayDataset | DataLoader };
@@ -174,7 +182,8 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   const callbacks = opts.callbacks === undefined ? [] : Array.isArray(opts.callbacks) ? opts.callbacks : [opts.callbacks];
   const reporter = await makeReporter(opts);
   const writeLog = opts.logFile && isNode ? (await import('./node-progress.js')).jsonLinesLog(opts.logFile) : null;
-  const saveModel = opts.checkpoint ? (await import('../io/files.js')).saveModel : null;
+  const monitor = val ? 'valLoss' : 'trainLoss';
+  const ckpt = opts.checkpoint ? await openCheckpoints(opts.checkpoint, monitor, opts.force) : null;
 
   let stopReason: StopReason = 'epochs';
   let stopMessage = `finished ${epochs} epochs`;
@@ -187,8 +196,8 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   };
   const ctx: FitContext = { model, optimizer, stop: (why) => stop('callback', `stopped by a callback${why ? `: ${why}` : ''}`) };
   const history: History = {
-    epochs: [], bestEpoch: 0, bestLoss: Infinity, monitor: val ? 'valLoss' : 'trainLoss',
-    stopReason, stopMessage, iterations: 0, seconds: 0,
+    epochs: [], bestEpoch: 0, bestLoss: Infinity, monitor,
+    stopReason, stopMessage, iterations: 0, seconds: 0, checkpointEpoch: 0,
   };
   const t0 = performance.now();
   let best: ReturnType<typeof snapshot> | null = null;
@@ -277,6 +286,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         if (opts.topK?.length) log.valTopK = r.topK;
       }
       const monitored = log.valLoss ?? trainLoss;
+      const ckptMeta = {
+        ...opts.checkpointMetadata,
+        training: { ...opts.checkpointMetadata?.training, epoch, [monitor]: monitored, valAccuracy: log.valAccuracy },
+      };
       const minDelta = opts.earlyStopping?.minDelta ?? 0;
       if (monitored < history.bestLoss - minDelta || history.bestEpoch === 0) {
         history.bestLoss = monitored;
@@ -284,15 +297,11 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         log.best = true;
         sinceBest = 0;
         best = snapshot(model);
-        if (saveModel) {
-          await saveModel(model, opts.checkpoint!, {
-            ...opts.checkpointMetadata,
-            training: { ...opts.checkpointMetadata?.training, epoch, [history.monitor]: monitored, valAccuracy: log.valAccuracy },
-          });
-        }
+        if (ckpt && await ckpt.saveBest(model, ckptMeta, monitored)) history.checkpointEpoch = epoch;
       } else if (opts.earlyStopping && ++sinceBest >= opts.earlyStopping.patience) {
         stop('earlyStopping', `no improvement of ${history.monitor} for ${opts.earlyStopping.patience} epochs (best: epoch ${history.bestEpoch})`);
       }
+      await ckpt?.saveLast(model, ckptMeta);
       if (opts.scheduler && (opts.schedulerInterval ?? 'epoch') === 'epoch') opts.scheduler.step();
       history.epochs.push(log);
       history.iterations = iteration;
@@ -304,6 +313,9 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     if ((opts.restoreBest ?? true) && best && history.bestEpoch !== last) {
       restore(model, best);
       reporter.note(`restored the parameters of epoch ${history.bestEpoch} (${history.monitor} ${history.bestLoss.toFixed(4)})`);
+    }
+    if (ckpt && history.checkpointEpoch === 0) {
+      reporter.note(`kept ${ckpt.best}: its recorded ${monitor} ${ckpt.recordedBest.toFixed(4)} is lower than this run's best ${history.bestLoss.toFixed(4)}`);
     }
     history.stopReason = stopReason;
     history.stopMessage = stopMessage;

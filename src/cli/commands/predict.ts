@@ -8,7 +8,7 @@ import { imageToTensor, readImage, resizeImage, toGray, toRgb } from '../../imag
 import * as F from '../../ops/functional.js';
 import { intArg, UsageError } from '../args.js';
 import type { CliIo } from '../main.js';
-import { modelFromFile, type LoadedModel } from '../model-file.js';
+import { fromFile, type LoadedModel } from '../../models/model-file.js';
 import type { Tensor } from '../../ops/tensor.js';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
@@ -65,7 +65,7 @@ Examples:
   striate predict runs/lenet5.safetensors shirt.png
   striate predict runs/lenet5.safetensors photos/ --top-k 5`)
     .action(async (file: string, images: string, opts: PredictOptions) => {
-      const m = await modelFromFile(file);
+      const m = await fromFile(file);
       if (m.sampleShape.length !== 3) {
         throw new UsageError(`predict: the model in ${file} takes samples of shape [${m.sampleShape.join(', ')}], not images [C, H, W]`);
       }

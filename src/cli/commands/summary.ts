@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { summary } from '../../models/summary.js';
 import { intArg, shapeArg, UsageError } from '../args.js';
 import type { CliIo } from '../main.js';
-import { isModelFile, modelFromFile } from '../model-file.js';
-import { listModels, ZOO, zooName } from '../zoo.js';
+import { fromFile, isModelFile } from '../../models/model-file.js';
+import { listModels, ZOO } from '../../models/zoo.js';
+import { zooName } from '../zoo.js';
 
 interface SummaryCliOptions {
   inputShape?: number[];
@@ -41,7 +42,7 @@ Examples:
       let sample: number[];
       if (isModelFile(name)) {
         if (opts.numClasses || opts.inChannels) throw new UsageError('summary: --num-classes/--in-channels apply to zoo models; a model file knows its own');
-        const loaded = await modelFromFile(name);
+        const loaded = await fromFile(name);
         model = loaded.model;
         sample = loaded.sampleShape;
       } else {

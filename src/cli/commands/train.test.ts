@@ -1,13 +1,13 @@
 // train → eval → predict through the command line, on a small slice of the embedded Fashion-MNIST.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadFashionMnist } from '../../data/files.js';
 import { encodePng } from '../../image/codec.js';
 import { noGrad, tensor } from '../../index.js';
-import { modelFromFile } from '../model-file.js';
+import { fromFile as modelFromFile } from '../../models/model-file.js';
 import { runStriate } from '../run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'striate-train-cli-'));
@@ -55,6 +55,15 @@ test('striate train, eval and predict on a Fashion-MNIST slice', async () => {
   assert.equal(r.code, 0, r.stderr);
   const resumed = Number(/Accuracy on the test set \(1000\): ([\d.]+)%/.exec(r.stdout)?.[1]);
   assert.ok(resumed > 20, `resumed run keeps the learned weights: ${resumed}%`);
+
+  // A much worse run writing to the same file keeps the better model; its last state goes beside it.
+  const before = readFileSync(ckpt);
+  const worse = await runStriate(['train', '-m', 'lenet5', '--limit', '40', '--epochs', '1', '--optimizer', 'adam', '--lr', '0.5',
+    '--progress', 'none', '--resume', ckpt, '--seed', '1', '-c', ckpt]);
+  assert.equal(worse.code, 0, worse.stderr);
+  assert.match(worse.stdout, /Kept .*lenet5\.safetensors: the model it holds has a lower validation loss than this run's best/);
+  assert.deepEqual(readFileSync(ckpt), before);
+  assert.ok(existsSync(join(dir, 'lenet5.last.safetensors')));
 });
 
 test('striate train/eval/predict: bad input', async () => {
@@ -73,6 +82,11 @@ test('striate train/eval/predict: bad input', async () => {
   const ev = await runStriate(['eval', join(dir, 'nope.safetensors')]);
   assert.equal(ev.code, 1);
   assert.match(ev.stderr, /model file not found: .*nope\.safetensors/);
+  writeFileSync(join(dir, 'notes.txt'), 'notes\n');
+  const clobber = await runStriate(['train', '-m', 'lenet5', '--limit', '5', '--epochs', '1', '--progress', 'none', '-c', join(dir, 'notes.txt')]);
+  assert.equal(clobber.code, 1);
+  assert.match(clobber.stderr, /notes\.txt: the file exists and is not a striate model file; refusing to overwrite it/);
+  assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'notes\n');
   const pr = await runStriate(['predict', ckpt, join(dir, 'no-such.png')]);
   assert.equal(pr.code, 1);
   assert.match(pr.stderr, /predict: no such file or folder: .*no-such\.png/);

@@ -12,8 +12,9 @@ import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
 import type { CliIo } from '../main.js';
-import { cliModelMetadata, modelFromFile, saveCliModel } from '../model-file.js';
-import { listModels, ZOO, zooName } from '../zoo.js';
+import { fromFile } from '../../models/model-file.js';
+import { listModels, ZOO } from '../../models/zoo.js';
+import { zooName } from '../zoo.js';
 
 interface TrainOptions {
   model: string;
@@ -27,6 +28,7 @@ interface TrainOptions {
   seed: number;
   checkpoint?: string;
   resume?: string;
+  force?: boolean;
   valFraction: number;
   limit?: number;
   pad: number;
@@ -48,7 +50,8 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--momentum <m>', 'SGD momentum', numberArg(), 0.9)
     .option('--weight-decay <w>', 'weight decay (L2 for sgd/adam, decoupled for adamw)', numberArg(), 0)
     .option('--seed <n>', 'seed for initialisation, shuffling and the validation split', intArg(0), 0)
-    .option('-c, --checkpoint <path>', 'save the best weights here (.safetensors) whenever validation improves, and at the end')
+    .option('-c, --checkpoint <path>', 'save the best model here (.safetensors) whenever validation improves on it; the last state goes to <name>.last.safetensors')
+    .option('--force', 'let --checkpoint replace an existing file that is not a striate model')
     .option('--resume <path>', 'start from the weights in this model file (same model and data shape)')
     .option('--val-fraction <f>', 'share of the training data held out for validation (0 for none)', numberArg(), 0.1)
     .option('--limit <n>', 'use at most n samples per class (quick runs)', intArg(1))
@@ -61,7 +64,8 @@ ${listModels()}
 ${DATA_HELP}
 
 Resuming loads the weights of --resume and trains for --epochs more; the optimiser's state
-(momentum, Adam moments) starts afresh.
+(momentum, Adam moments) starts afresh. An existing --checkpoint file is replaced only by a model
+whose validation loss beats the one it records.
 
 Examples:
   striate train -m lenet5 --epochs 5 -c runs/lenet5.safetensors
@@ -85,22 +89,21 @@ Examples:
       const optimizer = opts.optimizer === 'sgd'
         ? new SGD(params, { lr: opts.lr ?? 0.01, momentum: opts.momentum, weightDecay: opts.weightDecay })
         : new (opts.optimizer === 'adam' ? Adam : AdamW)(params, { lr: opts.lr ?? 1e-3, weightDecay: opts.weightDecay });
-      const prep = { sampleShape: all.sampleShape.slice(), pad: opts.pad };
+      const training = { data: opts.data, sampleShape: all.sampleShape.slice(), pad: opts.pad };
       io.out(`Training ${name} (${params.reduce((s, p) => s + p.numel(), 0).toLocaleString('en-US')} parameters) on ${opts.data}: ` +
         `${train.length} training${val ? `, ${val.length} validation` : ''} samples of [${all.sampleShape.join(', ')}], ${all.numClasses} classes\n`);
       const history = await fit(model, val ? { train, val } : train, {
         epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress,
-        checkpoint: opts.checkpoint, checkpointMetadata: cliModelMetadata(name, shape, prep, all.classNames),
+        checkpoint: opts.checkpoint, force: opts.force ?? false, checkpointMetadata: { classNames: all.classNames, training },
       });
       const final = evaluate(model, test ?? val ?? train);
       const on = test ? `test set (${test.length})` : val ? `validation set (${val.length})` : `training set (${train.length})`;
       io.out(`Best epoch ${history.bestEpoch} of ${history.epochs.length} (${history.stopMessage || history.stopReason}), ${history.seconds.toFixed(1)} s\n`);
       io.out(`Accuracy on the ${on}: ${pct(final.accuracy)}, loss ${final.loss.toFixed(4)}\n`);
       if (opts.checkpoint) {
-        await saveCliModel(model, opts.checkpoint, name, shape, prep, all.classNames, {
-          data: opts.data, epochs: history.epochs.length, bestEpoch: history.bestEpoch, accuracy: final.accuracy, evaluatedOn: on,
-        });
-        io.out(`Saved ${opts.checkpoint}\n`);
+        io.out(history.checkpointEpoch > 0
+          ? `Saved ${opts.checkpoint} (epoch ${history.checkpointEpoch})\n`
+          : `Kept ${opts.checkpoint}: the model it holds has a lower validation loss than this run's best\n`);
       }
     });
 }
@@ -130,7 +133,7 @@ Examples:
   striate eval runs/lenet5.safetensors
   striate eval runs/r20.safetensors --data fashion-mnist-full --confusion`)
     .action(async (file: string, opts: EvalOptions) => {
-      const loaded = await modelFromFile(file);
+      const loaded = await fromFile(file);
       const channels = loaded.sampleShape[0] === 1 ? 1 : 3;
       const ds: ArrayDataset = await loadCliData(opts.data, { split: opts.split, channels, limit: opts.limit, pad: loaded.pad });
       const want = loaded.sampleShape.join(', ');
