@@ -3,6 +3,8 @@ export { Tensor } from './ops/tensor.js';
 export { tensor, zeros, ones, full, randn, rand } from './ops/creation.js';
 export { noGrad } from './autograd/grad-mode.js';
 export { manualSeed } from './tensor/rng.js';
+export { setLimits, getLimits, type Limits } from './tensor/limits.js';
+export { FormatError, LimitError } from './tensor/errors.js';
 export { setBackend, getBackend, setNumThreads, getNumThreads, availableBackends } from './kernels/backend.js';
 export * as F from './ops/functional.js';
 export { gradCheck } from './ops/gradcheck.js';

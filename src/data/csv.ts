@@ -1,5 +1,7 @@
 // Numeric CSV for 1D signals: one sample per row, the label in one column (first by default),
 // the remaining columns the signal's values. Pure text parsing; file access in node-datasets.ts.
+import { FormatError } from '../tensor/errors.js';
+import { checkLimit } from '../tensor/limits.js';
 import { ArrayDataset } from './dataset.js';
 
 export interface CsvOptions {
@@ -22,28 +24,29 @@ export function parseSignalCsv(text: string, name: string, opts: CsvOptions = {}
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const rows: { line: number; cells: string[] }[] = [];
   lines.forEach((l, i) => { if (l !== '') rows.push({ line: i + 1, cells: l.split(delim).map((c) => c.trim()) }); });
-  if (rows.length === 0) throw new Error(`CSV ${name}: no rows`);
+  if (rows.length === 0) throw new FormatError(name, `CSV ${name}: no rows`);
   const firstNumeric = rows[0]!.cells.every((c) => c !== '' && Number.isFinite(Number(c)));
   if (opts.header ?? !firstNumeric) rows.shift();
-  if (rows.length === 0) throw new Error(`CSV ${name}: only a header, no data rows`);
+  if (rows.length === 0) throw new FormatError(name, `CSV ${name}: only a header, no data rows`);
   const width = rows[0]!.cells.length;
-  if (width < 2) throw new Error(`CSV ${name}: rows need a label and at least one value, line ${rows[0]!.line} has ${width} column`);
+  if (width < 2) throw new FormatError(name, `CSV ${name}: rows need a label and at least one value, line ${rows[0]!.line} has ${width} column`);
   const labelCol = opts.labelColumn ?? 0;
   const lc = labelCol < 0 ? width + labelCol : labelCol;
-  if (lc < 0 || lc >= width) throw new Error(`CSV ${name}: label column ${labelCol} outside the ${width} columns`);
+  if (lc < 0 || lc >= width) throw new FormatError(name, `CSV ${name}: label column ${labelCol} outside the ${width} columns`);
   const channels = opts.channels ?? 1;
   const values = width - 1;
-  if (values % channels !== 0) throw new Error(`CSV ${name}: ${values} values per row do not split into ${channels} channels`);
+  if (values % channels !== 0) throw new FormatError(name, `CSV ${name}: ${values} values per row do not split into ${channels} channels`);
   const data = new Float32Array(rows.length * values);
   const labels = new Int32Array(rows.length);
   rows.forEach(({ line, cells }, r) => {
-    if (cells.length !== width) throw new Error(`CSV ${name}: line ${line} has ${cells.length} columns, expected ${width}`);
+    if (cells.length !== width) throw new FormatError(name, `CSV ${name}: line ${line} has ${cells.length} columns, expected ${width}`);
     let k = r * values;
     cells.forEach((c, j) => {
       const v = Number(c);
-      if (c === '' || !Number.isFinite(v)) throw new Error(`CSV ${name}: line ${line}, column ${j + 1}: '${c}' is not a number`);
+      if (c === '' || !Number.isFinite(v)) throw new FormatError(name, `CSV ${name}: line ${line}, column ${j + 1}: '${c}' is not a number`);
       if (j === lc) {
-        if (!Number.isInteger(v) || v < 0) throw new Error(`CSV ${name}: line ${line}: label '${c}' is not a class index`);
+        if (!Number.isInteger(v) || v < 0) throw new FormatError(name, `CSV ${name}: line ${line}: label '${c}' is not a class index`);
+        checkLimit('maxClasses', v + 1, `CSV ${name}: line ${line}: label ${c} implies ${v + 1} classes`);
         labels[r] = v;
       } else data[k++] = v;
     });
@@ -51,5 +54,6 @@ export function parseSignalCsv(text: string, name: string, opts: CsvOptions = {}
   let max = 0;
   for (const y of labels) max = Math.max(max, y);
   const numClasses = opts.classNames?.length ?? max + 1;
+  if (max >= numClasses) throw new FormatError(name, `CSV ${name}: label ${max} is outside the ${numClasses} class names given`);
   return new ArrayDataset(data, [channels, values / channels], labels, numClasses, opts.classNames, name);
 }

@@ -2,6 +2,8 @@
 // header (two zero bytes, a type code, the number of dimensions, one uint32 per dimension) and
 // then the raw values. Pure byte parsing, usable in browsers; gunzip and file access are in
 // node-datasets.ts.
+import { FormatError } from '../tensor/errors.js';
+import { checkLimit } from '../tensor/limits.js';
 import { ArrayDataset } from './dataset.js';
 
 const TYPES: Record<number, { name: string; bytes: number }> = {
@@ -21,33 +23,43 @@ export interface IdxArray {
 }
 
 /**
- * Parses one IDX file's bytes (already gunzipped). `name` is used in error messages.
- * @example const { shape, data } = parseIdx(bytes, 'train-images-idx3-ubyte'); // shape [60000, 28, 28]
+ * The header of an IDX file from its first bytes (at least 4 + 4 · dimensions): shape, type and
+ * the total length the file must have, computed before any allocation.
  */
-export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
-  if (bytes.length < 4) throw new Error(`IDX ${name}: file is ${bytes.length} bytes, too short for the 4-byte magic number`);
+export function idxHeader(bytes: Uint8Array, name: string) {
+  if (bytes.length < 4) throw new FormatError(name, `IDX ${name}: file is ${bytes.length} bytes, too short for the 4-byte magic number`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
   const type = TYPES[bytes[2]!];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || bytes[3] === 0) {
-    throw new Error(`IDX ${name}: wrong magic number 0x${magic.toString(16).padStart(8, '0')}, expected ` +
+    throw new FormatError(name, `IDX ${name}: wrong magic number 0x${view.getUint32(0).toString(16).padStart(8, '0')}, expected ` +
       '0x000008NN (two zero bytes, a type code such as 0x08 for uint8, the number of dimensions); is this an IDX file?');
   }
   const ndim = bytes[3]!;
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
-    throw new Error(`IDX ${name}: truncated header: ${bytes.length} bytes, the ${ndim} dimension sizes need ${headerBytes}`);
+    throw new FormatError(name, `IDX ${name}: truncated header: ${bytes.length} bytes, the ${ndim} dimension sizes need ${headerBytes}`);
   }
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const expected = headerBytes + count * type.bytes;
-  if (bytes.length < expected) {
-    throw new Error(`IDX ${name}: truncated file: ${bytes.length} bytes, header [${shape.join(', ')}] of ${type.name} ` +
-      `needs ${expected}`);
+  // A float product: exact up to 2^53, and anything near that is refused against the file's length.
+  const length = headerBytes + shape.reduce((a, b) => a * b, 1) * type.bytes;
+  return { shape, type, headerBytes, length };
+}
+
+/**
+ * Parses one IDX file's bytes (already gunzipped). `name` is used in error messages.
+ * @example const { shape, data } = parseIdx(bytes, 'train-images-idx3-ubyte'); // shape [60000, 28, 28]
+ */
+export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+  const { shape, type, headerBytes, length } = idxHeader(bytes, name);
+  const count = (length - headerBytes) / type.bytes;
+  if (bytes.length < length) {
+    throw new FormatError(name, `IDX ${name}: truncated file: ${bytes.length} bytes, header [${shape.join(', ')}] of ${type.name} ` +
+      `needs ${length}`);
   }
-  if (bytes.length > expected) {
-    throw new Error(`IDX ${name}: ${bytes.length - expected} unexpected trailing bytes after ${expected} (shape [${shape.join(', ')}])`);
+  if (bytes.length > length) {
+    throw new FormatError(name, `IDX ${name}: ${bytes.length - length} unexpected trailing bytes after ${length} (shape [${shape.join(', ')}])`);
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (type.bytes === 1 && type.name === 'uint8') return { shape, data: bytes.subarray(headerBytes), type: type.name };
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -95,22 +107,28 @@ export function idxDataset(images: IdxArray, labels: IdxArray, opts: IdxPairOpti
   const iname = opts.imagesName ?? 'images';
   const lname = opts.labelsName ?? 'labels';
   if (images.shape.length !== 3) {
-    throw new Error(`IDX ${iname}: images must have 3 dimensions [N, H, W], got [${images.shape.join(', ')}]`);
+    throw new FormatError(iname, `IDX ${iname}: images must have 3 dimensions [N, H, W], got [${images.shape.join(', ')}]`);
   }
   if (labels.shape.length !== 1) {
-    throw new Error(`IDX ${lname}: labels must have 1 dimension [N], got [${labels.shape.join(', ')}]`);
+    throw new FormatError(lname, `IDX ${lname}: labels must have 1 dimension [N], got [${labels.shape.join(', ')}]`);
   }
   const [n, h, w] = images.shape as [number, number, number];
   if (labels.shape[0] !== n) {
-    throw new Error(`IDX ${lname}: label count ${labels.shape[0]} does not match image count ${n} in ${iname}`);
+    throw new FormatError(lname, `IDX ${lname}: label count ${labels.shape[0]} does not match image count ${n} in ${iname}`);
   }
   const data = new Float32Array(n * h * w);
   for (let i = 0; i < data.length; i++) data[i] = images.data[i]! / 255;
-  const y = Int32Array.from(labels.data);
+  const y = new Int32Array(n);
   let max = 0;
-  for (const v of y) max = Math.max(max, v);
+  for (let i = 0; i < n; i++) {
+    const v = labels.data[i]!;
+    if (!Number.isInteger(v) || v < 0) throw new FormatError(lname, `IDX ${lname}: label ${i} is ${v}, not a class index (a non-negative integer)`);
+    checkLimit('maxClasses', v + 1, `IDX ${lname}: label ${i} (${v}) implies ${v + 1} classes`);
+    y[i] = v;
+    max = Math.max(max, v);
+  }
   const classNames = opts.classNames;
   const numClasses = classNames?.length ?? max + 1;
-  if (max >= numClasses) throw new Error(`IDX ${lname}: label ${max} is outside the ${numClasses} class names given`);
+  if (max >= numClasses) throw new FormatError(lname, `IDX ${lname}: label ${max} is outside the ${numClasses} class names given`);
   return new ArrayDataset(data, [1, h, w], y, numClasses, classNames, iname);
 }

@@ -2,34 +2,60 @@
 // batches and signal CSV. Browsers import the parsers and bring their own bytes.
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
+import { FormatError } from '../tensor/errors.js';
+import { checkLimit } from '../tensor/limits.js';
 import { parseCifar10 } from './cifar.js';
 import { parseSignalCsv, type CsvOptions } from './csv.js';
 import type { ArrayDataset } from './dataset.js';
-import { idxDataset, parseIdx, type IdxArray } from './idx.js';
+import { idxDataset, idxHeader, parseIdx, type IdxArray } from './idx.js';
 
 function readBytes(path: string, what: string): Uint8Array {
   if (!existsSync(path)) throw new Error(`${what}: file not found: ${path}`);
   return new Uint8Array(readFileSync(path));
 }
 
-/** Bytes of a file, gunzipped when it is gzip (by its magic bytes, not its name). */
-export function readMaybeGzip(path: string, what = 'read'): Uint8Array {
-  const raw = readBytes(path, what);
-  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+const isGzip = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
+
+/**
+ * Inflates gzip bytes, refusing to produce more than `max` bytes (the inflater stops there, so a
+ * decompression bomb costs at most `max`); `tooLarge` says why when it does.
+ */
+function gunzipBounded(raw: Uint8Array, path: string, max: number, tooLarge: () => Error): Uint8Array {
   try {
-    return new Uint8Array(gunzipSync(raw));
+    return new Uint8Array(gunzipSync(raw, { maxOutputLength: Math.max(1, max) }));
   } catch (e) {
-    throw new Error(`${what} ${path}: corrupt or truncated gzip data (${(e as Error).message})`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+    throw new FormatError(path, `${path}: corrupt or truncated gzip data (${(e as Error).message})`);
+  }
+}
+
+/** The first bytes a gzip stream inflates to (at most `max`), even from a truncated stream. */
+function gunzipPrefix(raw: Uint8Array, max: number): Uint8Array {
+  try {
+    // 2 KiB of deflate inflate to at most ~2 MiB (ratio ≤ 1032), under the 4 MiB cap.
+    const out = gunzipSync(raw.subarray(0, Math.min(raw.length, 2048)), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 4 << 20 });
+    return new Uint8Array(out.subarray(0, max));
+  } catch {
+    return new Uint8Array(0);
   }
 }
 
 /**
- * Reads one IDX file, raw or gzipped.
+ * Reads one IDX file, raw or gzipped (by its magic bytes, not its name). A gzipped file's header
+ * is inflated first, so the length it declares is checked against maxDecompressedBytes, and the
+ * inflater is stopped at that length, before the data is inflated.
  * @example const labels = readIdxFile('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz');
  */
 export function readIdxFile(path: string): IdxArray {
-  return parseIdx(readMaybeGzip(path, 'IDX'), path);
+  const raw = readBytes(path, 'IDX');
+  if (!isGzip(raw)) return parseIdx(raw, path);
+  const head = gunzipPrefix(raw, 4 + 4 * 255);
+  const { shape, length } = idxHeader(head, path);
+  checkLimit('maxDecompressedBytes', length, `IDX ${path}: the inflated size its header [${shape.join(', ')}] declares`);
+  const bytes = gunzipBounded(raw, path, length, () =>
+    new FormatError(path, `IDX ${path}: inflates to more than the ${length} bytes its header [${shape.join(', ')}] declares`));
+  return parseIdx(bytes, path);
 }
 
 /**

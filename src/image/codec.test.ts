@@ -8,6 +8,7 @@ import {
   decodeImage, encodePng, imageToTensor, readImage, resizeImage, sniffFormat, tensorToImage, toGray, toRgb, writePng,
   type RawImage,
 } from './codec.js';
+import { FormatError, LimitError } from '../tensor/errors.js';
 
 const rgba: RawImage = {
   width: 3, height: 2, channels: 4,
@@ -70,4 +71,24 @@ test('files: errors name the path', () => {
   assert.throws(() => writePng(join(dir, 'out.jpg'), rgba), /must end in \.png/);
   writePng(join(dir, 'ok.png'), rgba);
   assert.deepEqual(Array.from(readImage(join(dir, 'ok.png')).pixels), Array.from(rgba.pixels));
+});
+
+test('PNG and JPEG sizes are checked against maxPixels before decoding', () => {
+  const png = encodePng({ width: 2, height: 2, channels: 1, pixels: new Uint8Array(4) });
+  // 20000×20000 in the IHDR chunk: refused from the header, before pngjs allocates 1.6 GB.
+  const big = Uint8Array.from(png);
+  const v = new DataView(big.buffer);
+  v.setUint32(16, 20000); v.setUint32(20, 20000);
+  assert.throws(() => decodeImage(big, 'bomb.png'), (e: Error) => e instanceof LimitError &&
+    /decodeImage: bomb\.png is a PNG of 20000×20000 pixels: 400,000,000 exceeds the limit maxPixels = 67,108,864; raise it with setLimits/.test(e.message));
+  const jpg = Uint8Array.from(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 4) }, 90).data);
+  // The frame header (SOF0: FF C0, length, precision, height, width) patched to 30000×30000.
+  let sof = 2;
+  while (!(jpg[sof] === 0xff && jpg[sof + 1] === 0xc0)) sof += 2 + ((jpg[sof + 2]! << 8) | jpg[sof + 3]!);
+  const bigJpg = jpg.slice();
+  new DataView(bigJpg.buffer).setUint16(sof + 5, 30000);
+  new DataView(bigJpg.buffer).setUint16(sof + 7, 30000);
+  assert.throws(() => decodeImage(bigJpg, 'bomb.jpg'), (e: Error) => e instanceof LimitError && /bomb\.jpg is a JPEG of 30000×30000 pixels/.test(e.message));
+  assert.equal(decodeImage(jpg, 'ok.jpg').width, 8);
+  assert.throws(() => decodeImage(png.subarray(0, 30), 'cut.png'), FormatError);
 });

@@ -6,6 +6,8 @@ import jpeg from 'jpeg-js';
 import { PNG, type ColorType } from 'pngjs';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../ops/tensor.js';
+import { FormatError } from '../tensor/errors.js';
+import { checkLimit, getLimits } from '../tensor/limits.js';
 import { shapeStr } from '../tensor/shape.js';
 
 /** 8-bit pixels, interleaved (row-major H, W, C); channels 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
@@ -25,6 +27,20 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
   return null;
 }
 
+/** Width and height from a JPEG's frame header (SOFn), walking the marker segments; null if none is found. */
+function jpegFrameSize(bytes: Uint8Array): { width: number; height: number } | null {
+  let i = 2;
+  while (i + 9 <= bytes.length && bytes[i] === 0xff) {
+    const marker = bytes[i + 1]!;
+    // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
+    }
+    i += 2 + ((bytes[i + 2]! << 8) | bytes[i + 3]!);
+  }
+  return null;
+}
+
 /**
  * Decodes PNG or JPEG bytes. PNGs keep their channel count (gray, gray+alpha, RGB, RGBA); JPEGs
  * come out RGB. `name` only labels error messages.
@@ -33,11 +49,19 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 export function decodeImage(bytes: Uint8Array, name = 'image'): RawImage {
   const format = sniffFormat(bytes);
   if (format === 'png') {
+    // The size from the IHDR chunk (always first: length, "IHDR", width, height), checked before
+    // pngjs allocates width × height × 4 bytes.
+    if (bytes.length >= 24) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const w = view.getUint32(16);
+      const h = view.getUint32(20);
+      checkLimit('maxPixels', w * h, `decodeImage: ${name} is a PNG of ${w}×${h} pixels`);
+    }
     let png;
     try {
       png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (e) {
-      throw new Error(`decodeImage: ${name} is not a valid PNG (${(e as Error).message})`);
+      throw new FormatError(name, `decodeImage: ${name} is not a valid PNG (${(e as Error).message})`);
     }
     const channels = ((png.color ? 3 : 1) + (png.alpha ? 1 : 0)) as RawImage['channels'];
     const n = png.width * png.height;
@@ -50,14 +74,21 @@ export function decodeImage(bytes: Uint8Array, name = 'image'): RawImage {
     return { width: png.width, height: png.height, channels, pixels };
   }
   if (format === 'jpeg') {
+    const size = jpegFrameSize(bytes);
+    if (size) checkLimit('maxPixels', size.width * size.height, `decodeImage: ${name} is a JPEG of ${size.width}×${size.height} pixels`);
+    const maxPixels = getLimits().maxPixels;
     try {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+      // jpeg-js's own checks as a second guard (RGB out: 3 bytes a pixel, plus its working buffers).
+      const img = jpeg.decode(bytes, {
+        useTArray: true, formatAsRGBA: false, maxResolutionInMP: maxPixels / 1e6,
+        maxMemoryUsageInMB: Math.max(64, Math.ceil((maxPixels * 8) / 2 ** 20)),
+      });
       return { width: img.width, height: img.height, channels: 3, pixels: img.data };
     } catch (e) {
-      throw new Error(`decodeImage: ${name} is not a valid JPEG (${(e as Error).message})`);
+      throw new FormatError(name, `decodeImage: ${name} is not a valid JPEG (${(e as Error).message})`);
     }
   }
-  throw new Error(`decodeImage: ${name} is neither a PNG nor a JPEG (its first bytes do not match either signature)`);
+  throw new FormatError(name, `decodeImage: ${name} is neither a PNG nor a JPEG (its first bytes do not match either signature)`);
 }
 
 /** Encodes to PNG bytes, keeping the image's channel layout. */

@@ -1,6 +1,7 @@
 // The classic image kernels of the lecture, plus Sobel, and reading a custom kernel from a file.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { FormatError } from '../tensor/errors.js';
 
 /** A 2D kernel: rows of equal length, applied as cross-correlation (like every CNN's conv). */
 export type Kernel2d = number[][];
@@ -27,17 +28,17 @@ export const IMAGE_KERNELS: Readonly<Record<string, { kernel: Kernel2d; descript
 /** Throws unless `k` is a non-empty rectangle of finite numbers; `source` labels the error. */
 export function checkKernel(k: unknown, source: string): Kernel2d {
   if (!Array.isArray(k) || k.length === 0 || !k.every((r) => Array.isArray(r))) {
-    throw new Error(`kernel from ${source}: expected a non-empty 2D array of numbers (rows of equal length)`);
+    throw new FormatError(source, `kernel from ${source}: expected a non-empty 2D array of numbers (rows of equal length)`);
   }
   const rows = k as unknown[][];
   const width = rows[0]!.length;
   rows.forEach((r, i) => {
     if (r.length !== width || width === 0) {
-      throw new Error(`kernel from ${source}: row ${i} has ${r.length} values, row 0 has ${width}; rows must have equal, non-zero length`);
+      throw new FormatError(source, `kernel from ${source}: row ${i} has ${r.length} values, row 0 has ${width}; rows must have equal, non-zero length`);
     }
     r.forEach((v, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new Error(`kernel from ${source}: entry [${i}][${j}] is ${JSON.stringify(v)}, expected a finite number`);
+        throw new FormatError(source, `kernel from ${source}: entry [${i}][${j}] is ${JSON.stringify(v)}, expected a finite number`);
       }
     });
   });
@@ -57,13 +58,13 @@ export function parseKernel(text: string, source: string, format: 'json' | 'csv'
     try {
       parsed = JSON.parse(trimmed);
     } catch (e) {
-      throw new Error(`kernel from ${source}: invalid JSON (${(e as Error).message})`);
+      throw new FormatError(source, `kernel from ${source}: invalid JSON (${(e as Error).message})`);
     }
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
       const obj = parsed as { kernel?: unknown; scale?: unknown };
       const k = checkKernel(obj.kernel, source);
       const s = obj.scale ?? 1;
-      if (typeof s !== 'number' || !Number.isFinite(s)) throw new Error(`kernel from ${source}: "scale" must be a number, got ${JSON.stringify(s)}`);
+      if (typeof s !== 'number' || !Number.isFinite(s)) throw new FormatError(source, `kernel from ${source}: "scale" must be a number, got ${JSON.stringify(s)}`);
       return scaled(k, s);
     }
     return checkKernel(parsed, source);

@@ -2,6 +2,7 @@
 // header length N, N bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]}, plus an
 // optional "__metadata__" map of strings}, padded with spaces to a multiple of 8, then the raw
 // little-endian tensor bytes, offsets relative to the end of the header. Pure bytes in and out.
+import { FormatError } from '../tensor/errors.js';
 import { shapeStr } from '../tensor/shape.js';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'I64' | 'I32' | 'U8';
@@ -94,10 +95,10 @@ const fmt = (v: unknown): string => (JSON.stringify(v) ?? String(v)).slice(0, 60
  * cap before anything is allocated for it.
  */
 export function safetensorsHeaderLength(first8: Uint8Array, fileLength: number, name: string): number {
-  if (fileLength < 8 || first8.length < 8) throw new Error(`safetensors ${name}: file is ${fileLength} bytes, too short for the 8-byte header length`);
+  if (fileLength < 8 || first8.length < 8) throw new FormatError(name, `safetensors ${name}: file is ${fileLength} bytes, too short for the 8-byte header length`);
   const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(fileLength - 8)) throw new Error(`safetensors ${name}: header length ${n} exceeds the file's ${fileLength - 8} bytes after it (truncated or not safetensors)`);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`safetensors ${name}: header length ${n} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
+  if (n > BigInt(fileLength - 8)) throw new FormatError(name, `safetensors ${name}: header length ${n} exceeds the file's ${fileLength - 8} bytes after it (truncated or not safetensors)`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new FormatError(name, `safetensors ${name}: header length ${n} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
   return Number(n);
 }
 
@@ -107,7 +108,7 @@ export function safetensorsHeaderLength(first8: Uint8Array, fileLength: number, 
  * tile the `dataLength` data bytes exactly (no overlap, no gap, no trailing bytes).
  */
 export function decodeSafetensorsHeader(json: Uint8Array, dataLength: number, name: string): SafetensorsHeader {
-  const fail = (msg: string): never => { throw new Error(`safetensors ${name}: ${msg}`); };
+  const fail = (msg: string): never => { throw new FormatError(name, `safetensors ${name}: ${msg}`); };
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(json));

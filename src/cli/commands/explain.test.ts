@@ -41,3 +41,15 @@ test('striate explain: bad input exits 2 with the reason', async () => {
   assert.equal(json.code, 2);
   assert.match(json.stderr, /--kernel: invalid JSON/);
 });
+
+test('striate explain conv and summary refuse sizes beyond the limits instead of exhausting memory', async () => {
+  const huge = await runStriate(['explain', 'conv', '--size', '100000']);
+  assert.equal(huge.code, 1);
+  assert.match(huge.stderr, /explain conv: --size \[100000, 100000\] gives a tensor whose element count: 10,000,000,000 exceeds the limit maxTensorElements = 268,435,456; raise it with setLimits\(\{ maxTensorElements: n \}\) or the environment variable STRIATE_MAX_TENSOR_ELEMENTS=n/);
+  const big = await runStriate(['explain', 'conv', '--size', '3000']);
+  assert.equal(big.code, 1);
+  assert.match(big.stderr, /explain conv needs about [\d.]+ GiB \(estimated bytes\): [\d,]+ exceeds the limit maxMemoryBytes/);
+  const summary = await runStriate(['summary', 'lenet5', '--input-shape', '1,1,10000,10000']);
+  assert.equal(summary.code, 1);
+  assert.match(summary.stderr, /summary: lenet5 at \[1,1,10000,10000\] needs about [\d.]+ GiB \(estimated bytes\): .* exceeds the limit maxMemoryBytes = 4,294,967,296/);
+});

@@ -5,6 +5,7 @@ import { checkKernel, parseKernel, readKernelFile } from '../../image/kernels.js
 import { intArg, shapeArg, UsageError } from '../args.js';
 import { explainConv, formatExplainConv, LECTURE_INPUT, LECTURE_KERNEL, randomExample } from '../explain-conv.js';
 import type { CliIo } from '../main.js';
+import { checkElements, checkMemory } from '../limits.js';
 
 interface ExplainOptions {
   input?: string;
@@ -33,6 +34,16 @@ function hw(dims: number[] | undefined, flag: string): [number, number] | undefi
   throw new UsageError(`explain conv: ${flag} takes one size (square) or HxW, got ${dims.join('x')}`);
 }
 
+/**
+ * Rough bytes explain conv needs: every number it shows (padded input, the im2col matrix, its
+ * product and the output) held as a JS number and printed as text, about 64 bytes each.
+ */
+function explainBytes(input: number[][], kernel: number[][], p: number, s: number): number {
+  const [qh, qw, kh, kw] = [input.length, input[0]?.length ?? 0, kernel.length, kernel[0]?.length ?? 0];
+  const r = Math.max(0, Math.floor((qh - kh + 2 * p) / s) + 1) * Math.max(0, Math.floor((qw - kw + 2 * p) / s) + 1);
+  return 64 * ((qh + 2 * p) * (qw + 2 * p) + 2 * r * kh * kw + 2 * r);
+}
+
 export function registerExplain(program: Command, io: CliIo): void {
   program
     .command('explain')
@@ -59,10 +70,13 @@ Examples:
       if (topic !== 'conv') throw new UsageError(`explain: unknown topic "${topic}"; available: conv`);
       const size = hw(opts.size, '--size');
       const kSize = hw(opts.kernelSize, '--kernel-size');
+      if (size) checkElements(size, 'explain conv: --size');
+      if (kSize) checkElements(kSize, 'explain conv: --kernel-size');
       const random = randomExample(size ?? [5, 5], kSize ?? [3, 3], opts.seed);
       const input = opts.input ? matrixArg(opts.input, 'input') : size ? random.input : LECTURE_INPUT;
       const kernel = opts.kernel ? matrixArg(opts.kernel, 'kernel') : kSize ? random.kernel : LECTURE_KERNEL;
       checkKernel(input, '--input');
+      checkMemory(explainBytes(input, kernel, opts.padding, opts.stride), 'explain conv');
       const result = explainConv({ input, kernel, padding: opts.padding, stride: opts.stride });
       io.out(opts.json ? `${JSON.stringify(result)}\n` : formatExplainConv(result));
     });

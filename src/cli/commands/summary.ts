@@ -1,6 +1,9 @@
 // `striate summary`: the torchinfo-style table of a zoo model or of a saved model file.
 import type { Command } from 'commander';
+import { estimateForwardBytes } from '../../models/memory-estimate.js';
 import { summary } from '../../models/summary.js';
+import { sizeOf } from '../../tensor/shape.js';
+import { checkElements, checkMemory } from '../limits.js';
 import { intArg, shapeArg, UsageError } from '../args.js';
 import type { CliIo } from '../main.js';
 import { fromFile, isModelFile } from '../../models/model-file.js';
@@ -52,6 +55,9 @@ Examples:
         sample = [inChannels, ...entry.spatial];
       }
       const inputShape = opts.inputShape ?? [1, ...sample];
+      checkElements(inputShape, 'summary: --input-shape');
+      const probe = [1, ...sample];
+      if (sizeOf(inputShape) > sizeOf(probe)) checkMemory(estimateForwardBytes(model, inputShape, probe), `summary: ${name} at ${JSON.stringify(inputShape)}`);
       const s = summary(model, inputShape, { print: false, depth: opts.depth });
       if (opts.json) {
         const { table: _table, ...rest } = s;
