@@ -42,13 +42,11 @@ function gunzipPrefix(raw: Uint8Array, max: number): Uint8Array {
 }
 
 /**
- * Reads one IDX file, raw or gzipped (by its magic bytes, not its name). A gzipped file's header
- * is inflated first, so the length it declares is checked against maxDecompressedBytes, and the
- * inflater is stopped at that length, before the data is inflated.
- * @example const labels = readIdxFile('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz');
+ * Parses one IDX file's bytes, raw or gzipped (by its magic bytes, not its name). A gzipped file's
+ * header is inflated first, so the length it declares is checked against maxDecompressedBytes, and
+ * the inflater is stopped at that length, before the data is inflated.
  */
-export function readIdxFile(path: string): IdxArray {
-  const raw = readBytes(path, 'IDX');
+export function decodeIdxFile(raw: Uint8Array, path: string): IdxArray {
   if (!isGzip(raw)) return parseIdx(raw, path);
   const head = gunzipPrefix(raw, 4 + 4 * 255);
   const { shape, length } = idxHeader(head, path);
@@ -56,6 +54,14 @@ export function readIdxFile(path: string): IdxArray {
   const bytes = gunzipBounded(raw, path, length, () =>
     new FormatError(path, `IDX ${path}: inflates to more than the ${length} bytes its header [${shape.join(', ')}] declares`));
   return parseIdx(bytes, path);
+}
+
+/**
+ * Reads one IDX file, raw or gzipped.
+ * @example const labels = readIdxFile('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz');
+ */
+export function readIdxFile(path: string): IdxArray {
+  return decodeIdxFile(readBytes(path, 'IDX'), path);
 }
 
 /**

@@ -3,6 +3,7 @@
 // architecture and training facts in the header's __metadata__. Pure: bytes in and out.
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../ops/tensor.js';
+import { FormatError } from '../tensor/errors.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsTensor } from './safetensors.js';
 
@@ -60,8 +61,8 @@ export function parseModelMetadata(raw: Record<string, string>, file = 'model fi
     const v = raw[k];
     if (v === undefined) return undefined;
     let parsed: unknown;
-    try { parsed = JSON.parse(v); } catch { throw new Error(`${file}: metadata '${k}' is not valid JSON: ${v.slice(0, 80)}`); }
-    if (!valid(parsed)) throw new Error(`${file}: metadata '${k}' must be ${want}, got ${v.slice(0, 80)}`);
+    try { parsed = JSON.parse(v); } catch { throw new FormatError(file, `${file}: metadata '${k}' is not valid JSON: ${v.slice(0, 80)}`); }
+    if (!valid(parsed)) throw new FormatError(file, `${file}: metadata '${k}' must be ${want}, got ${v.slice(0, 80)}`);
     return parsed;
   };
   const out: ModelMetadata & { raw: Record<string, string> } = { raw };
@@ -89,7 +90,7 @@ export function loadSafetensorsInto(model: StatefulModel, bytes: Uint8Array | Sa
     .map((k) => `${k}: file ${shapeStr(file.tensors[k]!.shape)}, model ${shapeStr(own[k]!.shape)}`);
   if (missing.length + unexpected.length + mismatched.length > 0) {
     const arch = file.metadata['striate.architecture'];
-    throw new Error(`load ${name}: the file does not fit this model` + (arch ? ` (file's architecture: ${arch})` : '') +
+    throw new FormatError(name, `load ${name}: the file does not fit this model` + (arch ? ` (file's architecture: ${arch})` : '') +
       (missing.length ? `\n  missing in file: ${missing.join(', ')}` : '') +
       (unexpected.length ? `\n  not in model: ${unexpected.join(', ')}` : '') +
       (mismatched.length ? `\n  shape differs: ${mismatched.join('; ')}` : ''));
