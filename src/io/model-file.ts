@@ -31,15 +31,21 @@ const STRIATE_MARK = 'striate.format';
 /** Whether safetensors metadata says striate wrote the file. */
 export const isStriateMetadata = (raw: Record<string, string>): boolean => Object.keys(raw).some((k) => k.startsWith('striate.'));
 
+/** Tensors under this prefix are not the model's (a full checkpoint's optimiser state, best weights); loading skips them. */
+export const RESERVED = '__resume__.';
+
 const INT_BUFFERS = /(^|\.)num_batches_tracked$/;
 
 /**
  * Safetensors bytes of a model's state dict; num_batches_tracked is stored as I64 as in PyTorch.
  * @example const bytes = modelToSafetensors(model, { architecture: { name: 'lenet5' } });
  */
-export function modelToSafetensors(model: StatefulModel, meta: ModelMetadata = {}): Uint8Array {
+export function modelToSafetensors(model: StatefulModel, meta: ModelMetadata = {}, extra: Record<string, Tensor> = {}): Uint8Array {
   const tensors: Record<string, SafetensorsTensor> = {};
-  for (const [name, t] of Object.entries(model.stateDict())) {
+  for (const name of Object.keys(extra)) {
+    if (!name.startsWith(RESERVED)) throw new Error(`modelToSafetensors: extra tensor '${name}' must start with '${RESERVED}'`);
+  }
+  for (const [name, t] of [...Object.entries(model.stateDict()), ...Object.entries(extra)]) {
     const shape = [...t.shape];
     tensors[name] = INT_BUFFERS.test(name)
       ? { dtype: 'I64', shape, data: BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))) }
@@ -85,7 +91,7 @@ export function loadSafetensorsInto(model: StatefulModel, bytes: Uint8Array | Sa
   const file = bytes instanceof Uint8Array ? decodeSafetensors(bytes, name) : bytes;
   const own = model.stateDict();
   const missing = Object.keys(own).filter((k) => !(k in file.tensors));
-  const unexpected = Object.keys(file.tensors).filter((k) => !(k in own));
+  const unexpected = Object.keys(file.tensors).filter((k) => !(k in own) && !k.startsWith(RESERVED));
   const mismatched = Object.keys(own).filter((k) => k in file.tensors && !sameShape(own[k]!.shape, file.tensors[k]!.shape))
     .map((k) => `${k}: file ${shapeStr(file.tensors[k]!.shape)}, model ${shapeStr(own[k]!.shape)}`);
   if (missing.length + unexpected.length + mismatched.length > 0) {
@@ -97,6 +103,7 @@ export function loadSafetensorsInto(model: StatefulModel, bytes: Uint8Array | Sa
   }
   const sd: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(file.tensors)) {
+    if (k.startsWith(RESERVED)) continue;
     const values = t.data instanceof BigInt64Array ? Float32Array.from(t.data, (v) => Number(v)) : Float32Array.from(t.data);
     sd[k] = tensor(values, t.shape);
   }

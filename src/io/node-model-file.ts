@@ -3,12 +3,15 @@
 // check the header before reading the tensors.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Tensor } from '../ops/tensor.js';
 import { decodeSafetensors, decodeSafetensorsHeader, safetensorsHeaderLength } from './safetensors.js';
 import { isStriateMetadata, loadSafetensorsInto, modelToSafetensors, parseModelMetadata, type ModelMetadata, type StatefulModel } from './model-file.js';
 
 export interface SaveOptions {
   /** Replace `path` even when it exists and is not a striate model file. */
   force?: boolean;
+  /** Tensors saved beside the model's, named '__resume__.…' (a full checkpoint's); loading a model skips them. */
+  extra?: Record<string, Tensor>;
 }
 
 const TMP = '.striate-tmp-';
@@ -95,7 +98,7 @@ export function checkSaveTargetSync(path: string, opts: SaveOptions = {}) {
 
 export function saveModelSync(model: StatefulModel, path: string, meta: ModelMetadata = {}, opts: SaveOptions = {}): void {
   checkSaveTargetSync(path, opts);
-  writeFileAtomic(path, modelToSafetensors(model, meta));
+  writeFileAtomic(path, modelToSafetensors(model, meta, opts.extra));
 }
 
 function readModelBytes(path: string): Uint8Array {

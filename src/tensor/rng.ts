@@ -40,6 +40,20 @@ export class Rng {
     return t >>> 0;
   }
 
+  /** The generator's whole state (four words and the kept normal), to save in a checkpoint. */
+  getState(): number[] {
+    return [this.a, this.b, this.c, this.d, this.spare ?? NaN];
+  }
+
+  /** Restores a state from getState(); the following draws repeat those after it was taken. */
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
+      throw new Error(`Rng.setState: expected [a, b, c, d, spare] with 32-bit integers a..d, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    }
+    [this.a, this.b, this.c, this.d] = state as [number, number, number, number];
+    this.spare = typeof state[4] === 'number' && Number.isFinite(state[4]) ? state[4] : null;
+  }
+
   /** Uniform in [0, 1). */
   uniform(): number {
     return this.nextUint32() / 4294967296;

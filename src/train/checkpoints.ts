@@ -4,6 +4,8 @@
 // whose loss beats the one the file records, so a worse run never overwrites a better model.
 import { extname } from 'node:path';
 import type { ModelMetadata, StatefulModel } from '../io/model-file.js';
+import type { Tensor } from '../ops/tensor.js';
+import { RESUME_KEY } from './resume-state.js';
 
 /** `runs/best.safetensors` → `runs/best.last.safetensors`. */
 export function lastCheckpointPath(best: string): string {
@@ -18,7 +20,8 @@ export interface CheckpointFiles {
   recordedBest: number;
   /** Saves `model` as the best state if `loss` beats the recorded one; returns whether it did. */
   saveBest(model: StatefulModel, meta: ModelMetadata, loss: number): Promise<boolean>;
-  saveLast(model: StatefulModel, meta: ModelMetadata): Promise<void>;
+  /** Saves the full checkpoint: the model plus `extra` tensors (io's reserved prefix) and resume metadata. */
+  saveLast(model: StatefulModel, meta: ModelMetadata, extra: Record<string, Tensor>): Promise<void>;
 }
 
 /** Opens the checkpoint pair for a run monitoring `monitor` (e.g. 'valLoss'); throws before training if unusable. */
@@ -37,9 +40,28 @@ export async function openCheckpoints(best: string, monitor: string, force = fal
       files.recordedBest = loss;
       return true;
     },
-    async saveLast(model, meta) {
-      await io.saveModel(model, last, meta, { force });
+    async saveLast(model, meta, extra) {
+      await io.saveModel(model, last, meta, { force, extra });
     },
   };
   return files;
+}
+
+/**
+ * A full checkpoint's parts: its resume metadata (raw JSON) and every stored tensor. Throws naming
+ * the file when it is missing or holds weights only (so the rest of the run cannot be restored).
+ */
+export async function readFullCheckpoint(path: string) {
+  const { tensors, metadata } = await (await import('../io/files.js')).readModelFile(path);
+  const raw = metadata.raw[RESUME_KEY];
+  if (raw === undefined) {
+    throw new Error(`resume ${path}: the file holds weights only, not a full checkpoint (fit writes those beside its checkpoint, ` +
+      `as ${lastCheckpointPath('<checkpoint>')}); load weights with loadModel instead`);
+  }
+  return { raw, tensors };
+}
+
+/** Whether a file exists at `path` (Node), for resume: true. */
+export async function fileExists(path: string): Promise<boolean> {
+  return (await import('node:fs')).existsSync(path);
 }

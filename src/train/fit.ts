@@ -20,7 +20,8 @@ import type { Tensor } from '../ops/tensor.js';
 import type { LRScheduler } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
 import { manualSeed } from '../tensor/rng.js';
-import { openCheckpoints } from './checkpoints.js';
+import { fileExists, openCheckpoints, readFullCheckpoint } from './checkpoints.js';
+import { captureResumeState, restoreResumeState, RESUME_KEY, type ResumableParts } from './resume-state.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
 import { asLoader, evaluate } from './evaluate.js';
 import { silentReporter, type EpochLog, type ProgressReporter, type StepInfo } from './progress.js';
@@ -75,6 +76,13 @@ export interface FitOptions {
   checkpoint?: string;
   /** Let checkpoints replace existing files that are not striate models. */
   force?: boolean;
+  /**
+   * Continue from a full checkpoint (the x.last.safetensors fit writes beside `checkpoint` after
+   * every epoch): weights, optimiser state, scheduler, counters, history, generator state and data
+   * order, so the run goes on exactly as if it had not stopped; `epochs` counts the whole run.
+   * `true`: from the checkpoint's last file when it exists, else from the start.
+   */
+  resume?: string | true;
   /** Metadata stored in checkpoints (architecture, class names...). */
   checkpointMetadata?: ModelMetadata;
   scheduler?: LRScheduler;
@@ -184,6 +192,8 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   const writeLog = opts.logFile && isNode ? (await import('./node-progress.js')).jsonLinesLog(opts.logFile) : null;
   const monitor = val ? 'valLoss' : 'trainLoss';
   const ckpt = opts.checkpoint ? await openCheckpoints(opts.checkpoint, monitor, opts.force) : null;
+  if (opts.resume === true && !ckpt) throw new Error('fit: resume: true needs a checkpoint path to find the last state');
+  const resumeFrom = opts.resume === true ? (await fileExists(ckpt!.last) ? ckpt!.last : null) : opts.resume ?? null;
 
   let stopReason: StopReason = 'epochs';
   let stopMessage = `finished ${epochs} epochs`;
@@ -200,17 +210,29 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     stopReason, stopMessage, iterations: 0, seconds: 0, checkpointEpoch: 0,
   };
   const t0 = performance.now();
-  let best: ReturnType<typeof snapshot> | null = null;
+  const parts: ResumableParts = { model, optimizer, scheduler: opts.scheduler, loader: train, best: null };
   let sinceBest = 0;
   let prevStepLoss: number | undefined;
   let prevEpochLoss: number | undefined;
   let iteration = 0;
+  let startEpoch = 1;
+  if (resumeFrom) {
+    const { raw, tensors } = await readFullCheckpoint(resumeFrom);
+    await (await import('../io/files.js')).loadModel(model, resumeFrom);
+    const loop = restoreResumeState(resumeFrom, raw, tensors, parts);
+    Object.assign(history, { epochs: loop.epochs, bestEpoch: loop.bestEpoch, bestLoss: loop.bestLoss, checkpointEpoch: loop.checkpointEpoch });
+    ({ sinceBest, iteration } = loop);
+    prevStepLoss = loop.prevStepLoss ?? undefined;
+    prevEpochLoss = loop.prevEpochLoss ?? undefined;
+    startEpoch = loop.epoch + 1;
+    reporter.note(`resumed from ${resumeFrom} after epoch ${loop.epoch}`);
+  }
   const yieldEvery = opts.yieldEvery ?? (isNode ? 0 : 50);
   let lastYield = performance.now();
 
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-    for (let epoch = 1; epoch <= epochs && !stopRequested; epoch++) {
+    for (let epoch = startEpoch; epoch <= epochs && !stopRequested; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
       model.train(true);
       const steps = train.length;
@@ -296,22 +318,28 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         history.bestEpoch = epoch;
         log.best = true;
         sinceBest = 0;
-        best = snapshot(model);
+        parts.best = snapshot(model);
         if (ckpt && await ckpt.saveBest(model, ckptMeta, monitored)) history.checkpointEpoch = epoch;
       } else if (opts.earlyStopping && ++sinceBest >= opts.earlyStopping.patience) {
         stop('earlyStopping', `no improvement of ${history.monitor} for ${opts.earlyStopping.patience} epochs (best: epoch ${history.bestEpoch})`);
       }
-      await ckpt?.saveLast(model, ckptMeta);
       if (opts.scheduler && (opts.schedulerInterval ?? 'epoch') === 'epoch') opts.scheduler.step();
       history.epochs.push(log);
       history.iterations = iteration;
+      if (ckpt) {
+        const state = captureResumeState({
+          epoch, iteration, epochs: history.epochs, bestEpoch: history.bestEpoch, bestLoss: history.bestLoss,
+          checkpointEpoch: history.checkpointEpoch, sinceBest, prevStepLoss: prevStepLoss ?? null, prevEpochLoss: prevEpochLoss ?? null,
+        }, { ...parts, best: (opts.restoreBest ?? true) ? parts.best : null });
+        await ckpt.saveLast(model, { ...ckptMeta, extra: { ...ckptMeta.extra, [RESUME_KEY]: state.json } }, state.tensors);
+      }
       reporter.epochEnd(log);
       writeLog?.(log);
       for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
     }
     const last = history.epochs.length;
-    if ((opts.restoreBest ?? true) && best && history.bestEpoch !== last) {
-      restore(model, best);
+    if ((opts.restoreBest ?? true) && parts.best && history.bestEpoch !== last) {
+      restore(model, parts.best);
       reporter.note(`restored the parameters of epoch ${history.bestEpoch} (${history.monitor} ${history.bestLoss.toFixed(4)})`);
     }
     if (ckpt && history.checkpointEpoch === 0) {

@@ -2,6 +2,7 @@
 // optim satisfy these; they are structural so tests and users can bring their own.
 import type { StatefulModel } from '../io/model-file.js';
 import type { Tensor } from '../ops/tensor.js';
+import type { OptimizerStateDict } from '../optim/optimizer.js';
 
 export interface TrainableModel extends StatefulModel {
   forward(x: Tensor): Tensor;
@@ -16,6 +17,9 @@ export interface OptimizerLike {
   lr: number;
   zeroGrad(): void;
   step(): void;
+  /** Every optimiser of optim has these; full checkpoints save and restore its state with them. */
+  stateDict?(): OptimizerStateDict;
+  loadStateDict?(sd: OptimizerStateDict): void;
 }
 
 /** A loss on a batch's outputs and labels, averaged over the batch. */
