@@ -75,7 +75,15 @@ export function decodeImage(bytes: Uint8Array, name = 'image'): RawImage {
   }
   if (format === 'jpeg') {
     const size = jpegFrameSize(bytes);
-    if (size) checkLimit('maxPixels', size.width * size.height, `decodeImage: ${name} is a JPEG of ${size.width}×${size.height} pixels`);
+    if (size) {
+      checkLimit('maxPixels', size.width * size.height, `decodeImage: ${name} is a JPEG of ${size.width}×${size.height} pixels`);
+      // Huffman-coded JPEG spends at least one bit per 8×8 block on the DC term alone, so a file
+      // far smaller than that is truncated: refuse it rather than decode megapixels of nothing.
+      const minBytes = Math.floor((size.width * size.height) / 1024);
+      if (bytes.length < minBytes) {
+        throw new FormatError(name, `decodeImage: ${name} is ${bytes.length} bytes, too small for a JPEG of ${size.width}×${size.height} pixels (at least ${minBytes}); truncated?`);
+      }
+    }
     const maxPixels = getLimits().maxPixels;
     try {
       // jpeg-js's own checks as a second guard (RGB out: 3 bytes a pixel, plus its working buffers).
