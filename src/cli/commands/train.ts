@@ -2,12 +2,13 @@
 // src/data and the model files of src/io; this file only turns arguments into their options.
 import type { Command } from 'commander';
 import { randomSplit, type ArrayDataset } from '../../data/dataset.js';
-import { loadModel } from '../../io/files.js';
+import { loadModel, readModelHeader } from '../../io/files.js';
 import { Adam, AdamW } from '../../optim/adam.js';
 import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/rng.js';
 import { evaluate } from '../../train/evaluate.js';
 import { fit } from '../../train/fit.js';
+import { RESUME_KEY } from '../../train/resume-state.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
@@ -43,7 +44,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .description('train a model of the zoo on a dataset, with validation, checkpoints and resume')
     .requiredOption('-m, --model <name>', 'model to train (see below)')
     .option('--data <spec>', 'dataset (see below)', 'fashion-mnist')
-    .option('-e, --epochs <n>', 'passes over the training data', intArg(1), 5)
+    .option('-e, --epochs <n>', 'passes over the training data (resuming a full checkpoint: in all, counting those done)', intArg(1), 5)
     .option('-b, --batch-size <n>', 'samples per step', intArg(1), 64)
     .option('--optimizer <name>', 'sgd, adam or adamw', choiceArg(['sgd', 'adam', 'adamw'] as const), 'sgd')
     .option('--lr <rate>', 'learning rate (default 0.01 for sgd, 0.001 for adam/adamw)', numberArg(true))
@@ -52,7 +53,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--seed <n>', 'seed for initialisation, shuffling and the validation split', intArg(0), 0)
     .option('-c, --checkpoint <path>', 'save the best model here (.safetensors) whenever validation improves on it; the last state goes to <name>.last.safetensors')
     .option('--force', 'let --checkpoint replace an existing file that is not a striate model')
-    .option('--resume <path>', 'start from the weights in this model file (same model and data shape)')
+    .option('--resume <path>', 'continue a run from its full checkpoint (<checkpoint>.last.safetensors), or start from the weights of a model file')
     .option('--val-fraction <f>', 'share of the training data held out for validation (0 for none)', numberArg(), 0.1)
     .option('--limit <n>', 'use at most n samples per class (quick runs)', intArg(1))
     .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
@@ -63,13 +64,17 @@ ${listModels()}
 
 ${DATA_HELP}
 
-Resuming loads the weights of --resume and trains for --epochs more; the optimiser's state
-(momentum, Adam moments) starts afresh. An existing --checkpoint file is replaced only by a model
-whose validation loss beats the one it records.
+After every epoch the full state (weights, optimiser state and settings, schedule, epoch, random
+generators, data order, history) is saved to <checkpoint>.last.safetensors; --resume with that
+file continues the run exactly where it stopped, up to --epochs in all. --resume with any other
+model file loads its weights only and trains --epochs more, the optimiser starting afresh.
+An existing --checkpoint file is replaced only by a model whose validation loss beats the one it
+records, and never if it is not a striate model (unless --force).
 
 Examples:
   striate train -m lenet5 --epochs 5 -c runs/lenet5.safetensors
   striate train -m resnet20 --pad 2 --optimizer sgd --lr 0.1 --epochs 10 -c runs/r20.safetensors
+  striate train -m lenet5 --epochs 5 -c runs/lenet5.safetensors --resume runs/lenet5.last.safetensors   (go on after a stop)
   striate train -m resnet20 --pad 2 --resume runs/r20.safetensors --epochs 5 -c runs/r20b.safetensors
   striate train -m signalCnn --data signals.csv --optimizer adam`)
     .action(async (opts: TrainOptions) => {
@@ -84,7 +89,11 @@ Examples:
       const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
       manualSeed(opts.seed);
       const model = entry.build(shape);
-      if (opts.resume) await loadModel(model, opts.resume);
+      const full = opts.resume ? (await readModelHeader(opts.resume)).metadata.raw[RESUME_KEY] !== undefined : false;
+      if (opts.resume && !full) {
+        await loadModel(model, opts.resume);
+        io.out(`Starting from the weights of ${opts.resume} (not a full checkpoint: the optimiser and the epoch count start afresh)\n`);
+      }
       const params = model.parameters();
       const optimizer = opts.optimizer === 'sgd'
         ? new SGD(params, { lr: opts.lr ?? 0.01, momentum: opts.momentum, weightDecay: opts.weightDecay })
@@ -95,6 +104,7 @@ Examples:
       const history = await fit(model, val ? { train, val } : train, {
         epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress,
         checkpoint: opts.checkpoint, force: opts.force ?? false, checkpointMetadata: { classNames: all.classNames, training },
+        ...(full ? { resume: opts.resume! } : {}),
       });
       const final = evaluate(model, test ?? val ?? train);
       const on = test ? `test set (${test.length})` : val ? `validation set (${val.length})` : `training set (${train.length})`;
