@@ -105,6 +105,11 @@ export function loadSafetensorsInto(model: StatefulModel, bytes: Uint8Array | Sa
   for (const [k, t] of Object.entries(file.tensors)) {
     if (k.startsWith(RESERVED)) continue;
     const values = t.data instanceof BigInt64Array ? Float32Array.from(t.data, (v) => Number(v)) : Float32Array.from(t.data);
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new FormatError(name, `load ${name}: tensor '${k}' holds ${values[bad]} at index ${bad} of ${values.length}; ` +
+        'the weights diverged before they were saved, so the model cannot compute');
+    }
     sd[k] = tensor(values, t.shape);
   }
   model.loadStateDict(sd, { strict: true });

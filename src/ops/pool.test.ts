@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { F, gradCheck, randn, tensor, type Tensor } from '../index.js';
+import { F, gradCheck, nn, randn, tensor, type Tensor } from '../index.js';
 import { Rng } from '../tensor/rng.js';
 
 function seq(shape: number[], a: number, b: number): Tensor {
@@ -128,4 +128,22 @@ test('pool errors name the op, the shapes and what was expected', () => {
   assert.throws(() => F.maxPool2d(x, {} as { kernelSize: number }), /maxPool2d: kernelSize is required/);
   assert.throws(() => F.adaptiveAvgPool2d(x, [0, 2]), /adaptiveAvgPool2d: outputSize must be positive integers/);
   assert.throws(() => F.globalAvgPool(randn([2, 3])), /globalAvgPool: expected \(N, C, \.\.\.spatial\).*got \[2, 3\]/);
+});
+
+test('every pooling op and conv rejects a zero or negative stride, in every calling form', () => {
+  const x1 = randn([1, 1, 6], { seed: 1 });
+  const x2 = randn([1, 1, 6, 6], { seed: 1 });
+  const x3 = randn([1, 1, 4, 4, 4], { seed: 1 });
+  const cases: [string, (stride: number) => unknown][] = [
+    ['maxPool1d', (s) => F.maxPool1d(x1, 2, { stride: s })], ['maxPool2d', (s) => F.maxPool2d(x2, 2, { stride: s })],
+    ['maxPool3d', (s) => F.maxPool3d(x3, 2, { stride: s })], ['avgPool1d', (s) => F.avgPool1d(x1, 2, { stride: s })],
+    ['avgPool2d', (s) => F.avgPool2d(x2, { kernelSize: 2, stride: s })], ['avgPool3d', (s) => F.avgPool3d(x3, 2, { stride: s })],
+    ['maxPool2d', (s) => new nn.MaxPool2d(2, { stride: s }).forward(x2)],
+    ['conv2d', (s) => F.conv2d(x2, randn([1, 1, 3, 3], { seed: 2 }), null, { stride: s })],
+    ['conv1d', (s) => F.conv1d(x1, randn([1, 1, 3], { seed: 2 }), null, { stride: s })],
+  ];
+  for (const [op, call] of cases) {
+    for (const s of [0, -1]) assert.throws(() => call(s), new RegExp(`${op}: stride must be positive integers, got ${s}`), `${op} stride ${s}`);
+  }
+  assert.deepEqual(F.maxPool2d(x2, 2, { stride: 1 }).shape, [1, 1, 5, 5], 'the options after a kernel size are used');
 });

@@ -76,12 +76,18 @@ function poolParams(
   };
 }
 
-function asOptions<T extends { kernelSize: SpatialArg }>(opts: T | SpatialArg): T {
-  return typeof opts === 'number' || Array.isArray(opts) ? ({ kernelSize: opts } as T) : (opts as T);
+// The kernel size alone may come second, its options third, as in PyTorch's F.max_pool2d(x, 2, stride=1):
+// F.maxPool2d(x, 2, { stride: 1 }); the options are then validated like any others, never dropped.
+type PoolRest<T> = Omit<T, 'kernelSize'> | undefined;
+
+function asOptions<T extends { kernelSize: SpatialArg }>(opts: T | SpatialArg, rest?: Omit<T, 'kernelSize'>): T {
+  if (typeof opts === 'number' || Array.isArray(opts)) return { ...rest, kernelSize: opts } as T;
+  if (rest !== undefined) throw new Error('pool: options come either as the second argument or after a kernel size, not both');
+  return opts as T;
 }
 
-function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, nd: number, op: string): Tensor {
-  const opts = asOptions(options);
+function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRest<MaxPoolOptions>, nd: number, op: string): Tensor {
+  const opts = asOptions(options, rest);
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, opts, false);
     const out = output([p.batch, p.channels, ...p.outSize]);
@@ -103,8 +109,8 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, nd: number, 
   });
 }
 
-function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, nd: number, op: string): Tensor {
-  const opts = asOptions(options);
+function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, rest: PoolRest<AvgPoolOptions>, nd: number, op: string): Tensor {
+  const opts = asOptions(options, rest);
   if (opts.kernelSize === undefined) throw new Error(`${op}: kernelSize is required`);
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, { ...opts, dilation: 1 }, opts.countIncludePad ?? true);
@@ -122,24 +128,24 @@ function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, nd: number, 
  * Max over each window of a [N, C, L] (or [C, L]) input; padding counts as −∞.
  * @example F.maxPool1d(x, { kernelSize: 2 })
  */
-export const maxPool1d = (x: Tensor, opts: MaxPoolOptions | SpatialArg): Tensor => maxPoolNd(x, opts, 1, 'maxPool1d');
+export const maxPool1d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: PoolRest<MaxPoolOptions>): Tensor => maxPoolNd(x, opts, rest, 1, 'maxPool1d');
 /**
  * Max over each window of a [N, C, H, W] (or [C, H, W]) input; stride defaults to kernelSize.
  * @example F.maxPool2d(x, { kernelSize: 2 }) // [1, 6, 28, 28] → [1, 6, 14, 14]
  */
-export const maxPool2d = (x: Tensor, opts: MaxPoolOptions | SpatialArg): Tensor => maxPoolNd(x, opts, 2, 'maxPool2d');
+export const maxPool2d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: PoolRest<MaxPoolOptions>): Tensor => maxPoolNd(x, opts, rest, 2, 'maxPool2d');
 /** Max over each window of a [N, C, D, H, W] input. @example F.maxPool3d(v, { kernelSize: 2 }) */
-export const maxPool3d = (x: Tensor, opts: MaxPoolOptions | SpatialArg): Tensor => maxPoolNd(x, opts, 3, 'maxPool3d');
+export const maxPool3d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: PoolRest<MaxPoolOptions>): Tensor => maxPoolNd(x, opts, rest, 3, 'maxPool3d');
 
 /** Mean over each window of a [N, C, L] input. @example F.avgPool1d(x, { kernelSize: 3, stride: 1, padding: 1 }) */
-export const avgPool1d = (x: Tensor, opts: AvgPoolOptions | SpatialArg): Tensor => avgPoolNd(x, opts, 1, 'avgPool1d');
+export const avgPool1d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: PoolRest<AvgPoolOptions>): Tensor => avgPoolNd(x, opts, rest, 1, 'avgPool1d');
 /**
  * Mean over each window of a [N, C, H, W] input; the divisor follows PyTorch (countIncludePad,
  * ceilMode). @example F.avgPool2d(x, { kernelSize: 2 })
  */
-export const avgPool2d = (x: Tensor, opts: AvgPoolOptions | SpatialArg): Tensor => avgPoolNd(x, opts, 2, 'avgPool2d');
+export const avgPool2d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: PoolRest<AvgPoolOptions>): Tensor => avgPoolNd(x, opts, rest, 2, 'avgPool2d');
 /** Mean over each window of a [N, C, D, H, W] input. @example F.avgPool3d(v, { kernelSize: 2 }) */
-export const avgPool3d = (x: Tensor, opts: AvgPoolOptions | SpatialArg): Tensor => avgPoolNd(x, opts, 3, 'avgPool3d');
+export const avgPool3d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: PoolRest<AvgPoolOptions>): Tensor => avgPoolNd(x, opts, rest, 3, 'avgPool3d');
 
 /**
  * Average pooling to a fixed output size, whatever the input size: window i covers

@@ -72,12 +72,22 @@ Examples:
       const files = imageFiles(images);
       if (files.length === 0) throw new Error(`predict: no .png/.jpg/.jpeg files in ${images}`);
       const k = Math.min(opts.topK, m.classNames.length);
+      // A file that cannot be read or classified is reported and skipped; the exit code says so at the end.
+      const failed: string[] = [];
       for (const path of files) {
-        const probs = noGrad(() => F.softmax(m.model.forward(prepare(path, m, opts.invert ?? false)), 1)).toArray();
+        let probs: Float32Array;
+        try {
+          probs = noGrad(() => F.softmax(m.model.forward(prepare(path, m, opts.invert ?? false)), 1)).toArray();
+        } catch (e) {
+          failed.push(path);
+          io.err(`striate: predict: ${(e as Error).message}\n`);
+          continue;
+        }
         const top = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, k)
           .map((i) => ({ class: i, name: m.classNames[i]!, probability: probs[i]! }));
         if (opts.json) io.out(`${JSON.stringify({ file: path, top })}\n`);
         else io.out(`${path}: ${top.map((t, r) => `${r + 1}. ${t.name} ${(100 * t.probability).toFixed(1)}%`).join('  ')}\n`);
       }
+      if (failed.length > 0) throw new Error(`predict: ${failed.length} of ${files.length} images could not be classified (reported above): ${failed.join(', ')}`);
     });
 }
