@@ -1,4 +1,5 @@
-// Memory soak: trains LeNet-5 for many steps on one fixed random batch and checks that the
+// Memory soak: trains LeNet-5 (or, with --inference, runs its forward pass in eval mode without
+// gradients) for many steps on one fixed random batch and checks that the
 // process's resident memory stays flat (users never dispose anything, so the library must not
 // leak). RSS is sampled after forced GCs every 100 steps from the warm-up step on and printed
 // every 1,000. Single samples wander by several per cent (the C allocator keeps freed holes), so
@@ -7,10 +8,11 @@
 // warm-up figure, or the wasm backend's WebAssembly memory grew more than 5% after warm-up.
 //
 //   npm run memory-soak                      # 10,000 steps, batch 16, the default backend
+//   npm run memory-soak -- --inference       # 10,000 inference calls
 //   STRIATE_BACKEND=ref npx tsx scripts/memory-soak.ts --steps 3000 --warmup 500 --window 500
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { F, getBackend, manualSeed, models, optim, randn } from '../src/index.js';
+import { F, getBackend, manualSeed, models, noGrad, optim, randn } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 
 function option(name: string, fallback: number): number {
@@ -31,6 +33,7 @@ const sampleEvery = option('sample-every', 100);
 const printEvery = option('print-every', 1000);
 const tolerance = option('tolerance', 0.05);
 const batch = option('batch', 16);
+const inference = process.argv.includes('--inference');
 if (warmup + window > steps) {
   console.error(`memory-soak: --warmup (${warmup}) + --window (${window}) must not exceed --steps (${steps})`);
   process.exit(2);
@@ -65,15 +68,21 @@ const wasmBytes = (): number => {
 };
 const samples: Sample[] = [];
 const start = performance.now();
-console.log(`memory-soak: LeNet-5, batch ${batch}, ${steps} steps, backend ${getBackend()}, Node ${process.version}`);
+if (inference) model.eval();
+console.log(`memory-soak: LeNet-5 ${inference ? 'inference' : 'training'}, batch ${batch}, ${steps} steps, backend ${getBackend()}, Node ${process.version}`);
 console.log('   step      loss   rss MB  heap MB  external MB  wasm MB  steps/s');
 
 for (let step = 1; step <= steps; step++) {
-  opt.zeroGrad();
-  const loss = F.crossEntropy(model.forward(x), labels);
-  loss.backward();
-  opt.step();
-  const value = loss.item();
+  let value: number;
+  if (inference) {
+    value = noGrad(() => F.crossEntropy(model.forward(x), labels)).item();
+  } else {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x), labels);
+    loss.backward();
+    opt.step();
+    value = loss.item();
+  }
   if (!Number.isFinite(value)) {
     console.error(`memory-soak: loss became ${value} at step ${step}`);
     process.exit(1);
