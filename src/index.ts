@@ -3,7 +3,7 @@ export { Tensor } from './ops/tensor.js';
 export { tensor, zeros, ones, full, randn, rand } from './ops/creation.js';
 export { noGrad } from './autograd/grad-mode.js';
 export { manualSeed } from './tensor/rng.js';
-export { setBackend, getBackend, setNumThreads, getNumThreads, availableBackends } from './kernels/backend.js';
+export { setBackend, getBackend, setNumThreads, getNumThreads, availableBackends, describeBackend } from './kernels/backend.js';
 export * as F from './ops/functional.js';
 export { gradCheck } from './ops/gradcheck.js';
 export * as nn from './nn/index.js';

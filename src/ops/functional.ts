@@ -9,6 +9,7 @@ export { linear, dropout } from './linear.js';
 export { batchNorm } from './batch-norm.js';
 export { conv1d, conv2d, conv3d } from './conv.js';
 export { pad } from './pad.js';
+export { unfold } from './unfold.js';
 export {
   maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool2d, globalAvgPool, globalMaxPool,
 } from './pool.js';

@@ -7,7 +7,7 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { imageToTensor, readImage, resizeImage, toGray, toRgb } from '../../image/codec.js';
 import * as F from '../../ops/functional.js';
 import { intArg, UsageError } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { modelFromFile, type LoadedModel } from '../model-file.js';
 import type { Tensor } from '../../ops/tensor.js';
 

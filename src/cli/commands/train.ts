@@ -11,7 +11,7 @@ import { fit } from '../../train/fit.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { cliModelMetadata, modelFromFile, saveCliModel } from '../model-file.js';
 import { listModels, ZOO, zooName } from '../zoo.js';
 
