@@ -13,7 +13,7 @@ import { cpus, loadavg, release, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, isWorkloadId, WORKLOADS, ALL_WORKLOADS, type WorkloadId } from './lib/workloads.js';
-import { markdown, tables, PEER_ORDER, type Report } from './lib/report.js';
+import { markdown, profileOf, tables, withProfile, PEER_ORDER, type Report } from './lib/report.js';
 import { bestOfRounds, runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -223,7 +223,9 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`\nstriate backend: ${striate?.meta?.engine ?? 'did not start'}\n\n${tables(best, false)}\n`);
   if (o.write) {
-    writeFileSync(o.out, markdown(report));
+    // The per-kernel profile (bench/profile.ts) is measured separately: carried over as it is.
+    const profile = existsSync(o.out) ? profileOf(readFileSync(o.out, 'utf8')) : '';
+    writeFileSync(o.out, profile ? withProfile(markdown(report), profile) : markdown(report));
     process.stdout.write(`wrote ${relative(process.cwd(), o.out)}\n`);
   }
 }

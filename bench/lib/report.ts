@@ -163,6 +163,24 @@ export function targets(runs: PeerRun[]): string {
   return out.join('\n');
 }
 
+const PROFILE_BEGIN = '<!-- profile: written by bench/profile.ts --write -->';
+const PROFILE_END = '<!-- /profile -->';
+
+/** `doc` with its profile section (between the markers) replaced by `profile`, or `profile` appended. */
+export function withProfile(doc: string, profile: string): string {
+  const block = `${PROFILE_BEGIN}\n${profile.trimEnd()}\n${PROFILE_END}`;
+  const start = doc.indexOf(PROFILE_BEGIN);
+  const end = doc.indexOf(PROFILE_END);
+  return start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + PROFILE_END.length) : `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+/** The profile section of a BENCHMARKS.md text, without its markers ('' when it has none). */
+export function profileOf(doc: string): string {
+  const start = doc.indexOf(PROFILE_BEGIN);
+  const end = doc.indexOf(PROFILE_END);
+  return start >= 0 && end > start ? doc.slice(start + PROFILE_BEGIN.length, end).trim() : '';
+}
+
 export function markdown(rep: Report): string {
   const m = rep.machine;
   const striate = rep.runs.filter((r) => r.peer === 'striate').map((r) => `${r.threads} thread(s): ${r.meta?.engine ?? 'did not start'}, getNumThreads() = ${r.meta?.threads ?? '?'}`);
