@@ -5,7 +5,7 @@ import { summary } from '../../models/summary.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { checkElements, checkMemory } from '../limits.js';
 import { intArg, shapeArg, UsageError } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { fromFile, isModelFile } from '../../models/model-file.js';
 import { listModels, ZOO } from '../../models/zoo.js';
 import { zooName } from '../zoo.js';

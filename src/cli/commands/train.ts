@@ -12,7 +12,7 @@ import { RESUME_KEY } from '../../train/resume-state.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { fromFile } from '../../models/model-file.js';
 import { listModels, ZOO } from '../../models/zoo.js';
 import { zooName } from '../zoo.js';
@@ -55,7 +55,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--force', 'let --checkpoint replace an existing file that is not a striate model')
     .option('--resume <path>', 'continue a run from its full checkpoint (<checkpoint>.last.safetensors), or start from the weights of a model file')
     .option('--val-fraction <f>', 'share of the training data held out for validation (0 for none)', numberArg(), 0.1)
-    .option('--limit <n>', 'use at most n samples per class (quick runs)', intArg(1))
+    .option('--limit <n>', 'use at most n samples per class, of the training and the test set (quick runs)', intArg(1))
     .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
     .option('--progress <mode>', 'auto, bar, lines or none', choiceArg(['auto', 'bar', 'lines', 'none'] as const), 'auto')
     .addHelpText('after', () => `
@@ -85,7 +85,7 @@ Examples:
       const channels = entry.inChannels === 1 ? 1 : 3;
       const all = await loadCliData(opts.data, { split: 'train', channels, limit: opts.limit, pad: opts.pad });
       const [train, val] = opts.valFraction > 0 ? randomSplit(all, opts.valFraction, { seed: opts.seed }) : [all, undefined];
-      const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', pad: opts.pad }) : undefined;
+      const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', channels, limit: opts.limit, pad: opts.pad }) : undefined;
       const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
       manualSeed(opts.seed);
       const model = entry.build(shape);
