@@ -1,7 +1,7 @@
 // Public exports of src/io: safetensors and model files. File access is behind dynamic imports
 // (files.ts), so browser bundles never load node:fs.
 export {
-  encodeSafetensors, decodeSafetensors, type SafetensorsDtype, type SafetensorsTensor, type SafetensorsFile,
+  encodeSafetensors, decodeSafetensors, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsTensor, type SafetensorsFile,
 } from './safetensors.js';
 export {
   modelToSafetensors, loadSafetensorsInto, parseModelMetadata, type ModelMetadata, type StatefulModel,

@@ -1,5 +1,5 @@
 // Public exports of src/nn: the `nn` namespace of API.md.
-export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult, type ModelArchitecture } from './module.js';
 export { Parameter } from './parameter.js';
 export * as init from './init.js';
 export { Linear } from './linear.js';

@@ -128,24 +128,24 @@ function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, rest: PoolRe
  * Max over each window of a [N, C, L] (or [C, L]) input; padding counts as −∞.
  * @example F.maxPool1d(x, { kernelSize: 2 })
  */
-export const maxPool1d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: PoolRest<MaxPoolOptions>): Tensor => maxPoolNd(x, opts, rest, 1, 'maxPool1d');
+export const maxPool1d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: Omit<MaxPoolOptions, 'kernelSize'>): Tensor => maxPoolNd(x, opts, rest, 1, 'maxPool1d');
 /**
  * Max over each window of a [N, C, H, W] (or [C, H, W]) input; stride defaults to kernelSize.
  * @example F.maxPool2d(x, { kernelSize: 2 }) // [1, 6, 28, 28] → [1, 6, 14, 14]
  */
-export const maxPool2d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: PoolRest<MaxPoolOptions>): Tensor => maxPoolNd(x, opts, rest, 2, 'maxPool2d');
+export const maxPool2d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: Omit<MaxPoolOptions, 'kernelSize'>): Tensor => maxPoolNd(x, opts, rest, 2, 'maxPool2d');
 /** Max over each window of a [N, C, D, H, W] input. @example F.maxPool3d(v, { kernelSize: 2 }) */
-export const maxPool3d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: PoolRest<MaxPoolOptions>): Tensor => maxPoolNd(x, opts, rest, 3, 'maxPool3d');
+export const maxPool3d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: Omit<MaxPoolOptions, 'kernelSize'>): Tensor => maxPoolNd(x, opts, rest, 3, 'maxPool3d');
 
 /** Mean over each window of a [N, C, L] input. @example F.avgPool1d(x, { kernelSize: 3, stride: 1, padding: 1 }) */
-export const avgPool1d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: PoolRest<AvgPoolOptions>): Tensor => avgPoolNd(x, opts, rest, 1, 'avgPool1d');
+export const avgPool1d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: Omit<AvgPoolOptions, 'kernelSize'>): Tensor => avgPoolNd(x, opts, rest, 1, 'avgPool1d');
 /**
  * Mean over each window of a [N, C, H, W] input; the divisor follows PyTorch (countIncludePad,
  * ceilMode). @example F.avgPool2d(x, { kernelSize: 2 })
  */
-export const avgPool2d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: PoolRest<AvgPoolOptions>): Tensor => avgPoolNd(x, opts, rest, 2, 'avgPool2d');
+export const avgPool2d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: Omit<AvgPoolOptions, 'kernelSize'>): Tensor => avgPoolNd(x, opts, rest, 2, 'avgPool2d');
 /** Mean over each window of a [N, C, D, H, W] input. @example F.avgPool3d(v, { kernelSize: 2 }) */
-export const avgPool3d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: PoolRest<AvgPoolOptions>): Tensor => avgPoolNd(x, opts, rest, 3, 'avgPool3d');
+export const avgPool3d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: Omit<AvgPoolOptions, 'kernelSize'>): Tensor => avgPoolNd(x, opts, rest, 3, 'avgPool3d');
 
 /**
  * Average pooling to a fixed output size, whatever the input size: window i covers
