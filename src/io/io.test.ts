@@ -148,7 +148,8 @@ test('saveModel never replaces a file that is not a striate model unless forced,
   const dead = join(dir, 'm.safetensors.striate-tmp-4194305-1');
   const own = join(dir, 'x.safetensors.striate-tmp-' + process.pid + '-1');
   const live = join(dir, 'y.safetensors.striate-tmp-' + process.ppid + '-1');
-  for (const p of [dead, own, live]) writeFileSync(p, 'partial');
+  const old = join(dir, 'm.safetensors.tmp-4194305-1764000000000'); // the name earlier versions left
+  for (const p of [dead, own, live, old]) writeFileSync(p, 'partial');
   await saveModel(fake(3), join(dir, 'm.safetensors'));
   assert.deepEqual(readdirSync(dir).sort(), ['m.safetensors', 'notes.txt', 'torch.safetensors', 'y.safetensors.striate-tmp-' + process.ppid + '-1']);
 });

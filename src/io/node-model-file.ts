@@ -15,7 +15,8 @@ export interface SaveOptions {
 }
 
 const TMP = '.striate-tmp-';
-const TMP_NAME = /\.striate-tmp-(\d+)-\d+$/;
+// Also the name earlier versions used (`<name>.tmp-<pid>-<ms since 1970>`), so their leftovers go too.
+const TMP_NAME = /\.(?:striate-tmp-(\d+)-\d+|tmp-(\d+)-\d{13})$/;
 
 function processAlive(pid: number): boolean {
   try {
@@ -31,7 +32,8 @@ function removeStaleTemps(dir: string): void {
   for (const name of readdirSync(dir)) {
     const m = TMP_NAME.exec(name);
     // Saves are synchronous, so this process has none in flight: its own leftovers are stale too.
-    if (m && (Number(m[1]) === process.pid || !processAlive(Number(m[1])))) rmSync(join(dir, name), { force: true });
+    const pid = m ? Number(m[1] ?? m[2]) : 0;
+    if (m && (pid === process.pid || !processAlive(pid))) rmSync(join(dir, name), { force: true });
   }
 }
 
