@@ -92,3 +92,16 @@ test('striate train/eval/predict: bad input', async () => {
   assert.equal(pr.code, 1);
   assert.match(pr.stderr, /predict: no such file or folder: .*no-such\.png/);
 });
+
+test('striate train --resume <x.last.safetensors> continues the run: 1 epoch + resume to 2 equals 2 epochs straight', async () => {
+  const args = ['train', '-m', 'lenet5', '--limit', '20', '-b', '32', '--optimizer', 'adam', '--seed', '3', '--progress', 'none'];
+  const acc = (out: string) => /Accuracy on the test set \(\d+\): ([\d.]+)%, loss ([\d.]+)/.exec(out)?.slice(1);
+  const straight = await runStriate([...args, '--epochs', '2', '-c', join(dir, 'straight', 'm.safetensors')]);
+  assert.equal(straight.code, 0, straight.stderr);
+  const first = await runStriate([...args, '--epochs', '1', '-c', join(dir, 'parts', 'm.safetensors')]);
+  assert.equal(first.code, 0, first.stderr);
+  const rest = await runStriate([...args, '--epochs', '2', '-c', join(dir, 'parts', 'm.safetensors'), '--resume', join(dir, 'parts', 'm.last.safetensors')]);
+  assert.equal(rest.code, 0, rest.stderr);
+  assert.match(rest.stdout, /Best epoch \d of 2/);
+  assert.deepEqual(acc(rest.stdout), acc(straight.stdout));
+});
