@@ -8,6 +8,7 @@ export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
 export { linear, dropout } from './linear.js';
 export { batchNorm } from './batch-norm.js';
 export { conv1d, conv2d, conv3d } from './conv.js';
+export { convTranspose1d, convTranspose2d, convTranspose3d } from './conv-transpose.js';
 export { pad } from './pad.js';
 export {
   maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool2d, globalAvgPool, globalMaxPool,
