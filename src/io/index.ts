@@ -7,3 +7,5 @@ export {
   modelToSafetensors, loadSafetensorsInto, parseModelMetadata, type ModelMetadata, type StatefulModel,
 } from './model-file.js';
 export { saveModel, loadModel, readModelFile } from './files.js';
+export { loadOnnx, type LoadOnnxOptions } from './onnx/load.js';
+export { OnnxModel } from './onnx/model.js';

@@ -2,7 +2,8 @@
 import { flatten as flattenDims } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
-export { relu, leakyRelu, elu, sigmoid, tanh } from './activation.js';
+export { relu, leakyRelu, elu, sigmoid, tanh, clamp } from './activation.js';
+export { take, concat } from './take.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
 export { linear, dropout } from './linear.js';
