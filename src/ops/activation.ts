@@ -19,8 +19,10 @@ export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
  * @example F.clamp(tensor([-1, 3, 9], [3]), 0, 6) // [0, 3, 6]
  */
 export function clamp(x: Tensor, lo?: number, hi?: number): Tensor {
+  // x + relu(lo - x) and y - relu(y - hi) return the input unchanged between the bounds (no
+  // rounding through lo or hi, which would erase values far smaller than the bounds).
   let y = x;
-  if (lo !== undefined) y = add(relu(sub(y, lo)), lo);
-  if (hi !== undefined) y = sub(hi, relu(sub(hi, y)));
+  if (lo !== undefined) y = add(y, relu(sub(lo, y)));
+  if (hi !== undefined) y = sub(y, relu(sub(y, hi)));
   return y;
 }

@@ -28,6 +28,7 @@ test('clamp bounds values (ReLU6), lets gradients through strictly inside, and l
   assert.deepEqual(Array.from(F.clamp(tensor([-1, 3, 9], [3]), 0, 6).toArray()), [0, 3, 6]);
   assert.deepEqual(Array.from(F.clamp(tensor([-1, 3, 9], [3]), undefined, 2).toArray()), [-1, 2, 2]);
   assert.deepEqual(Array.from(F.clamp(tensor([-1, 3, 9], [3]), 5, 1).toArray()), [1, 1, 1]);
+  assert.deepEqual(Array.from(F.clamp(tensor([1e-9, -1e-9], [2]), -6, 6).toArray()), [Math.fround(1e-9), Math.fround(-1e-9)]);
   const x = tensor([-2, 0.5, 3, 7], [4], { requiresGrad: true });
   F.clamp(x, 0, 6).sum().backward();
   assert.deepEqual(Array.from(x.grad!.toArray()), [0, 1, 1, 0]);
