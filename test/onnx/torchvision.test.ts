@@ -11,7 +11,7 @@ import { loadOnnx, tensor } from '../../src/index.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CACHE = join(ROOT, '.cache', 'onnx-torchvision');
 // Input sizes that keep the suite quick yet exercise every layer (adaptive pools become global ones).
-const MODELS = ['resnet18:64', 'squeezenet1_0:64', 'mobilenet_v2:64'];
+const MODELS = ['resnet18:64', 'squeezenet1_0:64', 'mobilenet_v2:64', 'alexnet:224'];
 
 const made = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts/onnx/torchvision_export.py'), CACHE, ...MODELS], { encoding: 'utf8' });
 

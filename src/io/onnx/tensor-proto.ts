@@ -31,6 +31,8 @@ const RAW: Record<number, [number, (v: DataView, at: number) => number]> = {
   [DTYPE.UINT64]: [8, (v, at) => Number(v.getBigUint64(at, true))],
 };
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** The most elements one tensor may have (a Float32Array's limit is about 2^32 bytes here). */
 export const MAX_ELEMENTS = 2 ** 30;
 
@@ -82,6 +84,10 @@ export function decodeTensorProto(t: TensorProto, what: string, readExternal?: E
   if (bytes && (bytes.length > 0 || n === 0)) {
     if (bytes.length !== n * width) {
       throw new Error(`${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n}·${width} = ${n * width} bytes of data, the file has ${bytes.length}`);
+    }
+    if (dtype === DTYPE.FLOAT && LITTLE_ENDIAN) {
+      values.set(new Float32Array(bytes.slice().buffer)); // slice() copies to an aligned buffer
+      return { values, shape, dtype };
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < n; i++) values[i] = read(view, i * width);
