@@ -5,6 +5,8 @@ import { OnnxModel } from './model.js';
 export interface LoadOnnxOptions {
   /** Names the source in error messages when bytes are passed (default 'ONNX bytes'). */
   name?: string;
+  /** The values forward returns (default: the graph's outputs); an inner value cuts the graph there. */
+  outputs?: string[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface LoadOnnxOptions {
  * const logits = model.forward(images); // [N, 1000]
  */
 export async function loadOnnx(source: Uint8Array | string, opts: LoadOnnxOptions = {}): Promise<OnnxModel> {
-  if (typeof source === 'string') return (await import('./node-files.js')).loadOnnxFile(source);
+  if (typeof source === 'string') return (await import('./node-files.js')).loadOnnxFile(source, opts.outputs);
   const what = opts.name ?? 'ONNX bytes';
-  return new OnnxModel(decodeModel(source, what), what);
+  return new OnnxModel(decodeModel(source, what), what, { outputs: opts.outputs });
 }

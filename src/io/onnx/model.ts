@@ -31,7 +31,11 @@ export class OnnxModel extends Module {
   /** Initializers by name: parameters, buffers and constants alike. */
   private readonly initializers = new Map<string, OnnxValue>();
 
-  constructor(model: ModelProto, what: string, readExternal?: ExternalDataReader) {
+  /**
+   * `outputs` picks the values forward returns (default: the graph's outputs); naming an inner
+   * value cuts the graph there, e.g. at the features before a classifier to put a new head on.
+   */
+  constructor(model: ModelProto, what: string, { outputs, readExternal }: { outputs?: string[]; readExternal?: ExternalDataReader } = {}) {
     super();
     const graph = model.graph as GraphProto;
     this.opset = defaultOpset(model, what);
@@ -41,15 +45,17 @@ export class OnnxModel extends Module {
     this.inputNames = inputs.map((v) => v.name);
     this.inputDtypes = inputs.map((v) => v.type?.tensor_type?.elem_type ?? DTYPE.FLOAT);
     this.inputRanks = inputs.map((v) => v.type?.tensor_type?.shape?.dim.length);
-    this.outputNames = graph.output.map((v) => v.name);
-    const order = sortNodes(graph.node, new Set([...initNames, ...this.inputNames]), what);
+    this.outputNames = outputs ?? graph.output.map((v) => v.name);
+    const order = neededNodes(sortNodes(graph.node, new Set([...initNames, ...this.inputNames]), what), this.outputNames, what);
     this.plan = order.map((node) => {
       const label = `${what}: ${nodeLabel(node, graph.node.indexOf(node))}`;
       return { node, attrs: new Attributes(node.attribute, label), what: label };
     });
-    const roles = initializerRoles(graph.node);
+    const roles = initializerRoles(order);
+    const read = new Set(order.flatMap((n) => n.input));
     for (const t of graph.initializer) {
       const name = t.name ?? '';
+      if (!read.has(name) && !this.outputNames.includes(name)) continue; // cut away with the nodes that read it
       const decoded = decodeTensorProto(t, `${what}: initializer '${name}'`, readExternal);
       const value: OnnxValue = { t: tensor(decoded.values, decoded.shape), dtype: decoded.dtype };
       const role = decoded.dtype === DTYPE.FLOAT || decoded.dtype === DTYPE.DOUBLE ? roles.get(name) : undefined;
@@ -130,4 +136,20 @@ function initializerRoles(nodes: readonly NodeProto[]): Map<string, 'parameter' 
     });
   }
   return roles;
+}
+
+/** The nodes (in run order) that the wanted values depend on. */
+function neededNodes(order: readonly NodeProto[], wanted: readonly string[], what: string): NodeProto[] {
+  const need = new Set(wanted);
+  const keep: NodeProto[] = [];
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (!n.output.some((o) => need.has(o))) continue;
+    keep.push(n);
+    for (const name of n.input) if (name) need.add(name);
+  }
+  const made = new Set(keep.flatMap((n) => n.output));
+  const missing = wanted.filter((w) => !made.has(w) && !order.some((n) => n.input.includes(w)));
+  if (missing.length > 0) throw new Error(`${what}: no value named ${missing.map((m) => `'${m}'`).join(', ')} to output`);
+  return keep.reverse();
 }

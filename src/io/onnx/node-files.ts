@@ -5,9 +5,9 @@ import { decodeModel } from './proto.js';
 import { OnnxModel } from './model.js';
 import type { ExternalDataReader } from './tensor-proto.js';
 
-export function loadOnnxFile(path: string): OnnxModel {
+export function loadOnnxFile(path: string, outputs?: string[]): OnnxModel {
   if (!existsSync(path)) throw new Error(`loadOnnx: file not found: ${path}`);
-  return new OnnxModel(decodeModel(new Uint8Array(readFileSync(path)), path), path, externalReader(path));
+  return new OnnxModel(decodeModel(new Uint8Array(readFileSync(path)), path), path, { outputs, readExternal: externalReader(path) });
 }
 
 /** Reads `length` bytes at `offset` of a file named relative to the model's folder (never outside it), checked against its size first. */

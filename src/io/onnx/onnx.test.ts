@@ -145,3 +145,10 @@ test('bad files give errors naming the file and the node, before allocating', as
   assert.throws(() => net.forward(randn([2, 5, 5])), /input 'x' has shape \[2, 5, 5\], the model expects 4 dims/);
   assert.throws(() => net.forward(), /expected 1 input\(s\) \(x\), got 0/);
 });
+
+test('outputs cuts the graph at an inner value: only the nodes and initializers it needs', async () => {
+  const net = await loadOnnx(smallNet(), { outputs: ['f'] });
+  assert.deepEqual(net.forward(randn([3, 2, 5, 5], { seed: 5 })).shape, [3, 4]);
+  assert.ok(net.namedParameters().every(([n]) => !n.startsWith('fc.')));
+  await assert.rejects(loadOnnx(smallNet(), { outputs: ['nowhere'] }), /no value named 'nowhere' to output/);
+});

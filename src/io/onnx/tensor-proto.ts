@@ -80,15 +80,13 @@ export function decodeTensorProto(t: TensorProto, what: string, readExternal?: E
     }
     bytes = readExternal(location, Number(entry('offset') ?? 0), n * width, what);
   }
-  const values = new Float32Array(n);
   if (bytes && (bytes.length > 0 || n === 0)) {
     if (bytes.length !== n * width) {
       throw new Error(`${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n}·${width} = ${n * width} bytes of data, the file has ${bytes.length}`);
     }
-    if (dtype === DTYPE.FLOAT && LITTLE_ENDIAN) {
-      values.set(new Float32Array(bytes.slice().buffer)); // slice() copies to an aligned buffer
-      return { values, shape, dtype };
-    }
+    // new Uint8Array(bytes) copies into a fresh buffer, so the floats are aligned.
+    if (dtype === DTYPE.FLOAT && LITTLE_ENDIAN) return { values: new Float32Array(new Uint8Array(bytes).buffer), shape, dtype };
+    const values = new Float32Array(n);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < n; i++) values[i] = read(view, i * width);
     return { values, shape, dtype };
@@ -97,8 +95,7 @@ export function decodeTensorProto(t: TensorProto, what: string, readExternal?: E
   if (field.length !== n) {
     throw new Error(`${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n} values, the file has ${field.length}`);
   }
-  for (let i = 0; i < n; i++) values[i] = Number(field[i]);
-  return { values, shape, dtype };
+  return { values: Float32Array.from(field, Number), shape, dtype };
 }
 
 /** Where a tensor without raw_data keeps its values, per the comments in onnx.proto. */
