@@ -42,17 +42,21 @@ def export(name, size, mode, out):
         # The export runs the model once; in train mode that moves the running statistics, so
         # the reference output is taken from a copy of the state before it.
         state = {k: v.clone() for k, v in model.state_dict().items()}
-        torch.onnx.export(model, x, stem + '.onnx', opset_version=17, training=training,
+        # Temporary names and renames: test files running side by side may export the same model.
+        tmp = f'{stem}.{os.getpid()}.tmp'
+        torch.onnx.export(model, x, tmp, opset_version=17, training=training,
                           do_constant_folding=mode == 'eval', input_names=['input'], output_names=['output'])
+        os.replace(tmp, stem + '.onnx')
         model.load_state_dict(state)
         y = model(x)
     names = [n for n, _ in model.named_parameters()]
-    with open(stem + '.json', 'w') as f:
+    with open(tmp, 'w') as f:
         json.dump({'input': list(x.shape), 'output': list(y.shape), 'parameters': names}, f)
-    with open(stem + '.bin.tmp', 'wb') as f:
+    os.replace(tmp, stem + '.json')
+    with open(tmp, 'wb') as f:
         f.write(x.numpy().astype('<f4').tobytes())
         f.write(y.numpy().astype('<f4').tobytes())
-    os.replace(stem + '.bin.tmp', stem + '.bin')
+    os.replace(tmp, stem + '.bin')
 
 
 def main():

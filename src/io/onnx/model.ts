@@ -13,6 +13,14 @@ import { BUFFER_INPUTS, ONNX_OPS, SETTING_INPUTS } from './op-table.js';
 import { Attributes, type OnnxValue } from './op-types.js';
 import { castValues, decodeTensorProto, DTYPE, dtypeName, type ExternalDataReader } from './tensor-proto.js';
 
+/** One node of the graph as forward runs it. */
+export interface OnnxNodeInfo {
+  name: string;
+  opType: string;
+  inputs: readonly string[];
+  outputs: readonly string[];
+}
+
 interface PlannedNode {
   node: NodeProto;
   attrs: Attributes;
@@ -28,6 +36,8 @@ export class OnnxModel extends Module {
   private readonly inputDtypes: number[];
   private readonly inputRanks: (number | undefined)[];
   private readonly plan: PlannedNode[];
+  /** The nodes forward runs, in order (to find a value to cut at, say). */
+  readonly nodes: readonly OnnxNodeInfo[];
   /** Initializers by name: parameters, buffers and constants alike. */
   private readonly initializers = new Map<string, OnnxValue>();
 
@@ -51,6 +61,7 @@ export class OnnxModel extends Module {
       const label = `${what}: ${nodeLabel(node, graph.node.indexOf(node))}`;
       return { node, attrs: new Attributes(node.attribute, label), what: label };
     });
+    this.nodes = order.map((n) => ({ name: n.name ?? '', opType: n.op_type, inputs: n.input, outputs: n.output }));
     const roles = initializerRoles(order);
     const read = new Set(order.flatMap((n) => n.input));
     for (const t of graph.initializer) {
