@@ -8,4 +8,5 @@ export {
 } from './model-file.js';
 export { saveModel, loadModel, readModelFile } from './files.js';
 export { loadOnnx, type LoadOnnxOptions } from './onnx/load.js';
-export { OnnxModel } from './onnx/model.js';
+export { OnnxModel, type OnnxNodeInfo } from './onnx/model.js';
+export type { OnnxValue } from './onnx/op-types.js';

@@ -13,6 +13,7 @@ export { convTranspose1d, convTranspose2d, convTranspose3d } from './conv-transp
 export { pad } from './pad.js';
 export { unfold } from './unfold.js';
 export type { ConvOptions } from './conv.js';
+export type { ConvTransposeOptions } from './conv-transpose.js';
 export type { ConvPadding, SpatialArg } from './conv-geometry.js';
 export type { PadOptions } from './pad.js';
 export type { PadMode } from '../kernels/kernels.js';

@@ -42,8 +42,10 @@ export class OnnxModel extends Module {
   private readonly initializers = new Map<string, OnnxValue>();
 
   /**
-   * `outputs` picks the values forward returns (default: the graph's outputs); naming an inner
-   * value cuts the graph there, e.g. at the features before a classifier to put a new head on.
+   * Built by loadOnnx from the decoded file. `outputs` picks the values forward returns (default:
+   * the graph's outputs); naming an inner value cuts the graph there, e.g. at the features before
+   * a classifier to put a new head on.
+   * @internal
    */
   constructor(model: ModelProto, what: string, { outputs, readExternal }: { outputs?: string[]; readExternal?: ExternalDataReader } = {}) {
     super();
