@@ -118,8 +118,11 @@ export class OnnxModel extends Module {
     const parts = name.split('.');
     if (parts.some((p) => p === '')) throw new Error(`${what}: initializer name '${name}' has an empty part between dots`);
     let owner: Module = this;
+    // A name that is already a property (training, forward, nodes, …) would overwrite it.
+    const taken = (m: Module, part: string): boolean => part in m && !((m as unknown as Record<string, unknown>)[part] instanceof Module);
     for (const part of parts.slice(0, -1)) {
       const child = (owner as unknown as Record<string, unknown>)[part];
+      if (taken(owner, part)) throw new Error(`${what}: initializer name '${name}' collides with the module property '${part}'`);
       if (child === undefined) {
         const m = new Module();
         owner.registerModule(part, m);
@@ -128,6 +131,7 @@ export class OnnxModel extends Module {
       else throw new Error(`${what}: initializer '${name}' nests under '${part}', which is itself a tensor`);
     }
     const leaf = parts[parts.length - 1]!;
+    if (leaf in owner) throw new Error(`${what}: initializer name '${name}' collides with the module property '${leaf}'`);
     if (role === 'parameter') owner.registerParameter(leaf, t);
     else owner.registerBuffer(leaf, t);
   }

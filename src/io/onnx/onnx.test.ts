@@ -139,6 +139,10 @@ test('bad files give errors naming the file and the node, before allocating', as
   ], [], [['x', 1]], ['y']);
   await assert.rejects(loadOnnx(unsupported, { name: 'u.onnx' }),
     /u\.onnx: 2 unsupported operator node\(s\): node "e1" \(Einsum\) at opset 17; node "f" \(Foo\) in domain com\.example at opset 17\. striate supports opsets 7–21 of Add, /);
+  for (const bad of ['training', 'nodes', 'a.forward']) {
+    const clash = model([{ op_type: 'Add', input: ['x', bad], output: ['y'] }], [floats(bad, [1], [1])], [['x', 1]], ['y']);
+    await assert.rejects(loadOnnx(clash), new RegExp(`initializer name '${bad}' collides with the module property '${bad.split('.').pop()}'`));
+  }
   const old = model([{ op_type: 'Relu', name: 'r', input: ['x'], output: ['y'] }], [], [['x', 1]], ['y'], 6);
   await assert.rejects(loadOnnx(old), /node "r" \(Relu\) at opset 6/);
   const net = await loadOnnx(smallNet());
