@@ -1,5 +1,6 @@
 // The Module base class: a tree of layers whose parameters, buffers and state dict are found by
 // walking it, with PyTorch's names and order.
+import type { Device } from '../kernels/storage.js';
 import { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { Parameter } from './parameter.js';
@@ -168,6 +169,27 @@ export class Module {
 
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
+  }
+
+  /**
+   * Moves every parameter and buffer (with their gradients) to `device` in place, as PyTorch:
+   * the tensors stay the same objects, so an optimiser made before still holds them. From a GPU
+   * back to the CPU use `await model.toAsync('cpu')`.
+   * @example await initWebGPU(); model.to('webgpu');
+   */
+  to(device: Device): this {
+    for (const t of this.stateTensors()) t.moveTo(device);
+    return this;
+  }
+
+  /** `to` from any device (reading a GPU back is asynchronous). @example await model.toAsync('cpu') */
+  async toAsync(device: Device): Promise<this> {
+    for (const t of this.stateTensors()) await t.moveToAsync(device);
+    return this;
+  }
+
+  private stateTensors(): Tensor[] {
+    return [...this.parameters(), ...this.buffers()];
   }
 
   /** Sets training mode here and in every descendant; returns this. */

@@ -2,7 +2,7 @@
 // aligned and rounded to size classes (4 per octave); freed blocks go to per-class free lists
 // and are reused, so a training loop that allocates the same shapes every step stays flat.
 // Storage objects are reclaimed by a FinalizationRegistry: users never dispose anything.
-import type { Storage } from '../backend.js';
+import type { CpuStorage } from '../storage.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -150,7 +150,8 @@ export class WasmHeap {
 }
 
 /** Tensor storage inside the WebAssembly memory; its view follows the memory when it grows. */
-export class WasmStorage implements Storage {
+export class WasmStorage implements CpuStorage {
+  readonly device = 'cpu';
   private view: Float32Array;
 
   constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly size: number) {
