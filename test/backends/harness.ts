@@ -6,6 +6,7 @@ import type { Storage } from '../../src/kernels/storage.js';
 import { refKernels } from '../../src/kernels/ref/index.js';
 import { loadWasmBackend, type WasmBackend } from '../../src/kernels/wasm/index.js';
 import { Rng } from '../../src/tensor/rng.js';
+import { openTestWebGpu } from '../webgpu-device.js';
 
 const loaded = await loadWasmBackend();
 if (!loaded) throw new Error('conformance: the wasm backend did not load on this platform (no WebAssembly SIMD?)');
@@ -65,6 +66,22 @@ export const impls: Impl[] = [
   { name: 'wasm-copy', kernels: wasm.kernels, place: plain, read: readWasm, threads: 2 },
   { name: 'wasm-1t', kernels: wasm.kernels, place: placeInWasm, read: readWasm, threads: 1 },
 ];
+
+// WebGPU (SwiftShader where no GPU is present): the same cases, the same tolerances.
+const gpu = await openTestWebGpu();
+if (gpu) {
+  impls.push({
+    name: 'webgpu',
+    kernels: gpu.kernels,
+    place: (a) => {
+      const s = gpu.allocUninitialized(a.length);
+      gpu.write(s, a);
+      return s;
+    },
+    read: (s) => gpu.read(s, s.size),
+    threads: 2,
+  });
+}
 
 /** Runs fn for every implementation (one after another) with its thread count set. */
 export async function forEachImpl(fn: (impl: Impl) => Promise<void>): Promise<void> {
