@@ -4,6 +4,8 @@ export { tensor, zeros, ones, full, randn, rand } from './ops/creation.js';
 export { noGrad } from './autograd/grad-mode.js';
 export { manualSeed } from './tensor/rng.js';
 export { setBackend, getBackend, setNumThreads, getNumThreads, availableBackends } from './kernels/backend.js';
+export type { Device } from './kernels/storage.js';
+export { initWebGPU, type WebGpuInfo } from './kernels/webgpu/index.js';
 export * as F from './ops/functional.js';
 export { gradCheck } from './ops/gradcheck.js';
 export * as nn from './nn/index.js';

@@ -1,6 +1,7 @@
 // The Module base class: a tree of layers whose parameters, buffers and state dict are found by
 // walking it, with PyTorch's names and order.
 import type { Device } from '../kernels/storage.js';
+import { clone } from '../ops/shape-ops.js';
 import { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { Parameter } from './parameter.js';
@@ -271,7 +272,8 @@ export class Module {
     }
     for (const [k, t] of given) {
       const target = own.get(k);
-      if (target) target.data.set(t.data);
+      // A copy on the target's device (the tensor object stays: optimisers keep holding it).
+      if (target) target.storage = (t.device === target.device ? clone(t) : t.to(target.device)).storage;
     }
     return { missingKeys, unexpectedKeys };
   }

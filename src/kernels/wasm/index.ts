@@ -5,7 +5,8 @@ import { installBackend, type Backend } from '../backend.js';
 import { cpuKernels, readCpu, writeCpu } from '../cpu-kernels.js';
 import type { ArrayKernels } from '../kernels.js';
 import { detectFeatures, isNode, loadModule, variantName, type Features } from './loader.js';
-import { allocStorage, nodeReclaimer, WasmHeap, type WasmStorage } from './memory.js';
+import { nodeReclaimer } from '../reclaimer.js';
+import { allocStorage, WasmHeap, type Block, type WasmStorage } from './memory.js';
 import { CTRL_INTS, ThreadPool, workerFactory, type TaskFn } from './pool.js';
 import { createWasmKernels, TASKS, type WasmExports } from './kernels.js';
 
@@ -48,7 +49,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   const ex = instance.exports as unknown as WasmExports & Record<string, TaskFn>;
 
   let heap: WasmHeap | null = null;
-  const reclaimer = isNode ? await nodeReclaimer((b) => heap!.release(b.ptr, b.cls)) : null;
+  const reclaimer = isNode ? await nodeReclaimer<Block>((b) => heap!.release(b.ptr, b.cls)) : null;
   heap = new WasmHeap(memory, features.threads, ex.heapBase(), reclaimer);
   heap.zero = (ptr, bytes) => ex.zero(ptr, bytes);
   const ctrl = heap.alloc(CTRL_INTS * 4);

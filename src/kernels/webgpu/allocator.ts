@@ -2,6 +2,10 @@
 // (4 per power of two), freed buffers wait in per-class free lists for the next request of
 // their class, and a FinalizationRegistry hands a buffer back once its Storage object is
 // unreachable, so users never dispose anything and device memory stays flat over a training run.
+// GPU memory never makes V8 collect, so once COLLECT_EVERY bytes were handed out since the last
+// collection, a request that finds no free buffer first forces one (Node), getting the dead
+// tensors' buffers back before creating more: memory settles at the live set plus about that.
+import type { Reclaimer } from '../reclaimer.js';
 import type { Storage } from '../storage.js';
 
 export const STORAGE_USAGE = 0x80 /* STORAGE */ | 0x4 /* COPY_SRC */ | 0x8 /* COPY_DST */;
@@ -20,15 +24,23 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+// As the wasm heap's interval: memory settles at the live set plus about this much.
+const COLLECT_EVERY = 128 * 1024 * 1024;
+
 export class BufferCache {
   private readonly free = new Map<number, GPUBuffer[]>();
-  private readonly registry = new FinalizationRegistry<GPUBuffer>((b) => this.release(b));
+  private readonly registry: FinalizationRegistry<GPUBuffer>;
+  private readonly collect: (() => void) | null;
+  private takenSinceCollect = 0;
   /** Bytes of every buffer this cache created and has not destroyed (in use or free). */
   bytesHeld = 0;
   /** Bytes of buffers handed out to storages that are still reachable. */
   bytesInUse = 0;
 
-  constructor(private readonly device: GPUDevice, private readonly maxBytes: number) {}
+  constructor(private readonly device: GPUDevice, private readonly maxBytes: number, reclaimer: Reclaimer<GPUBuffer> | null) {
+    this.registry = reclaimer?.registry ?? new FinalizationRegistry<GPUBuffer>((b) => this.release(b));
+    this.collect = reclaimer?.collect ?? null;
+  }
 
   /** A buffer of at least `size` floats (contents unspecified), owned by the returned storage. */
   take(size: number): GpuStorage {
@@ -39,8 +51,14 @@ export class BufferCache {
           '(maxStorageBufferBindingSize / maxBufferSize)',
       );
     }
-    const list = this.free.get(bytes);
-    const buffer = list?.pop() ?? this.create(bytes);
+    this.takenSinceCollect += bytes;
+    let buffer = this.free.get(bytes)?.pop();
+    if (!buffer && this.collect && this.takenSinceCollect >= COLLECT_EVERY) {
+      this.takenSinceCollect = 0;
+      this.collect();
+      buffer = this.free.get(bytes)?.pop();
+    }
+    buffer ??= this.create(bytes);
     this.bytesInUse += bytes;
     const s = new GpuStorage(buffer, size);
     this.registry.register(s, buffer);
@@ -54,7 +72,7 @@ export class BufferCache {
 
   // Commands already recorded keep their own reference to the buffer and run in queue order
   // before anything recorded later, so a released buffer can be handed out again at once.
-  private release(buffer: GPUBuffer): void {
+  release(buffer: GPUBuffer): void {
     const bytes = buffer.size;
     this.bytesInUse -= bytes;
     let list = this.free.get(bytes);

@@ -2,6 +2,7 @@
 // shader source and cached, a parameter buffer per call (u32 words; floats and ints bitcast),
 // commands recorded into one open encoder and submitted in batches, and copies to and from the
 // host. Uncaptured device errors are kept and thrown by the next read, so they never pass silently.
+import type { Reclaimer } from '../reclaimer.js';
 import { BufferCache, GpuStorage } from './allocator.js';
 
 /** A buffer bound to a kernel: `write` marks a read_write binding. */
@@ -33,9 +34,9 @@ export class GpuContext {
    * `owners`: the GPU instance and adapter behind the device, kept reachable as long as the
    * device: Dawn's Node binding crashes when the instance is collected while the device works.
    */
-  constructor(readonly device: GPUDevice, readonly owners: readonly object[] = []) {
+  constructor(readonly device: GPUDevice, readonly owners: readonly object[], reclaimer: Reclaimer<GPUBuffer> | null) {
     const limits = device.limits;
-    this.cache = new BufferCache(device, Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
+    this.cache = new BufferCache(device, Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), reclaimer);
     device.addEventListener('uncapturederror', (e) => {
       this.error ??= (e as GPUUncapturedErrorEvent).error.message;
     });
@@ -153,7 +154,10 @@ export class GpuContext {
     // The buffer may have been released and handed out again while earlier commands that use it
     // are still unsubmitted: submit them first, since writeBuffer runs ahead of later submits.
     this.flush();
-    if (values.length > 0) this.device.queue.writeBuffer(s.buffer, 0, values.buffer as ArrayBuffer, values.byteOffset, values.length * 4);
+    if (values.length === 0) return;
+    // Dawn takes no SharedArrayBuffer (the threaded wasm backend's memory): copy such views first.
+    const src = values.buffer instanceof ArrayBuffer ? values : values.slice();
+    this.device.queue.writeBuffer(s.buffer, 0, src.buffer as ArrayBuffer, src.byteOffset, src.length * 4);
   }
 
   /** The first `size` floats of a storage, once every command recorded before has run. */

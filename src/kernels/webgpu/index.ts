@@ -3,7 +3,8 @@
 // here, only when asked for). Tensors reach it with `.to('webgpu')` or `{ device: 'webgpu' }`.
 import { installBackend, type Backend } from '../backend.js';
 import type { Storage } from '../storage.js';
-import type { GpuStorage } from './allocator.js';
+import { nodeReclaimer } from '../reclaimer.js';
+import type { BufferCache, GpuStorage } from './allocator.js';
 import { GpuContext } from './context.js';
 import { createWebGpuKernels } from './kernels.js';
 
@@ -28,11 +29,14 @@ const ADAPTER_TIMEOUT_MS = 30_000;
 
 let opened: Promise<WebGpuBackend | null> | null = null;
 
+function isNode(): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+}
+
 async function gpuEntry(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-  if (!isNode) throw new Error('initWebGPU: this browser has no WebGPU (navigator.gpu is missing)');
+  if (!isNode()) throw new Error('initWebGPU: this browser has no WebGPU (navigator.gpu is missing)');
   const name = 'webgpu'; // a variable, so bundlers leave the optional package out
   let mod: { create(options: string[]): GPU; globals: object };
   try {
@@ -70,7 +74,10 @@ async function open(): Promise<WebGpuBackend | null> {
   }), 'requestDevice');
   const a = adapter.info;
   const info: WebGpuInfo = { vendor: a.vendor, architecture: a.architecture, description: a.description || a.device };
-  const ctx = new GpuContext(device, [gpu, adapter]);
+  let cache: BufferCache | null = null;
+  const reclaimer = isNode() ? await nodeReclaimer<GPUBuffer>((b) => cache!.release(b)) : null;
+  const ctx = new GpuContext(device, [gpu, adapter], reclaimer);
+  cache = ctx.cache;
   const cast = (s: Storage) => s as GpuStorage;
   const backend: WebGpuBackend = {
     name: 'webgpu',
