@@ -4,7 +4,7 @@
 // CPU's loss curve.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { balancedSubset, F, fit, loadFashionMnist, models, optim, randn, tensor, zeros } from '../../src/index.js';
+import { balancedSubset, F, fit, loadFashionMnist, models, nn, optim, randn, tensor, zeros } from '../../src/index.js';
 import { openTestWebGpu } from '../webgpu-device.js';
 
 const gpu = await openTestWebGpu();
@@ -58,56 +58,61 @@ test('bad use: sync reads name the async call, mixed devices name both, huge buf
 });
 
 test('model.to moves parameters in place; device memory stays flat over many steps', { skip }, async () => {
-  const model = models.lenet5();
-  const params = model.parameters();
-  model.to('webgpu');
-  assert.ok(model.parameters().every((p, i) => p === params[i] && p.device === 'webgpu'));
-  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = randn([4, 1, 28, 28], { seed: 5 }).to('webgpu');
-  const step = () => {
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(x), [0, 1, 2, 3]).backward();
-    opt.step();
-  };
-  // Dead tensors' buffers are reused (a forced collection after 128 MB of new buffers): what the
-  // allocator holds settles, and a second stretch of steps adds nothing.
+  const lenet = models.lenet5();
+  const params = lenet.parameters();
+  lenet.to('webgpu');
+  assert.ok(lenet.parameters().every((p, i) => p === params[i] && p.device === 'webgpu'));
+  await lenet.toAsync('cpu');
+  assert.ok(lenet.parameters().every((p, i) => p === params[i] && p.device === 'cpu'));
+
+  // A small model, many steps: collections forced every 1 MB handed out (128 MB by default) show
+  // within seconds that dead tensors' buffers come back and what the allocator holds settles.
+  gpu!.context.cache.collectEvery = 1 << 20;
+  const model = new nn.Sequential(new nn.Linear(16, 32), new nn.ReLU(), new nn.Linear(32, 4)).to('webgpu');
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = randn([8, 16], { seed: 5 }).to('webgpu');
+  const y = [0, 1, 2, 3, 0, 1, 2, 3];
   const settled = async (steps: number) => {
-    for (let i = 0; i < steps; i++) step();
-    assert.ok(Number.isFinite(await F.crossEntropy(model.forward(x), [0, 1, 2, 3]).itemAsync()));
+    for (let i = 0; i < steps; i++) {
+      opt.zeroGrad();
+      F.crossEntropy(model.forward(x), y).backward();
+      opt.step();
+    }
+    assert.ok(Number.isFinite(await F.crossEntropy(model.forward(x), y).itemAsync()));
     return gpu!.bytesHeld();
   };
-  const first = await settled(400);
-  const second = await settled(400);
-  assert.ok(second <= first, `held ${second} bytes after 800 steps, ${first} after 400`);
-  await model.toAsync('cpu');
-  assert.ok(model.parameters().every((p) => p.device === 'cpu'));
+  const first = await settled(300);
+  const second = await settled(300);
+  gpu!.context.cache.collectEvery = 128 * 1024 * 1024;
+  assert.ok(second <= first, `held ${second} bytes after 600 steps, ${first} after 300`);
 });
 
 test('LeNet-5 trains on the GPU: follows the CPU loss curve, learns the embedded Fashion-MNIST', { skip }, async () => {
-  const train = balancedSubset(await loadFashionMnist({ split: 'train' }), 60);
-  const test_ = balancedSubset(await loadFashionMnist({ split: 'test' }), 20);
+  // Small: SwiftShader runs a LeNet-5 step in seconds on a busy 2-core machine.
+  const train = balancedSubset(await loadFashionMnist({ split: 'train' }), 16);
+  const test_ = balancedSubset(await loadFashionMnist({ split: 'test' }), 10);
   const cpuModel = models.lenet5();
   const gpuModel = models.lenet5();
   gpuModel.loadStateDict(cpuModel.stateDict());
+  const opts = (model: typeof cpuModel, device: 'cpu' | 'webgpu') => ({
+    batchSize: 16, seed: 8, device, quiet: true, restoreBest: false,
+    optimizer: new optim.Adam(model.parameters(), { lr: 5e-3 }),
+  });
   const curve = async (model: typeof cpuModel, device: 'cpu' | 'webgpu') => {
     const losses: number[] = [];
     await fit(model, train, {
-      epochs: 1, batchSize: 32, seed: 7, device, quiet: true, maxIterations: 6,
-      optimizer: new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
-      callbacks: { onBatchEnd: (s) => { losses.push(s.batchLoss); } },
+      ...opts(model, device), epochs: 1, maxIterations: 4, callbacks: { onBatchEnd: (s) => { losses.push(s.batchLoss); } },
     });
     return losses;
   };
   const cpu = await curve(cpuModel, 'cpu');
   const dev = await curve(gpuModel, 'webgpu');
-  assert.equal(dev.length, 6);
+  assert.equal(dev.length, 4);
   dev.forEach((l, i) => assert.ok(Math.abs(l - cpu[i]!) <= 1e-3 * cpu[i]!, `step ${i + 1}: GPU loss ${l}, CPU ${cpu[i]}`));
 
-  const history = await fit(gpuModel, { train, val: test_ }, {
-    epochs: 4, batchSize: 32, seed: 8, device: 'webgpu', quiet: true,
-    optimizer: new optim.SGD(gpuModel.parameters(), { lr: 0.05, momentum: 0.9 }),
-  });
+  // 30 steps of Adam: the CPU reaches 55% on these 100 test images (chance 10%).
+  const history = await fit(gpuModel, { train, val: test_ }, { ...opts(gpuModel, 'webgpu'), epochs: 3, readEvery: 5 });
   const last = history.epochs.at(-1)!;
-  assert.ok(last.valAccuracy! > 0.5, `validation accuracy ${last.valAccuracy} (chance 0.1)`);
+  assert.ok(last.valAccuracy! >= 0.3, `validation accuracy ${last.valAccuracy} (chance 0.1)`);
   assert.ok(gpuModel.parameters().every((p) => p.device === 'webgpu'));
 });

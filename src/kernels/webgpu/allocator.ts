@@ -32,6 +32,8 @@ export class BufferCache {
   private readonly registry: FinalizationRegistry<GPUBuffer>;
   private readonly collect: (() => void) | null;
   private takenSinceCollect = 0;
+  /** Bytes handed out between forced collections (tests lower it to see memory settle sooner). */
+  collectEvery = COLLECT_EVERY;
   /** Bytes of every buffer this cache created and has not destroyed (in use or free). */
   bytesHeld = 0;
   /** Bytes of buffers handed out to storages that are still reachable. */
@@ -53,7 +55,7 @@ export class BufferCache {
     }
     this.takenSinceCollect += bytes;
     let buffer = this.free.get(bytes)?.pop();
-    if (!buffer && this.collect && this.takenSinceCollect >= COLLECT_EVERY) {
+    if (!buffer && this.collect && this.takenSinceCollect >= this.collectEvery) {
       this.takenSinceCollect = 0;
       this.collect();
       buffer = this.free.get(bytes)?.pop();

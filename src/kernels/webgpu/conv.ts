@@ -96,38 +96,45 @@ const BACKWARD_INPUT = PRELUDE + GEOMETRY + buf(1, 'GY', false) + buf(2, 'W', fa
   }
   GX[i] = acc;`);
 
-// One thread per weight element: the sum over the batch and every output position.
-const BACKWARD_WEIGHT = PRELUDE + GEOMETRY + buf(1, 'X', false) + buf(2, 'GY', false) + buf(3, 'GW', true) +
+// Weight gradient in two passes, so the batch adds parallelism (a layer's weights alone are too
+// few threads to fill a GPU): one thread per (image, weight element) sums that image's output
+// positions into a partial, then one thread per weight element adds the partials in image order.
+const BACKWARD_WEIGHT_PARTIAL = PRELUDE + GEOMETRY + buf(1, 'X', false) + buf(2, 'GY', false) + buf(3, 'Part', true) +
   elementwiseMain(`
   if (i >= P[23]) { return; }
   let Cin = P[1]; let Cout = P[2];
   let cinG = Cin / P[3]; let coutG = Cout / P[3];
-  let kw = i % kSz(2u); let kh = (i / kSz(2u)) % kSz(1u); let kd = (i / (kSz(2u) * kSz(1u))) % kSz(0u);
-  let cl = (i / (kSz(0u) * kSz(1u) * kSz(2u))) % cinG;
-  let co = i / (kSz(0u) * kSz(1u) * kSz(2u) * cinG);
+  let taps = kSz(0u) * kSz(1u) * kSz(2u);
+  let wi = i % (Cout * cinG * taps);
+  let n = i / (Cout * cinG * taps);
+  let kw = wi % kSz(2u); let kh = (wi / kSz(2u)) % kSz(1u); let kd = (wi / (kSz(2u) * kSz(1u))) % kSz(0u);
+  let cl = (wi / taps) % cinG;
+  let co = wi / (taps * cinG);
   let ci = (co / coutG) * cinG + cl;
-  let inPlane = inSz(0u) * inSz(1u) * inSz(2u);
-  let outPlane = outSz(0u) * outSz(1u) * outSz(2u);
+  let xBase = (n * Cin + ci) * inSz(0u) * inSz(1u) * inSz(2u);
+  let yBase = (n * Cout + co) * outSz(0u) * outSz(1u) * outSz(2u);
   var acc = 0.0;
-  for (var n = 0u; n < P[0]; n = n + 1u) {
-    let xBase = (n * Cin + ci) * inPlane;
-    let yBase = (n * Cout + co) * outPlane;
-    for (var od = 0u; od < outSz(0u); od = od + 1u) {
-      let id = i32(od * P[13] + kd * P[19]) - i32(P[16]);
-      if (id < 0 || id >= i32(inSz(0u))) { continue; }
-      for (var oh = 0u; oh < outSz(1u); oh = oh + 1u) {
-        let ih = i32(oh * P[14] + kh * P[20]) - i32(P[17]);
-        if (ih < 0 || ih >= i32(inSz(1u))) { continue; }
-        let row = xBase + (u32(id) * inSz(1u) + u32(ih)) * inSz(2u);
-        let yRow = yBase + (od * outSz(1u) + oh) * outSz(2u);
-        for (var ow = 0u; ow < outSz(2u); ow = ow + 1u) {
-          let iw = i32(ow * P[15] + kw * P[21]) - i32(P[18]);
-          if (iw < 0 || iw >= i32(inSz(2u))) { continue; }
-          acc = acc + X[row + u32(iw)] * GY[yRow + ow];
-        }
+  for (var od = 0u; od < outSz(0u); od = od + 1u) {
+    let id = i32(od * P[13] + kd * P[19]) - i32(P[16]);
+    if (id < 0 || id >= i32(inSz(0u))) { continue; }
+    for (var oh = 0u; oh < outSz(1u); oh = oh + 1u) {
+      let ih = i32(oh * P[14] + kh * P[20]) - i32(P[17]);
+      if (ih < 0 || ih >= i32(inSz(1u))) { continue; }
+      let row = xBase + (u32(id) * inSz(1u) + u32(ih)) * inSz(2u);
+      let yRow = yBase + (od * outSz(1u) + oh) * outSz(2u);
+      for (var ow = 0u; ow < outSz(2u); ow = ow + 1u) {
+        let iw = i32(ow * P[15] + kw * P[21]) - i32(P[18]);
+        if (iw < 0 || iw >= i32(inSz(2u))) { continue; }
+        acc = acc + X[row + u32(iw)] * GY[yRow + ow];
       }
     }
   }
+  Part[i] = acc;`);
+
+const BACKWARD_WEIGHT_SUM = PRELUDE + buf(1, 'Part', false) + buf(2, 'GW', true) + elementwiseMain(`
+  if (i >= P[23]) { return; }
+  var acc = 0.0;
+  for (var n = 0u; n < P[0]; n = n + 1u) { acc = acc + Part[n * P[23] + i]; }
   GW[i] = acc;`);
 
 export function convForward(ctx: GpuContext, x: Storage, w: Storage, bias: Storage | null, out: Storage, p: ConvParams): void {
@@ -143,6 +150,7 @@ export function convBackwardInput(ctx: GpuContext, gy: Storage, w: Storage, gx: 
 
 export function convBackwardWeight(ctx: GpuContext, x: Storage, gy: Storage, gw: Storage, p: ConvParams): void {
   const n = p.outChannels * (p.inChannels / p.groups) * p.kernelSize.reduce((a, b) => a * b, 1);
-  ctx.run(BACKWARD_WEIGHT, words(p, false, n), [rd(x), rd(gy), wr(gw)], GpuContext.grid(n));
+  const partial = ctx.cache.take(p.batch * n);
+  ctx.run(BACKWARD_WEIGHT_PARTIAL, words(p, false, p.batch * n), [rd(x), rd(gy), wr(partial)], GpuContext.grid(p.batch * n));
+  ctx.run(BACKWARD_WEIGHT_SUM, words(p, false, n), [rd(partial), wr(gw)], GpuContext.grid(n));
 }
-
