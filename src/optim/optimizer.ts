@@ -3,7 +3,7 @@
 // The state dict mirrors torch.optim's layout and key names (`state`, `param_groups`,
 // `momentum_buffer`, `exp_avg`, ...) so a checkpoint maps one to one onto PyTorch's.
 import { noGrad } from '../autograd/grad-mode.js';
-import { empty } from '../ops/record.js';
+import { zeros } from '../ops/creation.js';
 import { clone } from '../ops/shape-ops.js';
 import type { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
@@ -98,7 +98,7 @@ export abstract class Optimizer {
 
   /** A zero tensor shaped like `p`, for state (never tracked by autograd). */
   protected zerosLike(p: Tensor): Tensor {
-    return empty(p.shape, p.device);
+    return zeros(p.shape, { device: p.device });
   }
 
   /**

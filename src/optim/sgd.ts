@@ -3,7 +3,7 @@
 //   b ← g on the first step, else momentum·b + (1 − dampening)·g
 //   g ← g + momentum·b (nesterov) or b
 //   θ ← θ − lr·g
-import { deviceOf, kernels } from '../ops/record.js';
+import { sgdUpdate } from '../ops/optim-update.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkNumber, nonNegative, Optimizer, type ParamGroup } from './optimizer.js';
 
@@ -62,7 +62,7 @@ export class SGD extends Optimizer {
         firstStep = true;
       }
     }
-    kernels(deviceOf('SGD.step', param, grad, buf)).sgdStep(param.storage, grad.storage, buf ? buf.storage : null, {
+    sgdUpdate(param, grad, buf, {
       lr: this.lr, momentum, dampening, nesterov, weightDecay, firstStep,
     });
   }

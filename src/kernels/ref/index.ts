@@ -43,4 +43,5 @@ export const refBackend: Backend = {
   read: readCpu,
   setNumThreads: () => {},
   getNumThreads: () => 1,
+  describe: () => 'ref (plain TypeScript reference kernels, 1 thread)',
 };

@@ -95,6 +95,7 @@ async function open(): Promise<WebGpuBackend | null> {
     read: (s, size) => ctx.read(cast(s), size),
     setNumThreads: () => {},
     getNumThreads: () => 1,
+    describe: () => `webgpu (${info.vendor} ${info.architecture}: ${info.description})`,
     bytesHeld: () => ctx.cache.bytesHeld,
     bytesInUse: () => ctx.cache.bytesInUse,
   };
