@@ -39,7 +39,9 @@ def augment(xb, pad, fill):
     n, _, h, w = xb.shape
     padded = F.pad(xb, (pad, pad, pad, pad), value=fill)
     dy, dx = torch.randint(0, 2 * pad + 1, (n,)), torch.randint(0, 2 * pad + 1, (n,))
-    out = torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)])
+    rows = (dy[:, None] + torch.arange(h))[:, :, None]  # (n, h, 1)
+    cols = (dx[:, None] + torch.arange(w))[:, None, :]  # (n, 1, w)
+    out = padded.permute(0, 2, 3, 1)[torch.arange(n)[:, None, None], rows, cols].permute(0, 3, 1, 2).contiguous()
     flip = torch.rand(n) < 0.5
     out[flip] = out[flip].flip(-1)
     return out
