@@ -6,7 +6,8 @@ import { loadModel } from '../../io/files.js';
 import { Adam, AdamW } from '../../optim/adam.js';
 import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/rng.js';
-import { evaluate } from '../../train/evaluate.js';
+import { initWebGPU } from '../../kernels/webgpu/index.js';
+import { evaluate, evaluateAsync } from '../../train/evaluate.js';
 import { fit } from '../../train/fit.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
@@ -31,6 +32,7 @@ interface TrainOptions {
   limit?: number;
   pad: number;
   progress: 'auto' | 'bar' | 'lines' | 'none';
+  device: 'cpu' | 'webgpu';
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
@@ -54,6 +56,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--limit <n>', 'use at most n samples per class, of the training and the test set (quick runs)', intArg(1))
     .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
     .option('--progress <mode>', 'auto, bar, lines or none', choiceArg(['auto', 'bar', 'lines', 'none'] as const), 'auto')
+    .option('--device <name>', "cpu, or webgpu (a GPU adapter; in Node the npm package 'webgpu')", choiceArg(['cpu', 'webgpu'] as const), 'cpu')
     .addHelpText('after', () => `
 Models:
 ${listModels()}
@@ -78,6 +81,11 @@ Examples:
       const [train, val] = opts.valFraction > 0 ? randomSplit(all, opts.valFraction, { seed: opts.seed }) : [all, undefined];
       const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', channels, limit: opts.limit, pad: opts.pad }) : undefined;
       const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
+      if (opts.device === 'webgpu') {
+        const gpu = await initWebGPU();
+        if (!gpu) throw new UsageError('train: --device webgpu, but this machine has no WebGPU adapter');
+        io.out(`Device: webgpu (${gpu.vendor} ${gpu.architecture}, ${gpu.description})\n`);
+      }
       manualSeed(opts.seed);
       const model = entry.build(shape);
       if (opts.resume) await loadModel(model, opts.resume);
@@ -88,11 +96,14 @@ Examples:
       const prep = { sampleShape: all.sampleShape.slice(), pad: opts.pad };
       io.out(`Training ${name} (${params.reduce((s, p) => s + p.numel(), 0).toLocaleString('en-US')} parameters) on ${opts.data}: ` +
         `${train.length} training${val ? `, ${val.length} validation` : ''} samples of [${all.sampleShape.join(', ')}], ${all.numClasses} classes\n`);
+      // On a GPU the checkpoint is written once, at the end (fit restores the best epoch's weights).
       const history = await fit(model, val ? { train, val } : train, {
-        epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress,
-        checkpoint: opts.checkpoint, checkpointMetadata: cliModelMetadata(name, shape, prep, all.classNames),
+        epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress, device: opts.device,
+        checkpoint: opts.device === 'cpu' ? opts.checkpoint : undefined,
+        checkpointMetadata: cliModelMetadata(name, shape, prep, all.classNames),
       });
-      const final = evaluate(model, test ?? val ?? train);
+      const final = await evaluateAsync(model, test ?? val ?? train, { device: opts.device });
+      await model.toAsync('cpu');
       const on = test ? `test set (${test.length})` : val ? `validation set (${val.length})` : `training set (${train.length})`;
       io.out(`Best epoch ${history.bestEpoch} of ${history.epochs.length} (${history.stopMessage || history.stopReason}), ${history.seconds.toFixed(1)} s\n`);
       io.out(`Accuracy on the ${on}: ${pct(final.accuracy)}, loss ${final.loss.toFixed(4)}\n`);
