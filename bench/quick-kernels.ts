@@ -3,13 +3,15 @@
 // and W3 LeNet-5 training steps (batch 64), each at 1 and 2 threads, best of several runs.
 // Usage: npx tsx bench/quick-kernels.ts [--reps 7]
 import { F, getBackend, models, optim, randn, setBackend, setNumThreads } from '../src/index.js';
-import { activeBackend } from '../src/kernels/backend.js';
+import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
+import type { WasmBackend } from '../src/kernels/wasm/index.js';
 
 const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 7;
 setBackend('wasm');
-const be = activeBackend();
-const K = be.kernels;
+const be = activeBackend() as WasmBackend;
+const K = be.arrayKernels;
+const alloc = (n: number): Float32Array => (be.alloc(n) as CpuStorage).data;
 
 // Best wall time of n runs (ms) and the CPU time of that same run (all threads of the process):
 // on a shared machine the wall time says what a user waits, the CPU time what the kernel costs.
@@ -38,7 +40,7 @@ function rate(t: { wall: number; cpu: number }, flop: number): string {
 }
 
 function filled(n: number): Float32Array {
-  const s = be.alloc(n).data;
+  const s = alloc(n);
   for (let i = 0; i < n; i++) s[i] = Math.sin(i * 0.37);
   return s;
 }
@@ -47,7 +49,7 @@ const rows: string[] = [];
 for (const threads of [1, 2]) {
   setNumThreads(threads);
   const N = 1024;
-  const A = filled(N * N), B = filled(N * N), C = be.alloc(N * N).data;
+  const A = filled(N * N), B = filled(N * N), C = alloc(N * N);
   // Worker threads boot asynchronously: let the pool come up before timing (at most 5 s).
   const lastThreads = (be as { lastThreads?: () => number }).lastThreads;
   for (let t = 0; threads > 1 && lastThreads && t < 100 && lastThreads() < threads; t++) {
@@ -62,8 +64,8 @@ for (const threads of [1, 2]) {
     kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
   };
   const flops = 2 * 8 * 64 * 64 * 9 * 56 * 56;
-  const x = filled(8 * 64 * 56 * 56), w = filled(64 * 64 * 9), b = filled(64), y = be.alloc(8 * 64 * 56 * 56).data;
-  const gx = be.alloc(x.length).data, gw = be.alloc(w.length).data;
+  const x = filled(8 * 64 * 56 * 56), w = filled(64 * 64 * 9), b = filled(64), y = alloc(8 * 64 * 56 * 56);
+  const gx = alloc(x.length), gw = alloc(w.length);
   const tf = best(() => K.convForward(x, w, b, y, p));
   const ti = best(() => K.convBackwardInput(y, w, gx, p));
   const tw = best(() => K.convBackwardWeight(x, y, gw, p));

@@ -10,6 +10,8 @@ export { manualSeed } from './tensor/rng.js';
 export { setLimits, getLimits, type Limits } from './tensor/limits.js';
 export { FormatError, LimitError } from './tensor/errors.js';
 export { setBackend, getBackend, setNumThreads, getNumThreads, availableBackends, describeBackend, type BackendName, type Storage } from './kernels/backend.js';
+export type { Device, CpuStorage } from './kernels/storage.js';
+export { initWebGPU, type WebGpuInfo } from './kernels/webgpu/index.js';
 export * as F from './ops/functional.js';
 export { gradCheck, type GradCheckOptions } from './ops/gradcheck.js';
 export * as nn from './nn/index.js';

@@ -1,22 +1,17 @@
-// Which backend runs the kernels, and how tensor storage is allocated. The global state that
-// API.md names (backend, threads) lives here and nowhere else.
+// Which backend runs the kernels on each device, and how tensor storage is allocated. The global
+// state that API.md names (backend, threads) lives here and nowhere else.
 import type { Kernels } from './kernels.js';
+import type { Device, Storage } from './storage.js';
 import { refBackend } from './ref/index.js';
 
-/**
- * A tensor's memory. `data` is a view that stays valid until the next allocation on the same
- * backend (WebAssembly memory may grow and move); read it again after allocating.
- * The backend reclaims the memory once the Storage object is unreachable.
- */
-export interface Storage {
-  readonly size: number;
-  readonly data: Float32Array;
-}
+export type { CpuStorage, Device, Storage } from './storage.js';
 
+/** The CPU backends, one of which is active at a time. */
 export type BackendName = 'ref' | 'wasm';
 
 export interface Backend {
-  readonly name: BackendName;
+  readonly name: BackendName | 'webgpu';
+  readonly device: Device;
   readonly kernels: Kernels;
   /** Zero-filled storage of `size` float32 elements. */
   alloc(size: number): Storage;
@@ -25,6 +20,10 @@ export interface Backend {
    * that a kernel overwrites in full, where zeroing first would be a wasted pass over memory.
    */
   allocUninitialized(size: number): Storage;
+  /** Copies host values (float32, or int32 slots) into the start of `s`. */
+  write(s: Storage, values: Float32Array | Int32Array): void;
+  /** A copy of the first `size` values of `s` (resolves at once on the CPU). */
+  read(s: Storage, size: number): Promise<Float32Array>;
   /** Threads the kernels may use; 1 for backends without threads. */
   setNumThreads(n: number): void;
   getNumThreads(): number;
@@ -35,14 +34,19 @@ export interface Backend {
 // The reference backend is always there; the entry point may install and prefer a faster one.
 const installed = new Map<BackendName, Backend>([['ref', refBackend]]);
 let current: Backend = refBackend;
+let gpu: Backend | null = null;
 
-/** Makes a backend available to setBackend; called explicitly by the package entry point. */
+/** Makes a CPU backend available to setBackend, or the WebGPU backend to its device. */
 export function installBackend(b: Backend, makeCurrent: boolean): void {
-  installed.set(b.name, b);
+  if (b.device === 'webgpu') {
+    gpu = b;
+    return;
+  }
+  installed.set(b.name as BackendName, b);
   if (makeCurrent) current = b;
 }
 
-/** Chooses the backend for all following operations, e.g. `setBackend('ref')`. */
+/** Chooses the CPU backend for all following operations, e.g. `setBackend('ref')`. */
 export function setBackend(name: BackendName): void {
   const b = installed.get(name);
   if (!b) {
@@ -53,15 +57,26 @@ export function setBackend(name: BackendName): void {
 }
 
 export function getBackend(): BackendName {
-  return activeBackend().name;
+  return activeBackend().name as BackendName;
 }
 
 export function availableBackends(): BackendName[] {
   return [...installed.keys()];
 }
 
+/** The active CPU backend. */
 export function activeBackend(): Backend {
   return current;
+}
+
+/** The backend that computes on `device`: the active CPU backend, or WebGPU once initialised. */
+export function backendFor(device: Device): Backend {
+  if (device === 'cpu') return current;
+  if (device === 'webgpu') {
+    if (!gpu) throw new Error("device 'webgpu' is not initialised: call `await initWebGPU()` first");
+    return gpu;
+  }
+  throw new Error(`unknown device '${String(device)}' (expected 'cpu' or 'webgpu')`);
 }
 
 export function setNumThreads(n: number): void {

@@ -1,8 +1,12 @@
-// The one interface every backend implements. Kernels are pure functions on typed arrays:
-// no Tensor objects, no allocation of their outputs (the caller passes them), parameters in one
-// struct. Outputs are overwritten unless a parameter says `accumulate`.
+// The one interface every backend implements. Kernels are pure functions: no Tensor objects, no
+// allocation of their outputs (the caller passes them), parameters in one struct. Outputs are
+// overwritten unless a parameter says `accumulate`. ArrayKernels spells each kernel on typed
+// arrays (the CPU backends' code); Kernels is the same list on storages, the backends' own
+// handles, which is what the ops call on every device.
 // Layouts: row-major, channels first (N, C, ...spatial). Spatial arrays (inSize, kernelSize, ...)
 // hold one entry per spatial dimension, outermost first: (D,) H, W.
+
+import type { Storage } from './storage.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow';
 export type UnaryOp =
@@ -32,6 +36,9 @@ export interface GemmParams {
   transA: boolean; // a is stored (k, m) instead of (m, k)
   transB: boolean; // b is stored (n, k) instead of (k, n)
   accumulate: boolean; // c += a·b instead of c = a·b
+  // Independent products, a, b and c each contiguous per product (default 1). Array kernels see
+  // one product per call: the storage layer splits a batch into views.
+  batch?: number;
 }
 
 export interface ConvParams {
@@ -93,6 +100,14 @@ export interface BatchNormParams {
   spatial: number; // product of spatial dims (1 for BatchNorm1d on (N, C))
 }
 
+export interface BatchNormStatsParams {
+  channels: number;
+  eps: number;
+  training: boolean; // statistics of this batch; else the running ones
+  momentum: number; // weight of this batch in the running statistics
+  count: number; // values per channel in the batch (N·S): running_var takes the unbiased variance
+}
+
 export interface SgdParams {
   lr: number;
   momentum: number;
@@ -112,7 +127,7 @@ export interface AdamParams {
   step: number; // 1-based, after increment
 }
 
-export interface Kernels {
+export interface ArrayKernels {
   // x, out, gx: (size) — out may alias x
   unary(op: UnaryOp, x: Float32Array, out: Float32Array, param: number): void;
   // gx = gy · d op(x)/dx; y is op's output (sigmoid, tanh, elu use it)
@@ -162,6 +177,11 @@ export interface Kernels {
   // out = (x − mean[c]) · invStd[c] · weight[c] + bias[c]; weight/bias null mean 1/0
   batchNormForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
     bias: Float32Array | null, out: Float32Array, p: BatchNormParams): void;
+  // training: invStd = 1/√(variance + eps), and the running statistics (when given) move toward the
+  // batch's in place; eval: mean = runningMean, invStd = 1/√(runningVar + eps) (variance unused).
+  // mean, variance, invStd, runningMean, runningVar: (C)
+  batchNormFinishStats(mean: Float32Array, variance: Float32Array, invStd: Float32Array, runningMean: Float32Array | null,
+    runningVar: Float32Array | null, p: BatchNormStatsParams): void;
   // training: statistics came from this batch, so gradients flow through mean and variance too
   batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
     weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
@@ -172,3 +192,12 @@ export interface Kernels {
   // m, v: (size) first and second moment estimates, updated in place
   adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamParams): void;
 }
+
+// Kernels: every ArrayKernels method with its typed arrays replaced by storages (an Int32Array
+// becomes a storage of int32 slots), so a new device implements the same list.
+type OnStorage<T> = T extends Float32Array | Int32Array ? Storage
+  : T extends Float32Array | Int32Array | null ? Storage | null : T;
+type StorageArgs<A extends readonly unknown[]> = { [I in keyof A]: OnStorage<A[I]> };
+export type Kernels = {
+  [K in keyof ArrayKernels]: (...args: StorageArgs<Parameters<ArrayKernels[K]>>) => void;
+};

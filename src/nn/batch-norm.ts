@@ -2,6 +2,7 @@
 // with PyTorch's names (running_mean, running_var, num_batches_tracked) and update rules.
 import { batchNorm } from '../ops/batch-norm.js';
 import { full } from '../ops/creation.js';
+import { addInPlace } from '../ops/elementwise.js';
 import type { Tensor } from '../ops/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { checkInt } from './check.js';
@@ -78,8 +79,16 @@ export abstract class BatchNormNd extends Module {
     let factor = this.momentum ?? 0;
     const count = this.getBuffer('num_batches_tracked');
     if (this.training && count) {
-      count.data[0] = count.data[0]! + 1;
-      if (this.momentum === null) factor = 1 / count.data[0]!;
+      if (count.device === 'cpu') {
+        count.data[0] = count.data[0]! + 1;
+        if (this.momentum === null) factor = 1 / count.data[0]!;
+      } else {
+        // On a GPU the count is incremented there, never read back (that would wait for the GPU).
+        if (this.momentum === null) {
+          throw new Error(`${name}: momentum null (the cumulative average, which reads the batch count) needs the CPU; got input on '${count.device}'`);
+        }
+        addInPlace(count, full([], 1, { device: count.device }));
+      }
     }
     const useBatchStats = this.training || !this.trackRunningStats;
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias,

@@ -7,7 +7,7 @@ import { calculateFans, kaimingUniform, uniform } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
-/** A fresh zero-filled parameter of this shape. */
+/** A fresh zero-filled parameter of this shape, on the CPU (a model moves with model.to). */
 export function newParameter(shape: readonly number[]): Parameter {
   return new Parameter(zeros(shape));
 }

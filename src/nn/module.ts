@@ -1,5 +1,7 @@
 // The Module base class: a tree of layers whose parameters, buffers and state dict are found by
 // walking it, with PyTorch's names and order.
+import type { Device } from '../kernels/storage.js';
+import { clone } from '../ops/shape-ops.js';
 import { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { Parameter } from './parameter.js';
@@ -178,6 +180,27 @@ export class Module {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
+  /**
+   * Moves every parameter and buffer (with their gradients) to `device` in place, as PyTorch:
+   * the tensors stay the same objects, so an optimiser made before still holds them. From a GPU
+   * back to the CPU use `await model.toAsync('cpu')`.
+   * @example await initWebGPU(); model.to('webgpu');
+   */
+  to(device: Device): this {
+    for (const t of this.stateTensors()) t.moveTo(device);
+    return this;
+  }
+
+  /** `to` from any device (reading a GPU back is asynchronous). @example await model.toAsync('cpu') */
+  async toAsync(device: Device): Promise<this> {
+    for (const t of this.stateTensors()) await t.moveToAsync(device);
+    return this;
+  }
+
+  private stateTensors(): Tensor[] {
+    return [...this.parameters(), ...this.buffers()];
+  }
+
   /** Sets training mode here and in every descendant; returns this. */
   train(on = true): this {
     this.training = on;
@@ -257,7 +280,8 @@ export class Module {
     }
     for (const [k, t] of given) {
       const target = own.get(k);
-      if (target) target.data.set(t.data);
+      // A copy on the target's device (the tensor object stays: optimisers keep holding it).
+      if (target) target.storage = (t.device === target.device ? clone(t) : t.to(target.device)).storage;
     }
     return { missingKeys, unexpectedKeys };
   }

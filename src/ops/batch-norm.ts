@@ -2,7 +2,7 @@
 // running statistics while training, the running statistics in evaluation.
 import type { BatchNormParams } from '../kernels/kernels.js';
 import { shapeStr, sizeOf } from '../tensor/shape.js';
-import { empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
 
 export interface BatchNormOptions {
@@ -57,42 +57,25 @@ export function batchNorm(
     throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${shapeStr(x.shape)}`);
   }
 
-  // Everything allocated before any .data is read: an allocation may move backend memory.
-  const mean = empty([channels]);
-  const invStd = empty([channels]);
-  const variance = empty([channels]);
-  const out = output(x.shape);
-  const m = mean.data;
-  const is = invStd.data;
-  if (training) {
-    const v = variance.data;
-    kernels().batchNormStats(x.data, m, v, p);
-    for (let c = 0; c < channels; c++) is[c] = 1 / Math.sqrt(v[c]! + eps);
-    if (runningMean && runningVar) {
-      const rm = runningMean.data;
-      const rv = runningVar.data;
-      const unbias = count / (count - 1);
-      for (let c = 0; c < channels; c++) {
-        rm[c] = (1 - momentum) * rm[c]! + momentum * m[c]!;
-        rv[c] = (1 - momentum) * rv[c]! + momentum * v[c]! * unbias;
-      }
-    }
-  } else {
-    // Copies: the backward pass must see the statistics of this forward, even if they change later.
-    m.set(runningMean!.data);
-    const rv = runningVar!.data;
-    for (let c = 0; c < channels; c++) is[c] = 1 / Math.sqrt(rv[c]! + eps);
-  }
-  kernels().batchNormForward(x.data, m, is, weight?.data ?? null, bias?.data ?? null, out.data, p);
+  const device = deviceOf('batchNorm', x, runningMean, runningVar, weight, bias);
+  const k = kernels(device);
+  const mean = empty([channels], device);
+  const invStd = empty([channels], device);
+  const variance = empty([channels], device);
+  const out = output(x.shape, device);
+  if (training) k.batchNormStats(x.storage, mean.storage, variance.storage, p);
+  k.batchNormFinishStats(mean.storage, variance.storage, invStd.storage, runningMean?.storage ?? null,
+    runningVar?.storage ?? null, { channels, eps, training, momentum, count });
+  k.batchNormForward(x.storage, mean.storage, invStd.storage, weight?.storage ?? null, bias?.storage ?? null, out.storage, p);
 
   const inputs = [x, weight, bias].filter((t): t is Tensor => !!t);
   return record(out, 'batchNorm', inputs, (g) => {
-    const gx = x.requiresGrad ? empty(x.shape) : null;
-    const gw = weight?.requiresGrad ? empty([channels]) : null;
-    const gb = bias?.requiresGrad ? empty([channels]) : null;
-    kernels().batchNormBackward(
-      x.data, g.data, mean.data, invStd.data, weight?.data ?? null,
-      gx?.data ?? null, gw?.data ?? null, gb?.data ?? null, training, p,
+    const gx = x.requiresGrad ? empty(x.shape, device) : null;
+    const gw = weight?.requiresGrad ? empty([channels], device) : null;
+    const gb = bias?.requiresGrad ? empty([channels], device) : null;
+    k.batchNormBackward(
+      x.storage, g.storage, mean.storage, invStd.storage, weight?.storage ?? null,
+      gx?.storage ?? null, gw?.storage ?? null, gb?.storage ?? null, training, p,
     );
     const grads = [gx];
     if (weight) grads.push(gw);

@@ -8,7 +8,7 @@
 import type { ConvParams } from '../kernels/kernels.js';
 import { contiguousStrides, shapeStr } from '../tensor/shape.js';
 import { resolvePadding, spatialArg, spatialDimName, spatialNames, type SpatialArg } from './conv-geometry.js';
-import { empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
@@ -93,23 +93,22 @@ function convTransposeNd(
   const b = bias ?? null;
   const p = adjointParams(x, weight, b, opts, nd, op);
   const shape = [p.batch, p.inChannels, ...p.inSize];
-  const out = output(shape);
-  const k = kernels();
-  k.convBackwardInput(x.data, weight.data, out.data, p);
+  const device = deviceOf(op, x, weight, b);
+  const k = kernels(device);
+  const out = output(shape, device);
+  k.convBackwardInput(x.storage, weight.storage, out.storage, p);
   if (b) {
     const bStrides = shape.map((_, i) => (i === 1 ? 1 : 0));
-    k.binary('add', out.data, b.data, out.data, { shape, aStrides: contiguousStrides(shape), bStrides });
+    k.binary('add', out.storage, b.storage, out.storage, { shape, aStrides: contiguousStrides(shape), bStrides });
   }
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, op, inputs, (g) => {
-    // Allocate every gradient first: .data views are valid only until the next allocation.
-    const gx = x.requiresGrad ? empty(x.shape) : null;
-    const gw = weight.requiresGrad ? empty(weight.shape) : null;
-    const gb = b?.requiresGrad ? empty(b.shape) : null;
-    const kk = kernels();
-    if (gx) kk.convForward(g.data, weight.data, null, gx.data, p);
-    if (gw) kk.convBackwardWeight(g.data, x.data, gw.data, p);
-    if (gb) kk.sumTo(g.data, gb.data, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });
+    const gx = x.requiresGrad ? empty(x.shape, device) : null;
+    const gw = weight.requiresGrad ? empty(weight.shape, device) : null;
+    const gb = b?.requiresGrad ? empty(b.shape, device) : null;
+    if (gx) k.convForward(g.storage, weight.storage, null, gx.storage, p);
+    if (gw) k.convBackwardWeight(g.storage, x.storage, gw.storage, p);
+    if (gb) k.sumTo(g.storage, gb.storage, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });
     return b ? [gx, gw, gb] : [gx, gw];
   });
 }

@@ -3,7 +3,7 @@
 import type { ConvParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, resolvePadding, spatialArg, spatialNames, type ConvPadding, type SpatialArg } from './conv-geometry.js';
-import { empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
@@ -71,19 +71,19 @@ export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefine
   }
   const b = bias ?? null;
   const p = convParams(x, weight, b, opts, nd, op);
-  const out = output([p.batch, p.outChannels, ...p.outSize]);
-  kernels().convForward(x.data, weight.data, b ? b.data : null, out.data, p);
+  const device = deviceOf(op, x, weight, b);
+  const k = kernels(device);
+  const out = output([p.batch, p.outChannels, ...p.outSize], device);
+  k.convForward(x.storage, weight.storage, b ? b.storage : null, out.storage, p);
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, op, inputs, (g) => {
-    // Allocate every gradient first: .data views are valid only until the next allocation.
-    const gx = x.requiresGrad ? empty(x.shape) : null;
-    const gw = weight.requiresGrad ? empty(weight.shape) : null;
-    const gb = b?.requiresGrad ? empty(b.shape) : null;
-    const k = kernels();
-    if (gx) k.convBackwardInput(g.data, weight.data, gx.data, p);
-    if (gw) k.convBackwardWeight(x.data, g.data, gw.data, p);
+    const gx = x.requiresGrad ? empty(x.shape, device) : null;
+    const gw = weight.requiresGrad ? empty(weight.shape, device) : null;
+    const gb = b?.requiresGrad ? empty(b.shape, device) : null;
+    if (gx) k.convBackwardInput(g.storage, weight.storage, gx.storage, p);
+    if (gw) k.convBackwardWeight(x.storage, g.storage, gw.storage, p);
     // The bias gradient sums gy over the batch and every spatial position.
-    if (gb) k.sumTo(g.data, gb.data, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });
+    if (gb) k.sumTo(g.storage, gb.storage, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });
     return b ? [gx, gw, gb] : [gx, gw];
   });
 }

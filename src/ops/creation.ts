@@ -1,18 +1,41 @@
 // Creating tensors: from data, constants, and seeded random numbers.
-import { activeBackend } from '../kernels/backend.js';
+import { activeBackend, backendFor, type Device } from '../kernels/backend.js';
 import { getGlobalRng, Rng } from '../tensor/rng.js';
 import { checkShape, shapeStr, sizeOf } from '../tensor/shape.js';
 import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
   requiresGrad?: boolean;
+  /** Where the tensor lives: 'cpu' (default) or 'webgpu' (after `await initWebGPU()`). */
+  device?: Device;
 }
 
+// Values are made on the host: in place in CPU storage, or in a host array that is then
+// uploaded to the device.
 function filled(shape: readonly number[], op: string, fill: (out: Float32Array) => void, opts?: TensorOptions): Tensor {
   checkShape(shape, op);
-  const t = new Tensor(activeBackend().alloc(sizeOf(shape)), shape, opts?.requiresGrad ?? false);
-  fill(t.data);
+  const device = opts?.device ?? 'cpu';
+  const requiresGrad = opts?.requiresGrad ?? false;
+  if (device === 'cpu') {
+    const t = new Tensor(activeBackend().alloc(sizeOf(shape)), shape, requiresGrad);
+    fill(t.data);
+    return t;
+  }
+  const values = new Float32Array(sizeOf(shape));
+  fill(values);
+  return onDevice(shape, device, values, requiresGrad);
+}
+
+function onDevice(shape: readonly number[], device: Device, values: Float32Array, requiresGrad: boolean): Tensor {
+  const backend = backendFor(device);
+  const t = new Tensor(backend.allocUninitialized(values.length), shape, requiresGrad);
+  backend.write(t.storage, values);
   return t;
+}
+
+/** A copy of t (whose values are `values`) on `device`, as a leaf keeping requiresGrad. */
+export function toDevice(t: Tensor, device: Device, values: Float32Array): Tensor {
+  return onDevice(t.shape, device, values, t.requiresGrad);
 }
 
 /**
@@ -56,6 +79,6 @@ export function rand(shape: readonly number[], opts?: RandomOptions): Tensor {
 }
 
 /** A 0-dimensional tensor holding one number. */
-export function scalarTensor(value: number): Tensor {
-  return full([], value);
+export function scalarTensor(value: number, device: Device = 'cpu'): Tensor {
+  return full([], value, { device });
 }

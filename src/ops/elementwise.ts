@@ -1,22 +1,24 @@
 // Element-wise arithmetic with broadcasting, and the unary maps (exp, log, activations, ...).
 import type { BinaryOp, UnaryOp } from '../kernels/kernels.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
-import { empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import { sumToShape } from './reduce.js';
 import { scalarTensor } from './creation.js';
 import type { Tensor } from './tensor.js';
 
 export type Operand = Tensor | number;
 
-function asTensor(v: Operand): Tensor {
-  return typeof v === 'number' ? scalarTensor(v) : v;
+// A number becomes a scalar on the other operand's device.
+function asTensor(v: Operand, other: Operand): Tensor {
+  return typeof v === 'number' ? scalarTensor(v, typeof other === 'number' ? 'cpu' : other.device) : v;
 }
 
 /** Raw broadcast kernel call, no autograd. */
 function compute(op: BinaryOp, a: Tensor, b: Tensor, name: string): Tensor {
+  const device = deviceOf(name, a, b);
   const shape = broadcastShapes(a.shape, b.shape, name);
-  const out = output(shape);
-  kernels().binary(op, a.data, b.data, out.data, {
+  const out = output(shape, device);
+  kernels(device).binary(op, a.storage, b.storage, out.storage, {
     shape,
     aStrides: broadcastStrides(a.shape, shape),
     bStrides: broadcastStrides(b.shape, shape),
@@ -35,8 +37,8 @@ const binaryGrads: Record<BinaryOp, BinaryGrad> = {
 };
 
 function binaryOp(op: BinaryOp, x: Operand, y: Operand): Tensor {
-  const a = asTensor(x);
-  const b = asTensor(y);
+  const a = asTensor(x, y);
+  const b = asTensor(y, x);
   const out = compute(op, a, b, op);
   return record(out, op, [a, b], (g) => {
     const [ga, gb] = binaryGrads[op](g, a, b, out);
@@ -58,16 +60,17 @@ export const pow = (a: Operand, b: Operand): Tensor => binaryOp('pow', a, b);
 export function addInPlace(a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) throw new Error('addInPlace: shapes differ');
   const strides = broadcastStrides(a.shape, a.shape);
-  kernels().binary('add', a.data, b.data, a.data, { shape: a.shape, aStrides: strides, bStrides: strides });
+  kernels(deviceOf('addInPlace', a, b)).binary('add', a.storage, b.storage, a.storage, { shape: a.shape, aStrides: strides, bStrides: strides });
 }
 
 /** y = op(x) element-wise; `param` is the slope of leakyRelu or the alpha of elu. */
 export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
-  const out = output(x.shape);
-  kernels().unary(op, x.data, out.data, param);
+  const device = x.device;
+  const out = output(x.shape, device);
+  kernels(device).unary(op, x.storage, out.storage, param);
   return record(out, op, [x], (g) => {
-    const gx = empty(x.shape);
-    kernels().unaryBackward(op, x.data, out.data, g.data, gx.data, param);
+    const gx = empty(x.shape, device);
+    kernels(device).unaryBackward(op, x.storage, out.storage, g.storage, gx.storage, param);
     return [gx];
   });
 }

@@ -2,7 +2,7 @@
 import { getGlobalRng } from '../tensor/rng.js';
 import { shapeStr } from '../tensor/shape.js';
 import { add, mul } from './elementwise.js';
-import { empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
@@ -27,15 +27,16 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 function denseProduct(x: Tensor, w: Tensor): Tensor {
   const [m, k] = x.shape as [number, number];
   const n = w.shape[0]!;
-  const out = output([m, n]);
-  const K = kernels();
-  K.gemm(x.data, w.data, out.data, { m, n, k, transA: false, transB: true, accumulate: false });
+  const device = deviceOf('linear', x, w);
+  const out = output([m, n], device);
+  const K = kernels(device);
+  K.gemm(x.storage, w.storage, out.storage, { m, n, k, transA: false, transB: true, accumulate: false });
   return record(out, 'linear', [x, w], (g) => {
-    const gx = x.requiresGrad ? empty(x.shape) : null;
-    const gw = w.requiresGrad ? empty(w.shape) : null;
+    const gx = x.requiresGrad ? empty(x.shape, device) : null;
+    const gw = w.requiresGrad ? empty(w.shape, device) : null;
     // gx = g · W, gW = gᵀ · x
-    if (gx) K.gemm(g.data, w.data, gx.data, { m, n: k, k: n, transA: false, transB: false, accumulate: false });
-    if (gw) K.gemm(g.data, x.data, gw.data, { m: n, n: k, k: m, transA: true, transB: false, accumulate: false });
+    if (gx) K.gemm(g.storage, w.storage, gx.storage, { m, n: k, k: n, transA: false, transB: false, accumulate: false });
+    if (gw) K.gemm(g.storage, x.storage, gw.storage, { m: n, n: k, k: m, transA: true, transB: false, accumulate: false });
     return [gx, gw];
   });
 }
@@ -47,10 +48,12 @@ function denseProduct(x: Tensor, w: Tensor): Tensor {
 export function dropout(x: Tensor, { p = 0.5, training = true }: { p?: number; training?: boolean } = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new Error(`dropout: probability p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
-  const mask = empty(x.shape);
+  // The mask comes from the global generator on the host (the same mask on every device for a
+  // seed), then moves to x's device.
+  const mask = empty(x.shape, 'cpu');
   const rng = getGlobalRng();
   const m = mask.data;
   const keep = p === 1 ? 0 : 1 / (1 - p);
   for (let i = 0; i < m.length; i++) m[i] = rng.uniform() < p ? 0 : keep;
-  return mul(x, mask);
+  return mul(x, mask.to(x.device));
 }

@@ -1,6 +1,7 @@
 // Losses: cross-entropy on class indices, mean squared error, and the lecture's L2 penalty.
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { mul, square, sub } from './elementwise.js';
+import { backendFor } from '../kernels/backend.js';
 import { empty, kernels, record } from './record.js';
 import { mean, sum } from './reduce.js';
 import { logSoftmax } from './softmax.js';
@@ -41,14 +42,18 @@ export function crossEntropy(
 ): Tensor {
   if (logits.ndim !== 2) throw new Error(`crossEntropy: logits must be [N, C], got ${shapeStr(logits.shape)}`);
   const [batch, classes] = logits.shape as [number, number];
-  const idx = classIndices(target, batch, classes);
+  const device = logits.device;
+  const backend = backendFor(device);
+  // The class indices as int32 slots in storage on the logits' device.
+  const idx = backend.allocUninitialized(batch);
+  backend.write(idx, classIndices(target, batch, classes));
   const logp = logSoftmax(logits, 1);
   const p = { batch, classes };
-  const losses = empty([batch]);
-  kernels().nllForward(logp.data, idx, losses.data, p);
+  const losses = empty([batch], device);
+  kernels(device).nllForward(logp.storage, idx, losses.storage, p);
   record(losses, 'nll', [logp], (g) => {
-    const gx = empty(logp.shape);
-    kernels().nllBackward(g.data, idx, gx.data, p);
+    const gx = empty(logp.shape, device);
+    kernels(device).nllBackward(g.storage, idx, gx.storage, p);
     return [gx];
   });
   return reduce(losses, reduction, 'crossEntropy');

@@ -2,7 +2,7 @@
 // broadcast as batch dims.
 import { broadcastShapes, shapeStr, sizeOf } from '../tensor/shape.js';
 import { mul } from './elementwise.js';
-import { empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import { expand, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
@@ -10,26 +10,16 @@ import type { Tensor } from './tensor.js';
 // a: (B, m, k), b: (B, k, n) → (B, m, n), same batch B on both sides.
 function bmm(a: Tensor, b: Tensor, batch: readonly number[], m: number, k: number, n: number): Tensor {
   const B = sizeOf(batch);
-  const out = output([...batch, m, n]);
-  const K = kernels();
-  const A = a.data, Bd = b.data, C = out.data;
-  for (let i = 0; i < B; i++) {
-    K.gemm(A.subarray(i * m * k, (i + 1) * m * k), Bd.subarray(i * k * n, (i + 1) * k * n),
-      C.subarray(i * m * n, (i + 1) * m * n), { m, n, k, transA: false, transB: false, accumulate: false });
-  }
+  const device = deviceOf('matmul', a, b);
+  const out = output([...batch, m, n], device);
+  const K = kernels(device);
+  K.gemm(a.storage, b.storage, out.storage, { m, n, k, transA: false, transB: false, accumulate: false, batch: B });
   return record(out, 'matmul', [a, b], (g) => {
-    const ga = a.requiresGrad ? empty(a.shape) : null;
-    const gb = b.requiresGrad ? empty(b.shape) : null;
-    const G = g.data, A2 = a.data, B2 = b.data;
-    const GA = ga?.data, GB = gb?.data;
-    for (let i = 0; i < B; i++) {
-      const gi = G.subarray(i * m * n, (i + 1) * m * n);
-      // ga = g · bᵀ, gb = aᵀ · g
-      if (GA) K.gemm(gi, B2.subarray(i * k * n, (i + 1) * k * n), GA.subarray(i * m * k, (i + 1) * m * k),
-        { m, n: k, k: n, transA: false, transB: true, accumulate: false });
-      if (GB) K.gemm(A2.subarray(i * m * k, (i + 1) * m * k), gi, GB.subarray(i * k * n, (i + 1) * k * n),
-        { m: k, n, k: m, transA: true, transB: false, accumulate: false });
-    }
+    const ga = a.requiresGrad ? empty(a.shape, device) : null;
+    const gb = b.requiresGrad ? empty(b.shape, device) : null;
+    // ga = g · bᵀ, gb = aᵀ · g
+    if (ga) K.gemm(g.storage, b.storage, ga.storage, { m, n: k, k: n, transA: false, transB: true, accumulate: false, batch: B });
+    if (gb) K.gemm(a.storage, g.storage, gb.storage, { m: k, n, k: m, transA: true, transB: false, accumulate: false, batch: B });
     return [ga, gb];
   });
 }

@@ -56,11 +56,12 @@ export function pad(x: Tensor, pads: readonly number[], { mode = 'constant', val
     }
   });
   const p: PadParams = { inShape: x.shape, outShape, padBegin, mode, value };
-  const out = empty(outShape);
-  kernels().padForward(x.data, out.data, p);
+  const device = x.device;
+  const out = empty(outShape, device);
+  kernels(device).padForward(x.storage, out.storage, p);
   return record(out, op, [x], (g) => {
-    const gx = empty(x.shape);
-    kernels().padBackward(g.data, gx.data, p);
+    const gx = empty(x.shape, device);
+    kernels(device).padBackward(g.storage, gx.storage, p);
     return [gx];
   });
 }

@@ -1,6 +1,6 @@
 // Pooling ops (F.maxPool1d/2d/3d, F.avgPool1d/2d/3d, F.adaptiveAvgPool2d, global pools) with
 // PyTorch's output sizes, windows and divisors; the kernels do the work.
-import { activeBackend } from '../kernels/backend.js';
+import { backendFor } from '../kernels/backend.js';
 import type { PoolParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, spatialArg, spatialNames, type SpatialArg } from './conv-geometry.js';
@@ -86,20 +86,18 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRe
   const opts = asOptions(options, rest);
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, opts, false);
-    const out = output([p.batch, p.channels, ...p.outSize]);
+    const device = xb.device;
+    const out = output([p.batch, p.channels, ...p.outSize], device);
     if (!needsGrad(xb)) {
-      kernels().maxPoolForward(xb.data, out.data, null, p);
+      kernels(device).maxPoolForward(xb.storage, out.storage, null, p);
       return out;
     }
-    // The indices live in backend storage (WebAssembly memory on wasm: no copy in or out); the
-    // Int32 view is taken again after any allocation, which may move the memory.
-    const n = out.numel();
-    const store = activeBackend().allocUninitialized(n);
-    const argmax = () => new Int32Array(store.data.buffer, store.data.byteOffset, n);
-    kernels().maxPoolForward(xb.data, out.data, argmax(), p);
+    // The int32 indices live in backend storage on the same device (no copy in or out).
+    const argmax = backendFor(device).allocUninitialized(out.numel());
+    kernels(device).maxPoolForward(xb.storage, out.storage, argmax, p);
     return record(out, op, [xb], (g) => {
-      const gx = empty(xb.shape);
-      kernels().maxPoolBackward(g.data, argmax(), gx.data, p);
+      const gx = empty(xb.shape, device);
+      kernels(device).maxPoolBackward(g.storage, argmax, gx.storage, p);
       return [gx];
     });
   });
@@ -110,11 +108,12 @@ function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, rest: PoolRe
   if (opts.kernelSize === undefined) throw new Error(`${op}: kernelSize is required`);
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, { ...opts, dilation: 1 }, opts.countIncludePad ?? true);
-    const out = output([p.batch, p.channels, ...p.outSize]);
-    kernels().avgPoolForward(xb.data, out.data, p);
+    const device = xb.device;
+    const out = output([p.batch, p.channels, ...p.outSize], device);
+    kernels(device).avgPoolForward(xb.storage, out.storage, p);
     return record(out, op, [xb], (g) => {
-      const gx = empty(xb.shape);
-      kernels().avgPoolBackward(g.data, gx.data, p);
+      const gx = empty(xb.shape, device);
+      kernels(device).avgPoolBackward(g.storage, gx.storage, p);
       return [gx];
     });
   });
@@ -155,11 +154,12 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly (numb
     const requested = typeof outputSize === 'number' ? [outputSize, outputSize] : Array.from(outputSize);
     const outSize = spatialArg(requested.map((v, i) => v ?? inSize[i]!), 2, op, 'outputSize', 1);
     const p = { batch: xb.shape[0]!, channels: xb.shape[1]!, inSize, outSize };
-    const out = empty([p.batch, p.channels, ...outSize]);
-    kernels().adaptiveAvgPoolForward(xb.data, out.data, p);
+    const device = xb.device;
+    const out = empty([p.batch, p.channels, ...outSize], device);
+    kernels(device).adaptiveAvgPoolForward(xb.storage, out.storage, p);
     return record(out, op, [xb], (g) => {
-      const gx = empty(xb.shape);
-      kernels().adaptiveAvgPoolBackward(g.data, gx.data, p);
+      const gx = empty(xb.shape, device);
+      kernels(device).adaptiveAvgPoolBackward(g.storage, gx.storage, p);
       return [gx];
     });
   });

@@ -6,9 +6,9 @@ import { empty, kernels, record } from './record.js';
 import type { Tensor } from './tensor.js';
 
 function sumKernel(x: Tensor, keptShape: readonly number[]): Tensor {
-  const out = empty(keptShape);
+  const out = empty(keptShape, x.device);
   const strides = contiguousStrides(keptShape);
-  kernels().sumTo(x.data, out.data, {
+  kernels(x.device).sumTo(x.storage, out.storage, {
     shape: x.shape,
     outStrides: x.shape.map((d, i) => (keptShape[i] === 1 && d !== 1 ? 0 : strides[i]!)),
   });
@@ -22,8 +22,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     throw new Error(`expand: cannot expand ${shapeStr(x.shape)} to ${shapeStr(shape)}`);
   }
   if (sameShape(x.shape, shape)) return x;
-  const out = empty(shape);
-  kernels().stridedCopy(x.data, out.data, { shape, strides: broadcastStrides(x.shape, shape) });
+  const out = empty(shape, x.device);
+  kernels(x.device).stridedCopy(x.storage, out.storage, { shape, strides: broadcastStrides(x.shape, shape) });
   return record(out, 'expand', [x], (g) => [sumToShape(g, x.shape)]);
 }
 

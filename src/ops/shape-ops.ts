@@ -1,7 +1,7 @@
 // Views and layout changes: reshape/flatten share storage (tensors are always contiguous);
 // permute/transpose copy through strides.
 import { checkShape, contiguousStrides, normalizeDim, shapeStr, sizeOf } from '../tensor/shape.js';
-import { empty, kernels, record } from './record.js';
+import { deviceOf, empty, kernels, output, record } from './record.js';
 import { Tensor } from './tensor.js';
 
 /** Same data, new shape; one entry may be -1 and is inferred. */
@@ -43,8 +43,9 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   }
   const inStrides = contiguousStrides(x.shape);
   const shape = dims.map((d) => x.shape[d]!);
-  const out = empty(shape);
-  kernels().stridedCopy(x.data, out.data, { shape, strides: dims.map((d) => inStrides[d]!) });
+  const device = x.device;
+  const out = empty(shape, device);
+  kernels(device).stridedCopy(x.storage, out.storage, { shape, strides: dims.map((d) => inStrides[d]!) });
   const inverse = new Array<number>(dims.length);
   dims.forEach((d, i) => (inverse[d] = i));
   return record(out, 'permute', [x], (g) => [permute(g, inverse)]);
@@ -69,4 +70,12 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const d = normalizeDim(dim, x.ndim, 'squeeze');
   return x.shape[d] === 1 ? reshape(x, x.shape.filter((_, i) => i !== d)) : x;
+}
+
+/** A copy of x's values in new storage on the same device, outside any graph. */
+export function clone(x: Tensor): Tensor {
+  const device = deviceOf('clone', x);
+  const out = output(x.shape, device);
+  kernels(device).stridedCopy(x.storage, out.storage, { shape: x.shape, strides: contiguousStrides(x.shape) });
+  return out;
 }

@@ -13,11 +13,12 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
     inner: sizeOf(x.shape.slice(d + 1)),
     log,
   };
-  const out = output(x.shape);
-  kernels().softmaxForward(x.data, out.data, p);
+  const device = x.device;
+  const out = output(x.shape, device);
+  kernels(device).softmaxForward(x.storage, out.storage, p);
   return record(out, name, [x], (g) => {
-    const gx = empty(x.shape);
-    kernels().softmaxBackward(out.data, g.data, gx.data, p);
+    const gx = empty(x.shape, device);
+    kernels(device).softmaxBackward(out.storage, g.storage, gx.storage, p);
     return [gx];
   });
 }

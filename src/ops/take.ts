@@ -17,12 +17,13 @@ export function take(x: Tensor, index: Int32Array, shape: readonly number[]): Te
   for (const i of index) {
     if (i < 0 || i >= n) throw new Error(`take: index ${i} is outside input ${shapeStr(x.shape)} (${n} elements)`);
   }
-  const out = output(shape);
+  if (x.device !== 'cpu') throw new Error(`take: runs on the CPU, got input ${shapeStr(x.shape)} on '${x.device}'`);
+  const out = output(shape, 'cpu');
   const xd = x.data;
   const od = out.data;
   for (let i = 0; i < index.length; i++) od[i] = xd[index[i]!]!;
   return record(out, 'take', [x], (g) => {
-    const gx = empty(x.shape);
+    const gx = empty(x.shape, 'cpu');
     const gxd = gx.data;
     const gd = g.data;
     for (let i = 0; i < index.length; i++) gxd[index[i]!] += gd[i]!;

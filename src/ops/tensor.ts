@@ -1,13 +1,14 @@
-// The Tensor: float32 storage on the active backend, a shape, and its place on the autograd tape.
+// The Tensor: float32 storage on a device, a shape, and its place on the autograd tape.
 // Methods are thin doors to the operations in this folder.
 import { runBackward, type GradNode } from '../autograd/engine.js';
-import type { Storage } from '../kernels/backend.js';
+import { backendFor, type Device, type Storage } from '../kernels/backend.js';
+import { isCpuStorage } from '../kernels/storage.js';
 import { shapeStr, sizeOf } from '../tensor/shape.js';
 import { add, addInPlace, div, mul, neg, pow, sub, type Operand } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { mean, sum } from './reduce.js';
-import { flatten, permute, reshape, squeeze, transpose, unsqueeze } from './shape-ops.js';
-import { full } from './creation.js';
+import { clone, flatten, permute, reshape, squeeze, transpose, unsqueeze } from './shape-ops.js';
+import { full, toDevice } from './creation.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -21,14 +22,28 @@ export class Tensor {
   /** The operation that produced this tensor; null for leaves. */
   node: GradNode<Tensor> | null = null;
 
-  constructor(readonly storage: Storage, shape: readonly number[], requiresGrad = false) {
+  /** The values; replaced only by moveTo (model.to moves parameters in place, as PyTorch). */
+  storage: Storage;
+
+  constructor(storage: Storage, shape: readonly number[], requiresGrad = false) {
+    this.storage = storage;
     this.shape = Object.freeze(shape.slice());
     this.requiresGrad = requiresGrad;
   }
 
-  /** The live storage view (not a copy); valid until the next allocation. */
+  /** 'cpu' (ref and wasm backends) or 'webgpu'. */
+  get device(): Device {
+    return this.storage.device;
+  }
+
+  /**
+   * The live storage view (not a copy) of a CPU tensor; valid until the next allocation. A GPU
+   * tensor has no synchronous view: read it with `await t.toArrayAsync()`.
+   */
   get data(): Float32Array {
-    const d = this.storage.data;
+    const s = this.storage;
+    if (!isCpuStorage(s)) throw this.syncReadError('.data', 'await t.toArrayAsync()');
+    const d = s.data;
     return d.length === this.numel() ? d : d.subarray(0, this.numel());
   }
 
@@ -44,15 +59,77 @@ export class Tensor {
     return sizeOf(this.shape);
   }
 
-  /** A copy of the values, row-major. */
+  /** A copy of the values, row-major (CPU tensors; on a GPU use `await t.toArrayAsync()`). */
   toArray(): Float32Array {
+    if (!isCpuStorage(this.storage)) throw this.syncReadError('toArray()', 'await t.toArrayAsync()');
     return this.data.slice();
   }
 
-  /** The single value of a one-element tensor. */
+  /** The single value of a one-element tensor (CPU; on a GPU use `await t.itemAsync()`). */
   item(): number {
-    if (this.numel() !== 1) throw new Error(`item: tensor of shape ${shapeStr(this.shape)} has ${this.numel()} elements, need 1`);
+    this.checkOneElement('item');
+    if (!isCpuStorage(this.storage)) throw this.syncReadError('item()', 'await t.itemAsync()');
     return this.data[0]!;
+  }
+
+  /**
+   * A copy of the values on the host, from any device.
+   * @example const values = await model.forward(x).toArrayAsync();
+   */
+  toArrayAsync(): Promise<Float32Array> {
+    return backendFor(this.device).read(this.storage, this.numel());
+  }
+
+  /** The single value of a one-element tensor, from any device. @example await loss.itemAsync() */
+  async itemAsync(): Promise<number> {
+    this.checkOneElement('itemAsync');
+    return (await this.toArrayAsync())[0]!;
+  }
+
+  /**
+   * This tensor on `device`: itself when already there, else a copy outside the graph (as a
+   * leaf, keeping requiresGrad). Copying from a GPU to the CPU waits for the GPU, so it is
+   * asynchronous: `await t.toAsync('cpu')`.
+   * @example const xg = x.to('webgpu');
+   */
+  to(device: Device): Tensor {
+    if (device === this.device) return this;
+    if (device !== 'cpu') return toDevice(this, device, this.data);
+    throw new Error(`to('cpu'): tensor ${shapeStr(this.shape)} is on '${this.device}'; reading a GPU is asynchronous: use await t.toAsync('cpu')`);
+  }
+
+  /** A copy on the CPU (this tensor when already there); from a GPU use `await t.toAsync('cpu')`. */
+  cpu(): Tensor {
+    return this.to('cpu');
+  }
+
+  /** This tensor on `device`, from any device. @example const y = await out.toAsync('cpu'); */
+  async toAsync(device: Device): Promise<Tensor> {
+    if (device === this.device) return this;
+    return toDevice(this, device, await this.toArrayAsync());
+  }
+
+  /**
+   * Moves this tensor's values (and its gradient) to `device` in place, keeping the object: what
+   * model.to does to parameters and buffers. From a GPU to the CPU use moveToAsync.
+   */
+  moveTo(device: Device): void {
+    this.storage = this.to(device).storage;
+    if (this.grad) this.grad = this.grad.to(device);
+  }
+
+  /** moveTo from any device. */
+  async moveToAsync(device: Device): Promise<void> {
+    this.storage = (await this.toAsync(device)).storage;
+    if (this.grad) this.grad = await this.grad.toAsync(device);
+  }
+
+  private checkOneElement(op: string): void {
+    if (this.numel() !== 1) throw new Error(`${op}: tensor of shape ${shapeStr(this.shape)} has ${this.numel()} elements, need 1`);
+  }
+
+  private syncReadError(what: string, instead: string): Error {
+    return new Error(`${what}: tensor ${shapeStr(this.shape)} is on '${this.device}', which cannot be read synchronously; use ${instead}`);
   }
 
   /**
@@ -69,7 +146,7 @@ export class Tensor {
     if (grad && grad.numel() !== this.numel()) {
       throw new Error(`backward: gradient of shape ${shapeStr(grad.shape)} does not match tensor of shape ${shapeStr(this.shape)}`);
     }
-    const seed = grad ? reshape(grad.detach(), this.shape) : full(this.shape, 1);
+    const seed = grad ? reshape(grad.detach(), this.shape) : full(this.shape, 1, { device: this.device });
     runBackward<Tensor>(this, seed, opts.retainGraph ?? false, {
       add,
       accumulateLeaf: (leaf, g) => {
@@ -103,6 +180,7 @@ export class Tensor {
   squeeze(dim?: number): Tensor { return squeeze(this, dim); }
 
   toString(): string {
+    if (!isCpuStorage(this.storage)) return `Tensor(shape=${shapeStr(this.shape)}, device='${this.device}')`;
     const n = this.numel();
     const shown = Array.from(this.data.subarray(0, Math.min(n, 8)), (v) => +v.toPrecision(5));
     return `Tensor(shape=${shapeStr(this.shape)}, [${shown.join(', ')}${n > 8 ? ', …' : ''}]` +
@@ -111,7 +189,5 @@ export class Tensor {
 }
 
 function copyStorage(t: Tensor): Storage {
-  const copy = full(t.shape, 0);
-  copy.data.set(t.data);
-  return copy.storage;
+  return clone(t).storage;
 }

@@ -4,6 +4,7 @@
 // `momentum_buffer`, `exp_avg`, ...) so a checkpoint maps one to one onto PyTorch's.
 import { noGrad } from '../autograd/grad-mode.js';
 import { zeros } from '../ops/creation.js';
+import { clone } from '../ops/shape-ops.js';
 import type { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 
@@ -32,12 +33,6 @@ export function checkNumber(op: string, name: string, value: unknown, ok: (v: nu
 
 export const nonNegative = (v: number): boolean => Number.isFinite(v) && v >= 0;
 
-/** A tensor with the same values, outside any graph. */
-function cloneDetached(t: Tensor): Tensor {
-  const c = zeros(t.shape); // allocate first: t.data is only valid until the next allocation
-  c.data.set(t.data);
-  return c;
-}
 
 export abstract class Optimizer {
   /** The tensors this optimiser updates, in the order given. */
@@ -103,7 +98,7 @@ export abstract class Optimizer {
 
   /** A zero tensor shaped like `p`, for state (never tracked by autograd). */
   protected zerosLike(p: Tensor): Tensor {
-    return zeros(p.shape);
+    return zeros(p.shape, { device: p.device });
   }
 
   /**
@@ -115,7 +110,7 @@ export abstract class Optimizer {
     this.state.forEach((s, i) => {
       if (!s) return;
       const copy: ParamState = {};
-      for (const [k, v] of Object.entries(s)) copy[k] = typeof v === 'number' ? v : cloneDetached(v);
+      for (const [k, v] of Object.entries(s)) copy[k] = typeof v === 'number' ? v : clone(v);
       state[i] = copy;
     });
     const group: ParamGroup = { ...this.hyperparameters(), lr: this.lr, params: this.params.map((_, i) => i) };
@@ -152,7 +147,7 @@ export abstract class Optimizer {
             const got = typeof v === 'number' ? `the number ${v}` : `shape ${shapeStr(v.shape)}`;
             throw new Error(`${op}: state[${i}].${k} must have the parameter's shape ${shapeStr(p.shape)}, got ${got}`);
           }
-          s[k] = cloneDetached(v);
+          s[k] = clone(v);
         }
       }
       next[i] = s;

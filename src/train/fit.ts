@@ -14,6 +14,7 @@ import { DataLoader } from '../data/loader.js';
 import { ArrayDataset } from '../data/dataset.js';
 import type { Transform } from '../data/transforms.js';
 import type { ModelMetadata } from '../io/model-file.js';
+import type { Device } from '../kernels/storage.js';
 import { tensor } from '../ops/creation.js';
 import { crossEntropy, l2Penalty } from '../ops/loss.js';
 import type { Tensor } from '../ops/tensor.js';
@@ -24,7 +25,7 @@ import { manualSeed } from '../tensor/rng.js';
 import { fileExists, openCheckpoints, readFullCheckpoint } from './checkpoints.js';
 import { captureResumeState, restoreResumeState, RESUME_KEY, type ResumableParts } from './resume-state.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
-import { asLoader, evaluate } from './evaluate.js';
+import { asLoader, evaluateAsync } from './evaluate.js';
 import { silentReporter, type EpochLog, type ProgressReporter, type StepInfo } from './progress.js';
 import type { LossFn, OptimizerLike, TrainableModel } from './types.js';
 
@@ -113,6 +114,14 @@ export interface FitOptions {
    * training on its main thread. Default 50 in browsers, off in Node.
    */
   yieldEvery?: number;
+  /**
+   * Where the model trains: 'cpu' (default) or 'webgpu' (after `await initWebGPU()`). The model
+   * moves there in place; batches follow; the loss and logits are read back asynchronously every
+   * `readEvery` steps, so the GPU never waits for a progress bar.
+   */
+  device?: Device;
+  /** Steps between read-backs on a GPU (progress, callbacks and stopping rules see them then). Default 10. */
+  readEvery?: number;
 }
 
 export type StopReason = 'epochs' | 'tolerance' | 'maxIterations' | 'earlyStopping' | 'callback';
@@ -143,17 +152,29 @@ async function makeReporter(opts: FitOptions): Promise<ProgressReporter> {
   return (await import('./node-progress.js')).nodeReporter(mode, opts.logEvery) ?? silentReporter;
 }
 
+type Snapshot = Map<string, { shape: readonly number[]; values: Float32Array }>;
+
 /** Copies of every state-dict tensor's values, to restore later. */
-function snapshot(model: TrainableModel): Map<string, { shape: readonly number[]; values: Float32Array }> {
-  const out = new Map<string, { shape: readonly number[]; values: Float32Array }>();
-  for (const [k, t] of Object.entries(model.stateDict())) out.set(k, { shape: t.shape, values: t.toArray() });
+async function snapshot(model: TrainableModel): Promise<Snapshot> {
+  const out: Snapshot = new Map();
+  for (const [k, t] of Object.entries(model.stateDict())) out.set(k, { shape: t.shape, values: await t.toArrayAsync() });
   return out;
 }
 
-function restore(model: TrainableModel, snap: ReturnType<typeof snapshot>): void {
+function restore(model: TrainableModel, snap: Snapshot, device: Device): void {
   const sd: Record<string, Tensor> = {};
-  for (const [k, { shape, values }] of snap) sd[k] = tensor(values, shape);
+  for (const [k, { shape, values }] of snap) sd[k] = tensor(values, shape, { device });
   model.loadStateDict(sd, { strict: true });
+}
+
+// A step whose loss and logits are still to be read back (from a GPU: asynchronously).
+interface PendingStep {
+  loss: Tensor;
+  out: Tensor;
+  y: Int32Array;
+  step: number;
+  iteration: number;
+  lr: number;
 }
 
 /**
@@ -176,6 +197,13 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   }
   if (opts.earlyStopping && !(Number.isInteger(opts.earlyStopping.patience) && opts.earlyStopping.patience >= 1)) {
     throw new Error(`fit: earlyStopping.patience must be a positive integer, got ${opts.earlyStopping.patience}`);
+  }
+  const device = opts.device ?? 'cpu';
+  const readEvery = device === 'cpu' ? 1 : opts.readEvery ?? 10;
+  if (!(Number.isInteger(readEvery) && readEvery >= 1)) throw new Error(`fit: readEvery must be a positive integer, got ${readEvery}`);
+  if (device !== 'cpu') {
+    const hostOnly = (['clipGradNorm', 'clipGradValue', 'checkpoint', 'resume'] as const).filter((k) => opts[k] !== undefined);
+    if (hostOnly.length) throw new Error(`fit: ${hostOnly.join(', ')} need the CPU for now; got device '${device}'`);
   }
   if (opts.seed !== undefined) manualSeed(opts.seed);
   const split = data instanceof ArrayDataset || data instanceof DataLoader ? { train: data } : data;
@@ -205,6 +233,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     stopReason = reason;
     stopMessage = message;
   };
+  if (device !== 'cpu') {
+    if (!model.to) throw new Error(`fit: device '${device}' needs a model with to(device) (an nn.Module)`);
+    model.to(device);
+  }
   const ctx: FitContext = { model, optimizer, stop: (why) => stop('callback', `stopped by a callback${why ? `: ${why}` : ''}`) };
   const history: History = {
     epochs: [], bestEpoch: 0, bestLoss: Infinity, monitor,
@@ -241,26 +273,55 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       reporter.epochStart(epoch, epochs, steps);
       const te = performance.now();
       let lossSum = 0, correct = 0, seen = 0, step = 0, lr = optimizer.lr;
+      let pending: PendingStep[] = [];
+      // Reads the pending steps' losses and logits, then does each step's bookkeeping in order:
+      // the NaN check, accuracy, progress, callbacks and the lecture's stopping rules.
+      const settle = async (): Promise<void> => {
+        const done = pending;
+        pending = [];
+        const values = await Promise.all(done.map((p) => Promise.all([p.loss.itemAsync(), p.out.toArrayAsync()])));
+        for (let k = 0; k < done.length; k++) {
+          const { y, out, step: st, iteration: it, lr: stepLr } = done[k]!;
+          const [L, logits] = values[k]!;
+          if (!Number.isFinite(L)) {
+            throw new Error(`fit: loss is ${L} at epoch ${epoch}, step ${st} (iteration ${it}); ` +
+              `lower the learning rate (now ${stepLr}), clip gradients (clipGradNorm) or check the data for NaN/Inf`);
+          }
+          const c = out.shape[1] ?? 1;
+          for (let i = 0; i < y.length; i++) {
+            let arg = 0;
+            for (let j = 1; j < c; j++) if (logits[i * c + j]! > logits[i * c + arg]!) arg = j;
+            if (arg === y[i]) correct++;
+          }
+          lossSum += L * y.length;
+          seen += y.length;
+          const elapsed = (performance.now() - te) / 1000;
+          const info: StepInfo = {
+            epoch, epochs, step: st, steps, loss: lossSum / seen, accuracy: correct / seen,
+            imagesPerSecond: seen / Math.max(elapsed, 1e-9), lr: stepLr, seconds: elapsed,
+          };
+          reporter.step(info);
+          for (const cb of callbacks) await cb.onBatchEnd?.({ ...info, iteration: it, batchLoss: L }, ctx);
+          // The lecture's stopping rules.
+          if (opts.maxIterations !== undefined && it >= opts.maxIterations) {
+            stop('maxIterations', `reached N_max = ${opts.maxIterations} iterations`);
+          }
+          if (opts.tol !== undefined && (opts.tolOn ?? 'step') === 'step' && prevStepLoss !== undefined &&
+            Math.abs(L - prevStepLoss) < opts.tol) {
+            stop('tolerance', `|L_new − L_old| = ${Math.abs(L - prevStepLoss).toExponential(3)} < δ = ${opts.tol} at iteration ${it}`);
+          }
+          prevStepLoss = L;
+          if (stopRequested) break;
+        }
+      };
       for (const { x, y } of train) {
         step++;
         iteration++;
         lr = optimizer.lr;
         // L ← loss on the batch (+ λ/(2m)·Σw² if asked)
-        const out = model.forward(x);
+        const out = model.forward(x.to(device));
         let loss = lossFn(out, y);
         if (opts.l2) loss = loss.add(l2Penalty(weights, opts.l2, y.length));
-        const L = loss.item();
-        if (!Number.isFinite(L)) {
-          throw new Error(`fit: loss is ${L} at epoch ${epoch}, step ${step} (iteration ${iteration}); ` +
-            `lower the learning rate (now ${lr}), clip gradients (clipGradNorm) or check the data for NaN/Inf`);
-        }
-        const logits = out.data;
-        const c = out.shape[1] ?? 1;
-        for (let i = 0; i < y.length; i++) {
-          let arg = 0;
-          for (let j = 1; j < c; j++) if (logits[i * c + j]! > logits[i * c + arg]!) arg = j;
-          if (arg === y[i]) correct++;
-        }
         // ∇L by backprop, then θ ← θ − α∇L
         optimizer.zeroGrad();
         loss.backward();
@@ -268,30 +329,15 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         if (opts.clipGradValue !== undefined) clipGradValue(model.parameters(), opts.clipGradValue);
         optimizer.step();
         if (opts.scheduler && opts.schedulerInterval === 'step') opts.scheduler.step();
-        lossSum += L * y.length;
-        seen += y.length;
-        const elapsed = (performance.now() - te) / 1000;
-        const info: StepInfo = {
-          epoch, epochs, step, steps, loss: lossSum / seen, accuracy: correct / seen,
-          imagesPerSecond: seen / Math.max(elapsed, 1e-9), lr, seconds: elapsed,
-        };
-        reporter.step(info);
-        for (const cb of callbacks) await cb.onBatchEnd?.({ ...info, iteration, batchLoss: L }, ctx);
+        pending.push({ loss: loss.detach(), out: out.detach(), y, step, iteration, lr });
+        if (pending.length >= readEvery || step === train.length || iteration === opts.maxIterations) await settle();
         if (yieldEvery > 0 && performance.now() - lastYield >= yieldEvery) {
           await new Promise((resolve) => setTimeout(resolve, 0));
           lastYield = performance.now();
         }
-        // The lecture's stopping rules.
-        if (opts.maxIterations !== undefined && iteration >= opts.maxIterations) {
-          stop('maxIterations', `reached N_max = ${opts.maxIterations} iterations`);
-        }
-        if (opts.tol !== undefined && (opts.tolOn ?? 'step') === 'step' && prevStepLoss !== undefined &&
-          Math.abs(L - prevStepLoss) < opts.tol) {
-          stop('tolerance', `|L_new − L_old| = ${Math.abs(L - prevStepLoss).toExponential(3)} < δ = ${opts.tol} at iteration ${iteration}`);
-        }
-        prevStepLoss = L;
         if (stopRequested) break;
       }
+      await settle();
       const trainLoss = lossSum / seen;
       if (opts.tol !== undefined && opts.tolOn === 'epoch' && prevEpochLoss !== undefined && Math.abs(trainLoss - prevEpochLoss) < opts.tol) {
         stop('tolerance', `|L_new − L_old| = ${Math.abs(trainLoss - prevEpochLoss).toExponential(3)} < δ = ${opts.tol} after epoch ${epoch}`);
@@ -303,7 +349,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         imagesPerSecond: seen / Math.max(seconds, 1e-9), best: false,
       };
       if (val) {
-        const r = evaluate(model, val, { loss: lossFn, topK: opts.topK ?? [] });
+        const r = await evaluateAsync(model, val, { loss: lossFn, topK: opts.topK ?? [], device });
         if (!Number.isFinite(r.loss)) throw new Error(`fit: validation loss is ${r.loss} after epoch ${epoch}; the parameters diverged`);
         log.valLoss = r.loss;
         log.valAccuracy = r.accuracy;
@@ -320,7 +366,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         history.bestEpoch = epoch;
         log.best = true;
         sinceBest = 0;
-        parts.best = snapshot(model);
+        parts.best = await snapshot(model);
         if (ckpt && await ckpt.saveBest(model, ckptMeta, monitored)) history.checkpointEpoch = epoch;
       } else if (opts.earlyStopping && ++sinceBest >= opts.earlyStopping.patience) {
         stop('earlyStopping', `no improvement of ${history.monitor} for ${opts.earlyStopping.patience} epochs (best: epoch ${history.bestEpoch})`);
@@ -341,7 +387,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     }
     const last = history.epochs.length;
     if ((opts.restoreBest ?? true) && parts.best && history.bestEpoch !== last) {
-      restore(model, parts.best);
+      restore(model, parts.best, device);
       reporter.note(`restored the parameters of epoch ${history.bestEpoch} (${history.monitor} ${history.bestLoss.toFixed(4)})`);
     }
     if (ckpt && history.checkpointEpoch === 0) {

@@ -1,5 +1,6 @@
 // What fit and evaluate need from a model and an optimiser. nn.Module and every optimiser in
 // optim satisfy these; they are structural so tests and users can bring their own.
+import type { Device } from '../kernels/storage.js';
 import type { StatefulModel } from '../io/model-file.js';
 import type { Tensor } from '../ops/tensor.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
@@ -11,6 +12,8 @@ export interface TrainableModel extends StatefulModel {
   train(on?: boolean): unknown;
   eval(): unknown;
   readonly training: boolean;
+  /** Moves parameters and buffers to a device in place (nn.Module has it); needed by fit's device option. */
+  to?(device: Device): unknown;
 }
 
 export interface OptimizerLike {

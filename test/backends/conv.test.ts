@@ -61,7 +61,7 @@ function convParams(c: Case): ConvParams {
   };
 }
 
-test('convForward, convBackwardInput and convBackwardWeight match the reference', () => {
+test('convForward, convBackwardInput and convBackwardWeight match the reference', async () => {
   const r = rng(11);
   for (const c of CASES) {
     const p = convParams(c);
@@ -77,20 +77,20 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
     const gx = new Float32Array(x.length), gw = new Float32Array(w.length);
     refKernels.convBackwardInput(gy, w, gx, p);
     refKernels.convBackwardWeight(x, gy, gw, p);
-    forEachImpl((impl) => {
+    await forEachImpl(async (impl) => {
       // Outputs start as garbage: the kernels must overwrite, not accumulate.
       const yo = impl.place(data(r, ySize));
       impl.kernels.convForward(impl.place(x), impl.place(w), impl.place(bias), yo, p);
-      assertClose(yo, y, `${impl.name} convForward ${what}`);
+      assertClose(await impl.read(yo), y, `${impl.name} convForward ${what}`);
       const yn = impl.place(data(r, ySize));
       impl.kernels.convForward(impl.place(x), impl.place(w), null, yn, p);
-      assertClose(yn, yNoBias, `${impl.name} convForward no bias ${what}`);
+      assertClose(await impl.read(yn), yNoBias, `${impl.name} convForward no bias ${what}`);
       const gxo = impl.place(data(r, x.length));
       impl.kernels.convBackwardInput(impl.place(gy), impl.place(w), gxo, p);
-      assertClose(gxo, gx, `${impl.name} convBackwardInput ${what}`);
+      assertClose(await impl.read(gxo), gx, `${impl.name} convBackwardInput ${what}`);
       const gwo = impl.place(data(r, w.length));
       impl.kernels.convBackwardWeight(impl.place(x), impl.place(gy), gwo, p);
-      assertClose(gwo, gw, `${impl.name} convBackwardWeight ${what}`);
+      assertClose(await impl.read(gwo), gw, `${impl.name} convBackwardWeight ${what}`);
     });
   }
 });
@@ -105,7 +105,7 @@ const POOLS: PoolCase[] = [
   [2, 3, [9, 41], 3, 2, 1, 1, false], [1, 2, [6, 29], 2, 2, 0, 1, true], [1, 3, [7, 23], 3, 1, 1, 1, true],
 ];
 
-test('pooling matches the reference', () => {
+test('pooling matches the reference', async () => {
   const r = rng(12);
   for (const [batch, channels, inSize, k, s, pad, d, countIncludePad] of POOLS) {
     const outSize = inSize.map((n) => outLen(n, k, s, pad, d));
@@ -133,33 +133,33 @@ test('pooling matches the reference', () => {
     const gxad = new Float32Array(x.length);
     refKernels.adaptiveAvgPoolForward(x, yad, ad);
     refKernels.adaptiveAvgPoolBackward(gyad, gxad, ad);
-    forEachImpl((impl) => {
-      const yo = impl.place(new Float32Array(ySize)), amo = new Int32Array(ySize);
+    await forEachImpl(async (impl) => {
+      const yo = impl.place(new Float32Array(ySize)), amo = impl.place(new Int32Array(ySize));
       impl.kernels.maxPoolForward(impl.place(x), yo, amo, p);
-      assertClose(yo, y, `${impl.name} maxPoolForward ${what}`);
+      assertClose(await impl.read(yo), y, `${impl.name} maxPoolForward ${what}`);
       const yNoArg = impl.place(new Float32Array(ySize));
       impl.kernels.maxPoolForward(impl.place(x), yNoArg, null, p);
-      assertClose(yNoArg, y, `${impl.name} maxPoolForward without argmax ${what}`);
+      assertClose(await impl.read(yNoArg), y, `${impl.name} maxPoolForward without argmax ${what}`);
       const gxo = impl.place(data(r, x.length));
       impl.kernels.maxPoolBackward(impl.place(gy), amo, gxo, p);
-      assertClose(gxo, gx, `${impl.name} maxPoolBackward ${what}`);
+      assertClose(await impl.read(gxo), gx, `${impl.name} maxPoolBackward ${what}`);
       const yao = impl.place(new Float32Array(aSize));
       impl.kernels.avgPoolForward(impl.place(x), yao, avg);
-      assertClose(yao, ya, `${impl.name} avgPoolForward ${what}`);
+      assertClose(await impl.read(yao), ya, `${impl.name} avgPoolForward ${what}`);
       const gxao = impl.place(data(r, x.length));
       impl.kernels.avgPoolBackward(impl.place(gya), gxao, avg);
-      assertClose(gxao, gxa, `${impl.name} avgPoolBackward ${what}`);
+      assertClose(await impl.read(gxao), gxa, `${impl.name} avgPoolBackward ${what}`);
       const yado = impl.place(new Float32Array(yad.length));
       impl.kernels.adaptiveAvgPoolForward(impl.place(x), yado, ad);
-      assertClose(yado, yad, `${impl.name} adaptiveAvgPoolForward ${what}`);
+      assertClose(await impl.read(yado), yad, `${impl.name} adaptiveAvgPoolForward ${what}`);
       const gxado = impl.place(data(r, x.length));
       impl.kernels.adaptiveAvgPoolBackward(impl.place(gyad), gxado, ad);
-      assertClose(gxado, gxad, `${impl.name} adaptiveAvgPoolBackward ${what}`);
+      assertClose(await impl.read(gxado), gxad, `${impl.name} adaptiveAvgPoolBackward ${what}`);
     });
   }
 });
 
-test('pad forward/backward match the reference in every mode', () => {
+test('pad forward/backward match the reference in every mode', async () => {
   const r = rng(13);
   for (const mode of ['constant', 'reflect', 'replicate'] as const) {
     const inShape = [2, 3, 5, 6];
@@ -170,17 +170,17 @@ test('pad forward/backward match the reference in every mode', () => {
     const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
     refKernels.padForward(x, y, p);
     refKernels.padBackward(gy, gx, p);
-    forEachImpl((impl) => {
+    await forEachImpl(async (impl) => {
       const yo = impl.place(new Float32Array(y.length)), gxo = impl.place(data(r, x.length));
       impl.kernels.padForward(impl.place(x), yo, p);
       impl.kernels.padBackward(impl.place(gy), gxo, p);
-      assertClose(yo, y, `${impl.name} padForward ${mode}`);
-      assertClose(gxo, gx, `${impl.name} padBackward ${mode}`);
+      assertClose(await impl.read(yo), y, `${impl.name} padForward ${mode}`);
+      assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${mode}`);
     });
   }
 });
 
-test('batch norm statistics, forward and backward match the reference', () => {
+test('batch norm statistics, their finish, forward and backward match the reference', async () => {
   const r = rng(14);
   for (const [batch, channels, spatial] of [[4, 3, 25], [2, 5, 1], [3, 7, 13]]) {
     const p = { batch: batch!, channels: channels!, spatial: spatial! };
@@ -196,21 +196,21 @@ test('batch norm statistics, forward and backward match the reference', () => {
     for (const training of [true, false]) {
       const gx = new Float32Array(n), gw = new Float32Array(channels!), gb = new Float32Array(channels!);
       refKernels.batchNormBackward(x, gy, mean, invStd, weight, gx, gw, gb, training, p);
-      forEachImpl((impl) => {
+      await forEachImpl(async (impl) => {
         const mo = impl.place(new Float32Array(channels!)), vo = impl.place(new Float32Array(channels!));
         impl.kernels.batchNormStats(impl.place(x), mo, vo, p);
-        assertClose(mo, mean, `${impl.name} batchNormStats mean`);
-        assertClose(vo, variance, `${impl.name} batchNormStats variance`);
+        assertClose(await impl.read(mo), mean, `${impl.name} batchNormStats mean`);
+        assertClose(await impl.read(vo), variance, `${impl.name} batchNormStats variance`);
         const yo = impl.place(new Float32Array(n));
         impl.kernels.batchNormForward(impl.place(x), impl.place(mean), impl.place(invStd), impl.place(weight),
           impl.place(bias), yo, p);
-        assertClose(yo, y, `${impl.name} batchNormForward`);
+        assertClose(await impl.read(yo), y, `${impl.name} batchNormForward`);
         const gxo = impl.place(data(r, n)), gwo = impl.place(data(r, channels!)), gbo = impl.place(data(r, channels!));
         impl.kernels.batchNormBackward(impl.place(x), impl.place(gy), impl.place(mean), impl.place(invStd),
           impl.place(weight), gxo, gwo, gbo, training, p);
-        assertClose(gxo, gx, `${impl.name} batchNormBackward gx training=${training}`);
-        assertClose(gwo, gw, `${impl.name} batchNormBackward gWeight`);
-        assertClose(gbo, gb, `${impl.name} batchNormBackward gBias`);
+        assertClose(await impl.read(gxo), gx, `${impl.name} batchNormBackward gx training=${training}`);
+        assertClose(await impl.read(gwo), gw, `${impl.name} batchNormBackward gWeight`);
+        assertClose(await impl.read(gbo), gb, `${impl.name} batchNormBackward gBias`);
         // Without affine parameters, and with only some gradients wanted.
         const yn = new Float32Array(n), gbn = new Float32Array(channels!);
         refKernels.batchNormForward(x, mean, invStd, null, null, yn, p);
@@ -219,8 +219,24 @@ test('batch norm statistics, forward and backward match the reference', () => {
         impl.kernels.batchNormForward(impl.place(x), impl.place(mean), impl.place(invStd), null, null, yno, p);
         impl.kernels.batchNormBackward(impl.place(x), impl.place(gy), impl.place(mean), impl.place(invStd), null,
           null, null, gbno, training, p);
-        assertClose(yno, yn, `${impl.name} batchNormForward without weight/bias`);
-        assertClose(gbno, gbn, `${impl.name} batchNormBackward gBias only`);
+        assertClose(await impl.read(yno), yn, `${impl.name} batchNormForward without weight/bias`);
+        assertClose(await impl.read(gbno), gbn, `${impl.name} batchNormBackward gBias only`);
+      });
+    }
+    // The statistics' finish: invStd and the running statistics (training), or the running ones (eval).
+    for (const training of [true, false]) {
+      const fp = { channels: channels!, eps: 1e-5, training, momentum: 0.1, count: batch! * spatial! };
+      const rm0 = data(r, channels!), rv0 = data(r, channels!, 0.5, 2);
+      const wm = mean.slice(), wis = new Float32Array(channels!), wrm = rm0.slice(), wrv = rv0.slice();
+      refKernels.batchNormFinishStats(wm, variance, wis, wrm, wrv, fp);
+      await forEachImpl(async (impl) => {
+        const mo = impl.place(mean), iso = impl.place(new Float32Array(channels!));
+        const rmo = impl.place(rm0), rvo = impl.place(rv0);
+        impl.kernels.batchNormFinishStats(mo, impl.place(variance), iso, rmo, rvo, fp);
+        assertClose(await impl.read(mo), wm, `${impl.name} batchNormFinishStats mean training=${training}`);
+        assertClose(await impl.read(iso), wis, `${impl.name} batchNormFinishStats invStd training=${training}`);
+        assertClose(await impl.read(rmo), wrm, `${impl.name} batchNormFinishStats runningMean training=${training}`);
+        assertClose(await impl.read(rvo), wrv, `${impl.name} batchNormFinishStats runningVar training=${training}`);
       });
     }
   }

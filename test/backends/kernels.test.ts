@@ -10,7 +10,7 @@ const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'recipro
   'sigmoid', 'tanh'];
 const POSITIVE = new Set<UnaryOp>(['log', 'sqrt', 'reciprocal']);
 
-test('unary and unaryBackward match the reference', () => {
+test('unary and unaryBackward match the reference', async () => {
   const r = rng(1);
   for (const op of UNARY) {
     for (const n of [1, 3, 4, 7, 33, 1000]) {
@@ -20,17 +20,17 @@ test('unary and unaryBackward match the reference', () => {
       refKernels.unary(op, x, y, 0.1);
       const gx = new Float32Array(n);
       refKernels.unaryBackward(op, x, y, gy, gx, 0.1);
-      forEachImpl((impl) => {
+      await forEachImpl(async (impl) => {
         const xo = impl.place(x), yo = impl.place(new Float32Array(n));
         impl.kernels.unary(op, xo, yo, 0.1);
-        assertClose(yo, y, `${impl.name} unary ${op} n=${n}`);
+        assertClose(await impl.read(yo), y, `${impl.name} unary ${op} n=${n}`);
         const gxo = impl.place(new Float32Array(n));
         impl.kernels.unaryBackward(op, impl.place(x), impl.place(y), impl.place(gy), gxo, 0.1);
-        assertClose(gxo, gx, `${impl.name} unaryBackward ${op} n=${n}`);
+        assertClose(await impl.read(gxo), gx, `${impl.name} unaryBackward ${op} n=${n}`);
         // In place (out aliases x), as the ops layer does for in-place updates.
         const xi = impl.place(x);
         impl.kernels.unary(op, xi, xi, 0.1);
-        assertClose(xi, y, `${impl.name} unary ${op} in place n=${n}`);
+        assertClose(await impl.read(xi), y, `${impl.name} unary ${op} in place n=${n}`);
       });
     }
   }
@@ -44,7 +44,7 @@ const BINARY_SHAPES: [number[], number[]][] = [
   [[2, 3, 4, 5], [2, 1, 4, 1]], [[], []], [[2, 3, 17], [3, 1]], [[1000], [1000]],
 ];
 
-test('binary matches the reference over broadcasts', () => {
+test('binary matches the reference over broadcasts', async () => {
   const r = rng(2);
   for (const op of BINARY) {
     for (const [sa, sb] of BINARY_SHAPES) {
@@ -54,16 +54,16 @@ test('binary matches the reference over broadcasts', () => {
       const b = op === 'div' ? data(r, sizeOf(sb), 0.5, 2) : data(r, sizeOf(sb));
       const want = new Float32Array(sizeOf(shape));
       refKernels.binary(op, a, b, want, p);
-      forEachImpl((impl) => {
+      await forEachImpl(async (impl) => {
         const out = impl.place(new Float32Array(want.length));
         impl.kernels.binary(op, impl.place(a), impl.place(b), out, p);
-        assertClose(out, want, `${impl.name} binary ${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
+        assertClose(await impl.read(out), want, `${impl.name} binary ${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
       });
     }
   }
 });
 
-test('stridedCopy and sumTo match the reference', () => {
+test('stridedCopy and sumTo match the reference', async () => {
   const r = rng(3);
   for (const [shape, perm] of [[[3, 5, 7], [2, 0, 1]], [[4, 9], [1, 0]], [[2, 3, 4, 5], [0, 2, 1, 3]]] as const) {
     const x = data(r, sizeOf(shape));
@@ -76,18 +76,18 @@ test('stridedCopy and sumTo match the reference', () => {
     const sp = { shape, outStrides: broadcastStrides(sumShape, shape) };
     const wantSum = new Float32Array(sizeOf(sumShape));
     refKernels.sumTo(x, wantSum, sp);
-    forEachImpl((impl) => {
+    await forEachImpl(async (impl) => {
       const out = impl.place(new Float32Array(x.length));
       impl.kernels.stridedCopy(impl.place(x), out, p);
-      assertClose(out, want, `${impl.name} stridedCopy ${JSON.stringify(shape)}`);
+      assertClose(await impl.read(out), want, `${impl.name} stridedCopy ${JSON.stringify(shape)}`);
       const s = impl.place(data(r, wantSum.length));
       impl.kernels.sumTo(impl.place(x), s, sp);
-      assertClose(s, wantSum, `${impl.name} sumTo ${JSON.stringify(shape)}`);
+      assertClose(await impl.read(s), wantSum, `${impl.name} sumTo ${JSON.stringify(shape)}`);
     });
   }
 });
 
-test('sumTo matches the reference for bias-gradient and full reductions', () => {
+test('sumTo matches the reference for bias-gradient and full reductions', async () => {
   const r = rng(8);
   const cases: [number[], number[]][] = [
     [[4, 6, 5, 5], [1, 6, 1, 1]], [[64, 120], [1, 120]], [[7, 3, 9], [1]], [[7, 3, 9], [7, 3, 1]],
@@ -98,15 +98,15 @@ test('sumTo matches the reference for bias-gradient and full reductions', () => 
     const p = { shape, outStrides: broadcastStrides(to, shape) };
     const want = new Float32Array(sizeOf(to));
     refKernels.sumTo(x, want, p);
-    forEachImpl((impl) => {
+    await forEachImpl(async (impl) => {
       const out = impl.place(data(r, want.length));
       impl.kernels.sumTo(impl.place(x), out, p);
-      assertClose(out, want, `${impl.name} sumTo ${JSON.stringify(shape)} → ${JSON.stringify(to)}`);
+      assertClose(await impl.read(out), want, `${impl.name} sumTo ${JSON.stringify(shape)} → ${JSON.stringify(to)}`);
     });
   }
 });
 
-test('gemm matches the reference for every transpose, accumulate and odd size', () => {
+test('gemm matches the reference for every transpose, accumulate and odd size', async () => {
   const r = rng(4);
   const sizes = [[1, 1, 1], [1, 100, 33], [2, 37, 300], [2, 1500, 700], [3, 5, 7], [17, 9, 33], [64, 64, 64], [5, 130, 3], [13, 9, 33], [16, 151, 402], [97, 31, 650], [200, 300, 700],
     [150, 151, 1000]]; // the last two pack A once for both threads (m·k ≥ 65536, n ≥ m)
@@ -118,10 +118,10 @@ test('gemm matches the reference for every transpose, accumulate and odd size', 
           const a = data(r, m! * k!), b = data(r, k! * n!), c0 = data(r, m! * n!);
           const want = c0.slice();
           refKernels.gemm(a, b, want, p);
-          forEachImpl((impl) => {
+          await forEachImpl(async (impl) => {
             const c = impl.place(c0);
             impl.kernels.gemm(impl.place(a), impl.place(b), c, p);
-            assertClose(c, want, `${impl.name} gemm ${JSON.stringify(p)}`);
+            assertClose(await impl.read(c), want, `${impl.name} gemm ${JSON.stringify(p)}`);
           });
         }
       }
@@ -129,24 +129,23 @@ test('gemm matches the reference for every transpose, accumulate and odd size', 
   }
 });
 
-test('gemm on sub-views at odd offsets (batched matmul slices)', () => {
+test('batched gemm (matmul over leading dims) matches the reference per product', async () => {
   const r = rng(5);
-  const m = 7, n = 9, k = 5;
-  const a = data(r, 3 * m * k), b = data(r, 3 * k * n);
-  forEachImpl((impl) => {
-    const A = impl.place(a), B = impl.place(b), C = impl.place(new Float32Array(3 * m * n));
-    for (let i = 0; i < 3; i++) {
-      const p = { m, n, k, transA: false, transB: false, accumulate: false };
-      impl.kernels.gemm(A.subarray(i * m * k, (i + 1) * m * k), B.subarray(i * k * n, (i + 1) * k * n),
-        C.subarray(i * m * n, (i + 1) * m * n), p);
-      const want = new Float32Array(m * n);
-      refKernels.gemm(a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n), want, p);
-      assertClose(C.subarray(i * m * n, (i + 1) * m * n), want, `${impl.name} gemm slice ${i}`);
-    }
+  const m = 7, n = 9, k = 5, batch = 3;
+  const a = data(r, batch * m * k), b = data(r, batch * k * n);
+  const want = new Float32Array(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    refKernels.gemm(a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n),
+      want.subarray(i * m * n, (i + 1) * m * n), { m, n, k, transA: false, transB: false, accumulate: false });
+  }
+  await forEachImpl(async (impl) => {
+    const c = impl.place(new Float32Array(batch * m * n));
+    impl.kernels.gemm(impl.place(a), impl.place(b), c, { m, n, k, transA: false, transB: false, accumulate: false, batch });
+    assertClose(await impl.read(c), want, `${impl.name} batched gemm`);
   });
 });
 
-test('softmax, logSoftmax and NLL match the reference', () => {
+test('softmax, logSoftmax and NLL match the reference', async () => {
   const r = rng(6);
   for (const [outer, size, inner] of [[1, 1, 1], [4, 10, 1], [3, 7, 5], [2, 1000, 1], [1, 3, 17]]) {
     for (const log of [false, true]) {
@@ -156,13 +155,13 @@ test('softmax, logSoftmax and NLL match the reference', () => {
       const y = new Float32Array(n), gx = new Float32Array(n);
       refKernels.softmaxForward(x, y, p);
       refKernels.softmaxBackward(y, gy, gx, p);
-      forEachImpl((impl) => {
+      await forEachImpl(async (impl) => {
         const yo = impl.place(new Float32Array(n));
         impl.kernels.softmaxForward(impl.place(x), yo, p);
-        assertClose(yo, y, `${impl.name} softmaxForward ${JSON.stringify(p)}`);
+        assertClose(await impl.read(yo), y, `${impl.name} softmaxForward ${JSON.stringify(p)}`);
         const gxo = impl.place(new Float32Array(n));
         impl.kernels.softmaxBackward(impl.place(y), impl.place(gy), gxo, p);
-        assertClose(gxo, gx, `${impl.name} softmaxBackward ${JSON.stringify(p)}`);
+        assertClose(await impl.read(gxo), gx, `${impl.name} softmaxBackward ${JSON.stringify(p)}`);
       });
     }
   }
@@ -172,16 +171,16 @@ test('softmax, logSoftmax and NLL match the reference', () => {
   const loss = new Float32Array(batch), g = new Float32Array(batch * classes);
   refKernels.nllForward(logp, target, loss, { batch, classes });
   refKernels.nllBackward(gl, target, g, { batch, classes });
-  forEachImpl((impl) => {
+  await forEachImpl(async (impl) => {
     const lo = impl.place(new Float32Array(batch)), go = impl.place(data(r, batch * classes));
-    impl.kernels.nllForward(impl.place(logp), target, lo, { batch, classes });
-    impl.kernels.nllBackward(impl.place(gl), target, go, { batch, classes });
-    assertClose(lo, loss, `${impl.name} nllForward`);
-    assertClose(go, g, `${impl.name} nllBackward`);
+    impl.kernels.nllForward(impl.place(logp), impl.place(target), lo, { batch, classes });
+    impl.kernels.nllBackward(impl.place(gl), impl.place(target), go, { batch, classes });
+    assertClose(await impl.read(lo), loss, `${impl.name} nllForward`);
+    assertClose(await impl.read(go), g, `${impl.name} nllBackward`);
   });
 });
 
-test('sgd and adam steps match the reference', () => {
+test('sgd and adam steps match the reference', async () => {
   const r = rng(7);
   for (const n of [1, 5, 37, 1000]) {
     const param = data(r, n), grad = data(r, n), buf = data(r, n), m = data(r, n), v = data(r, n, 0, 1);
@@ -193,11 +192,11 @@ test('sgd and adam steps match the reference', () => {
     for (const p of sgds) {
       const wp = param.slice(), wb = buf.slice();
       refKernels.sgdStep(wp, grad, p.momentum ? wb : null, p);
-      forEachImpl((impl) => {
+      await forEachImpl(async (impl) => {
         const pp = impl.place(param), pb = impl.place(buf);
         impl.kernels.sgdStep(pp, impl.place(grad), p.momentum ? pb : null, p);
-        assertClose(pp, wp, `${impl.name} sgd param ${JSON.stringify(p)}`);
-        if (p.momentum) assertClose(pb, wb, `${impl.name} sgd buffer ${JSON.stringify(p)}`);
+        assertClose(await impl.read(pp), wp, `${impl.name} sgd param ${JSON.stringify(p)}`);
+        if (p.momentum) assertClose(await impl.read(pb), wb, `${impl.name} sgd buffer ${JSON.stringify(p)}`);
       });
     }
     for (const p of [
@@ -207,12 +206,12 @@ test('sgd and adam steps match the reference', () => {
     ]) {
       const wp = param.slice(), wm = m.slice(), wv = v.slice();
       refKernels.adamStep(wp, grad, wm, wv, p);
-      forEachImpl((impl) => {
+      await forEachImpl(async (impl) => {
         const pp = impl.place(param), pm = impl.place(m), pv = impl.place(v);
         impl.kernels.adamStep(pp, impl.place(grad), pm, pv, p);
-        assertClose(pp, wp, `${impl.name} adam param ${JSON.stringify(p)}`);
-        assertClose(pm, wm, `${impl.name} adam m`);
-        assertClose(pv, wv, `${impl.name} adam v`);
+        assertClose(await impl.read(pp), wp, `${impl.name} adam param ${JSON.stringify(p)}`);
+        assertClose(await impl.read(pm), wm, `${impl.name} adam m`);
+        assertClose(await impl.read(pv), wv, `${impl.name} adam v`);
       });
     }
   }

@@ -55,7 +55,7 @@ test('without shared memory (no threads) views survive growth and kernels still 
   while (single.heap.headroom > 65536) keep.push(single.alloc(2 ** Math.floor(Math.log2(single.heap.headroom)) / 4));
   const cap = single.heap.capacity;
   const p = { m: 300, n: 100, k: 200, transA: false, transB: false, accumulate: false };
-  single.kernels.gemm(a.data, b, c.data, p);
+  single.arrayKernels.gemm(a.data, b, c.data, p);
   assert.ok(single.heap.capacity > cap, 'the call was meant to grow the memory');
   assert.ok(keep.every((k) => k.data.length === k.size));
   const want = new Float32Array(300 * 100);
@@ -82,10 +82,10 @@ test('a large GEMM runs on two threads once the worker is up, with the same resu
   const p = { m, n, k, transA: false, transB: false, accumulate: false };
   // Workers boot asynchronously; until one is ready the kernel runs on this thread alone.
   for (let t = 0; t < 600 && wasm.lastThreads() < 2; t++) {
-    wasm.kernels.gemm(a.data, b.data, c.data, p);
+    wasm.arrayKernels.gemm(a.data, b.data, c.data, p);
     await new Promise((r) => setTimeout(r, 50));
   }
-  wasm.kernels.gemm(a.data, b.data, c.data, p);
+  wasm.arrayKernels.gemm(a.data, b.data, c.data, p);
   assert.equal(wasm.lastThreads(), 2);
   const want = new Float32Array(m * n);
   refKernels.gemm(a.data, b.data, want, p);

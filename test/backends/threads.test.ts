@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
 import { data, inWasm, refKernels, rng, wasm } from './harness.js';
 
-const K = wasm.kernels;
+const K = wasm.arrayKernels;
 
 // Runs `run` (which fills and returns an output) at 1 and at 2 threads; asserts bitwise equality.
 function sameAtOneAndTwo(what: string, run: () => Float32Array): void {

@@ -2,11 +2,12 @@
 // src/data and the model files of src/io; this file only turns arguments into their options.
 import type { Command } from 'commander';
 import { randomSplit, type ArrayDataset } from '../../data/dataset.js';
-import { loadModel, readModelHeader } from '../../io/files.js';
+import { loadModel, readModelHeader, saveModel } from '../../io/files.js';
 import { Adam, AdamW } from '../../optim/adam.js';
 import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/rng.js';
-import { evaluate } from '../../train/evaluate.js';
+import { initWebGPU } from '../../kernels/webgpu/index.js';
+import { evaluate, evaluateAsync } from '../../train/evaluate.js';
 import { fit } from '../../train/fit.js';
 import { RESUME_KEY } from '../../train/resume-state.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
@@ -34,6 +35,7 @@ interface TrainOptions {
   limit?: number;
   pad: number;
   progress: 'auto' | 'bar' | 'lines' | 'none';
+  device: 'cpu' | 'webgpu';
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
@@ -58,6 +60,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--limit <n>', 'use at most n samples per class, of the training and the test set (quick runs)', intArg(1))
     .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
     .option('--progress <mode>', 'auto, bar, lines or none', choiceArg(['auto', 'bar', 'lines', 'none'] as const), 'auto')
+    .option('--device <name>', "cpu, or webgpu (a GPU adapter; in Node the npm package 'webgpu')", choiceArg(['cpu', 'webgpu'] as const), 'cpu')
     .addHelpText('after', () => `
 Models:
 ${listModels()}
@@ -87,6 +90,11 @@ Examples:
       const [train, val] = opts.valFraction > 0 ? randomSplit(all, opts.valFraction, { seed: opts.seed }) : [all, undefined];
       const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', channels, limit: opts.limit, pad: opts.pad }) : undefined;
       const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
+      if (opts.device === 'webgpu') {
+        const gpu = await initWebGPU();
+        if (!gpu) throw new UsageError('train: --device webgpu, but this machine has no WebGPU adapter');
+        io.out(`Device: webgpu (${gpu.vendor} ${gpu.architecture}, ${gpu.description})\n`);
+      }
       manualSeed(opts.seed);
       const model = entry.build(shape);
       const full = opts.resume ? (await readModelHeader(opts.resume)).metadata.raw[RESUME_KEY] !== undefined : false;
@@ -101,16 +109,24 @@ Examples:
       const training = { data: opts.data, sampleShape: all.sampleShape.slice(), pad: opts.pad };
       io.out(`Training ${name} (${params.reduce((s, p) => s + p.numel(), 0).toLocaleString('en-US')} parameters) on ${opts.data}: ` +
         `${train.length} training${val ? `, ${val.length} validation` : ''} samples of [${all.sampleShape.join(', ')}], ${all.numClasses} classes\n`);
+      // On a GPU the checkpoint is written once, at the end (fit restores the best epoch's weights).
+      const onCpu = opts.device === 'cpu';
+      if (!onCpu && full) throw new UsageError('train: --resume from a full checkpoint needs --device cpu for now');
       const history = await fit(model, val ? { train, val } : train, {
-        epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress,
-        checkpoint: opts.checkpoint, force: opts.force ?? false, checkpointMetadata: { classNames: all.classNames, training },
+        epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress, device: opts.device,
+        checkpoint: onCpu ? opts.checkpoint : undefined, force: opts.force ?? false,
+        checkpointMetadata: { classNames: all.classNames, training },
         ...(full ? { resume: opts.resume! } : {}),
       });
-      const final = evaluate(model, test ?? val ?? train);
+      const final = await evaluateAsync(model, test ?? val ?? train, { device: opts.device });
+      await model.toAsync('cpu');
       const on = test ? `test set (${test.length})` : val ? `validation set (${val.length})` : `training set (${train.length})`;
       io.out(`Best epoch ${history.bestEpoch} of ${history.epochs.length} (${history.stopMessage || history.stopReason}), ${history.seconds.toFixed(1)} s\n`);
       io.out(`Accuracy on the ${on}: ${pct(final.accuracy)}, loss ${final.loss.toFixed(4)}\n`);
-      if (opts.checkpoint) {
+      if (opts.checkpoint && !onCpu) {
+        await saveModel(model, opts.checkpoint, { classNames: all.classNames, training: { ...training, bestEpoch: history.bestEpoch } }, { force: opts.force ?? false });
+        io.out(`Saved ${opts.checkpoint}\n`);
+      } else if (opts.checkpoint) {
         io.out(history.checkpointEpoch > 0
           ? `Saved ${opts.checkpoint} (epoch ${history.checkpointEpoch})\n`
           : `Kept ${opts.checkpoint}: the model it holds has a lower validation loss than this run's best\n`);

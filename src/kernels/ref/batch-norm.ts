@@ -1,6 +1,6 @@
 // Batch normalisation over (N, C, S): per channel c, the statistics run over the N·S values
 // x[n, c, s]. S is the product of the spatial dims, 1 for (N, C) input.
-import type { BatchNormParams } from '../kernels.js';
+import type { BatchNormParams, BatchNormStatsParams } from '../kernels.js';
 
 // x: (N, C, S); mean, variance: (C). Two passes in float64: the one-pass E[x²] − E[x]² form
 // loses every digit when |mean| ≫ std, which happens with un-normalised pixel inputs.
@@ -24,6 +24,30 @@ export function batchNormStats(x: Float32Array, mean: Float32Array, variance: Fl
     }
     mean[c] = m;
     variance[c] = ss / count;
+  }
+}
+
+// mean, variance, invStd, runningMean, runningVar: (C). Training: invStd from this batch's biased
+// variance, running statistics moved toward the batch's (running_var with the unbiased variance,
+// PyTorch's rule); eval: mean and invStd from the running statistics.
+export function batchNormFinishStats(
+  mean: Float32Array, variance: Float32Array, invStd: Float32Array, runningMean: Float32Array | null,
+  runningVar: Float32Array | null, p: BatchNormStatsParams,
+): void {
+  const { channels, eps, momentum } = p;
+  if (p.training) {
+    for (let c = 0; c < channels; c++) invStd[c] = 1 / Math.sqrt(variance[c]! + eps);
+    if (runningMean && runningVar) {
+      const unbias = p.count / (p.count - 1);
+      for (let c = 0; c < channels; c++) {
+        runningMean[c] = (1 - momentum) * runningMean[c]! + momentum * mean[c]!;
+        runningVar[c] = (1 - momentum) * runningVar[c]! + momentum * variance[c]! * unbias;
+      }
+    }
+  } else {
+    // Copies: the backward pass must see the statistics of this forward, even if they change later.
+    mean.set(runningMean!.subarray(0, channels));
+    for (let c = 0; c < channels; c++) invStd[c] = 1 / Math.sqrt(runningVar![c]! + eps);
   }
 }
 

@@ -1,8 +1,10 @@
 // The reference backend: plain TypeScript, the living definition every fast kernel must match.
-import type { Backend, Storage } from '../backend.js';
-import type { Kernels } from '../kernels.js';
+import type { Backend } from '../backend.js';
+import { cpuKernels, readCpu, writeCpu } from '../cpu-kernels.js';
+import type { ArrayKernels } from '../kernels.js';
+import type { CpuStorage } from '../storage.js';
 import { adamStep, sgdStep } from './optim.js';
-import { batchNormBackward, batchNormForward, batchNormStats } from './batch-norm.js';
+import { batchNormBackward, batchNormFinishStats, batchNormForward, batchNormStats } from './batch-norm.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, unary, unaryBackward } from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -19,11 +21,12 @@ export const refKernels = {
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, adaptiveAvgPoolForward, adaptiveAvgPoolBackward,
   padForward, padBackward,
   softmaxForward, softmaxBackward, nllForward, nllBackward,
-  batchNormStats, batchNormForward, batchNormBackward,
+  batchNormStats, batchNormFinishStats, batchNormForward, batchNormBackward,
   sgdStep, adamStep,
-} satisfies Kernels;
+} satisfies ArrayKernels;
 
-class RefStorage implements Storage {
+class RefStorage implements CpuStorage {
+  readonly device = 'cpu';
   readonly data: Float32Array;
   constructor(readonly size: number) {
     this.data = new Float32Array(size);
@@ -32,9 +35,12 @@ class RefStorage implements Storage {
 
 export const refBackend: Backend = {
   name: 'ref',
-  kernels: refKernels,
+  device: 'cpu',
+  kernels: cpuKernels(refKernels),
   alloc: (size) => new RefStorage(size),
   allocUninitialized: (size) => new RefStorage(size),
+  write: writeCpu,
+  read: readCpu,
   setNumThreads: () => {},
   getNumThreads: () => 1,
   describe: () => 'ref (plain TypeScript reference kernels, 1 thread)',

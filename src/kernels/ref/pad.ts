@@ -4,7 +4,7 @@
 import type { PadParams } from '../kernels.js';
 
 // Per dim: output index → input index, or −1 where the constant fills in.
-function indexTable(inSize: number, outSize: number, padBegin: number, mode: PadParams['mode']): Int32Array {
+export function indexTable(inSize: number, outSize: number, padBegin: number, mode: PadParams['mode']): Int32Array {
   const t = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     let i = o - padBegin;

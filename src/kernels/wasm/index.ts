@@ -2,8 +2,11 @@
 // JavaScript allocator, and a pool of threads sharing it. loadWasmBackend() returns null where
 // WebAssembly SIMD is missing, so the package falls back to the reference backend.
 import { installBackend, type Backend } from '../backend.js';
+import { cpuKernels, readCpu, writeCpu } from '../cpu-kernels.js';
+import type { ArrayKernels } from '../kernels.js';
 import { detectFeatures, isNode, loadModule, variantName, type Features } from './loader.js';
-import { allocStorage, nodeReclaimer, WasmHeap } from './memory.js';
+import { nodeReclaimer } from '../reclaimer.js';
+import { allocStorage, WasmHeap, type Block, type WasmStorage } from './memory.js';
 import { CTRL_INTS, ThreadPool, workerFactory, type TaskFn } from './pool.js';
 import { createWasmKernels, TASKS, type WasmExports } from './kernels.js';
 
@@ -13,6 +16,10 @@ const MAX_PAGES = 65536;
 export interface WasmBackend extends Backend {
   readonly features: Features;
   readonly heap: WasmHeap;
+  /** The kernels on typed arrays (inside the WebAssembly memory, or copied in and out). */
+  readonly arrayKernels: ArrayKernels;
+  alloc(size: number): WasmStorage;
+  allocUninitialized(size: number): WasmStorage;
   /** Stops the worker threads (the backend keeps working on one thread). */
   shutdown(): void;
   /** Threads the last thread-pool task ran on (1 for kernels that never split). */
@@ -42,7 +49,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   const ex = instance.exports as unknown as WasmExports & Record<string, TaskFn>;
 
   let heap: WasmHeap | null = null;
-  const reclaimer = isNode ? await nodeReclaimer((b) => heap!.release(b.ptr, b.cls)) : null;
+  const reclaimer = isNode ? await nodeReclaimer<Block>((b) => heap!.release(b.ptr, b.cls)) : null;
   heap = new WasmHeap(memory, features.threads, ex.heapBase(), reclaimer);
   heap.zero = (ptr, bytes) => ex.zero(ptr, bytes);
   const ctrl = heap.alloc(CTRL_INTS * 4);
@@ -50,15 +57,19 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   const params = heap.alloc(32 * 4);
   const Worker = features.threads ? await workerFactory() : null;
   const pool = new ThreadPool(memory, module, ctrl, TASKS, TASKS.map((t) => ex[t]!), Worker, await defaultThreads());
-  const kernels = createWasmKernels({ heap, ex, pool, params });
+  const arrayKernels = createWasmKernels({ heap, ex, pool, params });
   const h = heap;
   return {
     name: 'wasm',
-    kernels,
+    device: 'cpu',
+    kernels: cpuKernels(arrayKernels),
+    arrayKernels,
     features,
     heap: h,
     alloc: (size) => allocStorage(h, size, true),
     allocUninitialized: (size) => allocStorage(h, size, false),
+    write: writeCpu,
+    read: readCpu,
     setNumThreads: (n) => pool.setNumThreads(n),
     getNumThreads: () => pool.numThreads,
     describe: () => {

@@ -1,15 +1,16 @@
-// wasmKernels: the Kernels interface on the compiled AssemblyScript module. Native kernels:
+// wasmKernels: the typed-array kernels (ArrayKernels) on the compiled AssemblyScript module. Native kernels:
 // gemm, convForward (Winograd F(2×2,3×3) for 3×3 stride-1 convs with enough tiles, a direct
 // kernel for stride-1 convs with ≤ 16 output channels, another for depthwise ones, else im2col
 // packed straight into GEMM panels; 3-D convs through vol2col), convBackwardInput/BackwardWeight
 // (1-D to 3-D), unary, unaryBackward, binary (broadcasts that collapse to ≤ 3 dims with inner
 // stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average and adaptive average
 // pooling (1-D to 3-D) forward and backward, batch norm (stats, forward, backward), softmax
-// forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row) run
+// forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; batch norm's per-channel
+// statistics finish) run
 // the reference kernel on the same views in WebAssembly memory: correct everywhere, fast where
 // it matters.
 import type {
-  AdaptivePoolParams, BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, Kernels, PoolParams, StridedCopyParams,
+  AdaptivePoolParams, BatchNormParams, BinaryOp, BinaryParams, ConvParams, GemmParams, ArrayKernels, PoolParams, StridedCopyParams,
   SumToParams, UnaryOp,
 } from '../kernels.js';
 import { refKernels } from '../ref/index.js';
@@ -436,6 +437,7 @@ export function createWasmKernels(rt: Runtime) {
     },
     nllForward: refKernels.nllForward,
     nllBackward: refKernels.nllBackward,
+    batchNormFinishStats: refKernels.batchNormFinishStats,
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
       const call = new Call(heap, [x, mean, variance], [READ, WRITE, WRITE]).begin();
@@ -491,5 +493,5 @@ export function createWasmKernels(rt: Runtime) {
         call.end();
       }
     },
-  } satisfies Kernels;
+  } satisfies ArrayKernels;
 }

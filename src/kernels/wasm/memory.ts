@@ -2,7 +2,8 @@
 // aligned and rounded to size classes (4 per octave); freed blocks go to per-class free lists
 // and are reused, so a training loop that allocates the same shapes every step stays flat.
 // Storage objects are reclaimed by a FinalizationRegistry: users never dispose anything.
-import type { Storage } from '../backend.js';
+import type { Reclaimer } from '../reclaimer.js';
+import type { CpuStorage } from '../storage.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -21,17 +22,7 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
-/**
- * Synchronous reclamation hook (Node only): a full GC followed by FinalizationRegistry
- * cleanupSome. Finalizer callbacks normally run only when the event loop turns, so a long
- * synchronous training loop would otherwise never get its dead tensors back.
- */
-export interface Reclaimer {
-  registry: FinalizationRegistry<Block>;
-  collect(): void;
-}
-
-interface Block {
+export interface Block {
   ptr: number;
   cls: number;
 }
@@ -50,7 +41,7 @@ export class WasmHeap {
   /** Zeroes a byte range; the module's bulk fill once it is instantiated. */
   zero: (ptr: number, bytes: number) => void = (ptr, bytes) => new Uint8Array(this.buffer, ptr, bytes).fill(0);
 
-  constructor(readonly memory: WebAssembly.Memory, readonly shared: boolean, heapBase: number, reclaimer: Reclaimer | null) {
+  constructor(readonly memory: WebAssembly.Memory, readonly shared: boolean, heapBase: number, reclaimer: Reclaimer<Block> | null) {
     this.buffer = memory.buffer;
     this.top = Math.ceil(heapBase / ALIGN) * ALIGN;
     const onDead = (b: Block) => this.release(b.ptr, b.cls);
@@ -150,7 +141,8 @@ export class WasmHeap {
 }
 
 /** Tensor storage inside the WebAssembly memory; its view follows the memory when it grows. */
-export class WasmStorage implements Storage {
+export class WasmStorage implements CpuStorage {
+  readonly device = 'cpu';
   private view: Float32Array;
 
   constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly size: number) {
@@ -171,28 +163,4 @@ export function allocStorage(heap: WasmHeap, size: number, zeroed: boolean): Was
   const s = new WasmStorage(heap, ptr, size);
   heap.track(s, ptr, bytes);
   return s;
-}
-
-/** Node: a GC + cleanupSome reclaimer from a fresh context (flags set before it is created). */
-export async function nodeReclaimer(release: (b: Block) => void): Promise<Reclaimer | null> {
-  try {
-    const v8 = await import('node:v8');
-    const vm = await import('node:vm');
-    v8.setFlagsFromString('--expose-gc');
-    v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
-    const ctx = vm.createContext({});
-    const gc = vm.runInContext('gc', ctx) as () => void;
-    const FR = vm.runInContext('FinalizationRegistry', ctx) as typeof FinalizationRegistry;
-    const registry = new FR<Block>(release) as FinalizationRegistry<Block> & { cleanupSome?: (cb: (b: Block) => void) => void };
-    if (typeof gc !== 'function' || typeof registry.cleanupSome !== 'function') return null;
-    return {
-      registry,
-      collect: () => {
-        gc();
-        registry.cleanupSome!(release);
-      },
-    };
-  } catch {
-    return null;
-  }
 }

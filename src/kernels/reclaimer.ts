@@ -1,0 +1,37 @@
+// Giving dead tensors' memory back during a long synchronous loop. Storages are reclaimed by a
+// FinalizationRegistry, whose callbacks normally run only when the event loop turns; and memory
+// outside the JavaScript heap (WebAssembly blocks, GPU buffers) never makes V8 collect. The
+// allocators therefore force a collection after allocating enough since the last one.
+
+/**
+ * Synchronous reclamation hook (Node only): a full GC followed by FinalizationRegistry
+ * cleanupSome, so that `release` has run for every storage found dead when collect() returns.
+ */
+export interface Reclaimer<T> {
+  registry: FinalizationRegistry<T>;
+  collect(): void;
+}
+
+/** Node: a GC + cleanupSome reclaimer from a fresh context (flags set before it is created). */
+export async function nodeReclaimer<T>(release: (held: T) => void): Promise<Reclaimer<T> | null> {
+  try {
+    const v8 = await import('node:v8');
+    const vm = await import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+    const ctx = vm.createContext({});
+    const gc = vm.runInContext('gc', ctx) as () => void;
+    const FR = vm.runInContext('FinalizationRegistry', ctx) as typeof FinalizationRegistry;
+    const registry = new FR<T>(release) as FinalizationRegistry<T> & { cleanupSome?: (cb: (held: T) => void) => void };
+    if (typeof gc !== 'function' || typeof registry.cleanupSome !== 'function') return null;
+    return {
+      registry,
+      collect: () => {
+        gc();
+        registry.cleanupSome!(release);
+      },
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,33 @@
+// What a tensor's memory is, for every backend: a device and a size. CPU backends (ref, wasm) add
+// a Float32Array view; the WebGPU backend keeps a GPU buffer. Kernels receive these handles, so one
+// Kernels interface serves every device.
+
+export type Device = 'cpu' | 'webgpu';
+
+export const DEVICES: readonly Device[] = ['cpu', 'webgpu'];
+
+/** A tensor's memory; the backend reclaims it once the Storage object is unreachable. */
+export interface Storage {
+  readonly device: Device;
+  /** float32 elements (an int32 storage, e.g. pooling's argmax, has the same count of 4-byte slots). */
+  readonly size: number;
+}
+
+/**
+ * CPU memory. `data` is a view that stays valid until the next allocation on the same backend
+ * (WebAssembly memory may grow and move); read it again after allocating.
+ */
+export interface CpuStorage extends Storage {
+  readonly device: 'cpu';
+  readonly data: Float32Array;
+}
+
+export function isCpuStorage(s: Storage): s is CpuStorage {
+  return s.device === 'cpu';
+}
+
+/** The same 4-byte slots read as int32 (class indices, argmax positions). */
+export function int32View(s: CpuStorage): Int32Array {
+  const d = s.data;
+  return new Int32Array(d.buffer, d.byteOffset, s.size);
+}
