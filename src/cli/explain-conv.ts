@@ -8,7 +8,7 @@ import { convOutputSize } from '../ops/conv-geometry.js';
 import { tensor } from '../ops/creation.js';
 import * as F from '../ops/functional.js';
 import { Rng } from '../tensor/rng.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage-error.js';
 import { fmtNum, formatMatrix, toRows } from './format.js';
 
 /** The lecture's 5×5 example. */
