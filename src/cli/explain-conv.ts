@@ -45,7 +45,8 @@ export function randomExample(q: [number, number], k: [number, number], seed: nu
   return { input: ints(q[0], q[1], 0, 3), kernel: ints(k[0], k[1], -1, 2) };
 }
 
-function sizeFormula(q: number, k: number, p: number, s: number, r: number): string {
+/** r = (q − k + 2p)/s + 1 with the numbers filled in (⌊⌋ when the division is not exact). */
+export function sizeFormula(q: number, k: number, p: number, s: number, r: number): string {
   const exact = (q - k + 2 * p) % s === 0;
   const inner = `(${q} − ${k} + 2·${p})/${s}`;
   return `r = ${exact ? '' : '⌊'}(q − k + 2p)/s${exact ? '' : '⌋'} + 1 = ${exact ? '' : '⌊'}${inner}${exact ? '' : '⌋'} + 1 = ${r}`;

@@ -3,7 +3,7 @@
 // the CLI also accepts them in kebab-case (signal-cnn).
 import * as models from '../models/index.js';
 import type { Module } from '../nn/module.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage-error.js';
 
 export interface ZooEntry {
   build(opts: { numClasses: number; inChannels: number }): Module;

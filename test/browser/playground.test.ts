@@ -1,0 +1,90 @@
+// End-to-end tests of the playground (web/): builds it with Vite into a temporary folder, serves
+// it with the cross-origin isolation headers, and drives each panel in Debian's chromium. Each
+// panel saves a screenshot to web/screenshots/ (git-ignored) for a person to look at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { playgroundConfig } from '../../web/vite.config.js';
+import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
+
+/** Console errors and uncaught exceptions of a page, collected as they happen. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`[console.error] ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`[pageerror] ${e.message}`));
+  return errors;
+}
+
+async function openPanel(page: Page, url: string, id: string): Promise<void> {
+  await page.goto(`${url}#${id}`, { timeout: 30_000 });
+  await page.locator(`#panel-${id}`).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+const text = (page: Page, testid: string) => page.getByTestId(testid).innerText({ timeout: 60_000 });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** A matrix table's numbers, row by row. */
+async function tableNumbers(page: Page, testid: string): Promise<number[][]> {
+  return page.getByTestId(testid).evaluate((t) => Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
+}
+
+test('playground: every panel in chromium, cross-origin isolated', { timeout: 600_000, skip: NO_CHROMIUM }, async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'striate-playground-'));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await build({ ...playgroundConfig(out), configFile: false });
+  const server = await serveStatic(out);
+  const browser = await launchChromium();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.setViewportSize({ width: 1200, height: 900 });
+  const errors = watchErrors(page);
+  const noErrors = (what: string) => assert.deepEqual(errors.splice(0), [], `${what}: the page logged errors`);
+  try {
+    await t.test('the engine runs in a worker with 2 threads under COOP/COEP', async () => {
+      await openPanel(page, server.url, 'dense');
+      await page.waitForFunction(() => (window as { engineInfo?: unknown }).engineInfo !== undefined, null, { timeout: 60_000 });
+      const info = await page.evaluate(() => (window as unknown as { engineInfo: { backend: string; threads: number; crossOriginIsolated: boolean; hardwareConcurrency: number } }).engineInfo);
+      assert.equal(info.crossOriginIsolated, true);
+      assert.equal(info.backend, 'wasm');
+      assert.equal(info.threads, Math.min(2, info.hardwareConcurrency) >= 2 ? info.threads : 1);
+      assert.ok(info.hardwareConcurrency < 2 || info.threads >= 2, `threads: ${info.threads} on ${info.hardwareConcurrency} cores`);
+      t.diagnostic(`worker: ${info.backend}, ${info.threads} threads, ${info.hardwareConcurrency} cores`);
+    });
+
+    await t.test('panel 1: dense against convolution weights', async () => {
+      await openPanel(page, server.url, 'dense');
+      await page.getByTestId('conv-count').getByText('weights').first().waitFor({ timeout: 60_000 });
+      assert.match(await text(page, 'dense-count'), /150,528,000 weights/);
+      assert.match(await text(page, 'conv-count'), /1,728 weights/);
+      await shot(page, '1-dense');
+      noErrors('panel 1');
+    });
+
+    await t.test('panel 3: the lecture\'s Z and the multi-channel r', async () => {
+      await openPanel(page, server.url, 'steps');
+      await page.getByTestId('conv-output').waitFor({ timeout: 60_000 });
+      assert.deepEqual(await tableNumbers(page, 'conv-output'), [[12, 12, 17], [10, 17, 19], [9, 6, 14]]);
+      assert.match(await text(page, 'steps-formula'), /= 3$/);
+      assert.match(await text(page, 'multi-formula'), /r = \(q − k \+ 2p\)\/s \+ 1 = \(5 − 3 \+ 2·1\)\/2 \+ 1 = 3/);
+      assert.equal((await tableNumbers(page, 'multi-A')).length, 9);
+      assert.equal((await tableNumbers(page, 'multi-A'))[0]!.length, 27);
+      await shot(page, '3-steps');
+      // A stride that does not fit: the message names the formula, the page keeps working.
+      await page.locator('#steps-k').fill('5');
+      await page.locator('#steps-s').fill('3');
+      await page.locator('#steps-q').fill('2');
+      assert.match(await text(page, 'steps-message'), /kernel|r = /);
+      noErrors('panel 3');
+    });
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+});
