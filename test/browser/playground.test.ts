@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
+import { encodePng } from '../../src/image/codec.js';
 import { playgroundConfig } from '../../web/vite.config.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
 
@@ -33,6 +34,26 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSH
 /** A matrix table's numbers, row by row. */
 async function tableNumbers(page: Page, testid: string): Promise<number[][]> {
   return page.getByTestId(testid).evaluate((t) => Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
+}
+
+/** A canvas's RGBA pixels. */
+async function canvasPixels(page: Page, testid: string): Promise<number[]> {
+  return page.getByTestId(testid).evaluate((c) => {
+    const cv = c as HTMLCanvasElement;
+    return Array.from(cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data);
+  });
+}
+
+/** Waits until the result canvas holds something other than `before`. */
+async function nextOutput(page: Page, before: number[] | null): Promise<number[]> {
+  for (let i = 0; i < 300; i++) {
+    if (await page.getByTestId('filter-output').count()) {
+      const now = await canvasPixels(page, 'filter-output');
+      if (!before || now.length !== before.length || now.some((v, j) => v !== before[j])) return now;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the kernels panel did not produce a new result within 30 s');
 }
 
 test('playground: every panel in chromium, cross-origin isolated', { timeout: 600_000, skip: NO_CHROMIUM }, async (t) => {
@@ -64,6 +85,28 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.match(await text(page, 'conv-count'), /1,728 weights/);
       await shot(page, '1-dense');
       noErrors('panel 1');
+    });
+
+    await t.test('panel 2: kernels on the sample; bad files and kernels get messages', async () => {
+      await openPanel(page, server.url, 'kernels');
+      const edge = await nextOutput(page, null);
+      const input = await canvasPixels(page, 'filter-input');
+      await page.getByTestId('kernel-name').selectOption('identity');
+      const identity = await nextOutput(page, edge);
+      assert.deepEqual(identity, input, 'identity leaves the image unchanged');
+      assert.ok(edge.some((v, i) => v !== identity[i]), 'edge differs from identity');
+      await page.getByTestId('kernel-name').selectOption('edge');
+      await nextOutput(page, identity);
+      await shot(page, '2-kernels');
+
+      await page.getByTestId('kernel-text').fill('0 -1 0\n-1 x 0\n0 -1 0');
+      assert.match(await text(page, 'kernels-message'), /entry \[1\]\[1\] is "x", expected a finite number/);
+      await page.getByTestId('kernels-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+      await page.getByTestId('kernels-message').getByText('notes.txt is not an image').waitFor({ timeout: 10_000 });
+      const big = encodePng({ width: 2400, height: 1600, channels: 1, pixels: new Uint8Array(2400 * 1600).map((_, i) => (i % 2400) % 256) });
+      await page.getByTestId('kernels-file').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(big) });
+      await page.getByTestId('kernels-note').getByText('big.png: downscaled from 2400×1600 to 512×341 pixels').waitFor({ timeout: 20_000 });
+      noErrors('panel 2');
     });
 
     await t.test('panel 3: the lecture\'s Z and the multi-channel r', async () => {

@@ -5,8 +5,9 @@ import { h } from './dom.js';
 import type { Panel } from './panels/panel.js';
 import { denseVsConvPanel } from './panels/dense-vs-conv.js';
 import { convStepsPanel } from './panels/conv-steps.js';
+import { kernelsPanel } from './panels/kernels.js';
 
-const PANELS: Panel[] = [denseVsConvPanel, convStepsPanel];
+const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel];
 
 const info = document.getElementById('engine-info')!;
 const engine = new Engine((message) => { info.textContent = message; info.classList.add('error'); });

@@ -2,6 +2,7 @@
 // request names and argument and result types are checked on both sides of postMessage.
 import { convSteps, multiChannel, pooling, signal } from './conv-steps.js';
 import { denseVsConv, engineInfo } from './engine-info.js';
+import { filter, kernelList } from './filter.js';
 
 /** Sends an event to the page (training progress) while a request runs. */
 export type Emit = (event: string, data: unknown) => void;
@@ -13,6 +14,8 @@ export const handlers = {
   multiChannel: (_: void) => multiChannel(),
   pooling,
   signal: (_: void) => signal(),
+  kernels: (_: void) => kernelList(),
+  filter,
 };
 
 export type Handlers = typeof handlers;
