@@ -3,13 +3,14 @@
 // panel saves a screenshot to web/screenshots/ (git-ignored) for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { encodePng } from '../../src/image/codec.js';
+import { loadSafetensorsInto, models, modelToSafetensors } from '../../src/index.js';
 import { playgroundConfig } from '../../web/vite.config.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
 
@@ -124,6 +125,54 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.locator('#steps-q').fill('2');
       assert.match(await text(page, 'steps-message'), /kernel|r = /);
       noErrors('panel 3');
+    });
+
+    await t.test('panel 4: 120 steps of LeNet-5, the loss falls; pause, stop, download and load', async () => {
+      await openPanel(page, server.url, 'train');
+      await page.locator('#train-epochs').fill('1');
+      await page.locator('#train-nmax').fill('120');
+      await page.getByTestId('train-start').click();
+      await page.getByTestId('test-accuracy').waitFor({ timeout: 180_000 });
+      const losses = await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.slice());
+      assert.ok(losses.length >= 100, `${losses.length} steps, expected at least 100`);
+      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+      const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
+      assert.ok(last < first * 0.8, `the loss should fall: first 10 steps ${first.toFixed(3)}, last 10 ${last.toFixed(3)}`);
+      assert.equal(await page.getByTestId('confusion').locator('td').count(), 100);
+      assert.ok(await page.getByTestId('misclassified').locator('canvas').count() > 0);
+      t.diagnostic(`training: ${losses.length} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
+      await shot(page, '4-train');
+
+      // Download the model, check it in Node, load it back.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('model-download').click()]);
+      const saved = join(out, 'model.safetensors');
+      await download.saveAs(saved);
+      assert.equal(download.suggestedFilename(), 'striate-lenet5.safetensors');
+      loadSafetensorsInto(models.lenet5(), readFileSync(saved), saved);
+      await page.getByTestId('model-file').setInputFiles(saved);
+      await page.getByTestId('train-message').getByText('loaded model.safetensors (lenet5)').waitFor({ timeout: 30_000 });
+      // Files of other architectures: named in the message.
+      const fcn = models.fcn({ numClasses: 10, inChannels: 1 });
+      await page.getByTestId('model-file').setInputFiles({ name: 'fcn.safetensors', mimeType: 'application/octet-stream',
+        buffer: Buffer.from(modelToSafetensors(fcn, { architecture: { name: 'fcn' } })) });
+      await page.getByTestId('train-message').getByText('fcn.safetensors holds a "fcn" model').waitFor({ timeout: 10_000 });
+      await page.getByTestId('model-file').setInputFiles({ name: 'bare.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(modelToSafetensors(fcn)) });
+      await page.getByTestId('train-message').getByText('load bare.safetensors: the file does not fit this model').waitFor({ timeout: 10_000 });
+
+      // Pause holds the steps; stop ends the run with its reason.
+      await page.locator('#train-epochs').fill('3');
+      await page.locator('#train-nmax').fill('0');
+      await page.getByTestId('train-start').click();
+      await page.waitForFunction(() => (window as unknown as { trainLosses: number[] }).trainLosses.length >= 5, null, { timeout: 60_000 });
+      await page.getByTestId('train-pause').click();
+      await page.waitForTimeout(500);
+      const held = await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length);
+      await page.waitForTimeout(800);
+      assert.equal(await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length), held, 'no steps while paused');
+      await page.getByTestId('train-pause').click();
+      await page.getByTestId('train-stop').click();
+      await page.getByTestId('train-status').getByText('stopped on the page').waitFor({ timeout: 60_000 });
+      noErrors('panel 4');
     });
   } finally {
     await browser.close();

@@ -6,8 +6,9 @@ import type { Panel } from './panels/panel.js';
 import { denseVsConvPanel } from './panels/dense-vs-conv.js';
 import { convStepsPanel } from './panels/conv-steps.js';
 import { kernelsPanel } from './panels/kernels.js';
+import { trainPanel } from './panels/train.js';
 
-const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel];
+const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel, trainPanel];
 
 const info = document.getElementById('engine-info')!;
 const engine = new Engine((message) => { info.textContent = message; info.classList.add('error'); });

@@ -3,6 +3,9 @@
 import { convSteps, multiChannel, pooling, signal } from './conv-steps.js';
 import { denseVsConv, engineInfo } from './engine-info.js';
 import { filter, kernelList } from './filter.js';
+import { loadModel, saveModel } from './model-io.js';
+import { ARCHITECTURES } from './model-state.js';
+import { pause, stop, train } from './train.js';
 
 /** Sends an event to the page (training progress) while a request runs. */
 export type Emit = (event: string, data: unknown) => void;
@@ -16,6 +19,12 @@ export const handlers = {
   signal: (_: void) => signal(),
   kernels: (_: void) => kernelList(),
   filter,
+  architectures: (_: void) => Object.fromEntries(Object.entries(ARCHITECTURES).map(([k, v]) => [k, v.label])),
+  train,
+  pause,
+  stop: (_: void) => stop(),
+  saveModel: (_: void) => saveModel(),
+  loadModel,
 };
 
 export type Handlers = typeof handlers;
