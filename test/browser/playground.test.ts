@@ -174,6 +174,39 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.getByTestId('train-status').getByText('stopped on the page').waitFor({ timeout: 60_000 });
       noErrors('panel 4');
     });
+
+    await t.test('panel 5: a drawn and an uploaded image get probabilities that sum to 1; feature maps render', async () => {
+      await openPanel(page, server.url, 'inside');
+      const box = (await page.getByTestId('drawpad').boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+      await page.mouse.down();
+      for (const [fx, fy] of [[0.3, 0.8], [0.7, 0.8], [0.7, 0.2], [0.3, 0.2]]) await page.mouse.move(box.x + box.width * fx!, box.y + box.height * fy!, { steps: 8 });
+      await page.mouse.up();
+      const probabilities = async () => {
+        await page.getByTestId('probabilities').waitFor({ timeout: 30_000 });
+        return page.getByTestId('probabilities').evaluate((el) => Array.from(el.querySelectorAll('[data-p]')).map((s) => Number(s.getAttribute('data-p'))));
+      };
+      const drawn = await probabilities();
+      assert.equal(drawn.length, 10);
+      assert.ok(Math.abs(drawn.reduce((a, b) => a + b, 0) - 1) < 1e-5, `probabilities sum to ${drawn.reduce((a, b) => a + b, 0)}`);
+      // LeNet-5 has two convolutions: 6 maps of 28×28 and 16 of 10×10, not all blank.
+      await page.getByTestId('first-filters').locator('canvas').first().waitFor({ timeout: 30_000 });
+      assert.equal(await page.getByTestId('feature-maps').locator('canvas').count(), 6 + 16);
+      const lit = await page.getByTestId('feature-maps').evaluate((el) => Array.from(el.querySelectorAll('canvas')).filter((c) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        return d.some((v, i) => i % 4 !== 3 && v > 0);
+      }).length);
+      assert.ok(lit > 0, 'some feature maps show something');
+      assert.equal(await page.getByTestId('first-filters').locator('canvas').count(), 6);
+      await shot(page, '5-inside');
+      await page.getByTestId('inside-file').setInputFiles(fileURLToPath(new URL('../../web/public/samples/sneaker.png', import.meta.url)));
+      await page.waitForFunction(() => document.querySelector('[data-testid="predictions"]')?.getAttribute('data-runs') === '2', null, { timeout: 30_000 });
+      const uploaded = await probabilities();
+      assert.ok(Math.abs(uploaded.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+      await page.getByTestId('inside-file').setInputFiles({ name: 'data.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) });
+      await page.getByTestId('inside-message').getByText('data.bin is not an image').waitFor({ timeout: 10_000 });
+      noErrors('panel 5');
+    });
   } finally {
     await browser.close();
     await server.close();

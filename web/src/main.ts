@@ -7,8 +7,9 @@ import { denseVsConvPanel } from './panels/dense-vs-conv.js';
 import { convStepsPanel } from './panels/conv-steps.js';
 import { kernelsPanel } from './panels/kernels.js';
 import { trainPanel } from './panels/train.js';
+import { insidePanel } from './panels/inside.js';
 
-const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel, trainPanel];
+const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel, trainPanel, insidePanel];
 
 const info = document.getElementById('engine-info')!;
 const engine = new Engine((message) => { info.textContent = message; info.classList.add('error'); });

@@ -3,6 +3,7 @@
 import { convSteps, multiChannel, pooling, signal } from './conv-steps.js';
 import { denseVsConv, engineInfo } from './engine-info.js';
 import { filter, kernelList } from './filter.js';
+import { firstFilters, predict } from './inside.js';
 import { loadModel, saveModel } from './model-io.js';
 import { ARCHITECTURES } from './model-state.js';
 import { pause, stop, train } from './train.js';
@@ -25,6 +26,8 @@ export const handlers = {
   stop: (_: void) => stop(),
   saveModel: (_: void) => saveModel(),
   loadModel,
+  predict,
+  firstFilters: (_: void) => firstFilters(),
 };
 
 export type Handlers = typeof handlers;
