@@ -87,6 +87,8 @@ export function playgroundConfig(outDir = join(WEB, 'dist-playground')): UserCon
       target: 'es2022',
       assetsDir: ASSETS,
       chunkSizeWarningLimit: 2000,
+      // Unminified: the engine names layers and errors by class name (summary's 'Conv2d' column).
+      minify: false,
     },
   };
 }

@@ -207,6 +207,19 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.getByTestId('inside-message').getByText('data.bin is not an image').waitFor({ timeout: 10_000 });
       noErrors('panel 5');
     });
+
+    await t.test('panel 6: zoo summaries and the self-study answers', async () => {
+      await openPanel(page, server.url, 'zoo');
+      await page.getByTestId('zoo-totals').getByText('61,706 parameters').waitFor({ timeout: 60_000 });
+      assert.equal(await text(page, 'answer-params'), '19');
+      assert.match(await text(page, 'self-study'), /k = 3: p = 1/);
+      assert.match(await text(page, 'self-study'), /no Linear layer/);
+      await page.getByTestId('zoo-alexnet').click();
+      await page.getByTestId('zoo-totals').getByText('61,100,840 parameters').waitFor({ timeout: 120_000 });
+      assert.match(await text(page, 'zoo-summary'), /features\.0\s+Conv2d\s+\[1, 64, 55, 55\]\s+23,296/);
+      await shot(page, '6-zoo');
+      noErrors('panel 6');
+    });
   } finally {
     await browser.close();
     await server.close();

@@ -8,8 +8,9 @@ import { convStepsPanel } from './panels/conv-steps.js';
 import { kernelsPanel } from './panels/kernels.js';
 import { trainPanel } from './panels/train.js';
 import { insidePanel } from './panels/inside.js';
+import { zooPanel } from './panels/zoo.js';
 
-const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel, trainPanel, insidePanel];
+const PANELS: Panel[] = [denseVsConvPanel, kernelsPanel, convStepsPanel, trainPanel, insidePanel, zooPanel];
 
 const info = document.getElementById('engine-info')!;
 const engine = new Engine((message) => { info.textContent = message; info.classList.add('error'); });

@@ -7,6 +7,7 @@ import { firstFilters, predict } from './inside.js';
 import { loadModel, saveModel } from './model-io.js';
 import { ARCHITECTURES } from './model-state.js';
 import { pause, stop, train } from './train.js';
+import { selfStudy, zooList, zooSummary } from './zoo.js';
 
 /** Sends an event to the page (training progress) while a request runs. */
 export type Emit = (event: string, data: unknown) => void;
@@ -28,6 +29,9 @@ export const handlers = {
   loadModel,
   predict,
   firstFilters: (_: void) => firstFilters(),
+  zooList: (_: void) => zooList(),
+  zooSummary,
+  selfStudy: (_: void) => selfStudy(),
 };
 
 export type Handlers = typeof handlers;
