@@ -76,7 +76,9 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.equal(info.backend, 'wasm');
       assert.equal(info.threads, Math.min(2, info.hardwareConcurrency) >= 2 ? info.threads : 1);
       assert.ok(info.hardwareConcurrency < 2 || info.threads >= 2, `threads: ${info.threads} on ${info.hardwareConcurrency} cores`);
-      t.diagnostic(`worker: ${info.backend}, ${info.threads} threads, ${info.hardwareConcurrency} cores`);
+      const ready = await page.evaluate(() => Math.round(performance.now()));
+      const load = await page.evaluate(() => Math.round((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
+      t.diagnostic(`worker: ${info.backend}, ${info.threads} threads, ${info.hardwareConcurrency} cores; page loaded in ${load} ms, engine ready by ${ready} ms (timings only reported, never asserted)`);
     });
 
     await t.test('panel 1: dense against convolution weights', async () => {
@@ -142,6 +144,19 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.ok(await page.getByTestId('misclassified').locator('canvas').count() > 0);
       t.diagnostic(`training: ${losses.length} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
       await shot(page, '4-train');
+
+      // The small ResNet trains too (a few steps on a few images).
+      await page.locator('#train-architecture').selectOption('resnet8');
+      await page.locator('#train-nmax').fill('8');
+      await page.locator('#train-images').fill('256');
+      await page.getByTestId('train-start').click();
+      await page.getByTestId('test-accuracy').waitFor({ timeout: 120_000 });
+      assert.equal(await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length), 8);
+      await page.locator('#train-architecture').selectOption('lenet5');
+      await page.locator('#train-images').fill('5000');
+      await page.locator('#train-nmax').fill('120');
+      await page.getByTestId('train-start').click();
+      await page.getByTestId('test-accuracy').waitFor({ timeout: 180_000 });
 
       // Download the model, check it in Node, load it back.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('model-download').click()]);
@@ -219,6 +234,20 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.match(await text(page, 'zoo-summary'), /features\.0\s+Conv2d\s+\[1, 64, 55, 55\]\s+23,296/);
       await shot(page, '6-zoo');
       noErrors('panel 6');
+    });
+
+    await t.test('without COOP/COEP the worker runs on one thread', async () => {
+      const plain = await serveStatic(out, { isolate: false });
+      try {
+        await page.goto(`${plain.url}#steps`, { timeout: 30_000 });
+        await page.waitForFunction(() => (window as { engineInfo?: unknown }).engineInfo !== undefined, null, { timeout: 60_000 });
+        const info = await page.evaluate(() => (window as unknown as { engineInfo: { threads: number; crossOriginIsolated: boolean } }).engineInfo);
+        assert.deepEqual([info.crossOriginIsolated, info.threads], [false, 1]);
+        assert.deepEqual(await tableNumbers(page, 'conv-output'), [[12, 12, 17], [10, 17, 19], [9, 6, 14]]);
+        noErrors('not isolated');
+      } finally {
+        await plain.close();
+      }
     });
   } finally {
     await browser.close();
