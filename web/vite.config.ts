@@ -10,10 +10,10 @@
 // Both headers below make the page cross-origin isolated, which allows SharedArrayBuffer, so the
 // engine's worker may run the WebAssembly kernels on several threads.
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { NODE_BUILTIN, WASM_DIR_URL } from './build.js';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(WEB);
@@ -26,14 +26,13 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const BUILTIN = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const STUB = '\0node-stub:';
 
 function nodeStub(): Plugin {
   return {
     name: 'striate-node-builtins-stub',
     enforce: 'pre',
-    resolveId: (id) => (BUILTIN.has(id) ? STUB + id : null),
+    resolveId: (id) => (NODE_BUILTIN.test(id) ? STUB + id : null),
     async load(id) {
       if (!id.startsWith(STUB)) return null;
       const name = id.slice(STUB.length);
@@ -43,9 +42,6 @@ function nodeStub(): Plugin {
     },
   };
 }
-
-// A quoted relative path ending in build/wasm/: '../../../build/wasm/' -> './'
-const WASM_DIR_URL = /(['"`])(?:\.\.\/)+build\/wasm\//g;
 
 function wasmNextToChunk(): Plugin {
   return {

@@ -86,6 +86,7 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.getByTestId('conv-count').getByText('weights').first().waitFor({ timeout: 60_000 });
       assert.match(await text(page, 'dense-count'), /150,528,000 weights/);
       assert.match(await text(page, 'conv-count'), /1,728 weights/);
+      assert.match(await text(page, 'conv-count'), /output \[1, 64, 224, 224\], 86,704,128 multiply-adds/);
       await shot(page, '1-dense');
       noErrors('panel 1');
     });

@@ -19,7 +19,7 @@ export const denseVsConvPanel: Panel = {
           h('h3', {}, 'Dense layer'),
           h('p', {}, `${args.height} × ${args.width} × ${args.channels} = ${thousands(r.inputs)} inputs, each joined to ${thousands(args.hidden)} hidden units:`),
           h('p', { class: 'big' }, `${thousands(r.denseWeights)} weights`),
-          h('p', {}, `plus ${thousands(r.denseBiases)} biases. Double the image side and the weights grow fourfold.`),
+          h('p', {}, `plus ${thousands(r.denseBiases)} biases, and as many multiply-adds per image as weights. Double the image side and the weights grow fourfold.`),
         );
         conv.replaceChildren(
           h('h3', {}, 'Convolution layer'),

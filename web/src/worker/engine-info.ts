@@ -46,7 +46,8 @@ export function denseVsConv(a: DenseVsConvArgs): DenseVsConvResult {
   }
   if (a.height * a.width * a.channels > 4096 * 4096 * 3) throw new Error(`image of ${a.height}×${a.width}×${a.channels} is larger than this page computes (at most 4096×4096×3)`);
   const conv = new nn.Conv2d(a.channels, a.filters, a.kernel, { padding: 'same' });
-  const s = summary(conv, [1, a.channels, a.height, a.width], { print: false });
+  // In a Sequential, so summary() lists the conv as a layer and counts its multiply-adds.
+  const s = summary(new nn.Sequential(conv), [1, a.channels, a.height, a.width], { print: false });
   if (s.error) throw new Error(s.error.message);
   const inputs = a.height * a.width * a.channels;
   return {
