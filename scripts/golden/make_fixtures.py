@@ -133,6 +133,25 @@ def pad_cases():
     ]
 
 
+def unfold_case(name, shape, k, stride=1, padding=0, dilation=1):
+    """torch's F.unfold takes 4-D input only: the 2-D cases are the reference."""
+    seed(name)
+    x = randn(*shape)
+    y = F.unfold(x, k, dilation=dilation, padding=padding, stride=stride)
+    gy = torch.randn(y.shape)
+    y.backward(gy)
+    opts = {'stride': stride, 'padding': padding, 'dilation': dilation}
+    return {'name': name, 'kernelSize': k, 'options': opts, 'x': T(x), 'gy': T(gy), 'y': T(y), 'gx': T(x.grad)}
+
+
+def unfold_cases():
+    return [
+        unfold_case('unfold 3x3', [2, 3, 5, 6], 3),
+        unfold_case('unfold rect stride pad', [1, 2, 7, 6], [2, 3], stride=[2, 1], padding=[1, 2]),
+        unfold_case('unfold dilated', [1, 3, 8, 8], 3, dilation=2, padding=1, stride=2),
+    ]
+
+
 # ---------------------------------------------------------------- pooling
 MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 AVGPOOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -418,6 +437,7 @@ def main():
     files = {
         'conv.json': conv_cases(),
         'pad.json': pad_cases(),
+        'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),
         'batch-norm.json': bn_cases(),
         'activation.json': act['unary'],

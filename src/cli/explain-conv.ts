@@ -1,9 +1,8 @@
 // `striate explain conv`: the lecture's slides on convolution as matrix product, computed by the
-// engine itself. The input is padded with F.pad, unrolled with the engine's im2col into the
+// engine itself. The input is padded with F.pad, unrolled with F.unfold (im2col) into the
 // matrix A (one row per receptive field), multiplied by the flattened kernel Θ with matmul, and
 // the product reshaped to the output; F.conv2d computes the same output as a cross-check.
 import { noGrad } from '../autograd/grad-mode.js';
-import { im2col } from '../kernels/ref/im2col.js';
 import { convOutputSize } from '../ops/conv-geometry.js';
 import { tensor } from '../ops/creation.js';
 import * as F from '../ops/functional.js';
@@ -73,12 +72,8 @@ export function explainConv(e: ExplainConvInput): ExplainConvResult {
     const w = tensor(e.kernel.flat(), [1, 1, kh, kw]);
     const padded = p > 0 ? F.pad(x, [p, p, p, p]) : x;
     const [ph, pw] = [qh + 2 * p, qw + 2 * p];
-    // cols: (kh·kw, rh·rw), the engine's layout; A is its transpose, as on the slides.
-    const cols = new Float32Array(kh * kw * rh * rw);
-    im2col(padded.toArray(), cols, {
-      channels: 1, inSize: [ph, pw], outSize: [rh, rw], kernelSize: [kh, kw], stride: [s, s], padBegin: [0, 0], dilation: [1, 1],
-    });
-    const A = tensor(cols, [kh * kw, rh * rw]).transpose(0, 1);
+    // F.unfold gives (kh·kw, rh·rw), one column per window; A is its transpose, as on the slides.
+    const A = F.unfold(padded, [kh, kw], { stride: s }).reshape([kh * kw, rh * rw]).transpose(0, 1);
     const theta = tensor(e.kernel.flat(), [kh * kw, 1]);
     const product = A.matmul(theta).toArray();
     const conv = F.conv2d(x, w, null, { stride: s, padding: p }).toArray();

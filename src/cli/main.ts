@@ -2,7 +2,7 @@
 // Exit codes: 0 success, 1 a failure while running (missing file, bad data), 2 a usage mistake
 // (unknown command or option, an argument of the wrong form).
 import { Command, CommanderError } from 'commander';
-import { availableBackends, setBackend, type BackendName } from '../kernels/backend.js';
+import { availableBackends, describeBackend, setBackend, type BackendName } from '../kernels/backend.js';
 import { choiceArg, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './args.js';
 import { registerBench } from './commands/bench.js';
 import { registerExplain } from './commands/explain.js';
@@ -10,17 +10,11 @@ import { registerFilter } from './commands/filter.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain, registerEval } from './commands/train.js';
 import { registerPredict } from './commands/predict.js';
+import { processIo, type CliIo } from './io.js';
 
-/** Where a command writes; the real terminal by default, a buffer in tests. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
 
-const processIo: CliIo = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-};
+// Commands that run a model, whose speed depends on the backend.
+const COMPUTING = new Set(['eval', 'predict']);
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('striate')
@@ -30,12 +24,14 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
-  program.hook('preAction', () => {
+  program.hook('preAction', (_program, action) => {
     const name = program.opts<{ backend?: BackendName }>().backend;
     if (name && !availableBackends().includes(name)) {
       throw new UsageError(`--backend ${name} is not available here (available: ${availableBackends().join(', ')})`);
     }
     if (name) setBackend(name);
+    // Say what computes (train's fit says it itself); on stderr, so --json output stays clean.
+    if (COMPUTING.has(action.name())) io.err(`running on ${describeBackend()}\n`);
   });
   registerTrain(program, io);
   registerEval(program, io);

@@ -10,5 +10,5 @@ export {
   compose, normalize, channelStats, randomCrop, randomHorizontalFlip, gaussianNoise, type Transform,
 } from './transforms.js';
 export { loadFashionMnist, loadIdx, loadCifar10, loadImageFolder, loadSignalCsv } from './files.js';
-export type { FashionMnistOptions } from './node-fashion-mnist.js';
+export type { FashionMnistOptions, Split } from './node-fashion-mnist.js';
 export type { ImageFolderOptions } from './node-image-folder.js';

@@ -29,14 +29,11 @@ const files = (split: Split): [string, string] => split === 'train'
   ? ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']
   : ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
-/** The committed subset's directory (works from src/ under tsx and from dist/src once built). */
+/** The committed subset's directory (src/data/ under tsx and dist/data/ once built sit at the same depth). */
 export function embeddedFashionMnistDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../..', '../../..']) {
-    const dir = resolve(here, up, 'data/fashion-mnist-subset');
-    if (existsSync(join(dir, files('train')[0]))) return dir;
-  }
-  throw new Error(`fashionMnist: the embedded subset data/fashion-mnist-subset was not found near ${here}`);
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/fashion-mnist-subset');
+  if (!existsSync(join(dir, files('train')[0]))) throw new Error(`fashionMnist: the embedded subset was not found at ${dir}`);
+  return dir;
 }
 
 export interface FashionMnistOptions {

@@ -40,8 +40,8 @@ test('stride and explicit padding set the output size', () => {
   assert.deepEqual([valid.width, valid.height], [1, 1]);
   const even = filterImage(img, [[1, 0], [0, 0]]); // 'same' with an even kernel: the extra pixel at the end
   assert.deepEqual(rows(even), rows(img));
-  assert.throws(() => filterImage(img, k('gaussian-5'), { border: 'reflect', padding: 3 }), /reflect padding of 3×3 needs an image larger/);
-  assert.throws(() => filterImage(img, k('ridge'), { stride: 0 }), /stride must be a positive integer, got 0/);
+  assert.throws(() => filterImage(img, k('gaussian-5'), { border: 'reflect', padding: 3 }), /pad: reflect padding \(3, 3\) of dim 2 must be smaller than that dim \(size 3\)/);
+  assert.throws(() => filterImage(img, k('ridge'), { stride: 0 }), /conv2d: stride must be positive integers, got 0/);
 });
 
 test('colour channels are filtered separately; alpha is carried over', () => {

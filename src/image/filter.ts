@@ -40,23 +40,19 @@ export function filterPadding(kh: number, kw: number, padding: FilterOptions['pa
  */
 export function filterTensor(x: Tensor, kernel: Kernel2d, opts: FilterOptions = {}): Tensor {
   if (x.ndim !== 4) throw new Error(`filter: expected an image tensor [N, C, H, W], got ${shapeStr(x.shape)}`);
-  const stride = opts.stride ?? 1;
-  if (!Number.isInteger(stride) || stride < 1) throw new Error(`filter: stride must be a positive integer, got ${stride}`);
   const kh = kernel.length;
   const kw = kernel[0]!.length;
   const channels = x.shape[1]!;
   const [top, bottom, left, right] = filterPadding(kh, kw, opts.padding);
   const mode: PadMode = opts.border === 'reflect' ? 'reflect' : opts.border === 'replicate' ? 'replicate' : 'constant';
-  if (mode === 'reflect' && (Math.max(top, bottom) >= x.shape[2]! || Math.max(left, right) >= x.shape[3]!)) {
-    throw new Error(`filter: reflect padding of ${Math.max(top, bottom)}×${Math.max(left, right)} needs an image larger than that, got ${x.shape[2]}×${x.shape[3]}`);
-  }
   const flat = kernel.flat();
   // weight: (C, 1, kh, kw) — the same kernel for every channel, groups = C keeps them apart.
   const w = new Float32Array(channels * kh * kw);
   for (let c = 0; c < channels; c++) w.set(flat, c * kh * kw);
+  // F.pad checks the border (reflect needs a larger image) and F.conv2d the stride, once each.
   return noGrad(() => {
     const padded = top + bottom + left + right > 0 ? F.pad(x, [left, right, top, bottom], { mode }) : x;
-    return F.conv2d(padded, tensor(w, [channels, 1, kh, kw]), null, { stride, groups: channels });
+    return F.conv2d(padded, tensor(w, [channels, 1, kh, kw]), null, { stride: opts.stride ?? 1, groups: channels });
   });
 }
 

@@ -28,6 +28,8 @@ export interface Backend {
   /** Threads the kernels may use; 1 for backends without threads. */
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** What runs the kernels, for people: e.g. 'wasm (relaxed SIMD, 2 threads)'. */
+  describe(): string;
 }
 
 // The reference backend is always there; the entry point may install and prefer a faster one.
@@ -69,4 +71,9 @@ export function setNumThreads(n: number): void {
 
 export function getNumThreads(): number {
   return activeBackend().getNumThreads();
+}
+
+/** The current backend and its thread count in words, e.g. `'wasm (relaxed SIMD, 2 threads)'`. */
+export function describeBackend(): string {
+  return activeBackend().describe();
 }

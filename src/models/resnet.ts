@@ -67,7 +67,7 @@ export class Bottleneck extends nn.Module {
   }
 }
 
-type BlockClass = (typeof BasicBlock | typeof Bottleneck);
+export type BlockClass = (typeof BasicBlock | typeof Bottleneck);
 
 export class ResNet extends nn.Module {
   conv1: nn.Conv2d;

@@ -1,5 +1,5 @@
 // Conv1d/2d/3d: one N-d layer; the subclasses fix the number of spatial dims.
-import { resolvePadding, spatialArg, type ConvPadding, type SpatialArg } from '../ops/conv-geometry.js';
+import { spatialArg, type ConvPadding, type SpatialArg } from '../ops/conv-geometry.js';
 import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkInt } from './check.js';
@@ -18,14 +18,18 @@ export interface ConvLayerOptions {
 
 const convFns = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d } as const;
 
-/** The shared convolution layer: weight [outC, inC/groups, ...kernel], optional bias [outC]. */
+/**
+ * The shared convolution layer: weight [outC, inC/groups, ...kernel], optional bias [outC].
+ * The layer checks what shapes its parameters (channels, groups, kernel size); stride, padding
+ * and dilation pass through to F.conv*, which validates them once, with the output-size formula.
+ */
 export class ConvNd extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: readonly number[];
-  readonly stride: readonly number[];
+  readonly stride: SpatialArg;
   readonly padding: ConvPadding;
-  readonly dilation: readonly number[];
+  readonly dilation: SpatialArg;
   readonly groups: number;
   weight: Parameter;
   bias: Parameter | null;
@@ -43,11 +47,9 @@ export class ConvNd extends Module {
       throw new Error(`${name}: groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
     }
     this.kernelSize = spatialArg(kernelSize, nd, name, 'kernelSize', 1);
-    this.stride = spatialArg(stride, nd, name, 'stride', 1);
-    this.dilation = spatialArg(dilation, nd, name, 'dilation', 1);
-    // Resolved once here so a bad padding (e.g. 'same' with stride 2) fails at construction.
-    resolvePadding(padding, nd, name, this.kernelSize, this.dilation, this.stride);
+    this.stride = stride;
     this.padding = padding;
+    this.dilation = dilation;
     this.weight = newParameter([outChannels, inChannels / groups, ...this.kernelSize]);
     this.bias = bias ? newParameter([outChannels]) : null;
     this.resetParameters();
@@ -64,8 +66,8 @@ export class ConvNd extends Module {
 
   override extraRepr(): string {
     return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}], ` +
-      `stride=[${this.stride.join(', ')}], padding=${JSON.stringify(this.padding)}, ` +
-      `dilation=[${this.dilation.join(', ')}], groups=${this.groups}, bias=${this.bias !== null}`;
+      `stride=${JSON.stringify(this.stride)}, padding=${JSON.stringify(this.padding)}, ` +
+      `dilation=${JSON.stringify(this.dilation)}, groups=${this.groups}, bias=${this.bias !== null}`;
   }
 }
 

@@ -1,5 +1,5 @@
 // The fully connected layer, and PyTorch's default initialisation of weight-and-bias layers.
-import { empty } from '../ops/record.js';
+import { zeros } from '../ops/creation.js';
 import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkInt } from './check.js';
@@ -9,7 +9,7 @@ import { Parameter } from './parameter.js';
 
 /** A fresh zero-filled parameter of this shape. */
 export function newParameter(shape: readonly number[]): Parameter {
-  return new Parameter(empty(shape));
+  return new Parameter(zeros(shape));
 }
 
 /**

@@ -68,7 +68,7 @@ function sameArr(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** The N-d convolution behind conv1d/2d/3d; accepts unbatched (C, ...spatial) input as PyTorch. */
-function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: number, op: string): Tensor {
+export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: number, op: string): Tensor {
   if (x.ndim === nd + 1) {
     const y = convNd(reshape(x, [1, ...x.shape]), weight, bias, opts, nd, op);
     return reshape(y, y.shape.slice(1));

@@ -9,6 +9,15 @@ export { linear, dropout } from './linear.js';
 export { batchNorm } from './batch-norm.js';
 export { conv1d, conv2d, conv3d } from './conv.js';
 export { pad } from './pad.js';
+export { unfold } from './unfold.js';
+export type { ConvOptions } from './conv.js';
+export type { ConvPadding, SpatialArg } from './conv-geometry.js';
+export type { PadOptions } from './pad.js';
+export type { PadMode } from '../kernels/kernels.js';
+export type { MaxPoolOptions, AvgPoolOptions } from './pool.js';
+export type { BatchNormOptions } from './batch-norm.js';
+export type { UnfoldOptions } from './unfold.js';
+export type { Reduction } from './loss.js';
 export {
   maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool2d, globalAvgPool, globalMaxPool,
 } from './pool.js';

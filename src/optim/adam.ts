@@ -2,7 +2,7 @@
 //   t ← t + 1;  Adam: g ← grad + weightDecay·θ;  AdamW: θ ← θ·(1 − lr·weightDecay)
 //   m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²
 //   θ ← θ − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
-import { kernels } from '../ops/record.js';
+import { adamUpdate } from '../ops/optim-update.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkNumber, nonNegative, Optimizer, type ParamGroup } from './optimizer.js';
 
@@ -55,8 +55,7 @@ abstract class AdamBase extends Optimizer {
     const step = (s.step as number) + 1;
     s.step = step;
     const { beta1, beta2, eps, weightDecay } = this.hyper;
-    // Every allocation is done: the .data views below stay valid for the kernel call.
-    kernels().adamStep(param.data, grad.data, (s.exp_avg as Tensor).data, (s.exp_avg_sq as Tensor).data, {
+    adamUpdate(param, grad, s.exp_avg as Tensor, s.exp_avg_sq as Tensor, {
       lr: this.lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, step,
     });
   }

@@ -3,7 +3,7 @@
 // The state dict mirrors torch.optim's layout and key names (`state`, `param_groups`,
 // `momentum_buffer`, `exp_avg`, ...) so a checkpoint maps one to one onto PyTorch's.
 import { noGrad } from '../autograd/grad-mode.js';
-import { empty } from '../ops/record.js';
+import { zeros } from '../ops/creation.js';
 import type { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 
@@ -34,7 +34,7 @@ export const nonNegative = (v: number): boolean => Number.isFinite(v) && v >= 0;
 
 /** A tensor with the same values, outside any graph. */
 function cloneDetached(t: Tensor): Tensor {
-  const c = empty(t.shape); // allocate first: t.data is only valid until the next allocation
+  const c = zeros(t.shape); // allocate first: t.data is only valid until the next allocation
   c.data.set(t.data);
   return c;
 }
@@ -103,7 +103,7 @@ export abstract class Optimizer {
 
   /** A zero tensor shaped like `p`, for state (never tracked by autograd). */
   protected zerosLike(p: Tensor): Tensor {
-    return empty(p.shape);
+    return zeros(p.shape);
   }
 
   /**

@@ -3,7 +3,7 @@
 //   b ← g on the first step, else momentum·b + (1 − dampening)·g
 //   g ← g + momentum·b (nesterov) or b
 //   θ ← θ − lr·g
-import { kernels } from '../ops/record.js';
+import { sgdUpdate } from '../ops/optim-update.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkNumber, nonNegative, Optimizer, type ParamGroup } from './optimizer.js';
 
@@ -62,8 +62,7 @@ export class SGD extends Optimizer {
         firstStep = true;
       }
     }
-    // Every allocation is done: the .data views below stay valid for the kernel call.
-    kernels().sgdStep(param.data, grad.data, buf ? buf.data : null, {
+    sgdUpdate(param, grad, buf, {
       lr: this.lr, momentum, dampening, nesterov, weightDecay, firstStep,
     });
   }

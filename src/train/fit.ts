@@ -19,6 +19,7 @@ import { crossEntropy, l2Penalty } from '../ops/loss.js';
 import type { Tensor } from '../ops/tensor.js';
 import type { LRScheduler } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
+import { describeBackend } from '../kernels/backend.js';
 import { manualSeed } from '../tensor/rng.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
 import { asLoader, evaluate } from './evaluate.js';
@@ -200,6 +201,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   let lastYield = performance.now();
 
   try {
+    reporter.note(`training on ${describeBackend()}`);
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
     for (let epoch = 1; epoch <= epochs && !stopRequested; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);

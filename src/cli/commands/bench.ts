@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { choiceArg, intArg } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 /** The repository root: the nearest folder above this file holding package.json. */
 export function packageRoot(): string {

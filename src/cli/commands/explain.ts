@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { checkKernel, parseKernel, readKernelFile } from '../../image/kernels.js';
 import { intArg, shapeArg, UsageError } from '../args.js';
 import { explainConv, formatExplainConv, LECTURE_INPUT, LECTURE_KERNEL, randomExample } from '../explain-conv.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 interface ExplainOptions {
   input?: string;

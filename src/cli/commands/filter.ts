@@ -6,7 +6,7 @@ import { filterImage, type BorderMode } from '../../image/filter.js';
 import { IMAGE_KERNELS, readKernelFile, type Kernel2d } from '../../image/kernels.js';
 import { choiceArg, intArg, requireFile, UsageError } from '../args.js';
 import { formatMatrix } from '../format.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 interface FilterCliOptions {
   kernel?: string;

@@ -4,10 +4,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { noGrad } from '../../autograd/grad-mode.js';
-import { imageToTensor, readImage, resizeImage, toGray, toRgb } from '../../image/codec.js';
+import { readImage } from '../../image/codec.js';
+import { imageToInput } from '../../image/input.js';
 import * as F from '../../ops/functional.js';
 import { intArg, UsageError } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { modelFromFile, type LoadedModel } from '../model-file.js';
 import type { Tensor } from '../../ops/tensor.js';
 
@@ -34,12 +35,7 @@ export function imageFiles(path: string): string[] {
 /** One image as the model's input [1, C, H, W]. */
 function prepare(path: string, m: LoadedModel, invert: boolean): Tensor {
   const [c, h, w] = m.sampleShape as [number, number, number];
-  let img = readImage(path);
-  img = c === 1 ? toGray(img) : toRgb(img);
-  img = resizeImage(img, w - 2 * m.pad, h - 2 * m.pad);
-  if (invert) img = { ...img, pixels: img.pixels.map((v) => 255 - v) };
-  const x = imageToTensor(img, { scale: 1 / 255 });
-  return m.pad > 0 ? F.pad(x, [m.pad, m.pad, m.pad, m.pad]) : x;
+  return imageToInput(readImage(path), { channels: c === 1 ? 1 : 3, height: h, width: w, pad: m.pad, invert });
 }
 
 interface PredictOptions {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { summary } from '../../models/summary.js';
 import { intArg, shapeArg, UsageError } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { isModelFile, modelFromFile } from '../model-file.js';
 import { listModels, ZOO, zooName } from '../zoo.js';
 

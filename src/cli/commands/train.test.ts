@@ -18,13 +18,14 @@ test('striate train, eval and predict on a Fashion-MNIST slice', async () => {
     '--lr', '0.003', '--seed', '1', '--progress', 'none', '-c', ckpt]);
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /Training lenet5 \(61,706 parameters\) on fashion-mnist: 360 training, 40 validation samples of \[1, 28, 28\], 10 classes/);
-  const acc = Number(/Accuracy on the test set \(1000\): ([\d.]+)%/.exec(t.stdout)?.[1]);
+  // --limit applies to the test set too: 40 of each class.
+  const acc = Number(/Accuracy on the test set \(400\): ([\d.]+)%/.exec(t.stdout)?.[1]);
   assert.ok(acc > 20, `two epochs on 360 images beat chance (10%): ${acc}%`);
   assert.ok(existsSync(ckpt));
 
-  const e = await runStriate(['eval', ckpt, '--split', 'test', '--confusion']);
+  const e = await runStriate(['eval', ckpt, '--split', 'test', '--limit', '40', '--confusion']);
   assert.equal(e.code, 0, e.stderr);
-  assert.match(e.stdout, new RegExp(`lenet5 on fashion-mnist \\(test, 1000 samples\\): accuracy ${acc.toFixed(2)}%`));
+  assert.match(e.stdout, new RegExp(`lenet5 on fashion-mnist \\(test, 400 samples\\): accuracy ${acc.toFixed(2)}%`));
   assert.match(e.stdout, /1 Trouser\s+│/);
 
   // Two test images as PNG files: predict must agree with the model on the same pixels.
@@ -53,7 +54,7 @@ test('striate train, eval and predict on a Fashion-MNIST slice', async () => {
   // Resume from the checkpoint: one more epoch starts from the trained weights.
   const r = await runStriate(['train', '-m', 'lenet5', '--limit', '40', '--epochs', '1', '--progress', 'none', '--resume', ckpt, '--seed', '1']);
   assert.equal(r.code, 0, r.stderr);
-  const resumed = Number(/Accuracy on the test set \(1000\): ([\d.]+)%/.exec(r.stdout)?.[1]);
+  const resumed = Number(/Accuracy on the test set \(400\): ([\d.]+)%/.exec(r.stdout)?.[1]);
   assert.ok(resumed > 20, `resumed run keeps the learned weights: ${resumed}%`);
 });
 

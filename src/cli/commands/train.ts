@@ -11,7 +11,7 @@ import { fit } from '../../train/fit.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { cliModelMetadata, modelFromFile, saveCliModel } from '../model-file.js';
 import { listModels, ZOO, zooName } from '../zoo.js';
 
@@ -51,7 +51,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('-c, --checkpoint <path>', 'save the best weights here (.safetensors) whenever validation improves, and at the end')
     .option('--resume <path>', 'start from the weights in this model file (same model and data shape)')
     .option('--val-fraction <f>', 'share of the training data held out for validation (0 for none)', numberArg(), 0.1)
-    .option('--limit <n>', 'use at most n samples per class (quick runs)', intArg(1))
+    .option('--limit <n>', 'use at most n samples per class, of the training and the test set (quick runs)', intArg(1))
     .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
     .option('--progress <mode>', 'auto, bar, lines or none', choiceArg(['auto', 'bar', 'lines', 'none'] as const), 'auto')
     .addHelpText('after', () => `
@@ -76,7 +76,7 @@ Examples:
       const channels = entry.inChannels === 1 ? 1 : 3;
       const all = await loadCliData(opts.data, { split: 'train', channels, limit: opts.limit, pad: opts.pad });
       const [train, val] = opts.valFraction > 0 ? randomSplit(all, opts.valFraction, { seed: opts.seed }) : [all, undefined];
-      const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', pad: opts.pad }) : undefined;
+      const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', channels, limit: opts.limit, pad: opts.pad }) : undefined;
       const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
       manualSeed(opts.seed);
       const model = entry.build(shape);

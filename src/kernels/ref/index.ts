@@ -37,4 +37,5 @@ export const refBackend: Backend = {
   allocUninitialized: (size) => new RefStorage(size),
   setNumThreads: () => {},
   getNumThreads: () => 1,
+  describe: () => 'ref (plain TypeScript reference kernels, 1 thread)',
 };

@@ -61,6 +61,10 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
     allocUninitialized: (size) => allocStorage(h, size, false),
     setNumThreads: (n) => pool.setNumThreads(n),
     getNumThreads: () => pool.numThreads,
+    describe: () => {
+      const n = pool.numThreads;
+      return `wasm (${features.relaxed ? 'relaxed ' : ''}SIMD, ${n} thread${n === 1 ? '' : 's'})`;
+    },
     shutdown: () => pool.shutdown(),
     lastThreads: () => pool.lastThreads,
   };
@@ -71,8 +75,9 @@ const WASM_BY_DEFAULT = true;
 
 /**
  * Called once by the package entry point: installs the wasm backend where it loads and makes it
- * current (unless STRIATE_BACKEND=ref in Node); otherwise the reference backend stays, silently.
- * STRIATE_BACKEND=wasm makes a failure to load an error instead.
+ * current (unless STRIATE_BACKEND=ref in Node). Where it cannot load, the reference backend stays
+ * and one line on stderr says why and how to fix it (never a silent 15-40x slowdown);
+ * STRIATE_BACKEND=wasm makes that an error instead.
  */
 export async function installWasmBackend(): Promise<void> {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -80,14 +85,14 @@ export async function installWasmBackend(): Promise<void> {
   if (wanted !== undefined && wanted !== 'ref' && wanted !== 'wasm') {
     throw new Error(`STRIATE_BACKEND must be 'ref' or 'wasm', got '${wanted}'`);
   }
-  let wasm: WasmBackend | null = null;
+  let wasm: WasmBackend | null;
   try {
     wasm = await loadWasmBackend();
+    if (!wasm) throw new Error('this platform has no WebAssembly SIMD');
   } catch (e) {
-    if (wanted === 'wasm') throw e;
-  }
-  if (!wasm) {
-    if (wanted === 'wasm') throw new Error('STRIATE_BACKEND=wasm, but this platform has no WebAssembly SIMD');
+    const why = `WebAssembly kernels unavailable: ${(e as Error).message}`;
+    if (wanted === 'wasm') throw new Error(`STRIATE_BACKEND=wasm, but ${why}`);
+    if (wanted === undefined) console.warn(`striate: ${why}. Using the reference backend (15-40x slower).`);
     return;
   }
   installBackend(wasm, wanted === 'wasm' || (wanted === undefined && WASM_BY_DEFAULT));

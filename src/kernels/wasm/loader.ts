@@ -55,31 +55,27 @@ export function variantName(f: Features): string {
   return `kernels-${f.relaxed ? 'relaxed' : 'simd'}${f.threads ? '-mt' : ''}`;
 }
 
-// From src/kernels/wasm/ (tsx) or dist/src/kernels/wasm/ (compiled) up to the package root.
-const CANDIDATES = ['../../../build/wasm/', '../../../../build/wasm/'];
+// From src/kernels/wasm/ (tsx) or dist/kernels/wasm/ (compiled), both three levels below the
+// package root.
+const WASM_DIR = '../../../build/wasm/';
 
-/** The compiled module of the given variant, or an Error saying where it looked. */
+/** The compiled module of the given variant, or an Error naming the file and the fix. */
 export async function loadModule(name: string): Promise<WebAssembly.Module> {
-  const tried: string[] = [];
-  for (const dir of CANDIDATES) {
-    const url = new URL(`${dir}${name}.wasm`, import.meta.url);
-    tried.push(url.href);
-    try {
-      let bytes: ArrayBuffer | Uint8Array;
-      if (isNode) {
-        const fs = await import('node:fs/promises');
-        bytes = await fs.readFile(url);
-      } else {
-        const res = await fetch(url);
-        if (!res.ok) continue;
-        bytes = await res.arrayBuffer();
-      }
-      return await WebAssembly.compile(bytes as BufferSource);
-    } catch {
-      // try the next location
+  const url = new URL(`${WASM_DIR}${name}.wasm`, import.meta.url);
+  let bytes: ArrayBuffer | Uint8Array;
+  try {
+    if (isNode) {
+      const fs = await import('node:fs/promises');
+      bytes = await fs.readFile(url);
+    } else {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      bytes = await res.arrayBuffer();
     }
+  } catch (e) {
+    throw new Error(`could not read ${url.href} (${(e as Error).message}); run \`npm run build:wasm\``);
   }
-  throw new Error(`wasm backend: could not load ${name}.wasm (run \`npm run build:wasm\`); tried ${tried.join(', ')}`);
+  return WebAssembly.compile(bytes as BufferSource);
 }
 
 export { isNode };

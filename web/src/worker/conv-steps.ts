@@ -1,11 +1,10 @@
 // Panel 3's numbers: the lecture's convolution as a matrix product (explain-conv.ts, the same code
 // as `striate explain conv`), the multi-channel example, pooling windows and a 1-D signal, each
-// computed by the engine's own im2col, matmul, F.conv*, F.*Pool2d.
+// computed by the engine's own F.unfold (im2col), matmul, F.conv*, F.*Pool2d.
 import { explainConv, LECTURE_INPUT, LECTURE_KERNEL, randomExample, sizeFormula, type ExplainConvResult } from '../../../src/cli/explain-conv.js';
 import { toRows } from '../../../src/cli/format.js';
-import { im2col } from '../../../src/kernels/ref/im2col.js';
 import { convOutputSize } from '../../../src/ops/conv-geometry.js';
-import { noGrad, tensor, F } from '../../../src/index.js';
+import { noGrad, tensor, F, type Tensor } from '../../../src/index.js';
 import { Rng } from '../../../src/tensor/rng.js';
 
 export interface ConvStepsArgs { q: number; k: number; p: number; s: number }
@@ -21,13 +20,13 @@ export function convSteps({ q, k, p, s }: ConvStepsArgs): ExplainConvResult {
   });
 }
 
-/** im2col of one (C, H, W) volume: A with one row per window, one column per (channel, tap). */
-function windows(x: Float32Array, c: number, h: number, w: number, k: number, s: number): { A: number[][]; r: number } {
-  const [r] = convOutputSize([h], [k], { stride: s });
-  const cols = new Float32Array(c * k * k * r! * r!);
-  im2col(x, cols, { channels: c, inSize: [h, w], outSize: [r!, r!], kernelSize: [k, k], stride: [s, s], padBegin: [0, 0], dilation: [1, 1] });
-  // cols: (c·k·k, r·r), the engine's layout; A is its transpose.
-  return { A: toRows(tensor(cols, [c * k * k, r! * r!]).transpose(0, 1).toArray(), r! * r!, c * k * k), r: r! };
+/** im2col of one [1, C, H, W] image: A with one row per window, one column per (channel, tap). */
+function windows(x: Tensor, k: number, s: number): { A: number[][]; r: number } {
+  const [c, h] = [x.shape[1]!, x.shape[2]!];
+  const r = convOutputSize([h], [k], { stride: s })[0]!;
+  // F.unfold gives [1, c·k·k, r·r], one column per window; A is its transpose.
+  const A = F.unfold(x, k, { stride: s }).reshape([c * k * k, r * r]).transpose(0, 1);
+  return { A: toRows(A.toArray(), r * r, c * k * k), r };
 }
 
 export interface MultiChannelResult {
@@ -46,8 +45,7 @@ export function multiChannel(): MultiChannelResult {
   return noGrad(() => {
     const x = tensor(xv, [1, c, q, q]);
     const w = tensor(wv, [n, c, k, k]);
-    const padded = F.pad(x, [p, p, p, p]).toArray();
-    const { A, r } = windows(padded, c, q + 2 * p, q + 2 * p, k, s);
+    const { A, r } = windows(F.pad(x, [p, p, p, p]), k, s);
     // Θ: (c·k·k, n), column j is kernel j read channel by channel, row by row.
     const theta = w.reshape([n, c * k * k]).transpose(0, 1);
     const Z = tensor(A.flat(), [r * r, c * k * k]).matmul(theta).add(tensor(bias, [1, n])).toArray();
@@ -71,7 +69,7 @@ export interface PoolingResult { input: number[][]; A: number[][]; max: number[]
 export function pooling({ k, s }: { k: number; s: number }): PoolingResult {
   const q = LECTURE_INPUT.length;
   const x = tensor(LECTURE_INPUT.flat(), [1, 1, q, q]);
-  const { A, r } = windows(x.toArray(), 1, q, q, k, s);
+  const { A, r } = windows(x, k, s);
   return {
     input: LECTURE_INPUT, A,
     max: toRows(F.maxPool2d(x, { kernelSize: k, stride: s }).toArray(), r, r),

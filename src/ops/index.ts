@@ -1,1 +1,0 @@
-export { Tensor } from './tensor.js';
