@@ -107,9 +107,9 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.match(await text(page, 'kernels-message'), /entry \[1\]\[1\] is "x", expected a finite number/);
       await page.getByTestId('kernels-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
       await page.getByTestId('kernels-message').getByText('notes.txt is not an image').waitFor({ timeout: 10_000 });
-      const big = encodePng({ width: 2400, height: 1600, channels: 1, pixels: new Uint8Array(2400 * 1600).map((_, i) => (i % 2400) % 256) });
+      const big = encodePng({ width: 1200, height: 800, channels: 1, pixels: new Uint8Array(1200 * 800).map((_, i) => (i % 1200) % 256) });
       await page.getByTestId('kernels-file').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(big) });
-      await page.getByTestId('kernels-note').getByText('big.png: downscaled from 2400×1600 to 512×341 pixels').waitFor({ timeout: 20_000 });
+      await page.getByTestId('kernels-note').getByText('big.png: downscaled from 1200×800 to 512×341 pixels').waitFor({ timeout: 20_000 });
       noErrors('panel 2');
     });
 
@@ -132,7 +132,16 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
 
     await t.test('panel 4: 120 steps of LeNet-5, the loss falls; pause, stop, download and load', async () => {
       await openPanel(page, server.url, 'train');
+      // The small ResNet trains too (a few steps on a few images).
+      await page.locator('#train-architecture').selectOption('resnet8');
       await page.locator('#train-epochs').fill('1');
+      await page.locator('#train-nmax').fill('8');
+      await page.locator('#train-images').fill('256');
+      await page.getByTestId('train-start').click();
+      await page.getByTestId('test-accuracy').waitFor({ timeout: 120_000 });
+      assert.equal(await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length), 8);
+      await page.locator('#train-architecture').selectOption('lenet5');
+      await page.locator('#train-images').fill('5000');
       await page.locator('#train-nmax').fill('120');
       await page.getByTestId('train-start').click();
       await page.getByTestId('test-accuracy').waitFor({ timeout: 180_000 });
@@ -145,19 +154,6 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.ok(await page.getByTestId('misclassified').locator('canvas').count() > 0);
       t.diagnostic(`training: ${losses.length} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
       await shot(page, '4-train');
-
-      // The small ResNet trains too (a few steps on a few images).
-      await page.locator('#train-architecture').selectOption('resnet8');
-      await page.locator('#train-nmax').fill('8');
-      await page.locator('#train-images').fill('256');
-      await page.getByTestId('train-start').click();
-      await page.getByTestId('test-accuracy').waitFor({ timeout: 120_000 });
-      assert.equal(await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length), 8);
-      await page.locator('#train-architecture').selectOption('lenet5');
-      await page.locator('#train-images').fill('5000');
-      await page.locator('#train-nmax').fill('120');
-      await page.getByTestId('train-start').click();
-      await page.getByTestId('test-accuracy').waitFor({ timeout: 180_000 });
 
       // Download the model, check it in Node, load it back.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('model-download').click()]);
