@@ -2,9 +2,9 @@
 // decodes it; anything it cannot decode, or too large, becomes a message instead of a freeze.
 import { h } from './dom.js';
 
-export const MAX_FILE_BYTES = 40 * 1024 * 1024;
+const MAX_FILE_BYTES = 40 * 1024 * 1024;
 /** Larger images are shrunk to this longest side before they reach the engine. */
-export const MAX_SIDE = 512;
+const MAX_SIDE = 512;
 const MAX_PIXELS = 100e6;
 
 export interface LoadedImage { image: ImageData; note: string }

@@ -3,7 +3,7 @@
 import { decodeSafetensors, FASHION_MNIST_CLASSES, loadSafetensorsInto, modelToSafetensors, parseModelMetadata } from '../../../src/index.js';
 import { fashionData } from './fashion.js';
 import { ARCHITECTURES, current, isArchitecture, replace } from './model-state.js';
-import { testReport, type TestReport } from './train.js';
+import { isTraining, testReport, type TestReport } from './train.js';
 
 export function saveModel(): { bytes: Uint8Array; fileName: string } {
   const { model, architecture } = current();
@@ -16,6 +16,7 @@ export function saveModel(): { bytes: Uint8Array; fileName: string } {
 }
 
 export async function loadModel({ bytes, name }: { bytes: Uint8Array; name: string }): Promise<{ architecture: string; test: TestReport }> {
+  if (isTraining()) throw new Error(`training is running: stop it before loading ${name}`);
   const file = decodeSafetensors(bytes, name);
   const arch = parseModelMetadata(file.metadata).architecture?.name ?? current().architecture;
   if (!isArchitecture(arch)) {

@@ -121,6 +121,8 @@ export async function train(a: TrainArgs, emit: Emit): Promise<TrainResult> {
   return { stopReason: history.stopMessage, bestEpoch: history.bestEpoch, iterations: history.iterations, seconds: history.seconds, test: testReport(data.test) };
 }
 
+export const isTraining = (): boolean => control.running;
+
 export function pause(on: boolean): boolean {
   if (!control.running) return false;
   control.paused = on;
