@@ -14,6 +14,7 @@ function singleChannel(engine: Engine): HTMLElement {
   const msg = messageLine('steps-message');
   const out = h('div', { class: 'steps' });
   const posField = h('input', { type: 'range', id: 'steps-pos', min: 0, max: 0, value: 0, 'aria-label': 'window position i' });
+  const posShown = h('output', { for: 'steps-pos' }, '0');
   const play = h('button', { type: 'button' }, 'play');
   let last: Result<'convSteps'> | null = null;
 
@@ -22,6 +23,7 @@ function singleChannel(engine: Engine): HTMLElement {
     if (!r) return;
     const rw = r.output[0]!.length;
     const [oi, oj] = [Math.floor(pos / rw), pos % rw];
+    posShown.textContent = String(pos);
     const inWindow = (i: number, j: number) => i >= oi * g.s && i < oi * g.s + g.k && j >= oj * g.s && j < oj * g.s + g.k;
     out.replaceChildren(
       h('p', { class: 'formula', 'data-testid': 'steps-formula' }, r.formulas.join('; ')),
@@ -69,7 +71,7 @@ function singleChannel(engine: Engine): HTMLElement {
   return h('div', {},
     h('p', {}, 'The lecture\'s 5×5 input and 3×3 kernel (other sizes get small random integers). Move the window with the slider or press play.'),
     h('div', { class: 'controls' }, field('input q', 'q', 2, 8), field('kernel k', 'k', 1, 5), field('padding p', 'p', 0, 3), field('stride s', 's', 1, 3),
-      h('label', { class: 'field' }, h('span', {}, 'window i'), posField), play),
+      h('label', { class: 'field' }, h('span', {}, 'window i'), posField, posShown), play),
     msg.el, out);
 }
 
