@@ -88,6 +88,11 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       assert.match(await text(page, 'conv-count'), /1,728 weights/);
       assert.match(await text(page, 'conv-count'), /output \[1, 64, 224, 224\], 86,704,128 multiply-adds/);
       await shot(page, '1-dense');
+      // Keyboard: the arrow keys move between the tabs.
+      await page.locator('#tab-dense').focus();
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#panel-kernels').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-kernels');
       noErrors('panel 1');
     });
 

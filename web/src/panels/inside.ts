@@ -33,7 +33,7 @@ export const insidePanel: Panel = {
     let runs = 0;
     const maps = h('div', { 'data-testid': 'feature-maps' });
     const filters = h('div', { 'data-testid': 'first-filters' });
-    const pad = h('canvas', { width: SIZE, height: SIZE, class: 'drawpad', 'data-testid': 'drawpad', 'aria-label': 'drawing area: draw a piece of clothing in white on black', tabindex: 0 });
+    const pad = h('canvas', { width: SIZE, height: SIZE, class: 'drawpad', 'data-testid': 'drawpad', 'aria-label': 'drawing area: draw a piece of clothing in white on black' });
     const ctx = pad.getContext('2d', { willReadFrequently: true })!;
     const invert = h('input', { type: 'checkbox', id: 'inside-invert' });
     const clear = () => { ctx.fillStyle = '#000'; ctx.fillRect(0, 0, SIZE, SIZE); };
