@@ -115,6 +115,21 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       const big = encodePng({ width: 1200, height: 800, channels: 1, pixels: new Uint8Array(1200 * 800).map((_, i) => (i % 1200) % 256) });
       await page.getByTestId('kernels-file').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(big) });
       await page.getByTestId('kernels-note').getByText('big.png: downscaled from 1200×800 to 512×341 pixels').waitFor({ timeout: 20_000 });
+      // Paste and drag and drop deliver files too.
+      await page.evaluate(async () => {
+        const blob = await (await fetch('./samples/test-card.png')).blob();
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], 'pasted.png', { type: 'image/png' }));
+        document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+      });
+      await page.getByTestId('kernels-note').getByText('pasted.png: 192×192 pixels').waitFor({ timeout: 20_000 });
+      await page.evaluate(async () => {
+        const blob = await (await fetch('./samples/sneaker.png')).blob();
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], 'dropped.png', { type: 'image/png' }));
+        document.querySelector('#panel-kernels .drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+      await page.getByTestId('kernels-note').getByText('dropped.png: 140×140 pixels').waitFor({ timeout: 20_000 });
       noErrors('panel 2');
     });
 
