@@ -13,12 +13,19 @@ import { cpus, loadavg, release, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, isWorkloadId, WORKLOADS, ALL_WORKLOADS, type WorkloadId } from './lib/workloads.js';
-import { markdown, tables, PEER_ORDER, type Report } from './lib/report.js';
+import { markdown, profileOf, tables, withProfile, PEER_ORDER, type Report } from './lib/report.js';
 import { bestOfRounds, runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const PYTHON = '/usr/bin/python3';
+// Debian's PyTorch calls whichever libblas.so.3 the loader finds: the reference BLAS (what a plain
+// install gives) or OpenBLAS (libopenblas0-pthread, which also takes over the system default).
+// Both peers name their library explicitly, so each measures what its name says on any machine.
+const BLAS_DIRS: Record<string, string> = {
+  pytorch: '/usr/lib/x86_64-linux-gnu/blas',
+  'pytorch-openblas': '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+};
 const ONNX_DIR = join(ROOT, '.cache', 'bench', 'onnx');
 
 interface Options {
@@ -146,9 +153,14 @@ function specs(o: Options, notes: string[]): PeerSpec[] {
         }
         out.push({ peer, threads, ...base, ...tsx('ort.ts', ['--models', ONNX_DIR]), capMs: cap(90), startupMs: 30_000 });
       }
-      if (peer === 'pytorch') {
-        const env = { ...base.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-        out.push({ peer, threads, ...base, env, command: PYTHON, args: [join(BENCH, 'torch_bench.py')], capMs: cap(120), startupMs: 60_000 });
+      if (peer === 'pytorch' || peer === 'pytorch-openblas') {
+        const blas = BLAS_DIRS[peer]!;
+        if (!existsSync(join(blas, 'libblas.so.3'))) {
+          if (threads === o.threads[0]) notes.push(`${peer} skipped: ${blas}/libblas.so.3 is missing (apt-get install ${peer === 'pytorch' ? 'libblas3' : 'libopenblas0-pthread'})`);
+          continue;
+        }
+        const env = { ...base.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), LD_LIBRARY_PATH: blas };
+        out.push({ peer, threads, ...base, env, command: PYTHON, args: [join(BENCH, 'torch_bench.py'), '--blas', blas], capMs: cap(120), startupMs: 60_000 });
       }
     }
   }
@@ -159,7 +171,7 @@ const NOTES = [
   'tfjs-cpu (@tensorflow/tfjs\' plain JavaScript kernels) is single-threaded, so it appears in the 1-thread rows only.',
   'tfjs-wasm: tfjs switches wasm threads off under Node; bench/peers/tfjs-wasm-threads.ts forces them on (WASM_HAS_MULTITHREAD_SUPPORT, worker scripts written to files instead of Blob URLs, os.cpus() reporting twice the wanted threads because tfjs caps its pool at half the logical cores). The thread count tfjs-wasm reported is in the raw table ("asked/used").',
   'tfjs-wasm cannot train convolutions: it has no Conv2DBackpropFilter kernel, so W2 and W3 are n/a for it. tfjs-cpu can, slowly: its W2 figure is timed at batch 1 and scaled ×8 (each pass is linear in the batch), because at batch 8 one iteration takes many minutes.',
-  'onnxruntime-node runs inference only (W1, W4, W5); PyTorch runs every workload (torch.set_num_threads, one inter-op thread).',
+  'onnxruntime-node runs inference only (W1, W4, W5); PyTorch runs every workload (torch.set_num_threads, one inter-op thread), as Debian builds it: "pytorch" with the reference BLAS (libblas3), "pytorch-openblas" with OpenBLAS (libopenblas0-pthread), chosen by LD_LIBRARY_PATH.',
   'tfjs runs NHWC (its native layout) with the same shapes and FLOPs; the tfjs ResNet-18/AlexNet/LeNet-5 are built in bench/peers/tfjs-models.ts with random weights.',
   'W2 counts three convolutions\' FLOPs (forward, input gradient, weight gradient); W3 images/s = 64 / step time.',
   'For judging how busy the machine was: on a quiet machine of this kind the peers gave (shared PERF-NOTES.md, 2 threads) tfjs-wasm W1 61 GFLOP/s, W6 62 GFLOP/s, W4 70 ms, W5 35 ms; onnxruntime W1 138 GFLOP/s, W4 18 ms, W5 14 ms; PyTorch W3 about 6,000 images/s at 1 thread; tfjs-cpu W3 17 images/s. Those figures are not from this run; every ratio above is.',
@@ -211,7 +223,9 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`\nstriate backend: ${striate?.meta?.engine ?? 'did not start'}\n\n${tables(best, false)}\n`);
   if (o.write) {
-    writeFileSync(o.out, markdown(report));
+    // The per-kernel profile (bench/profile.ts) is measured separately: carried over as it is.
+    const profile = existsSync(o.out) ? profileOf(readFileSync(o.out, 'utf8')) : '';
+    writeFileSync(o.out, profile ? withProfile(markdown(report), profile) : markdown(report));
     process.stdout.write(`wrote ${relative(process.cwd(), o.out)}\n`);
   }
 }

@@ -1,10 +1,10 @@
-"""PyTorch as a benchmark peer for `npm run bench` (all six workloads, CPU).
+"""PyTorch as a benchmark peer for `npm run bench` (every workload, CPU).
 
 Speaks the harness's line protocol (bench/lib/protocol.ts): one `META {json}` line, then one
 `BENCH {json}` line per workload with the median milliseconds per iteration. Timing follows
 bench/lib/measure.ts: warm up, then the median of 3..15 repetitions (1 for very slow ones).
 
-    /usr/bin/python3 bench/torch_bench.py --threads 1 --workloads W1,W2,W3,W4,W5,W6
+    /usr/bin/python3 bench/torch_bench.py --threads 1 --workloads W1,W2,W3,W4,W5,W6,W8
 """
 import argparse
 import json
@@ -21,6 +21,7 @@ WARMUP = 2
 CONV = dict(n=8, c_in=64, c_out=64, h=56, w=56, k=3, pad=1)
 GEMM = 1024
 LENET_BATCH = 64
+RESNET20_BATCH = 128
 
 
 def emit(kind, obj):
@@ -61,6 +62,37 @@ def lenet5(nn):
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def resnet20(torch):
+    """striate's models.resnet20 (He et al. 2015, section 4.2): 3 stages of 3 BasicBlocks with 16,
+    32, 64 channels, option-A shortcuts (stride-2 subsampling, zero channels), 269,722 parameters."""
+    nn, F = torch.nn, torch.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+            self.stride, self.extra = stride, cout - cin
+
+        def forward(self, x):
+            y = F.relu(self.bn1(self.conv1(x)))
+            y = self.bn2(self.conv2(y))
+            s = x[:, :, ::self.stride, ::self.stride] if self.stride != 1 else x
+            if self.extra:
+                s = F.pad(s, (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
+            return F.relu(y + s)
+
+    layers, cin = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
+    for cout, stride in ((16, 1), (32, 2), (64, 2)):
+        for i in range(3):
+            layers.append(Block(cin, cout, stride if i == 0 else 1))
+            cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10)]
+    return nn.Sequential(*layers)
 
 
 def workload(torch, name):
@@ -114,13 +146,26 @@ def workload(torch, name):
     if name == "W6":
         a, b = rnd(GEMM, GEMM), rnd(GEMM, GEMM)
         return lambda: torch.mm(a, b)
+    if name == "W8":
+        model = resnet20(torch).train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        x = rnd(RESNET20_BATCH, 3, 32, 32)
+        y = torch.tensor([(i * 7) % 10 for i in range(RESNET20_BATCH)])
+
+        def fn():
+            opt.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            opt.step()
+        fn.params = sum(p.numel() for p in model.parameters())
+        return fn
     raise ValueError(f"torch_bench: unknown workload {name}")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6")
+    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W8")
+    ap.add_argument("--blas", default=None, help="the folder of the libblas.so.3 the harness chose (reported)")
     args = ap.parse_args()
     try:
         import torch
@@ -132,8 +177,9 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     blas = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
-    emit("META", {"engine": f"PyTorch {torch.__version__} (CPU)", "threads": torch.get_num_threads(),
-                  "notes": [f"PyTorch BLAS_INFO={blas.group(1) if blas else 'unknown'}"]})
+    lib = f", BLAS from {args.blas}" if args.blas else ""
+    emit("META", {"engine": f"PyTorch {torch.__version__} (CPU{lib})", "threads": torch.get_num_threads(),
+                  "notes": [f"PyTorch BLAS_INFO={blas.group(1) if blas else 'unknown'}{lib}"]})
     for w in args.workloads.split(","):
         try:
             fn = workload(torch, w)

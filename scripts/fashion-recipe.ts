@@ -6,7 +6,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  evaluate, fit, formatConfusionMatrix, getBackend, getNumThreads, manualSeed, models, normalize, optim, randomSplit,
+  compose, evaluate, fit, formatConfusionMatrix, getBackend, getNumThreads, manualSeed, models, normalize, optim, randomCrop,
+  randomHorizontalFlip, randomSplit,
   saveModel, trainingCurvesSvg, channelStats, DataLoader, type ArrayDataset, type Callbacks, type History,
 } from '../src/index.js';
 
@@ -25,6 +26,8 @@ export interface Recipe {
    */
   timeBudget?: number;
   progress?: 'auto' | 'bar' | 'lines' | 'none';
+  /** Training images randomly shifted by up to this many pixels (crop of a zero-padded copy) and mirrored; 0 = none. */
+  augment?: number;
   /** Where the summary goes. Default console.log. */
   log?: (line: string) => void;
 }
@@ -49,7 +52,10 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
     extra: { 'striate.normalize': JSON.stringify({ mean, std }) },
   };
   log(`${r.name}: LeNet-5 on ${train.length} training / ${val.length} validation / ${r.test.length} test images, ` +
-    `backend ${getBackend()} (${getNumThreads()} thread${getNumThreads() === 1 ? '' : 's'}), Adam lr ${r.lr}, batch ${r.batchSize}, ${r.epochs} epochs (cosine), seed ${r.seed}`);
+    `backend ${getBackend()} (${getNumThreads()} thread${getNumThreads() === 1 ? '' : 's'}), Adam lr ${r.lr}, batch ${r.batchSize}, ${r.epochs} epochs (cosine), ` +
+    `${r.augment ? `shifts of ±${r.augment} px and mirroring, ` : ''}seed ${r.seed}`);
+  // Augmentation acts on the raw pixels (zero = background), before normalising.
+  const trainTransform = r.augment ? compose(randomCrop({ padding: r.augment }), randomHorizontalFlip(0.5), norm) : norm;
   const budget: Callbacks = {
     onEpochEnd: (log, ctx) => {
       const elapsed = process.uptime();
@@ -60,7 +66,7 @@ export async function runRecipe(r: Recipe): Promise<RecipeResult> {
     },
   };
   const history = await fit(model, {
-    train: new DataLoader(train, { batchSize: r.batchSize, shuffle: true, seed: r.seed, transform: norm }),
+    train: new DataLoader(train, { batchSize: r.batchSize, shuffle: true, seed: r.seed, transform: trainTransform }),
     val: new DataLoader(val, { batchSize: r.batchSize, transform: norm }),
   }, {
     epochs: r.epochs, optimizer: opt, scheduler, checkpoint: modelPath, checkpointMetadata: meta,

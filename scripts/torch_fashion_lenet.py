@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The recipe of scripts/train-fashion-full.ts (and of the main job, with --subset) in PyTorch,
 for comparison: LeNet-5 (ReLU, max-pool), inputs normalised with the training set's mean/std,
-Adam, cosine learning-rate schedule, 10% of the training images held out for validation, the
-parameters of the epoch with the lowest validation loss restored before testing.
+Adam, cosine learning-rate schedule, training images shifted by up to ±2 pixels and mirrored
+(--augment 0 for none), 10% of the training images held out for validation, the parameters of the
+epoch with the lowest validation loss restored before testing.
 
   /usr/bin/python3 scripts/torch_fashion_lenet.py                  # full set, 60,000 + 10,000
-  /usr/bin/python3 scripts/torch_fashion_lenet.py --subset --epochs 3 --batch-size 32 --lr 2e-3
+  /usr/bin/python3 scripts/torch_fashion_lenet.py --subset --epochs 3 --batch-size 32 --lr 2e-3 --augment 0
 """
 import argparse, copy, gzip, os, struct, time
 import numpy as np
@@ -32,6 +33,18 @@ def load(d, prefix):
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
 
 
+def augment(xb, pad, fill):
+    """Each image shifted by up to ±pad pixels (a crop of a copy padded with the background
+    value) and mirrored with probability 1/2, as striate's randomCrop + randomHorizontalFlip."""
+    n, _, h, w = xb.shape
+    padded = F.pad(xb, (pad, pad, pad, pad), value=fill)
+    dy, dx = torch.randint(0, 2 * pad + 1, (n,)), torch.randint(0, 2 * pad + 1, (n,))
+    out = torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)])
+    flip = torch.rand(n) < 0.5
+    out[flip] = out[flip].flip(-1)
+    return out
+
+
 def evaluate(model, x, y):
     model.eval()
     with torch.no_grad():
@@ -43,7 +56,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--data-dir', default='/usr/share/datasets/fashion-mnist')
     p.add_argument('--subset', action='store_true', help='the embedded data/fashion-mnist-subset')
-    p.add_argument('--epochs', type=int, default=15)
+    p.add_argument('--epochs', type=int, default=30)
+    p.add_argument('--augment', type=int, default=2, help='largest shift in pixels; 0: no augmentation')
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--val-fraction', type=float, default=0.1)
@@ -71,7 +85,8 @@ def main():
         order = torch.randperm(len(xtr))
         for i in range(0, len(xtr), a.batch_size):
             idx = order[i:i + a.batch_size]
-            loss = F.cross_entropy(model(xtr[idx]), ytr[idx])
+            xb = augment(xtr[idx], a.augment, -mean / std) if a.augment else xtr[idx]
+            loss = F.cross_entropy(model(xb), ytr[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -29,7 +29,7 @@ export interface Report {
 }
 
 /** The column order of the tables; peers not run are left out. */
-export const PEER_ORDER = ['striate', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'pytorch'];
+export const PEER_ORDER = ['striate', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'pytorch', 'pytorch-openblas'];
 
 function fmt(x: number): string {
   if (x >= 100) return x.toFixed(0);
@@ -122,29 +122,63 @@ function vsPeer(w: WorkloadId, peer: string, t: number, bound: number, kind: 'sp
   };
 }
 
-// The targets of issue 4, each judged on figures measured in this run at equal thread counts.
+/** Two threads' speed over one thread's, both from this run. */
+function threadScaling(w: WorkloadId, bound: number): Target['check'] {
+  return (runs) => {
+    const [one, two] = [okMs(runs, 'striate', 1, w), okMs(runs, 'striate', 2, w)];
+    if (one === null || two === null) return null;
+    return { measured: `${fmt(one / two)}× the 1-thread speed`, met: one / two >= bound };
+  };
+}
+
+// The targets of issues 4 and 14, each judged on figures measured in this run at equal thread counts.
 const TARGETS: Target[] = [
-  { what: 'W6 sgemm ≥ 85 GFLOP/s at 2 threads', check: (runs) => {
+  { what: '(4) W6 sgemm ≥ 85 GFLOP/s at 2 threads', check: (runs) => {
     const s = okMs(runs, 'striate', 2, 'W6');
     return s === null ? null : { measured: `${fmt(figure('W6', s))} GFLOP/s`, met: figure('W6', s) >= 85 };
   } },
-  { what: 'W1 conv forward ≥ 1.3× tfjs-wasm speed (2 threads)', check: vsPeer('W1', 'tfjs-wasm', 2, 1.3, 'speed') },
-  { what: 'W4 ResNet-18 time ≤ 0.75× tfjs-wasm (2 threads)', check: vsPeer('W4', 'tfjs-wasm', 2, 0.75, 'time') },
-  { what: 'W5 AlexNet time ≤ 1.0× tfjs-wasm (2 threads)', check: vsPeer('W5', 'tfjs-wasm', 2, 1.0, 'time') },
-  { what: 'W3 LeNet-5 training ≥ 1.0× PyTorch speed (1 thread)', check: vsPeer('W3', 'pytorch', 1, 1.0, 'speed') },
-  { what: 'W2 conv fwd+bwd vs PyTorch (2 threads; reported, no target)', check: (runs) => {
+  { what: '(4) W1 conv forward ≥ 1.3× tfjs-wasm speed (2 threads)', check: vsPeer('W1', 'tfjs-wasm', 2, 1.3, 'speed') },
+  { what: '(4) W4 ResNet-18 time ≤ 0.75× tfjs-wasm (2 threads)', check: vsPeer('W4', 'tfjs-wasm', 2, 0.75, 'time') },
+  { what: '(4) W5 AlexNet time ≤ 1.0× tfjs-wasm (2 threads)', check: vsPeer('W5', 'tfjs-wasm', 2, 1.0, 'time') },
+  { what: '(4) W3 LeNet-5 training ≥ 1.0× PyTorch speed (1 thread)', check: vsPeer('W3', 'pytorch', 1, 1.0, 'speed') },
+  { what: '(4) W2 conv fwd+bwd vs PyTorch (2 threads; reported, no target)', check: (runs) => {
     const r = vsPeer('W2', 'pytorch', 2, 0, 'speed')(runs);
     return r && { measured: r.measured, met: null };
   } },
+  ...(['W1', 'W2', 'W6', 'W8'] as const).map((w) => ({ what: `(14) ${w}: 2 threads ≥ 1.8× 1 thread`, check: threadScaling(w, 1.8) })),
+  ...[1, 2].flatMap((t) => [
+    { what: `(14) W8 ResNet-20 training ≥ 1.0× PyTorch speed (${t} thread${t > 1 ? 's' : ''})`, check: vsPeer('W8', 'pytorch', t, 1.0, 'speed') },
+    { what: `(14) W3 LeNet-5 training ≥ 1.0× PyTorch + OpenBLAS speed (${t} thread${t > 1 ? 's' : ''})`, check: vsPeer('W3', 'pytorch-openblas', t, 1.0, 'speed') },
+    { what: `(14) W4 ResNet-18 time ≤ 2.0× onnxruntime's (${t} thread${t > 1 ? 's' : ''})`, check: vsPeer('W4', 'onnxruntime', t, 2.0, 'time') },
+    { what: `(14) W5 AlexNet time ≤ 1.5× onnxruntime's (${t} thread${t > 1 ? 's' : ''})`, check: vsPeer('W5', 'onnxruntime', t, 1.5, 'time') },
+  ]),
 ];
 
 export function targets(runs: PeerRun[]): string {
-  const out = ['| target (issue 4) | measured | met |', '|---|---|---|'];
+  const out = ['| target (issue) | measured | met |', '|---|---|---|'];
   for (const t of TARGETS) {
     const r = t.check(runs);
     out.push(`| ${t.what} | ${r ? r.measured : 'not measured'} | ${!r || r.met === null ? '—' : r.met ? 'yes' : 'no'} |`);
   }
   return out.join('\n');
+}
+
+const PROFILE_BEGIN = '<!-- profile: written by bench/profile.ts --write -->';
+const PROFILE_END = '<!-- /profile -->';
+
+/** `doc` with its profile section (between the markers) replaced by `profile`, or `profile` appended. */
+export function withProfile(doc: string, profile: string): string {
+  const block = `${PROFILE_BEGIN}\n${profile.trimEnd()}\n${PROFILE_END}`;
+  const start = doc.indexOf(PROFILE_BEGIN);
+  const end = doc.indexOf(PROFILE_END);
+  return start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + PROFILE_END.length) : `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+/** The profile section of a BENCHMARKS.md text, without its markers ('' when it has none). */
+export function profileOf(doc: string): string {
+  const start = doc.indexOf(PROFILE_BEGIN);
+  const end = doc.indexOf(PROFILE_END);
+  return start >= 0 && end > start ? doc.slice(start + PROFILE_BEGIN.length, end).trim() : '';
 }
 
 export function markdown(rep: Report): string {

@@ -4,7 +4,7 @@
 import * as st from '../../src/index.js';
 import { timed, withNote, DEFAULT_MEASURE } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads } from '../lib/protocol.js';
-import { CONV, GEMM_SIZE, LENET_BATCH, type WorkloadId } from '../lib/workloads.js';
+import { CONV, GEMM_SIZE, LENET_BATCH, RESNET20_BATCH, type WorkloadId } from '../lib/workloads.js';
 
 type Tensor = st.Tensor;
 
@@ -60,6 +60,17 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: st
       const a = st.randn([GEMM_SIZE, GEMM_SIZE], { seed: 7 });
       const b = st.randn([GEMM_SIZE, GEMM_SIZE], { seed: 8 });
       return timed(() => st.noGrad(() => a.matmul(b)), m);
+    }
+    case 'W8': {
+      const model = st.models.resnet20();
+      const opt = new st.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+      const x = st.randn([RESNET20_BATCH, 3, 32, 32], { seed: 9 });
+      const y = Array.from({ length: RESNET20_BATCH }, (_, i) => (i * 7) % 10);
+      return withNote(await timed(() => {
+        opt.zeroGrad();
+        st.F.crossEntropy(model.forward(x), y).backward();
+        opt.step();
+      }, m), params(model));
     }
   }
 }

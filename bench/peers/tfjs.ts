@@ -89,6 +89,8 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: st
       const b = tf.randomNormal([GEMM_SIZE, GEMM_SIZE]);
       return timed(() => sync(() => tf.matMul(a, b)), m);
     }
+    case 'W8':
+      return unsupported('not measured on tfjs: the wasm backend cannot train convolutions and the CPU one takes minutes per ResNet-20 step');
   }
 }
 

@@ -18,8 +18,9 @@ export function packageRoot(): string {
   return dir;
 }
 
-const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
-const PEERS = ['striate', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'pytorch'] as const;
+// As bench/lib/workloads.ts and bench/lib/report.ts (the library cannot import the harness).
+const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W8'] as const;
+const PEERS = ['striate', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'pytorch', 'pytorch-openblas'] as const;
 
 /** Parser for a comma-separated list whose items each pass `item`. */
 function listArg<T>(item: (v: string) => T): (value: string) => T[] {

@@ -1,0 +1,124 @@
+// Where the time of a workload goes, kernel by kernel: `npx tsx bench/profile.ts` runs W8
+// (ResNet-20 training step) and W4 (ResNet-18 inference) with every kernel call timed, and prints
+// per kernel (convolutions split by kernel size and stride) the calls and milliseconds per
+// iteration, the share of the iteration, and GFLOP/s where the FLOPs are known (conv, gemm).
+//   npx tsx bench/profile.ts [--workloads W8,W4] [--threads 1,2] [--iterations 5] [--write]
+// --write puts the tables into BENCHMARKS.md between the profile markers (bench/run.ts keeps them).
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as st from '../src/index.js';
+import { activeBackend, installBackend } from '../src/kernels/backend.js';
+import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
+import { withProfile } from './lib/report.js';
+import { RESNET20_BATCH } from './lib/workloads.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Entry { calls: number; ms: number; flops: number }
+
+const prod = (v: readonly number[]) => v.reduce((a, b) => a * b, 1);
+
+function convFlops(p: ConvParams): number {
+  return 2 * p.batch * p.outChannels * prod(p.outSize) * (p.inChannels / p.groups) * prod(p.kernelSize);
+}
+
+/** The row a call is counted under: the kernel, and for convolutions its kernel size, stride and groups. */
+function rowOf(name: string, args: unknown[]): { key: string; flops: number } {
+  const p = args[args.length - 1];
+  if (name.startsWith('conv')) {
+    const c = p as ConvParams;
+    const shape = `${c.kernelSize.join('×')} s${c.stride.join('×')}${c.groups > 1 ? ` g${c.groups}` : ''}`;
+    return { key: `${name} ${shape}`, flops: convFlops(c) };
+  }
+  if (name === 'gemm') {
+    const g = p as GemmParams;
+    return { key: 'gemm', flops: 2 * g.m * g.n * g.k };
+  }
+  return { key: name, flops: 0 };
+}
+
+/** The active backend's kernels, each call timed into `table`. */
+function profiled(k: Kernels, table: Map<string, Entry>): Kernels {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(k) as [string, (...a: unknown[]) => unknown][]) {
+    wrapped[name] = (...args: unknown[]) => {
+      const t0 = performance.now();
+      const r = fn(...args);
+      const dt = performance.now() - t0;
+      const { key, flops } = rowOf(name, args);
+      const e = table.get(key) ?? { calls: 0, ms: 0, flops: 0 };
+      e.calls++; e.ms += dt; e.flops += flops;
+      table.set(key, e);
+      return r;
+    };
+  }
+  return wrapped as unknown as Kernels;
+}
+
+function workload(w: string): { title: string; step: () => void } {
+  if (w === 'W8') {
+    const model = st.models.resnet20();
+    const opt = new st.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const x = st.randn([RESNET20_BATCH, 3, 32, 32], { seed: 9 });
+    const y = Array.from({ length: RESNET20_BATCH }, (_, i) => (i * 7) % 10);
+    return { title: 'W8 ResNet-20 training step, batch 128', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
+  }
+  if (w === 'W4') {
+    const model = st.models.resnet18().eval();
+    const x = st.randn([1, 3, 224, 224], { seed: 6 });
+    return { title: 'W4 ResNet-18 inference, batch 1', step: () => { st.noGrad(() => model.forward(x)); } };
+  }
+  throw new Error(`profile: unknown workload ${w} (W8 or W4)`);
+}
+
+function table(title: string, threads: number, rows: Map<string, Entry>, iterations: number, wallMs: number): string {
+  const kernelMs = [...rows.values()].reduce((s, e) => s + e.ms, 0) / iterations;
+  const out = [`### ${title}, ${threads} thread${threads > 1 ? 's' : ''}: ${(wallMs / iterations).toFixed(1)} ms per iteration, ${kernelMs.toFixed(1)} ms in kernels`, '',
+    '| kernel | calls/iter | ms/iter | share | GFLOP/s |', '|---|---|---|---|---|'];
+  for (const [key, e] of [...rows.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
+    const ms = e.ms / iterations;
+    out.push(`| ${key} | ${e.calls / iterations} | ${ms.toFixed(2)} | ${(100 * ms / (wallMs / iterations)).toFixed(1)}% | ${e.flops ? (e.flops / (e.ms * 1e6)).toFixed(1) : ''} |`);
+  }
+  out.push(`| outside kernels (JavaScript, allocation) | | ${((wallMs - kernelMs * iterations) / iterations).toFixed(2)} | ${(100 * (1 - kernelMs * iterations / wallMs)).toFixed(1)}% | |`, '');
+  return out.join('\n');
+}
+
+const { values } = parseArgs({ options: {
+  workloads: { type: 'string', default: 'W8,W4' }, threads: { type: 'string', default: '1,2' },
+  iterations: { type: 'string', default: '5' }, write: { type: 'boolean', default: false },
+} });
+const iterations = Number(values.iterations);
+const base = activeBackend();
+const sections: string[] = [];
+for (const w of values.workloads!.split(',')) {
+  for (const threads of values.threads!.split(',').map(Number)) {
+    st.setNumThreads(threads);
+    const rows = new Map<string, Entry>();
+    const { title, step } = workload(w);
+    step(); step(); // warm up (weight packing, memory growth) untimed, on the plain kernels
+    installBackend({ ...base, kernels: profiled(base.kernels, rows) }, true);
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) step();
+    const wall = performance.now() - t0;
+    installBackend(base, true);
+    const text = table(title, threads, rows, iterations, wall);
+    console.log(text);
+    sections.push(text);
+  }
+}
+if (values.write) {
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const block = ['## Where the time goes (per-kernel profile)', '',
+    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after 2 of warm-up.`, '',
+    ...sections].join('\n');
+  writeFileSync(file, withProfile(old, block));
+  console.log('wrote the profile into BENCHMARKS.md');
+}
+
+function describe(): string {
+  return `striate ${st.describeBackend().replace(/, \d+ threads?\)/, ')')}`;
+}
+process.exit(0);
