@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { ISOLATION_HEADERS } from '../../web/vite.config.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** A skip reason when chromium is missing, else false. */
@@ -36,10 +37,7 @@ export async function serveStatic(root: string, { isolate = true } = {}): Promis
     let path = normalize(join(base, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     if (path.endsWith(sep)) path = join(path, 'index.html');
     const ok = path.startsWith(base) && existsSync(path) && statSync(path).isFile();
-    if (isolate) {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    }
+    if (isolate) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
     res.setHeader('Cache-Control', 'no-store');
     if (!ok || req.method !== 'GET') {
       res.writeHead(404).end('not found');
