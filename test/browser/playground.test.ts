@@ -197,7 +197,7 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.getByTestId('train-start').click();
       await page.waitForFunction(() => (window as unknown as { trainLosses: number[] }).trainLosses.length >= 5, null, { timeout: 60_000 });
       await page.getByTestId('train-pause').click();
-      await page.waitForTimeout(500);
+      await page.waitForTimeout(1500); // the step in flight when pause was pressed still reports
       const held = await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length);
       await page.waitForTimeout(800);
       assert.equal(await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.length), held, 'no steps while paused');
