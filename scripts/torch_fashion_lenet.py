@@ -39,7 +39,9 @@ def augment(xb, pad, fill):
     n, _, h, w = xb.shape
     padded = F.pad(xb, (pad, pad, pad, pad), value=fill)
     dy, dx = torch.randint(0, 2 * pad + 1, (n,)), torch.randint(0, 2 * pad + 1, (n,))
-    out = torch.stack([padded[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)])
+    rows = (dy[:, None] + torch.arange(h))[:, :, None]  # (n, h, 1)
+    cols = (dx[:, None] + torch.arange(w))[:, None, :]  # (n, 1, w)
+    out = padded.permute(0, 2, 3, 1)[torch.arange(n)[:, None, None], rows, cols].permute(0, 3, 1, 2).contiguous()
     flip = torch.rand(n) < 0.5
     out[flip] = out[flip].flip(-1)
     return out
@@ -56,10 +58,10 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--data-dir', default='/usr/share/datasets/fashion-mnist')
     p.add_argument('--subset', action='store_true', help='the embedded data/fashion-mnist-subset')
-    p.add_argument('--epochs', type=int, default=30)
+    p.add_argument('--epochs', type=int, default=40)
     p.add_argument('--augment', type=int, default=2, help='largest shift in pixels; 0: no augmentation')
     p.add_argument('--batch-size', type=int, default=64)
-    p.add_argument('--lr', type=float, default=1e-3)
+    p.add_argument('--lr', type=float, default=2e-3)
     p.add_argument('--val-fraction', type=float, default=0.1)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--threads', type=int, default=2)
