@@ -51,17 +51,22 @@ def tup(v, n):
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
+def conv_weight(rows, cols, ks):
+    """A (rows, cols, *ks) weight scaled by 1/sqrt(fan_in), fan_in = cols·∏ks as torch counts it."""
+    fan_in = cols
+    for kk in ks:
+        fan_in *= kk
+    return randn(rows, cols, *ks, scale=fan_in ** -0.5)
+
+
 def conv_case(name, n, cin, cout, size, k, stride=1, padding=0, dilation=1, groups=1, bias=True, asym=None):
     """asym = (begin, end) per spatial dim, outermost first: torch has no asymmetric conv padding,
     so the reference is F.pad (last dim first) followed by an unpadded conv."""
     seed(name)
     d = len(size)
     ks = tup(k, d)
-    fan_in = cin // groups
-    for kk in ks:
-        fan_in *= kk
     x = randn(n, cin, *size)
-    w = randn(cout, cin // groups, *ks, scale=fan_in ** -0.5)
+    w = conv_weight(cout, cin // groups, ks)
     b = randn(cout) if bias else None
     if asym:
         begin, end = asym
@@ -108,6 +113,51 @@ def conv_cases():
         conv_case('conv3d groups stride dilation', 2, 4, 6, [6, 7, 8], [2, 3, 3], stride=[1, 2, 2], dilation=[2, 1, 1], groups=2),
         conv_case('conv3d depthwise same', 1, 3, 3, [5, 4, 6], 3, padding='same', groups=3),
         conv_case('conv3d asymmetric pad', 1, 2, 3, [4, 5, 5], 3, asym=([0, 1, 2], [1, 0, 1])),
+    ]
+
+
+CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def conv_transpose_case(name, n, cin, cout, size, k, stride=1, padding=0, output_padding=0, dilation=1, groups=1,
+                        bias=True):
+    seed(name)
+    d = len(size)
+    ks = tup(k, d)
+    x = randn(n, cin, *size)
+    w = conv_weight(cin, cout // groups, ks)
+    b = randn(cout) if bias else None
+    y = CONV_T[d](x, w, b, stride=stride, padding=padding, output_padding=output_padding, groups=groups,
+                  dilation=dilation)
+    gy = torch.randn(y.shape)
+    y.backward(gy)
+    return {'name': name, 'dims': d, 'stride': stride, 'padding': padding, 'outputPadding': output_padding,
+            'dilation': dilation, 'groups': groups,
+            'x': T(x), 'weight': T(w), 'bias': T(b) if bias else None, 'gy': T(gy), 'y': T(y),
+            'gx': T(x.grad), 'gWeight': T(w.grad), 'gBias': T(b.grad) if bias else None}
+
+
+def conv_transpose_cases():
+    return [
+        conv_transpose_case('convTranspose1d basic', 2, 3, 5, [7], 3),
+        conv_transpose_case('convTranspose1d stride 2 pad 1 output padding 1', 2, 4, 3, [6], 3, stride=2, padding=1,
+                            output_padding=1),
+        conv_transpose_case('convTranspose1d groups 2 dilation 2 no bias', 1, 4, 6, [5], 3, dilation=2, groups=2,
+                            bias=False),
+        conv_transpose_case('convTranspose2d basic', 2, 3, 4, [4, 5], 3),
+        conv_transpose_case('convTranspose2d stride 2 kernel 4 pad 1 (DCGAN upsampling)', 2, 6, 3, [4, 4], 4,
+                            stride=2, padding=1),
+        conv_transpose_case('convTranspose2d kernel 2 stride 2 (U-Net upsampling)', 1, 4, 2, [3, 5], 2, stride=2),
+        conv_transpose_case('convTranspose2d rect stride pad output padding dilation', 2, 3, 4, [5, 4], [3, 2],
+                            stride=[3, 2], padding=[2, 1], output_padding=[1, 0], dilation=[1, 2]),
+        conv_transpose_case('convTranspose2d output padding below dilation', 1, 2, 3, [4, 4], 3, stride=1,
+                            output_padding=1, dilation=2),
+        conv_transpose_case('convTranspose2d groups 3 stride 2', 2, 6, 9, [3, 4], 3, stride=2, padding=1, groups=3),
+        conv_transpose_case('convTranspose2d depthwise', 1, 4, 4, [5, 5], 3, stride=2, groups=4, output_padding=1),
+        conv_transpose_case('convTranspose2d 1x1', 2, 5, 3, [3, 4], 1),
+        conv_transpose_case('convTranspose3d basic', 1, 2, 3, [3, 4, 3], 3),
+        conv_transpose_case('convTranspose3d stride pad output padding groups', 2, 4, 2, [3, 3, 4], [2, 3, 3],
+                            stride=[2, 2, 1], padding=[0, 1, 1], output_padding=[1, 1, 0], groups=2),
     ]
 
 
@@ -436,6 +486,7 @@ def main():
     act = activation_cases()
     files = {
         'conv.json': conv_cases(),
+        'conv-transpose.json': conv_transpose_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

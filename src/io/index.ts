@@ -7,3 +7,6 @@ export {
   modelToSafetensors, loadSafetensorsInto, parseModelMetadata, type ModelMetadata, type StatefulModel,
 } from './model-file.js';
 export { saveModel, loadModel, readModelFile } from './files.js';
+export { loadOnnx, type LoadOnnxOptions } from './onnx/load.js';
+export { OnnxModel, type OnnxNodeInfo } from './onnx/model.js';
+export type { OnnxValue } from './onnx/op-types.js';

@@ -5,6 +5,9 @@ export * as init from './init.js';
 export { Linear } from './linear.js';
 export { ConvNd, Conv1d, Conv2d, Conv3d, type ConvLayerOptions } from './conv.js';
 export {
+  ConvTransposeNd, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvTransposeLayerOptions,
+} from './conv-transpose.js';
+export {
   MaxPoolNd, MaxPool1d, MaxPool2d, MaxPool3d, AvgPoolNd, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool2d,
   type MaxPoolLayerOptions, type AvgPoolLayerOptions,
 } from './pool.js';

@@ -1,5 +1,5 @@
 // Activation functions, each one element-wise kernel with its derivative.
-import { unaryOp } from './elementwise.js';
+import { add, sub, unaryOp } from './elementwise.js';
 import type { Tensor } from './tensor.js';
 
 /** max(0, x). @example F.relu(tensor([-1, 2], [2])) // [0, 2] */
@@ -11,3 +11,18 @@ export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp('elu', x, alpha);
 /** 1 / (1 + e⁻ˣ). */
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x);
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
+
+/**
+ * min(max(x, lo), hi), either bound optional (ReLU6 is clamp(x, 0, 6)); where lo > hi every
+ * value becomes hi, as in PyTorch and ONNX. Built from relu, so the gradient is 1 strictly
+ * between the bounds and 0 outside.
+ * @example F.clamp(tensor([-1, 3, 9], [3]), 0, 6) // [0, 3, 6]
+ */
+export function clamp(x: Tensor, lo?: number, hi?: number): Tensor {
+  // x + relu(lo - x) and y - relu(y - hi) return the input unchanged between the bounds (no
+  // rounding through lo or hi, which would erase values far smaller than the bounds).
+  let y = x;
+  if (lo !== undefined) y = add(y, relu(sub(lo, y)));
+  if (hi !== undefined) y = sub(y, relu(sub(y, hi)));
+  return y;
+}

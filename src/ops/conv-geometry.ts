@@ -24,6 +24,11 @@ export function spatialDimName(d: number, nd: number): string {
   return names[d] ?? `spatial dim ${d}`;
 }
 
+/** The spatial dims in a shape message: 'L', 'H, W' or 'D, H, W'. */
+export function spatialNames(nd: number): string {
+  return nd === 1 ? 'L' : nd === 2 ? 'H, W' : 'D, H, W';
+}
+
 /**
  * Expands a number-or-array option to one integer ≥ `min` per spatial dim; throws naming the op
  * and the option otherwise.

@@ -2,7 +2,7 @@
 // record the backward (gradients only for the inputs that require them).
 import type { ConvParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
-import { outputSizes, resolvePadding, spatialArg, type ConvPadding, type SpatialArg } from './conv-geometry.js';
+import { outputSizes, resolvePadding, spatialArg, spatialNames, type ConvPadding, type SpatialArg } from './conv-geometry.js';
 import { empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
@@ -57,10 +57,6 @@ function convParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOp
       (sameArr(pad.begin, pad.end) ? shapeStr(pad.begin) : `{ begin: ${shapeStr(pad.begin)}, end: ${shapeStr(pad.end)} }`),
   );
   return { batch, inChannels, outChannels, groups, inSize, outSize, kernelSize, stride, padBegin: pad.begin, dilation };
-}
-
-function spatialNames(nd: number): string {
-  return nd === 1 ? 'L' : nd === 2 ? 'H, W' : 'D, H, W';
 }
 
 function sameArr(a: readonly number[], b: readonly number[]): boolean {

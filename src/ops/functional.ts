@@ -2,15 +2,18 @@
 import { flatten as flattenDims } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 
-export { relu, leakyRelu, elu, sigmoid, tanh } from './activation.js';
+export { relu, leakyRelu, elu, sigmoid, tanh, clamp } from './activation.js';
+export { take, concat } from './take.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
 export { linear, dropout } from './linear.js';
 export { batchNorm } from './batch-norm.js';
 export { conv1d, conv2d, conv3d } from './conv.js';
+export { convTranspose1d, convTranspose2d, convTranspose3d } from './conv-transpose.js';
 export { pad } from './pad.js';
 export { unfold } from './unfold.js';
 export type { ConvOptions } from './conv.js';
+export type { ConvTransposeOptions } from './conv-transpose.js';
 export type { ConvPadding, SpatialArg } from './conv-geometry.js';
 export type { PadOptions } from './pad.js';
 export type { PadMode } from '../kernels/kernels.js';

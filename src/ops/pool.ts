@@ -3,7 +3,7 @@
 import { activeBackend } from '../kernels/backend.js';
 import type { PoolParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
-import { outputSizes, spatialArg, type SpatialArg } from './conv-geometry.js';
+import { outputSizes, spatialArg, spatialNames, type SpatialArg } from './conv-geometry.js';
 import { mean } from './reduce.js';
 import { empty, kernels, needsGrad, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
@@ -27,10 +27,6 @@ export interface AvgPoolOptions {
   ceilMode?: boolean;
   /** Divide by the window clipped to the padded input (true) or count only real elements. */
   countIncludePad?: boolean;
-}
-
-function spatialNames(nd: number): string {
-  return nd === 1 ? 'L' : nd === 2 ? 'H, W' : 'D, H, W';
 }
 
 // Pools take (N, C, ...spatial) or unbatched (C, ...spatial), as PyTorch; the latter runs as a

@@ -12,10 +12,10 @@ test('striate bench: a quick run of one workload through the harness', async () 
 test('striate bench: --help, and bad lists exit 2 before running anything', async () => {
   const h = await runStriate(['bench', '--help']);
   assert.equal(h.code, 0);
-  assert.match(h.stdout, /--workloads <list>\s+comma-separated: W1, W2, W3, W4, W5, W6/);
+  assert.match(h.stdout, /--workloads <list>\s+comma-separated: W1, W2, W3, W4, W5, W6, W8/);
   const w = await runStriate(['bench', '--workloads', 'W1,W9']);
   assert.equal(w.code, 2);
-  assert.match(w.stderr, /option '--workloads <list>' argument 'W1,W9' is invalid\. expected one of W1, W2, W3, W4, W5, W6, got "W9"/);
+  assert.match(w.stderr, /option '--workloads <list>' argument 'W1,W9' is invalid\. expected one of W1, W2, W3, W4, W5, W6, W8, got "W9"/);
   const t = await runStriate(['bench', '--threads', '0']);
   assert.equal(t.code, 2);
   assert.match(t.stderr, /expected an integer ≥ 1, got 0/);
