@@ -27,9 +27,10 @@ export interface WebBuild {
   rewritten: string[];
 }
 
-const NODE_BUILTIN = new RegExp(`^(node:.*|${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
-// A quoted relative path ending in build/wasm/: '../../../build/wasm/' -> './'
-const WASM_DIR_URL = /(['"`])(?:\.\.\/)+build\/wasm\//g;
+/** Node's built-in module names, with or without the node: prefix (the playground's Vite config uses it too). */
+export const NODE_BUILTIN = new RegExp(`^(node:.*|${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+/** A quoted relative path ending in build/wasm/: '../../../build/wasm/' -> './' (shared with web/vite.config.ts). */
+export const WASM_DIR_URL = /(['"`])(?:\.\.\/)+build\/wasm\//g;
 
 function plugins(rewritten: string[]): esbuild.Plugin[] {
   const nodeStub: esbuild.Plugin = {

@@ -3,8 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
-/** A mistake in how the command was called (exit code 2), as opposed to a failure while running (1). */
-export class UsageError extends Error {}
+export { UsageError } from './usage-error.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -7,7 +7,7 @@ import { convOutputSize } from '../ops/conv-geometry.js';
 import { tensor } from '../ops/creation.js';
 import * as F from '../ops/functional.js';
 import { Rng } from '../tensor/rng.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage-error.js';
 import { fmtNum, formatMatrix, toRows } from './format.js';
 
 /** The lecture's 5×5 example. */
@@ -44,7 +44,8 @@ export function randomExample(q: [number, number], k: [number, number], seed: nu
   return { input: ints(q[0], q[1], 0, 3), kernel: ints(k[0], k[1], -1, 2) };
 }
 
-function sizeFormula(q: number, k: number, p: number, s: number, r: number): string {
+/** r = (q − k + 2p)/s + 1 with the numbers filled in (⌊⌋ when the division is not exact). */
+export function sizeFormula(q: number, k: number, p: number, s: number, r: number): string {
   const exact = (q - k + 2 * p) % s === 0;
   const inner = `(${q} − ${k} + 2·${p})/${s}`;
   return `r = ${exact ? '' : '⌊'}(q − k + 2p)/s${exact ? '' : '⌋'} + 1 = ${exact ? '' : '⌊'}${inner}${exact ? '' : '⌋'} + 1 = ${r}`;

@@ -7,7 +7,7 @@ import { tensor } from '../ops/creation.js';
 import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
-import { imageToTensor, tensorToImage, type RawImage } from './codec.js';
+import { imageToTensor, tensorToImage, type RawImage } from './pixels.js';
 import type { Kernel2d } from './kernels.js';
 
 export type BorderMode = 'zero' | 'replicate' | 'reflect';

@@ -2,7 +2,7 @@
 // sees it: the model's channels, its size, pixels scaled to 0..1, the training padding added.
 import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
-import { imageToTensor, resizeImage, toGray, toRgb, type RawImage } from './codec.js';
+import { imageToTensor, resizeImage, toGray, toRgb, type RawImage } from './pixels.js';
 
 export interface ImageInputOptions {
   /** The model's input channels: 1 (gray) or 3 (RGB). */

@@ -4,26 +4,13 @@
 // worker, on every backend the bundle loaded) against the same computation in Node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
 import * as st from '../../src/index.js';
 import { buildWeb } from '../../web/build.js';
 import { runSmokeCase, type SmokeResult, type SmokeRun } from '../../web/smoke-case.js';
+import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
 interface Outcome {
   ok: boolean;
@@ -34,50 +21,18 @@ interface Outcome {
   error?: string;
 }
 
-/** Serves `root` read-only with COOP/COEP, so pages there are cross-origin isolated. */
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    const ok = path.startsWith(root) && existsSync(path) && statSync(path).isFile();
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cache-Control', 'no-store');
-    if (!ok || req.method !== 'GET') {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** Resolves to undefined after `ms`, so a hung close cannot hold the test. */
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([p.catch(() => undefined), sleep(ms, undefined, { ref: false })]);
-
 /** Runs the page in chromium and returns what it reported, plus its console output. */
 async function runPage(url: string, log: string[]): Promise<Outcome> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'striate-chromium-'));
-  let context: BrowserContext | undefined;
+  const browser = await launchChromium();
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 60_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
     await page.goto(url, { timeout: 30_000 });
     await page.waitForFunction(() => (window as { smokeOutcome?: unknown }).smokeOutcome !== undefined, null, { timeout: 90_000 });
     return (await page.evaluate(() => (window as unknown as { smokeOutcome: unknown }).smokeOutcome)) as Outcome;
   } finally {
-    if (context) await within(context.close(), 15_000);
-    rmSync(userDataDir, { recursive: true, force: true });
+    await browser.close();
   }
 }
 
@@ -95,22 +50,20 @@ function assertClose(got: number[], want: number[], what: string): void {
 
 test('browser smoke: conv2d forward + backward in chromium (module worker, cross-origin isolated) matches Node', {
   timeout: 240_000,
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium; CI installs .ci/apt-packages)`,
+  skip: NO_CHROMIUM,
 }, async (t) => {
   const built = await buildWeb();
   const node = runSmokeCase(st);
   const nodeRef = node.runs.find((r) => r.backend === 'ref');
   assert.ok(nodeRef, 'Node: the ref backend is always available');
 
-  const server = await serve(WEB.endsWith(sep) ? WEB : WEB + sep);
+  const server = await serveStatic(WEB);
   const log: string[] = [];
   let outcome: Outcome;
   try {
-    const { port } = server.address() as AddressInfo;
-    outcome = await runPage(`http://127.0.0.1:${port}/smoke.html`, log);
+    outcome = await runPage(`${server.url}smoke.html`, log);
   } finally {
-    server.closeAllConnections();
-    await within(new Promise((r) => server.close(r)), 5_000);
+    await server.close();
   }
   const context = `\npage console:\n${log.join('\n') || '(empty)'}`;
   assert.ok(outcome.ok, `the page failed in its ${outcome.where}: ${outcome.error}${context}`);
