@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { encodePng } from '../../src/image/codec.js';
-import { loadSafetensorsInto, models, modelToSafetensors } from '../../src/index.js';
+import { loadSafetensorsInto, models, modelToSafetensors, nn } from '../../src/index.js';
 import { playgroundConfig } from '../../web/vite.config.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
 
@@ -188,7 +188,9 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.getByTestId('model-file').setInputFiles({ name: 'fcn.safetensors', mimeType: 'application/octet-stream',
         buffer: Buffer.from(modelToSafetensors(fcn, { architecture: { name: 'fcn' } })) });
       await page.getByTestId('train-message').getByText('fcn.safetensors holds a "fcn" model').waitFor({ timeout: 10_000 });
-      await page.getByTestId('model-file').setInputFiles({ name: 'bare.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(modelToSafetensors(fcn)) });
+      // A file without an architecture (zoo models record theirs; a hand-built module does not).
+      const bare = new nn.Sequential(new nn.Linear(4, 2));
+      await page.getByTestId('model-file').setInputFiles({ name: 'bare.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(modelToSafetensors(bare)) });
       await page.getByTestId('train-message').getByText('load bare.safetensors: the file does not fit this model').waitFor({ timeout: 10_000 });
 
       // Pause holds the steps; stop ends the run with its reason.
