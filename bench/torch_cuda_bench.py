@@ -13,6 +13,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 
+from torch_bench import lenet5, resnet20  # the CPU peer's models: one definition of each
+
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.backends.cudnn.benchmark = True
@@ -37,43 +39,6 @@ def row(name, ms, extra):
     print(f"{name:<36} {ms:9.3f} ms  {extra}", flush=True)
 
 
-class Block(nn.Module):
-    """CIFAR ResNet basic block with option-A (zero-padded identity) shortcuts, as models.resnet20."""
-
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.pad = cout - cin
-        self.stride = stride
-
-    def forward(self, x):
-        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-        s = x[:, :, :: self.stride, :: self.stride] if self.stride > 1 else x
-        if self.pad:
-            s = F.pad(s, (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2))
-        return F.relu(y + s)
-
-
-def resnet20():
-    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
-    cin = 16
-    for cout, stride in ((16, 1), (32, 2), (64, 2)):
-        for i in range(3):
-            layers.append(Block(cin, cout, stride if i == 0 else 1))
-            cin = cout
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10)]
-    return nn.Sequential(*layers)
-
-
-def lenet5():
-    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
-                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
-                         nn.Linear(84, 10))
-
-
 print(f"torch {torch.__version__} on {torch.cuda.get_device_name(0)}, TF32 off", flush=True)
 with torch.no_grad():
     for n in (1024, 4096):
@@ -84,8 +49,8 @@ with torch.no_grad():
     ms = timed(lambda: F.conv2d(x, w, padding=1), 20)
     row("W1 conv2d fwd 8×64→64 56² 3×3", ms, f"{2 * 8 * 64 * 64 * 9 * 56 * 56 / ms / 1e9:.2f} TFLOP/s")
 
-for name, model, shape, k in (("W3 LeNet-5 train step b64", lenet5(), (64, 1, 28, 28), 20),
-                              ("W8 ResNet-20 train step b128", resnet20(), (128, 3, 32, 32), 5)):
+for name, model, shape, k in (("W3 LeNet-5 train step b64", lenet5(nn), (64, 1, 28, 28), 20),
+                              ("W8 ResNet-20 train step b128", resnet20(torch), (128, 3, 32, 32), 5)):
     model = model.to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     x = torch.randn(*shape, device=dev)
