@@ -1,10 +1,11 @@
 // Conformance: convolution (forward, both backward passes), pooling, pad and batch norm of every
 // fast implementation against the reference, on seeded data over odd sizes, channel counts that
 // are not multiples of 4, strides, paddings, dilations, groups, 1-D/2-D/3-D.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
 import { sizeOf } from '../../src/tensor/shape.js';
-import { assertClose, data, forEachImpl, refKernels, rng } from './harness.js';
+import { assertClose, data, forEachImpl, gpu, refKernels, rng } from './harness.js';
 
 const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 
@@ -51,6 +52,18 @@ const CASES: Case[] = [
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1],
 ];
 
+// On WebGPU each pass runs as implicit GEMM or as the direct kernel; these cases pin both.
+const WEBGPU_PATHS: [string, string, string, string][] = [
+  // [case, forward, backwardInput, backwardWeight]
+  ['[3,6,6,6,[11,10],3,1,2,2]', 'direct', 'direct', 'direct'], // depthwise
+  ['[4,32,64,1,[20,20],3,1,1,1]', 'gemm', 'gemm', 'gemm'],
+  ['[1,3,8,1,[23,23],7,2,3,1]', 'gemm', 'direct', 'gemm'], // stem: 3 input channels, 8 output
+  ['[2,30,90,3,[5,7],3,2,1,1]', 'gemm', 'gemm', 'gemm'], // grouped and strided
+  ['[2,64,16,4,[14,14],3,2,1,1]', 'direct', 'gemm', 'direct'], // 4 output channels per group
+  ['[1,8,16,1,[10,12,12],3,1,1,1]', 'gemm', 'gemm', 'gemm'], // 3-D
+  ['[2,3,4,1,[19],5,1,2,1]', 'direct', 'direct', 'direct'], // 1-D, 4 output channels
+];
+
 function convParams(c: Case): ConvParams {
   const [batch, inChannels, outChannels, groups, inSize, k, s, p, d] = c;
   return {
@@ -63,6 +76,7 @@ function convParams(c: Case): ConvParams {
 
 test('convForward, convBackwardInput and convBackwardWeight match the reference', async () => {
   const r = rng(11);
+  const ran = new Map<string, string[]>(); // case → the webgpu path of each pass
   for (const c of CASES) {
     const p = convParams(c);
     const what = JSON.stringify(c);
@@ -77,6 +91,7 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
     const gx = new Float32Array(x.length), gw = new Float32Array(w.length);
     refKernels.convBackwardInput(gy, w, gx, p);
     refKernels.convBackwardWeight(x, gy, gw, p);
+    const before = gpu ? new Map(gpu.context.tallies) : null;
     await forEachImpl(async (impl) => {
       // Outputs start as garbage: the kernels must overwrite, not accumulate.
       const yo = impl.place(data(r, ySize));
@@ -92,6 +107,20 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
       impl.kernels.convBackwardWeight(impl.place(x), impl.place(gy), gwo, p);
       assertClose(await impl.read(gwo), gw, `${impl.name} convBackwardWeight ${what}`);
     });
+    const tallies = gpu?.context.tallies;
+    if (tallies) ran.set(what, ['forward', 'backwardInput', 'backwardWeight'].map((pass) => {
+      const count = (path: string) => (tallies.get(`conv.${pass}.${path}`) ?? 0) - (before!.get(`conv.${pass}.${path}`) ?? 0);
+      return count('gemm') > 0 ? 'gemm' : count('direct') > 0 ? 'direct' : 'none';
+    }));
+  }
+  if (gpu) {
+    for (const [c, ...want] of WEBGPU_PATHS) assert.deepEqual(ran.get(c), want, `webgpu conv paths of ${c}`);
+    for (const path of ['gemm', 'direct']) {
+      for (let pass = 0; pass < 3; pass++) {
+        const n = [...ran.values()].filter((r) => r[pass] === path).length;
+        assert.ok(n >= 5, `webgpu: only ${n} cases ran pass ${pass} as ${path}`);
+      }
+    }
   }
 });
 

@@ -68,7 +68,7 @@ export const impls: Impl[] = [
 ];
 
 // WebGPU (SwiftShader where no GPU is present): the same cases, the same tolerances.
-const gpu = await openTestWebGpu();
+export const gpu = await openTestWebGpu();
 if (gpu) {
   impls.push({
     name: 'webgpu',

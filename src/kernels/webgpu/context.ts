@@ -29,6 +29,8 @@ export class GpuContext {
   private pending = 0;
   private error: string | null = null;
   private readonly scratchBuffers: GPUBuffer[] = [];
+  /** How often each labelled kernel variant ran (e.g. 'conv.forward.gemm'): for tests and profiles. */
+  readonly tallies = new Map<string, number>();
 
   /**
    * `owners`: the GPU instance and adapter behind the device, kept reachable as long as the
@@ -40,6 +42,10 @@ export class GpuContext {
     device.addEventListener('uncapturederror', (e) => {
       this.error ??= (e as GPUUncapturedErrorEvent).error.message;
     });
+  }
+
+  tally(label: string): void {
+    this.tallies.set(label, (this.tallies.get(label) ?? 0) + 1);
   }
 
   /** A small buffer bound where a kernel's optional input is absent (never written). */
