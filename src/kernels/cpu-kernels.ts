@@ -51,6 +51,7 @@ export function cpuKernels(k: ArrayKernels): Kernels {
     batchNormBackward: (x, gy, mean, invStd, weight, gx, gWeight, gBias, training, p) =>
       k.batchNormBackward(f(x), f(gy), f(mean), f(invStd), fOrNull(weight), fOrNull(gx), fOrNull(gWeight),
         fOrNull(gBias), training, p),
+    dropoutMask: (out, p) => k.dropoutMask(f(out), p),
     sgdStep: (param, grad, buf, p) => k.sgdStep(f(param), f(grad), fOrNull(buf), p),
     adamStep: (param, grad, m, v, p) => k.adamStep(f(param), f(grad), f(m), f(v), p),
   };

@@ -127,6 +127,13 @@ export interface AdamParams {
   step: number; // 1-based, after increment
 }
 
+export interface DropoutParams {
+  size: number;
+  key: readonly [number, number]; // of the counter-based generator, drawn from the global one per call
+  threshold: number; // an element is dropped where its 24-bit draw is below this (dropThreshold(p))
+  scale: number; // the value of kept elements, 1/(1 − p)
+}
+
 export interface ArrayKernels {
   // x, out, gx: (size) — out may alias x
   unary(op: UnaryOp, x: Float32Array, out: Float32Array, param: number): void;
@@ -186,6 +193,9 @@ export interface ArrayKernels {
   batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
     weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
     training: boolean, p: BatchNormParams): void;
+
+  // out: (size), each element 0 (dropped) or scale; a pure function of the key and the index
+  dropoutMask(out: Float32Array, p: DropoutParams): void;
 
   // param, grad, buf: (size); updates param (and buf) in place
   sgdStep(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | null, p: SgdParams): void;

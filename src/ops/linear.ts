@@ -1,4 +1,5 @@
 // Dense layer and dropout: y = x·Wᵀ + b, and inverted dropout.
+import { dropThreshold } from '../kernels/ref/dropout.js';
 import { getGlobalRng } from '../tensor/rng.js';
 import { shapeStr } from '../tensor/shape.js';
 import { add, mul } from './elementwise.js';
@@ -48,12 +49,12 @@ function denseProduct(x: Tensor, w: Tensor): Tensor {
 export function dropout(x: Tensor, { p = 0.5, training = true }: { p?: number; training?: boolean } = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new Error(`dropout: probability p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
-  // The mask comes from the global generator on the host (the same mask on every device for a
-  // seed), then moves to x's device.
-  const mask = empty(x.shape, 'cpu');
+  // The mask is drawn on x's device by a counter-based generator whose key comes from the global
+  // one: the same mask on every device for a seed, and no transfer from the host.
   const rng = getGlobalRng();
-  const m = mask.data;
-  const keep = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < m.length; i++) m[i] = rng.uniform() < p ? 0 : keep;
-  return mul(x, mask.to(x.device));
+  const mask = output(x.shape, x.device);
+  kernels(x.device).dropoutMask(mask.storage, {
+    size: mask.numel(), key: [rng.nextUint32(), rng.nextUint32()], threshold: dropThreshold(p), scale: p === 1 ? 0 : 1 / (1 - p),
+  });
+  return mul(x, mask);
 }

@@ -1,9 +1,11 @@
 // Conformance: every fast kernel against the reference kernel on seeded random data over a grid
 // of shapes. Element-wise, layout, GEMM, softmax/NLL and optimiser kernels (conv, pooling, pad
 // and batch norm are in conv.test.ts).
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BinaryOp, UnaryOp } from '../../src/kernels/kernels.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../../src/tensor/shape.js';
+import { dropThreshold } from '../../src/kernels/ref/dropout.js';
 import { assertClose, data, forEachImpl, refKernels, rng } from './harness.js';
 
 const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'reciprocal', 'relu', 'leakyRelu', 'elu',
@@ -214,5 +216,18 @@ test('sgd and adam steps match the reference', async () => {
         assertClose(await impl.read(pv), wv, `${impl.name} adam v`);
       });
     }
+  }
+});
+
+test('dropout masks equal the reference bit for bit (odd sizes, p from 0 to 1)', async () => {
+  for (const [size, prob, key] of [[1, 0.5, [1, 2]], [1001, 0.1, [0xdeadbeef, 7]], [4096, 0.5, [3, 0xffffffff]], [777, 1, [5, 6]], [33, 0, [9, 9]]] as const) {
+    const p = { size, key, threshold: dropThreshold(prob), scale: prob === 1 ? 0 : 1 / (1 - prob) };
+    const want = new Float32Array(size);
+    refKernels.dropoutMask(want, p);
+    await forEachImpl(async (impl) => {
+      const out = impl.place(data(rng(size), size));
+      impl.kernels.dropoutMask(out, p);
+      assert.deepEqual(await impl.read(out), want, `${impl.name} dropoutMask ${JSON.stringify(p)}`);
+    });
   }
 });

@@ -4,7 +4,7 @@
 // CPU's loss curve.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { balancedSubset, F, fit, loadFashionMnist, models, nn, optim, randn, tensor, zeros } from '../../src/index.js';
+import { balancedSubset, F, fit, loadFashionMnist, manualSeed, models, nn, optim, randn, tensor, zeros } from '../../src/index.js';
 import { openTestWebGpu } from '../webgpu-device.js';
 
 const gpu = await openTestWebGpu();
@@ -24,6 +24,16 @@ test('tensors move to the GPU and back; ops there equal the CPU', { skip }, asyn
   assert.deepEqual(await (await got.toAsync('cpu')).toArray(), values);
   assert.deepEqual(Array.from(await zeros([2, 2], { device: 'webgpu' }).toArrayAsync()), [0, 0, 0, 0]);
   assert.equal(await tensor([7], [1], { device: 'webgpu' }).itemAsync(), 7);
+});
+
+test('dropout draws its mask on the device: the same mask as on the CPU for a seed', { skip }, async () => {
+  const x = randn([3, 5, 7], { seed: 5 });
+  manualSeed(42);
+  const want = F.dropout(x, { p: 0.4 }).toArray();
+  manualSeed(42);
+  const got = await F.dropout(x.to('webgpu'), { p: 0.4 }).toArrayAsync();
+  assert.deepEqual(got, want);
+  assert.ok(want.some((v) => v === 0) && want.some((v) => v !== 0));
 });
 
 test('gradients flow on the GPU as on the CPU', { skip }, async () => {

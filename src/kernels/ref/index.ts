@@ -4,6 +4,7 @@ import { cpuKernels, readCpu, writeCpu } from '../cpu-kernels.js';
 import type { ArrayKernels } from '../kernels.js';
 import type { CpuStorage } from '../storage.js';
 import { adamStep, sgdStep } from './optim.js';
+import { dropoutMask } from './dropout.js';
 import { batchNormBackward, batchNormFinishStats, batchNormForward, batchNormStats } from './batch-norm.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, unary, unaryBackward } from './elementwise.js';
@@ -22,7 +23,7 @@ export const refKernels = {
   padForward, padBackward,
   softmaxForward, softmaxBackward, nllForward, nllBackward,
   batchNormStats, batchNormFinishStats, batchNormForward, batchNormBackward,
-  sgdStep, adamStep,
+  dropoutMask, sgdStep, adamStep,
 } satisfies ArrayKernels;
 
 class RefStorage implements CpuStorage {

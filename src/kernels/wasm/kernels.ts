@@ -6,7 +6,7 @@
 // stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average and adaptive average
 // pooling (1-D to 3-D) forward and backward, batch norm (stats, forward, backward), softmax
 // forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one value per row; batch norm's per-channel
-// statistics finish) run
+// statistics finish; dropout masks) run
 // the reference kernel on the same views in WebAssembly memory: correct everywhere, fast where
 // it matters.
 import type {
@@ -438,6 +438,7 @@ export function createWasmKernels(rt: Runtime) {
     nllForward: refKernels.nllForward,
     nllBackward: refKernels.nllBackward,
     batchNormFinishStats: refKernels.batchNormFinishStats,
+    dropoutMask: refKernels.dropoutMask,
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
       const call = new Call(heap, [x, mean, variance], [READ, WRITE, WRITE]).begin();

@@ -5,6 +5,7 @@ import type { GpuContext } from './context.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, stridedCopy, sumTo, unary, unaryBackward } from './elementwise.js';
 import { gemm } from './gemm.js';
+import { dropoutMask } from './dropout.js';
 import { adamStep, sgdStep } from './optim.js';
 import { padBackward, padForward } from './pad.js';
 import {
@@ -39,6 +40,7 @@ export function createWebGpuKernels(ctx: GpuContext): Kernels {
     batchNormFinishStats: (...a) => batchNormFinishStats(ctx, ...a),
     batchNormForward: (...a) => batchNormForward(ctx, ...a),
     batchNormBackward: (...a) => batchNormBackward(ctx, ...a),
+    dropoutMask: (...a) => dropoutMask(ctx, ...a),
     sgdStep: (...a) => sgdStep(ctx, ...a),
     adamStep: (...a) => adamStep(ctx, ...a),
   } satisfies Kernels;
