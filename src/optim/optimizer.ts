@@ -147,7 +147,8 @@ export abstract class Optimizer {
             const got = typeof v === 'number' ? `the number ${v}` : `shape ${shapeStr(v.shape)}`;
             throw new Error(`${op}: state[${i}].${k} must have the parameter's shape ${shapeStr(p.shape)}, got ${got}`);
           }
-          s[k] = clone(v);
+          // On the parameter's device (a checkpoint is read on the CPU, the model may train on a GPU).
+          s[k] = v.device === p.device ? clone(v) : v.to(p.device);
         }
       }
       next[i] = s;

@@ -2,6 +2,7 @@
 // beside it (`best.safetensors` → `best.last.safetensors`). Both are checked before training
 // (folder writable, existing files striate models), and the best file is only replaced by a state
 // whose loss beats the one the file records, so a worse run never overwrites a better model.
+// Tensors on a GPU are read back asynchronously before a save; files always hold host values.
 import { extname } from 'node:path';
 import type { ModelMetadata, StatefulModel } from '../io/model-file.js';
 import type { Tensor } from '../ops/tensor.js';
@@ -36,15 +37,33 @@ export async function openCheckpoints(best: string, monitor: string, force = fal
     recordedBest: typeof recorded === 'number' && Number.isFinite(recorded) ? recorded : Infinity,
     async saveBest(model, meta, loss) {
       if (!(loss < files.recordedBest)) return false;
-      await io.saveModel(model, best, meta, { force });
+      await io.saveModel(await onHost(model), best, meta, { force });
       files.recordedBest = loss;
       return true;
     },
     async saveLast(model, meta, extra) {
-      await io.saveModel(model, last, meta, { force, extra });
+      await io.saveModel(await onHost(model), last, meta, { force, extra: await tensorsOnHost(extra) });
     },
   };
   return files;
+}
+
+/** Copies of `tensors` on the CPU (those already there as they are), read back asynchronously. */
+async function tensorsOnHost(tensors: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  const out: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(tensors)) out[k] = t.device === 'cpu' ? t : await t.toAsync('cpu');
+  return out;
+}
+
+/** The model as a saver sees it: itself on the CPU, else a view of its state copied to the host. */
+async function onHost(model: StatefulModel): Promise<StatefulModel> {
+  const sd = model.stateDict();
+  if (Object.values(sd).every((t) => t.device === 'cpu')) return model;
+  const host = await tensorsOnHost(sd);
+  return {
+    stateDict: () => host, architecture: model.architecture,
+    loadStateDict: () => { throw new Error('a host copy of a model for saving cannot be loaded into'); },
+  };
 }
 
 /**

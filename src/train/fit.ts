@@ -24,7 +24,7 @@ import { describeBackend } from '../kernels/backend.js';
 import { manualSeed } from '../tensor/rng.js';
 import { fileExists, openCheckpoints, readFullCheckpoint } from './checkpoints.js';
 import { captureResumeState, restoreResumeState, RESUME_KEY, type ResumableParts } from './resume-state.js';
-import { clipGradNorm, clipGradValue } from './clip.js';
+import { clipGradNorm, clipGradNormOnDevice, clipGradValue } from './clip.js';
 import { asLoader, evaluateAsync } from './evaluate.js';
 import { silentReporter, type EpochLog, type ProgressReporter, type StepInfo } from './progress.js';
 import type { LossFn, OptimizerLike, TrainableModel } from './types.js';
@@ -201,10 +201,6 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   const device = opts.device ?? 'cpu';
   const readEvery = device === 'cpu' ? 1 : opts.readEvery ?? 10;
   if (!(Number.isInteger(readEvery) && readEvery >= 1)) throw new Error(`fit: readEvery must be a positive integer, got ${readEvery}`);
-  if (device !== 'cpu') {
-    const hostOnly = (['clipGradNorm', 'clipGradValue', 'checkpoint', 'resume'] as const).filter((k) => opts[k] !== undefined);
-    if (hostOnly.length) throw new Error(`fit: ${hostOnly.join(', ')} need the CPU for now; got device '${device}'`);
-  }
   if (opts.seed !== undefined) manualSeed(opts.seed);
   const split = data instanceof ArrayDataset || data instanceof DataLoader ? { train: data } : data;
   const train = split.train instanceof DataLoader ? split.train : new DataLoader(split.train, {
@@ -325,7 +321,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         // ∇L by backprop, then θ ← θ − α∇L
         optimizer.zeroGrad();
         loss.backward();
-        if (opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), opts.clipGradNorm);
+        if (opts.clipGradNorm !== undefined) {
+          if (device === 'cpu') clipGradNorm(model.parameters(), opts.clipGradNorm);
+          else clipGradNormOnDevice(model.parameters(), opts.clipGradNorm);
+        }
         if (opts.clipGradValue !== undefined) clipGradValue(model.parameters(), opts.clipGradValue);
         optimizer.step();
         if (opts.scheduler && opts.schedulerInterval === 'step') opts.scheduler.step();

@@ -5,6 +5,6 @@ export { ClassificationMetrics, formatConfusionMatrix, type ClassificationResult
 export {
   lineReporter, silentReporter, formatEpoch, type ProgressReporter, type EpochLog, type StepInfo,
 } from './progress.js';
-export { clipGradNorm, clipGradValue } from './clip.js';
+export { clipGradNorm, clipGradNormOnDevice, clipGradValue } from './clip.js';
 export type { TrainableModel, OptimizerLike, LossFn } from './types.js';
 export { trainingCurvesSvg } from './curves-svg.js';

@@ -22,4 +22,9 @@ test('striate train --device webgpu trains on the GPU and saves a CPU model file
   const e = await runStriate(['eval', ckpt, '--split', 'test', '--limit', '4']);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stdout, new RegExp(`accuracy ${acc}%`));
+  // The full checkpoint written during training resumes on the device.
+  const r = await runStriate(['train', '-m', 'lenet5', '--limit', '4', '--val-fraction', '0.25', '--epochs', '2', '-b', '8', '--optimizer', 'adam',
+    '--seed', '1', '--progress', 'none', '--device', 'webgpu', '-c', ckpt, '--force', '--resume', ckpt.replace(/\.safetensors$/, '.last.safetensors')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Best epoch \d of 2/);
 });

@@ -2,7 +2,7 @@
 // src/data and the model files of src/io; this file only turns arguments into their options.
 import type { Command } from 'commander';
 import { randomSplit, type ArrayDataset } from '../../data/dataset.js';
-import { loadModel, readModelHeader, saveModel } from '../../io/files.js';
+import { loadModel, readModelHeader } from '../../io/files.js';
 import { Adam, AdamW } from '../../optim/adam.js';
 import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/rng.js';
@@ -109,24 +109,17 @@ Examples:
       const training = { data: opts.data, sampleShape: all.sampleShape.slice(), pad: opts.pad };
       io.out(`Training ${name} (${params.reduce((s, p) => s + p.numel(), 0).toLocaleString('en-US')} parameters) on ${opts.data}: ` +
         `${train.length} training${val ? `, ${val.length} validation` : ''} samples of [${all.sampleShape.join(', ')}], ${all.numClasses} classes\n`);
-      // On a GPU the checkpoint is written once, at the end (fit restores the best epoch's weights).
-      const onCpu = opts.device === 'cpu';
-      if (!onCpu && full) throw new UsageError('train: --resume from a full checkpoint needs --device cpu for now');
       const history = await fit(model, val ? { train, val } : train, {
         epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress, device: opts.device,
-        checkpoint: onCpu ? opts.checkpoint : undefined, force: opts.force ?? false,
+        checkpoint: opts.checkpoint, force: opts.force ?? false,
         checkpointMetadata: { classNames: all.classNames, training },
         ...(full ? { resume: opts.resume! } : {}),
       });
       const final = await evaluateAsync(model, test ?? val ?? train, { device: opts.device });
-      await model.toAsync('cpu');
       const on = test ? `test set (${test.length})` : val ? `validation set (${val.length})` : `training set (${train.length})`;
       io.out(`Best epoch ${history.bestEpoch} of ${history.epochs.length} (${history.stopMessage || history.stopReason}), ${history.seconds.toFixed(1)} s\n`);
       io.out(`Accuracy on the ${on}: ${pct(final.accuracy)}, loss ${final.loss.toFixed(4)}\n`);
-      if (opts.checkpoint && !onCpu) {
-        await saveModel(model, opts.checkpoint, { classNames: all.classNames, training: { ...training, bestEpoch: history.bestEpoch } }, { force: opts.force ?? false });
-        io.out(`Saved ${opts.checkpoint}\n`);
-      } else if (opts.checkpoint) {
+      if (opts.checkpoint) {
         io.out(history.checkpointEpoch > 0
           ? `Saved ${opts.checkpoint} (epoch ${history.checkpointEpoch})\n`
           : `Kept ${opts.checkpoint}: the model it holds has a lower validation loss than this run's best\n`);
