@@ -31,7 +31,8 @@ export function buildProgram(io: CliIo): Command {
     }
     if (name) setBackend(name);
     // Say what computes (train's fit says it itself); on stderr, so --json output stays clean.
-    if (COMPUTING.has(action.name())) io.err(`running on ${describeBackend()}\n`);
+    // A command on --device webgpu says which adapter once it has opened it.
+    if (COMPUTING.has(action.name()) && action.opts<{ device?: string }>().device !== 'webgpu') io.err(`running on ${describeBackend()}\n`);
   });
   registerTrain(program, io);
   registerEval(program, io);

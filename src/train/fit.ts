@@ -20,7 +20,7 @@ import { crossEntropy, l2Penalty } from '../ops/loss.js';
 import type { Tensor } from '../ops/tensor.js';
 import type { LRScheduler } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
-import { describeBackend } from '../kernels/backend.js';
+import { backendFor, describeBackend } from '../kernels/backend.js';
 import { manualSeed } from '../tensor/rng.js';
 import { fileExists, openCheckpoints, readFullCheckpoint } from './checkpoints.js';
 import { captureResumeState, restoreResumeState, RESUME_KEY, type ResumableParts } from './resume-state.js';
@@ -260,7 +260,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   let lastYield = performance.now();
 
   try {
-    reporter.note(`training on ${describeBackend()}`);
+    reporter.note(`training on ${device === 'cpu' ? describeBackend() : backendFor(device).describe()}`);
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
     for (let epoch = startEpoch; epoch <= epochs && !stopRequested; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);

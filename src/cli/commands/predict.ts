@@ -8,6 +8,7 @@ import { readImage } from '../../image/codec.js';
 import { imageToInput } from '../../image/input.js';
 import * as F from '../../ops/functional.js';
 import { intArg, UsageError } from '../args.js';
+import { DEVICE_OPTION, describeGpu, openWebGpu, type CliDevice } from '../device.js';
 import type { CliIo } from '../io.js';
 import { fromFile, type LoadedModel } from '../../models/model-file.js';
 import type { Tensor } from '../../ops/tensor.js';
@@ -42,6 +43,7 @@ interface PredictOptions {
   topK: number;
   invert?: boolean;
   json?: boolean;
+  device: CliDevice;
 }
 
 export function registerPredict(program: Command, io: CliIo): void {
@@ -53,6 +55,7 @@ export function registerPredict(program: Command, io: CliIo): void {
     .option('-k, --top-k <k>', 'how many classes to show per image', intArg(1), 3)
     .option('--invert', 'invert the gray levels first (dark objects on white, for models trained on Fashion-MNIST)')
     .option('--json', 'print one JSON object per image')
+    .option(...DEVICE_OPTION)
     .addHelpText('after', `
 Each image is converted to the model's channels, resized to its input size (bilinear), scaled to
 0..1 and padded as in training.
@@ -68,12 +71,17 @@ Examples:
       const files = imageFiles(images);
       if (files.length === 0) throw new Error(`predict: no .png/.jpg/.jpeg files in ${images}`);
       const k = Math.min(opts.topK, m.classNames.length);
+      if (opts.device === 'webgpu') {
+        io.err(`running on ${describeGpu(await openWebGpu('predict'))}\n`);
+        m.model.to('webgpu');
+      }
       // A file that cannot be read or classified is reported and skipped; the exit code says so at the end.
       const failed: string[] = [];
       for (const path of files) {
         let probs: Float32Array;
         try {
-          probs = noGrad(() => F.softmax(m.model.forward(prepare(path, m, opts.invert ?? false)), 1)).toArray();
+          const x = prepare(path, m, opts.invert ?? false).to(opts.device);
+          probs = await noGrad(() => F.softmax(m.model.forward(x), 1)).toArrayAsync();
         } catch (e) {
           failed.push(path);
           io.err(`striate: predict: ${(e as Error).message}\n`);

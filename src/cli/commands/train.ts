@@ -6,13 +6,13 @@ import { loadModel, readModelHeader } from '../../io/files.js';
 import { Adam, AdamW } from '../../optim/adam.js';
 import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/rng.js';
-import { initWebGPU } from '../../kernels/webgpu/index.js';
 import { evaluate, evaluateAsync } from '../../train/evaluate.js';
 import { fit } from '../../train/fit.js';
 import { RESUME_KEY } from '../../train/resume-state.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
 import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
+import { DEVICE_OPTION, describeGpu, openWebGpu, type CliDevice } from '../device.js';
 import type { CliIo } from '../io.js';
 import { fromFile } from '../../models/model-file.js';
 import { listModels, ZOO } from '../../models/zoo.js';
@@ -35,7 +35,7 @@ interface TrainOptions {
   limit?: number;
   pad: number;
   progress: 'auto' | 'bar' | 'lines' | 'none';
-  device: 'cpu' | 'webgpu';
+  device: CliDevice;
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
@@ -60,7 +60,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--limit <n>', 'use at most n samples per class, of the training and the test set (quick runs)', intArg(1))
     .option('--pad <n>', 'zero pixels added around each image (2 turns 28×28 into 32×32 for resnet20)', intArg(0), 0)
     .option('--progress <mode>', 'auto, bar, lines or none', choiceArg(['auto', 'bar', 'lines', 'none'] as const), 'auto')
-    .option('--device <name>', "cpu, or webgpu (a GPU adapter; in Node the npm package 'webgpu')", choiceArg(['cpu', 'webgpu'] as const), 'cpu')
+    .option(...DEVICE_OPTION)
     .addHelpText('after', () => `
 Models:
 ${listModels()}
@@ -90,11 +90,7 @@ Examples:
       const [train, val] = opts.valFraction > 0 ? randomSplit(all, opts.valFraction, { seed: opts.seed }) : [all, undefined];
       const test = opts.data.startsWith('fashion-mnist') ? await loadCliData(opts.data, { split: 'test', channels, limit: opts.limit, pad: opts.pad }) : undefined;
       const shape = { numClasses: all.numClasses, inChannels: all.sampleShape[0]! };
-      if (opts.device === 'webgpu') {
-        const gpu = await initWebGPU();
-        if (!gpu) throw new UsageError('train: --device webgpu, but this machine has no WebGPU adapter');
-        io.out(`Device: webgpu (${gpu.vendor} ${gpu.architecture}, ${gpu.description})\n`);
-      }
+      if (opts.device === 'webgpu') io.out(`Device: ${describeGpu(await openWebGpu('train'))}\n`);
       manualSeed(opts.seed);
       const model = entry.build(shape);
       const full = opts.resume ? (await readModelHeader(opts.resume)).metadata.raw[RESUME_KEY] !== undefined : false;
@@ -133,6 +129,7 @@ interface EvalOptions {
   limit?: number;
   batchSize: number;
   confusion?: boolean;
+  device: CliDevice;
 }
 
 export function registerEval(program: Command, io: CliIo): void {
@@ -145,6 +142,7 @@ export function registerEval(program: Command, io: CliIo): void {
     .option('--limit <n>', 'use at most n samples per class', intArg(1))
     .option('-b, --batch-size <n>', 'samples per forward pass', intArg(1), 256)
     .option('--confusion', 'print the confusion matrix')
+    .option(...DEVICE_OPTION)
     .addHelpText('after', `
 ${DATA_HELP}
 
@@ -159,7 +157,13 @@ Examples:
       if (ds.sampleShape.join(', ') !== want) {
         throw new Error(`eval: ${opts.data} has samples of shape [${ds.sampleShape.join(', ')}], the model in ${file} was trained on [${want}]`);
       }
-      const r = evaluate(loaded.model, ds, { batchSize: opts.batchSize });
+      let r: ReturnType<typeof evaluate>;
+      if (opts.device === 'webgpu') {
+        io.err(`running on ${describeGpu(await openWebGpu('eval'))}\n`);
+        r = await evaluateAsync(loaded.model.to('webgpu'), ds, { batchSize: opts.batchSize, device: 'webgpu' });
+      } else {
+        r = evaluate(loaded.model, ds, { batchSize: opts.batchSize });
+      }
       const split = opts.data.startsWith('fashion-mnist') ? `${opts.split}, ` : '';
       io.out(`${loaded.name} on ${opts.data} (${split}${r.count} samples): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}\n`);
       if (opts.confusion) io.out(`${formatConfusionMatrix(r.confusion, ds.classNames)}\n`);
