@@ -4,6 +4,7 @@
 //   npm run bench                                  full run (~25 min), writes BENCHMARKS.md
 //   npm run bench -- --quick                       short measurements, does not write the file
 //   npm run bench -- --peers striate,pytorch --workloads W1,W6 --threads 1 [--rounds 1] [--out FILE]
+//   npm run bench -- --device webgpu [--quick] [--tiny]   the GPU benchmark (bench/lib/gpu-run.ts)
 // Every peer runs in each of --rounds rounds (default 2), one round after the other; a figure is
 // the best of its rounds' medians, so a peer that ran while the machine was busy gets a second
 // chance at the same conditions as the others (this VM's speed drifts by ±20% over minutes).
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { figure, isWorkloadId, WORKLOADS, ALL_WORKLOADS, type WorkloadId } from './lib/workloads.js';
 import { markdown, profileOf, tables, withProfile, PEER_ORDER, type Report } from './lib/report.js';
 import { bestOfRounds, runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
+import { runGpuBench } from './lib/gpu-run.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -191,7 +193,14 @@ async function runSpec(spec: PeerSpec, round: number, rounds: number, notes: str
 }
 
 async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const device = argv.includes('--device') ? argv[argv.indexOf('--device') + 1] : 'cpu';
+  if (device === 'webgpu') {
+    process.exitCode = runGpuBench(argv, BENCH);
+    return;
+  }
+  if (device !== 'cpu') throw new Error(`bench: --device must be cpu or webgpu, got '${device}'`);
+  const o = parseOptions(argv.filter((a, i) => a !== '--device' && argv[i - 1] !== '--device'));
   const t0 = Date.now();
   const loadBefore = loadavg();
   const ticksBefore = cpuTicks();

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const bench = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench');
-const peers = [['@tensorflow', 'tfjs-backend-wasm'], ['onnxruntime-node']];
+const peers = [['@tensorflow', 'tfjs-backend-wasm'], ['@tensorflow', 'tfjs-backend-webgpu'], ['onnxruntime-node']];
 if (!peers.every((p) => existsSync(join(bench, 'node_modules', ...p, 'package.json')))) {
   console.log('bench: installing the TensorFlow.js and onnxruntime-node peers into bench/node_modules (once)');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -79,3 +79,51 @@ export function lenet5(): tf.Sequential {
     ],
   });
 }
+
+/**
+ * striate's models.resnet20 (3 stages of 3 basic blocks, 16/32/64 channels, option-A shortcuts:
+ * stride-2 subsampling and zero channels, 269,722 parameters) in tfjs ops, input [N, 32, 32, 3]:
+ * layers cannot express option-A shortcuts. Batch norm normalises with the batch's statistics
+ * (training mode); the running averages, which cost next to nothing, are not kept.
+ */
+export function resnet20(): { variables: tf.Variable[]; forward(x: tf.Tensor4D): tf.Tensor2D } {
+  const variables: tf.Variable[] = [];
+  const v = (t: tf.Tensor) => {
+    const w = tf.variable(t);
+    variables.push(w);
+    return w;
+  };
+  const convW = (cin: number, cout: number) => v(tf.randomNormal([3, 3, cin, cout], 0, Math.sqrt(2 / (9 * cin)))) as tf.Variable<tf.Rank.R4>;
+  const bnP = (c: number) => ({ gamma: v(tf.ones([c])), beta: v(tf.zeros([c])) });
+  const bn = (x: tf.Tensor4D, p: { gamma: tf.Variable; beta: tf.Variable }): tf.Tensor4D => {
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, p.beta as tf.Tensor1D, p.gamma as tf.Tensor1D, 1e-5);
+  };
+  // PyTorch's padding 1 on both sides: 'same' at stride 1; explicit for stride 2.
+  const conv = (x: tf.Tensor4D, w: tf.Tensor4D, stride: number) =>
+    stride === 1 ? tf.conv2d(x, w, 1, 'same') : tf.conv2d(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), w, stride, 'valid');
+  const stem = { w: convW(3, 16), bn: bnP(16) };
+  const blocks: { w1: tf.Variable<tf.Rank.R4>; bn1: ReturnType<typeof bnP>; w2: tf.Variable<tf.Rank.R4>; bn2: ReturnType<typeof bnP>; stride: number; extra: number }[] = [];
+  let cin = 16;
+  for (const [cout, stride] of [[16, 1], [32, 2], [64, 2]] as const) {
+    for (let i = 0; i < 3; i++) {
+      blocks.push({ w1: convW(cin, cout), bn1: bnP(cout), w2: convW(cout, cout), bn2: bnP(cout), stride: i === 0 ? stride : 1, extra: cout - cin });
+      cin = cout;
+    }
+  }
+  const fcW = v(tf.randomUniform([64, 10], -0.125, 0.125)), fcB = v(tf.zeros([10]));
+  return {
+    variables,
+    forward(x) {
+      let h: tf.Tensor4D = tf.relu(bn(conv(x, stem.w, 1), stem.bn));
+      for (const b of blocks) {
+        const y = bn(conv(tf.relu(bn(conv(h, b.w1, b.stride), b.bn1)), b.w2, 1), b.bn2);
+        // Stride-2 subsampling as a 1×1 average pool (tfjs has no gradient for strided slices).
+        let s = b.stride === 1 ? h : tf.avgPool(h, 1, 2, 'valid');
+        if (b.extra) s = tf.pad(s, [[0, 0], [0, 0], [0, 0], [b.extra >> 1, b.extra - (b.extra >> 1)]]);
+        h = tf.relu(tf.add(y, s)) as tf.Tensor4D;
+      }
+      return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, fcW), fcB);
+    },
+  };
+}

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { choiceArg, intArg } from '../args.js';
+import { DEVICE_OPTION, type CliDevice } from '../device.js';
 import type { CliIo } from '../io.js';
 
 /** The repository root: the nearest folder above this file holding package.json. */
@@ -34,6 +35,7 @@ interface BenchOptions {
   workloads?: string[];
   threads?: number[];
   rounds?: number;
+  device: CliDevice;
 }
 
 export function registerBench(program: Command, io: CliIo): void {
@@ -46,20 +48,25 @@ export function registerBench(program: Command, io: CliIo): void {
     .option('--threads <list>', 'comma-separated thread counts, e.g. 1,2', listArg(intArg(1)))
     .option('--rounds <n>', 'rounds over all peers, each figure the best round\'s median (default 2)', intArg(1))
     .option('--no-write', 'do not write BENCHMARKS.md')
+    .option(...DEVICE_OPTION)
     .addHelpText('after', `
 A full run takes about 25 minutes and writes BENCHMARKS.md; choosing peers, workloads or threads
 (or --quick) prints the table only.
 
 Examples:
   striate bench
-  striate bench --quick --peers striate,pytorch --workloads W1,W6 --threads 1`)
+  striate bench --quick --peers striate,pytorch --workloads W1,W6 --threads 1
+  striate bench --device webgpu   (the GPU benchmark: striate, tfjs-webgpu and PyTorch CUDA where present)`)
     .action(async (opts: BenchOptions) => {
       const root = packageRoot();
       const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
       if (!pkg.scripts?.bench || !existsSync(join(root, 'bench'))) {
         throw new Error(`bench: no benchmark harness here (needs a bench/ folder and a "bench" script in ${join(root, 'package.json')})`);
       }
-      const args = [
+      const args = opts.device === 'webgpu' ? [
+        '--device', 'webgpu', ...(opts.quick ? ['--quick'] : []),
+        ...(opts.workloads ? ['--workloads', opts.workloads.join(',')] : []),
+      ] : [
         ...(opts.quick ? ['--quick'] : []), ...(opts.write ? [] : ['--no-write']),
         ...(opts.peers ? ['--peers', opts.peers.join(',')] : []),
         ...(opts.workloads ? ['--workloads', opts.workloads.join(',')] : []),
