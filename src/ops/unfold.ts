@@ -28,7 +28,7 @@ export function unfold(x: Tensor, kernelSize: SpatialArg, opts: UnfoldOptions = 
   const taps = k.reduce((a, b) => a * b, 1);
   const oneHot = new Float32Array(channels * taps * taps);
   for (let row = 0; row < channels * taps; row++) oneHot[row * taps + (row % taps)] = 1;
-  const weight = tensor(oneHot, [channels * taps, 1, ...k]);
+  const weight = tensor(oneHot, [channels * taps, 1, ...k], { device: x.device });
   const y = convNd(x, weight, null, { ...opts, groups: channels }, nd, 'unfold');
   return reshape(y, [y.shape[0]!, channels * taps, y.numel() / (y.shape[0]! * channels * taps)]);
 }

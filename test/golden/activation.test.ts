@@ -20,37 +20,37 @@ const unary: Record<string, (x: Tensor, p: number | null) => Tensor> = {
 };
 
 for (const c of loadCases<UnaryCase>('activation.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const fn = unary[c.op];
     if (!fn) throw new Error(`no striate op for fixture op ${c.op}`);
     const x = fromRef(c.x, true);
     const y = fn(x, c.param);
-    assertClose(y, c.y, `${c.name} y`);
+    await assertClose(y, c.y, `${c.name} y`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
   });
 }
 
 for (const c of loadCases<SoftmaxCase>('softmax.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const x = fromRef(c.x, true);
     const y = c.op === 'softmax' ? F.softmax(x, c.dim) : F.logSoftmax(x, c.dim);
-    assertClose(y, c.y, `${c.name} y`);
+    await assertClose(y, c.y, `${c.name} y`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
   });
 }
 
 for (const c of loadCases<LinearCase>('linear.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const x = fromRef(c.x, true);
     const w = fromRef(c.weight, true);
     const b = fromRefOrNull(c.bias, true);
     const y = F.linear(x, w, b);
-    assertClose(y, c.y, `${c.name} y`);
+    await assertClose(y, c.y, `${c.name} y`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
-    assertClose(w.grad, c.gWeight, `${c.name} grad weight`);
-    if (c.gBias) assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
+    await assertClose(w.grad, c.gWeight, `${c.name} grad weight`);
+    if (c.gBias) await assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
   });
 }

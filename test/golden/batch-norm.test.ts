@@ -12,19 +12,19 @@ interface BatchNormCase {
 }
 
 for (const c of loadCases<BatchNormCase>('batch-norm.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const x = fromRef(c.x, true);
     const rm = fromRef(c.runningMean);
     const rv = fromRef(c.runningVar);
     const w = fromRefOrNull(c.weight, true);
     const b = fromRefOrNull(c.bias, true);
     const y = F.batchNorm(x, rm, rv, w, b, { training: c.training, momentum: c.momentum, eps: c.eps });
-    assertClose(y, c.y, `${c.name} y`);
-    assertClose(rm, c.runningMeanAfter, `${c.name} running mean`);
-    assertClose(rv, c.runningVarAfter, `${c.name} running var`);
+    await assertClose(y, c.y, `${c.name} y`);
+    await assertClose(rm, c.runningMeanAfter, `${c.name} running mean`);
+    await assertClose(rv, c.runningVarAfter, `${c.name} running var`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
-    if (c.gWeight) assertClose(w!.grad, c.gWeight, `${c.name} grad weight`);
-    if (c.gBias) assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
+    if (c.gWeight) await assertClose(w!.grad, c.gWeight, `${c.name} grad weight`);
+    if (c.gBias) await assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
   });
 }

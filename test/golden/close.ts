@@ -1,5 +1,6 @@
 // The one closeness check of the golden suite: |actual − expected| ≤ atol + rtol·|expected| per
 // element with atol = 1e-5·max|expected| (API.md's backend tolerance), reporting the worst element.
+// Asynchronous, so it reads tensors on any device.
 import { AssertionError } from 'node:assert';
 import type { Tensor } from '../../src/index.js';
 import type { RefTensor } from './fixtures.js';
@@ -23,14 +24,14 @@ function unravel(flat: number, shape: readonly number[]): number[] {
  * Throws an AssertionError naming `label`, the worst element's index, both values and the
  * allowed error unless `actual` matches `expected` in shape and (within tolerance) in values.
  */
-export function assertClose(actual: Tensor | null | undefined, expected: RefTensor, label: string, opts: CloseOptions = {}): void {
+export async function assertClose(actual: Tensor | null | undefined, expected: RefTensor, label: string, opts: CloseOptions = {}): Promise<void> {
   const { rtol = 1e-4, atolScale = 1e-5 } = opts;
   if (!actual) throw new AssertionError({ message: `${label}: got ${String(actual)}, expected a tensor of shape [${expected.shape.join(', ')}]` });
   const shapeOk = actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
   if (!shapeOk) {
     throw new AssertionError({ message: `${label}: shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]` });
   }
-  const a = actual.toArray();
+  const a = await actual.toArrayAsync();
   const e = expected.data;
   let maxRef = 0;
   for (const v of e) maxRef = Math.max(maxRef, Math.abs(v));

@@ -16,16 +16,16 @@ interface ConvTransposeCase {
 const convTransposes = { 1: F.convTranspose1d, 2: F.convTranspose2d, 3: F.convTranspose3d };
 
 for (const c of loadCases<ConvTransposeCase>('conv-transpose.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const x = fromRef(c.x, true);
     const w = fromRef(c.weight, true);
     const b = fromRefOrNull(c.bias, true);
     const { stride, padding, outputPadding, dilation, groups } = c;
     const y = convTransposes[c.dims](x, w, b, { stride, padding, outputPadding, dilation, groups });
-    assertClose(y, c.y, `${c.name} y`);
+    await assertClose(y, c.y, `${c.name} y`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
-    assertClose(w.grad, c.gWeight, `${c.name} grad weight`);
-    if (c.gBias) assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
+    await assertClose(w.grad, c.gWeight, `${c.name} grad weight`);
+    if (c.gBias) await assertClose(b!.grad, c.gBias, `${c.name} grad bias`);
   });
 }

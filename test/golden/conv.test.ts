@@ -18,28 +18,28 @@ interface ConvCase {
 
 const convs = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d };
 
-function check(c: ConvCase, label: string, run: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor): void {
+async function check(c: ConvCase, label: string, run: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor): Promise<void> {
   const x = fromRef(c.x, true);
   const w = fromRef(c.weight, true);
   const b = fromRefOrNull(c.bias, true);
   const y = run(x, w, b);
-  assertClose(y, c.y, `${label} y`);
+  await assertClose(y, c.y, `${label} y`);
   y.backward(fromRef(c.gy));
-  assertClose(x.grad, c.gx, `${label} grad x`);
-  assertClose(w.grad, c.gWeight, `${label} grad weight`);
-  if (c.gBias) assertClose(b!.grad, c.gBias, `${label} grad bias`);
+  await assertClose(x.grad, c.gx, `${label} grad x`);
+  await assertClose(w.grad, c.gWeight, `${label} grad weight`);
+  if (c.gBias) await assertClose(b!.grad, c.gBias, `${label} grad bias`);
 }
 
 for (const c of loadCases<ConvCase>('conv.json')) {
   const conv = convs[c.dims];
   const { stride, dilation, groups } = c;
-  test(`golden ${c.name}`, () => {
-    check(c, c.name, (x, w, b) => conv(x, w, b, { stride, padding: c.padding, dilation, groups }));
+  test(`golden ${c.name}`, async () => {
+    await check(c, c.name, (x, w, b) => conv(x, w, b, { stride, padding: c.padding, dilation, groups }));
   });
   if (c.pads) {
     const pads = c.pads;
-    test(`golden ${c.name} via F.pad`, () => {
-      check(c, `${c.name} via F.pad`, (x, w, b) => conv(F.pad(x, pads), w, b, { stride, dilation, groups }));
+    test(`golden ${c.name} via F.pad`, async () => {
+      await check(c, `${c.name} via F.pad`, (x, w, b) => conv(F.pad(x, pads), w, b, { stride, dilation, groups }));
     });
   }
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { F, models, noGrad, optim, type Tensor } from '../../src/index.js';
 import { assertClose } from './close.js';
-import { fromRef, loadCases, type RefTensor } from './fixtures.js';
+import { fromRef, goldenDevice, loadCases, type RefTensor } from './fixtures.js';
 
 interface LeNetCase {
   name: string; lr: number; momentum: number;
@@ -15,8 +15,8 @@ interface LeNetCase {
 const scalar = (v: number): RefTensor => ({ shape: [], data: [v] });
 
 for (const c of loadCases<LeNetCase>('lenet5.json')) {
-  test(`golden ${c.name}`, () => {
-    const model = models.lenet5();
+  test(`golden ${c.name}`, async () => {
+    const model = models.lenet5().to(goldenDevice);
     const sd: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(c.initial)) sd[k] = fromRef(v);
     model.loadStateDict(sd);
@@ -26,15 +26,15 @@ for (const c of loadCases<LeNetCase>('lenet5.json')) {
     opt.zeroGrad();
     const x = fromRef(c.x);
     const logits = model.forward(x);
-    assertClose(logits, c.logits, `${c.name} logits`);
+    await assertClose(logits, c.logits, `${c.name} logits`);
     const loss = F.crossEntropy(logits, c.labels);
-    assertClose(loss, scalar(c.loss), `${c.name} loss`);
+    await assertClose(loss, scalar(c.loss), `${c.name} loss`);
     loss.backward();
     opt.step();
 
     const after = model.stateDict();
-    for (const [k, ref] of Object.entries(c.after)) assertClose(after[k], ref, `${c.name} ${k} after the step`);
+    for (const [k, ref] of Object.entries(c.after)) await assertClose(after[k], ref, `${c.name} ${k} after the step`);
     const lossAfter = noGrad(() => F.crossEntropy(model.forward(x), c.labels));
-    assertClose(lossAfter, scalar(c.lossAfter), `${c.name} loss after the step`);
+    await assertClose(lossAfter, scalar(c.lossAfter), `${c.name} loss after the step`);
   });
 }

@@ -10,7 +10,7 @@ type LossCase = { name: string; reduction: Reduction; input: RefTensor; gy: RefT
   | { op: 'mseLoss'; target: RefTensor; gTarget: RefTensor });
 
 for (const c of loadCases<LossCase>('loss.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const input = fromRef(c.input, true);
     let target: Tensor | null = null;
     let y: Tensor;
@@ -20,9 +20,9 @@ for (const c of loadCases<LossCase>('loss.json')) {
       target = fromRef(c.target, true);
       y = F.mseLoss(input, target, { reduction: c.reduction });
     }
-    assertClose(y, c.y, `${c.name} loss`);
+    await assertClose(y, c.y, `${c.name} loss`);
     y.backward(fromRef(c.gy));
-    assertClose(input.grad, c.gInput, `${c.name} grad input`);
-    if (c.op === 'mseLoss') assertClose(target!.grad, c.gTarget, `${c.name} grad target`);
+    await assertClose(input.grad, c.gInput, `${c.name} grad input`);
+    if (c.op === 'mseLoss') await assertClose(target!.grad, c.gTarget, `${c.name} grad target`);
   });
 }

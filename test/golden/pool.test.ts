@@ -19,14 +19,14 @@ const pools = {
 };
 
 for (const c of loadCases<PoolCase>('pool.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const x = fromRef(c.x, true);
     let y: Tensor;
     if (c.kind === 'adaptiveAvg') y = F.adaptiveAvgPool2d(x, c.outputSize);
     else if (c.kind === 'max') y = pools.max[c.dims](x, c.options);
     else y = pools.avg[c.dims](x, c.options);
-    assertClose(y, c.y, `${c.name} y`);
+    await assertClose(y, c.y, `${c.name} y`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
   });
 }

@@ -11,11 +11,11 @@ interface UnfoldCase {
 }
 
 for (const c of loadCases<UnfoldCase>('unfold.json')) {
-  test(`golden ${c.name}`, () => {
+  test(`golden ${c.name}`, async () => {
     const x = fromRef(c.x, true);
     const y = F.unfold(x, c.kernelSize, c.options);
-    assertClose(y, c.y, `${c.name} y`);
+    await assertClose(y, c.y, `${c.name} y`);
     y.backward(fromRef(c.gy));
-    assertClose(x.grad, c.gx, `${c.name} grad x`);
+    await assertClose(x.grad, c.gx, `${c.name} grad x`);
   });
 }
