@@ -34,19 +34,21 @@ export const isMain = (metaUrl: string): boolean => process.argv[1] !== undefine
  */
 export function recalibrateBatchNorm(model: nn.Module, data: ArrayDataset, { maxSamples = 1000, batchSize = 50 } = {}): void {
   const norms = model.modules().filter((m): m is nn.BatchNormNd => m instanceof nn.BatchNormNd);
+  const device = model.parameters()[0]?.device ?? 'cpu';
   const saved = norms.map((bn) => bn.momentum);
-  for (const bn of norms) {
-    bn.resetRunningStats();
-    Object.assign(bn, { momentum: null }); // null: cumulative average over the batches seen
-  }
+  for (const bn of norms) bn.resetRunningStats();
   const wasTraining = model.training;
   model.train();
   try {
     noGrad(() => {
-      let seen = 0;
+      let seen = 0, batches = 0;
       for (const { x } of new DataLoader(data, { batchSize, shuffle: true, seed: 0 })) {
         if (seen >= maxSamples) break;
-        model.forward(x);
+        // Momentum 1/k at the k-th batch: the cumulative average over the batches seen, on any
+        // device (momentum null would read the batch count back from it).
+        batches++;
+        for (const bn of norms) Object.assign(bn, { momentum: 1 / batches });
+        model.forward(x.to(device));
         seen += x.shape[0]!;
       }
     });

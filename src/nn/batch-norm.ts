@@ -55,9 +55,13 @@ export abstract class BatchNormNd extends Module {
 
   /** Running mean 0, running variance 1, count 0. */
   resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.getBuffer('num_batches_tracked')?.data.fill(0);
+    // In place on any device: fresh values made on the buffer's device take over its storage.
+    const reset = (t: Tensor | null | undefined, v: number) => {
+      if (t) t.storage = full(t.shape, v, { device: t.device }).storage;
+    };
+    reset(this.runningMean, 0);
+    reset(this.runningVar, 1);
+    reset(this.getBuffer('num_batches_tracked'), 0);
   }
 
   resetParameters(): void {
