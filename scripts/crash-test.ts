@@ -1,13 +1,14 @@
 // npm run crash-test [-- kills [seed]]: training killed with SIGKILL at random moments and resumed
 // each time must end exactly where an uninterrupted run ends. One reference run of `striate train`
-// (LeNet-5, Adam, 40 short epochs on a Fashion-MNIST slice) is timed; then the same command runs
-// again and again, with --resume from its last full checkpoint once one exists, each run killed
+// (LeNet-5, Adam, 40 short epochs of 9 steps on a Fashion-MNIST slice, a full checkpoint every 2
+// steps and after every epoch) is timed; then the same command runs again and again, with --resume
+// from its last full checkpoint once one exists (mostly one taken inside an epoch), each run killed
 // at a random moment (default 20 kills): every fourth during start-up, the others after training
 // begins (timed from the command's "Training …" line) within 1.5 times the reference's wait for
 // its first checkpoint plus 3 epochs, so kills land mid-epoch and mid-save on a fast or a busy
 // machine alike; after each kill the checkpoint must load. A final run finishes the training; its
 // best and last files must hold the reference's tensors bit for bit. Prints every kill (moment,
-// epochs done) and exits 1 on any difference.
+// epoch and step of the checkpoint left) and exits 1 on any difference.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ const kills = Number(process.argv[2] ?? 20);
 const seed = Number(process.argv[3] ?? 1);
 const EPOCHS = 40;
 const base = ['train', '-m', 'lenet5', '--limit', '60', '--epochs', String(EPOCHS), '--optimizer', 'adam', '--lr', '0.003',
-  '--seed', '1', '--progress', 'none'];
+  '--seed', '1', '--progress', 'none', '--checkpoint-every', '2'];
 
 /**
  * Runs `striate ...args`; with `kill`, sends SIGKILL `kill.ms` after the start, or after the
@@ -89,22 +90,34 @@ console.log(`reference run: ${EPOCHS} epochs in ${(reference.ms / 1000).toFixed(
   `first checkpoint ${(firstMs / 1000).toFixed(2)} s after training began, ${(epochMs / 1000).toFixed(2)} s an epoch)`);
 
 const rng = new Rng(seed);
+/** Where the last full checkpoint stands: epochs done and steps into the next, or null when there is none. */
+function checkpointAt(): { epoch: number; step: number } | null {
+  if (!existsSync(last)) return null;
+  const meta = readModelFileSync(last).metadata; // throws if the file does not load
+  const { loop } = JSON.parse(meta.raw['striate.resume']!) as { loop: { epoch: number; inEpoch?: { step: number } | null } };
+  return { epoch: loop.epoch, step: loop.inEpoch?.step ?? 0 };
+}
+const where = (at: { epoch: number; step: number }) => at.step ? `epoch ${at.epoch + 1}, step ${at.step}` : `the end of epoch ${at.epoch}`;
+
 let resumedRuns = 0;
+let midEpochResumes = 0;
 for (let k = 1; k <= kills; k++) {
-  const resume = existsSync(last) ? ['--resume', last] : [];
-  if (resume.length) resumedRuns++;
+  const from = checkpointAt();
+  const resume = from ? ['--resume', last] : [];
+  if (from) resumedRuns++;
+  if (from?.step) midEpochResumes++;
   const inTraining = k % 4 !== 0;
   const at = Math.round(rng.uniform() * (inTraining ? 1.5 * firstMs + 3 * epochMs : startMs));
   const r = await striate([...base, '-c', run, ...resume], { ms: at, inTraining });
-  let state = 'no checkpoint yet';
-  if (existsSync(last)) {
-    const meta = readModelFileSync(last).metadata; // throws if the file does not load
-    state = `checkpoint after epoch ${(JSON.parse(meta.raw['striate.resume']!) as { loop: { epoch: number } }).loop.epoch}`;
-  }
-  console.log(`kill ${String(k).padStart(2)}: SIGKILL ${String(at).padStart(5)} ms after ${inTraining ? 'training began' : 'the start'}${r.signal ? '' : ' (had finished)'}${resume.length ? ', resumed' : ''}; ${state}`);
+  const left = checkpointAt();
+  console.log(`kill ${String(k).padStart(2)}: SIGKILL ${String(at).padStart(5)} ms after ${inTraining ? 'training began' : 'the start'}` +
+    `${r.signal ? '' : ' (had finished)'}${from ? `, resumed from ${where(from)}` : ''}; ${left ? `checkpoint at ${where(left)}` : 'no checkpoint yet'}`);
 }
-const final = await striate([...base, '-c', run, ...(existsSync(last) ? ['--resume', last] : [])]);
-console.log(`final run finished in ${(final.ms / 1000).toFixed(1)} s`);
+const finalFrom = checkpointAt();
+if (finalFrom) resumedRuns++;
+if (finalFrom?.step) midEpochResumes++;
+const final = await striate([...base, '-c', run, ...(finalFrom ? ['--resume', last] : [])]);
+console.log(`final run${finalFrom ? ` (resumed from ${where(finalFrom)})` : ''} finished in ${(final.ms / 1000).toFixed(1)} s`);
 const diffs = compare('last state', last, join(dir, 'ref', 'best.last.safetensors')) + compare('best model', run, ref);
-console.log(`${kills} kills, ${resumedRuns} resumed runs: ${diffs === 0 ? 'final weights, optimiser state and best model equal the uninterrupted run\'s, bit for bit' : `${diffs} tensors differ`}`);
+console.log(`${kills} kills, ${resumedRuns} resumed runs (${midEpochResumes} from inside an epoch): ${diffs === 0 ? 'final weights, optimiser state and best model equal the uninterrupted run\'s, bit for bit' : `${diffs} tensors differ`}`);
 process.exit(diffs === 0 ? 0 : 1);

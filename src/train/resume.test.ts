@@ -3,10 +3,11 @@
 // schedule, dropout (global generator), batch-norm statistics, shuffling and augmentation.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { readModelFileSync } from '../io/node-model-file.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ArrayDataset, fit, getNumThreads, loadModel, manualSeed, nn, optim, randomHorizontalFlip, setNumThreads, type History } from '../index.js';
+import { ArrayDataset, fit, type FitOptions, getNumThreads, loadModel, manualSeed, nn, optim, randomHorizontalFlip, setNumThreads, type History } from '../index.js';
 
 const data = () => {
   const n = 24;
@@ -15,14 +16,14 @@ const data = () => {
   return { train: new ArrayDataset(x, [2, 6, 6], y, 3), val: new ArrayDataset(x.slice(0, 8 * 72), [2, 6, 6], y.slice(0, 8), 3) };
 };
 
-function run(dir: string, epochs: number, resume?: true) {
+function run(dir: string, epochs: number, resume?: true, extra: Partial<FitOptions> = {}) {
   manualSeed(7);
   const model = new nn.Sequential(new nn.Conv2d(2, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.Dropout(0.3), new nn.Flatten(), new nn.Linear(64, 3));
   const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
   const scheduler = new optim.StepLR(optimizer, { stepSize: 1, gamma: 0.5 });
   return fit(model, data(), {
     epochs, batchSize: 5, optimizer, scheduler, seed: 3, transform: randomHorizontalFlip(), quiet: true,
-    checkpoint: join(dir, 'best.safetensors'), ...(resume ? { resume } : {}),
+    checkpoint: join(dir, 'best.safetensors'), ...(resume ? { resume } : {}), ...extra,
   }).then((h) => ({ model, optimizer, h }));
 }
 
@@ -47,6 +48,33 @@ test('2 epochs straight equal 1 epoch + resume + 1 epoch, bit for bit (weights, 
     // The last state is an ordinary model file too: loadModel skips the resume tensors.
     const copy = new nn.Sequential(new nn.Conv2d(2, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.Dropout(0.3), new nn.Flatten(), new nn.Linear(64, 3));
     await loadModel(copy, join(dir, 'best.last.safetensors'));
+  } finally {
+    setNumThreads(threads);
+  }
+});
+
+test('a run interrupted inside an epoch resumes from the last step checkpoint and ends bit for bit as a run straight through', async () => {
+  const threads = getNumThreads();
+  setNumThreads(1);
+  try {
+    // 24 samples in batches of 5: 5 steps an epoch; a checkpoint every 2 steps (and at each epoch's end).
+    const straight = await run(mkdtempSync(join(tmpdir(), 'striate-resume-')), 3);
+    for (const crashAt of [4, 9, 13]) {
+      const dir = mkdtempSync(join(tmpdir(), 'striate-resume-'));
+      const crash = { onBatchEnd: ({ iteration }: { iteration: number }) => { if (iteration === crashAt) throw new Error('crash'); } };
+      await assert.rejects(run(dir, 3, undefined, { checkpointEvery: { steps: 2 }, callbacks: crash }), /crash/);
+      // The last checkpoint was written inside the epoch, 1 or 2 steps before the crash.
+      const saved = JSON.parse(readModelFileSync(join(dir, 'best.last.safetensors')).metadata.raw['striate.resume']!) as
+        { loop: { epoch: number; iteration: number; inEpoch: { step: number } | null }; loader: { epoch: number; batch: number } };
+      const step = (crashAt - 1) % 5 + 1;
+      const savedStep = step - (step % 2 === 0 ? 2 : 1);
+      assert.equal(saved.loop.iteration, crashAt - (step - savedStep), `crash at iteration ${crashAt}`);
+      assert.deepEqual([saved.loop.inEpoch?.step ?? 0, saved.loader.batch, saved.loader.epoch, saved.loop.epoch], [savedStep, savedStep, Math.floor((crashAt - 1) / 5), Math.floor((crashAt - 1) / 5)]);
+      const resumed = await run(dir, 3, true, { checkpointEvery: { steps: 2 } });
+      assert.deepEqual(values(resumed.model), values(straight.model), `crash at iteration ${crashAt}`);
+      assert.deepEqual(logs(resumed.h), logs(straight.h));
+      assert.equal(resumed.h.iterations, straight.h.iterations);
+    }
   } finally {
     setNumThreads(threads);
   }
