@@ -15,7 +15,6 @@ import { ArrayDataset } from '../data/dataset.js';
 import type { Transform } from '../data/transforms.js';
 import type { ModelMetadata } from '../io/model-file.js';
 import type { Device } from '../kernels/storage.js';
-import { tensor } from '../ops/creation.js';
 import { crossEntropy, l2Penalty } from '../ops/loss.js';
 import type { Tensor } from '../ops/tensor.js';
 import type { LRScheduler } from '../optim/schedules.js';
@@ -25,6 +24,7 @@ import { manualSeed } from '../tensor/rng.js';
 import { fileExists, openCheckpoints, readFullCheckpoint } from './checkpoints.js';
 import { captureResumeState, restoreResumeState, RESUME_KEY, type EpochProgress, type ResumableParts } from './resume-state.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
+import { restoreSnapshot, snapshot } from './snapshot.js';
 import { asLoader, evaluateAsync } from './evaluate.js';
 import { silentReporter, type EpochLog, type ProgressReporter, type StepInfo } from './progress.js';
 import type { LossFn, OptimizerLike, TrainableModel } from './types.js';
@@ -156,21 +156,6 @@ async function makeReporter(opts: FitOptions): Promise<ProgressReporter> {
   const mode = opts.quiet ? 'none' : opts.progress ?? 'auto';
   if (mode === 'none' || !isNode) return silentReporter;
   return (await import('./node-progress.js')).nodeReporter(mode, opts.logEvery) ?? silentReporter;
-}
-
-type Snapshot = Map<string, { shape: readonly number[]; values: Float32Array }>;
-
-/** Copies of every state-dict tensor's values, to restore later. */
-async function snapshot(model: TrainableModel): Promise<Snapshot> {
-  const out: Snapshot = new Map();
-  for (const [k, t] of Object.entries(model.stateDict())) out.set(k, { shape: t.shape, values: await t.toArrayAsync() });
-  return out;
-}
-
-function restore(model: TrainableModel, snap: Snapshot, device: Device): void {
-  const sd: Record<string, Tensor> = {};
-  for (const [k, { shape, values }] of snap) sd[k] = tensor(values, shape, { device });
-  model.loadStateDict(sd, { strict: true });
 }
 
 // A step whose loss and logits are still to be read back (from a GPU: asynchronously).
@@ -408,7 +393,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     }
     const last = history.epochs.length;
     if ((opts.restoreBest ?? true) && parts.best && history.bestEpoch !== last) {
-      restore(model, parts.best, device);
+      restoreSnapshot(model, parts.best, device);
       reporter.note(`restored the parameters of epoch ${history.bestEpoch} (${history.monitor} ${history.bestLoss.toFixed(4)})`);
     }
     if (ckpt && history.checkpointEpoch === 0) {

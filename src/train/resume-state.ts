@@ -13,6 +13,7 @@ import type { ParamGroup } from '../optim/optimizer.js';
 import { FormatError } from '../tensor/errors.js';
 import { getGlobalRng } from '../tensor/rng.js';
 import type { EpochLog } from './progress.js';
+import type { Snapshot } from './snapshot.js';
 import type { OptimizerLike, TrainableModel } from './types.js';
 
 export const RESUME_KEY = 'striate.resume';
@@ -50,7 +51,7 @@ export interface ResumableParts {
   scheduler?: { lastEpoch: number } | undefined;
   loader: { epoch: number; position(): LoaderPosition; seek(p: LoaderPosition, what?: string): void };
   /** Best weights so far (for restoreBest), by state-dict key. */
-  best: Map<string, { shape: readonly number[]; values: Float32Array }> | null;
+  best: Snapshot | null;
 }
 
 interface ResumeJson {

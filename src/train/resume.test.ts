@@ -86,6 +86,9 @@ test('resuming from a weights-only file or with a different optimiser fails nami
   const model = new nn.Sequential(new nn.Conv2d(2, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.Dropout(0.3), new nn.Flatten(), new nn.Linear(64, 3));
   await assert.rejects(fit(model, data(), { epochs: 2, quiet: true, resume: join(dir, 'best.safetensors') }),
     /resume .*best\.safetensors: the file holds weights only, not a full checkpoint/);
+  await assert.rejects(fit(model, data(), { epochs: 1, quiet: true, checkpointEvery: { steps: 2 } }), /checkpointEvery needs a checkpoint path/);
+  await assert.rejects(fit(model, data(), { epochs: 1, quiet: true, checkpoint: join(dir, 'x.safetensors'), checkpointEvery: { steps: 0 } }),
+    /checkpointEvery\.steps must be a positive integer, got 0/);
   await assert.rejects(fit(model, data(), { epochs: 2, quiet: true, optimizer: new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), resume: join(dir, 'best.last.safetensors') }),
     /resume .*best\.last\.safetensors: the optimiser state does not fit this optimiser/);
 });
