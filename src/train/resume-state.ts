@@ -134,7 +134,14 @@ export function restoreResumeState(
     parts.scheduler.lastEpoch = r.scheduler!;
   }
   getGlobalRng().setState(r.rng);
-  if (isObj(r.loop.inEpoch) && !isObj(r.loader)) throw new FormatError(file, `${file}: metadata '${RESUME_KEY}' is taken inside an epoch but holds no loader position`);
+  const progress = r.loop.inEpoch;
+  if (progress !== undefined && progress !== null) {
+    const sums = isObj(progress) ? [progress.step, progress.lossSum, progress.correct, progress.seen, progress.seconds] : [];
+    if (!isObj(r.loader) || r.loader.batch !== progress.step || !Number.isInteger(progress.step) || !sums.every((v) => Number.isFinite(v) && v >= 0)) {
+      throw new FormatError(file, `${file}: metadata '${RESUME_KEY}' is taken inside an epoch but its loop.inEpoch { step, lossSum, correct, seen, seconds } ` +
+        'and loader position do not agree');
+    }
+  }
   parts.loader.seek(r.loader ?? { epoch: r.loaderEpoch, batch: 0, augmentation: null, check: parts.loader.position().check }, `resume ${file}`);
   const best = Object.keys(stored).filter((k) => k.startsWith(BEST));
   if (best.length > 0) {
