@@ -2,12 +2,12 @@
 // thread, with everything that carries state across epochs in play: Adam's moments, a step
 // schedule, dropout (global generator), batch-norm statistics, shuffling and augmentation.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readModelFileSync } from '../io/node-model-file.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ArrayDataset, fit, type FitOptions, getNumThreads, loadModel, manualSeed, nn, optim, randomHorizontalFlip, setNumThreads, type History } from '../index.js';
+import { ArrayDataset, fit, FormatError, type FitOptions, getNumThreads, loadModel, manualSeed, nn, optim, randomHorizontalFlip, setNumThreads, type History } from '../index.js';
 
 const data = () => {
   const n = 24;
@@ -78,6 +78,26 @@ test('a run interrupted inside an epoch resumes from the last step checkpoint an
   } finally {
     setNumThreads(threads);
   }
+});
+
+test('a checkpoint whose in-epoch sums and loader position disagree is refused naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'striate-resume-'));
+  const crash = { onBatchEnd: ({ iteration }: { iteration: number }) => { if (iteration === 3) throw new Error('crash'); } };
+  await assert.rejects(run(dir, 1, undefined, { checkpointEvery: { steps: 2 }, callbacks: crash }), /crash/);
+  // Rewrite the safetensors header with the loader one batch ahead of the loop.
+  const file = join(dir, 'best.last.safetensors');
+  const bytes = readFileSync(file);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString()) as { __metadata__: Record<string, string> };
+  const state = JSON.parse(header.__metadata__['striate.resume']!) as { loader: { batch: number } };
+  state.loader.batch++;
+  header.__metadata__['striate.resume'] = JSON.stringify(state);
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  writeFileSync(file, Buffer.concat([length, json, bytes.subarray(8 + n)]));
+  await assert.rejects(run(dir, 1, true), (e: Error) => e instanceof FormatError &&
+    /best\.last\.safetensors: metadata 'striate\.resume' is taken inside an epoch but its loop\.inEpoch .* and loader position do not agree/.test(e.message));
 });
 
 test('resuming from a weights-only file or with a different optimiser fails naming the file', async () => {
