@@ -12,6 +12,7 @@ import { build } from 'vite';
 import { encodePng } from '../../src/image/codec.js';
 import { loadSafetensorsInto, models, modelToSafetensors, nn } from '../../src/index.js';
 import { playgroundConfig } from '../../web/vite.config.js';
+import type { EngineInfo } from '../../web/src/worker/engine-info.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
@@ -71,9 +72,14 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
     await t.test('the engine runs in a worker with 2 threads under COOP/COEP', async () => {
       await openPanel(page, server.url, 'dense');
       await page.waitForFunction(() => (window as { engineInfo?: unknown }).engineInfo !== undefined, null, { timeout: 60_000 });
-      const info = await page.evaluate(() => (window as unknown as { engineInfo: { backend: string; threads: number; crossOriginIsolated: boolean; hardwareConcurrency: number } }).engineInfo);
+      const info = await page.evaluate(() => (window as unknown as { engineInfo: EngineInfo }).engineInfo);
       assert.equal(info.crossOriginIsolated, true);
       assert.equal(info.backend, 'wasm');
+      // This chromium runs without --enable-unsafe-webgpu: no adapter, so training falls back to wasm.
+      assert.deepEqual([info.device, info.gpu, info.gpuMissing], ['cpu', null, 'WebGPU gave no adapter']);
+      assert.match(info.label, /^wasm, \d+ threads?$/);
+      assert.match(await text(page, 'engine-device'), /training and inference on the CPU \(WebGPU gave no adapter\)/);
+      assert.equal(await page.getByTestId('device-choice').isDisabled(), true);
       assert.equal(info.threads, Math.min(2, info.hardwareConcurrency) >= 2 ? info.threads : 1);
       assert.ok(info.hardwareConcurrency < 2 || info.threads >= 2, `threads: ${info.threads} on ${info.hardwareConcurrency} cores`);
       const ready = await page.evaluate(() => Math.round(performance.now()));
