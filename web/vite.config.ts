@@ -1,7 +1,9 @@
-// The playground's Vite config: `npm run playground` (dev server) and `npm run build:web` (static
-// files in web/dist-playground/, relative URLs, so any static host or a subfolder serves them).
-// Two pages: index.html (the playground) and smoke.html (the browser check: one conv2d forward
-// and backward on every backend the browser gives, compared with Node's by the tests).
+// The browsers' Vite config: `npm run playground` (dev server) and `npm run build:web`, which
+// builds the playground (static files in web/dist-playground/, relative URLs, so any static host
+// or a subfolder serves them) and, with `--mode library`, the package bundle web/dist/striate.js
+// (ESM, the .wasm kernels next to it). The playground has two pages: index.html and smoke.html
+// (the browser check: one conv2d forward and backward on every backend the browser gives,
+// compared with Node's by the tests).
 //
 // The engine is imported from the library's sources, so two duties fall to small plugins:
 //  - Node built-ins (node:fs, node:os, ...) appear only on Node code paths; in the browser they
@@ -60,14 +62,15 @@ function wasmNextToChunk(): Plugin {
   };
 }
 
-function copyWasm(outDir: string): Plugin {
+/** Copies build/wasm/*.wasm into `dir`, the folder of the chunk that loads them. */
+function copyWasm(dir: string): Plugin {
   return {
     name: 'striate-copy-wasm',
     apply: 'build',
     closeBundle() {
       if (!existsSync(WASM_DIR)) throw new Error('build:web: build/wasm/ is missing; run `npm run build:wasm` first');
-      mkdirSync(join(outDir, ASSETS), { recursive: true });
-      for (const f of readdirSync(WASM_DIR).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(WASM_DIR, f), join(outDir, ASSETS, f));
+      mkdirSync(dir, { recursive: true });
+      for (const f of readdirSync(WASM_DIR).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(WASM_DIR, f), join(dir, f));
     },
   };
 }
@@ -79,7 +82,7 @@ export function playgroundConfig(outDir = join(WEB, 'dist-playground')): UserCon
     base: './',
     publicDir: join(WEB, 'public'),
     logLevel: 'warn',
-    plugins: [nodeStub(), wasmNextToChunk(), copyWasm(outDir)],
+    plugins: [nodeStub(), wasmNextToChunk(), copyWasm(join(outDir, ASSETS))],
     // fit.ts imports io/files.ts lazily (Node checkpoints) while the package root imports it
     // eagerly; rolldown's note that the lazy import cannot split a chunk is expected here (in the
     // workers, and on the browser check's page, which runs the engine itself when not isolated).
@@ -99,4 +102,23 @@ export function playgroundConfig(outDir = join(WEB, 'dist-playground')): UserCon
   };
 }
 
-export default defineConfig(playgroundConfig());
+/** The package for browsers: web/dist/striate.js (with its lazily loaded chunks) and the kernels. */
+export function libraryConfig(outDir = join(WEB, 'dist')): UserConfig {
+  return {
+    root: WEB,
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [nodeStub(), wasmNextToChunk(), copyWasm(outDir)],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: true,
+      minify: false,
+      lib: { entry: join(ROOT, 'src', 'index.ts'), formats: ['es'], fileName: () => 'striate.js' },
+      rolldownOptions: { checks: QUIET },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => (mode === 'library' ? libraryConfig() : playgroundConfig()));
