@@ -34,7 +34,9 @@ const NODE_BUILTIN = new RegExp(`^(node:.*|${builtinModules.map((m) => m.replace
 /** A quoted relative path ending in build/wasm/: '../../../build/wasm/' -> './'. */
 const WASM_DIR_URL = /(['"`])(?:\.\.\/)+build\/wasm\//g;
 const STUB = '\0node-stub:';
-const QUIET = { ineffectiveDynamicImport: false };
+// Rolldown's notes that are expected here: see `worker` below; and its plugin timings, which on a
+// busy machine report the machine, not the build.
+const QUIET = { ineffectiveDynamicImport: false, pluginTimings: false };
 
 function nodeStub(): Plugin {
   return {
