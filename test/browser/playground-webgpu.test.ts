@@ -77,7 +77,9 @@ test('playground on WebGPU: panel 4 trains on the GPU, panel 5 infers there; the
     // The choice moves the model to the CPU: the same image gets the same probabilities.
     await page.getByTestId('device-choice').selectOption('cpu');
     await page.waitForFunction(() => (window as unknown as { engineInfo: EngineInfo }).engineInfo.device === 'cpu', null, { timeout: 30_000 });
-    assert.match((await engineInfo(page)).label, /^wasm, \d+ threads?$/);
+    const after = await engineInfo(page);
+    assert.match(after.label, /^wasm, \d+ threads?$/);
+    t.diagnostic(`GPU buffers held by the allocator after training and inference: ${((after.gpuBytesHeld ?? 0) / 2 ** 20).toFixed(1)} MiB (reported only)`);
     await page.getByTestId('inside-file').setInputFiles(fileURLToPath(new URL('../../web/public/samples/sneaker.png', import.meta.url)));
     const onCpu = await predictions(2);
     onCpu.forEach((p, i) => assert.ok(Math.abs(p - onGpu[i]!) < 1e-4, `class ${i}: CPU ${p}, GPU ${onGpu[i]}`));

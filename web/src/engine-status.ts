@@ -8,7 +8,7 @@ function describe(i: EngineInfo): string {
   const cpu = `${i.backend} backend, ${i.threads} thread${i.threads === 1 ? '' : 's'}` +
     (i.crossOriginIsolated ? ' (cross-origin isolated)' : ' (not cross-origin isolated: one thread)');
   const models = i.device === 'webgpu' ? `training and inference on ${i.label}` : `training and inference on the CPU${i.gpu ? '' : ` (${i.gpuMissing})`}`;
-  return `engine: ${models}; the other panels on the ${cpu}`;
+  return `engine: ${models}; the other panels on the ${cpu}.`;
 }
 
 /** Fills `line` with the engine's description and adds the device choice after it. */
@@ -34,7 +34,7 @@ export async function showEngineStatus(line: HTMLElement, engine: Engine): Promi
   });
   try {
     show(await engine.call('info'));
-    line.replaceChildren(text, ' ', h('label', { class: 'device-choice' }, 'compute panels 4 and 5 on ', choice));
+    line.replaceChildren(text, ' ', h('label', { class: 'device-choice' }, 'Train and infer on ', choice));
   } catch (e) {
     line.textContent = e instanceof Error ? e.message : String(e);
     line.classList.add('error');

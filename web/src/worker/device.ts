@@ -2,6 +2,7 @@
 // gives an adapter, else the CPU (the wasm backend, threaded when the page is cross-origin
 // isolated). The page may choose the CPU even where a GPU exists, to compare the two.
 import { getBackend, getNumThreads, initWebGPU, type Device, type WebGpuInfo } from '../../../src/index.js';
+import { webGpuBackend } from '../../../src/kernels/webgpu/index.js';
 
 export interface DeviceInfo {
   /** Where training and inference run now. */
@@ -12,6 +13,8 @@ export interface DeviceInfo {
   gpuMissing: string | null;
   /** What runs, in words: "WebGPU (google swiftshader)" or "wasm, 2 threads". */
   label: string;
+  /** Bytes of GPU buffers the engine's caching allocator holds (null without a GPU). */
+  gpuBytesHeld: number | null;
 }
 
 let probe: Promise<{ gpu: WebGpuInfo | null; missing: string | null }> | null = null;
@@ -46,7 +49,8 @@ export async function modelDevice(): Promise<Device> {
 export async function deviceInfo(): Promise<DeviceInfo> {
   const { gpu, missing } = await findGpu();
   const device = await modelDevice();
-  return { device, gpu, gpuMissing: missing, label: device === 'webgpu' && gpu ? gpuLabel(gpu) : cpuLabel() };
+  const gpuBytesHeld = gpu ? (await webGpuBackend())?.bytesHeld() ?? null : null;
+  return { device, gpu, gpuMissing: missing, label: device === 'webgpu' && gpu ? gpuLabel(gpu) : cpuLabel(), gpuBytesHeld };
 }
 
 /** The page's choice; 'webgpu' without an adapter is refused with the reason. */
