@@ -14,6 +14,7 @@ import { build } from 'vite';
 import { playgroundConfig } from '../../web/vite.config.js';
 import type { EngineInfo } from '../../web/src/worker/engine-info.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
+import { trainWithFallingLoss } from './train-panel.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -46,17 +47,11 @@ test('playground on WebGPU: panel 4 trains on the GPU, panel 5 infers there; the
     await page.locator('#train-images').fill('5000');
     await page.locator('#train-nmax').fill('120');
     await page.locator('#train-epochs').fill('1');
-    await page.getByTestId('train-start').click();
-    await page.getByTestId('test-accuracy').waitFor({ timeout: 400_000 });
-    const losses = await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.slice());
-    assert.ok(losses.length >= 100, `${losses.length} steps, expected at least 100`);
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
-    assert.ok(last < first * 0.8, `the loss should fall: first 10 steps ${first.toFixed(3)}, last 10 ${last.toFixed(3)}`);
+    const { steps, first, last } = await trainWithFallingLoss(page, 400_000);
     const report = await page.getByTestId('test-accuracy').innerText();
     assert.match(report, /on the GPU \(WebGPU\)/);
     assert.equal(await page.getByTestId('confusion').locator('td').count(), 100);
-    t.diagnostic(`WebGPU training: ${losses.length} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${report}`);
+    t.diagnostic(`WebGPU training: ${steps} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${report}`);
     await shot(page, '4-train-webgpu');
 
     // Panel 5: the trained model infers on the GPU; probabilities sum to 1, feature maps render.

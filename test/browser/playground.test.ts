@@ -14,6 +14,7 @@ import { loadSafetensorsInto, models, modelToSafetensors, nn } from '../../src/i
 import { playgroundConfig } from '../../web/vite.config.js';
 import type { EngineInfo } from '../../web/src/worker/engine-info.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
+import { trainWithFallingLoss } from './train-panel.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
 
@@ -169,16 +170,10 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.locator('#train-architecture').selectOption('lenet5');
       await page.locator('#train-images').fill('5000');
       await page.locator('#train-nmax').fill('120');
-      await page.getByTestId('train-start').click();
-      await page.getByTestId('test-accuracy').waitFor({ timeout: 180_000 });
-      const losses = await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.slice());
-      assert.ok(losses.length >= 100, `${losses.length} steps, expected at least 100`);
-      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-      const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
-      assert.ok(last < first * 0.8, `the loss should fall: first 10 steps ${first.toFixed(3)}, last 10 ${last.toFixed(3)}`);
+      const { steps, first, last } = await trainWithFallingLoss(page, 180_000);
       assert.equal(await page.getByTestId('confusion').locator('td').count(), 100);
       assert.ok(await page.getByTestId('misclassified').locator('canvas').count() > 0);
-      t.diagnostic(`training: ${losses.length} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
+      t.diagnostic(`training: ${steps} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
       await shot(page, '4-train');
 
       // Download the model, check it in Node, load it back.
