@@ -2,7 +2,8 @@
 // input, weight and bias gradients) on every CPU backend the package loaded, and on the WebGPU
 // device when the platform gives an adapter. The page runs it in its worker, the test in Node,
 // and compares the numbers.
-import { availableBackends, F, getBackend, getNumThreads, initWebGPU, setBackend, tensor, type Device, type Tensor } from '../../../src/index.js';
+import { availableBackends, F, getBackend, getNumThreads, setBackend, tensor, type Device, type Tensor } from '../../../src/index.js';
+import { findGpu, gpuName } from '../worker/device.js';
 
 export interface SmokeRun {
   /** 'ref', 'wasm' or 'webgpu'. */
@@ -51,16 +52,6 @@ async function runOn(device: Device): Promise<Pick<SmokeRun, 'y' | 'gx' | 'gw' |
   return { y: await read(y), gx: await read(x.grad), gw: await read(w.grad), gb: await read(b.grad) };
 }
 
-async function findGpu(): Promise<{ name: string | null; missing: string | null }> {
-  if (!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) return { name: null, missing: 'no navigator.gpu' };
-  try {
-    const info = await initWebGPU();
-    return info ? { name: [info.vendor, info.architecture, info.description].filter((s) => s).join(' '), missing: null } : { name: null, missing: 'no WebGPU adapter' };
-  } catch (e) {
-    return { name: null, missing: e instanceof Error ? e.message : String(e) };
-  }
-}
-
 /**
  * Runs the case on every CPU backend (restoring the default afterwards), then on WebGPU where
  * navigator.gpu gives an adapter.
@@ -79,7 +70,7 @@ export async function runSmokeCase(): Promise<SmokeResult> {
   } finally {
     setBackend(defaultBackend);
   }
-  const gpu = await findGpu();
-  if (gpu.name !== null) runs.push({ backend: 'webgpu', where: gpu.name || 'unnamed adapter', threads: 1, ...(await runOn('webgpu')) });
-  return { defaultBackend, availableBackends: backends, webgpuMissing: gpu.missing, runs };
+  const { gpu, missing } = await findGpu();
+  if (gpu) runs.push({ backend: 'webgpu', where: gpuName(gpu), threads: 1, ...(await runOn('webgpu')) });
+  return { defaultBackend, availableBackends: backends, webgpuMissing: missing, runs };
 }

@@ -20,7 +20,8 @@ export interface DeviceInfo {
 let probe: Promise<{ gpu: WebGpuInfo | null; missing: string | null }> | null = null;
 let chosen: Device | null = null;
 
-function findGpu(): Promise<{ gpu: WebGpuInfo | null; missing: string | null }> {
+/** The WebGPU adapter (opened once), or why there is none. The browser check uses it too. */
+export function findGpu(): Promise<{ gpu: WebGpuInfo | null; missing: string | null }> {
   probe ??= (async () => {
     if (!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) return { gpu: null, missing: 'this browser has no WebGPU' };
     try {
@@ -35,10 +36,10 @@ function findGpu(): Promise<{ gpu: WebGpuInfo | null; missing: string | null }> 
 
 export const cpuLabel = (): string => `${getBackend()}, ${getNumThreads()} thread${getNumThreads() === 1 ? '' : 's'}`;
 
-function gpuLabel(g: WebGpuInfo): string {
-  const name = [g.vendor, g.architecture, g.description].filter((s) => s).join(' ');
-  return `WebGPU (${name || 'unnamed adapter'})`;
-}
+/** An adapter's name: "google swiftshader". */
+export const gpuName = (g: WebGpuInfo): string => [g.vendor, g.architecture, g.description].filter((s) => s).join(' ') || 'unnamed adapter';
+
+const gpuLabel = (g: WebGpuInfo): string => `WebGPU (${gpuName(g)})`;
 
 /** The device panels 4 and 5 use: the page's choice, else the GPU when there is one. */
 export async function modelDevice(): Promise<Device> {
