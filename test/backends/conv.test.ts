@@ -1,54 +1,57 @@
 // Conformance: convolution (forward, both backward passes), pooling, pad and batch norm of every
 // fast implementation against the reference, on seeded data over odd sizes, channel counts that
 // are not multiples of 4, strides, paddings, dilations, groups, 1-D/2-D/3-D.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
 import { sizeOf } from '../../src/tensor/shape.js';
-import { assertClose, data, forEachImpl, refKernels, rng } from './harness.js';
+import { assertClose, data, forEachImpl, refKernels, rng, wasm, type Impl } from './harness.js';
 
 const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 
-// [batch, cin, cout, groups, inSize, kernel, stride, pad, dilation]
-type Case = [number, number, number, number, number[], number, number, number, number];
+// [batch, cin, cout, groups, inSize, kernel, stride, pad, dilation, the wasm paths of the forward,
+// input-gradient and weight-gradient passes]. The paths are asserted: a changed threshold that
+// moves a case to another path fails here, and every path must keep a case (see below).
+type Case = [number, number, number, number, number[], number, number, number, number, string];
 const CASES: Case[] = [
-  [2, 3, 5, 1, [7, 9], 3, 1, 1, 1],
-  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1],
-  [3, 6, 6, 6, [11, 10], 3, 1, 2, 2], // depthwise, dilated
-  [2, 8, 4, 1, [5, 5], 1, 1, 0, 1], // pointwise
-  [2, 8, 6, 2, [6, 7], 1, 1, 0, 1], // grouped pointwise
-  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1], // strided 1×1 (downsampling shortcut)
-  [1, 3, 8, 1, [23, 23], 7, 2, 3, 1], // ResNet's stem shape, smaller
-  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1], // stride 2 with rows long enough for vector packing
-  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1], // AlexNet's stem: stride 4, vector packing
-  [2, 3, 4, 1, [19], 5, 1, 2, 1], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
-  [4, 8, 13, 1, [20, 21], 3, 1, 1, 1], // direct, split over threads, a partial channel block
-  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1], // LeNet-5's conv1: one input channel, the weight gradient splits taps
-  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1], // one channel, strided 1×1
-  [2, 5, 5, 5, [9, 13], 3, 1, 1, 1], // depthwise kernel, stride 1
-  [1, 4, 4, 4, [12, 17], 5, 2, 2, 1], // depthwise, stride 2
-  [1, 3, 3, 3, [6, 7], 3, 2, 0, 1], // depthwise, stride 2, unpadded, odd sizes
-  [4, 16, 16, 16, [30, 30], 3, 1, 1, 1], // depthwise over both threads
-  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1],
-  [1, 6, 9, 3, [9, 7], 2, 2, 1, 3],
-  [2, 7, 3, 1, [1, 1], 1, 1, 0, 1],
-  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1], // kernel larger than the input
-  [2, 3, 4, 1, [17], 3, 2, 1, 1], // 1-D
-  [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1], // 3-D
-  [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1], // 3-D, grouped and strided
-  [1, 3, 5, 1, [6, 7, 9], 3, 1, 2, 2], // 3-D, dilated
-  [2, 4, 6, 1, [5, 6, 7], 1, 1, 0, 1], // 3-D pointwise
-  [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1], // single-band volume over both threads: the weight gradient splits taps
-  [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1], // 3-D over both threads
-  [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1], // 3-D whose vol2col takes one output plane per chunk
-  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1], // big enough to run on both threads (Winograd path)
-  [2, 16, 20, 1, [30, 27], 3, 1, 1, 1], // Winograd: odd width, 4-tile groups and single tiles
-  [2, 17, 16, 1, [29, 33], 3, 1, 0, 1], // Winograd without padding, odd output
-  [6, 16, 18, 1, [13, 14], 3, 1, 2, 1], // Winograd with wide padding
-  [1, 16, 18, 1, [5, 6], 3, 1, 1, 1], // too few tiles for Winograd: im2col
-  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1], // Winograd with the weights' K split into blocks
-  [1, 24, 70, 1, [6, 6], 3, 1, 1, 1], // more output channels than positions: threads split channels
-  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1], // the same, grouped and strided
-  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1],
+  [2, 3, 5, 1, [7, 9], 3, 1, 1, 1, 'direct im2col im2col'],
+  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'im2col im2col im2col'],
+  [3, 6, 6, 6, [11, 10], 3, 1, 2, 2, 'im2col im2col im2col'], // depthwise, dilated
+  [2, 8, 4, 1, [5, 5], 1, 1, 0, 1, 'direct im2col im2col'], // pointwise
+  [2, 8, 6, 2, [6, 7], 1, 1, 0, 1, 'im2col im2col im2col'], // grouped pointwise
+  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'im2col im2col im2col'], // strided 1×1 (downsampling shortcut)
+  [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'im2col im2col im2col'], // ResNet's stem shape, smaller
+  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'im2col im2col im2col'], // stride 2 with rows long enough for vector packing
+  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'im2col im2col im2col'], // AlexNet's stem: stride 4, vector packing
+  [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct im2col im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
+  [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct im2col im2col'], // direct, split over threads, a partial channel block
+  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct im2col im2col'], // LeNet-5's conv1: one input channel, the weight gradient splits taps
+  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
+  [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
+  [1, 4, 4, 4, [12, 17], 5, 2, 2, 1, 'depthwise im2col im2col'], // depthwise, stride 2
+  [1, 3, 3, 3, [6, 7], 3, 2, 0, 1, 'depthwise im2col im2col'], // depthwise, stride 2, unpadded, odd sizes
+  [4, 16, 16, 16, [30, 30], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise over both threads
+  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'im2col im2col im2col'],
+  [1, 6, 9, 3, [9, 7], 2, 2, 1, 3, 'im2col im2col im2col'],
+  [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct im2col im2col'],
+  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'direct im2col im2col'], // kernel larger than the input
+  [2, 3, 4, 1, [17], 3, 2, 1, 1, 'im2col im2col im2col'], // 1-D
+  [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D
+  [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1, 'vol2col vol2col vol2col'], // 3-D, grouped and strided
+  [1, 3, 5, 1, [6, 7, 9], 3, 1, 2, 2, 'vol2col vol2col vol2col'], // 3-D, dilated
+  [2, 4, 6, 1, [5, 6, 7], 1, 1, 0, 1, 'vol2col vol2col vol2col'], // 3-D pointwise
+  [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // single-band volume over both threads: the weight gradient splits taps
+  [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
+  [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd im2col'], // big enough to run on both threads (Winograd path)
+  [2, 16, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd: odd width, 4-tile groups and single tiles
+  [2, 17, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd im2col'], // Winograd without padding, odd output
+  [6, 16, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd im2col'], // Winograd with wide padding
+  [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd: im2col
+  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd with the weights' K split into blocks
+  [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
+  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'im2col im2col im2col'], // the same, grouped and strided
+  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'im2col im2col im2col'],
 ];
 
 function convParams(c: Case): ConvParams {
@@ -61,11 +64,32 @@ function convParams(c: Case): ConvParams {
   };
 }
 
+const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as const;
+
+test('every native convolution path keeps a conformance case', () => {
+  const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
+  for (const want of ['convForward winograd', 'convForward direct', 'convForward depthwise', 'convForward im2col',
+    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput im2col', 'convBackwardInput vol2col',
+    'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
+    assert.ok(taken.has(want), `no conformance case takes ${want}`);
+  }
+});
+
+// Runs one conv kernel call; on the wasm backend, asserts it took `path` (and only that call ran).
+function expectPath(impl: Impl, pass: (typeof PASSES)[number], path: string, what: string, run: () => void): void {
+  if (!impl.name.startsWith('wasm')) return run();
+  const before = new Map(wasm.convPathCounts());
+  run();
+  const ran = [...wasm.convPathCounts()].filter(([k, n]) => n !== (before.get(k) ?? 0)).map(([k]) => k);
+  assert.deepEqual(ran, [`${pass} ${path}`], `${impl.name} ${pass} ${what}: paths taken`);
+}
+
 test('convForward, convBackwardInput and convBackwardWeight match the reference', async () => {
   const r = rng(11);
   for (const c of CASES) {
     const p = convParams(c);
     const what = JSON.stringify(c);
+    const [fwdPath, inPath, wPath] = c[9].split(' ') as [string, string, string];
     const x = data(r, p.batch * p.inChannels * sizeOf(p.inSize));
     const w = data(r, p.outChannels * (p.inChannels / p.groups) * sizeOf(p.kernelSize));
     const bias = data(r, p.outChannels);
@@ -79,17 +103,17 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
     refKernels.convBackwardWeight(x, gy, gw, p);
     await forEachImpl(async (impl) => {
       // Outputs start as garbage: the kernels must overwrite, not accumulate.
-      const yo = impl.place(data(r, ySize));
-      impl.kernels.convForward(impl.place(x), impl.place(w), impl.place(bias), yo, p);
+      const yo = impl.place(data(r, ySize)), xs = impl.place(x), ws = impl.place(w), gys = impl.place(gy);
+      expectPath(impl, 'convForward', fwdPath, what, () => impl.kernels.convForward(xs, ws, impl.place(bias), yo, p));
       assertClose(await impl.read(yo), y, `${impl.name} convForward ${what}`);
       const yn = impl.place(data(r, ySize));
-      impl.kernels.convForward(impl.place(x), impl.place(w), null, yn, p);
+      expectPath(impl, 'convForward', fwdPath, what, () => impl.kernels.convForward(xs, ws, null, yn, p));
       assertClose(await impl.read(yn), yNoBias, `${impl.name} convForward no bias ${what}`);
       const gxo = impl.place(data(r, x.length));
-      impl.kernels.convBackwardInput(impl.place(gy), impl.place(w), gxo, p);
+      expectPath(impl, 'convBackwardInput', inPath, what, () => impl.kernels.convBackwardInput(gys, ws, gxo, p));
       assertClose(await impl.read(gxo), gx, `${impl.name} convBackwardInput ${what}`);
       const gwo = impl.place(data(r, w.length));
-      impl.kernels.convBackwardWeight(impl.place(x), impl.place(gy), gwo, p);
+      expectPath(impl, 'convBackwardWeight', wPath, what, () => impl.kernels.convBackwardWeight(xs, gys, gwo, p));
       assertClose(await impl.read(gwo), gw, `${impl.name} convBackwardWeight ${what}`);
     });
   }

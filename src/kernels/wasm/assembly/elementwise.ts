@@ -1,10 +1,10 @@
 // Element-wise kernels on raw pointers: unary ops and their derivatives, and binary ops over a
 // (collapsed) 3-D iteration space whose innermost strides are 1 or 0 (same shape, scalar, rows).
-// Op codes follow the order of UnaryOp / BinaryOp in ../../kernels.ts (see ../kernels.ts).
-
-// Unary op codes.
-const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SQUARE = 5, RECIPROCAL = 6, RELU = 7, LEAKY = 8,
-  ELU = 9, SIGMOID = 10, TANH = 11;
+import {
+  OP_ABS as ABS, OP_ADD as ADD, OP_DIV as DIV, OP_ELU as ELU, OP_EXP as EXP, OP_LEAKY_RELU as LEAKY, OP_LOG as LOG,
+  OP_MUL as MUL, OP_NEG as NEG, OP_POW as POW, OP_RECIPROCAL as RECIPROCAL, OP_RELU as RELU, OP_SIGMOID as SIGMOID,
+  OP_SQRT as SQRT, OP_SQUARE as SQUARE, OP_SUB as SUB, OP_TANH as TANH,
+} from '../abi';
 
 @inline function unaryScalar(op: i32, v: f32, a: f32): f32 {
   switch (op) {
@@ -81,9 +81,6 @@ export function unaryBackward(op: i32, x: usize, y: usize, gy: usize, gx: usize,
     store<f32>(gx + o, g * d);
   }
 }
-
-// Binary op codes.
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4;
 
 @inline function binScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {

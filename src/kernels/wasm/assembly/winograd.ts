@@ -5,13 +5,11 @@
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
 import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { arg, ptr } from './params';
 
-// Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
-// 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread, 22 flip (the
-// weights are a forward conv's, w (cin, cout, 3, 3): this computes its input gradient),
-// 23 the transformed weights (winogradWeightsTask runs first).
-@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+// The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
+// with CONV_FLIP and CONV_WINOGRAD_U.
 
 // Tiles per block: bounds V and M (16·C·TB floats each) whatever the image size.
 const TB: i32 = 256;
@@ -20,14 +18,14 @@ const TB: i32 = 256;
 
 // Per-thread scratch of convWinogradTask: V, M, tile coordinates and GEMM packing space.
 export function winogradScratchBytes(p: usize, nt: i32): i32 {
-  const cin = arg(p, 5), cout = arg(p, 6);
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   return (16 * cin * TB + 16 * cout * TB + 3 * TB) * 4 + gemmScratchBytes(cin, TB) + 512;
 }
 
 // The transformed weights U[ξ] (cout × cin each), already in the GEMM's packed-A layout, shared
 // by all threads: one transform per call instead of one per thread, and no packing per GEMM.
 export function winogradWeightBytes(p: usize): i32 {
-  return 16 * packedABytes(arg(p, 6), arg(p, 5));
+  return 16 * packedABytes(arg(p, CONV_COUT), arg(p, CONV_CIN));
 }
 
 // U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
@@ -38,7 +36,7 @@ export function winogradWeightBytes(p: usize): i32 {
 // gather cost 3/4 of the transform: 1.6 ms of 384→256's 6.5 ms).
 // With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
 export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const w = ptr(p, 1), cin = arg(p, 5), cout = arg(p, 6), flip = arg(p, 22) != 0, u = ptr(p, 23);
+  const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
   const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
@@ -187,15 +185,15 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
 }
 
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, 0), bias = ptr(p, 2), out = ptr(p, 3);
-  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
-  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11), ph = arg(p, 16), pw = arg(p, 17);
+  const x = ptr(p, CONV_X), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
+  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
   const per = total / parts, extra = total % parts;
   const g0 = part * per + min(part, extra), g1 = g0 + per + (part < extra ? 1 : 0);
   if (g1 <= g0) return;
-  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
-  const u = ptr(p, 23), uPlane = <usize>packedABytes(cout, cin);
+  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
   const v = al64(scratch);
   const m = al64(v + <usize>(16 * cin * TB) * 4);
   const coords = al64(m + <usize>(16 * cout * TB) * 4);

@@ -1,0 +1,58 @@
+// The module's exports as JavaScript sees them, and the export behind each task id of ./abi.ts.
+import {
+  TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W, TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE,
+  TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
+  TASK_WINOGRAD_WEIGHTS,
+} from './abi.js';
+
+export interface WasmExports {
+  heapBase(): number;
+  zero(ptr: number, bytes: number): void;
+  gemmScratchBytes(k: number, n: number): number;
+  gemmSharesA(m: number, n: number, nt: number): number;
+  packedABytes(m: number, k: number): number;
+  convScratchBytes(params: number, nt: number): number;
+  winogradScratchBytes(params: number, nt: number): number;
+  winogradWeightBytes(params: number): number;
+  directConvScratchBytes(params: number, nt: number): number;
+  depthwiseScratchBytes(params: number, nt: number): number;
+  conv3dScratchBytes(params: number, nt: number): number;
+  conv3dForwardUnits(params: number): number;
+  unary(op: number, x: number, out: number, n: number, a: number): void;
+  unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
+  binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
+    as0: number, as1: number, as2: number, bs0: number, bs1: number, bs2: number): void;
+  softmaxForward(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
+  softmaxBackward(y: number, gy: number, gx: number, outer: number, size: number, inner: number, log: number): void;
+  sgdStep(param: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
+    nesterov: number, weightDecay: number, firstStep: number): void;
+  adamStep(param: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number): void;
+  stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
+    s0: number, s1: number, s2: number, s3: number): void;
+  sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;
+  maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
+  averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
+    outD: number, outH: number, outW: number, tables: number, backward: number): void;
+  batchNormStats(x: number, mean: number, variance: number, batch: number, channels: number, spatial: number): void;
+  batchNormForward(x: number, mean: number, invStd: number, weight: number, bias: number, out: number,
+    batch: number, channels: number, spatial: number): void;
+  batchNormBackward(x: number, gy: number, mean: number, invStd: number, weight: number, gx: number, gWeight: number,
+    gBias: number, training: number, batch: number, channels: number, spatial: number): void;
+}
+
+const names: Record<number, string> = {
+  [TASK_GEMM]: 'gemmTask', [TASK_CONV_FWD]: 'convForwardTask', [TASK_CONV_BWD_IN]: 'convBackwardInputTask',
+  [TASK_CONV_BWD_W]: 'convBackwardWeightTask', [TASK_CONV_WINOGRAD]: 'convWinogradTask', [TASK_PACK_A]: 'packATask',
+  [TASK_WINOGRAD_WEIGHTS]: 'winogradWeightsTask', [TASK_CONV_DIRECT]: 'directConvTask',
+  [TASK_CONV_DEPTHWISE]: 'depthwiseConvTask', [TASK_CONV3D_FWD]: 'conv3dForwardTask',
+  [TASK_CONV3D_BWD_IN]: 'conv3dBackwardInputTask', [TASK_CONV3D_BWD_W]: 'conv3dBackwardWeightTask',
+  [TASK_MAX_POOL]: 'maxPoolTask',
+};
+
+/** The export name of each task, indexed by task id. */
+export const TASK_EXPORTS: readonly string[] = Array.from({ length: TASK_COUNT }, (_, id) => {
+  const name = names[id];
+  if (!name) throw new Error(`wasm backend: task id ${id} has no export`);
+  return name;
+});
