@@ -49,6 +49,8 @@ const CASES: Case[] = [
   [6, 16, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd im2col'], // Winograd with wide padding
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd: im2col
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd with the weights' K split into blocks
+  [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd winograd'], // the weight gradient's tiles in two chunks
+  [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'im2col im2col im2col'], // the same, grouped and strided
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'im2col im2col im2col'],
@@ -70,7 +72,7 @@ test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
   for (const want of ['convForward winograd', 'convForward direct', 'convForward depthwise', 'convForward im2col',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput im2col', 'convBackwardInput vol2col',
-    'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
+    'convBackwardWeight winograd', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
   }
 });

@@ -17,7 +17,9 @@ export const TASK_CONV3D_FWD = 9;
 export const TASK_CONV3D_BWD_IN = 10;
 export const TASK_CONV3D_BWD_W = 11;
 export const TASK_MAX_POOL = 12;
-export const TASK_COUNT = 13;
+export const TASK_WINOGRAD_GRAD_TRANSFORM = 13;
+export const TASK_WINOGRAD_GRAD_GEMM = 14;
+export const TASK_COUNT = 15;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
@@ -63,6 +65,12 @@ export const CONV_SCRATCH = 20; // scratch base
 export const CONV_SCRATCH_STRIDE = 21; // scratch bytes per thread
 export const CONV_FLIP = 22; // Winograd: w is a forward conv's (cin, cout, 3, 3); this computes its input gradient
 export const CONV_WINOGRAD_U = 23; // Winograd: the transformed weights (winogradWeightsTask writes them)
+// Winograd weight gradient (winograd-weight-grad.ts): x in CONV_X, gy in CONV_W, gw in CONV_C; the
+// tiles are taken in chunks of at most CONV_GRAD_LD, the current one from CONV_GRAD_FIRST on.
+export const CONV_GRAD_LD = 24; // tiles per chunk (the leading dimension of its transforms)
+export const CONV_GRAD_FIRST = 25; // the chunk's first tile
+export const CONV_GRAD_TILES = 26; // tiles in the chunk
+export const CONV_GRAD_BASE = 27; // the shared transforms and sums (winogradGradBytes bytes)
 
 // 3-D convolutions (conv3d.ts): pointers as CONV_X … CONV_OUT, then the geometry.
 export const VOL_BATCH = 4;

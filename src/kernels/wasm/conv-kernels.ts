@@ -4,10 +4,13 @@ import type { ConvParams } from '../kernels.js';
 import {
   CONV_BATCH, CONV_FLIP, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_FWD,
-  TASK_CONV_WINOGRAD, TASK_WINOGRAD_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE,
+  TASK_CONV_WINOGRAD, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
+  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
-import { conv2d, conv3dGeometry, forwardPath, winogradInputGradient, type ConvPath, type Geometry } from './conv-paths.js';
+import {
+  conv2d, conv3dGeometry, forwardPath, winogradInputGradient, winogradWeightGradFits, type ConvPath, type Geometry,
+} from './conv-paths.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 
 /** The three convolution passes, whose paths are counted separately. */
@@ -57,6 +60,39 @@ export function createConvKernels(rt: Runtime) {
     try {
       if (winograd) pool.run(TASK_WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
       pool.run(task, rt.params, nt, parts);
+    } finally {
+      call.end();
+    }
+  }
+
+  // The weight gradient by Winograd (see assembly/winograd-weight-grad.ts): per chunk of tiles,
+  // their transforms (threads split tiles), then the 16 GEMMs (threads split them); then gw.
+  function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number): void {
+    const nt = pool.plan(flops >= PARALLEL_FLOPS);
+    let P = paramSlots(rt);
+    for (let i = 0; i < 3; i++) P[i] = ptrs[i]!;
+    P.set(geo, CONV_BATCH);
+    const ld = ex.winogradGradChunk(rt.params);
+    P[CONV_GRAD_LD] = ld;
+    const shared = align64(ex.winogradGradBytes(rt.params)), stride = align64(ex.winogradGradScratchBytes(rt.params));
+    const scratch = align64(call.scratch(shared + stride * nt + 64));
+    P = paramSlots(rt);
+    P[CONV_GRAD_BASE] = scratch;
+    P[CONV_SCRATCH] = scratch + shared;
+    P[CONV_SCRATCH_STRIDE] = stride;
+    const [batch, , , , , , oh, ow] = geo;
+    const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+    call.begin();
+    try {
+      for (let first = 0; first < tiles; first += ld) {
+        const count = Math.min(ld, tiles - first);
+        P = paramSlots(rt);
+        P[CONV_GRAD_FIRST] = first;
+        P[CONV_GRAD_TILES] = count;
+        pool.run(TASK_WINOGRAD_GRAD_TRANSFORM, rt.params, nt, partsFor(nt, count, 64));
+        pool.run(TASK_WINOGRAD_GRAD_GEMM, rt.params, nt, partsFor(nt, 16, 1));
+      }
+      ex.winogradGradFinish(rt.params);
     } finally {
       call.end();
     }
@@ -123,8 +159,11 @@ export function createConvKernels(rt: Runtime) {
       const flops = 2 * gy.length * gw.length / p.outChannels;
       const call = convCall('convBackwardWeight', [x, gy, gw], [READ, READ, WRITE], p, TASK_CONV3D_BWD_W, flops);
       if (!call) return;
-      count('convBackwardWeight', 'im2col');
-      convTask(TASK_CONV_BWD_W, conv2d(p), call.ptrs, call, flops);
+      const geo = conv2d(p);
+      const winograd = winogradWeightGradFits(geo);
+      count('convBackwardWeight', winograd ? 'winograd' : 'im2col');
+      if (winograd) winogradWeightGradient(geo, call.ptrs, call, flops);
+      else convTask(TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
     },
   };
 }

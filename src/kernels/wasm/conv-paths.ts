@@ -60,6 +60,15 @@ export function forwardPath(geo: Geometry): ConvPath {
   return winogradFits(geo) ? 'winograd' : directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
+// The weight gradient by Winograd pays from 64 channels on: its transforms cost per tile and
+// channel what 16·cin·cout products per tile outweigh only then. Measured (CPU time, batch 128,
+// 1 thread): 64→64 at 8² 14–18 ms vs im2col 18–26; 32→32 at 16² 18–25 vs 20–26; 16→16 at 32²
+// 25–28 vs 20–28.
+const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 64;
+export function winogradWeightGradFits(geo: Geometry): boolean {
+  return winogradFits(geo) && Math.min(geo[1], geo[2]) >= WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS;
+}
+
 /**
  * For 3×3 stride 1 the input gradient is itself such a conv: gy with the weights rotated and
  * transposed, padded 2 − pad. Its geometry when Winograd runs it (the padding stays non-negative

@@ -65,3 +65,7 @@ export { batchNormStats, batchNormForward, batchNormBackward } from './batch-nor
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
+export {
+  winogradGradBytes, winogradGradChunk, winogradGradFinish, winogradGradGemmTask, winogradGradScratchBytes,
+  winogradGradTransformTask,
+} from './winograd-weight-grad';

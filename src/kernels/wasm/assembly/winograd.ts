@@ -12,9 +12,9 @@ import { arg, ptr } from './params';
 // with CONV_FLIP and CONV_WINOGRAD_U.
 
 // Tiles per block: bounds V and M (16·C·TB floats each) whatever the image size.
-const TB: i32 = 256;
+export const TB: i32 = 256;
 
-@inline function al64(n: usize): usize { return (n + 63) & ~63; }
+@inline export function al64(n: usize): usize { return (n + 63) & ~63; }
 
 // Per-thread scratch of convWinogradTask: V, M, tile coordinates and GEMM packing space.
 export function winogradScratchBytes(p: usize, nt: i32): i32 {
@@ -178,10 +178,52 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
   v128.store(o + rs, i32x4.shuffle(y10, y11, 2, 6, 3, 7), 16);
 }
 
+// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, first input row and column
+// before padding, per tile) and every input channel of x (cin planes of h × w per image).
+// Tile b of channel ci lies at v + (ci·ld + b)·4; consecutive ξ (= 4i + j) are cin·ld floats apart.
+export function inputTransform(x: usize, cin: i32, h: i32, w: i32, ph: i32, pw: i32, coords: usize, nb: i32,
+  v: usize, ld: i32): void {
+  const vStride = <usize>(cin * ld) * 4, inPlane = <usize>(h * w) * 4;
+  for (let ci = 0; ci < cin; ci++) {
+    let b = 0;
+    while (b < nb) {
+      const n = load<i32>(coords + (<usize>(3 * b) << 2));
+      const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)) - ph;
+      const ix = load<i32>(coords + (<usize>(3 * b + 2) << 2)) - pw;
+      const plane = x + <usize>(n * cin + ci) * inPlane;
+      if (b + 4 <= nb && iy >= 0 && iy + 4 <= h && ix >= 0 && ix + 12 <= w && sameRow(coords, b)) {
+        inputGroup(plane + <usize>(iy * w + ix) * 4, <usize>w * 4, v + (<usize>(ci * ld + b) << 2), vStride);
+        b += 4;
+        continue;
+      }
+      const d0 = row4(plane, h, w, iy, ix), d1 = row4(plane, h, w, iy + 1, ix);
+      const d2 = row4(plane, h, w, iy + 2, ix), d3 = row4(plane, h, w, iy + 3, ix);
+      const dst = v + (<usize>(ci * ld + b) << 2);
+      storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
+      storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
+      storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)));
+      storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)));
+      b++;
+    }
+  }
+}
+
 // Whether tiles b..b+3 of the block are consecutive tiles of one tile row.
-@inline function sameRow(coords: usize, b: i32): bool {
+@inline export function sameRow(coords: usize, b: i32): bool {
   const q = coords + (<usize>(3 * b) << 2), r = coords + (<usize>(3 * b + 9) << 2);
   return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + 6 == load<i32>(r, 8);
+}
+
+// coords[b] = (image, 2·tile row, 2·tile column) of tiles first … first + nb − 1 (tiles per image, tw per row).
+export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i32): void {
+  for (let b = 0; b < nb; b++) {
+    const g = first + b;
+    const n = g / tiles, t = g - n * tiles;
+    const ty = t / tw;
+    store<i32>(coords + (<usize>(3 * b) << 2), n);
+    store<i32>(coords + (<usize>(3 * b + 1) << 2), 2 * ty);
+    store<i32>(coords + (<usize>(3 * b + 2) << 2), 2 * (t - ty * tw));
+  }
 }
 
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
@@ -198,41 +240,12 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
   const m = al64(v + <usize>(16 * cin * TB) * 4);
   const coords = al64(m + <usize>(16 * cout * TB) * 4);
   const gs = al64(coords + <usize>(3 * TB) * 4);
-  const inPlane = <usize>(h * w) * 4, outPlane = <usize>(oh * ow) * 4;
+  const outPlane = <usize>(oh * ow) * 4;
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
-    for (let b = 0; b < nb; b++) {
-      const g = blk + b;
-      const n = g / tiles, t = g - n * tiles;
-      const ty = t / tw;
-      store<i32>(coords + (<usize>(3 * b) << 2), n);
-      store<i32>(coords + (<usize>(3 * b + 1) << 2), 2 * ty);
-      store<i32>(coords + (<usize>(3 * b + 2) << 2), 2 * (t - ty * tw));
-    }
-    // V[ξ][ci][b], ξ = 4i + j; consecutive ξ are cin·TB floats apart.
+    tileCoords(coords, blk, nb, tiles, tw);
     const vStride = <usize>(cin * TB) * 4;
-    for (let ci = 0; ci < cin; ci++) {
-      let b = 0;
-      while (b < nb) {
-        const n = load<i32>(coords + (<usize>(3 * b) << 2));
-        const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)) - ph;
-        const ix = load<i32>(coords + (<usize>(3 * b + 2) << 2)) - pw;
-        const plane = x + <usize>(n * cin + ci) * inPlane;
-        if (b + 4 <= nb && iy >= 0 && iy + 4 <= h && ix >= 0 && ix + 12 <= w && sameRow(coords, b)) {
-          inputGroup(plane + <usize>(iy * w + ix) * 4, <usize>w * 4, v + (<usize>(ci * TB + b) << 2), vStride);
-          b += 4;
-          continue;
-        }
-        const d0 = row4(plane, h, w, iy, ix), d1 = row4(plane, h, w, iy + 1, ix);
-        const d2 = row4(plane, h, w, iy + 2, ix), d3 = row4(plane, h, w, iy + 3, ix);
-        const dst = v + (<usize>(ci * TB + b) << 2);
-        storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
-        storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
-        storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)));
-        storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)));
-        b++;
-      }
-    }
+    inputTransform(x, cin, h, w, ph, pw, coords, nb, v, TB);
     for (let xi = 0; xi < 16; xi++) {
       gemmCore(cout, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>(xi * cout * TB) * 4, TB, false, 0, gs, u + <usize>xi * uPlane);
