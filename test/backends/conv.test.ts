@@ -185,24 +185,38 @@ test('pooling matches the reference', async () => {
   }
 });
 
+// [inShape, padBegin, padEnd]: 2-D padding, the option-A shortcut's channel padding (whole rows
+// of constant), crops (negative padding), mirrored outer dims, short rows, 1-D, and 7-D (beyond
+// the native kernel's 6).
+const PADS: [number[], number[], number[]][] = [
+  [[2, 3, 5, 6], [0, 0, 2, 1], [0, 0, 1, 3]],
+  [[2, 4, 6, 6], [0, 2, 0, 0], [0, 2, 0, 0]],
+  [[2, 3, 9, 11], [0, 0, -2, 1], [0, 0, 1, -3]],
+  [[3, 4, 5, 13], [0, 2, 1, 4], [1, 1, 2, 5]],
+  [[2, 3, 3], [1, 0, 2], [0, 2, 2]],
+  [[17], [3], [2]],
+  [[2, 1, 2, 1, 2, 1, 3], [0, 0, 1, 0, 1, 0, 2], [0, 0, 1, 0, 0, 0, 1]],
+];
+
 test('pad forward/backward match the reference in every mode', async () => {
   const r = rng(13);
   for (const mode of ['constant', 'reflect', 'replicate'] as const) {
-    const inShape = [2, 3, 5, 6];
-    const padBegin = [0, 0, 2, 1], padEnd = [0, 0, 1, 3];
-    const outShape = inShape.map((n, i) => n + padBegin[i]! + padEnd[i]!);
-    const p = { inShape, outShape, padBegin, mode, value: 0.5 };
-    const x = data(r, sizeOf(inShape)), gy = data(r, sizeOf(outShape));
-    const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
-    refKernels.padForward(x, y, p);
-    refKernels.padBackward(gy, gx, p);
-    await forEachImpl(async (impl) => {
-      const yo = impl.place(new Float32Array(y.length)), gxo = impl.place(data(r, x.length));
-      impl.kernels.padForward(impl.place(x), yo, p);
-      impl.kernels.padBackward(impl.place(gy), gxo, p);
-      assertClose(await impl.read(yo), y, `${impl.name} padForward ${mode}`);
-      assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${mode}`);
-    });
+    for (const [inShape, padBegin, padEnd] of PADS) {
+      const outShape = inShape.map((n, i) => n + padBegin[i]! + padEnd[i]!);
+      const p = { inShape, outShape, padBegin, mode, value: 0.5 };
+      const what = `${mode} ${JSON.stringify([inShape, padBegin, padEnd])}`;
+      const x = data(r, sizeOf(inShape)), gy = data(r, sizeOf(outShape));
+      const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
+      refKernels.padForward(x, y, p);
+      refKernels.padBackward(gy, gx, p);
+      await forEachImpl(async (impl) => {
+        const yo = impl.place(data(r, y.length)), gxo = impl.place(data(r, x.length));
+        impl.kernels.padForward(impl.place(x), yo, p);
+        impl.kernels.padBackward(impl.place(gy), gxo, p);
+        assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
+        assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
+      });
+    }
   }
 });
 

@@ -107,6 +107,19 @@ export const POOL_ARGMAX = 2;
 export const POOL_PLANES = 3;
 export const POOL_DIMS = 4;
 
+// Padding (pad): the rank and mode, then per dim from PAD_DIMS on: in size, out size, pad before
+// (negative crops), input stride, and a slot the kernel uses as that dim's output index.
+export const PAD_RANK = 0;
+export const PAD_MODE = 1;
+export const PAD_DIMS = 2;
+export const PAD_PER_DIM = 5;
+export const PAD_MAX_RANK = 6;
+
+// Pad modes.
+export const PAD_CONSTANT = 0;
+export const PAD_REFLECT = 1;
+export const PAD_REPLICATE = 2;
+
 // Unary op codes (the order of UnaryOp in ../kernels.ts).
 export const OP_NEG = 0;
 export const OP_EXP = 1;

@@ -32,6 +32,9 @@ export interface WasmExports {
     nesterov: number, weightDecay: number, firstStep: number): void;
   adamStep(param: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number): void;
+  pad(src: number, dst: number, params: number, value: number, backward: number): void;
+  nllForward(logp: number, target: number, loss: number, batch: number, classes: number): void;
+  nllBackward(gLoss: number, target: number, gx: number, batch: number, classes: number): void;
   stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
     s0: number, s1: number, s2: number, s3: number): void;
   sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;

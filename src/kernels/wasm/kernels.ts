@@ -2,20 +2,20 @@
 // gemm, convolutions (conv-kernels.ts), unary, unaryBackward, binary (broadcasts that collapse to
 // ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average
 // and adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
-// backward), softmax forward/backward, sgd and adam steps. The rest (pad; NLL, a gather of one
-// value per row; batch norm's per-channel statistics finish) run the reference kernel on the
-// same views in WebAssembly memory: correct everywhere, fast where it matters.
+// backward), softmax forward/backward, NLL, pad (≤ 6 dims), sgd and adam steps. Batch norm's
+// per-channel statistics finish (a few values per channel) runs the reference kernel on the same
+// views in WebAssembly memory.
 import type {
-  AdaptivePoolParams, BatchNormParams, BinaryOp, BinaryParams, GemmParams, ArrayKernels, PoolParams, StridedCopyParams,
-  SumToParams, UnaryOp,
+  AdaptivePoolParams, ArrayKernels, BatchNormParams, BinaryOp, BinaryParams, GemmParams, NllParams, PadMode, PadParams,
+  PoolParams, StridedCopyParams, SumToParams, UnaryOp,
 } from '../kernels.js';
 import { refKernels } from '../ref/index.js';
 import { adaptiveTables, avgTables, type WindowTable } from '../ref/pool.js';
 import {
   GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_SCRATCH, GEMM_SCRATCH_STRIDE,
   GEMM_TRANS_A, GEMM_TRANS_B, OP_ABS, OP_ADD, OP_DIV, OP_ELU, OP_EXP, OP_LEAKY_RELU, OP_LOG, OP_MUL, OP_NEG, OP_POW,
-  OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, POOL_DIMS, POOL_X, TASK_GEMM,
-  TASK_MAX_POOL, TASK_PACK_A,
+  OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, PAD_CONSTANT, PAD_DIMS, PAD_MAX_RANK,
+  PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
 import { createConvKernels } from './conv-kernels.js';
@@ -33,6 +33,7 @@ const UNARY: Record<UnaryOp, number> = {
   neg: OP_NEG, exp: OP_EXP, log: OP_LOG, sqrt: OP_SQRT, abs: OP_ABS, square: OP_SQUARE, reciprocal: OP_RECIPROCAL,
   relu: OP_RELU, leakyRelu: OP_LEAKY_RELU, elu: OP_ELU, sigmoid: OP_SIGMOID, tanh: OP_TANH,
 };
+const PAD_MODES: Record<PadMode, number> = { constant: PAD_CONSTANT, reflect: PAD_REFLECT, replicate: PAD_REPLICATE };
 const BINARY: Record<BinaryOp, number> = { add: OP_ADD, sub: OP_SUB, mul: OP_MUL, div: OP_DIV, pow: OP_POW };
 
 export function createWasmKernels(rt: Runtime) {
@@ -143,8 +144,12 @@ export function createWasmKernels(rt: Runtime) {
     adaptiveAvgPoolBackward(gy: Float32Array, gx: Float32Array, p: AdaptivePoolParams): void {
       averageWindows(gy, gx, p.batch * p.channels, p.inSize, adaptiveTables(p), true);
     },
-    padForward: refKernels.padForward,
-    padBackward: refKernels.padBackward,
+    padForward(x: Float32Array, out: Float32Array, p: PadParams): void {
+      pad(x, out, p, false);
+    },
+    padBackward(gy: Float32Array, gx: Float32Array, p: PadParams): void {
+      pad(gy, gx, p, true);
+    },
 
     softmaxForward(x: Float32Array, out: Float32Array, p): void {
       withArrays(rt, [x, out], [READ, WRITE], ([px, po]) =>
@@ -154,8 +159,14 @@ export function createWasmKernels(rt: Runtime) {
       withArrays(rt, [y, gy, gx], [READ, READ, WRITE], ([py, pgy, pgx]) =>
         ex.softmaxBackward(py!, pgy!, pgx!, p.outer, p.size, p.inner, p.log ? 1 : 0));
     },
-    nllForward: refKernels.nllForward,
-    nllBackward: refKernels.nllBackward,
+    nllForward(logp: Float32Array, target: Int32Array, loss: Float32Array, p: NllParams): void {
+      withArrays(rt, [logp, target, loss], [READ, READ, WRITE], ([pl, pt, po]) =>
+        ex.nllForward(pl!, pt!, po!, p.batch, p.classes));
+    },
+    nllBackward(gLoss: Float32Array, target: Int32Array, gx: Float32Array, p: NllParams): void {
+      withArrays(rt, [gLoss, target, gx], [READ, READ, WRITE], ([pg, pt, px]) =>
+        ex.nllBackward(pg!, pt!, px!, p.batch, p.classes));
+    },
     batchNormFinishStats: refKernels.batchNormFinishStats,
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
@@ -189,4 +200,20 @@ export function createWasmKernels(rt: Runtime) {
     },
   } satisfies ArrayKernels;
   return { kernels, convPathCounts: conv.pathCounts };
+
+  // Padding natively up to PAD_MAX_RANK dims (the reference beyond, and for scalars).
+  function pad(src: Float32Array, dst: Float32Array, p: PadParams, backward: boolean): void {
+    const nd = p.outShape.length;
+    if (nd === 0 || nd > PAD_MAX_RANK) return (backward ? refKernels.padBackward : refKernels.padForward)(src, dst, p);
+    withArrays(rt, [src, dst], [READ, WRITE], ([ps, pd]) => {
+      const P = paramSlots(rt);
+      P[PAD_RANK] = nd;
+      P[PAD_MODE] = PAD_MODES[p.mode];
+      for (let d = 0; d < nd; d++) {
+        const at = PAD_DIMS + d * PAD_PER_DIM;
+        P[at] = p.inShape[d]!; P[at + 1] = p.outShape[d]!; P[at + 2] = p.padBegin[d]!;
+      }
+      ex.pad(ps!, pd!, rt.params, p.value, backward ? 1 : 0);
+    });
+  }
 }

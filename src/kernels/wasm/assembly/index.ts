@@ -11,7 +11,7 @@ import { arg, ptr, splitAt } from './params';
 export { gemmScratchBytes, packedABytes } from './gemm';
 export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
 export { unary, unaryBackward, binary3 } from './elementwise';
-export { softmaxForward, softmaxBackward, sgdStep, adamStep } from './misc';
+export { softmaxForward, softmaxBackward, sgdStep, adamStep, nllForward, nllBackward } from './misc';
 
 /** First byte JavaScript may allocate: everything below holds the module's static data. */
 export function heapBase(): usize {
@@ -69,3 +69,4 @@ export {
   winogradGradBytes, winogradGradChunk, winogradGradFinish, winogradGradGemmTask, winogradGradScratchBytes,
   winogradGradTransformTask,
 } from './winograd-weight-grad';
+export { pad } from './pad';
