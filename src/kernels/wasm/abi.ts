@@ -19,7 +19,10 @@ export const TASK_CONV3D_BWD_W = 11;
 export const TASK_MAX_POOL = 12;
 export const TASK_WINOGRAD_GRAD_TRANSFORM = 13;
 export const TASK_WINOGRAD_GRAD_GEMM = 14;
-export const TASK_COUNT = 15;
+export const TASK_BATCH_NORM = 15;
+export const TASK_UNARY = 16;
+export const TASK_BINARY = 17;
+export const TASK_COUNT = 18;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
@@ -119,6 +122,45 @@ export const PAD_MAX_RANK = 6;
 export const PAD_CONSTANT = 0;
 export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
+
+// Batch norm (batchNormTask; threads split channels): which pass, then its arrays (0 where not
+// wanted) and the (N, C, S) shape.
+export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
+export const BN_X = 1;
+export const BN_GY = 2;
+export const BN_MEAN = 3;
+export const BN_INV_STD = 4; // the variance for BN_STATS (written)
+export const BN_WEIGHT = 5;
+export const BN_BIAS = 6;
+export const BN_OUT = 7; // out, or gx
+export const BN_GRAD_WEIGHT = 8;
+export const BN_GRAD_BIAS = 9;
+export const BN_TRAINING = 10;
+export const BN_BATCH = 11;
+export const BN_CHANNELS = 12;
+export const BN_SPATIAL = 13;
+export const BN_STATS = 0;
+export const BN_FORWARD = 1;
+export const BN_BACKWARD = 2;
+
+// Unary ops (unaryTask; threads split elements): forward out = op(x), or backward gx from x, y, gy.
+export const UN_OP = 0;
+export const UN_BACKWARD = 1;
+export const UN_X = 2;
+export const UN_Y = 3;
+export const UN_GY = 4;
+export const UN_OUT = 5; // out, or gx
+export const UN_N = 6;
+export const UN_PARAM = 7; // f32 (leakyRelu's slope, elu's alpha)
+
+// Binary ops (binaryTask; threads split rows, or the one row): the collapsed (d0, d1, d2) form.
+export const BIN_OP = 0;
+export const BIN_A = 1;
+export const BIN_B = 2;
+export const BIN_OUT = 3;
+export const BIN_D0 = 4; // then d1, d2
+export const BIN_A_STRIDES = 7; // 3 slots
+export const BIN_B_STRIDES = 10; // 3 slots
 
 // Unary op codes (the order of UnaryOp in ../kernels.ts).
 export const OP_NEG = 0;

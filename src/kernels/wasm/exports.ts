@@ -2,7 +2,7 @@
 import {
   TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W, TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE,
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
-  TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS,
+  TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
 } from './abi.js';
 
 export interface WasmExports {
@@ -22,10 +22,6 @@ export interface WasmExports {
   depthwiseScratchBytes(params: number, nt: number): number;
   conv3dScratchBytes(params: number, nt: number): number;
   conv3dForwardUnits(params: number): number;
-  unary(op: number, x: number, out: number, n: number, a: number): void;
-  unaryBackward(op: number, x: number, y: number, gy: number, gx: number, n: number, a: number): void;
-  binary3(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number,
-    as0: number, as1: number, as2: number, bs0: number, bs1: number, bs2: number): void;
   softmaxForward(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
   softmaxBackward(y: number, gy: number, gx: number, outer: number, size: number, inner: number, log: number): void;
   sgdStep(param: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
@@ -41,11 +37,6 @@ export interface WasmExports {
   maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
   averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
     outD: number, outH: number, outW: number, tables: number, backward: number): void;
-  batchNormStats(x: number, mean: number, variance: number, batch: number, channels: number, spatial: number): void;
-  batchNormForward(x: number, mean: number, invStd: number, weight: number, bias: number, out: number,
-    batch: number, channels: number, spatial: number): void;
-  batchNormBackward(x: number, gy: number, mean: number, invStd: number, weight: number, gx: number, gWeight: number,
-    gBias: number, training: number, batch: number, channels: number, spatial: number): void;
 }
 
 const names: Record<number, string> = {
@@ -55,7 +46,8 @@ const names: Record<number, string> = {
   [TASK_CONV_DEPTHWISE]: 'depthwiseConvTask', [TASK_CONV3D_FWD]: 'conv3dForwardTask',
   [TASK_CONV3D_BWD_IN]: 'conv3dBackwardInputTask', [TASK_CONV3D_BWD_W]: 'conv3dBackwardWeightTask',
   [TASK_MAX_POOL]: 'maxPoolTask', [TASK_WINOGRAD_GRAD_TRANSFORM]: 'winogradGradTransformTask',
-  [TASK_WINOGRAD_GRAD_GEMM]: 'winogradGradGemmTask',
+  [TASK_WINOGRAD_GRAD_GEMM]: 'winogradGradGemmTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
+  [TASK_BINARY]: 'binaryTask',
 };
 
 /** The export name of each task, indexed by task id. */

@@ -16,12 +16,18 @@ import {
   GEMM_TRANS_A, GEMM_TRANS_B, OP_ABS, OP_ADD, OP_DIV, OP_ELU, OP_EXP, OP_LEAKY_RELU, OP_LOG, OP_MUL, OP_NEG, OP_POW,
   OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, PAD_CONSTANT, PAD_DIMS, PAD_MAX_RANK,
   PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
+  BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS,
+  BN_PASS, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
+  UN_OP, UN_OUT, UN_PARAM, UN_X, UN_Y,
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
 import { createConvKernels } from './conv-kernels.js';
 import { collapse, collapseDims } from './dims.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, withArrays, withScratch, type Runtime } from './runtime.js';
 
+// Element-wise and batch-norm kernels are memory-bound: about 128k elements (512 KB) read before a
+// second thread pays for waking it.
+const PARALLEL_ELEMENTS = 1 << 17;
 // Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops;
 // AlexNet's last pool (256×13² → 6², 83k elements) ran in 60–77 µs on 2 threads, 112–155 on 1.
 const PARALLEL_WINDOW_ELEMENTS = 5e4;
@@ -57,20 +63,51 @@ export function createWasmKernels(rt: Runtime) {
       });
   }
 
+  // out = op(x), or backward gx from x, y and gy; threads split the elements.
+  function unaryTask(op: UnaryOp, backward: boolean, x: number, y: number, gy: number, out: number, n: number,
+    param: number): void {
+    const P = paramSlots(rt);
+    P[UN_OP] = UNARY[op]; P[UN_BACKWARD] = backward ? 1 : 0;
+    P[UN_X] = x; P[UN_Y] = y; P[UN_GY] = gy; P[UN_OUT] = out; P[UN_N] = n;
+    heap.f32(rt.params + UN_PARAM * 4, 1)[0] = param;
+    const nt = pool.plan(n >= PARALLEL_ELEMENTS);
+    pool.run(TASK_UNARY, rt.params, nt, partsFor(nt, n, 4096));
+  }
+
+  // One pass of batch norm on pointers in slot order from BN_X; threads split the channels.
+  function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, p: BatchNormParams): void {
+    const P = paramSlots(rt);
+    P.fill(0, BN_X, BN_GRAD_BIAS + 1);
+    P[BN_PASS] = pass;
+    P.set(ptrs, BN_X);
+    P[BN_TRAINING] = training ? 1 : 0;
+    P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
+    const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
+    pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, p.channels, 1));
+  }
+
   const kernels = {
     unary(op: UnaryOp, x: Float32Array, out: Float32Array, param: number): void {
-      withArrays(rt, [x, out], [READ, WRITE], ([px, po]) => ex.unary(UNARY[op], px!, po!, x.length, param));
+      withArrays(rt, [x, out], [READ, WRITE], ([px, po]) => unaryTask(op, false, px!, 0, 0, po!, x.length, param));
     },
     unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, gy: Float32Array, gx: Float32Array, param: number): void {
       withArrays(rt, [x, y, gy, gx], [READ, READ, READ, WRITE], ([px, py, pgy, pgx]) =>
-        ex.unaryBackward(UNARY[op], px!, py!, pgy!, pgx!, gy.length, param));
+        unaryTask(op, true, px!, py!, pgy!, pgx!, gy.length, param));
     },
     binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array, p: BinaryParams): void {
       const c = collapse(p);
       if (!c) return refKernels.binary(op, a, b, out, p);
-      withArrays(rt, [a, b, out], [READ, READ, WRITE], ([pa, pb, po]) =>
-        ex.binary3(BINARY[op], pa!, pb!, po!, c.shape[0]!, c.shape[1]!, c.shape[2]!,
-          c.as[0]!, c.as[1]!, c.as[2]!, c.bs[0]!, c.bs[1]!, c.bs[2]!));
+      withArrays(rt, [a, b, out], [READ, READ, WRITE], (ptrs) => {
+        const P = paramSlots(rt);
+        P[BIN_OP] = BINARY[op];
+        P.set(ptrs, BIN_A);
+        P.set(c.shape, BIN_D0);
+        P.set(c.as, BIN_A_STRIDES);
+        P.set(c.bs, BIN_B_STRIDES);
+        const rows = c.shape[0]! * c.shape[1]!;
+        const nt = pool.plan(out.length >= PARALLEL_ELEMENTS);
+        pool.run(TASK_BINARY, rt.params, nt, rows >= nt ? partsFor(nt, rows, 1) : nt);
+      });
     },
     stridedCopy(x: Float32Array, out: Float32Array, p: StridedCopyParams): void {
       const c = collapseDims(p.shape, [p.strides], 4);
@@ -170,20 +207,19 @@ export function createWasmKernels(rt: Runtime) {
     batchNormFinishStats: refKernels.batchNormFinishStats,
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
-      withArrays(rt, [x, mean, variance], [READ, WRITE, WRITE], ([px, pm, pv]) =>
-        ex.batchNormStats(px!, pm!, pv!, p.batch, p.channels, p.spatial));
+      // Slots BN_X … BN_GRAD_BIAS in order; the variance goes where BN_INV_STD is.
+      withArrays(rt, [x, null, mean, variance], [READ, READ, WRITE, WRITE], (ptrs) => batchNormTask(BN_STATS, ptrs, false, p));
     },
     batchNormForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
       bias: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
-      withArrays(rt, [x, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, WRITE],
-        ([px, pm, pi, pw, pb, po]) => ex.batchNormForward(px!, pm!, pi!, pw!, pb!, po!, p.batch, p.channels, p.spatial));
+      withArrays(rt, [x, null, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, READ, WRITE],
+        (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, p));
     },
     batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
       weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
       training: boolean, p: BatchNormParams): void {
-      withArrays(rt, [x, gy, mean, invStd, weight, gx, gWeight, gBias], [READ, READ, READ, READ, READ, WRITE, WRITE, WRITE],
-        ([px, pg, pm, pi, pw, pgx, pgw, pgb]) => ex.batchNormBackward(px!, pg!, pm!, pi!, pw!, pgx!, pgw!, pgb!,
-          training ? 1 : 0, p.batch, p.channels, p.spatial));
+      withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias],
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, p));
     },
 
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p): void {

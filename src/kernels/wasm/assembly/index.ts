@@ -10,7 +10,7 @@ import { arg, ptr, splitAt } from './params';
 
 export { gemmScratchBytes, packedABytes } from './gemm';
 export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
-export { unary, unaryBackward, binary3 } from './elementwise';
+export { unaryTask, binaryTask } from './elementwise';
 export { softmaxForward, softmaxBackward, sgdStep, adamStep, nllForward, nllBackward } from './misc';
 
 /** First byte JavaScript may allocate: everything below holds the module's static data. */
@@ -61,7 +61,7 @@ export { stridedCopy4, sumTo3, maxPoolTask, maxPoolBackward, averageWindows } fr
 export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
-export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';
+export { batchNormTask } from './batch-norm';
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
