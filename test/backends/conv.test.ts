@@ -44,9 +44,10 @@ const CASES: Case[] = [
   [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
   [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
   [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd im2col'], // big enough to run on both threads (Winograd path)
-  [2, 16, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd: odd width, 4-tile groups and single tiles
-  [2, 17, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd im2col'], // Winograd without padding, odd output
-  [6, 16, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd im2col'], // Winograd with wide padding
+  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd: odd width, 4-tile groups and single tiles
+  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd im2col'], // Winograd without padding, odd output
+  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd im2col'], // Winograd with wide padding
+  [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'direct winograd im2col'], // 16 → 16: the direct kernel forward, Winograd backward
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd: im2col
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd with the weights' K split into blocks
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd winograd'], // the weight gradient's tiles in two chunks
