@@ -24,6 +24,7 @@ const variants = [
 ];
 
 const newestSource = Math.max(
+  statSync(join(srcDir, '../abi.ts')).mtimeMs, // shared with the TypeScript side
   ...readdirSync(srcDir).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(srcDir, f)).mtimeMs),
   statSync(fileURLToPath(import.meta.url)).mtimeMs,
 );

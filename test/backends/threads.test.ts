@@ -32,7 +32,9 @@ function conv(batch: number, cin: number, cout: number, size: number, k: number,
 
 test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 shapes: odd tap counts)', () => {
   const r = rng(31);
-  for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(4, 20, 24, 15, 3, 1)]) {
+  // Then Winograd's weight gradient (≥ 64 channels), in one chunk of tiles and in two.
+  for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(4, 20, 24, 15, 3, 1), conv(2, 64, 64, 12, 3, 1),
+    conv(1, 300, 64, 33, 3, 1)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const gy = inWasm(data(r, p.batch * p.outChannels * p.outSize[0]! ** 2));
     const gw = wasm.alloc(p.outChannels * p.inChannels * p.kernelSize[0]! ** 2).data;
@@ -101,4 +103,47 @@ test('max pooling split over planes is the same at 1 and 2 threads and as the re
   refKernels.maxPoolForward(x, want, wantArg, p);
   assert.deepEqual(Array.from(out), Array.from(want));
   assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+});
+
+test('batch norm, unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
+  const r = rng(35);
+  const p = { batch: 4, channels: 16, spatial: 2100 };
+  const n = p.batch * p.channels * p.spatial;
+  const x = inWasm(data(r, n)), gy = inWasm(data(r, n)), w = inWasm(data(r, p.channels)), b = inWasm(data(r, p.channels));
+  const mean = wasm.alloc(p.channels).data, variance = wasm.alloc(p.channels).data, out = wasm.alloc(n).data;
+  const gw = wasm.alloc(p.channels).data, gb = wasm.alloc(p.channels).data;
+  sameAtOneAndTwo('batchNormStats', () => {
+    K.batchNormStats(x, mean, variance, p);
+    return Float32Array.of(...mean, ...variance);
+  });
+  const invStd = inWasm(variance.map((v) => 1 / Math.sqrt(v + 1e-5)));
+  sameAtOneAndTwo('batchNormForward', () => {
+    K.batchNormForward(x, mean, invStd, w, b, out, p);
+    return out;
+  });
+  sameAtOneAndTwo('batchNormBackward', () => {
+    K.batchNormBackward(x, gy, mean, invStd, w, out, gw, gb, true, p);
+    return Float32Array.of(...out.subarray(0, 5000), ...gw, ...gb);
+  });
+  for (const op of ['relu', 'tanh'] as const) {
+    sameAtOneAndTwo(`unary ${op}`, () => {
+      K.unary(op, x, out, 0);
+      return out;
+    });
+    const y = inWasm(out);
+    sameAtOneAndTwo(`unaryBackward ${op}`, () => {
+      K.unaryBackward(op, x, y, gy, out, 0);
+      return out;
+    });
+  }
+  // A per-channel bias add (rows split) and a same-shape add (one row, its columns split).
+  const shape = [p.batch, p.channels, p.spatial], dense = [p.channels * p.spatial, p.spatial, 1];
+  sameAtOneAndTwo('binary bias add', () => {
+    K.binary('add', x, b, out, { shape, aStrides: dense, bStrides: [0, 1, 0] });
+    return out;
+  });
+  sameAtOneAndTwo('binary same-shape mul', () => {
+    K.binary('mul', x, gy, out, { shape, aStrides: dense, bStrides: dense });
+    return out;
+  });
 });

@@ -7,8 +7,10 @@ import type { ArrayKernels } from '../kernels.js';
 import { detectFeatures, isNode, loadModule, variantName, type Features } from './loader.js';
 import { nodeReclaimer } from '../reclaimer.js';
 import { allocStorage, WasmHeap, type Block, type WasmStorage } from './memory.js';
-import { CTRL_INTS, ThreadPool, workerFactory, type TaskFn } from './pool.js';
-import { createWasmKernels, TASKS, type WasmExports } from './kernels.js';
+import { PARAM_SLOTS } from './abi.js';
+import { TASK_EXPORTS, type WasmExports } from './exports.js';
+import { createWasmKernels } from './kernels.js';
+import { CTRL_INTS, ThreadPool, workerFactory, type TaskFn } from './thread-pool.js';
 
 // 65536 pages = 4 GiB, the wasm32 limit; shared memories must declare a maximum up front.
 const MAX_PAGES = 65536;
@@ -24,6 +26,8 @@ export interface WasmBackend extends Backend {
   shutdown(): void;
   /** Threads the last thread-pool task ran on (1 for kernels that never split). */
   lastThreads(): number;
+  /** Calls so far per convolution pass and native path, e.g. "convForward winograd" (tests, profiles). */
+  convPathCounts(): ReadonlyMap<string, number>;
 }
 
 async function defaultThreads(): Promise<number> {
@@ -54,10 +58,11 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   heap.zero = (ptr, bytes) => ex.zero(ptr, bytes);
   const ctrl = heap.alloc(CTRL_INTS * 4);
   heap.i32(ctrl, CTRL_INTS).fill(0);
-  const params = heap.alloc(32 * 4);
+  const params = heap.alloc(PARAM_SLOTS * 4);
   const Worker = features.threads ? await workerFactory() : null;
-  const pool = new ThreadPool(memory, module, ctrl, TASKS, TASKS.map((t) => ex[t]!), Worker, await defaultThreads());
-  const arrayKernels = createWasmKernels({ heap, ex, pool, params });
+  const pool = new ThreadPool(memory, module, ctrl, TASK_EXPORTS, TASK_EXPORTS.map((t) => ex[t]!), Worker,
+    await defaultThreads());
+  const { kernels: arrayKernels, convPathCounts } = createWasmKernels({ heap, ex, pool, params });
   const h = heap;
   return {
     name: 'wasm',
@@ -78,6 +83,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
     },
     shutdown: () => pool.shutdown(),
     lastThreads: () => pool.lastThreads,
+    convPathCounts: () => convPathCounts,
   };
 }
 

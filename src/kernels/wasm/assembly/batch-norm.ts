@@ -1,5 +1,10 @@
 // Batch normalisation over (N, C, S), as the reference: statistics, gradient sums and the
 // normalisation itself run in f64 (two passes for the variance), 4 f32 lanes loaded at a time.
+import {
+  BN_BATCH, BN_BIAS, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS, BN_GRAD_WEIGHT, BN_GY, BN_INV_STD, BN_MEAN, BN_OUT, BN_PASS,
+  BN_SPATIAL, BN_STATS, BN_TRAINING, BN_WEIGHT, BN_X,
+} from '../abi';
+import { arg, ptr, splitAt } from './params';
 
 // Σ x[i] for i < n at p, in f64 pairs (lanes 0–1 and 2–3 promoted separately).
 @inline function sum64(p: usize, n: i32, shift: f64): f64 {
@@ -36,10 +41,26 @@
   return s;
 }
 
-// mean, variance (biased): (C) of x (N, C, S).
-export function batchNormStats(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32): void {
+// Threads split the channels: every sum stays in one thread, in the same order whatever their count.
+export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const channels = arg(p, BN_CHANNELS), batch = arg(p, BN_BATCH), spatial = arg(p, BN_SPATIAL), pass = arg(p, BN_PASS);
+  const c0 = splitAt(channels, parts, part, 1), c1 = splitAt(channels, parts, part + 1, 1);
+  if (pass == BN_STATS) {
+    batchNormStats(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), batch, channels, spatial, c0, c1);
+  } else if (pass == BN_FORWARD) {
+    batchNormForward(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_BIAS),
+      ptr(p, BN_OUT), batch, channels, spatial, c0, c1);
+  } else {
+    batchNormBackward(ptr(p, BN_X), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_OUT),
+      ptr(p, BN_GRAD_WEIGHT), ptr(p, BN_GRAD_BIAS), arg(p, BN_TRAINING) != 0, batch, channels, spatial, c0, c1);
+  }
+}
+
+// mean, variance (biased): (C) of x (N, C, S), for channels [c0, c1).
+function batchNormStats(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32, c0: i32,
+  c1: i32): void {
   const count = <f64>batch * <f64>spatial;
-  for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
     let s: f64 = 0;
     for (let n = 0; n < batch; n++) s += sum64(x + (<usize>((n * channels + c) * spatial) << 2), spatial, 0);
     const m = s / count;
@@ -51,10 +72,10 @@ export function batchNormStats(x: usize, mean: usize, variance: usize, batch: i3
 }
 
 // out = x·scale[c] + shift[c] with scale = invStd·weight, shift = bias − mean·scale; out may alias x.
-export function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, bias: usize, out: usize,
-  batch: i32, channels: i32, spatial: i32): void {
+function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, bias: usize, out: usize,
+  batch: i32, channels: i32, spatial: i32, c0: i32, c1: i32): void {
   for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
+    for (let c = c0; c < c1; c++) {
       const co = <usize>c << 2;
       const scale = <f64>load<f32>(invStd + co) * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
       const shift = (bias != 0 ? <f64>load<f32>(bias + co) : 0) - <f64>load<f32>(mean + co) * scale;
@@ -79,10 +100,10 @@ export function batchNormForward(x: usize, mean: usize, invStd: usize, weight: u
 
 // gBias = Σ gy, gWeight = Σ gy·x̂; gx = γ·σ⁻¹·(gy − [gβ/M + x̂·gγ/M when training]).
 // gx, gWeight, gBias may be 0 (not wanted).
-export function batchNormBackward(x: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
-  gWeight: usize, gBias: usize, training: bool, batch: i32, channels: i32, spatial: i32): void {
+function batchNormBackward(x: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
+  gWeight: usize, gBias: usize, training: bool, batch: i32, channels: i32, spatial: i32, c0: i32, c1: i32): void {
   const count = <f64>batch * <f64>spatial;
-  for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2;
     const m = load<f32>(mean + co);
     const is = load<f32>(invStd + co);

@@ -7,17 +7,15 @@
 //   backward input / weight: input channels, whose gradient rows nobody else touches (weight:
 //     im2col rows, i.e. taps, when there are fewer input channels than threads).
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
+import { arg, ptr, splitAt } from './params';
 
-// The parameter block JavaScript writes before dispatching a conv task (u32 slots).
-// 0 x|gy, 1 w, 2 bias|gx|gw, 3 out|…, 4 batch, 5 cin, 6 cout, 7 groups, 8 ih, 9 iw, 10 oh, 11 ow,
-// 12 kh, 13 kw, 14 sh, 15 sw, 16 ph, 17 pw, 18 dh, 19 dw, 20 scratch base, 21 scratch per thread
-@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+// The parameter block: the CONV_* slots of ../abi.ts.
 
 // True when the columns of im2col are the input itself (1×1 kernel, stride 1, no padding).
 @inline function isPointwise(p: usize): bool {
-  return arg(p, 12) == 1 && arg(p, 13) == 1 && arg(p, 14) == 1 && arg(p, 15) == 1 &&
-    arg(p, 16) == 0 && arg(p, 17) == 0 && arg(p, 8) == arg(p, 10) && arg(p, 9) == arg(p, 11);
+  return arg(p, CONV_KH) == 1 && arg(p, CONV_KW) == 1 && arg(p, CONV_SH) == 1 && arg(p, CONV_SW) == 1 &&
+    arg(p, CONV_PH) == 0 && arg(p, CONV_PW) == 0 && arg(p, CONV_IH) == arg(p, CONV_OH) && arg(p, CONV_IW) == arg(p, CONV_OW);
 }
 
 // Short runs move as vectors: a bulk memory.copy or memory.fill costs ~30 ns whatever its size,
@@ -217,8 +215,8 @@ function convGemm(wg: usize, mg: i32, kg: i32, xg: usize, s0: i32, ns: i32, c: u
       // the next row (ResNet's stem packed 3× slower than it computed). Chunks of PACK_COLS
       // columns keep the lines a chunk touches in L2 until every row has filled them.
       for (let jc = 0; jc < nc; jc += PACK_COLS) {
-        packConvB(xg, p0, kc, s0 + j0 + jc, min(PACK_COLS, nc - jc), arg(p, 8), arg(p, 9), arg(p, 11), arg(p, 12),
-          arg(p, 13), arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17), arg(p, 18), arg(p, 19),
+        packConvB(xg, p0, kc, s0 + j0 + jc, min(PACK_COLS, nc - jc), arg(p, CONV_IH), arg(p, CONV_IW), arg(p, CONV_OW), arg(p, CONV_KH),
+          arg(p, CONV_KW), arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW), arg(p, CONV_DH), arg(p, CONV_DW),
           bpack + <usize>(jc * kc) * 4);
       }
       const mode = p0 > 0 ? 1 : 0;
@@ -271,23 +269,15 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
   }
 }
 
-// Splits [0, total) into nt parts at multiples of `align`; returns the start of part t.
-@inline export function splitAt(total: i32, nt: i32, t: i32, align: i32): i32 {
-  const units = (total + align - 1) / align;
-  const per = units / nt, extra = units % nt;
-  const u = t * per + min(t, extra);
-  return min(total, u * align);
-}
-
 // Whether the forward task splits output channels (see the top of this file) rather than positions.
 @inline function splitsChannels(mg: i32, s: i32): bool { return mg > s; }
 
 // Scratch bytes one thread needs for a conv task (GEMM packing + its im2col / gradient columns).
 export function convScratchBytes(p: usize, nt: i32): i32 {
-  const cin = arg(p, 5), groups = arg(p, 7), khw = arg(p, 12) * arg(p, 13);
+  const cin = arg(p, CONV_CIN), groups = arg(p, CONV_GROUPS), khw = arg(p, CONV_KH) * arg(p, CONV_KW);
   const kg = (cin / groups) * khw;
-  const s = arg(p, 10) * arg(p, 11);
-  const mg = arg(p, 6) / groups;
+  const s = arg(p, CONV_OH) * arg(p, CONV_OW);
+  const mg = arg(p, CONV_COUT) / groups;
   // A part is at most s/nt + 32 columns after 16-column rounding (+16 slack), or all of them.
   const cols = splitsChannels(mg, s) ? s : (s + nt - 1) / nt + 48;
   const chans = (cin + nt - 1) / nt;
@@ -295,17 +285,17 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   const rows = max(chans * khw, (kg + 2 * nt - 1) / nt + 2);
   const colBytes = max(kg * cols, rows * s) * 4;
   // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
-  const gemm = max(gemmScratchBytes(kg, cols), max(gemmScratchBytes(arg(p, 6) / groups, s), gemmScratchBytes(s, kg)));
+  const gemm = max(gemmScratchBytes(kg, cols), max(gemmScratchBytes(arg(p, CONV_COUT) / groups, s), gemmScratchBytes(s, kg)));
   return gemm + colBytes + 64;
 }
 
 // out (N, Cout, OH·OW) = w_g (Cout/g, Kg) · im2col(x_n,g) (+ bias), for this thread's positions
 // or output channels.
 export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, 0), wt = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
-  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
-  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
-  const kh = arg(p, 12), kw = arg(p, 13);
+  const x = ptr(p, CONV_X), wt = ptr(p, CONV_W), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
+  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), groups = arg(p, CONV_GROUPS);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW);
   const s = oh * ow;
   const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
   let s0 = 0, ns = s, m0 = 0, m1 = mg;
@@ -317,7 +307,7 @@ export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): voi
     ns = splitAt(s, parts, part + 1, 16) - s0;
   }
   if (ns <= 0 || m1 <= m0) return;
-  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
+  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const pointwise = isPointwise(p);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
@@ -334,14 +324,14 @@ export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): voi
 
 // gx (N, Cin, H, W) = col2im(w_gᵀ · gy_n,g) for this thread's input channels.
 export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const gy = ptr(p, 0), wt = ptr(p, 1), gx = ptr(p, 2);
-  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
-  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
-  const kh = arg(p, 12), kw = arg(p, 13);
+  const gy = ptr(p, CONV_X), wt = ptr(p, CONV_W), gx = ptr(p, CONV_C);
+  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), groups = arg(p, CONV_GROUPS);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW);
   const khw = kh * kw, s = oh * ow;
   const c0 = splitAt(cin, parts, part, 1), c1 = splitAt(cin, parts, part + 1, 1);
   if (c1 <= c0) return;
-  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
+  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const cg = cin / groups, mg = cout / groups, kg = cg * khw;
   const pointwise = isPointwise(p);
   const maxRows = (c1 - c0) * khw;
@@ -362,8 +352,8 @@ export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32
         gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gxn + <usize>(ci * h * w) * 4, s, false, 0, gemmScratch);
       } else {
         gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gcol, s, false, 0, gemmScratch);
-        col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
-          arg(p, 18), arg(p, 19), gxn + <usize>(g * cg * h * w) * 4);
+        col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
+          arg(p, CONV_DH), arg(p, CONV_DW), gxn + <usize>(g * cg * h * w) * 4);
       }
       ci = g * cg + bEnd;
     }
@@ -372,13 +362,13 @@ export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32
 
 // gw (Cout, Cin/g, kh, kw) = Σ_n gy_n,g · im2col(x_n,g)ᵀ, for this thread's input channels.
 export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, 0), gy = ptr(p, 1), gw = ptr(p, 2);
-  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6), groups = arg(p, 7);
-  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
-  const kh = arg(p, 12), kw = arg(p, 13);
+  const x = ptr(p, CONV_X), gy = ptr(p, CONV_W), gw = ptr(p, CONV_C);
+  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), groups = arg(p, CONV_GROUPS);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW);
   const khw = kh * kw, s = oh * ow;
   const cg = cin / groups, mg = cout / groups, kg = cg * khw;
-  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
+  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const pointwise = isPointwise(p);
   const col = scratch;
   if (groups == 1 && cin < parts) {
@@ -391,8 +381,8 @@ export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i3
       let b = col;
       if (pointwise) b = xn + <usize>(r0 * s) * 4;
       else {
-        im2colRows(xn, r0, r1 - r0, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
-          arg(p, 18), arg(p, 19), 0, s, col, s);
+        im2colRows(xn, r0, r1 - r0, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
+          arg(p, CONV_DH), arg(p, CONV_DW), 0, s, col, s);
       }
       gemmCore(mg, r1 - r0, s, gy + <usize>(n * cout * s) * 4, s, false, b, s, true, gw + <usize>r0 * 4, kg, n > 0, 0,
         gemmScratch);
@@ -412,8 +402,8 @@ export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i3
       let b = col;
       if (pointwise) b = xg + <usize>(a * s) * 4;
       else {
-        im2colRows(xg, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
-          arg(p, 18), arg(p, 19), 0, s, col, s);
+        im2colRows(xg, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
+          arg(p, CONV_DH), arg(p, CONV_DW), 0, s, col, s);
       }
       const c = gw + <usize>(g * mg * kg + a * khw) * 4;
       gemmCore(mg, rows, s, gy + <usize>((n * cout + g * mg) * s) * 4, s, false, b, s, true, c, kg, n > 0, 0, gemmScratch);

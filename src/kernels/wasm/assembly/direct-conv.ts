@@ -6,18 +6,17 @@
 // Threads split (image, block of 4 output channels) pairs; outputs of different pairs never overlap.
 // The inner step multiplies 4 channels' weights by 2 rows × 4 positions: 8 accumulators, 2 input
 // and 4 weight vectors in registers (8 channels × 4 positions needs 17 of the 16: it spilled).
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
+import { arg, ptr } from './params';
 
-// Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
-// 10 oh, 11 ow, 12 kh, 13 kw, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread.
-@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+// The parameter block: the CONV_* slots of ../abi.ts (stride, dilation and groups are implied).
 
 const CB: i32 = 4; // output channels per block
 
 // Padded image geometry: rows −ph … past the last row pair, columns −pw … past the last 4-wide
 // group; everything outside the image is zero.
-@inline function paddedH(p: usize): i32 { return ((arg(p, 10) + 1) & ~1) + arg(p, 12) - 1; }
-@inline function paddedW(p: usize): i32 { return ((arg(p, 11) + 3) & ~3) + arg(p, 13) - 1; }
+@inline function paddedH(p: usize): i32 { return ((arg(p, CONV_OH) + 1) & ~1) + arg(p, CONV_KH) - 1; }
+@inline function paddedW(p: usize): i32 { return ((arg(p, CONV_OW) + 3) & ~3) + arg(p, CONV_KW) - 1; }
 
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
@@ -27,22 +26,22 @@ const CB: i32 = 4; // output channels per block
 // Per thread: one zero-padded image (cin planes) and the weights of all blocks rearranged as
 // [block][ci][ky][kx][4 channels].
 export function directConvScratchBytes(p: usize, nt: i32): i32 {
-  const cin = arg(p, 5), cout = arg(p, 6), khw = arg(p, 12) * arg(p, 13);
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), khw = arg(p, CONV_KH) * arg(p, CONV_KW);
   const blocks = (cout + CB - 1) / CB;
   return (cin * paddedH(p) * paddedW(p) + blocks * cin * khw * CB) * 4 + 128;
 }
 
 export function directConvTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, 0), w = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
-  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
-  const h = arg(p, 8), wd = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
-  const kh = arg(p, 12), kw = arg(p, 13), ph = arg(p, 16), pw = arg(p, 17);
+  const x = ptr(p, CONV_X), w = ptr(p, CONV_W), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
+  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const h = arg(p, CONV_IH), wd = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const blocks = (cout + CB - 1) / CB;
   const units = batch * blocks;
   const u0 = part * units / parts, u1 = (part + 1) * units / parts;
   if (u1 <= u0) return;
   const hp = paddedH(p), wp = paddedW(p), khw = kh * kw;
-  const img = (ptr(p, 20) + <usize>slot * ptr(p, 21) + 63) & ~63;
+  const img = (ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE) + 63) & ~63;
   const wr = img + ((<usize>cin * hp * wp * 4 + 63) & ~63);
 
   // Weights: wr[b][ci][k][j] = filter (b·4 + j, ci) tap k, 0 past cout.
@@ -132,18 +131,18 @@ export function depthwiseScratchBytes(p: usize, nt: i32): i32 {
 
 // Padded plane: rows for an even number of output rows, columns for whole 4-wide groups plus
 // the second vector a stride-2 load reads.
-@inline function dwPaddedH(p: usize): i32 { return (((arg(p, 10) + 1) & ~1) - 1) * arg(p, 14) + arg(p, 12); }
-@inline function dwPaddedW(p: usize): i32 { return ((arg(p, 11) + 3) & ~3) * arg(p, 15) + arg(p, 13) + 4; }
+@inline function dwPaddedH(p: usize): i32 { return (((arg(p, CONV_OH) + 1) & ~1) - 1) * arg(p, CONV_SH) + arg(p, CONV_KH); }
+@inline function dwPaddedW(p: usize): i32 { return ((arg(p, CONV_OW) + 3) & ~3) * arg(p, CONV_SW) + arg(p, CONV_KW) + 4; }
 
 export function depthwiseConvTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, 0), w = ptr(p, 1), bias = ptr(p, 2), out = ptr(p, 3);
-  const batch = arg(p, 4), ch = arg(p, 5);
-  const h = arg(p, 8), wd = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11);
-  const kh = arg(p, 12), kw = arg(p, 13), sh = arg(p, 14), sw = arg(p, 15), ph = arg(p, 16), pw = arg(p, 17);
+  const x = ptr(p, CONV_X), w = ptr(p, CONV_W), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
+  const batch = arg(p, CONV_BATCH), ch = arg(p, CONV_CIN);
+  const h = arg(p, CONV_IH), wd = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW), sh = arg(p, CONV_SH), sw = arg(p, CONV_SW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const planes = batch * ch;
   const q0 = part * planes / parts, q1 = (part + 1) * planes / parts;
   const hp = dwPaddedH(p), wp = dwPaddedW(p);
-  const pad = (ptr(p, 20) + <usize>slot * ptr(p, 21) + 63) & ~63;
+  const pad = (ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE) + 63) & ~63;
   const rs = <usize>wp << 2;
   for (let q = q0; q < q1; q++) {
     const c = q % ch;

@@ -1,10 +1,12 @@
 // Element-wise kernels on raw pointers: unary ops and their derivatives, and binary ops over a
 // (collapsed) 3-D iteration space whose innermost strides are 1 or 0 (same shape, scalar, rows).
-// Op codes follow the order of UnaryOp / BinaryOp in ../../kernels.ts (see ../kernels.ts).
-
-// Unary op codes.
-const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SQUARE = 5, RECIPROCAL = 6, RELU = 7, LEAKY = 8,
-  ELU = 9, SIGMOID = 10, TANH = 11;
+import {
+  OP_ABS as ABS, OP_ADD as ADD, OP_DIV as DIV, OP_ELU as ELU, OP_EXP as EXP, OP_LEAKY_RELU as LEAKY, OP_LOG as LOG,
+  OP_MUL as MUL, OP_NEG as NEG, OP_POW as POW, OP_RECIPROCAL as RECIPROCAL, OP_RELU as RELU, OP_SIGMOID as SIGMOID,
+  OP_SQRT as SQRT, OP_SQUARE as SQUARE, OP_SUB as SUB, OP_TANH as TANH, BIN_A, BIN_A_STRIDES, BIN_B, BIN_B_STRIDES,
+  BIN_D0, BIN_OP, BIN_OUT, UN_BACKWARD, UN_GY, UN_N, UN_OP, UN_OUT, UN_PARAM, UN_X, UN_Y,
+} from '../abi';
+import { arg, ptr, splitAt } from './params';
 
 @inline function unaryScalar(op: i32, v: f32, a: f32): f32 {
   switch (op) {
@@ -25,7 +27,7 @@ const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SQUARE = 5, RECIPROCAL = 6, 
 }
 
 // out[i] = op(x[i]) for i < n; out may alias x. The cheap ops run 4 lanes at a time.
-export function unary(op: i32, x: usize, out: usize, n: i32, a: f32): void {
+function unary(op: i32, x: usize, out: usize, n: i32, a: f32): void {
   let i = 0;
   if (op == NEG || op == ABS || op == SQUARE || op == RELU || op == LEAKY || op == SQRT || op == RECIPROCAL) {
     const zero = f32x4.splat(0), av = f32x4.splat(a), one = f32x4.splat(1);
@@ -51,7 +53,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32, a: f32): void {
 }
 
 // gx[i] = gy[i] · op'(x[i]) written with x and the forward output y, as the reference does.
-export function unaryBackward(op: i32, x: usize, y: usize, gy: usize, gx: usize, n: i32, a: f32): void {
+function unaryBackward(op: i32, x: usize, y: usize, gy: usize, gx: usize, n: i32, a: f32): void {
   let i = 0;
   if (op == RELU) {
     const zero = f32x4.splat(0);
@@ -81,9 +83,6 @@ export function unaryBackward(op: i32, x: usize, y: usize, gy: usize, gx: usize,
     store<f32>(gx + o, g * d);
   }
 }
-
-// Binary op codes.
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4;
 
 @inline function binScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
@@ -132,17 +131,35 @@ function binaryRun(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n:
   }
 }
 
-// out: (d0, d1, d2) contiguous; a and b read with element strides (as0, as1, as2), (bs0, bs1, bs2),
-// innermost strides 0 or 1. JavaScript collapses any broadcast to this form first.
-export function binary3(op: i32, a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32,
-  as0: i32, as1: i32, as2: i32, bs0: i32, bs1: i32, bs2: i32): void {
-  let o = out;
-  for (let i = 0; i < d0; i++) {
-    for (let j = 0; j < d1; j++) {
-      const ao = a + (<usize>(i * as0 + j * as1) << 2);
-      const bo = b + (<usize>(i * bs0 + j * bs1) << 2);
-      binaryRun(op, ao, as2, bo, bs2, o, d2);
-      o += <usize>d2 << 2;
-    }
+// Threads split the elements at 16-float (64-byte) boundaries.
+export function unaryTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const n = arg(p, UN_N);
+  const i0 = splitAt(n, parts, part, 16), i1 = splitAt(n, parts, part + 1, 16);
+  if (i1 <= i0) return;
+  const o = <usize>i0 << 2, op = arg(p, UN_OP), a = load<f32>(p + (<usize>UN_PARAM << 2));
+  if (arg(p, UN_BACKWARD) != 0) {
+    unaryBackward(op, ptr(p, UN_X) + o, ptr(p, UN_Y) + o, ptr(p, UN_GY) + o, ptr(p, UN_OUT) + o, i1 - i0, a);
+  } else {
+    unary(op, ptr(p, UN_X) + o, ptr(p, UN_OUT) + o, i1 - i0, a);
+  }
+}
+
+// out: (d0, d1, d2) contiguous; a and b read with element strides (BIN_A_STRIDES, BIN_B_STRIDES),
+// innermost strides 0 or 1. JavaScript collapses any broadcast to this form first. Threads split
+// the d0·d1 rows, or each row's columns at 16-float boundaries when there are fewer rows than parts.
+export function binaryTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const op = arg(p, BIN_OP), a = ptr(p, BIN_A), b = ptr(p, BIN_B), out = ptr(p, BIN_OUT);
+  const d1 = arg(p, BIN_D0 + 1), d2 = arg(p, BIN_D0 + 2), rows = arg(p, BIN_D0) * d1;
+  const as0 = arg(p, BIN_A_STRIDES), as1 = arg(p, BIN_A_STRIDES + 1), as2 = arg(p, BIN_A_STRIDES + 2);
+  const bs0 = arg(p, BIN_B_STRIDES), bs1 = arg(p, BIN_B_STRIDES + 1), bs2 = arg(p, BIN_B_STRIDES + 2);
+  const byRows = rows >= parts;
+  const r0 = byRows ? splitAt(rows, parts, part, 1) : 0, r1 = byRows ? splitAt(rows, parts, part + 1, 1) : rows;
+  const j0 = byRows ? 0 : splitAt(d2, parts, part, 16), j1 = byRows ? d2 : splitAt(d2, parts, part + 1, 16);
+  if (j1 <= j0) return;
+  for (let r = r0; r < r1; r++) {
+    const i = r / d1, j = r - i * d1;
+    const ao = a + (<usize>(i * as0 + j * as1 + j0 * as2) << 2);
+    const bo = b + (<usize>(i * bs0 + j * bs1 + j0 * bs2) << 2);
+    binaryRun(op, ao, as2, bo, bs2, out + (<usize>(r * d2 + j0) << 2), j1 - j0);
   }
 }

@@ -1,42 +1,40 @@
 // The module's exports. Thread-parallel kernels are "tasks": (params pointer, part, parts, slot),
 // run once for each part of a split, on whichever pool thread claimed it, with the same parameter
-// block; slot is that thread's id, selecting its scratch (see ../pool.ts).
+// block; slot is that thread's id, selecting its scratch (see ../thread-pool.ts).
+import {
+  GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_SCRATCH, GEMM_SCRATCH_STRIDE,
+  GEMM_TRANS_A, GEMM_TRANS_B,
+} from '../abi';
 import { gemmCore, packAWhole, paddedRows } from './gemm';
+import { arg, ptr, splitAt } from './params';
 
 export { gemmScratchBytes, packedABytes } from './gemm';
 export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
-export { unary, unaryBackward, binary3 } from './elementwise';
-export { softmaxForward, softmaxBackward, sgdStep, adamStep } from './misc';
+export { unaryTask, binaryTask } from './elementwise';
+export { softmaxForward, softmaxBackward, sgdStep, adamStep, nllForward, nllBackward } from './misc';
 
 /** First byte JavaScript may allocate: everything below holds the module's static data. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-// Parameter block: 0 a, 1 b, 2 c, 3 m, 4 n, 5 k, 6 transA, 7 transB, 8 accumulate,
-// 9 scratch base, 10 scratch bytes per thread, 11 op(A) packed whole by packATask (or 0).
+// The parameter block: the GEMM_* slots of ../abi.ts.
 // Threads split the longer of m and n: n at 16 columns (64 bytes), m at 4 rows (one A panel).
 // When they split n, each would pack all of A: JavaScript then runs packATask first, sharing it.
 export function gemmTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const a = <usize>load<u32>(p), b = <usize>load<u32>(p, 4), c = <usize>load<u32>(p, 8);
-  const m = load<i32>(p, 12), n = load<i32>(p, 16), k = load<i32>(p, 20);
-  const transA = load<i32>(p, 24) != 0, transB = load<i32>(p, 28) != 0, acc = load<i32>(p, 32) != 0;
-  const scratch = <usize>load<u32>(p, 36) + <usize>slot * <usize>load<u32>(p, 40);
-  const apre = <usize>load<u32>(p, 44);
+  const a = ptr(p, GEMM_A), b = ptr(p, GEMM_B), c = ptr(p, GEMM_C);
+  const m = arg(p, GEMM_M), n = arg(p, GEMM_N), k = arg(p, GEMM_K);
+  const transA = arg(p, GEMM_TRANS_A) != 0, transB = arg(p, GEMM_TRANS_B) != 0, acc = arg(p, GEMM_ACCUMULATE) != 0;
+  const scratch = ptr(p, GEMM_SCRATCH) + <usize>slot * ptr(p, GEMM_SCRATCH_STRIDE);
+  const apre = ptr(p, GEMM_PACKED_A);
   const lda = transA ? m : k, ldb = transB ? k : n;
   if (splitsColumns(m, n, parts)) {
-    const units = (n + 15) >> 4;
-    const per = units / parts, extra = units % parts;
-    const j0 = min(n, (part * per + min(part, extra)) << 4);
-    const j1 = min(n, ((part + 1) * per + min(part + 1, extra)) << 4);
+    const j0 = splitAt(n, parts, part, 16), j1 = splitAt(n, parts, part + 1, 16);
     if (j1 <= j0) return;
     const bo = transB ? <usize>j0 * ldb * 4 : <usize>j0 * 4;
     gemmCore(m, j1 - j0, k, a, lda, transA, b + bo, ldb, transB, c + <usize>j0 * 4, n, acc, 0, scratch, apre);
   } else {
-    const units = (m + 3) >> 2;
-    const per = units / parts, extra = units % parts;
-    const i0 = min(m, (part * per + min(part, extra)) << 2);
-    const i1 = min(m, ((part + 1) * per + min(part + 1, extra)) << 2);
+    const i0 = splitAt(m, parts, part, 4), i1 = splitAt(m, parts, part + 1, 4);
     if (i1 <= i0) return;
     const ao = transA ? <usize>i0 * 4 : <usize>i0 * lda * 4;
     gemmCore(i1 - i0, n, k, a + ao, lda, transA, b, ldb, transB, c + <usize>i0 * n * 4, n, acc, 0, scratch);
@@ -49,13 +47,13 @@ export function gemmSharesA(m: i32, n: i32, nt: i32): bool {
   return nt > 1 && m > 2 && splitsColumns(m, n, nt);
 }
 
-// Parameter block as gemmTask's; packs op(A) whole into slot 11, the row panels split by thread.
+// Parameter block as gemmTask's; packs op(A) whole into GEMM_PACKED_A, the row panels split by thread.
 export function packATask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const a = <usize>load<u32>(p), m = load<i32>(p, 12), k = load<i32>(p, 20);
-  const transA = load<i32>(p, 24) != 0;
+  const a = ptr(p, GEMM_A), m = arg(p, GEMM_M), k = arg(p, GEMM_K);
+  const transA = arg(p, GEMM_TRANS_A) != 0;
   const panels = paddedRows(m) >> 2;
   const r0 = (part * panels / parts) << 2, r1 = ((part + 1) * panels / parts) << 2;
-  if (r1 > r0) packAWhole(a, transA ? m : k, transA, m, k, r0, r1, <usize>load<u32>(p, 44));
+  if (r1 > r0) packAWhole(a, transA ? m : k, transA, m, k, r0, r1, ptr(p, GEMM_PACKED_A));
 }
 export { stridedCopy4, sumTo3, maxPoolTask, maxPoolBackward, averageWindows } from './layout';
 
@@ -63,7 +61,12 @@ export { stridedCopy4, sumTo3, maxPoolTask, maxPoolBackward, averageWindows } fr
 export function zero(ptr: usize, bytes: usize): void {
   memory.fill(ptr, 0, bytes);
 }
-export { batchNormStats, batchNormForward, batchNormBackward } from './batch-norm';
+export { batchNormTask } from './batch-norm';
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
+export {
+  winogradGradBytes, winogradGradChunk, winogradGradFinish, winogradGradGemmTask, winogradGradScratchBytes,
+  winogradGradTransformTask,
+} from './winograd-weight-grad';
+export { pad } from './pad';

@@ -1,6 +1,8 @@
 // Layout kernels on collapsed shapes (JavaScript merges contiguous dims first): a strided gather
 // over up to 4 dims, a sum-to-shape over up to 3, 2-D max pooling with its argmax scatter, and
 // average pooling over window tables.
+import { POOL_ARGMAX, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
+import { arg, ptr } from './params';
 
 // out (d0, d1, d2, d3) contiguous = x read with element strides (s0, s1, s2, s3).
 export function stridedCopy4(x: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32,
@@ -89,7 +91,7 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
           const x0 = xo * sw - pw;
           // Stride 2 loads 8 inputs per window element: the 8th must still lie in the row.
           if (vec && xo >= oxA && xo + 4 <= oxB && (sw == 1 || x0 + kw + 7 <= w)) {
-            let best = f32x4.splat(-Infinity), arg = i32x4.splat(-1);
+            let best = f32x4.splat(-Infinity), where = i32x4.splat(-1);
             for (let kz = kzLo; kz < kzHi; kz++) {
               for (let ky = kyLo; ky < kyHi; ky++) {
                 const row = ((z0 + kz * dd) * h + y0 + ky * dh) * w + x0;
@@ -100,12 +102,12 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
                   const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
                   best = v128.bitselect(v, best, m);
                   // Loop-invariant and well predicted: inference skips the index work.
-                  if (argmax != 0) arg = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), arg, m);
+                  if (argmax != 0) where = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), where, m);
                 }
               }
             }
             v128.store(out + (o << 2), best);
-            if (argmax != 0) v128.store(argmax + (o << 2), arg);
+            if (argmax != 0) v128.store(argmax + (o << 2), where);
             o += 4;
             xo += 4;
             continue;
@@ -113,7 +115,7 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
           const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
           const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
           let best: f32 = -Infinity;
-          let arg = -1;
+          let where = -1;
           for (let kz = kzLo; kz < kzHi; kz++) {
             for (let ky = kyLo; ky < kyHi; ky++) {
               const row = ((z0 + kz * dd) * h + y0 + ky * dh) * w + x0;
@@ -122,12 +124,12 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
                 const v = load<f32>(base + (<usize>i << 2));
                 const take = v > best || v != v;
                 best = select<f32>(v, best, take);
-                if (argmax != 0) arg = select<i32>(i, arg, take);
+                if (argmax != 0) where = select<i32>(i, where, take);
               }
             }
           }
           store<f32>(out + (o << 2), best);
-          if (argmax != 0) store<i32>(argmax + (o << 2), arg);
+          if (argmax != 0) store<i32>(argmax + (o << 2), where);
           o++;
           xo++;
         }
@@ -136,16 +138,16 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
   }
 }
 
-// maxPool on this part's planes. Parameter block (i32 slots): 0 x, 1 out, 2 argmax (or 0),
-// 3 planes, 4–21 d, h, w, od, oh, ow, kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw.
-@inline function at(p: usize, i: i32): i32 { return load<i32>(p + 16 + (<usize>i << 2)); }
+// maxPool on this part's planes. The parameter block: the POOL_* slots of ../abi.ts, the dims
+// from POOL_DIMS on: d, h, w, od, oh, ow, kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw.
+@inline function at(p: usize, i: i32): i32 { return arg(p, POOL_DIMS + i); }
 export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const planes = load<i32>(p, 12);
+  const planes = arg(p, POOL_PLANES);
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   if (p1 <= p0) return;
   const inVol = <usize>at(p, 0) * at(p, 1) * at(p, 2), outVol = <usize>at(p, 3) * at(p, 4) * at(p, 5);
-  const argmax = <usize>load<u32>(p, 8);
-  maxPool(<usize>load<u32>(p) + ((<usize>p0 * inVol) << 2), <usize>load<u32>(p, 4) + ((<usize>p0 * outVol) << 2),
+  const argmax = ptr(p, POOL_ARGMAX);
+  maxPool(ptr(p, POOL_X) + ((<usize>p0 * inVol) << 2), ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2),
     argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 0), at(p, 1), at(p, 2), at(p, 3), at(p, 4), at(p, 5),
     at(p, 6), at(p, 7), at(p, 8), at(p, 9), at(p, 10), at(p, 11), at(p, 12), at(p, 13), at(p, 14), at(p, 15), at(p, 16), at(p, 17));
 }

@@ -78,3 +78,20 @@ export function adamStep(param: usize, grad: usize, m: usize, v: usize, n: i32, 
     store<f32>(param + o, pv - (stepSize * mi) / (Mathf.sqrt(vi) / bc2Sqrt + eps));
   }
 }
+
+// NLL of log-probabilities logp (batch, classes) at int32 targets (checked by the op): loss[n] =
+// −logp[n, target[n]]; backward, gx (zeroed here) gets −gLoss[n] at each target.
+export function nllForward(logp: usize, target: usize, loss: usize, batch: i32, classes: i32): void {
+  for (let n = 0; n < batch; n++) {
+    const t = load<i32>(target + (<usize>n << 2));
+    store<f32>(loss + (<usize>n << 2), -load<f32>(logp + (<usize>(n * classes + t) << 2)));
+  }
+}
+
+export function nllBackward(gLoss: usize, target: usize, gx: usize, batch: i32, classes: i32): void {
+  memory.fill(gx, 0, <usize>(batch * classes) << 2);
+  for (let n = 0; n < batch; n++) {
+    const t = load<i32>(target + (<usize>n << 2));
+    store<f32>(gx + (<usize>(n * classes + t) << 2), -load<f32>(gLoss + (<usize>n << 2)));
+  }
+}

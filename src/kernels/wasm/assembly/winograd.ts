@@ -5,29 +5,27 @@
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
 import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { arg, ptr } from './params';
 
-// Parameter block as conv.ts: 0 x, 1 w, 2 bias, 3 out, 4 batch, 5 cin, 6 cout, 8 ih, 9 iw,
-// 10 oh, 11 ow, 16 ph, 17 pw, 20 scratch base, 21 scratch bytes per thread, 22 flip (the
-// weights are a forward conv's, w (cin, cout, 3, 3): this computes its input gradient),
-// 23 the transformed weights (winogradWeightsTask runs first).
-@inline function arg(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function ptr(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
+// The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
+// with CONV_FLIP and CONV_WINOGRAD_U.
 
 // Tiles per block: bounds V and M (16·C·TB floats each) whatever the image size.
-const TB: i32 = 256;
+export const TB: i32 = 256;
 
-@inline function al64(n: usize): usize { return (n + 63) & ~63; }
+@inline export function al64(n: usize): usize { return (n + 63) & ~63; }
 
 // Per-thread scratch of convWinogradTask: V, M, tile coordinates and GEMM packing space.
 export function winogradScratchBytes(p: usize, nt: i32): i32 {
-  const cin = arg(p, 5), cout = arg(p, 6);
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   return (16 * cin * TB + 16 * cout * TB + 3 * TB) * 4 + gemmScratchBytes(cin, TB) + 512;
 }
 
 // The transformed weights U[ξ] (cout × cin each), already in the GEMM's packed-A layout, shared
 // by all threads: one transform per call instead of one per thread, and no packing per GEMM.
 export function winogradWeightBytes(p: usize): i32 {
-  return 16 * packedABytes(arg(p, 6), arg(p, 5));
+  return 16 * packedABytes(arg(p, CONV_COUT), arg(p, CONV_CIN));
 }
 
 // U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
@@ -38,7 +36,7 @@ export function winogradWeightBytes(p: usize): i32 {
 // gather cost 3/4 of the transform: 1.6 ms of 384→256's 6.5 ms).
 // With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
 export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const w = ptr(p, 1), cin = arg(p, 5), cout = arg(p, 6), flip = arg(p, 22) != 0, u = ptr(p, 23);
+  const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
   const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
@@ -180,61 +178,74 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
   v128.store(o + rs, i32x4.shuffle(y10, y11, 2, 6, 3, 7), 16);
 }
 
+// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, first input row and column
+// before padding, per tile) and every input channel of x (cin planes of h × w per image).
+// Tile b of channel ci lies at v + (ci·ld + b)·4; consecutive ξ (= 4i + j) are cin·ld floats apart.
+export function inputTransform(x: usize, cin: i32, h: i32, w: i32, ph: i32, pw: i32, coords: usize, nb: i32,
+  v: usize, ld: i32): void {
+  const vStride = <usize>(cin * ld) * 4, inPlane = <usize>(h * w) * 4;
+  for (let ci = 0; ci < cin; ci++) {
+    let b = 0;
+    while (b < nb) {
+      const n = load<i32>(coords + (<usize>(3 * b) << 2));
+      const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)) - ph;
+      const ix = load<i32>(coords + (<usize>(3 * b + 2) << 2)) - pw;
+      const plane = x + <usize>(n * cin + ci) * inPlane;
+      if (b + 4 <= nb && iy >= 0 && iy + 4 <= h && ix >= 0 && ix + 12 <= w && sameRow(coords, b)) {
+        inputGroup(plane + <usize>(iy * w + ix) * 4, <usize>w * 4, v + (<usize>(ci * ld + b) << 2), vStride);
+        b += 4;
+        continue;
+      }
+      const d0 = row4(plane, h, w, iy, ix), d1 = row4(plane, h, w, iy + 1, ix);
+      const d2 = row4(plane, h, w, iy + 2, ix), d3 = row4(plane, h, w, iy + 3, ix);
+      const dst = v + (<usize>(ci * ld + b) << 2);
+      storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
+      storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
+      storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)));
+      storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)));
+      b++;
+    }
+  }
+}
+
 // Whether tiles b..b+3 of the block are consecutive tiles of one tile row.
-@inline function sameRow(coords: usize, b: i32): bool {
+@inline export function sameRow(coords: usize, b: i32): bool {
   const q = coords + (<usize>(3 * b) << 2), r = coords + (<usize>(3 * b + 9) << 2);
   return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + 6 == load<i32>(r, 8);
 }
 
+// coords[b] = (image, 2·tile row, 2·tile column) of tiles first … first + nb − 1 (tiles per image, tw per row).
+export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i32): void {
+  for (let b = 0; b < nb; b++) {
+    const g = first + b;
+    const n = g / tiles, t = g - n * tiles;
+    const ty = t / tw;
+    store<i32>(coords + (<usize>(3 * b) << 2), n);
+    store<i32>(coords + (<usize>(3 * b + 1) << 2), 2 * ty);
+    store<i32>(coords + (<usize>(3 * b + 2) << 2), 2 * (t - ty * tw));
+  }
+}
+
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, 0), bias = ptr(p, 2), out = ptr(p, 3);
-  const batch = arg(p, 4), cin = arg(p, 5), cout = arg(p, 6);
-  const h = arg(p, 8), w = arg(p, 9), oh = arg(p, 10), ow = arg(p, 11), ph = arg(p, 16), pw = arg(p, 17);
+  const x = ptr(p, CONV_X), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
+  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
   const per = total / parts, extra = total % parts;
   const g0 = part * per + min(part, extra), g1 = g0 + per + (part < extra ? 1 : 0);
   if (g1 <= g0) return;
-  const scratch = ptr(p, 20) + <usize>slot * ptr(p, 21);
-  const u = ptr(p, 23), uPlane = <usize>packedABytes(cout, cin);
+  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
   const v = al64(scratch);
   const m = al64(v + <usize>(16 * cin * TB) * 4);
   const coords = al64(m + <usize>(16 * cout * TB) * 4);
   const gs = al64(coords + <usize>(3 * TB) * 4);
-  const inPlane = <usize>(h * w) * 4, outPlane = <usize>(oh * ow) * 4;
+  const outPlane = <usize>(oh * ow) * 4;
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
-    for (let b = 0; b < nb; b++) {
-      const g = blk + b;
-      const n = g / tiles, t = g - n * tiles;
-      const ty = t / tw;
-      store<i32>(coords + (<usize>(3 * b) << 2), n);
-      store<i32>(coords + (<usize>(3 * b + 1) << 2), 2 * ty);
-      store<i32>(coords + (<usize>(3 * b + 2) << 2), 2 * (t - ty * tw));
-    }
-    // V[ξ][ci][b], ξ = 4i + j; consecutive ξ are cin·TB floats apart.
+    tileCoords(coords, blk, nb, tiles, tw);
     const vStride = <usize>(cin * TB) * 4;
-    for (let ci = 0; ci < cin; ci++) {
-      let b = 0;
-      while (b < nb) {
-        const n = load<i32>(coords + (<usize>(3 * b) << 2));
-        const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)) - ph;
-        const ix = load<i32>(coords + (<usize>(3 * b + 2) << 2)) - pw;
-        const plane = x + <usize>(n * cin + ci) * inPlane;
-        if (b + 4 <= nb && iy >= 0 && iy + 4 <= h && ix >= 0 && ix + 12 <= w && sameRow(coords, b)) {
-          inputGroup(plane + <usize>(iy * w + ix) * 4, <usize>w * 4, v + (<usize>(ci * TB + b) << 2), vStride);
-          b += 4;
-          continue;
-        }
-        const d0 = row4(plane, h, w, iy, ix), d1 = row4(plane, h, w, iy + 1, ix);
-        const d2 = row4(plane, h, w, iy + 2, ix), d3 = row4(plane, h, w, iy + 3, ix);
-        const dst = v + (<usize>(ci * TB + b) << 2);
-        storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
-        storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
-        storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)));
-        storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)));
-        b++;
-      }
-    }
+    inputTransform(x, cin, h, w, ph, pw, coords, nb, v, TB);
     for (let xi = 0; xi < 16; xi++) {
       gemmCore(cout, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>(xi * cout * TB) * 4, TB, false, 0, gs, u + <usize>xi * uPlane);

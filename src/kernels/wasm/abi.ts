@@ -1,0 +1,184 @@
+// The boundary between JavaScript and the WebAssembly module, defined once: task ids, parameter
+// block slots and op codes. Written in the subset of TypeScript that AssemblyScript also compiles
+// (plain integer constants), so ./assembly imports this very file and neither side can drift.
+
+// Tasks: thread-parallel kernels run by the pool (see thread-pool.ts), by id; TASK_EXPORTS in
+// exports.ts names the module export of each id.
+export const TASK_GEMM = 0;
+export const TASK_CONV_FWD = 1;
+export const TASK_CONV_BWD_IN = 2;
+export const TASK_CONV_BWD_W = 3;
+export const TASK_CONV_WINOGRAD = 4;
+export const TASK_PACK_A = 5;
+export const TASK_WINOGRAD_WEIGHTS = 6;
+export const TASK_CONV_DIRECT = 7;
+export const TASK_CONV_DEPTHWISE = 8;
+export const TASK_CONV3D_FWD = 9;
+export const TASK_CONV3D_BWD_IN = 10;
+export const TASK_CONV3D_BWD_W = 11;
+export const TASK_MAX_POOL = 12;
+export const TASK_WINOGRAD_GRAD_TRANSFORM = 13;
+export const TASK_WINOGRAD_GRAD_GEMM = 14;
+export const TASK_BATCH_NORM = 15;
+export const TASK_UNARY = 16;
+export const TASK_BINARY = 17;
+export const TASK_COUNT = 18;
+
+// Every task reads its parameters from one block of 32-bit slots.
+export const PARAM_SLOTS = 32;
+
+// GEMM (gemmTask, packATask): C (m × n) = op(A) · op(B) (+ C).
+export const GEMM_A = 0;
+export const GEMM_B = 1;
+export const GEMM_C = 2;
+export const GEMM_M = 3;
+export const GEMM_N = 4;
+export const GEMM_K = 5;
+export const GEMM_TRANS_A = 6;
+export const GEMM_TRANS_B = 7;
+export const GEMM_ACCUMULATE = 8;
+export const GEMM_SCRATCH = 9; // scratch base
+export const GEMM_SCRATCH_STRIDE = 10; // scratch bytes per thread
+export const GEMM_PACKED_A = 11; // op(A) packed whole by packATask, or 0
+
+// 2-D convolutions (1-D as H = 1): conv.ts, winograd.ts, direct-conv.ts. Pointers first, then the
+// geometry (CONV_GEOMETRY slots from CONV_BATCH on, in this order), then scratch.
+export const CONV_X = 0; // x, or gy for the backward passes
+export const CONV_W = 1; // w, or gy for the weight gradient
+export const CONV_C = 2; // bias, gx or gw
+export const CONV_OUT = 3; // out (forward kernels)
+export const CONV_BATCH = 4;
+export const CONV_CIN = 5;
+export const CONV_COUT = 6;
+export const CONV_GROUPS = 7;
+export const CONV_IH = 8;
+export const CONV_IW = 9;
+export const CONV_OH = 10;
+export const CONV_OW = 11;
+export const CONV_KH = 12;
+export const CONV_KW = 13;
+export const CONV_SH = 14;
+export const CONV_SW = 15;
+export const CONV_PH = 16;
+export const CONV_PW = 17;
+export const CONV_DH = 18;
+export const CONV_DW = 19;
+export const CONV_GEOMETRY = 16;
+export const CONV_SCRATCH = 20; // scratch base
+export const CONV_SCRATCH_STRIDE = 21; // scratch bytes per thread
+export const CONV_FLIP = 22; // Winograd: w is a forward conv's (cin, cout, 3, 3); this computes its input gradient
+export const CONV_WINOGRAD_U = 23; // Winograd: the transformed weights (winogradWeightsTask writes them)
+// Winograd weight gradient (winograd-weight-grad.ts): x in CONV_X, gy in CONV_W, gw in CONV_C; the
+// tiles are taken in chunks of at most CONV_GRAD_LD, the current one from CONV_GRAD_FIRST on.
+export const CONV_GRAD_LD = 24; // tiles per chunk (the leading dimension of its transforms)
+export const CONV_GRAD_FIRST = 25; // the chunk's first tile
+export const CONV_GRAD_TILES = 26; // tiles in the chunk
+export const CONV_GRAD_BASE = 27; // the shared transforms and sums (winogradGradBytes bytes)
+
+// 3-D convolutions (conv3d.ts): pointers as CONV_X … CONV_OUT, then the geometry.
+export const VOL_BATCH = 4;
+export const VOL_CIN = 5;
+export const VOL_COUT = 6;
+export const VOL_GROUPS = 7;
+export const VOL_ID = 8;
+export const VOL_IH = 9;
+export const VOL_IW = 10;
+export const VOL_OD = 11;
+export const VOL_OH = 12;
+export const VOL_OW = 13;
+export const VOL_KD = 14;
+export const VOL_KH = 15;
+export const VOL_KW = 16;
+export const VOL_SD = 17;
+export const VOL_SH = 18;
+export const VOL_SW = 19;
+export const VOL_PD = 20;
+export const VOL_PH = 21;
+export const VOL_PW = 22;
+export const VOL_DD = 23;
+export const VOL_DH = 24;
+export const VOL_DW = 25;
+export const VOL_GEOMETRY = 22;
+export const VOL_SCRATCH = 26;
+export const VOL_SCRATCH_STRIDE = 27;
+
+// Max pooling (maxPoolTask): 0 x, 1 out, 2 argmax (or 0), 3 planes, then from POOL_DIMS on 18
+// slots of 3 dims each (1-D and 2-D with leading size-1 dims): in, out, kernel, stride, pad, dilation.
+export const POOL_X = 0;
+export const POOL_OUT = 1;
+export const POOL_ARGMAX = 2;
+export const POOL_PLANES = 3;
+export const POOL_DIMS = 4;
+
+// Padding (pad): the rank and mode, then per dim from PAD_DIMS on: in size, out size, pad before
+// (negative crops), input stride, and a slot the kernel uses as that dim's output index.
+export const PAD_RANK = 0;
+export const PAD_MODE = 1;
+export const PAD_DIMS = 2;
+export const PAD_PER_DIM = 5;
+export const PAD_MAX_RANK = 6;
+
+// Pad modes.
+export const PAD_CONSTANT = 0;
+export const PAD_REFLECT = 1;
+export const PAD_REPLICATE = 2;
+
+// Batch norm (batchNormTask; threads split channels): which pass, then its arrays (0 where not
+// wanted) and the (N, C, S) shape.
+export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
+export const BN_X = 1;
+export const BN_GY = 2;
+export const BN_MEAN = 3;
+export const BN_INV_STD = 4; // the variance for BN_STATS (written)
+export const BN_WEIGHT = 5;
+export const BN_BIAS = 6;
+export const BN_OUT = 7; // out, or gx
+export const BN_GRAD_WEIGHT = 8;
+export const BN_GRAD_BIAS = 9;
+export const BN_TRAINING = 10;
+export const BN_BATCH = 11;
+export const BN_CHANNELS = 12;
+export const BN_SPATIAL = 13;
+export const BN_STATS = 0;
+export const BN_FORWARD = 1;
+export const BN_BACKWARD = 2;
+
+// Unary ops (unaryTask; threads split elements): forward out = op(x), or backward gx from x, y, gy.
+export const UN_OP = 0;
+export const UN_BACKWARD = 1;
+export const UN_X = 2;
+export const UN_Y = 3;
+export const UN_GY = 4;
+export const UN_OUT = 5; // out, or gx
+export const UN_N = 6;
+export const UN_PARAM = 7; // f32 (leakyRelu's slope, elu's alpha)
+
+// Binary ops (binaryTask; threads split rows, or the one row): the collapsed (d0, d1, d2) form.
+export const BIN_OP = 0;
+export const BIN_A = 1;
+export const BIN_B = 2;
+export const BIN_OUT = 3;
+export const BIN_D0 = 4; // then d1, d2
+export const BIN_A_STRIDES = 7; // 3 slots
+export const BIN_B_STRIDES = 10; // 3 slots
+
+// Unary op codes (the order of UnaryOp in ../kernels.ts).
+export const OP_NEG = 0;
+export const OP_EXP = 1;
+export const OP_LOG = 2;
+export const OP_SQRT = 3;
+export const OP_ABS = 4;
+export const OP_SQUARE = 5;
+export const OP_RECIPROCAL = 6;
+export const OP_RELU = 7;
+export const OP_LEAKY_RELU = 8;
+export const OP_ELU = 9;
+export const OP_SIGMOID = 10;
+export const OP_TANH = 11;
+
+// Binary op codes.
+export const OP_ADD = 0;
+export const OP_SUB = 1;
+export const OP_MUL = 2;
+export const OP_DIV = 3;
+export const OP_POW = 4;

@@ -1,0 +1,169 @@
+// Convolutions on the module: the path chosen by conv-paths.ts, the parameter block filled, the
+// scratch sized, the task split into parts and run on the pool. Counts the path each call took.
+import type { ConvParams } from '../kernels.js';
+import {
+  CONV_BATCH, CONV_FLIP, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
+  TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_FWD,
+  TASK_CONV_WINOGRAD, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
+  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
+} from './abi.js';
+import { Call, READ, WRITE } from './call.js';
+import {
+  conv2d, conv3dGeometry, forwardPath, winogradInputGradient, winogradWeightGradFits, type ConvPath, type Geometry,
+} from './conv-paths.js';
+import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
+
+/** The three convolution passes, whose paths are counted separately. */
+export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
+
+const FORWARD_TASKS: Record<ConvPath, number> = {
+  winograd: TASK_CONV_WINOGRAD, direct: TASK_CONV_DIRECT, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
+  vol2col: TASK_CONV3D_FWD,
+};
+
+export function createConvKernels(rt: Runtime) {
+  const { heap, ex, pool } = rt;
+  /** Calls per pass and path ("convForward winograd"), for tests and profiles. */
+  const pathCounts = new Map<string, number>();
+  const count = (pass: ConvPass, path: ConvPath) => {
+    const key = `${pass} ${path}`;
+    pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
+  };
+
+  // Runs a 2-D conv task on pointers (CONV_X … CONV_OUT) and a geometry; allocates its scratch.
+  function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false): void {
+    const nt = pool.plan(flops >= PARALLEL_FLOPS);
+    const winograd = task === TASK_CONV_WINOGRAD;
+    let P = paramSlots(rt);
+    for (let i = 0; i < 4; i++) P[i] = ptrs[i] ?? 0;
+    P.set(geo, CONV_BATCH);
+    P[CONV_FLIP] = flip ? 1 : 0;
+    const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt)
+      : task === TASK_CONV_DIRECT ? ex.directConvScratchBytes(rt.params, nt)
+        : task === TASK_CONV_DEPTHWISE ? ex.depthwiseScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
+    const stride = align64(bytes);
+    // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
+    const shared = winograd ? align64(ex.winogradWeightBytes(rt.params)) : 0;
+    const scratch = align64(call.scratch(shared + stride * nt + 64));
+    P = paramSlots(rt);
+    P[CONV_SCRATCH] = scratch + shared;
+    P[CONV_SCRATCH_STRIDE] = stride;
+    P[CONV_WINOGRAD_U] = scratch;
+    // Splittable without repeated packing: Winograd's tiles (≥ 64 per part, so its GEMMs stay
+    // wide) and weight panels, the direct kernels' (image, channel block) units and planes.
+    // im2col parts would each pack the weights or the columns again: one per thread.
+    const [batch, cin, cout, , , , oh, ow] = geo;
+    const parts = winograd ? partsFor(nt, batch * Math.ceil(oh / 2) * Math.ceil(ow / 2), 64)
+      : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
+        : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
+    call.begin();
+    try {
+      if (winograd) pool.run(TASK_WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
+      pool.run(task, rt.params, nt, parts);
+    } finally {
+      call.end();
+    }
+  }
+
+  // The weight gradient by Winograd (see assembly/winograd-weight-grad.ts): per chunk of tiles,
+  // their transforms (threads split tiles), then the 16 GEMMs (threads split them); then gw.
+  function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number): void {
+    const nt = pool.plan(flops >= PARALLEL_FLOPS);
+    let P = paramSlots(rt);
+    for (let i = 0; i < 3; i++) P[i] = ptrs[i]!;
+    P.set(geo, CONV_BATCH);
+    const ld = ex.winogradGradChunk(rt.params);
+    P[CONV_GRAD_LD] = ld;
+    const shared = align64(ex.winogradGradBytes(rt.params)), stride = align64(ex.winogradGradScratchBytes(rt.params));
+    const scratch = align64(call.scratch(shared + stride * nt + 64));
+    P = paramSlots(rt);
+    P[CONV_GRAD_BASE] = scratch;
+    P[CONV_SCRATCH] = scratch + shared;
+    P[CONV_SCRATCH_STRIDE] = stride;
+    const [batch, , , , , , oh, ow] = geo;
+    const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+    call.begin();
+    try {
+      for (let first = 0; first < tiles; first += ld) {
+        const count = Math.min(ld, tiles - first);
+        P = paramSlots(rt);
+        P[CONV_GRAD_FIRST] = first;
+        P[CONV_GRAD_TILES] = count;
+        pool.run(TASK_WINOGRAD_GRAD_TRANSFORM, rt.params, nt, partsFor(nt, count, 64));
+        pool.run(TASK_WINOGRAD_GRAD_GEMM, rt.params, nt, partsFor(nt, 16, 1));
+      }
+      ex.winogradGradFinish(rt.params);
+    } finally {
+      call.end();
+    }
+  }
+
+  // Runs a 3-D conv task. The forward splits (image, group, plane chunk) units; the backward
+  // passes, input channels.
+  function volumeTask(task: number, geo: number[], call: Call, flops: number): void {
+    const nt = pool.plan(flops >= PARALLEL_FLOPS);
+    let P = paramSlots(rt);
+    for (let i = 0; i < 4; i++) P[i] = call.ptrs[i] ?? 0;
+    P.set(geo, VOL_BATCH);
+    const stride = align64(ex.conv3dScratchBytes(rt.params, nt));
+    const scratch = align64(call.scratch(stride * nt + 64));
+    P = paramSlots(rt);
+    P[VOL_SCRATCH] = scratch;
+    P[VOL_SCRATCH_STRIDE] = stride;
+    // Forward units cost no extra packing each: several per thread, as many as there are.
+    const parts = task === TASK_CONV3D_FWD ? partsFor(nt, ex.conv3dForwardUnits(rt.params), 1) : nt;
+    call.begin();
+    try {
+      pool.run(task, rt.params, nt, parts);
+    } finally {
+      call.end();
+    }
+  }
+
+  // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it.
+  function convCall(pass: ConvPass, arrays: (Float32Array | null)[], modes: number[], p: ConvParams, volume: number,
+    flops: number): Call | null {
+    const call = new Call(heap, arrays, modes);
+    const vol = conv3dGeometry(p);
+    if (!vol) return call;
+    count(pass, 'vol2col');
+    volumeTask(volume, vol, call, flops);
+    return null;
+  }
+
+  return {
+    pathCounts: pathCounts as ReadonlyMap<string, number>,
+    convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void {
+      if (out.length === 0) return;
+      const flops = 2 * out.length * w.length / p.outChannels;
+      const call = convCall('convForward', [x, w, bias, out], [READ, READ, READ, WRITE], p, TASK_CONV3D_FWD, flops);
+      if (!call) return;
+      const geo = conv2d(p);
+      const path = forwardPath(geo);
+      count('convForward', path);
+      convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops);
+    },
+    convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
+      if (gy.length === 0) return void gx.fill(0);
+      const flops = 2 * gy.length * w.length / p.outChannels;
+      const call = convCall('convBackwardInput', [gy, w, gx], [READ, READ, WRITE], p, TASK_CONV3D_BWD_IN, flops);
+      if (!call) return;
+      const geo = conv2d(p);
+      const tgeo = winogradInputGradient(geo);
+      count('convBackwardInput', tgeo ? 'winograd' : 'im2col');
+      if (tgeo) convTask(TASK_CONV_WINOGRAD, tgeo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
+      else convTask(TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
+    },
+    convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
+      if (gy.length === 0) return void gw.fill(0);
+      const flops = 2 * gy.length * gw.length / p.outChannels;
+      const call = convCall('convBackwardWeight', [x, gy, gw], [READ, READ, WRITE], p, TASK_CONV3D_BWD_W, flops);
+      if (!call) return;
+      const geo = conv2d(p);
+      const winograd = winogradWeightGradFits(geo);
+      count('convBackwardWeight', winograd ? 'winograd' : 'im2col');
+      if (winograd) winogradWeightGradient(geo, call.ptrs, call, flops);
+      else convTask(TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
+    },
+  };
+}

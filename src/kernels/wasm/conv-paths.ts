@@ -1,0 +1,90 @@
+// Which native kernel runs a convolution: the geometry in the parameter block's order, and the
+// rules that pick Winograd, the direct kernels or im2col. A rule must never depend on the thread
+// count: results would.
+import type { ConvParams } from '../kernels.js';
+
+/** The native convolution paths (tests assert which one each conformance case takes). */
+export type ConvPath = 'winograd' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
+
+/** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
+export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
+  number, number, number, number, number];
+
+// The 2-D view of a 1-D or 2-D conv (1-D as H = 1).
+export function conv2d(p: ConvParams): Geometry {
+  const d = p.inSize.length;
+  const two = (a: readonly number[], one: number) => (d === 2 ? [a[0]!, a[1]!] : [one, a[0]!]);
+  const [ih, iw] = two(p.inSize, 1), [oh, ow] = two(p.outSize, 1), [kh, kw] = two(p.kernelSize, 1);
+  const [sh, sw] = two(p.stride, 1), [ph, pw] = two(p.padBegin, 0), [dh, dw] = two(p.dilation, 1);
+  return [p.batch, p.inChannels, p.outChannels, p.groups, ih!, iw!, oh!, ow!, kh!, kw!, sh!, sw!, ph!, pw!, dh!, dw!];
+}
+
+// The 3-D geometry in the VOL_* slot order (VOL_BATCH … VOL_DW), or null for 1-D and 2-D convs.
+export function conv3dGeometry(p: ConvParams): number[] | null {
+  if (p.inSize.length !== 3) return null;
+  return [p.batch, p.inChannels, p.outChannels, p.groups, ...p.inSize, ...p.outSize, ...p.kernelSize, ...p.stride,
+    ...p.padBegin, ...p.dilation];
+}
+
+// Winograd F(2×2, 3×3) for 3×3 stride-1 undilated ungrouped convs with enough channels that its
+// 16 GEMMs stay efficient (2.25× fewer products; error ~1e-6 relative, within float32 noise), and
+// enough 2×2 output tiles: each block of tiles reads all 16·cin·cout transformed weights, which
+// with only a few tiles costs more than it saves. Measured at batch 1: 1.4–1.6× faster than
+// im2col from 64→64 at 56² to 256→256 at 14² (49 tiles), on 1 thread and on 2; 1.2–1.4× slower
+// for 512→512 at 7² (16 tiles).
+const WINOGRAD_MIN_TILES = 40;
+export function winogradFits(geo: Geometry): boolean {
+  const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
+  const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
+    cin >= 16 && cout >= 16 && tiles >= WINOGRAD_MIN_TILES;
+}
+
+// The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
+// im2col packing costs more than the few products each packed element feeds (LeNet-5's forward
+// convs ran 2–2.3× faster than through the GEMM). Not for input gradients: as a full correlation
+// of the output gradient it multiplies the padding too (LeNet-5's conv2: 2.1 ms vs 1.4 ms).
+function directFits(geo: Geometry): boolean {
+  const [, , cout, groups, , , , , , , sh, sw, , , dh, dw] = geo;
+  return groups === 1 && cout <= 16 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
+}
+
+// Depthwise (one filter per channel), stride 1 or 2 across, undilated: its own direct kernel.
+function depthwiseFits(geo: Geometry): boolean {
+  const [, cin, cout, groups, , , , , , , , sw, , , dh, dw] = geo;
+  return groups === cin && cout === cin && (sw === 1 || sw === 2) && dh === 1 && dw === 1;
+}
+
+// Forward, Winograd's 16 GEMMs have the input channels as their K: with fewer than 32 the direct
+// kernel, where it fits, is faster. ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time):
+// Winograd 22.4–22.8 ms, direct 14.7–16.7 (32→32 at 16², im2col vs Winograd: 21.8–28.4 vs
+// 16.6–16.9 ms). The input gradient keeps Winograd at 16 channels: there the alternative is
+// im2col with col2im (23 vs 24–32 ms).
+const WINOGRAD_FORWARD_MIN_CIN = 32;
+
+/** The forward path of a 2-D conv. */
+export function forwardPath(geo: Geometry): ConvPath {
+  const direct = directFits(geo);
+  if (winogradFits(geo) && !(direct && geo[1] < WINOGRAD_FORWARD_MIN_CIN)) return 'winograd';
+  return direct ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
+}
+
+// The weight gradient by Winograd pays from 64 channels on: its transforms cost per tile and
+// channel what 16·cin·cout products per tile outweigh only then. Measured (CPU time, batch 128,
+// 1 thread): 64→64 at 8² 14–18 ms vs im2col 18–26; 32→32 at 16² 18–25 vs 20–26; 16→16 at 32²
+// 25–28 vs 20–28.
+const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 64;
+export function winogradWeightGradFits(geo: Geometry): boolean {
+  return winogradFits(geo) && Math.min(geo[1], geo[2]) >= WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS;
+}
+
+/**
+ * For 3×3 stride 1 the input gradient is itself such a conv: gy with the weights rotated and
+ * transposed, padded 2 − pad. Its geometry when Winograd runs it (the padding stays non-negative
+ * and both convs fit), else null.
+ */
+export function winogradInputGradient(geo: Geometry): Geometry | null {
+  const [b, cin, cout, , ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw] = geo;
+  const t: Geometry = [b, cout, cin, 1, oh, ow, ih, iw, kh, kw, sh, sw, 2 - ph, 2 - pw, dh, dw];
+  return winogradFits(geo) && winogradFits(t) && ph <= 2 && pw <= 2 ? t : null;
+}

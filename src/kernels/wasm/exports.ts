@@ -1,0 +1,58 @@
+// The module's exports as JavaScript sees them, and the export behind each task id of ./abi.ts.
+import {
+  TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W, TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE,
+  TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
+  TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
+} from './abi.js';
+
+export interface WasmExports {
+  heapBase(): number;
+  zero(ptr: number, bytes: number): void;
+  gemmScratchBytes(k: number, n: number): number;
+  gemmSharesA(m: number, n: number, nt: number): number;
+  packedABytes(m: number, k: number): number;
+  convScratchBytes(params: number, nt: number): number;
+  winogradScratchBytes(params: number, nt: number): number;
+  winogradWeightBytes(params: number): number;
+  winogradGradChunk(params: number): number;
+  winogradGradBytes(params: number): number;
+  winogradGradScratchBytes(params: number): number;
+  winogradGradFinish(params: number): void;
+  directConvScratchBytes(params: number, nt: number): number;
+  depthwiseScratchBytes(params: number, nt: number): number;
+  conv3dScratchBytes(params: number, nt: number): number;
+  conv3dForwardUnits(params: number): number;
+  softmaxForward(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
+  softmaxBackward(y: number, gy: number, gx: number, outer: number, size: number, inner: number, log: number): void;
+  sgdStep(param: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
+    nesterov: number, weightDecay: number, firstStep: number): void;
+  adamStep(param: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number): void;
+  pad(src: number, dst: number, params: number, value: number, backward: number): void;
+  nllForward(logp: number, target: number, loss: number, batch: number, classes: number): void;
+  nllBackward(gLoss: number, target: number, gx: number, batch: number, classes: number): void;
+  stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
+    s0: number, s1: number, s2: number, s3: number): void;
+  sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;
+  maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
+  averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
+    outD: number, outH: number, outW: number, tables: number, backward: number): void;
+}
+
+const names: Record<number, string> = {
+  [TASK_GEMM]: 'gemmTask', [TASK_CONV_FWD]: 'convForwardTask', [TASK_CONV_BWD_IN]: 'convBackwardInputTask',
+  [TASK_CONV_BWD_W]: 'convBackwardWeightTask', [TASK_CONV_WINOGRAD]: 'convWinogradTask', [TASK_PACK_A]: 'packATask',
+  [TASK_WINOGRAD_WEIGHTS]: 'winogradWeightsTask', [TASK_CONV_DIRECT]: 'directConvTask',
+  [TASK_CONV_DEPTHWISE]: 'depthwiseConvTask', [TASK_CONV3D_FWD]: 'conv3dForwardTask',
+  [TASK_CONV3D_BWD_IN]: 'conv3dBackwardInputTask', [TASK_CONV3D_BWD_W]: 'conv3dBackwardWeightTask',
+  [TASK_MAX_POOL]: 'maxPoolTask', [TASK_WINOGRAD_GRAD_TRANSFORM]: 'winogradGradTransformTask',
+  [TASK_WINOGRAD_GRAD_GEMM]: 'winogradGradGemmTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
+  [TASK_BINARY]: 'binaryTask',
+};
+
+/** The export name of each task, indexed by task id. */
+export const TASK_EXPORTS: readonly string[] = Array.from({ length: TASK_COUNT }, (_, id) => {
+  const name = names[id];
+  if (!name) throw new Error(`wasm backend: task id ${id} has no export`);
+  return name;
+});
