@@ -20,9 +20,10 @@ function attribute(name: string, v: AttrValue): Record<string, unknown> {
 // ONNX stores raw_data little-endian; typed arrays are in the platform's order.
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** The bytes of `values`, a view: callers pass arrays made for the file (copies), never shared ones. */
 function rawBytes(values: Float32Array | BigInt64Array): Uint8Array {
   if (!littleEndian) throw new Error('exportOnnx: needs a little-endian platform');
-  return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
 export class GraphBuilder {
@@ -30,7 +31,7 @@ export class GraphBuilder {
   private readonly taken = new Set<string>();
   private readonly nodes: Record<string, unknown>[] = [];
   private readonly initializers: TensorObject[] = [];
-  /** Module path of the op being emitted (node names start with it). */
+  /** Module path of the op being emitted (node and constant names start with it). */
   scope = '';
 
   /** `base`, or base_1, base_2, ... if taken; reserves the name. */
@@ -69,8 +70,9 @@ export class GraphBuilder {
     return this.floatInitializer(this.scoped('scalar'), new Float32Array([value]), []);
   }
 
+  // 'layer1.0.conv1/Conv'; the root module's own ops read '/Reshape', as in PyTorch's exports.
   private scoped(base: string): string {
-    return this.scope ? `${this.scope}/${base}` : base;
+    return `${this.scope}/${base}`;
   }
 
   /** Adds a node named after the scope and op type; returns its (single) output's name. */

@@ -207,7 +207,7 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
   sigmoid: unary('Sigmoid'), tanh: unary('Tanh'), neg: unary('Neg'), exp: unary('Exp'), log: unary('Log'),
   sqrt: unary('Sqrt'), abs: unary('Abs'), reciprocal: unary('Reciprocal'),
   square: (_c, { g, input }) => g.node('Mul', [input(0), input(0)]),
-  add: binary('Add'), sub: binary('Sub'), mul: binary('Mul'), div: binary('Div'), pow: binary('Pow'),
+  add: binary('Add'), sub: binary('Sub'), mul: binary('Mul'), div: binary('Div'),
   clamp: clip,
   softmax: softmax('Softmax'), logSoftmax: softmax('LogSoftmax'),
   reshape, permute: transpose, pad, concat,

@@ -104,7 +104,7 @@ export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnx
     if (known !== undefined) return known;
     if (t.node) throw new Error(`exportOnnx: ${call.op} in '${g.scope || 'the model'}' reads a tensor made by '${t.node.name}', an op the export does not trace`);
     if (t.device !== 'cpu') throw new Error(`exportOnnx: the model's tensors must be on the CPU (await model.toAsync('cpu') first)`);
-    const name = g.floatInitializer(stateNames.get(t) ?? `${g.scope ? `${g.scope}/` : ''}constant`, t.toArray(), t.shape);
+    const name = g.floatInitializer(stateNames.get(t) ?? `${g.scope}/constant`, t.toArray(), t.shape);
     g.bind(t, name);
     return name;
   };
@@ -125,4 +125,14 @@ export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnx
     inputs: [{ name: inputName, shape: batched(x.shape) }],
     outputs: [{ name: outputName, shape: batched(out.shape) }],
   }));
+}
+
+/**
+ * exportOnnx written to `path` (Node) through a temporary file and a rename, so a crash never
+ * leaves half a file where the old one was.
+ * @example await saveOnnx(model, randn([1, 1, 28, 28]), 'runs/lenet5.onnx');
+ */
+export async function saveOnnx(model: Module, exampleInput: Tensor, path: string, opts: ExportOnnxOptions = {}): Promise<void> {
+  const bytes = exportOnnx(model, exampleInput, opts);
+  (await import('../node-model-file.js')).writeFileAtomic(path, bytes);
 }
