@@ -99,6 +99,7 @@ export class GraphBuilder {
     opset: number; graphName: string;
     inputs: { name: string; shape: readonly (number | string)[] }[];
     outputs: { name: string; shape: readonly (number | string)[] }[];
+    metadata: Record<string, string>;
   }): Record<string, unknown> {
     const valueInfo = (v: { name: string; shape: readonly (number | string)[] }): Record<string, unknown> => ({
       name: v.name,
@@ -114,6 +115,7 @@ export class GraphBuilder {
       ir_version: opts.opset <= 14 ? 7 : 8,
       producer_name: 'striate',
       opset_import: [{ domain: '', version: opts.opset }],
+      metadata_props: Object.entries(opts.metadata).map(([key, value]) => ({ key, value })),
       graph: {
         name: opts.graphName,
         node: this.nodes,

@@ -18,6 +18,8 @@ export interface ExportOnnxOptions {
   inputNames?: string[];
   /** The graph output's name (default ['output']). */
   outputNames?: string[];
+  /** Key–value pairs stored in the file's metadata_props (striate's CLI keeps class names there). */
+  metadata?: Record<string, string>;
 }
 
 interface ScopedCall { call: TracedCall; scope: string }
@@ -53,7 +55,7 @@ function traceForward(model: Module, x: Tensor): { calls: ScopedCall[]; output: 
 }
 
 function checkOptions(opts: ExportOnnxOptions): Required<ExportOnnxOptions> {
-  const { opset = 17, dynamicBatch = true, inputNames = ['input'], outputNames = ['output'] } = opts;
+  const { opset = 17, dynamicBatch = true, inputNames = ['input'], outputNames = ['output'], metadata = {} } = opts;
   if (!Number.isInteger(opset) || opset < 13 || opset > 17) {
     throw new Error(`exportOnnx: opset must be an integer from 13 to 17, got ${opset}`);
   }
@@ -63,7 +65,7 @@ function checkOptions(opts: ExportOnnxOptions): Required<ExportOnnxOptions> {
     }
   }
   if (inputNames[0] === outputNames[0]) throw new Error(`exportOnnx: the input and output are both named '${inputNames[0]}'`);
-  return { opset, dynamicBatch, inputNames, outputNames };
+  return { opset, dynamicBatch, inputNames, outputNames, metadata };
 }
 
 /**
@@ -76,7 +78,7 @@ function checkOptions(opts: ExportOnnxOptions): Required<ExportOnnxOptions> {
  * const back = await loadOnnx(bytes); // same outputs
  */
 export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnxOptions = {}): Uint8Array {
-  const { opset, dynamicBatch, inputNames, outputNames } = checkOptions(opts);
+  const { opset, dynamicBatch, inputNames, outputNames, metadata } = checkOptions(opts);
   if (exampleInput.device !== 'cpu') throw new Error("exportOnnx: the example input must be on the CPU (move it with .cpu() and the model with await model.toAsync('cpu'))");
   if (exampleInput.ndim < 1) throw new Error('exportOnnx: the example input needs a batch dimension');
   const g = new GraphBuilder();
@@ -124,6 +126,7 @@ export function exportOnnx(model: Module, exampleInput: Tensor, opts: ExportOnnx
     graphName: model.constructor.name,
     inputs: [{ name: inputName, shape: batched(x.shape) }],
     outputs: [{ name: outputName, shape: batched(out.shape) }],
+    metadata,
   }));
 }
 
