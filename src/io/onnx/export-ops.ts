@@ -29,37 +29,28 @@ function spatialRank(call: TracedCall, nd: number): number {
 
 const rankOf = (op: string): number => Number(/([123])d$/.exec(op)?.[1] ?? 2);
 
-const conv: Emitter = (call, { g, input }) => {
-  const w = tensorIn(call, 1);
-  const nd = spatialRank(call, w.ndim - 2);
-  const a = call.attrs as { stride?: SpatialArg; dilation?: SpatialArg; groups?: number; padding?: ConvPadding };
-  const kernel = w.shape.slice(2);
-  const strides = spatialArg(a.stride ?? 1, nd, call.op, 'stride', 1);
-  const dilations = spatialArg(a.dilation ?? 1, nd, call.op, 'dilation', 1);
-  const pad = resolvePadding(a.padding ?? 0, nd, call.op, kernel, dilations, strides);
-  const inputs = call.inputs[2] ? [input(0), input(1), input(2)] : [input(0), input(1)];
-  return g.node('Conv', inputs, {
-    kernel_shape: kernel, strides, dilations, pads: [...pad.begin, ...pad.end], group: a.groups ?? 1,
-  });
-};
-
-const convTranspose: Emitter = (call, { g, input }) => {
-  const w = tensorIn(call, 1);
-  const nd = spatialRank(call, w.ndim - 2);
-  const a = call.attrs as {
-    stride?: SpatialArg; dilation?: SpatialArg; groups?: number; outputPadding?: SpatialArg;
-    padding?: SpatialArg | { begin: SpatialArg; end: SpatialArg };
+// Conv and ConvTranspose share their attributes (ConvTranspose adds output_padding); both take
+// F's padding forms, resolved to begin/end as the op resolves them.
+function convNode(opType: string, extra: (nd: number) => Record<string, number[]>): Emitter {
+  return (call, { g, input }) => {
+    const w = tensorIn(call, 1);
+    const nd = spatialRank(call, w.ndim - 2);
+    const a = call.attrs as { stride?: SpatialArg; dilation?: SpatialArg; groups?: number; padding?: ConvPadding };
+    const kernel = w.shape.slice(2);
+    const strides = spatialArg(a.stride ?? 1, nd, call.op, 'stride', 1);
+    const dilations = spatialArg(a.dilation ?? 1, nd, call.op, 'dilation', 1);
+    const pad = resolvePadding(a.padding ?? 0, nd, call.op, kernel, dilations, strides);
+    const inputs = call.inputs[2] ? [input(0), input(1), input(2)] : [input(0), input(1)];
+    return g.node(opType, inputs, {
+      kernel_shape: kernel, strides, dilations, pads: [...pad.begin, ...pad.end], group: a.groups ?? 1, ...extra(nd),
+    });
   };
-  const kernel = w.shape.slice(2);
-  const strides = spatialArg(a.stride ?? 1, nd, call.op, 'stride', 1);
-  const dilations = spatialArg(a.dilation ?? 1, nd, call.op, 'dilation', 1);
-  const pad = resolvePadding(a.padding ?? 0, nd, call.op, kernel, dilations, strides);
-  const inputs = call.inputs[2] ? [input(0), input(1), input(2)] : [input(0), input(1)];
-  return g.node('ConvTranspose', inputs, {
-    kernel_shape: kernel, strides, dilations, pads: [...pad.begin, ...pad.end], group: a.groups ?? 1,
-    output_padding: spatialArg(a.outputPadding ?? 0, nd, call.op, 'outputPadding', 0),
-  });
-};
+}
+
+const conv = convNode('Conv', () => ({}));
+const convTranspose: Emitter = (call, ctx) => convNode('ConvTranspose', (nd) => ({
+  output_padding: spatialArg((call.attrs as { outputPadding?: SpatialArg }).outputPadding ?? 0, nd, call.op, 'outputPadding', 0),
+}))(call, ctx);
 
 function poolWindow(call: TracedCall): { nd: number; attrs: Record<string, number[] | number> } {
   const nd = spatialRank(call, rankOf(call.op));
