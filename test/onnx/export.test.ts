@@ -118,6 +118,7 @@ test('what cannot be exported fails naming the op and why', () => {
   const make = (forward: (x: Tensor) => Tensor): nn.Module => Object.assign(new nn.Module(), { forward });
   assert.throws(() => exportOnnx(make((v) => F.take(v, Int32Array.from([0, 1]), [1, 2]).add(1)), x), /add in 'the model' reads a tensor made by 'take', an op the export does not trace/);
   assert.throws(() => exportOnnx(make((v) => F.unfold(v, 2)), x), /op 'unfold' has no ONNX export/);
+  assert.throws(() => noGrad(() => exportOnnx(make((v) => F.take(v, Int32Array.from([0]), [1]).add(1)), x)), /made by 'take'/, 'caught inside noGrad too');
   assert.throws(() => exportOnnx(make((v) => F.adaptiveAvgPool2d(v, 2)), x), /adaptiveAvgPool2d .*does not divide the input size \[5, 5\]/);
   assert.throws(() => exportOnnx(make((v) => v.flatten(0)), x), /moves the batch dimension; export with dynamicBatch: false/);
   assert.doesNotThrow(() => exportOnnx(make((v) => v.flatten(0)), x, { dynamicBatch: false }));

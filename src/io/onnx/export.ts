@@ -1,5 +1,6 @@
 // exportOnnx: one forward pass in eval mode, traced op by op (src/ops/trace.ts), written as an
 // ONNX graph whose initializers carry the state-dict names and whose batch dimension is free.
+import { enableGrad } from '../../autograd/grad-mode.js';
 import { clone } from '../../ops/shape-ops.js';
 import type { Tensor } from '../../ops/tensor.js';
 import { traceOps, type TracedCall } from '../../ops/trace.js';
@@ -47,7 +48,8 @@ function traceForward(model: Module, x: Tensor): { calls: ScopedCall[]; output: 
     });
   }
   try {
-    const output = traceOps((call) => calls.push({ call, scope: stack[stack.length - 1] ?? '' }), () => model.forward(x));
+    // With the tape on even under noGrad: exportOnnx relies on each tensor naming the op that made it.
+    const output = enableGrad(() => traceOps((call) => calls.push({ call, scope: stack[stack.length - 1] ?? '' }), () => model.forward(x)));
     return { calls, output };
   } finally {
     for (const r of restore) r();
