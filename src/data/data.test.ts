@@ -142,6 +142,30 @@ test('DataLoader: batches, dropLast, seeded shuffle differs by epoch and repeats
   assert.throws(() => new DataLoader(ds, { batchSize: 0 }), /batchSize must be a positive integer/);
 });
 
+test('DataLoader position and seek: a pass continued from inside an epoch gives the batches (and augmentation) of an unbroken one', () => {
+  const ds = toy(10);
+  const opts = { batchSize: 3, shuffle: true, seed: 5, transform: gaussianNoise(0.5) };
+  const batches = (l: DataLoader) => [...l].map((b) => [Array.from(b.indices), Array.from(b.x.toArray())]);
+  const whole = new DataLoader(ds, opts);
+  batches(whole);
+  const unbroken = batches(whole);
+  const first = new DataLoader(ds, opts);
+  batches(first);
+  let saved = first.position();
+  assert.deepEqual([saved.epoch, saved.batch, saved.augmentation], [1, 0, null]);
+  for (const _ of first) {
+    saved = first.position();
+    if (saved.batch === 2) break;
+  }
+  assert.deepEqual(first.position(), { ...saved, batch: 0, augmentation: null }, 'a pass left early starts its epoch again');
+  const later = new DataLoader(ds, opts);
+  later.seek(JSON.parse(JSON.stringify(saved)));
+  assert.deepEqual(batches(later), unbroken.slice(2));
+  assert.equal(later.epoch, 2);
+  assert.throws(() => new DataLoader(ds, { ...opts, seed: 6 }).seek(saved, 'resume x'), /resume x: the position is inside an epoch of another loader \(seed 5, now 6\)/);
+  assert.throws(() => later.seek({ ...saved, batch: 4 }), /batch 4 is not within an epoch of 4 batches/);
+});
+
 test('transforms: normalize, crop with padding, flip, noise', () => {
   const rng = new Rng(1);
   const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -5,7 +5,7 @@ export { parseIdx, encodeIdx, idxDataset, type IdxArray, type IdxPairOptions } f
 export { parseCifar10, CIFAR10_CLASSES } from './cifar.js';
 export { parseSignalCsv, type CsvOptions } from './csv.js';
 export { FASHION_MNIST_CLASSES } from './fashion-classes.js';
-export { DataLoader, type DataLoaderOptions, type Batch } from './loader.js';
+export { DataLoader, type DataLoaderOptions, type Batch, type LoaderPosition } from './loader.js';
 export {
   compose, normalize, channelStats, randomCrop, randomHorizontalFlip, gaussianNoise, type Transform,
 } from './transforms.js';

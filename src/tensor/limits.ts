@@ -10,7 +10,7 @@ export interface Limits {
   maxDecompressedBytes: number;
   /** Classes a dataset's labels may imply (label + 1). */
   maxClasses: number;
-  /** Elements of one tensor the command line creates from its arguments. */
+  /** Elements of one tensor the command line creates from its arguments, or a model file (ONNX) declares. */
   maxTensorElements: number;
   /** Estimated bytes (parameters, activations, gradients) summary/explain may use. */
   maxMemoryBytes: number;

@@ -15,7 +15,6 @@ import { ArrayDataset } from '../data/dataset.js';
 import type { Transform } from '../data/transforms.js';
 import type { ModelMetadata } from '../io/model-file.js';
 import type { Device } from '../kernels/storage.js';
-import { tensor } from '../ops/creation.js';
 import { crossEntropy, l2Penalty } from '../ops/loss.js';
 import type { Tensor } from '../ops/tensor.js';
 import type { LRScheduler } from '../optim/schedules.js';
@@ -23,8 +22,9 @@ import { SGD } from '../optim/sgd.js';
 import { describeBackend } from '../kernels/backend.js';
 import { manualSeed } from '../tensor/rng.js';
 import { fileExists, openCheckpoints, readFullCheckpoint } from './checkpoints.js';
-import { captureResumeState, restoreResumeState, RESUME_KEY, type ResumableParts } from './resume-state.js';
+import { captureResumeState, restoreResumeState, RESUME_KEY, type EpochProgress, type ResumableParts } from './resume-state.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
+import { restoreSnapshot, snapshot } from './snapshot.js';
 import { asLoader, evaluateAsync } from './evaluate.js';
 import { silentReporter, type EpochLog, type ProgressReporter, type StepInfo } from './progress.js';
 import type { LossFn, OptimizerLike, TrainableModel } from './types.js';
@@ -76,12 +76,18 @@ export interface FitOptions {
    * the loss the existing file records; the last epoch's state goes beside it (x.last.safetensors).
    */
   checkpoint?: string;
+  /**
+   * Also write the full checkpoint (x.last.safetensors) every `steps` optimiser steps inside an
+   * epoch, so a resume continues from that step rather than from the epoch's start.
+   */
+  checkpointEvery?: { steps: number };
   /** Let checkpoints replace existing files that are not striate models. */
   force?: boolean;
   /**
    * Continue from a full checkpoint (the x.last.safetensors fit writes beside `checkpoint` after
-   * every epoch): weights, optimiser state, scheduler, counters, history, generator state and data
-   * order, so the run goes on exactly as if it had not stopped; `epochs` counts the whole run.
+   * every epoch, and every checkpointEvery steps): weights, optimiser state, scheduler, counters,
+   * history, generator states and the loader's position, so the run goes on exactly as if it had
+   * not stopped, mid-epoch too; `epochs` counts the whole run.
    * `true`: from the checkpoint's last file when it exists, else from the start.
    */
   resume?: string | true;
@@ -152,21 +158,6 @@ async function makeReporter(opts: FitOptions): Promise<ProgressReporter> {
   return (await import('./node-progress.js')).nodeReporter(mode, opts.logEvery) ?? silentReporter;
 }
 
-type Snapshot = Map<string, { shape: readonly number[]; values: Float32Array }>;
-
-/** Copies of every state-dict tensor's values, to restore later. */
-async function snapshot(model: TrainableModel): Promise<Snapshot> {
-  const out: Snapshot = new Map();
-  for (const [k, t] of Object.entries(model.stateDict())) out.set(k, { shape: t.shape, values: await t.toArrayAsync() });
-  return out;
-}
-
-function restore(model: TrainableModel, snap: Snapshot, device: Device): void {
-  const sd: Record<string, Tensor> = {};
-  for (const [k, { shape, values }] of snap) sd[k] = tensor(values, shape, { device });
-  model.loadStateDict(sd, { strict: true });
-}
-
 // A step whose loss and logits are still to be read back (from a GPU: asynchronously).
 interface PendingStep {
   loss: Tensor;
@@ -202,9 +193,12 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   const readEvery = device === 'cpu' ? 1 : opts.readEvery ?? 10;
   if (!(Number.isInteger(readEvery) && readEvery >= 1)) throw new Error(`fit: readEvery must be a positive integer, got ${readEvery}`);
   if (device !== 'cpu') {
-    const hostOnly = (['clipGradNorm', 'clipGradValue', 'checkpoint', 'resume'] as const).filter((k) => opts[k] !== undefined);
+    const hostOnly = (['clipGradNorm', 'clipGradValue', 'checkpoint', 'checkpointEvery', 'resume'] as const).filter((k) => opts[k] !== undefined);
     if (hostOnly.length) throw new Error(`fit: ${hostOnly.join(', ')} need the CPU for now; got device '${device}'`);
   }
+  const every = opts.checkpointEvery?.steps;
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) throw new Error(`fit: checkpointEvery.steps must be a positive integer, got ${every}`);
+  if (opts.checkpointEvery && !opts.checkpoint) throw new Error('fit: checkpointEvery needs a checkpoint path');
   if (opts.seed !== undefined) manualSeed(opts.seed);
   const split = data instanceof ArrayDataset || data instanceof DataLoader ? { train: data } : data;
   const train = split.train instanceof DataLoader ? split.train : new DataLoader(split.train, {
@@ -249,6 +243,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   let prevEpochLoss: number | undefined;
   let iteration = 0;
   let startEpoch = 1;
+  let inEpoch: EpochProgress | null = null;
   if (resumeFrom) {
     const { raw, tensors } = await readFullCheckpoint(resumeFrom);
     await (await import('../io/files.js')).loadModel(model, resumeFrom);
@@ -258,8 +253,17 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     prevStepLoss = loop.prevStepLoss ?? undefined;
     prevEpochLoss = loop.prevEpochLoss ?? undefined;
     startEpoch = loop.epoch + 1;
-    reporter.note(`resumed from ${resumeFrom} after epoch ${loop.epoch}`);
+    inEpoch = loop.inEpoch ?? null;
+    reporter.note(`resumed from ${resumeFrom} after epoch ${loop.epoch}${inEpoch ? ` and ${inEpoch.step} steps of epoch ${startEpoch}` : ''}`);
   }
+  // The full checkpoint after `epoch` epochs (and `progress` of the next one, inside it).
+  const saveFull = async (epoch: number, progress: EpochProgress | null, meta: ModelMetadata): Promise<void> => {
+    const state = captureResumeState({
+      epoch, inEpoch: progress, iteration, epochs: history.epochs, bestEpoch: history.bestEpoch, bestLoss: history.bestLoss,
+      checkpointEpoch: history.checkpointEpoch, sinceBest, prevStepLoss: prevStepLoss ?? null, prevEpochLoss: prevEpochLoss ?? null,
+    }, { ...parts, best: (opts.restoreBest ?? true) ? parts.best : null });
+    await ckpt!.saveLast(model, { ...meta, extra: { ...meta.extra, [RESUME_KEY]: state.json } }, state.tensors);
+  };
   const yieldEvery = opts.yieldEvery ?? (isNode ? 0 : 50);
   let lastYield = performance.now();
 
@@ -271,8 +275,12 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       model.train(true);
       const steps = train.length;
       reporter.epochStart(epoch, epochs, steps);
-      const te = performance.now();
-      let lossSum = 0, correct = 0, seen = 0, step = 0, lr = optimizer.lr;
+      let lossSum = 0, correct = 0, seen = 0, step = 0, lr = optimizer.lr, te = performance.now();
+      if (inEpoch) {
+        ({ lossSum, correct, seen, step } = inEpoch);
+        te -= inEpoch.seconds * 1000;
+        inEpoch = null;
+      }
       let pending: PendingStep[] = [];
       // Reads the pending steps' losses and logits, then does each step's bookkeeping in order:
       // the NaN check, accuracy, progress, callbacks and the lecture's stopping rules.
@@ -331,6 +339,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         if (opts.scheduler && opts.schedulerInterval === 'step') opts.scheduler.step();
         pending.push({ loss: loss.detach(), out: out.detach(), y, step, iteration, lr });
         if (pending.length >= readEvery || step === train.length || iteration === opts.maxIterations) await settle();
+        if (every && step % every === 0 && step < train.length && !stopRequested) {
+          const seconds = (performance.now() - te) / 1000;
+          await saveFull(epoch - 1, { step, lossSum, correct, seen, seconds }, { ...opts.checkpointMetadata, training: { ...opts.checkpointMetadata?.training, epoch: epoch - 1, step } });
+        }
         if (yieldEvery > 0 && performance.now() - lastYield >= yieldEvery) {
           await new Promise((resolve) => setTimeout(resolve, 0));
           lastYield = performance.now();
@@ -374,20 +386,14 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       if (opts.scheduler && (opts.schedulerInterval ?? 'epoch') === 'epoch') opts.scheduler.step();
       history.epochs.push(log);
       history.iterations = iteration;
-      if (ckpt) {
-        const state = captureResumeState({
-          epoch, iteration, epochs: history.epochs, bestEpoch: history.bestEpoch, bestLoss: history.bestLoss,
-          checkpointEpoch: history.checkpointEpoch, sinceBest, prevStepLoss: prevStepLoss ?? null, prevEpochLoss: prevEpochLoss ?? null,
-        }, { ...parts, best: (opts.restoreBest ?? true) ? parts.best : null });
-        await ckpt.saveLast(model, { ...ckptMeta, extra: { ...ckptMeta.extra, [RESUME_KEY]: state.json } }, state.tensors);
-      }
+      if (ckpt) await saveFull(epoch, null, ckptMeta);
       reporter.epochEnd(log);
       writeLog?.(log);
       for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
     }
     const last = history.epochs.length;
     if ((opts.restoreBest ?? true) && parts.best && history.bestEpoch !== last) {
-      restore(model, parts.best, device);
+      restoreSnapshot(model, parts.best, device);
       reporter.note(`restored the parameters of epoch ${history.bestEpoch} (${history.monitor} ${history.bestLoss.toFixed(4)})`);
     }
     if (ckpt && history.checkpointEpoch === 0) {

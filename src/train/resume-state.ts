@@ -2,7 +2,10 @@
 // holds it: the model's weights (ordinary state-dict tensors), the optimiser's state and the best
 // weights so far (tensors under io's reserved prefix), and, as JSON in the metadata, the loop's
 // counters and history, the scheduler's step count, the global generator's state and the
-// loader's epoch (its order and augmentation derive from seed and epoch).
+// loader's position (its epoch, the batches given out and the augmentation generator's state; the
+// epoch's order derives from seed and epoch). A checkpoint taken inside an epoch also holds the
+// epoch's running sums, so the epoch's log comes out as if it had not been interrupted.
+import type { LoaderPosition } from '../data/loader.js';
 import { RESERVED } from '../io/model-file.js';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../ops/tensor.js';
@@ -10,14 +13,27 @@ import type { ParamGroup } from '../optim/optimizer.js';
 import { FormatError } from '../tensor/errors.js';
 import { getGlobalRng } from '../tensor/rng.js';
 import type { EpochLog } from './progress.js';
+import type { Snapshot } from './snapshot.js';
 import type { OptimizerLike, TrainableModel } from './types.js';
 
 export const RESUME_KEY = 'striate.resume';
 
-/** fit's loop variables at the end of an epoch. */
+/** fit's sums over the steps of an epoch in progress. */
+export interface EpochProgress {
+  /** Steps of the epoch done. */
+  step: number;
+  lossSum: number;
+  correct: number;
+  seen: number;
+  seconds: number;
+}
+
+/** fit's loop variables after an epoch, or after a step inside the next one (`inEpoch`). */
 export interface LoopState {
   /** Epochs completed. */
   epoch: number;
+  /** The epoch after `epoch` so far, when the checkpoint was taken inside it. */
+  inEpoch?: EpochProgress | null;
   iteration: number;
   epochs: EpochLog[];
   bestEpoch: number;
@@ -33,9 +49,9 @@ export interface ResumableParts {
   model: TrainableModel;
   optimizer: OptimizerLike;
   scheduler?: { lastEpoch: number } | undefined;
-  loader: { epoch: number };
+  loader: { epoch: number; position(): LoaderPosition; seek(p: LoaderPosition, what?: string): void };
   /** Best weights so far (for restoreBest), by state-dict key. */
-  best: Map<string, { shape: readonly number[]; values: Float32Array }> | null;
+  best: Snapshot | null;
 }
 
 interface ResumeJson {
@@ -43,6 +59,8 @@ interface ResumeJson {
   loop: LoopState;
   rng: number[];
   loaderEpoch: number;
+  /** The loader's full position (absent in checkpoints taken at epoch ends by earlier versions). */
+  loader?: LoaderPosition;
   scheduler: number | null;
   optimizer: { param_groups: unknown[]; numbers: Record<string, Record<string, number>> } | null;
 }
@@ -67,7 +85,7 @@ export function captureResumeState(loop: LoopState, parts: ResumableParts): { js
   }
   for (const [k, { shape, values }] of parts.best ?? []) tensors[`${BEST}${k}`] = tensor(values, shape);
   const json: ResumeJson = {
-    version: 1, loop, rng: getGlobalRng().getState(), loaderEpoch: parts.loader.epoch,
+    version: 1, loop, rng: getGlobalRng().getState(), loaderEpoch: parts.loader.epoch, loader: parts.loader.position(),
     scheduler: parts.scheduler ? parts.scheduler.lastEpoch : null, optimizer,
   };
   return { json: JSON.stringify(json), tensors };
@@ -116,7 +134,15 @@ export function restoreResumeState(
     parts.scheduler.lastEpoch = r.scheduler!;
   }
   getGlobalRng().setState(r.rng);
-  parts.loader.epoch = r.loaderEpoch;
+  const progress = r.loop.inEpoch;
+  if (progress !== undefined && progress !== null) {
+    const sums = isObj(progress) ? [progress.step, progress.lossSum, progress.correct, progress.seen, progress.seconds] : [];
+    if (!isObj(r.loader) || r.loader.batch !== progress.step || !Number.isInteger(progress.step) || !sums.every((v) => Number.isFinite(v) && v >= 0)) {
+      throw new FormatError(file, `${file}: metadata '${RESUME_KEY}' is taken inside an epoch but its loop.inEpoch { step, lossSum, correct, seen, seconds } ` +
+        'and loader position do not agree');
+    }
+  }
+  parts.loader.seek(r.loader ?? { epoch: r.loaderEpoch, batch: 0, augmentation: null, check: parts.loader.position().check }, `resume ${file}`);
   const best = Object.keys(stored).filter((k) => k.startsWith(BEST));
   if (best.length > 0) {
     parts.best = new Map(best.map((k) => [k.slice(BEST.length), { shape: stored[k]!.shape, values: t(k).toArray() }]));

@@ -61,8 +61,12 @@ export async function serveStatic(root: string, { isolate = true } = {}): Promis
 
 export interface Browser { context: BrowserContext; close(): Promise<void> }
 
-/** Headless chromium with a new empty profile, removed again on close. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Headless chromium with a new empty profile, removed again on close. With `webgpu`, pages get a
+ * WebGPU adapter: without a GPU, Debian's chromium gives SwiftShader's (Vulkan on the CPU) once
+ * --enable-unsafe-webgpu allows such a fallback adapter; without the flag requestAdapter() gives null.
+ */
+export async function launchChromium({ webgpu = false } = {}): Promise<Browser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'striate-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(userDataDir, {
@@ -70,7 +74,7 @@ export async function launchChromium(): Promise<Browser> {
       headless: true,
       timeout: 60_000,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+        '--disable-component-update', '--disable-sync', ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
     });
     return {
       context,

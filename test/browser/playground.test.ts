@@ -12,7 +12,9 @@ import { build } from 'vite';
 import { encodePng } from '../../src/image/codec.js';
 import { loadSafetensorsInto, models, modelToSafetensors, nn } from '../../src/index.js';
 import { playgroundConfig } from '../../web/vite.config.js';
+import type { EngineInfo } from '../../web/src/worker/engine-info.js';
 import { launchChromium, NO_CHROMIUM, serveStatic } from './chromium.js';
+import { trainWithFallingLoss } from './train-panel.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../web/screenshots/', import.meta.url));
 
@@ -71,9 +73,14 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
     await t.test('the engine runs in a worker with 2 threads under COOP/COEP', async () => {
       await openPanel(page, server.url, 'dense');
       await page.waitForFunction(() => (window as { engineInfo?: unknown }).engineInfo !== undefined, null, { timeout: 60_000 });
-      const info = await page.evaluate(() => (window as unknown as { engineInfo: { backend: string; threads: number; crossOriginIsolated: boolean; hardwareConcurrency: number } }).engineInfo);
+      const info = await page.evaluate(() => (window as unknown as { engineInfo: EngineInfo }).engineInfo);
       assert.equal(info.crossOriginIsolated, true);
       assert.equal(info.backend, 'wasm');
+      // This chromium runs without --enable-unsafe-webgpu: no adapter, so training falls back to wasm.
+      assert.deepEqual([info.device, info.gpu, info.gpuMissing], ['cpu', null, 'WebGPU gave no adapter']);
+      assert.match(info.label, /^wasm, \d+ threads?$/);
+      assert.match(await text(page, 'engine-device'), /training and inference on the CPU \(WebGPU gave no adapter\)/);
+      assert.equal(await page.getByTestId('device-choice').isDisabled(), true);
       assert.equal(info.threads, Math.min(2, info.hardwareConcurrency) >= 2 ? info.threads : 1);
       assert.ok(info.hardwareConcurrency < 2 || info.threads >= 2, `threads: ${info.threads} on ${info.hardwareConcurrency} cores`);
       const ready = await page.evaluate(() => Math.round(performance.now()));
@@ -163,16 +170,10 @@ test('playground: every panel in chromium, cross-origin isolated', { timeout: 60
       await page.locator('#train-architecture').selectOption('lenet5');
       await page.locator('#train-images').fill('5000');
       await page.locator('#train-nmax').fill('120');
-      await page.getByTestId('train-start').click();
-      await page.getByTestId('test-accuracy').waitFor({ timeout: 180_000 });
-      const losses = await page.evaluate(() => (window as unknown as { trainLosses: number[] }).trainLosses.slice());
-      assert.ok(losses.length >= 100, `${losses.length} steps, expected at least 100`);
-      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-      const [first, last] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
-      assert.ok(last < first * 0.8, `the loss should fall: first 10 steps ${first.toFixed(3)}, last 10 ${last.toFixed(3)}`);
+      const { steps, first, last } = await trainWithFallingLoss(page, 180_000);
       assert.equal(await page.getByTestId('confusion').locator('td').count(), 100);
       assert.ok(await page.getByTestId('misclassified').locator('canvas').count() > 0);
-      t.diagnostic(`training: ${losses.length} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
+      t.diagnostic(`training: ${steps} steps, batch loss ${first.toFixed(3)} → ${last.toFixed(3)}; ${await text(page, 'test-accuracy')}`);
       await shot(page, '4-train');
 
       // Download the model, check it in Node, load it back.

@@ -15,6 +15,7 @@ import { loadSafetensorsInto, modelToSafetensors } from '../../src/io/model-file
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { lenet5 } from '../../src/models/lenet5.js';
 import { FormatError, LimitError } from '../../src/tensor/errors.js';
+import { readOnnx, SMALL_ONNX, structuredOnnx } from './onnx-cases.js';
 
 export interface ReaderFuzz {
   name: string;
@@ -144,6 +145,7 @@ export const READERS: ReaderFuzz[] = [
   { name: 'JPEG', cases: fc.oneof(mutated(validJpeg), garbage.map((g) => Uint8Array.from([0xff, 0xd8, 0xff, ...g]))), read: (b) => decodeImage(bytes(b), 'fuzz.jpg') },
   { name: 'signal CSV', cases: csvText, read: (t) => parseSignalCsv(text(t), 'fuzz.csv') },
   { name: 'kernel file', cases: kernelText, read: (t) => parseKernel(text(t), 'fuzz-kernel.json') },
+  { name: 'ONNX (loadOnnx)', cases: fc.oneof(garbage, mutated(SMALL_ONNX), structuredOnnx), read: (b) => readOnnx(bytes(b)) },
 ];
 
 export interface FuzzResult {

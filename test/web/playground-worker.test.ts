@@ -59,9 +59,9 @@ test('panel 2: identity keeps the image, a bad kernel is named', () => {
   assert.throws(() => filter({ image, kernelText: '0 1\n1 q', border: 'zero', stride: 1 }), /entry \[1\]\[1\] is "q"/);
 });
 
-test('panel 5: probabilities sum to 1; one set of maps per convolution', () => {
+test('panel 5: probabilities sum to 1; one set of maps per convolution', async () => {
   const data = new Uint8ClampedArray(40 * 30 * 4).fill(255);
-  const r = predict({ image: { width: 40, height: 30, data }, invert: true });
+  const r = await predict({ image: { width: 40, height: 30, data }, invert: true });
   assert.ok(Math.abs(r.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5);
   assert.deepEqual(r.featureMaps.map((f) => [f.layer, ...f.shape]), [['conv1', 6, 28, 28], ['conv2', 16, 10, 10]]);
   assert.ok(r.input.pixels.every((v) => v === 0), 'white inverted is black');

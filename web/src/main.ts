@@ -2,6 +2,7 @@
 // large models are only instantiated when asked for); the URL's #hash names the open panel.
 import { Engine } from './engine.js';
 import { h } from './dom.js';
+import { showEngineStatus } from './engine-status.js';
 import type { Panel } from './panels/panel.js';
 import { denseVsConvPanel } from './panels/dense-vs-conv.js';
 import { convStepsPanel } from './panels/conv-steps.js';
@@ -54,9 +55,4 @@ function open(): void {
 window.addEventListener('hashchange', open);
 open();
 
-engine.call('info').then((i) => {
-  info.textContent = `engine: ${i.backend} backend, ${i.threads} thread${i.threads === 1 ? '' : 's'}` +
-    (i.crossOriginIsolated ? ' (cross-origin isolated)' : ' (not cross-origin isolated: one thread)') +
-    (i.webgpu ? '; this browser exposes WebGPU' : '');
-  (window as unknown as { engineInfo: unknown }).engineInfo = i;
-}, (e: Error) => { info.textContent = e.message; info.classList.add('error'); });
+void showEngineStatus(info, engine);

@@ -77,6 +77,9 @@ test('striate train/eval/predict: bad input', async () => {
   const resume = await runStriate(['train', '-m', 'lenet5', '--resume', join(dir, 'missing.safetensors')]);
   assert.equal(resume.code, 1);
   assert.match(resume.stderr, /resume model file not found: .*missing\.safetensors/);
+  const every = await runStriate(['train', '-m', 'lenet5', '--checkpoint-every', '10']);
+  assert.equal(every.code, 2);
+  assert.match(every.stderr, /--checkpoint-every needs --checkpoint <path>/);
   const lr = await runStriate(['train', '-m', 'lenet5', '--lr', '-1']);
   assert.equal(lr.code, 2);
   assert.match(lr.stderr, /option '--lr <rate>' argument '-1' is invalid\. expected a number > 0/);

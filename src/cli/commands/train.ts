@@ -29,6 +29,7 @@ interface TrainOptions {
   weightDecay: number;
   seed: number;
   checkpoint?: string;
+  checkpointEvery?: number;
   resume?: string;
   force?: boolean;
   valFraction: number;
@@ -54,6 +55,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--weight-decay <w>', 'weight decay (L2 for sgd/adam, decoupled for adamw)', numberArg(), 0)
     .option('--seed <n>', 'seed for initialisation, shuffling and the validation split', intArg(0), 0)
     .option('-c, --checkpoint <path>', 'save the best model here (.safetensors) whenever validation improves on it; the last state goes to <name>.last.safetensors')
+    .option('--checkpoint-every <steps>', 'also save the full state every this many steps, so --resume continues mid-epoch', intArg(1))
     .option('--force', 'let --checkpoint replace an existing file that is not a striate model')
     .option('--resume <path>', 'continue a run from its full checkpoint (<checkpoint>.last.safetensors), or start from the weights of a model file')
     .option('--val-fraction <f>', 'share of the training data held out for validation (0 for none)', numberArg(), 0.1)
@@ -67,9 +69,10 @@ ${listModels()}
 
 ${DATA_HELP}
 
-After every epoch the full state (weights, optimiser state and settings, schedule, epoch, random
-generators, data order, history) is saved to <checkpoint>.last.safetensors; --resume with that
-file continues the run exactly where it stopped, up to --epochs in all. --resume with any other
+After every epoch (and every --checkpoint-every steps) the full state (weights, optimiser state
+and settings, schedule, epoch and step, random generators, the data loader's position, history)
+is saved to <checkpoint>.last.safetensors; --resume with that file continues the run exactly where
+it stopped, mid-epoch too, up to --epochs in all. --resume with any other
 model file loads its weights only and trains --epochs more, the optimiser starting afresh.
 An existing --checkpoint file is replaced only by a model whose validation loss beats the one it
 records, and never if it is not a striate model (unless --force).
@@ -78,12 +81,15 @@ Examples:
   striate train -m lenet5 --epochs 5 -c runs/lenet5.safetensors
   striate train -m resnet20 --pad 2 --optimizer sgd --lr 0.1 --epochs 10 -c runs/r20.safetensors
   striate train -m lenet5 --epochs 5 -c runs/lenet5.safetensors --resume runs/lenet5.last.safetensors   (go on after a stop)
+  striate train -m resnet20 --pad 2 --epochs 10 -c runs/r20.safetensors --checkpoint-every 200
   striate train -m resnet20 --pad 2 --resume runs/r20.safetensors --epochs 5 -c runs/r20b.safetensors
   striate train -m signalCnn --data signals.csv --optimizer adam`)
     .action(async (opts: TrainOptions) => {
       const name = zooName(opts.model);
       if (!(opts.valFraction >= 0 && opts.valFraction < 1)) throw new UsageError(`train: --val-fraction must be in [0, 1), got ${opts.valFraction}`);
       if (opts.resume) requireFile(opts.resume, 'resume model file');
+      if (opts.checkpointEvery !== undefined && !opts.checkpoint) throw new UsageError('train: --checkpoint-every needs --checkpoint <path>');
+      if (opts.checkpointEvery !== undefined && opts.device !== 'cpu') throw new UsageError('train: --checkpoint-every needs --device cpu for now');
       const entry = ZOO[name]!;
       const channels = entry.inChannels === 1 ? 1 : 3;
       const all = await loadCliData(opts.data, { split: 'train', channels, limit: opts.limit, pad: opts.pad });
@@ -115,6 +121,7 @@ Examples:
       const history = await fit(model, val ? { train, val } : train, {
         epochs: opts.epochs, batchSize: opts.batchSize, optimizer, seed: opts.seed, progress: opts.progress, device: opts.device,
         checkpoint: onCpu ? opts.checkpoint : undefined, force: opts.force ?? false,
+        ...(opts.checkpointEvery ? { checkpointEvery: { steps: opts.checkpointEvery } } : {}),
         checkpointMetadata: { classNames: all.classNames, training },
         ...(full ? { resume: opts.resume! } : {}),
       });

@@ -1,6 +1,7 @@
 // Load-time checks of an ONNX graph, before any tensor is allocated: every operator supported
 // (one message listing all that are not), every value produced before it is read, no cycles.
 // Returns the nodes in an order that runs each after its producers.
+import { FormatError } from '../../tensor/errors.js';
 import type { ModelProto, NodeProto } from './proto.js';
 import { ONNX_OPS, OPSET_RANGE, SINCE_OPSET_1 } from './op-table.js';
 
@@ -11,7 +12,7 @@ export function nodeLabel(node: NodeProto, index: number): string {
 /** The default domain's opset the model imports. */
 export function defaultOpset(model: ModelProto, what: string): number {
   const entry = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (!entry || entry.version === undefined) throw new Error(`${what}: the model imports no opset of the default ONNX domain`);
+  if (!entry || entry.version === undefined) throw new FormatError(what, `${what}: the model imports no opset of the default ONNX domain`);
   return entry.version;
 }
 
@@ -24,7 +25,8 @@ export function checkOperators(nodes: readonly NodeProto[], opset: number, what:
     if (!known || !opsetOk) bad.push(`${nodeLabel(n, i)}${n.domain ? ` in domain ${n.domain}` : ''} at opset ${opset}`);
   });
   if (bad.length > 0) {
-    throw new Error(
+    throw new FormatError(
+      what,
       `${what}: ${bad.length} unsupported operator node(s): ${bad.join('; ')}. striate supports opsets ` +
         `${OPSET_RANGE.min}–${OPSET_RANGE.max} of ${Object.keys(ONNX_OPS).sort().join(', ')}`,
     );
@@ -37,7 +39,7 @@ export function sortNodes(nodes: readonly NodeProto[], available: ReadonlySet<st
   nodes.forEach((n, i) => {
     for (const o of n.output) {
       if (!o) continue;
-      if (producer.has(o) || available.has(o)) throw new Error(`${what}: ${nodeLabel(n, i)} writes '${o}', which is already defined`);
+      if (producer.has(o) || available.has(o)) throw new FormatError(what, `${what}: ${nodeLabel(n, i)} writes '${o}', which is already defined`);
       producer.set(o, i);
     }
   });
@@ -47,7 +49,7 @@ export function sortNodes(nodes: readonly NodeProto[], available: ReadonlySet<st
     for (const name of n.input) {
       if (!name || available.has(name)) continue;
       const p = producer.get(name);
-      if (p === undefined) throw new Error(`${what}: ${nodeLabel(n, i)} reads '${name}', which no node, graph input or initializer provides`);
+      if (p === undefined) throw new FormatError(what, `${what}: ${nodeLabel(n, i)} reads '${name}', which no node, graph input or initializer provides`);
       waiting[i]++;
       readers[p]!.push(i);
     }
@@ -61,7 +63,7 @@ export function sortNodes(nodes: readonly NodeProto[], available: ReadonlySet<st
   }
   if (order.length < nodes.length) {
     const stuck = nodes.flatMap((n, i) => (waiting[i]! > 0 ? [nodeLabel(n, i)] : []));
-    throw new Error(`${what}: the graph has a cycle through ${stuck.join(', ')}`);
+    throw new FormatError(what, `${what}: the graph has a cycle through ${stuck.join(', ')}`);
   }
   return order;
 }

@@ -6,6 +6,7 @@ import { tensor } from '../../ops/creation.js';
 import type { Tensor } from '../../ops/tensor.js';
 import { Module } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
+import { FormatError } from '../../tensor/errors.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { GraphProto, ModelProto, NodeProto } from './proto.js';
 import { checkOperators, defaultOpset, nodeLabel, sortNodes } from './graph.js';
@@ -53,12 +54,16 @@ export class OnnxModel extends Module {
     this.opset = defaultOpset(model, what);
     checkOperators(graph.node, this.opset, what);
     const initNames = new Set(graph.initializer.map((t) => t.name ?? ''));
+    if (initNames.size < graph.initializer.length) {
+      const twice = graph.initializer.find((t, i) => graph.initializer.findIndex((u) => u.name === t.name) !== i)!;
+      throw new FormatError(what, `${what}: initializer '${twice.name ?? ''}' is defined twice`);
+    }
     const inputs = graph.input.filter((v) => !initNames.has(v.name));
     this.inputNames = inputs.map((v) => v.name);
     this.inputDtypes = inputs.map((v) => v.type?.tensor_type?.elem_type ?? DTYPE.FLOAT);
     this.inputRanks = inputs.map((v) => v.type?.tensor_type?.shape?.dim.length);
     this.outputNames = outputs ?? graph.output.map((v) => v.name);
-    const order = neededNodes(sortNodes(graph.node, new Set([...initNames, ...this.inputNames]), what), this.outputNames, what);
+    const order = neededNodes(sortNodes(graph.node, new Set([...initNames, ...this.inputNames]), what), this.outputNames, what, outputs === undefined);
     this.plan = order.map((node) => {
       const label = `${what}: ${nodeLabel(node, graph.node.indexOf(node))}`;
       return { node, attrs: new Attributes(node.attribute, label), what: label };
@@ -116,22 +121,22 @@ export class OnnxModel extends Module {
   /** Registers an initializer under its dotted name, creating a plain module per prefix. */
   private register(name: string, t: Tensor, role: 'parameter' | 'buffer', what: string): void {
     const parts = name.split('.');
-    if (parts.some((p) => p === '')) throw new Error(`${what}: initializer name '${name}' has an empty part between dots`);
+    if (parts.some((p) => p === '')) throw new FormatError(what, `${what}: initializer name '${name}' has an empty part between dots`);
     let owner: Module = this;
     // A name that is already a property (training, forward, nodes, …) would overwrite it.
     const taken = (m: Module, part: string): boolean => part in m && !((m as unknown as Record<string, unknown>)[part] instanceof Module);
     for (const part of parts.slice(0, -1)) {
       const child = (owner as unknown as Record<string, unknown>)[part];
-      if (taken(owner, part)) throw new Error(`${what}: initializer name '${name}' collides with the module property '${part}'`);
+      if (taken(owner, part)) throw new FormatError(what, `${what}: initializer name '${name}' collides with the module property '${part}'`);
       if (child === undefined) {
         const m = new Module();
         owner.registerModule(part, m);
         owner = m;
       } else if (child instanceof Module) owner = child;
-      else throw new Error(`${what}: initializer '${name}' nests under '${part}', which is itself a tensor`);
+      else throw new FormatError(what, `${what}: initializer '${name}' nests under '${part}', which is itself a tensor`);
     }
     const leaf = parts[parts.length - 1]!;
-    if (leaf in owner) throw new Error(`${what}: initializer name '${name}' collides with the module property '${leaf}'`);
+    if (leaf in owner) throw new FormatError(what, `${what}: initializer name '${name}' collides with the module property '${leaf}'`);
     if (role === 'parameter') owner.registerParameter(leaf, t);
     else owner.registerBuffer(leaf, t);
   }
@@ -155,8 +160,8 @@ function initializerRoles(nodes: readonly NodeProto[]): Map<string, 'parameter' 
   return roles;
 }
 
-/** The nodes (in run order) that the wanted values depend on. */
-function neededNodes(order: readonly NodeProto[], wanted: readonly string[], what: string): NodeProto[] {
+/** The nodes (in run order) that the wanted values depend on; `fromFile` when they are the graph's own outputs. */
+function neededNodes(order: readonly NodeProto[], wanted: readonly string[], what: string, fromFile: boolean): NodeProto[] {
   const need = new Set(wanted);
   const keep: NodeProto[] = [];
   for (let i = order.length - 1; i >= 0; i--) {
@@ -167,6 +172,8 @@ function neededNodes(order: readonly NodeProto[], wanted: readonly string[], wha
   }
   const made = new Set(keep.flatMap((n) => n.output));
   const missing = wanted.filter((w) => !made.has(w) && !order.some((n) => n.input.includes(w)));
-  if (missing.length > 0) throw new Error(`${what}: no value named ${missing.map((m) => `'${m}'`).join(', ')} to output`);
-  return keep.reverse();
+  if (missing.length === 0) return keep.reverse();
+  const names = missing.map((m) => `'${m}'`).join(', ');
+  if (fromFile) throw new FormatError(what, `${what}: graph output ${names} is computed by no node`);
+  throw new Error(`${what}: no value named ${names} to output`);
 }

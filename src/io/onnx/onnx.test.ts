@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { onnxSchemaSource } from '../../../scripts/onnx-schema.js';
-import { F, manualSeed, optim, randn, tensor } from '../../index.js';
+import { F, FormatError, LimitError, manualSeed, optim, randn, setLimits, tensor } from '../../index.js';
 import { loadOnnx } from './load.js';
 import { encodeModel } from './proto.js';
 
@@ -131,7 +131,14 @@ test('bad files give errors naming the file and the node, before allocating', as
   await assert.rejects(loadOnnx(short, { name: 's.onnx' }), /s\.onnx: initializer 'w': float shape \[4\] needs 4·4 = 16 bytes of data, the file has 12/);
   const huge = model([{ op_type: 'Add', input: ['x', 'w'], output: ['y'] }],
     [{ name: 'w', dims: [1000000, 1000000], data_type: 1, raw_data: new Uint8Array(4) }], [['x', 1]], ['y']);
-  await assert.rejects(loadOnnx(huge), /initializer 'w': shape \[1000000, 1000000\] has 1000000000000 elements, more than/);
+  await assert.rejects(loadOnnx(huge, { name: 'h.onnx' }), (e: Error) => e instanceof LimitError &&
+    /h\.onnx: initializer 'w': shape \[1000000, 1000000\] has 1000000000000 elements, more than one tensor may have: 1,000,000,000,000 exceeds the limit maxTensorElements/.test(e.message));
+  const negative = model([{ op_type: 'Add', input: ['x', 'w'], output: ['y'] }], [{ name: 'w', dims: [2, -3], data_type: 1, raw_data: new Uint8Array(4) }], [['x', 1]], ['y']);
+  await assert.rejects(loadOnnx(negative), /initializer 'w': invalid dimension -3 in shape \[2, -3\]/);
+  const twice = model([{ op_type: 'Add', input: ['x', 'w'], output: ['y'] }], [floats('w', [1], [1]), floats('w', [1], [2])], [['x', 1]], ['y']);
+  await assert.rejects(loadOnnx(twice), /initializer 'w' is defined twice/);
+  const noOutput = model([{ op_type: 'Relu', input: ['x'], output: ['r'] }], [], [['x', 1]], ['y']);
+  await assert.rejects(loadOnnx(noOutput, { name: 'o.onnx' }), /o\.onnx: graph output 'y' is computed by no node/);
   const unsupported = model([
     { op_type: 'Relu', name: 'ok', input: ['x'], output: ['a'] },
     { op_type: 'Einsum', name: 'e1', input: ['a'], output: ['b'] },
@@ -148,6 +155,53 @@ test('bad files give errors naming the file and the node, before allocating', as
   const net = await loadOnnx(smallNet());
   assert.throws(() => net.forward(randn([2, 5, 5])), /input 'x' has shape \[2, 5, 5\], the model expects 4 dims/);
   assert.throws(() => net.forward(), /expected 1 input\(s\) \(x\), got 0/);
+});
+
+test('every rejected file is a FormatError (or LimitError) naming the file', async () => {
+  const good = smallNet();
+  const cases: [string, Uint8Array][] = [
+    ['cut', good.subarray(0, good.length - 40)], ['text', new TextEncoder().encode('not a model')], ['empty', new Uint8Array(0)],
+    ['cycle', model([{ op_type: 'Relu', name: 'a', input: ['q'], output: ['p'] }, { op_type: 'Relu', name: 'b', input: ['p'], output: ['q'] }], [], [['x', 1]], ['q'])],
+    ['unsupported', model([{ op_type: 'Einsum', name: 'e', input: ['x'], output: ['y'] }], [], [['x', 1]], ['y'])],
+    ['clash', model([{ op_type: 'Add', input: ['x', 'training'], output: ['y'] }], [floats('training', [1], [1])], [['x', 1]], ['y'])],
+  ];
+  for (const [name, bytes] of cases) {
+    await assert.rejects(loadOnnx(bytes, { name: `${name}.onnx` }), (e: Error) => e instanceof FormatError && e.message.startsWith(`${name}.onnx: `) && e.file.startsWith(`${name}.onnx`));
+  }
+  // The element limit is setLimits' maxTensorElements, checked before the tensor exists.
+  const before = setLimits({ maxTensorElements: 100 });
+  try {
+    const big = model([{ op_type: 'Add', input: ['x', 'w'], output: ['y'] }], [floats('w', [101], new Float32Array(101))], [['x', 1]], ['y']);
+    await assert.rejects(loadOnnx(big), (e: Error) => e instanceof LimitError && /shape \[101\] has 101 elements/.test(e.message));
+  } finally {
+    setLimits(before);
+  }
+});
+
+test('external data may not leave the model folder, by path or by link, and must exist', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'striate-onnx-'));
+  const dir = join(root, 'model');
+  mkdirSync(dir);
+  writeFileSync(join(root, 'secret.bin'), new Uint8Array(8));
+  symlinkSync(join(root, 'secret.bin'), join(dir, 'link.bin'));
+  mkdirSync(join(dir, 'folder.bin'));
+  writeFileSync(join(dir, 'short.bin'), new Uint8Array(4));
+  const at = (location: string): string => {
+    const external = { data_location: 1, external_data: [{ key: 'location', value: location }] };
+    writeFileSync(join(dir, 'm.onnx'), model([{ op_type: 'Mul', input: ['x', 'w'], output: ['y'] }], [{ name: 'w', dims: [2], data_type: 1, ...external }], [['x', 1]], ['y']));
+    return join(dir, 'm.onnx');
+  };
+  const cases: [string, RegExp][] = [
+    ['../secret.bin', /initializer 'w': external data location '\.\.\/secret\.bin' leaves the model's folder/],
+    [join(root, 'secret.bin'), /leaves the model's folder/],
+    ['link.bin', /external data location 'link\.bin' is a link that leaves the model's folder/],
+    ['missing.bin', /external data location 'missing\.bin' names a file that does not exist/],
+    ['folder.bin', /external data location 'folder\.bin' is not a file/],
+    ['short.bin', /external data range offset 0, length 8 is outside .*short\.bin \(4 bytes\)/],
+  ];
+  for (const [location, message] of cases) {
+    await assert.rejects(loadOnnx(at(location)), (e: Error) => e instanceof FormatError && message.test(e.message) && e.message.includes('m.onnx'));
+  }
 });
 
 test('outputs cuts the graph at an inner value: only the nodes and initializers it needs', async () => {

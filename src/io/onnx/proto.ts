@@ -1,6 +1,7 @@
 // ONNX protobuf messages through protobufjs and the official schema (onnx-schema.ts, generated
 // from onnx.proto): decoding to plain objects typed with the fields striate reads, and encoding.
 import protobuf from 'protobufjs/light.js';
+import { FormatError } from '../../tensor/errors.js';
 import { onnxSchema } from './onnx-schema.js';
 
 export interface TensorProto {
@@ -68,7 +69,7 @@ function decode<T>(type: string, bytes: Uint8Array, what: string): T {
   try {
     return t.toObject(t.decode(bytes), toObjectOptions) as T;
   } catch (e) {
-    throw new Error(`${what}: not a valid ONNX ${type.slice(5)} (${(e as Error).message}); is the file truncated or not ONNX?`);
+    throw new FormatError(what, `${what}: not a valid ONNX ${type.slice(5)} (${(e as Error).message}); is the file truncated or not ONNX?`);
   }
 }
 
@@ -76,7 +77,7 @@ function decode<T>(type: string, bytes: Uint8Array, what: string): T {
 export function decodeModel(bytes: Uint8Array, what: string): ModelProto {
   const m = decode<ModelProto>('onnx.ModelProto', bytes, what);
   if (!m.graph || m.graph.node.length === 0 || m.ir_version === undefined) {
-    throw new Error(`${what}: not an ONNX model (no ir_version or no graph with nodes); is the file truncated or not ONNX?`);
+    throw new FormatError(what, `${what}: not an ONNX model (no ir_version or no graph with nodes); is the file truncated or not ONNX?`);
   }
   return m;
 }

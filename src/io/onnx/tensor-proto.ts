@@ -2,6 +2,8 @@
 // striate computes in float32; integer tensors (shapes, indices, uint8 images) keep their ONNX
 // dtype beside the values so outputs can be written back in it. raw_data is copied element by
 // element through a DataView, never viewed in place: inside a file it is often not aligned.
+import { FormatError } from '../../tensor/errors.js';
+import { checkLimit } from '../../tensor/limits.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { TensorProto } from './proto.js';
 
@@ -33,9 +35,6 @@ const RAW: Record<number, [number, (v: DataView, at: number) => number]> = {
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** The most elements one tensor may have (a Float32Array's limit is about 2^32 bytes here). */
-export const MAX_ELEMENTS = 2 ** 30;
-
 export interface DecodedTensor {
   values: Float32Array;
   shape: number[];
@@ -45,16 +44,17 @@ export interface DecodedTensor {
 /** Reads the bytes of a tensor stored outside the model (data_location EXTERNAL). */
 export type ExternalDataReader = (location: string, offset: number, length: number, what: string) => Uint8Array;
 
-/** Checks dims (integers, 0 ≤ d, product ≤ MAX_ELEMENTS) and returns the element count. */
+/**
+ * Checks dims (integers, 0 ≤ d) and the element count against the maxTensorElements limit
+ * before anything is allocated; returns the element count.
+ */
 export function checkedSize(dims: readonly number[], what: string): number {
-  let n = 1;
   for (const d of dims) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new Error(`${what}: invalid dimension ${d} in shape ${shapeStr(dims)}`);
-    n *= d;
+    if (!Number.isSafeInteger(d) || d < 0) throw new FormatError(what, `${what}: invalid dimension ${d} in shape ${shapeStr(dims)}`);
   }
-  if (n > MAX_ELEMENTS) {
-    throw new Error(`${what}: shape ${shapeStr(dims)} has ${n} elements, more than the ${MAX_ELEMENTS} striate allocates for one tensor`);
-  }
+  // A zero anywhere makes an empty tensor, however large the other dims (and keeps ∞·0 out).
+  const n = dims.includes(0) ? 0 : dims.reduce((a, d) => a * d, 1);
+  checkLimit('maxTensorElements', n, `${what}: shape ${shapeStr(dims)} has ${n} elements, more than one tensor may have`);
   return n;
 }
 
@@ -64,25 +64,25 @@ export function decodeTensorProto(t: TensorProto, what: string, readExternal?: E
   const n = checkedSize(shape, what);
   const dtype = t.data_type ?? 0;
   const raw = RAW[dtype];
-  if (!raw) throw new Error(`${what}: data type ${dtypeName(dtype)} is not supported (striate reads float, double and integer tensors)`);
+  if (!raw) throw new FormatError(what, `${what}: data type ${dtypeName(dtype)} is not supported (striate reads float, double and integer tensors)`);
   const [width, read] = raw;
   let bytes = t.raw_data;
   if (t.data_location === 1) {
     const entry = (key: string): string | undefined => t.external_data.find((e) => e.key === key)?.value;
     const location = entry('location');
-    if (location === undefined) throw new Error(`${what}: external data without a 'location' entry`);
+    if (location === undefined) throw new FormatError(what, `${what}: external data without a 'location' entry`);
     if (!readExternal) {
-      throw new Error(`${what}: data is stored outside the model in '${location}'; load the model from a path so the file beside it can be read`);
+      throw new FormatError(what, `${what}: data is stored outside the model in '${location}'; load the model from a path so the file beside it can be read`);
     }
     const length = entry('length');
     if (length !== undefined && Number(length) !== n * width) {
-      throw new Error(`${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n * width} bytes, the external data entry says length ${length}`);
+      throw new FormatError(what, `${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n * width} bytes, the external data entry says length ${length}`);
     }
     bytes = readExternal(location, Number(entry('offset') ?? 0), n * width, what);
   }
   if (bytes && (bytes.length > 0 || n === 0)) {
     if (bytes.length !== n * width) {
-      throw new Error(`${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n}·${width} = ${n * width} bytes of data, the file has ${bytes.length}`);
+      throw new FormatError(what, `${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n}·${width} = ${n * width} bytes of data, the file has ${bytes.length}`);
     }
     // new Uint8Array(bytes) copies into a fresh buffer, so the floats are aligned.
     if (dtype === DTYPE.FLOAT && LITTLE_ENDIAN) return { values: new Float32Array(new Uint8Array(bytes).buffer), shape, dtype };
@@ -93,7 +93,7 @@ export function decodeTensorProto(t: TensorProto, what: string, readExternal?: E
   }
   const field = typedField(t, dtype);
   if (field.length !== n) {
-    throw new Error(`${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n} values, the file has ${field.length}`);
+    throw new FormatError(what, `${what}: ${dtypeName(dtype)} shape ${shapeStr(shape)} needs ${n} values, the file has ${field.length}`);
   }
   return { values: Float32Array.from(field, Number), shape, dtype };
 }

@@ -43,7 +43,8 @@ export const insidePanel: Panel = {
       try {
         const p = await engine.call('predict', { image: { width: image.width, height: image.height, data: image.data }, invert: invert.checked });
         msg.clear();
-        about.textContent = p.trained ? `Model: the ${p.architecture} trained or loaded in panel 4.` : `Model: an untrained ${p.architecture} (train one in panel 4 or load a file there): its guesses are random.`;
+        about.textContent = (p.trained ? `Model: the ${p.architecture} trained or loaded in panel 4.` : `Model: an untrained ${p.architecture} (train one in panel 4 or load a file there): its guesses are random.`) +
+          ` Computed on the ${p.device === 'webgpu' ? 'GPU (WebGPU)' : 'CPU'}.`;
         seen.replaceChildren(grayCanvas(p.input, 4), h('figcaption', {}, 'what the model sees (28×28)'));
         probs.replaceChildren(h('h3', {}, 'Class probabilities (softmax)'), bars(p));
         probs.dataset.runs = String(++runs);

@@ -79,7 +79,7 @@ export const trainPanel: Panel = {
       try {
         const r = await engine.call('train', args);
         status.textContent += ` · done: ${r.stopReason}`;
-        showReport(r.test, `Trained for ${r.iterations} iterations in ${r.seconds.toFixed(1)} s; kept the parameters of epoch ${r.bestEpoch} (lowest validation loss).`);
+        showReport(r.test, `Trained for ${r.iterations} iterations in ${r.seconds.toFixed(1)} s on the ${r.device === 'webgpu' ? 'GPU (WebGPU)' : 'CPU'}; kept the parameters of epoch ${r.bestEpoch} (lowest validation loss).`);
       } catch (e) {
         msg.show(e);
       } finally {

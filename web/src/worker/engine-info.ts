@@ -1,24 +1,26 @@
-// What the page shows about the engine: backend, threads, isolation; and panel 1's counts.
+// What the page shows about the engine: the CPU backend, threads, isolation, the device panels 4
+// and 5 compute on; and panel 1's counts.
 import { getBackend, getNumThreads, availableBackends, nn, summary } from '../../../src/index.js';
+import { deviceInfo, type DeviceInfo } from './device.js';
 
-export interface EngineInfo {
+export interface EngineInfo extends DeviceInfo {
+  /** The CPU backend (every panel's small computations; training and inference without a GPU). */
   backend: string;
   backends: string[];
   threads: number;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
-  webgpu: boolean;
 }
 
-export function engineInfo(): EngineInfo {
-  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number; gpu?: unknown } };
+export async function engineInfo(): Promise<EngineInfo> {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   return {
     backend: getBackend(),
     backends: availableBackends(),
     threads: getNumThreads(),
     crossOriginIsolated: g.crossOriginIsolated === true,
     hardwareConcurrency: g.navigator?.hardwareConcurrency ?? 1,
-    webgpu: g.navigator?.gpu !== undefined,
+    ...(await deviceInfo()),
   };
 }
 

@@ -1,12 +1,14 @@
 // Everything the page may ask the engine, by name. The page imports only this file's type, so the
 // request names and argument and result types are checked on both sides of postMessage.
+import type { Device } from '../../../src/index.js';
 import { convSteps, multiChannel, pooling, signal } from './conv-steps.js';
+import { chooseDevice } from './device.js';
 import { denseVsConv, engineInfo } from './engine-info.js';
 import { filter, kernelList } from './filter.js';
 import { firstFilters, predict } from './inside.js';
 import { loadModel, saveModel } from './model-io.js';
 import { ARCHITECTURES } from './model-state.js';
-import { pause, stop, train } from './train.js';
+import { isTraining, pause, stop, train } from './train.js';
 import { selfStudy, zooList, zooSummary } from './zoo.js';
 
 /** Sends an event to the page (training progress) while a request runs. */
@@ -14,6 +16,11 @@ export type Emit = (event: string, data: unknown) => void;
 
 export const handlers = {
   info: (_: void) => engineInfo(),
+  setDevice: async (device: Device) => {
+    if (isTraining()) throw new Error('training is running: stop it before switching between CPU and GPU');
+    await chooseDevice(device);
+    return engineInfo();
+  },
   denseVsConv,
   convSteps,
   multiChannel: (_: void) => multiChannel(),

@@ -1,9 +1,11 @@
 // Panel 5: the current model on one image: class probabilities (softmax of the logits), the
 // feature maps of every convolution layer for that input, and the first layer's learned filters.
-import { F, FASHION_MNIST_CLASSES, nn, type Tensor } from '../../../src/index.js';
+// The model runs on its device (device.ts); values from a GPU are read back asynchronously.
+import { F, FASHION_MNIST_CLASSES, nn, type Device, type Tensor } from '../../../src/index.js';
 import { imageToTensor, resizeImage, toGray, type RawImage } from '../../../src/image/pixels.js';
 import type { Rgba } from './filter.js';
-import { current, inEvalMode } from './model-state.js';
+import { modelDevice } from './device.js';
+import { currentOnDevice, inEvalMode } from './model-state.js';
 
 /** One channel of a map, scaled so its own minimum is black and maximum white. */
 export interface Gray { width: number; height: number; pixels: Uint8ClampedArray }
@@ -18,6 +20,8 @@ export interface Prediction {
   featureMaps: FeatureMaps[];
   architecture: string;
   trained: boolean;
+  /** Where the model ran. */
+  device: Device;
 }
 
 function toGrayMaps(values: Float32Array, channels: number, h: number, w: number): Gray[] {
@@ -30,16 +34,15 @@ function toGrayMaps(values: Float32Array, channels: number, h: number, w: number
   });
 }
 
-/** Calls forward once, recording the output of every Conv2d (by state-dict name) on the way. */
-function forwardWithMaps(model: nn.Module, x: Tensor): { logits: Tensor; maps: FeatureMaps[] } {
-  const maps: FeatureMaps[] = [];
+/** Calls forward once, keeping the output of every Conv2d (by state-dict name) on the way. */
+function forwardWithMaps(model: nn.Module, x: Tensor): { logits: Tensor; maps: [string, Tensor][] } {
+  const maps: [string, Tensor][] = [];
   const convs = model.namedModules().filter((e): e is [string, nn.Conv2d] => e[1] instanceof nn.Conv2d);
   for (const [name, m] of convs) {
     const original = m.forward;
     m.forward = (input: Tensor) => {
       const y = original.call(m, input);
-      const [, c, h, w] = y.shape as [number, number, number, number];
-      maps.push({ layer: name, shape: [c, h, w], maps: toGrayMaps(y.toArray(), c, h, w) });
+      maps.push([name, y]);
       return y;
     };
   }
@@ -50,31 +53,37 @@ function forwardWithMaps(model: nn.Module, x: Tensor): { logits: Tensor; maps: F
   }
 }
 
-export function predict({ image, invert }: { image: Rgba; invert: boolean }): Prediction {
+export async function predict({ image, invert }: { image: Rgba; invert: boolean }): Promise<Prediction> {
   if (image.width < 1 || image.height < 1) throw new Error('the image is empty');
   const raw: RawImage = { width: image.width, height: image.height, channels: 4, pixels: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
   const small = resizeImage(toGray(raw), 28, 28);
   if (invert) small.pixels.forEach((v, i) => { small.pixels[i] = 255 - v; });
-  const { model, architecture, trained } = current();
-  const { logits, maps } = inEvalMode(model, () => forwardWithMaps(model, imageToTensor(small, { scale: 1 / 255 })));
+  const { model, architecture, trained } = await currentOnDevice();
+  const device = await modelDevice();
+  const x = imageToTensor(small, { scale: 1 / 255 }).to(device);
+  const { logits, maps } = inEvalMode(model, () => forwardWithMaps(model, x));
+  const featureMaps: FeatureMaps[] = [];
+  for (const [layer, y] of maps) {
+    const [, c, h, w] = y.shape as [number, number, number, number];
+    featureMaps.push({ layer, shape: [c, h, w], maps: toGrayMaps(await y.toArrayAsync(), c, h, w) });
+  }
   return {
-    probabilities: Array.from(F.softmax(logits, 1).toArray()),
+    probabilities: Array.from(await F.softmax(logits, 1).toArrayAsync()),
     classNames: [...FASHION_MNIST_CLASSES],
     input: { width: 28, height: 28, pixels: new Uint8ClampedArray(small.pixels) },
-    featureMaps: maps,
-    architecture, trained,
+    featureMaps,
+    architecture, trained, device,
   };
 }
 
 /** The first convolution's kernels (input channel 0), each scaled to its own range. */
-export function firstFilters(): { layer: string; shape: number[]; filters: Gray[] } {
-  const first = current().model.namedModules().find((e): e is [string, nn.Conv2d] => e[1] instanceof nn.Conv2d);
+export async function firstFilters(): Promise<{ layer: string; shape: number[]; filters: Gray[] }> {
+  const first = (await currentOnDevice()).model.namedModules().find((e): e is [string, nn.Conv2d] => e[1] instanceof nn.Conv2d);
   if (!first) throw new Error('this model has no convolution layer');
   const [name, conv] = first;
   const [outC, inC, kh, kw] = conv.weight.shape as [number, number, number, number];
-  const w = conv.weight.toArray();
+  const w = await conv.weight.toArrayAsync();
   const channel0 = new Float32Array(outC * kh * kw);
   for (let o = 0; o < outC; o++) channel0.set(w.subarray(o * inC * kh * kw, o * inC * kh * kw + kh * kw), o * kh * kw);
   return { layer: `${name}.weight`, shape: [outC, inC, kh, kw], filters: toGrayMaps(channel0, outC, kh, kw) };
 }
-

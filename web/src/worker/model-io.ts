@@ -2,11 +2,11 @@
 // in the metadata) and a file loaded back, into the architecture its metadata names.
 import { decodeSafetensors, FASHION_MNIST_CLASSES, loadSafetensorsInto, modelToSafetensors, parseModelMetadata } from '../../../src/index.js';
 import { fashionData } from './fashion.js';
-import { ARCHITECTURES, current, isArchitecture, replace } from './model-state.js';
+import { ARCHITECTURES, cpuCopy, current, isArchitecture, replace } from './model-state.js';
 import { isTraining, testReport, type TestReport } from './train.js';
 
-export function saveModel(): { bytes: Uint8Array; fileName: string } {
-  const { model, architecture } = current();
+export async function saveModel(): Promise<{ bytes: Uint8Array; fileName: string }> {
+  const { model, architecture } = await cpuCopy();
   const bytes = modelToSafetensors(model, {
     architecture: { name: architecture, options: { numClasses: 10, inChannels: 1 } },
     classNames: FASHION_MNIST_CLASSES,
@@ -25,5 +25,5 @@ export async function loadModel({ bytes, name }: { bytes: Uint8Array; name: stri
   const model = ARCHITECTURES[arch].build();
   loadSafetensorsInto(model, file, name);
   replace(model, arch, true);
-  return { architecture: arch, test: testReport((await fashionData()).test) };
+  return { architecture: arch, test: await testReport((await fashionData()).test) };
 }

@@ -1,10 +1,11 @@
 // Panel 4: training on the embedded Fashion-MNIST subset with the library's fit loop: the
 // lecture's controls (optimiser, α, batch size, epochs, λ, δ, N_max), progress events for the
 // live curves, pause and stop between steps, and the best-validation parameters kept at the end.
-import { ClassificationMetrics, fit, optim, tensor, trainingCurvesSvg, type ArrayDataset, type EpochLog, type History, type OptimizerLike, type Tensor } from '../../../src/index.js';
+import { ClassificationMetrics, fit, optim, tensor, trainingCurvesSvg, type ArrayDataset, type Device, type EpochLog, type History, type OptimizerLike, type Tensor } from '../../../src/index.js';
+import { modelDevice } from './device.js';
 import { fashionData } from './fashion.js';
 import type { Emit } from './handlers.js';
-import { ARCHITECTURES, current, inEvalMode, replace, type Architecture } from './model-state.js';
+import { ARCHITECTURES, currentOnDevice, inEvalMode, replace, type Architecture } from './model-state.js';
 
 export interface TrainArgs {
   architecture: Architecture;
@@ -33,7 +34,7 @@ export interface TestReport {
   misclassified: { pixels: Uint8ClampedArray; label: number; predicted: number }[];
 }
 
-export interface TrainResult { stopReason: string; bestEpoch: number; iterations: number; seconds: number; test: TestReport }
+export interface TrainResult { stopReason: string; bestEpoch: number; iterations: number; seconds: number; test: TestReport; device: Device }
 
 const control = { running: false, paused: false, stop: false, resume: () => {} };
 
@@ -55,29 +56,28 @@ function makeOptimizer(a: TrainArgs, params: Tensor[]): OptimizerLike {
   return new optim.SGD(params, { lr: a.lr, momentum: a.optimizer === 'momentum' ? 0.9 : 0 });
 }
 
-/** Predictions on the test set: the confusion matrix and the first misclassified images. */
-export function testReport(test: ArrayDataset, limit = 24): TestReport {
-  const { model } = current();
+/** Predictions on the test set (on the model's device): the confusion matrix and the first misclassified images. */
+export async function testReport(test: ArrayDataset, limit = 24): Promise<TestReport> {
+  const { model } = await currentOnDevice();
+  const device = await modelDevice();
   const metrics = new ClassificationMetrics(test.numClasses);
   const misclassified: TestReport['misclassified'] = [];
   const batch = 250;
-  inEvalMode(model, () => {
-    for (let start = 0; start < test.length; start += batch) {
-      const n = Math.min(batch, test.length - start);
-      const x = tensor(test.data.subarray(start * test.sampleSize, (start + n) * test.sampleSize), [n, ...test.sampleShape]);
-      const logits = model.forward(x).toArray();
-      const labels = test.labels.subarray(start, start + n);
-      metrics.update(logits, labels);
-      for (let i = 0; i < n && misclassified.length < limit; i++) {
-        const row = logits.subarray(i * 10, (i + 1) * 10);
-        const predicted = row.indexOf(Math.max(...row));
-        if (predicted !== labels[i]) {
-          const px = test.sample(start + i);
-          misclassified.push({ pixels: Uint8ClampedArray.from(px, (v) => v * 255), label: labels[i]!, predicted });
-        }
+  for (let start = 0; start < test.length; start += batch) {
+    const n = Math.min(batch, test.length - start);
+    const x = tensor(test.data.subarray(start * test.sampleSize, (start + n) * test.sampleSize), [n, ...test.sampleShape], { device });
+    const logits = await inEvalMode(model, () => model.forward(x)).toArrayAsync();
+    const labels = test.labels.subarray(start, start + n);
+    metrics.update(logits, labels);
+    for (let i = 0; i < n && misclassified.length < limit; i++) {
+      const row = logits.subarray(i * 10, (i + 1) * 10);
+      const predicted = row.indexOf(Math.max(...row));
+      if (predicted !== labels[i]) {
+        const px = test.sample(start + i);
+        misclassified.push({ pixels: Uint8ClampedArray.from(px, (v) => v * 255), label: labels[i]!, predicted });
       }
     }
-  });
+  }
   const r = metrics.result();
   return { accuracy: r.accuracy, confusion: r.confusion, classNames: [...test.classNames], misclassified };
 }
@@ -86,6 +86,7 @@ export async function train(a: TrainArgs, emit: Emit): Promise<TrainResult> {
   if (control.running) throw new Error('training is already running; stop it first');
   check(a);
   const data = await fashionData();
+  const device = await modelDevice();
   const model = ARCHITECTURES[a.architecture].build();
   replace(model, a.architecture, false);
   Object.assign(control, { running: true, paused: false, stop: false });
@@ -95,7 +96,7 @@ export async function train(a: TrainArgs, emit: Emit): Promise<TrainResult> {
     history = await fit(model, { train: data.train.take(a.trainImages), val: data.val }, {
       epochs: a.epochs, batchSize: a.batchSize, optimizer: makeOptimizer(a, model.parameters()), seed: 0,
       l2: a.l2 > 0 ? a.l2 : undefined, tol: a.tol > 0 ? a.tol : undefined, maxIterations: a.maxIterations > 0 ? a.maxIterations : undefined,
-      restoreBest: true, yieldEvery: 30,
+      restoreBest: true, yieldEvery: 30, device,
       callbacks: {
         onBatchEnd: async (s, ctx) => {
           emit('train-step', { iteration: s.iteration, epoch: s.epoch, epochs: s.epochs, step: s.step, steps: s.steps, batchLoss: s.batchLoss, loss: s.loss, accuracy: s.accuracy, imagesPerSecond: s.imagesPerSecond } satisfies StepEvent);
@@ -118,7 +119,7 @@ export async function train(a: TrainArgs, emit: Emit): Promise<TrainResult> {
     control.paused = false;
   }
   replace(model, a.architecture, true);
-  return { stopReason: history.stopMessage, bestEpoch: history.bestEpoch, iterations: history.iterations, seconds: history.seconds, test: testReport(data.test) };
+  return { stopReason: history.stopMessage, bestEpoch: history.bestEpoch, iterations: history.iterations, seconds: history.seconds, test: await testReport(data.test), device };
 }
 
 export const isTraining = (): boolean => control.running;
