@@ -6,6 +6,7 @@ import { availableBackends, describeBackend, setBackend, type BackendName } from
 import { choiceArg, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './args.js';
 import { registerBench } from './commands/bench.js';
 import { registerExplain } from './commands/explain.js';
+import { registerExport } from './commands/export.js';
 import { registerFilter } from './commands/filter.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain, registerEval } from './commands/train.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerEval(program, io);
   registerPredict(program, io);
   registerSummary(program, io);
+  registerExport(program, io);
   registerFilter(program, io);
   registerExplain(program, io);
   registerBench(program, io);

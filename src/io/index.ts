@@ -9,4 +9,5 @@ export {
 export { saveModel, loadModel, readModelFile, readModelHeader, checkSaveTarget, type SaveOptions } from './files.js';
 export { loadOnnx, type LoadOnnxOptions } from './onnx/load.js';
 export { OnnxModel, type OnnxNodeInfo } from './onnx/model.js';
+export { exportOnnx, saveOnnx, type ExportOnnxOptions } from './onnx/export.js';
 export type { OnnxValue } from './onnx/op-types.js';

@@ -1,6 +1,7 @@
 // Activation functions, each one element-wise kernel with its derivative.
 import { add, sub, unaryOp } from './elementwise.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 /** max(0, x). @example F.relu(tensor([-1, 2], [2])) // [0, 2] */
 export const relu = (x: Tensor): Tensor => unaryOp('relu', x);
@@ -19,6 +20,7 @@ export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);
  * @example F.clamp(tensor([-1, 3, 9], [3]), 0, 6) // [0, 3, 6]
  */
 export function clamp(x: Tensor, lo?: number, hi?: number): Tensor {
+  if (isTracing()) return traceCall('clamp', [x], { lo, hi }, () => clamp(x, lo, hi));
   // x + relu(lo - x) and y - relu(y - hi) return the input unchanged between the bounds (no
   // rounding through lo or hi, which would erase values far smaller than the bounds).
   let y = x;

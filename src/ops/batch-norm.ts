@@ -4,6 +4,7 @@ import type { BatchNormParams } from '../kernels/kernels.js';
 import { shapeStr, sizeOf } from '../tensor/shape.js';
 import { deviceOf, empty, kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 export interface BatchNormOptions {
   /** Use this batch's statistics (and update the running ones) instead of the running ones. */
@@ -35,6 +36,10 @@ export function batchNorm(
   x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight?: Tensor | null, bias?: Tensor | null,
   { training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
 ): Tensor {
+  if (isTracing()) {
+    return traceCall('batchNorm', [x, runningMean, runningVar, weight, bias], { training, momentum, eps },
+      () => batchNorm(x, runningMean, runningVar, weight, bias, { training, momentum, eps }));
+  }
   if (x.ndim < 2 || x.ndim > 5) {
     throw new Error(`batchNorm: input ${shapeStr(x.shape)} must be (N, C), (N, C, L), (N, C, H, W) or (N, C, D, H, W)`);
   }

@@ -11,6 +11,7 @@ import { resolvePadding, spatialArg, spatialDimName, spatialNames, type SpatialA
 import { deviceOf, empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 export interface ConvTransposeOptions {
   stride?: SpatialArg;
@@ -86,6 +87,7 @@ function adjointParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
 function convTransposeNd(
   x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, nd: number, op: string,
 ): Tensor {
+  if (isTracing()) return traceCall(op, [x, weight, bias], { ...opts }, () => convTransposeNd(x, weight, bias, opts, nd, op));
   if (x.ndim === nd + 1) {
     const y = convTransposeNd(reshape(x, [1, ...x.shape]), weight, bias, opts, nd, op);
     return reshape(y, y.shape.slice(1));

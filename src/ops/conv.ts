@@ -5,6 +5,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, resolvePadding, spatialArg, spatialNames, type ConvPadding, type SpatialArg } from './conv-geometry.js';
 import { deviceOf, empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
+import { isTracing, traceCall } from './trace.js';
 import type { Tensor } from './tensor.js';
 
 export interface ConvOptions {
@@ -65,6 +66,7 @@ function sameArr(a: readonly number[], b: readonly number[]): boolean {
 
 /** The N-d convolution behind conv1d/2d/3d; accepts unbatched (C, ...spatial) input as PyTorch. */
 export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: number, op: string): Tensor {
+  if (isTracing()) return traceCall(op, [x, weight, bias], { ...opts }, () => convNd(x, weight, bias, opts, nd, op));
   if (x.ndim === nd + 1) {
     const y = convNd(reshape(x, [1, ...x.shape]), weight, bias, opts, nd, op);
     return reshape(y, y.shape.slice(1));

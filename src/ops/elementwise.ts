@@ -5,6 +5,7 @@ import { deviceOf, empty, kernels, output, record } from './record.js';
 import { sumToShape } from './reduce.js';
 import { scalarTensor } from './creation.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 export type Operand = Tensor | number;
 
@@ -37,6 +38,7 @@ const binaryGrads: Record<BinaryOp, BinaryGrad> = {
 };
 
 function binaryOp(op: BinaryOp, x: Operand, y: Operand): Tensor {
+  if (isTracing()) return traceCall(op, [x, y], {}, () => binaryOp(op, x, y));
   const a = asTensor(x, y);
   const b = asTensor(y, x);
   const out = compute(op, a, b, op);
@@ -65,6 +67,7 @@ export function addInPlace(a: Tensor, b: Tensor): void {
 
 /** y = op(x) element-wise; `param` is the slope of leakyRelu or the alpha of elu. */
 export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
+  if (isTracing()) return traceCall(op, [x], { param }, () => unaryOp(op, x, param));
   const device = x.device;
   const out = output(x.shape, device);
   kernels(device).unary(op, x.storage, out.storage, param);

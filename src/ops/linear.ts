@@ -6,9 +6,11 @@ import { add, mul } from './elementwise.js';
 import { deviceOf, empty, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 /** y = x·Wᵀ + b with W: [out, in] as PyTorch stores it. @example F.linear(x, fc.weight, fc.bias) */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (isTracing()) return traceCall('linear', [x, weight, bias], {}, () => linear(x, weight, bias));
   if (weight.ndim !== 2 || x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new Error(
       `linear: input ${shapeStr(x.shape)} does not fit weight ${shapeStr(weight.shape)} ` +

@@ -6,6 +6,7 @@ import { deviceOf, empty, kernels, output, record } from './record.js';
 import { expand, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 // a: (B, m, k), b: (B, k, n) → (B, m, n), same batch B on both sides.
 function bmm(a: Tensor, b: Tensor, batch: readonly number[], m: number, k: number, n: number): Tensor {
@@ -26,6 +27,7 @@ function bmm(a: Tensor, b: Tensor, batch: readonly number[], m: number, k: numbe
 
 /** Matrix product with broadcasting batch dims. @example a.matmul(b) // [m,k]·[k,n] → [m,n] */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (isTracing()) return traceCall('matmul', [a, b], {}, () => matmul(a, b));
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both operands need at least 1 dimension, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }

@@ -3,6 +3,7 @@ import type { PadMode, PadParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { empty, kernels, record } from './record.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 export interface PadOptions {
   mode?: PadMode;
@@ -20,6 +21,7 @@ export interface PadOptions {
  */
 export function pad(x: Tensor, pads: readonly number[], { mode = 'constant', value = 0 }: PadOptions = {}): Tensor {
   const op = 'pad';
+  if (isTracing()) return traceCall(op, [x], { pads, mode, value }, () => pad(x, pads, { mode, value }));
   if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate') {
     throw new Error(`${op}: mode must be 'constant', 'reflect' or 'replicate', got '${String(mode)}'`);
   }

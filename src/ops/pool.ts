@@ -8,6 +8,7 @@ import { mean } from './reduce.js';
 import { empty, kernels, needsGrad, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 export interface MaxPoolOptions {
   kernelSize: SpatialArg;
@@ -84,6 +85,7 @@ function asOptions<T extends { kernelSize: SpatialArg }>(opts: T | SpatialArg, r
 
 function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRest<MaxPoolOptions>, nd: number, op: string): Tensor {
   const opts = asOptions(options, rest);
+  if (isTracing()) return traceCall(op, [x], { ...opts }, () => maxPoolNd(x, opts, undefined, nd, op));
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, opts, false);
     const device = xb.device;
@@ -106,6 +108,7 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRe
 function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, rest: PoolRest<AvgPoolOptions>, nd: number, op: string): Tensor {
   const opts = asOptions(options, rest);
   if (opts.kernelSize === undefined) throw new Error(`${op}: kernelSize is required`);
+  if (isTracing()) return traceCall(op, [x], { ...opts }, () => avgPoolNd(x, opts, undefined, nd, op));
   return batched(x, nd, op, (xb) => {
     const p = poolParams(xb, nd, op, { ...opts, dilation: 1 }, opts.countIncludePad ?? true);
     const device = xb.device;
@@ -149,6 +152,7 @@ export const avgPool3d = (x: Tensor, opts: AvgPoolOptions | SpatialArg, rest?: O
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
   const op = 'adaptiveAvgPool2d';
+  if (isTracing()) return traceCall(op, [x], { outputSize }, () => adaptiveAvgPool2d(x, outputSize));
   return batched(x, 2, op, (xb) => {
     const inSize = xb.shape.slice(2);
     const requested = typeof outputSize === 'number' ? [outputSize, outputSize] : Array.from(outputSize);
@@ -175,6 +179,7 @@ function checkGlobal(x: Tensor, op: string): void {
  */
 export function globalAvgPool(x: Tensor): Tensor {
   checkGlobal(x, 'globalAvgPool');
+  if (isTracing()) return traceCall('globalAvgPool', [x], {}, () => globalAvgPool(x));
   return mean(x, x.shape.slice(2).map((_, i) => i + 2), true);
 }
 
@@ -184,6 +189,7 @@ export function globalAvgPool(x: Tensor): Tensor {
  */
 export function globalMaxPool(x: Tensor): Tensor {
   checkGlobal(x, 'globalMaxPool');
+  if (isTracing()) return traceCall('globalMaxPool', [x], {}, () => globalMaxPool(x));
   const [n, c] = [x.shape[0]!, x.shape[1]!];
   const spatial = x.numel() / Math.max(1, n * c);
   // Any number of spatial dims: one window over the flattened plane.

@@ -4,6 +4,7 @@ import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeDim, sam
 import { mul } from './elementwise.js';
 import { empty, kernels, record } from './record.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 function sumKernel(x: Tensor, keptShape: readonly number[]): Tensor {
   const out = empty(keptShape, x.device);
@@ -45,6 +46,7 @@ function reduceDims(x: Tensor, dim: number | number[] | undefined, op: string): 
 
 /** Sum over `dim` (all dims when omitted). @example x.sum(1, true) */
 export function sum(x: Tensor, dim?: number | number[], keepDim = false): Tensor {
+  if (isTracing()) return traceCall('sum', [x], { dim, keepDim }, () => sum(x, dim, keepDim));
   const dims = reduceDims(x, dim, 'sum');
   const kept = x.shape.map((d, i) => (dims.has(i) ? 1 : d));
   const out = record(sumKernel(x, kept), 'sum', [x], (g) => [expand(g.reshape(kept), x.shape)]);
@@ -53,6 +55,7 @@ export function sum(x: Tensor, dim?: number | number[], keepDim = false): Tensor
 
 /** Mean over `dim` (all dims when omitted). */
 export function mean(x: Tensor, dim?: number | number[], keepDim = false): Tensor {
+  if (isTracing()) return traceCall('mean', [x], { dim, keepDim }, () => mean(x, dim, keepDim));
   const dims = reduceDims(x, dim, 'mean');
   const count = sizeOf(x.shape.filter((_, i) => dims.has(i)));
   return mul(sum(x, dim, keepDim), 1 / count);

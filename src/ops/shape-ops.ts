@@ -3,9 +3,11 @@
 import { checkShape, contiguousStrides, normalizeDim, shapeStr, sizeOf } from '../tensor/shape.js';
 import { deviceOf, empty, kernels, output, record } from './record.js';
 import { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 /** Same data, new shape; one entry may be -1 and is inferred. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  if (isTracing()) return traceCall('reshape', [x], { shape }, () => reshape(x, shape));
   const free = shape.indexOf(-1);
   const known = sizeOf(shape.filter((_, i) => i !== free));
   const resolved = shape.slice();
@@ -37,6 +39,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Reorders dimensions: out.shape[i] = x.shape[perm[i]]. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  if (isTracing()) return traceCall('permute', [x], { perm }, () => permute(x, perm));
   const dims = perm.map((d) => normalizeDim(d, x.ndim, 'permute'));
   if (dims.length !== x.ndim || new Set(dims).size !== x.ndim) {
     throw new Error(`permute: [${perm.join(', ')}] is not a permutation of the ${x.ndim} dims of ${shapeStr(x.shape)}`);

@@ -3,9 +3,11 @@ import type { SoftmaxParams } from '../kernels/kernels.js';
 import { normalizeDim, sizeOf } from '../tensor/shape.js';
 import { empty, kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const name = log ? 'logSoftmax' : 'softmax';
+  if (isTracing()) return traceCall(name, [x], { dim }, () => softmaxOp(x, dim, log));
   const d = normalizeDim(dim, x.ndim, name);
   const p: SoftmaxParams = {
     outer: sizeOf(x.shape.slice(0, d)),

@@ -6,6 +6,7 @@ import { add } from './elementwise.js';
 import { pad } from './pad.js';
 import { empty, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
+import { isTracing, traceCall } from './trace.js';
 
 /**
  * out (shape) with out.flat[i] = x.flat[index[i]]; the gradient adds each g[i] back at index[i].
@@ -37,6 +38,7 @@ export function take(x: Tensor, index: Int32Array, shape: readonly number[]): Te
  */
 export function concat(xs: readonly Tensor[], dim: number): Tensor {
   if (xs.length === 0) throw new Error('concat: needs at least one tensor');
+  if (isTracing()) return traceCall('concat', xs, { dim }, () => concat(xs, dim));
   const first = xs[0]!;
   const nd = first.ndim;
   if (!Number.isInteger(dim) || dim < 0 || dim >= nd) throw new Error(`concat: dim ${dim} is outside the ${nd} dims of ${shapeStr(first.shape)}`);

@@ -7,11 +7,12 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { readImage } from '../../image/codec.js';
 import { imageToInput } from '../../image/input.js';
 import * as F from '../../ops/functional.js';
-import { intArg, UsageError } from '../args.js';
+import { intArg, shapeArg, UsageError } from '../args.js';
 import { DEVICE_OPTION, describeGpu, openWebGpu, type CliDevice } from '../device.js';
 import type { CliIo } from '../io.js';
-import { fromFile, type LoadedModel } from '../../models/model-file.js';
+import type { LoadedModel } from '../../models/model-file.js';
 import type { Tensor } from '../../ops/tensor.js';
+import { loadCliModel } from '../onnx-file.js';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
 
@@ -41,6 +42,7 @@ function prepare(path: string, m: LoadedModel, invert: boolean): Tensor {
 
 interface PredictOptions {
   topK: number;
+  inputShape?: number[];
   invert?: boolean;
   json?: boolean;
   device: CliDevice;
@@ -50,9 +52,10 @@ export function registerPredict(program: Command, io: CliIo): void {
   program
     .command('predict')
     .description('classify PNG/JPEG images with a saved model: top-k classes with probabilities')
-    .argument('<model-file>', 'a .safetensors file saved by `striate train`')
+    .argument('<model-file>', 'a .safetensors file saved by `striate train`, or a .onnx file')
     .argument('<images>', 'an image file, or a folder searched for .png/.jpg/.jpeg')
     .option('-k, --top-k <k>', 'how many classes to show per image', intArg(1), 3)
+    .option('-i, --input-shape <shape>', '.onnx files that leave it open: input shape with batch, e.g. 1,3,224,224', shapeArg)
     .option('--invert', 'invert the gray levels first (dark objects on white, for models trained on Fashion-MNIST)')
     .option('--json', 'print one JSON object per image')
     .option(...DEVICE_OPTION)
@@ -64,7 +67,7 @@ Examples:
   striate predict runs/lenet5.safetensors shirt.png
   striate predict runs/lenet5.safetensors photos/ --top-k 5`)
     .action(async (file: string, images: string, opts: PredictOptions) => {
-      const m = await fromFile(file);
+      const m = await loadCliModel(file, opts.inputShape, 'predict');
       if (m.sampleShape.length !== 3) {
         throw new UsageError(`predict: the model in ${file} takes samples of shape [${m.sampleShape.join(', ')}], not images [C, H, W]`);
       }

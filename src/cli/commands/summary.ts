@@ -9,6 +9,7 @@ import type { CliIo } from '../io.js';
 import { fromFile, isModelFile } from '../../models/model-file.js';
 import { listModels, ZOO } from '../../models/zoo.js';
 import { zooName } from '../zoo.js';
+import { fromOnnxFile, isOnnxFile } from '../onnx-file.js';
 
 interface SummaryCliOptions {
   inputShape?: number[];
@@ -22,7 +23,7 @@ export function registerSummary(program: Command, io: CliIo): void {
   program
     .command('summary')
     .description('per-layer output shapes, parameters and multiply-accumulates of a model (like torchinfo)')
-    .argument('<model>', 'a model name (see below) or a .safetensors file saved by `striate train`')
+    .argument('<model>', 'a model name (see below), a .safetensors file saved by `striate train`, or a .onnx file')
     .option('-i, --input-shape <shape>', 'input shape with batch, e.g. 1,3,224,224 (default: the model\'s native size, batch 1)', shapeArg)
     .option('--num-classes <n>', 'output classes (zoo models)', intArg(1))
     .option('--in-channels <n>', 'input channels (zoo models)', intArg(1))
@@ -39,11 +40,17 @@ Examples:
   striate summary resnet18
   striate summary lenet5 --input-shape 8,1,28,28
   striate summary alexnet --input-shape 1,3,64,64      (fails at a layer: see where and why)
-  striate summary runs/fashion.safetensors`)
+  striate summary runs/fashion.safetensors
+  striate summary resnet18.onnx --input-shape 1,3,224,224   (when the file leaves sizes open)`)
     .action(async (name: string, opts: SummaryCliOptions) => {
       let model;
       let sample: number[];
-      if (isModelFile(name)) {
+      if (isOnnxFile(name)) {
+        if (opts.numClasses || opts.inChannels) throw new UsageError('summary: --num-classes/--in-channels apply to zoo models; an ONNX file knows its own');
+        const loaded = await fromOnnxFile(name, opts.inputShape);
+        model = loaded.model;
+        sample = loaded.sampleShape;
+      } else if (isModelFile(name)) {
         if (opts.numClasses || opts.inChannels) throw new UsageError('summary: --num-classes/--in-channels apply to zoo models; a model file knows its own');
         const loaded = await fromFile(name);
         model = loaded.model;

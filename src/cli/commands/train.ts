@@ -10,13 +10,13 @@ import { evaluate, evaluateAsync } from '../../train/evaluate.js';
 import { fit } from '../../train/fit.js';
 import { RESUME_KEY } from '../../train/resume-state.js';
 import { formatConfusionMatrix } from '../../train/metrics.js';
-import { choiceArg, intArg, numberArg, requireFile, UsageError } from '../args.js';
+import { choiceArg, intArg, numberArg, requireFile, shapeArg, UsageError } from '../args.js';
 import { DATA_HELP, loadCliData } from '../data.js';
 import { DEVICE_OPTION, describeGpu, openWebGpu, type CliDevice } from '../device.js';
 import type { CliIo } from '../io.js';
-import { fromFile } from '../../models/model-file.js';
 import { listModels, ZOO } from '../../models/zoo.js';
 import { zooName } from '../zoo.js';
+import { loadCliModel } from '../onnx-file.js';
 
 interface TrainOptions {
   model: string;
@@ -132,6 +132,7 @@ Examples:
 
 interface EvalOptions {
   data: string;
+  inputShape?: number[];
   split: 'train' | 'test';
   limit?: number;
   batchSize: number;
@@ -143,8 +144,9 @@ export function registerEval(program: Command, io: CliIo): void {
   program
     .command('eval')
     .description('accuracy, loss and confusion matrix of a saved model on a dataset')
-    .argument('<model-file>', 'a .safetensors file saved by `striate train`')
+    .argument('<model-file>', 'a .safetensors file saved by `striate train`, or a .onnx file')
     .option('--data <spec>', 'dataset (see below)', 'fashion-mnist')
+    .option('-i, --input-shape <shape>', '.onnx files that leave it open: input shape with batch, e.g. 1,1,28,28', shapeArg)
     .option('--split <name>', 'train or test (Fashion-MNIST)', choiceArg(['train', 'test'] as const), 'test')
     .option('--limit <n>', 'use at most n samples per class', intArg(1))
     .option('-b, --batch-size <n>', 'samples per forward pass', intArg(1), 256)
@@ -157,7 +159,7 @@ Examples:
   striate eval runs/lenet5.safetensors
   striate eval runs/r20.safetensors --data fashion-mnist-full --confusion`)
     .action(async (file: string, opts: EvalOptions) => {
-      const loaded = await fromFile(file);
+      const loaded = await loadCliModel(file, opts.inputShape, 'eval');
       const channels = loaded.sampleShape[0] === 1 ? 1 : 3;
       const ds: ArrayDataset = await loadCliData(opts.data, { split: opts.split, channels, limit: opts.limit, pad: loaded.pad });
       const want = loaded.sampleShape.join(', ');
