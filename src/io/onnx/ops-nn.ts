@@ -233,10 +233,11 @@ const gemm: OpRun = (ins, ctx) => {
   let b = need(ins[1], 1, ctx);
   const at = ctx.attrs;
   if (at.int('transA', 0)) a = transpose(a, 0, 1);
-  if (at.int('transB', 0)) b = transpose(b, 0, 1);
   const alpha = at.float('alpha', 1);
   const beta = at.float('beta', 1);
-  let y = matmul(a, b);
+  // transB is PyTorch's Linear layout (B: N×K), which F.linear reads in place; a transposed view
+  // would be copied at every call (AlexNet's first dense layer holds 37.7M weights).
+  let y = at.int('transB', 0) ? F.linear(a, b) : matmul(a, b);
   if (alpha !== 1) y = y.mul(alpha);
   const c = ins[2]?.t;
   if (c && beta !== 0) y = y.add(beta === 1 ? c : c.mul(beta));
