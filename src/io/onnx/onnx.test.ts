@@ -210,3 +210,65 @@ test('outputs cuts the graph at an inner value: only the nodes and initializers 
   assert.ok(net.namedParameters().every(([n]) => !n.startsWith('fc.')));
   await assert.rejects(loadOnnx(smallNet(), { outputs: ['nowhere'] }), /no value named 'nowhere' to output/);
 });
+
+// AveragePool-19's dilations, against the operator's definition written out element by element.
+function averagePoolByDefinition(x: Float32Array, shape: number[], k: number[], s: number[], d: number[], begin: number[], end: number[], ceil: boolean, includePad: boolean): { y: number[]; shape: number[] } {
+  const inSize = shape.slice(2);
+  const nd = inSize.length;
+  const outSize = inSize.map((q, i) => {
+    const steps = (q + begin[i]! + end[i]! - ((k[i]! - 1) * d[i]! + 1)) / s[i]!;
+    let o = (ceil ? Math.ceil(steps) : Math.floor(steps)) + 1;
+    if (ceil && (o - 1) * s[i]! >= q + begin[i]!) o--;
+    return o;
+  });
+  const strides = inSize.map((_, i) => inSize.slice(i + 1).reduce((a, b) => a * b, 1));
+  const outCount = outSize.reduce((a, b) => a * b, 1);
+  const kCount = k.reduce((a, b) => a * b, 1);
+  const y: number[] = [];
+  for (let plane = 0; plane < shape[0]! * shape[1]!; plane++) {
+    for (let p = 0; p < outCount; p++) {
+      const o = outSize.map((_, i) => Math.floor(p / outSize.slice(i + 1).reduce((a, b) => a * b, 1)) % outSize[i]!);
+      let sum = 0;
+      let count = 0;
+      for (let t = 0; t < kCount; t++) {
+        const j = k.map((_, i) => Math.floor(t / k.slice(i + 1).reduce((a, b) => a * b, 1)) % k[i]!);
+        const at = o.map((oi, i) => oi * s[i]! - begin[i]! + j[i]! * d[i]!);
+        const real = at.every((a, i) => a >= 0 && a < inSize[i]!);
+        const inPadded = at.every((a, i) => a >= -begin[i]! && a < inSize[i]! + end[i]!);
+        if (real) sum += x[plane * strides[0]! * inSize[0]! + at.reduce((acc, a, i) => acc + a * strides[i]!, 0)]!;
+        if (includePad ? inPadded : real) count++;
+      }
+      y.push(sum / count);
+    }
+  }
+  return { y, shape: [shape[0]!, shape[1]!, ...outSize] };
+}
+
+test('AveragePool with dilations (opset 19) equals the definition: pads, strides, ceil mode, count_include_pad, 1-D to 3-D', async () => {
+  const cases = [
+    { shape: [2, 3, 7, 8], k: [3, 2], s: [2, 1], d: [2, 3], begin: [1, 0], end: [2, 1] },
+    { shape: [1, 2, 11], k: [3], s: [3], d: [2], begin: [2], end: [1] },
+    // ceil mode would add a window starting in the trailing padding: dropped, as by the definition
+    { shape: [1, 2, 3], k: [2], s: [3], d: [2], begin: [0], end: [2] },
+    { shape: [1, 2, 5, 6, 7], k: [2, 2, 3], s: [1, 2, 2], d: [2, 2, 1], begin: [0, 1, 1], end: [1, 0, 1] },
+  ];
+  for (const c of cases) {
+    for (const ceil of [0, 1]) {
+      for (const includePad of [0, 1]) {
+        const x = randn(c.shape, { seed: 7 });
+        const bytes = model([{
+          op_type: 'AveragePool', name: 'pool', input: ['x'], output: ['y'], attribute: [
+            attrInts('kernel_shape', c.k), attrInts('strides', c.s), attrInts('dilations', c.d), attrInts('pads', [...c.begin, ...c.end]),
+            { name: 'ceil_mode', type: 2, i: ceil }, { name: 'count_include_pad', type: 2, i: includePad },
+          ],
+        }], [], [['x', c.shape.length]], ['y'], 19);
+        const y = (await loadOnnx(bytes)).forward(x);
+        const want = averagePoolByDefinition(x.toArray(), c.shape, c.k, c.s, c.d, c.begin, c.end, ceil === 1, includePad === 1);
+        const what = `${JSON.stringify(c)} ceil ${ceil} count_include_pad ${includePad}`;
+        assert.deepEqual(y.shape, want.shape, what);
+        const got = y.toArray();
+        want.y.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 1e-5 * (1 + Math.abs(v)), `${what}: [${i}] ${got[i]} vs ${v}`));
+      }
+    }
+  }
+});

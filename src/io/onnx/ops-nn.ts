@@ -197,9 +197,9 @@ const averagePool: OpRun = (ins, ctx) => {
   const x = need(ins[0], 0, ctx);
   const nd = spatialDims(x, ctx);
   const win = poolWindow(ctx, x);
-  if (win.dilation.some((d) => d !== 1)) throw new Error(`${ctx.what}: dilated average pooling is not supported`);
   const countIncludePad = ctx.attrs.int('count_include_pad', 0) === 1;
   const ceilMode = ctx.attrs.int('ceil_mode', 0) === 1;
+  if (win.dilation.some((d) => d !== 1)) return [f32(dilatedAveragePool(x, win, nd, ceilMode, countIncludePad))];
   const { inside, explicit } = poolPadding(win);
   const pool = (t: Tensor): Tensor => avgFns[nd](t, { kernelSize: win.kernel, stride: win.stride, padding: inside ?? 0, ceilMode, countIncludePad });
   if (!explicit) return [f32(pool(x))];
@@ -208,6 +208,36 @@ const averagePool: OpRun = (ins, ctx) => {
   // Excluding the padding: divide by the share of real elements in each window.
   return [f32(y.div(pool(F.pad(ones([1, 1, ...x.shape.slice(2)]), explicit))))];
 };
+
+/**
+ * AveragePool with dilations (opset 19). The engine's average pooling has none (nor has
+ * PyTorch's), so a window's sum is a depthwise convolution with a ones kernel, divided by the
+ * count of elements it takes: the real ones, or real and padded ones with count_include_pad, never
+ * the ceil-mode overhang past the padding (as the undilated pool counts).
+ */
+function dilatedAveragePool(x: Tensor, win: Window, nd: 1 | 2 | 3, ceilMode: boolean, countIncludePad: boolean): Tensor {
+  const inSize = x.shape.slice(2);
+  const span = win.kernel.map((k, i) => (k - 1) * win.dilation[i]! + 1);
+  const padded = inSize.map((q, i) => q + win.begin[i]! + win.end[i]!);
+  const outSize = padded.map((q, i) => {
+    const steps = (q - span[i]!) / win.stride[i]!;
+    let o = (ceilMode ? Math.ceil(steps) : Math.floor(steps)) + 1;
+    // As PyTorch and ONNX: a ceil-mode window must start inside the input or its leading padding.
+    if (ceilMode && (o - 1) * win.stride[i]! >= inSize[i]! + win.begin[i]!) o--;
+    return o;
+  });
+  if (outSize.some((o) => o < 1)) {
+    throw new Error(`AveragePool: a dilated window spans [${span.join(', ')}], more than the padded input [${padded.join(', ')}]`);
+  }
+  const overhang = outSize.map((o, i) => Math.max(0, (o - 1) * win.stride[i]! + span[i]! - padded[i]!));
+  const opts = { stride: win.stride, dilation: win.dilation };
+  const channels = x.shape[1]!;
+  const device = x.device;
+  const sums = convFns[nd](F.pad(x, torchPads(win.begin, win.end.map((e, i) => e + overhang[i]!))), ones([channels, 1, ...win.kernel], { device }), null, { ...opts, groups: channels });
+  const counted = F.pad(ones([1, 1, ...inSize], { device }), torchPads(win.begin, win.end), { value: countIncludePad ? 1 : 0 });
+  const counts = convFns[nd](F.pad(counted, torchPads(win.begin.map(() => 0), overhang)), ones([1, 1, ...win.kernel], { device }), null, opts);
+  return sums.div(counts);
+}
 
 const batchNormalization: OpRun = (ins, ctx) => {
   const [x, scale, bias, mean_, var_] = [0, 1, 2, 3, 4].map((i) => need(ins[i], i, ctx)) as [Tensor, Tensor, Tensor, Tensor, Tensor];
@@ -233,10 +263,11 @@ const gemm: OpRun = (ins, ctx) => {
   let b = need(ins[1], 1, ctx);
   const at = ctx.attrs;
   if (at.int('transA', 0)) a = transpose(a, 0, 1);
-  if (at.int('transB', 0)) b = transpose(b, 0, 1);
   const alpha = at.float('alpha', 1);
   const beta = at.float('beta', 1);
-  let y = matmul(a, b);
+  // transB is PyTorch's Linear layout (B: N×K), which F.linear reads in place; a transposed view
+  // would be copied at every call (AlexNet's first dense layer holds 37.7M weights).
+  let y = at.int('transB', 0) ? F.linear(a, b) : matmul(a, b);
   if (alpha !== 1) y = y.mul(alpha);
   const c = ins[2]?.t;
   if (c && beta !== 0) y = y.add(beta === 1 ? c : c.mul(beta));
