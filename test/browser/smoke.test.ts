@@ -81,7 +81,8 @@ test('browser check: conv2d forward + backward in chromium (worker, threads, Web
   }
   // Debian's chromium gives a SwiftShader adapter with --enable-unsafe-webgpu (issue 11's check).
   assert.ok(r.runs.some((x) => x.backend === 'webgpu'), `no WebGPU run in chromium: ${r.webgpuMissing}${context}`);
-  assert.equal(bundle.backend, getBackend(), `web/dist/striate.js: the default backend should be Node's (available: ${bundle.backends.join(', ')})`);
+  // The bundle chooses as the page's engine does (and so as Node's, checked above when not forced).
+  assert.equal(bundle.backend, r.defaultBackend, `web/dist/striate.js: the default backend should be the page's (${r.defaultBackend}; available: ${bundle.backends.join(', ')})`);
   assertClose(Float32Array.from(bundle.y), Float32Array.from(nodeRef.y), 'web/dist/striate.js forward');
   for (const run of r.runs) {
     assertClose(Float32Array.from(run.y), Float32Array.from(nodeRef.y), `${run.backend} forward`);
