@@ -63,7 +63,7 @@ export class CifarResNet extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let y = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    let y = this.bn1.forwardRelu(this.conv1.forward(x), this.relu);
     y = this.layer3.forward(this.layer2.forward(this.layer1.forward(y)));
     return this.fc.forward(this.avgpool.forward(y).flatten(1));
   }

@@ -30,8 +30,10 @@ export class BasicBlock extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    const out = this.bn2.forward(this.conv2.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x)))));
-    return this.relu.forward(out.add(this.downsample ? this.downsample.forward(x) : x));
+    // bn→relu and bn→add→relu, each one fused op while training (BatchNormNd.forwardRelu).
+    const out = this.bn1.forwardRelu(this.conv1.forward(x), this.relu);
+    const identity = this.downsample ? this.downsample.forward(x) : x;
+    return this.bn2.forwardRelu(this.conv2.forward(out), this.relu, identity);
   }
 }
 
@@ -60,10 +62,10 @@ export class Bottleneck extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    out = this.relu.forward(this.bn2.forward(this.conv2.forward(out)));
-    out = this.bn3.forward(this.conv3.forward(out));
-    return this.relu.forward(out.add(this.downsample ? this.downsample.forward(x) : x));
+    let out = this.bn1.forwardRelu(this.conv1.forward(x), this.relu);
+    out = this.bn2.forwardRelu(this.conv2.forward(out), this.relu);
+    const identity = this.downsample ? this.downsample.forward(x) : x;
+    return this.bn3.forwardRelu(this.conv3.forward(out), this.relu, identity);
   }
 }
 
@@ -103,7 +105,7 @@ export class ResNet extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let y = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
+    let y = this.maxpool.forward(this.bn1.forwardRelu(this.conv1.forward(x), this.relu));
     y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
     return this.fc.forward(this.avgpool.forward(y).flatten(1));
   }

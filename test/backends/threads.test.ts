@@ -105,7 +105,7 @@ test('max pooling split over planes is the same at 1 and 2 threads and as the re
   assert.deepEqual(Array.from(argmax), Array.from(wantArg));
 });
 
-test('batch norm, unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
+test('batch norm (plain and fused with ReLU), unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
   const r = rng(35);
   const p = { batch: 4, channels: 16, spatial: 2100 };
   const n = p.batch * p.channels * p.spatial;
@@ -124,6 +124,15 @@ test('batch norm, unary and binary kernels split over threads are the same at 1 
   sameAtOneAndTwo('batchNormBackward', () => {
     K.batchNormBackward(x, gy, mean, invStd, w, out, gw, gb, true, p);
     return Float32Array.of(...out.subarray(0, 5000), ...gw, ...gb);
+  });
+  const residual = inWasm(data(r, n)), y = wasm.alloc(n).data, gr = wasm.alloc(n).data;
+  sameAtOneAndTwo('batchNormReluForward', () => {
+    K.batchNormReluForward(x, mean, invStd, w, b, residual, y, p);
+    return y;
+  });
+  sameAtOneAndTwo('batchNormReluBackward', () => {
+    K.batchNormReluBackward(x, y, gy, mean, invStd, w, out, gw, gb, gr, true, p);
+    return Float32Array.of(...out.subarray(0, 5000), ...gr.subarray(0, 5000), ...gw, ...gb);
   });
   for (const op of ['relu', 'tanh'] as const) {
     sameAtOneAndTwo(`unary ${op}`, () => {

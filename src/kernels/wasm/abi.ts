@@ -124,7 +124,8 @@ export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
 
 // Batch norm (batchNormTask; threads split channels): which pass, then its arrays (0 where not
-// wanted) and the (N, C, S) shape.
+// wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
+// BN_RESIDUAL (when not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
 export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
 export const BN_X = 1;
 export const BN_GY = 2;
@@ -135,10 +136,13 @@ export const BN_BIAS = 6;
 export const BN_OUT = 7; // out, or gx
 export const BN_GRAD_WEIGHT = 8;
 export const BN_GRAD_BIAS = 9;
-export const BN_TRAINING = 10;
-export const BN_BATCH = 11;
-export const BN_CHANNELS = 12;
-export const BN_SPATIAL = 13;
+export const BN_RESIDUAL = 10; // the residual (forward), or the fused forward's output y (backward)
+export const BN_GRAD_RESIDUAL = 11;
+export const BN_RELU = 12;
+export const BN_TRAINING = 13;
+export const BN_BATCH = 14;
+export const BN_CHANNELS = 15;
+export const BN_SPATIAL = 16;
 export const BN_STATS = 0;
 export const BN_FORWARD = 1;
 export const BN_BACKWARD = 2;

@@ -2,7 +2,7 @@
 // gemm, convolutions (conv-kernels.ts), unary, unaryBackward, binary (broadcasts that collapse to
 // ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average
 // and adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
-// backward), softmax forward/backward, NLL, pad (≤ 6 dims), sgd and adam steps. Batch norm's
+// backward, and fused with ReLU and a residual), softmax forward/backward, NLL, pad (≤ 6 dims), sgd and adam steps. Batch norm's
 // per-channel statistics finish (a few values per channel) and dropout masks run the reference
 // kernel on the same views in WebAssembly memory.
 import type {
@@ -16,8 +16,8 @@ import {
   GEMM_TRANS_A, GEMM_TRANS_B, OP_ABS, OP_ADD, OP_DIV, OP_ELU, OP_EXP, OP_LEAKY_RELU, OP_LOG, OP_MUL, OP_NEG, OP_POW,
   OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, PAD_CONSTANT, PAD_DIMS, PAD_MAX_RANK,
   PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
-  BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS,
-  BN_PASS, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
+  BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_RESIDUAL,
+  BN_PASS, BN_RELU, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
   UN_OP, UN_OUT, UN_PARAM, UN_X, UN_Y,
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
@@ -75,11 +75,12 @@ export function createWasmKernels(rt: Runtime) {
   }
 
   // One pass of batch norm on pointers in slot order from BN_X; threads split the channels.
-  function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, p: BatchNormParams): void {
+  function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, relu: boolean, p: BatchNormParams): void {
     const P = paramSlots(rt);
-    P.fill(0, BN_X, BN_GRAD_BIAS + 1);
+    P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);
     P[BN_PASS] = pass;
     P.set(ptrs, BN_X);
+    P[BN_RELU] = relu ? 1 : 0;
     P[BN_TRAINING] = training ? 1 : 0;
     P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
     const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
@@ -209,18 +210,30 @@ export function createWasmKernels(rt: Runtime) {
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
       // Slots BN_X … BN_GRAD_BIAS in order; the variance goes where BN_INV_STD is.
-      withArrays(rt, [x, null, mean, variance], [READ, READ, WRITE, WRITE], (ptrs) => batchNormTask(BN_STATS, ptrs, false, p));
+      withArrays(rt, [x, null, mean, variance], [READ, READ, WRITE, WRITE], (ptrs) => batchNormTask(BN_STATS, ptrs, false, false, p));
     },
     batchNormForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
       bias: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
       withArrays(rt, [x, null, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, READ, WRITE],
-        (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, p));
+        (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, false, p));
     },
     batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
       weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
       training: boolean, p: BatchNormParams): void {
       withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias],
-        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, p));
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, false, p));
+    },
+    batchNormReluForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
+      bias: Float32Array | null, residual: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
+      withArrays(rt, [x, null, mean, invStd, weight, bias, out, null, null, residual],
+        [READ, READ, READ, READ, READ, READ, WRITE, READ, READ, READ], (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, true, p));
+    },
+    batchNormReluBackward(x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
+      weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
+      gResidual: Float32Array | null, training: boolean, p: BatchNormParams): void {
+      withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias, y, gResidual],
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE, READ, WRITE],
+        (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, true, p));
     },
 
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p): void {
