@@ -110,7 +110,13 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
   }
 }
 
-// gy masked by the fused forward's output y (gy·[y > 0]) when y is not 0, else gy.
+// 4 lanes of g: gy, or gy·[y > 0] when y is not 0 (the fused ReLU's mask, without a branch per
+// element: the signs are unpredictable). NaN in y masks, as the reference's `> 0` does.
+@inline function gradLanes(gy: usize, y: usize, o: usize): v128 {
+  const g = v128.load(gy + o);
+  return y != 0 ? v128.and(g, f32x4.gt(v128.load(y + o), f32x4.splat(0))) : g;
+}
+
 @inline function gradAt(gy: usize, y: usize, o: usize): f64 {
   const g = <f64>load<f32>(gy + o);
   return y != 0 && !(load<f32>(y + o) > 0) ? 0 : g;
@@ -118,37 +124,66 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
 
 // gBias = Σ g, gWeight = Σ g·x̂; gx = γ·σ⁻¹·(g − [gβ/M + x̂·gγ/M when training]), where g is gy, or
 // gy·[y > 0] after the fused forward (y not 0), which also goes to gResidual (when not 0).
-// gx, gWeight, gBias may be 0 (not wanted).
+// gx, gWeight, gBias may be 0 (not wanted). Sums and gx in f64, 4 lanes at a time.
 function batchNormBackward(x: usize, y: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
   gWeight: usize, gBias: usize, gResidual: usize, training: bool, batch: i32, channels: i32, spatial: i32, c0: i32,
   c1: i32): void {
   const count = <f64>batch * <f64>spatial;
   for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2;
-    const m = load<f32>(mean + co);
-    const is = load<f32>(invStd + co);
+    const m = <f64>load<f32>(mean + co);
+    const is = <f64>load<f32>(invStd + co);
+    const mv = f64x2.splat(m), iv = f64x2.splat(is);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), t0 = f64x2.splat(0), t1 = f64x2.splat(0);
     let sumGy: f64 = 0, sumGyX: f64 = 0;
     for (let n = 0; n < batch; n++) {
       const base = <usize>((n * channels + c) * spatial) << 2;
-      for (let i = 0; i < spatial; i++) {
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
+        const o = base + (<usize>i << 2);
+        const g = gradLanes(gy, y, o);
+        if (gResidual != 0) v128.store(gResidual + o, g);
+        const v = v128.load(x + o);
+        const g0 = f64x2.promote_low_f32x4(g), g1 = f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1));
+        const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), iv);
+        const h1 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv), iv);
+        s0 = f64x2.add(s0, g0); s1 = f64x2.add(s1, g1);
+        t0 = f64x2.add(t0, f64x2.mul(g0, h0)); t1 = f64x2.add(t1, f64x2.mul(g1, h1));
+      }
+      for (; i < spatial; i++) {
         const o = base + (<usize>i << 2);
         const g = gradAt(gy, y, o);
         if (gResidual != 0) store<f32>(gResidual + o, <f32>g);
         sumGy += g;
-        sumGyX += g * (<f64>load<f32>(x + o) - <f64>m) * <f64>is;
+        sumGyX += g * (<f64>load<f32>(x + o) - m) * is;
       }
     }
+    sumGy += f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+    sumGyX += f64x2.extract_lane(t0, 0) + f64x2.extract_lane(t0, 1) + f64x2.extract_lane(t1, 0) + f64x2.extract_lane(t1, 1);
     if (gBias != 0) store<f32>(gBias + co, <f32>sumGy);
     if (gWeight != 0) store<f32>(gWeight + co, <f32>sumGyX);
     if (gx == 0) continue;
-    const k = <f64>is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
+    const k = is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
     const meanGy = training ? sumGy / count : 0;
     const meanGyX = training ? sumGyX / count : 0;
+    const kv = f64x2.splat(k), av = f64x2.splat(meanGy), bv = f64x2.splat(meanGyX);
     for (let n = 0; n < batch; n++) {
       const base = <usize>((n * channels + c) * spatial) << 2;
-      for (let i = 0; i < spatial; i++) {
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
         const o = base + (<usize>i << 2);
-        const xhat = (<f64>load<f32>(x + o) - <f64>m) * <f64>is;
+        const g = gradLanes(gy, y, o);
+        const v = v128.load(x + o);
+        const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), iv);
+        const h1 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv), iv);
+        const r0 = f64x2.mul(kv, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(g), av), f64x2.mul(h0, bv)));
+        const r1 = f64x2.mul(kv, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1)), av),
+          f64x2.mul(h1, bv)));
+        v128.store(gx + o, i32x4.shuffle(f32x4.demote_f64x2_zero(r0), f32x4.demote_f64x2_zero(r1), 0, 1, 4, 5));
+      }
+      for (; i < spatial; i++) {
+        const o = base + (<usize>i << 2);
+        const xhat = (<f64>load<f32>(x + o) - m) * is;
         store<f32>(gx + o, <f32>(k * (gradAt(gy, y, o) - meanGy - xhat * meanGyX)));
       }
     }
