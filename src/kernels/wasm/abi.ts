@@ -22,7 +22,9 @@ export const TASK_WINOGRAD_GRAD_GEMM = 14;
 export const TASK_BATCH_NORM = 15;
 export const TASK_UNARY = 16;
 export const TASK_BINARY = 17;
-export const TASK_COUNT = 18;
+export const TASK_PAD = 18;
+export const TASK_OPTIM = 19;
+export const TASK_COUNT = 20;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
@@ -102,21 +104,45 @@ export const VOL_GEOMETRY = 22;
 export const VOL_SCRATCH = 26;
 export const VOL_SCRATCH_STRIDE = 27;
 
-// Max pooling (maxPoolTask): 0 x, 1 out, 2 argmax (or 0), 3 planes, then from POOL_DIMS on 18
-// slots of 3 dims each (1-D and 2-D with leading size-1 dims): in, out, kernel, stride, pad, dilation.
+// Max pooling (maxPoolTask; threads split the planes): 0 x, 1 out, 2 argmax (or 0), 3 planes, then
+// from POOL_DIMS on 18 slots of 3 dims each (1-D and 2-D with leading size-1 dims): in, out,
+// kernel, stride, pad, dilation; POOL_BACKWARD 1 scatters gy (POOL_X) into gx (POOL_OUT) instead.
 export const POOL_X = 0;
 export const POOL_OUT = 1;
 export const POOL_ARGMAX = 2;
 export const POOL_PLANES = 3;
 export const POOL_DIMS = 4;
+export const POOL_BACKWARD = 22;
 
-// Padding (pad): the rank and mode, then per dim from PAD_DIMS on: in size, out size, pad before
-// (negative crops), input stride, and a slot the kernel uses as that dim's output index.
+// Padding (padTask; threads split the indices of dim 0 when it is not padded, else one part): the
+// rank, mode, arrays, value (f32), direction, a scratch of PAD_MAX_RANK slots per thread (the row
+// odometer), then per dim from PAD_DIMS on: in size, out size, pad before (negative crops), input
+// element stride.
 export const PAD_RANK = 0;
 export const PAD_MODE = 1;
-export const PAD_DIMS = 2;
-export const PAD_PER_DIM = 5;
+export const PAD_SRC = 2;
+export const PAD_DST = 3;
+export const PAD_VALUE = 4;
+export const PAD_BACKWARD = 5;
+export const PAD_SCRATCH = 6;
+export const PAD_DIMS = 7;
+export const PAD_PER_DIM = 4;
 export const PAD_MAX_RANK = 6;
+
+// Optimiser steps (optimTask; threads split the elements): SGD or Adam, the arrays, the count, then
+// the f32 hyper-parameters from OPT_F on: SGD lr, momentum, dampening, weight decay; Adam lr, β1,
+// β2, eps, weight decay, step size, √(1 − β2^t). The flags: nesterov / first step (SGD), decoupled (Adam).
+export const OPT_KIND = 0; // OPT_SGD or OPT_ADAM
+export const OPT_PARAM = 1;
+export const OPT_GRAD = 2;
+export const OPT_BUF = 3; // SGD's momentum buffer (or 0), Adam's m
+export const OPT_V = 4;
+export const OPT_N = 5;
+export const OPT_FLAG_A = 6;
+export const OPT_FLAG_B = 7;
+export const OPT_F = 8;
+export const OPT_SGD = 0;
+export const OPT_ADAM = 1;
 
 // Pad modes.
 export const PAD_CONSTANT = 0;
