@@ -88,7 +88,7 @@ export function batchNormRelu(
   const inputs = [x, weight, bias, residual].filter((t): t is Tensor => !!t);
   return record(out, 'batchNormRelu', inputs, (g) => {
     const [gx, gw, gb] = gradOutputs(x, weight, bias, p.channels, device);
-    const gr = residual?.requiresGrad ? empty(x.shape, device) : null;
+    const gr = residual?.requiresGrad ? output(x.shape, device) : null;
     k.batchNormReluBackward(
       x.storage, out.storage, g.storage, mean.storage, invStd.storage, weight?.storage ?? null,
       gx?.storage ?? null, gw?.storage ?? null, gb?.storage ?? null, gr?.storage ?? null, training, p,
@@ -101,9 +101,9 @@ export function batchNormRelu(
 function gradOutputs(x: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined, channels: number,
   device: Device): (Tensor | null)[] {
   return [
-    x.requiresGrad ? empty(x.shape, device) : null,
-    weight?.requiresGrad ? empty([channels], device) : null,
-    bias?.requiresGrad ? empty([channels], device) : null,
+    x.requiresGrad ? output(x.shape, device) : null,
+    weight?.requiresGrad ? output([channels], device) : null,
+    bias?.requiresGrad ? output([channels], device) : null,
   ];
 }
 
