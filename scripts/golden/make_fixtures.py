@@ -271,43 +271,8 @@ def pool_cases():
 
 
 # ---------------------------------------------------------------- batch norm
-def bn_case(name, shape, training, affine=True, momentum=0.1, eps=1e-5):
-    seed(name)
-    c = shape[1]
-    x = randn(*shape, scale=2.0)
-    x.data += 0.5
-    rm = torch.randn(c) * 0.3
-    rv = torch.rand(c) + 0.5
-    w = randn(c) if affine else None
-    b = randn(c) if affine else None
-    rm1, rv1 = rm.clone(), rv.clone()
-    y = F.batch_norm(x, rm1, rv1, w, b, training=training, momentum=momentum, eps=eps)
-    gy = torch.randn(y.shape)
-    y.backward(gy)
-    return {'name': name, 'training': training, 'momentum': momentum, 'eps': eps,
-            'x': T(x), 'runningMean': T(rm), 'runningVar': T(rv), 'weight': T(w) if affine else None,
-            'bias': T(b) if affine else None, 'gy': T(gy), 'y': T(y),
-            'runningMeanAfter': T(rm1), 'runningVarAfter': T(rv1), 'gx': T(x.grad),
-            'gWeight': T(w.grad) if affine else None, 'gBias': T(b.grad) if affine else None}
-
-
-def bn_cases():
-    return [
-        bn_case('batchNorm2d train', [4, 3, 5, 6], True),
-        bn_case('batchNorm1d train (N, C)', [8, 5], True, momentum=0.3),
-        bn_case('batchNorm1d train (N, C, L) no affine', [3, 4, 7], True, affine=False),
-        bn_case('batchNorm3d train', [2, 3, 3, 4, 5], True, eps=1e-3),
-        bn_case('batchNorm2d eval', [3, 5, 4, 4], False),
-        bn_case('batchNorm1d eval no affine', [6, 4], False, affine=False),
-        bn_relu_case('batchNormRelu 2d train + residual', [4, 3, 5, 6], True),
-        bn_relu_case('batchNormRelu 2d train', [3, 4, 4, 4], True, residual=False),
-        bn_relu_case('batchNormRelu 1d train + residual no affine', [6, 5, 3], True, affine=False),
-        bn_relu_case('batchNormRelu 2d eval + residual', [3, 5, 4, 4], False),
-    ]
-
-
-def bn_relu_case(name, shape, training, residual=True, affine=True, momentum=0.1, eps=1e-5):
-    """relu(batch_norm(x) + residual): the fused F.batchNormRelu (a ResNet block's bn→add→relu)."""
+def bn_case(name, shape, training, affine=True, momentum=0.1, eps=1e-5, relu=False, residual=False):
+    """batch_norm; with relu, relu(batch_norm(x) + residual): the fused F.batchNormRelu."""
     seed(name)
     c = shape[1]
     x = randn(*shape, scale=2.0)
@@ -319,15 +284,37 @@ def bn_relu_case(name, shape, training, residual=True, affine=True, momentum=0.1
     res = randn(*shape) if residual else None
     rm1, rv1 = rm.clone(), rv.clone()
     y = F.batch_norm(x, rm1, rv1, w, b, training=training, momentum=momentum, eps=eps)
-    y = F.relu(y + res if residual else y)
+    if relu:
+        y = F.relu(y + res if residual else y)
     gy = torch.randn(y.shape)
     y.backward(gy)
-    return {'name': name, 'training': training, 'momentum': momentum, 'eps': eps, 'relu': True,
-            'x': T(x), 'runningMean': T(rm), 'runningVar': T(rv), 'weight': T(w) if affine else None,
-            'bias': T(b) if affine else None, 'residual': T(res) if residual else None, 'gy': T(gy), 'y': T(y),
-            'runningMeanAfter': T(rm1), 'runningVarAfter': T(rv1), 'gx': T(x.grad),
-            'gWeight': T(w.grad) if affine else None, 'gBias': T(b.grad) if affine else None,
-            'gResidual': T(res.grad) if residual else None}
+    case = {'name': name, 'training': training, 'momentum': momentum, 'eps': eps}
+    if relu:
+        case['relu'] = True
+    case.update({'x': T(x), 'runningMean': T(rm), 'runningVar': T(rv), 'weight': T(w) if affine else None,
+                 'bias': T(b) if affine else None})
+    if relu:
+        case['residual'] = T(res) if residual else None
+    case.update({'gy': T(gy), 'y': T(y), 'runningMeanAfter': T(rm1), 'runningVarAfter': T(rv1), 'gx': T(x.grad),
+                 'gWeight': T(w.grad) if affine else None, 'gBias': T(b.grad) if affine else None})
+    if relu:
+        case['gResidual'] = T(res.grad) if residual else None
+    return case
+
+
+def bn_cases():
+    return [
+        bn_case('batchNorm2d train', [4, 3, 5, 6], True),
+        bn_case('batchNorm1d train (N, C)', [8, 5], True, momentum=0.3),
+        bn_case('batchNorm1d train (N, C, L) no affine', [3, 4, 7], True, affine=False),
+        bn_case('batchNorm3d train', [2, 3, 3, 4, 5], True, eps=1e-3),
+        bn_case('batchNorm2d eval', [3, 5, 4, 4], False),
+        bn_case('batchNorm1d eval no affine', [6, 4], False, affine=False),
+        bn_case('batchNormRelu 2d train + residual', [4, 3, 5, 6], True, relu=True, residual=True),
+        bn_case('batchNormRelu 2d train', [3, 4, 4, 4], True, relu=True),
+        bn_case('batchNormRelu 1d train + residual no affine', [6, 5, 3], True, affine=False, relu=True, residual=True),
+        bn_case('batchNormRelu 2d eval + residual', [3, 5, 4, 4], False, relu=True, residual=True),
+    ]
 
 
 # ---------------------------------------------------------------- activations, softmax, linear
