@@ -2,9 +2,11 @@
 // gemm, convolutions (conv-kernels.ts), unary, unaryBackward, binary (broadcasts that collapse to
 // ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average
 // and adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
-// backward, and fused with ReLU and a residual), softmax forward/backward, NLL, pad (≤ 6 dims), sgd and adam steps. Batch norm's
-// per-channel statistics finish (a few values per channel) and dropout masks run the reference
-// kernel on the same views in WebAssembly memory.
+// backward, and fused with ReLU and a residual), softmax forward/backward, NLL, pad (≤ 6 dims),
+// sgd and adam steps. Batch norm's per-channel statistics finish (a few values per channel) and
+// dropout masks run the reference kernel on the same views in WebAssembly memory. On the thread
+// pool: gemm, convolutions, max pooling and its backward, batch norm, unary, binary, pad (split
+// over an unpadded dim 0) and the optimiser steps; the rest are small in the workloads profiled.
 import type {
   AdaptivePoolParams, ArrayKernels, BatchNormParams, BinaryOp, BinaryParams, GemmParams, NllParams, PadMode, PadParams,
   PoolParams, StridedCopyParams, SumToParams, UnaryOp,
