@@ -78,13 +78,14 @@ export abstract class BatchNormNd extends Module {
 
   /**
    * `relu.forward(this.forward(x).add(residual))` (no add when residual is null): a ResNet block's
-   * bn→relu and bn→add→relu. While training it runs as one fused op (F.batchNormRelu), which
-   * reads and writes the activations once instead of three times each way; the modules stay
-   * PyTorch's BatchNorm2d and ReLU, so state dicts, summaries and exports are unchanged (those
-   * run the two forwards, as do evaluation and ONNX tracing, which see every module's call).
+   * bn→relu and bn→add→relu, run as one fused op (F.batchNormRelu) that reads and writes the
+   * activations once instead of three times, forward and backward. The modules stay PyTorch's
+   * BatchNorm2d and ReLU, so state dicts are unchanged; where either module's forward is wrapped
+   * (summary(), exportOnnx and user hooks assign their own) or a trace runs, the two forwards run
+   * as written, so whatever wraps them sees each layer.
    */
   forwardRelu(x: Tensor, relu: ReLU, residual: Tensor | null = null): Tensor {
-    if (!this.training || isTracing()) {
+    if (Object.hasOwn(this, 'forward') || Object.hasOwn(relu, 'forward') || isTracing()) {
       const y = this.forward(x);
       return relu.forward(residual ? y.add(residual) : y);
     }
