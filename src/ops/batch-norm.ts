@@ -71,6 +71,7 @@ export function batchNorm(
   if (training) k.batchNormStats(x.storage, mean.storage, variance.storage, p);
   k.batchNormFinishStats(mean.storage, variance.storage, invStd.storage, runningMean?.storage ?? null,
     runningVar?.storage ?? null, { channels, eps, training, momentum, count });
+  if (training) for (const t of [runningMean, runningVar]) t?.markWritten();
   k.batchNormForward(x.storage, mean.storage, invStd.storage, weight?.storage ?? null, bias?.storage ?? null, out.storage, p);
 
   const inputs = [x, weight, bias].filter((t): t is Tensor => !!t);
