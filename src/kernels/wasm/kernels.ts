@@ -236,7 +236,7 @@ export function createWasmKernels(rt: Runtime) {
           p.decoupled ? 1 : 0, stepSize, bc2Sqrt));
     },
   } satisfies ArrayKernels;
-  return { kernels, convPathCounts: conv.pathCounts };
+  return { kernels, convPathCounts: conv.pathCounts, convForwardStored: conv.convForwardStored };
 
   // Padding natively up to PAD_MAX_RANK dims (the reference beyond, and for scalars).
   function pad(src: Float32Array, dst: Float32Array, p: PadParams, backward: boolean): void {
