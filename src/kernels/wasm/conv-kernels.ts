@@ -5,7 +5,7 @@
 import type { ConvParams } from '../kernels.js';
 import type { CpuStorage, Storage } from '../storage.js';
 import {
-  CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
+  CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_WINOGRAD_BY_CHANNELS, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_FWD,
   TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
   VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
@@ -77,10 +77,15 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_U] = winograd && u ? u.ptr : scratch;
     P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     // Splittable without repeated packing: Winograd's tiles (≥ 64 per part, so its GEMMs stay
-    // wide) and weight panels, the direct kernels' (image, channel block) units and planes.
-    // im2col parts would each pack the weights or the columns again: one per thread.
+    // wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
+    // part transforms all the tiles' inputs, and reads only its rows of the weights), and weight
+    // panels; the direct kernels' (image, channel block) units and planes. im2col parts would
+    // each pack the weights or the columns again: one per thread.
     const [batch, cin, cout, , , , oh, ow] = geo;
-    const parts = winograd ? partsFor(nt, batch * Math.ceil(oh / 2) * Math.ceil(ow / 2), 64)
+    const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+    const byChannels = winograd && nt > 1 && tiles < 64 * nt;
+    P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
+    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, 64))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
     call.begin();
