@@ -59,7 +59,7 @@ export abstract class BatchNormNd extends Module {
   resetRunningStats(): void {
     // In place on any device: fresh values made on the buffer's device take over its storage.
     const reset = (t: Tensor | null | undefined, v: number) => {
-      if (t) t.storage = full(t.shape, v, { device: t.device }).storage;
+      if (t) t.replaceStorage(full(t.shape, v, { device: t.device }).storage);
     };
     reset(this.runningMean, 0);
     reset(this.runningVar, 1);

@@ -143,5 +143,6 @@ function statistics(
   if (training) k.batchNormStats(x.storage, mean.storage, variance.storage, p);
   k.batchNormFinishStats(mean.storage, variance.storage, invStd.storage, runningMean?.storage ?? null,
     runningVar?.storage ?? null, { channels, eps, training, momentum, count });
+  if (training) for (const t of [runningMean, runningVar]) t?.markWritten();
   return { p, device, mean, invStd };
 }

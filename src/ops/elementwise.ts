@@ -63,6 +63,7 @@ export function addInPlace(a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) throw new Error('addInPlace: shapes differ');
   const strides = broadcastStrides(a.shape, a.shape);
   kernels(deviceOf('addInPlace', a, b)).binary('add', a.storage, b.storage, a.storage, { shape: a.shape, aStrides: strides, bStrides: strides });
+  a.markWritten();
 }
 
 /** y = op(x) element-wise; `param` is the slope of leakyRelu or the alpha of elu. */

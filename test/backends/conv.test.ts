@@ -49,6 +49,8 @@ const CASES: Case[] = [
   [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd im2col'], // Winograd with wide padding
   [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'direct winograd im2col'], // 16 → 16: the direct kernel forward, Winograd backward
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd: im2col
+  [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
+  [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd winograd im2col'], // 49 tiles on 2 threads: split channels, a partial panel
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd with the weights' K split into blocks
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd winograd'], // the weight gradient's tiles in two chunks
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd weight gradient: unpadded, odd output

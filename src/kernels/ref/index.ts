@@ -31,6 +31,7 @@ export const refKernels = {
 class RefStorage implements CpuStorage {
   readonly device = 'cpu';
   readonly data: Float32Array;
+  version = 0;
   constructor(readonly size: number) {
     this.data = new Float32Array(size);
   }

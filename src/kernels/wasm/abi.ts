@@ -76,6 +76,10 @@ export const CONV_GRAD_LD = 24; // tiles per chunk (the leading dimension of its
 export const CONV_GRAD_FIRST = 25; // the chunk's first tile
 export const CONV_GRAD_TILES = 26; // tiles in the chunk
 export const CONV_GRAD_BASE = 27; // the shared transforms and sums (winogradGradBytes bytes)
+// im2col forward, ungrouped: w already packed whole by packATask (packAWhole's layout), or 0.
+export const CONV_PACKED_W = 28;
+// Winograd forward: 1 when parts split the output channels (every part takes all tiles), 0 tiles.
+export const CONV_WINOGRAD_BY_CHANNELS = 29;
 
 // 3-D convolutions (conv3d.ts): pointers as CONV_X … CONV_OUT, then the geometry.
 export const VOL_BATCH = 4;

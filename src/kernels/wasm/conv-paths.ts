@@ -31,13 +31,17 @@ export function conv3dGeometry(p: ConvParams): number[] | null {
 // enough 2×2 output tiles: each block of tiles reads all 16·cin·cout transformed weights, which
 // with only a few tiles costs more than it saves. Measured at batch 1: 1.4–1.6× faster than
 // im2col from 64→64 at 56² to 256→256 at 14² (49 tiles), on 1 thread and on 2; 1.2–1.4× slower
-// for 512→512 at 7² (16 tiles).
+// for 512→512 at 7² (16 tiles) when the weights are transformed on every call.
 const WINOGRAD_MIN_TILES = 40;
-export function winogradFits(geo: Geometry): boolean {
+// The forward keeps its transformed weights across calls (weight-cache.ts), which leaves the
+// transform out of every call but the first after a change: then 16 tiles pay. 512→512 at 7²,
+// batch 1, 1 thread, cached: 3.9–4.0 ms vs im2col (weights packed once too) 6.1–7.9 ms.
+const WINOGRAD_FORWARD_MIN_TILES = 16;
+export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   return groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
-    cin >= 16 && cout >= 16 && tiles >= WINOGRAD_MIN_TILES;
+    cin >= 16 && cout >= 16 && tiles >= minTiles;
 }
 
 // The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
@@ -65,7 +69,7 @@ const WINOGRAD_FORWARD_MIN_CIN = 32;
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
   const direct = directFits(geo);
-  if (winogradFits(geo) && !(direct && geo[1] < WINOGRAD_FORWARD_MIN_CIN)) return 'winograd';
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES) && !(direct && geo[1] < WINOGRAD_FORWARD_MIN_CIN)) return 'winograd';
   return direct ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 

@@ -270,7 +270,7 @@ export function createWasmKernels(rt: Runtime) {
           [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, stepSize, bc2Sqrt]));
     },
   } satisfies ArrayKernels;
-  return { kernels, convPathCounts: conv.pathCounts };
+  return { kernels, convPathCounts: conv.pathCounts, convForwardStored: conv.convForwardStored };
 
   // Padding natively up to PAD_MAX_RANK dims (the reference beyond, and for scalars); threads split
   // dim 0 where it is not padded (batches), which keeps every part's rows in its own slab.
