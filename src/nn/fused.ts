@@ -64,7 +64,8 @@ function folded(conv: ConvNd, bn: BatchNormNd): Folded {
  * @example y = convBnRelu(x, block.conv1, block.bn1, block.relu)
  */
 export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null): Tensor {
-  if (!fusable(conv, bn) || (bn && !foldable(conv, bn)) || (relu && !isRelu(relu))) {
+  // Unbatched input keeps the plain path, whose batch norm rejects it (fusing must not widen what runs).
+  if (!fusable(conv, bn) || (bn && (!foldable(conv, bn) || x.ndim !== conv.nd + 2)) || (relu && !isRelu(relu))) {
     const y = bn ? bn.forward(conv.forward(x)) : conv.forward(x);
     return relu ? relu.forward(y) : y;
   }
