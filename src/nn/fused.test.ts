@@ -27,16 +27,17 @@ function randomiseBatchNorms(model: nn.Module, seed: number): void {
   }
 }
 
-/** Calls of the backend's batch-norm forward kernel while `run` runs. */
+/** Calls of the backend's batch-norm forward kernels (plain and fused with the ReLU) while `run` runs. */
 function batchNormCalls(run: () => void): number {
   const k = activeBackend().kernels;
-  const plain = k.batchNormForward;
+  const { batchNormForward, batchNormReluForward } = k;
   let calls = 0;
-  k.batchNormForward = (...a) => { calls++; plain(...a); };
+  k.batchNormForward = (...a) => { calls++; batchNormForward(...a); };
+  k.batchNormReluForward = (...a) => { calls++; batchNormReluForward(...a); };
   try {
     run();
   } finally {
-    k.batchNormForward = plain;
+    Object.assign(k, { batchNormForward, batchNormReluForward });
   }
   return calls;
 }

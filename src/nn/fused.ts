@@ -1,13 +1,14 @@
 // Evaluation without gradients runs conv → batch norm → ReLU as one convolution, as onnxruntime
 // folds them: the batch norm's per-channel affine map goes into the conv's weights and bias
 // (w·γ/σ and (b − μ)·γ/σ + β, σ = √(running_var + eps)), and the ReLU runs in place on the conv's
-// own fresh output (likewise after a Linear, and after a residual add). Per ResNet block that is
+// own fresh output, after the residual add where there is one (likewise after a Linear). Per ResNet block that is
 // four intermediate tensors and four passes over memory fewer. The folded weights are kept until
 // a tensor they came from changes (versions), so the backend's prepared copies of them stay valid
 // too. Training, gradients and tracing (ONNX export) run the layers one by one.
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluInPlace } from '../ops/activation.js';
 import { zeros } from '../ops/creation.js';
+import { addInPlace } from '../ops/elementwise.js';
 import type { Tensor } from '../ops/tensor.js';
 import { isTracing } from '../ops/trace.js';
 import { ReLU } from './activation.js';
@@ -59,25 +60,23 @@ function folded(conv: ConvNd, bn: BatchNormNd): Folded {
 }
 
 /**
- * conv, then bn (if given), then relu (if given): one fused convolution where inference allows,
- * else the layers in turn.
- * @example y = convBnRelu(x, block.conv1, block.bn1, block.relu)
+ * conv, then bn (if given), then + residual (if given), then relu (if given): in inference one
+ * convolution with the batch norm folded in, the add and the ReLU in place on its fresh output;
+ * otherwise the conv, then batch norm + ReLU (+ residual) as one op (BatchNormNd.forwardRelu).
+ * @example y = convBnRelu(x, block.conv2, block.bn2, block.relu, shortcut)
  */
-export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null): Tensor {
+export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null, residual: Tensor | null = null): Tensor {
   // Unbatched input keeps the plain path, whose batch norm rejects it (fusing must not widen what runs).
   if (!fusable(conv, bn) || (bn && (!foldable(conv, bn) || x.ndim !== conv.nd + 2)) || (relu && !isRelu(relu))) {
+    if (bn && relu) return bn.forwardRelu(conv.forward(x), relu, residual);
     const y = bn ? bn.forward(conv.forward(x)) : conv.forward(x);
-    return relu ? relu.forward(y) : y;
+    const sum = residual ? y.add(residual) : y;
+    return relu ? relu.forward(sum) : sum;
   }
   const f = bn ? folded(conv, bn) : null;
   const y = f ? conv.convolve(x, f.weight, f.bias) : conv.forward(x);
+  if (residual) addInPlace(y, residual);
   return relu ? reluInPlace(y) : y;
-}
-
-/** relu(out + identity): the ReLU in place on the sum where inference allows. */
-export function addRelu(out: Tensor, identity: Tensor, relu: ReLU): Tensor {
-  const sum = out.add(identity);
-  return fusable() && isRelu(relu) ? reluInPlace(sum) : relu.forward(sum);
 }
 
 /**

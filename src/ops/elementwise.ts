@@ -1,7 +1,7 @@
 // Element-wise arithmetic with broadcasting, and the unary maps (exp, log, activations, ...).
 import type { BinaryOp, UnaryOp } from '../kernels/kernels.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
-import { deviceOf, empty, kernels, output, record } from './record.js';
+import { deviceOf, kernels, output, record } from './record.js';
 import { sumToShape } from './reduce.js';
 import { scalarTensor } from './creation.js';
 import type { Tensor } from './tensor.js';
@@ -73,7 +73,7 @@ export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
   const out = output(x.shape, device);
   kernels(device).unary(op, x.storage, out.storage, param);
   return record(out, op, [x], (g) => {
-    const gx = empty(x.shape, device);
+    const gx = output(x.shape, device);
     kernels(device).unaryBackward(op, x.storage, out.storage, g.storage, gx.storage, param);
     return [gx];
   });
