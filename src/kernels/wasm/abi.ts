@@ -66,7 +66,7 @@ export const CONV_DW = 19;
 export const CONV_GEOMETRY = 16;
 export const CONV_SCRATCH = 20; // scratch base
 export const CONV_SCRATCH_STRIDE = 21; // scratch bytes per thread
-export const CONV_FLIP = 22; // Winograd: w is a forward conv's (cin, cout, 3, 3); this computes its input gradient
+export const CONV_FLIP = 22; // Winograd and direct: w is a forward conv's (cin, cout, kh, kw); this computes its input gradient
 export const CONV_WINOGRAD_U = 23; // Winograd: the transformed weights (winogradWeightsTask writes them)
 // Winograd weight gradient (winograd-weight-grad.ts): x in CONV_X, gy in CONV_W, gw in CONV_C; the
 // tiles are taken in chunks of at most CONV_GRAD_LD, the current one from CONV_GRAD_FIRST on.

@@ -9,7 +9,7 @@ import {
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
-  conv2d, conv3dGeometry, forwardPath, winogradInputGradient, winogradWeightGradFits, type ConvPath, type Geometry,
+  conv2d, conv3dGeometry, forwardPath, inputGradientPath, winogradWeightGradFits, type ConvPath, type Geometry,
 } from './conv-paths.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 
@@ -149,9 +149,9 @@ export function createConvKernels(rt: Runtime) {
       const call = convCall('convBackwardInput', [gy, w, gx], [READ, READ, WRITE], p, TASK_CONV3D_BWD_IN, flops);
       if (!call) return;
       const geo = conv2d(p);
-      const tgeo = winogradInputGradient(geo);
-      count('convBackwardInput', tgeo ? 'winograd' : 'im2col');
-      if (tgeo) convTask(TASK_CONV_WINOGRAD, tgeo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
+      const { path, geo: t } = inputGradientPath(geo);
+      count('convBackwardInput', path);
+      if (t) convTask(FORWARD_TASKS[path], t, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
       else convTask(TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
