@@ -57,8 +57,7 @@ function depthwiseFits(geo: Geometry): boolean {
 // Forward, Winograd's 16 GEMMs have the input channels as their K: with fewer than 32 the direct
 // kernel, where it fits, is faster. ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time):
 // Winograd 22.4–22.8 ms, direct 14.7–16.7 (32→32 at 16², im2col vs Winograd: 21.8–28.4 vs
-// 16.6–16.9 ms). The input gradient keeps Winograd at 16 channels: there the alternative is
-// im2col with col2im (23 vs 24–32 ms).
+// 16.6–16.9 ms). The input gradient applies this rule to its transposed conv (below).
 const WINOGRAD_FORWARD_MIN_CIN = 32;
 
 /** The forward path of a 2-D conv. */
