@@ -22,7 +22,8 @@ export const TASK_WINOGRAD_GRAD_GEMM = 14;
 export const TASK_BATCH_NORM = 15;
 export const TASK_UNARY = 16;
 export const TASK_BINARY = 17;
-export const TASK_COUNT = 18;
+export const TASK_CONV_DIRECT_BWD_W = 18;
+export const TASK_COUNT = 19;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

@@ -3,13 +3,13 @@
 import type { ConvParams } from '../kernels.js';
 import {
   CONV_BATCH, CONV_FLIP, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
-  TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_FWD,
-  TASK_CONV_WINOGRAD, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
+  TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
+  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
   VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
-  conv2d, conv3dGeometry, forwardPath, inputGradientPath, winogradWeightGradFits, type ConvPath, type Geometry,
+  conv2d, conv3dGeometry, forwardPath, inputGradientPath, weightGradientPath, type ConvPath, type Geometry,
 } from './conv-paths.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 
@@ -30,6 +30,12 @@ export function createConvKernels(rt: Runtime) {
     pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
   };
 
+  // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
+  const scratchBytes: Record<number, (params: number, nt: number) => number> = {
+    [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
+    [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
+  };
+
   // Runs a 2-D conv task on pointers (CONV_X … CONV_OUT) and a geometry; allocates its scratch.
   function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
@@ -38,10 +44,7 @@ export function createConvKernels(rt: Runtime) {
     for (let i = 0; i < 4; i++) P[i] = ptrs[i] ?? 0;
     P.set(geo, CONV_BATCH);
     P[CONV_FLIP] = flip ? 1 : 0;
-    const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt)
-      : task === TASK_CONV_DIRECT ? ex.directConvScratchBytes(rt.params, nt)
-        : task === TASK_CONV_DEPTHWISE ? ex.depthwiseScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
-    const stride = align64(bytes);
+    const stride = align64((scratchBytes[task] ?? ex.convScratchBytes)(rt.params, nt));
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
     const shared = winograd ? align64(ex.winogradWeightBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(shared + stride * nt + 64));
@@ -51,7 +54,8 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_U] = scratch;
     // Splittable without repeated packing: Winograd's tiles (≥ 64 per part, so its GEMMs stay
     // wide) and weight panels, the direct kernels' (image, channel block) units and planes.
-    // im2col parts would each pack the weights or the columns again: one per thread.
+    // im2col parts would each pack the weights or the columns again, direct weight-gradient parts
+    // pad each image again: one per thread.
     const [batch, cin, cout, , , , oh, ow] = geo;
     const parts = winograd ? partsFor(nt, batch * Math.ceil(oh / 2) * Math.ceil(ow / 2), 64)
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
@@ -160,10 +164,10 @@ export function createConvKernels(rt: Runtime) {
       const call = convCall('convBackwardWeight', [x, gy, gw], [READ, READ, WRITE], p, TASK_CONV3D_BWD_W, flops);
       if (!call) return;
       const geo = conv2d(p);
-      const winograd = winogradWeightGradFits(geo);
-      count('convBackwardWeight', winograd ? 'winograd' : 'im2col');
-      if (winograd) winogradWeightGradient(geo, call.ptrs, call, flops);
-      else convTask(TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
+      const path = weightGradientPath(geo);
+      count('convBackwardWeight', path);
+      if (path === 'winograd') winogradWeightGradient(geo, call.ptrs, call, flops);
+      else convTask(path === 'direct' ? TASK_CONV_DIRECT_BWD_W : TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
     },
   };
 }

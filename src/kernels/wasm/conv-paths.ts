@@ -72,8 +72,20 @@ export function forwardPath(geo: Geometry): ConvPath {
 // 1 thread): 64→64 at 8² 14–18 ms vs im2col 18–26; 32→32 at 16² 18–25 vs 20–26; 16→16 at 32²
 // 25–28 vs 20–28.
 const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 64;
-export function winogradWeightGradFits(geo: Geometry): boolean {
-  return winogradFits(geo) && Math.min(geo[1], geo[2]) >= WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS;
+
+// Below Winograd, the direct weight gradient (assembly/direct-weight-grad.ts) for 3×3 stride-1
+// undilated ungrouped convs with at most 32 channels: no 9-fold im2col copy to pack. ResNet-20's
+// shapes, batch 128, 1 thread (CPU time, 4 alternating rounds): 16→16 at 32² 17.3–17.8 ms vs
+// im2col 19.4–23.9; 32→32 at 16² 16.9–17.3 vs 18.6–23.0; 3→16 at 32² 3.2–3.6 vs 4.1; but 64→64
+// at 8² 19.2–19.7 vs Winograd's 13–14.
+const DIRECT_WEIGHT_GRAD_MAX_CHANNELS = 32;
+
+/** The weight gradient's path of a 2-D conv. */
+export function weightGradientPath(geo: Geometry): 'winograd' | 'direct' | 'im2col' {
+  const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
+  if (winogradFits(geo) && Math.min(cin, cout) >= WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS) return 'winograd';
+  const direct = groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
+  return direct && Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS ? 'direct' : 'im2col';
 }
 
 /**
