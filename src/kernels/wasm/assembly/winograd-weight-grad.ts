@@ -13,7 +13,7 @@ import {
 } from '../abi';
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
-import { al64, inputTransform, sameRow, TB, tileCoords } from './winograd';
+import { al64, inputTransform, paddedPlaneBytes, sameRow, TB, tileCoords } from './winograd';
 
 // Floats of one chunk's transforms (V and M): bounds memory whatever the batch and image size.
 const CHUNK_FLOATS: i32 = 1 << 21;
@@ -34,9 +34,9 @@ export function winogradGradBytes(p: usize): i32 {
   return <i32>(vBytes(p) + mBytes(p) + al64(<usize>(16 * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4));
 }
 
-/** Scratch bytes per thread: tile coordinates or GEMM packing space. */
+/** Scratch bytes per thread: tile coordinates and a padded input plane, or GEMM packing space. */
 export function winogradGradScratchBytes(p: usize): i32 {
-  return max(3 * TB * 4, gemmScratchBytes(arg(p, CONV_GRAD_LD), arg(p, CONV_CIN))) + 128;
+  return max(3 * TB * 4 + 64 + paddedPlaneBytes(p), gemmScratchBytes(arg(p, CONV_GRAD_LD), arg(p, CONV_CIN))) + 128;
 }
 
 export function winogradGradTransformTask(p: usize, part: i32, parts: i32, slot: i32): void {
@@ -51,7 +51,7 @@ export function winogradGradTransformTask(p: usize, part: i32, parts: i32, slot:
     const nb = min(TB, b1 - blk);
     tileCoords(coords, first + blk, nb, tiles, tw);
     // Tile b of the block is column blk + b of the chunk.
-    inputTransform(x, cin, h, w, arg(p, CONV_PH), arg(p, CONV_PW), coords, nb, v + (<usize>blk << 2), ld);
+    inputTransform(p, x, cin, coords, nb, v + (<usize>blk << 2), ld, al64(coords + <usize>(3 * TB) * 4));
     gradTransform(gy, cout, oh, ow, coords, nb, m + (<usize>blk << 2), ld);
   }
 }
