@@ -43,7 +43,7 @@ const CASES: Case[] = [
   [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // single-band volume over both threads: the weight gradient splits taps
   [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
   [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
-  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd im2col'], // big enough to run on both threads (Winograd path)
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd winograd'], // big enough to run on both threads (Winograd path)
   [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd direct'], // Winograd: odd width, 4-tile groups and single tiles
   [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd im2col'], // Winograd without padding, odd output
   [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd direct'], // Winograd with wide padding

@@ -33,7 +33,7 @@ function conv(batch: number, cin: number, cout: number, size: number, k: number,
 test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 shapes: odd tap counts)', () => {
   const r = rng(31);
   // Then the direct weight gradient (3×3, ≤ 32 channels: 20 → 24 splits units within an input
-  // channel) and Winograd's (≥ 64 channels), in one chunk of tiles and in two.
+  // channel) and Winograd's (≥ 32 channels), in one chunk of tiles and in two.
   for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(4, 20, 24, 15, 3, 1), conv(4, 16, 16, 16, 3, 1),
     conv(2, 64, 64, 12, 3, 1), conv(1, 300, 64, 33, 3, 1)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));

@@ -55,9 +55,10 @@ function depthwiseFits(geo: Geometry): boolean {
 }
 
 // Forward, Winograd's 16 GEMMs have the input channels as their K: with fewer than 32 the direct
-// kernel, where it fits, is faster. ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time):
-// Winograd 22.4–22.8 ms, direct 14.7–16.7 (32→32 at 16², im2col vs Winograd: 21.8–28.4 vs
-// 16.6–16.9 ms). The input gradient applies this rule to its transposed conv (below).
+// kernel, where it fits, is faster. ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time, 3
+// alternating rounds): Winograd 16.1–18.5 ms, direct 13.4–13.9 (the input gradient alike: 16.0–17.8
+// vs 13.4–14.4). 32→32 at 16²: im2col 21.8–28.4 ms vs Winograd 10.0–10.7. The input gradient
+// applies this rule to its transposed conv (below).
 const WINOGRAD_FORWARD_MIN_CIN = 32;
 
 /** The forward path of a 2-D conv. */
@@ -67,11 +68,11 @@ export function forwardPath(geo: Geometry): ConvPath {
   return direct ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
-// The weight gradient by Winograd pays from 64 channels on: its transforms cost per tile and
+// The weight gradient by Winograd pays from 32 channels on: its transforms cost per tile and
 // channel what 16·cin·cout products per tile outweigh only then. Measured (CPU time, batch 128,
-// 1 thread): 64→64 at 8² 14–18 ms vs im2col 18–26; 32→32 at 16² 18–25 vs 20–26; 16→16 at 32²
-// 25–28 vs 20–28.
-const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 64;
+// 1 thread, 3 alternating rounds): 32→32 at 16² 12.5–13.0 ms vs the direct kernel's 16.5–16.7;
+// 16→16 at 32² 18.2–18.6 vs 16.5–16.8.
+const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 32;
 
 // Below Winograd, the direct weight gradient (assembly/direct-weight-grad.ts) for 3×3 stride-1
 // undilated ungrouped convs with at most 32 channels: no 9-fold im2col copy to pack. ResNet-20's
