@@ -44,17 +44,18 @@ const CASES: Case[] = [
   [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
   [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
   [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd winograd'], // big enough to run on both threads (Winograd path)
-  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd direct'], // Winograd: odd width, 4-tile groups and single tiles
-  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd im2col'], // Winograd without padding, odd output
-  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd direct'], // Winograd with wide padding
-  [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'direct direct direct'], // 16 → 16: the direct kernel forward and input gradient
-  [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'direct winograd direct'], // unpadded 16 → 16: the input gradient by Winograd
+  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd winograd'], // Winograd: odd width, 4-tile groups and single tiles
+  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd without padding, odd output
+  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd winograd'], // Winograd with wide padding
+  [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16: Winograd's GEMMs with K = 16
+  [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd winograd winograd'], // unpadded 16 → 16
+  [2, 8, 16, 1, [12, 12], 3, 1, 0, 1, 'direct im2col direct'], // unpadded, 8 input channels: the input gradient by im2col (its transposed conv is larger)
   [4, 13, 20, 1, [20, 21], 3, 1, 1, 1, 'im2col direct direct'], // input gradient by the direct kernel: 13 channels (a partial block), both threads
   [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
-  [4, 33, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd im2col'], // over 32 channels: the weight gradient by im2col
+  [1, 40, 36, 1, [5, 5], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd, over 32 channels: im2col
   [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct im2col im2col'], // LeNet-5's conv2: unpadded, the input gradient stays on im2col
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
-  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd with the weights' K split into blocks
+  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd winograd'], // Winograd with the weights' K split into blocks
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd winograd'], // the weight gradient's tiles in two chunks
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels

@@ -54,37 +54,29 @@ function depthwiseFits(geo: Geometry): boolean {
   return groups === cin && cout === cin && (sw === 1 || sw === 2) && dh === 1 && dw === 1;
 }
 
-// Forward, Winograd's 16 GEMMs have the input channels as their K: with fewer than 32 the direct
-// kernel, where it fits, is faster. ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time, 3
-// alternating rounds): Winograd 16.1–18.5 ms, direct 13.4–13.9 (the input gradient alike: 16.0–17.8
-// vs 13.4–14.4). 32→32 at 16²: im2col 21.8–28.4 ms vs Winograd 10.0–10.7. The input gradient
-// applies this rule to its transposed conv (below).
-const WINOGRAD_FORWARD_MIN_CIN = 32;
-
+// Forward, Winograd wherever it fits, also at 16 input channels where its GEMMs' K is short:
+// ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time, 3 alternating rounds): 12.4–13.0 ms
+// vs the direct kernel's 13.7–14.0 (input gradient 12.2–12.5 vs 13.7–14.0). 32→32 at 16²: 9.0
+// vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  const direct = directFits(geo);
-  if (winogradFits(geo) && !(direct && geo[1] < WINOGRAD_FORWARD_MIN_CIN)) return 'winograd';
-  return direct ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
+  if (winogradFits(geo)) return 'winograd';
+  return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
-// The weight gradient by Winograd pays from 32 channels on: its transforms cost per tile and
-// channel what 16·cin·cout products per tile outweigh only then. Measured (CPU time, batch 128,
-// 1 thread, 3 alternating rounds): 32→32 at 16² 12.5–13.0 ms vs the direct kernel's 16.5–16.7;
-// 16→16 at 32² 18.2–18.6 vs 16.5–16.8.
-const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 32;
-
-// Below Winograd, the direct weight gradient (assembly/direct-weight-grad.ts) for 3×3 stride-1
-// undilated ungrouped convs with at most 32 channels: no 9-fold im2col copy to pack. ResNet-20's
-// shapes, batch 128, 1 thread (CPU time, 4 alternating rounds): 16→16 at 32² 17.3–17.8 ms vs
-// im2col 19.4–23.9; 32→32 at 16² 16.9–17.3 vs 18.6–23.0; 3→16 at 32² 3.2–3.6 vs 4.1; but 64→64
-// at 8² 19.2–19.7 vs Winograd's 13–14.
+// The weight gradient by Winograd wherever it fits: ResNet-20's 16→16 at 32², batch 128, 1
+// thread (CPU time, 3 alternating rounds): 11.2–12.1 ms vs the direct kernel's 17.0–18.1; 32→32 at
+// 16² 9.5–10.6 vs 16.5–16.7. Else the direct weight gradient (assembly/direct-weight-grad.ts) for
+// 3×3 stride-1 undilated ungrouped convs with at most 32 channels: no 9-fold im2col copy to pack.
+// Measured before Winograd took these shapes: 16→16 at 32² 17.3–17.8 ms vs im2col 19.4–23.9;
+// 32→32 at 16² 16.9–17.3 vs 18.6–23.0; 64→64 at 8² 19.2–19.7 vs Winograd's 13–14; and still
+// ResNet-20's 3→16 stem at 32² 3.1–3.5 vs 3.9–4.4.
 const DIRECT_WEIGHT_GRAD_MAX_CHANNELS = 32;
 
 /** The weight gradient's path of a 2-D conv. */
 export function weightGradientPath(geo: Geometry): 'winograd' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
-  if (winogradFits(geo) && Math.min(cin, cout) >= WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS) return 'winograd';
+  if (winogradFits(geo)) return 'winograd';
   const direct = groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
   return direct && Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS ? 'direct' : 'im2col';
 }
@@ -105,8 +97,8 @@ function transposed(geo: Geometry): Geometry | null {
  * flipped). Direct where the forward rule would pick it for the transposed conv and that conv is
  * no larger than the forward one ("same" padding): with less padding its full correlation
  * multiplies the padding too (LeNet-5's unpadded conv2: 2.1 ms vs 1.4 ms by im2col). ResNet-20's
- * 16→16 at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 13.3–14.6 ms vs
- * Winograd 20.6–23.5; its 3→16 stem 3.5–4.8 vs im2col 4.6–6.8. Winograd where it fits both convs.
+ * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
+ * im2col 4.6–6.8. Winograd where it fits both convs.
  */
 export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'direct' | 'im2col'; geo: Geometry | null } {
   const t = transposed(geo);
