@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
 import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
+import { DEFAULT_MEASURE } from './lib/measure.js';
 import { withProfile } from './lib/report.js';
 import { RESNET20_BATCH } from './lib/workloads.js';
 
@@ -97,7 +98,14 @@ for (const w of values.workloads!.split(',')) {
     st.setNumThreads(threads);
     const rows = new Map<string, Entry>();
     const { title, step } = workload(w);
-    step(); step(); // warm up (weight packing, memory growth) untimed, on the plain kernels
+    // Warm up untimed, on the plain kernels, as long as the harness does (measure.ts): the heap
+    // grows to its steady size (live tensors + 128 MB between collections) over the first few
+    // hundred megabytes allocated, and on this VM each fresh 4 KiB page costs ~13 µs on first
+    // touch. After only 2 warm-up steps, W4 at 1 thread (run first) showed batch norm 18 ms and
+    // unary 16.6 ms per iteration instead of 0.8 and 1.3: their outputs landed on fresh pages.
+    const w0 = performance.now();
+    let warmups = 0;
+    while (warmups < 2 || performance.now() - w0 < DEFAULT_MEASURE.warmupMs) { step(); warmups++; }
     installBackend({ ...base, kernels: profiled(base.kernels, rows) }, true);
     const t0 = performance.now();
     for (let i = 0; i < iterations; i++) step();
@@ -112,7 +120,7 @@ if (values.write) {
   const file = join(ROOT, 'BENCHMARKS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const block = ['## Where the time goes (per-kernel profile)', '',
-    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after 2 of warm-up.`, '',
+    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more).`, '',
     ...sections].join('\n');
   writeFileSync(file, withProfile(old, block));
   console.log('wrote the profile into BENCHMARKS.md');

@@ -271,7 +271,8 @@ def pool_cases():
 
 
 # ---------------------------------------------------------------- batch norm
-def bn_case(name, shape, training, affine=True, momentum=0.1, eps=1e-5):
+def bn_case(name, shape, training, affine=True, momentum=0.1, eps=1e-5, relu=False, residual=False):
+    """batch_norm; with relu, relu(batch_norm(x) + residual): the fused F.batchNormRelu."""
     seed(name)
     c = shape[1]
     x = randn(*shape, scale=2.0)
@@ -280,15 +281,25 @@ def bn_case(name, shape, training, affine=True, momentum=0.1, eps=1e-5):
     rv = torch.rand(c) + 0.5
     w = randn(c) if affine else None
     b = randn(c) if affine else None
+    res = randn(*shape) if residual else None
     rm1, rv1 = rm.clone(), rv.clone()
     y = F.batch_norm(x, rm1, rv1, w, b, training=training, momentum=momentum, eps=eps)
+    if relu:
+        y = F.relu(y + res if residual else y)
     gy = torch.randn(y.shape)
     y.backward(gy)
-    return {'name': name, 'training': training, 'momentum': momentum, 'eps': eps,
-            'x': T(x), 'runningMean': T(rm), 'runningVar': T(rv), 'weight': T(w) if affine else None,
-            'bias': T(b) if affine else None, 'gy': T(gy), 'y': T(y),
-            'runningMeanAfter': T(rm1), 'runningVarAfter': T(rv1), 'gx': T(x.grad),
-            'gWeight': T(w.grad) if affine else None, 'gBias': T(b.grad) if affine else None}
+    case = {'name': name, 'training': training, 'momentum': momentum, 'eps': eps}
+    if relu:
+        case['relu'] = True
+    case.update({'x': T(x), 'runningMean': T(rm), 'runningVar': T(rv), 'weight': T(w) if affine else None,
+                 'bias': T(b) if affine else None})
+    if relu:
+        case['residual'] = T(res) if residual else None
+    case.update({'gy': T(gy), 'y': T(y), 'runningMeanAfter': T(rm1), 'runningVarAfter': T(rv1), 'gx': T(x.grad),
+                 'gWeight': T(w.grad) if affine else None, 'gBias': T(b.grad) if affine else None})
+    if relu:
+        case['gResidual'] = T(res.grad) if residual else None
+    return case
 
 
 def bn_cases():
@@ -299,6 +310,10 @@ def bn_cases():
         bn_case('batchNorm3d train', [2, 3, 3, 4, 5], True, eps=1e-3),
         bn_case('batchNorm2d eval', [3, 5, 4, 4], False),
         bn_case('batchNorm1d eval no affine', [6, 4], False, affine=False),
+        bn_case('batchNormRelu 2d train + residual', [4, 3, 5, 6], True, relu=True, residual=True),
+        bn_case('batchNormRelu 2d train', [3, 4, 4, 4], True, relu=True),
+        bn_case('batchNormRelu 1d train + residual no affine', [6, 5, 3], True, affine=False, relu=True, residual=True),
+        bn_case('batchNormRelu 2d eval + residual', [3, 5, 4, 4], False, relu=True, residual=True),
     ]
 
 

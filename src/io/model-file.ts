@@ -48,7 +48,7 @@ export function modelToSafetensors(model: StatefulModel, meta: ModelMetadata = {
   for (const [name, t] of [...Object.entries(model.stateDict()), ...Object.entries(extra)]) {
     const shape = [...t.shape];
     tensors[name] = INT_BUFFERS.test(name)
-      ? { dtype: 'I64', shape, data: BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))) }
+      ? { dtype: 'I64', shape, data: BigInt64Array.from(t.toArray(), (v) => BigInt(Math.round(v))) }
       : { dtype: 'F32', shape, data: t.toArray() };
   }
   const metadata: Record<string, string> = { format: 'pt', ...meta.extra, [STRIATE_MARK]: '1' };

@@ -11,6 +11,12 @@ export interface Storage {
   readonly device: Device;
   /** float32 elements (an int32 storage, e.g. pooling's argmax, has the same count of 4-byte slots). */
   readonly size: number;
+  /**
+   * PyTorch's `_version`: bumped by every in-place write (the ops that update a tensor in place,
+   * loading, and each hand-out of a writable `.data` view). Values derived from the storage and
+   * kept across calls (the wasm backend's transformed weights) are valid while it is unchanged.
+   */
+  version: number;
 }
 
 /**

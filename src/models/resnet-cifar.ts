@@ -6,6 +6,7 @@
 import * as nn from '../nn/index.js';
 import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
+import { convBnRelu } from '../nn/fused.js';
 import { BasicBlock, initResNetWeights } from './resnet.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
@@ -63,7 +64,7 @@ export class CifarResNet extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let y = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    let y = convBnRelu(x, this.conv1, this.bn1, this.relu);
     y = this.layer3.forward(this.layer2.forward(this.layer1.forward(y)));
     return this.fc.forward(this.avgpool.forward(y).flatten(1));
   }

@@ -2,6 +2,7 @@
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
 import * as nn from '../nn/index.js';
+import { convBnRelu } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
@@ -29,9 +30,11 @@ export class BasicBlock extends nn.Module {
     this.downsample = downsample;
   }
 
+  // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
+  // batch-norm-ReLU op in training.
   override forward(x: Tensor): Tensor {
-    const out = this.bn2.forward(this.conv2.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x)))));
-    return this.relu.forward(out.add(this.downsample ? this.downsample.forward(x) : x));
+    const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    return convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
   }
 }
 
@@ -60,10 +63,9 @@ export class Bottleneck extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    out = this.relu.forward(this.bn2.forward(this.conv2.forward(out)));
-    out = this.bn3.forward(this.conv3.forward(out));
-    return this.relu.forward(out.add(this.downsample ? this.downsample.forward(x) : x));
+    let out = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    out = convBnRelu(out, this.conv2, this.bn2, this.relu);
+    return convBnRelu(out, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
   }
 }
 
@@ -103,7 +105,7 @@ export class ResNet extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let y = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
+    let y = this.maxpool.forward(convBnRelu(x, this.conv1, this.bn1, this.relu));
     y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
     return this.fc.forward(this.avgpool.forward(y).flatten(1));
   }

@@ -85,3 +85,27 @@ test('BatchNorm rejects wrong ranks and channel counts', () => {
   assert.throws(() => new nn.BatchNorm2d(0), /BatchNorm2d: numFeatures must be an integer >= 1/);
   assert.throws(() => new nn.BatchNorm2d(3, { momentum: -1 }), /momentum must be in \[0, 1\] or null/);
 });
+
+test('BatchNorm2d.forwardRelu: the fused op equals the two layers; a wrapped forward (hooks, summary) runs them as written', () => {
+  const x = randn([4, 3, 5, 5], { seed: 61 }), res = randn([4, 3, 5, 5], { seed: 62 });
+  const relu = new nn.ReLU();
+  let reluCalls = 0;
+  const wrapped = new nn.ReLU();
+  wrapped.forward = (t) => { reluCalls++; return F.relu(t); };
+  for (const training of [true, false]) {
+    for (const r of [relu, wrapped]) {
+      const fused = new nn.BatchNorm2d(3).train(training), plain = new nn.BatchNorm2d(3).train(training);
+      const calls = reluCalls;
+      const got = fused.forwardRelu(x, r, res);
+      const want = F.relu(plain.forward(x).add(res));
+      const what = `training=${training} wrapped=${r === wrapped}`;
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>, name: string) =>
+        Array.from(b).forEach((v, i) => assert.ok(Math.abs(a[i]! - v) <= 1e-5 * (1 + Math.abs(v)), `${name}[${i}] ${what}`));
+      close(got.data, want.data, 'y');
+      close(fused.runningMean!.data, plain.runningMean!.data, 'runningMean');
+      close(fused.runningVar!.data, plain.runningVar!.data, 'runningVar');
+      assert.equal(fused.numBatchesTracked, plain.numBatchesTracked, what);
+      assert.equal(reluCalls - calls, r === wrapped ? 1 : 0, `the wrapped ReLU's forward runs (${what})`);
+    }
+  }
+});

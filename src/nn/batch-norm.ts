@@ -1,9 +1,11 @@
 // BatchNorm1d/2d/3d: learnable per-channel scale and shift, running statistics as buffers,
 // with PyTorch's names (running_mean, running_var, num_batches_tracked) and update rules.
-import { batchNorm } from '../ops/batch-norm.js';
+import { batchNorm, batchNormRelu, type BatchNormOptions as OpOptions } from '../ops/batch-norm.js';
 import { full } from '../ops/creation.js';
 import { addInPlace } from '../ops/elementwise.js';
 import type { Tensor } from '../ops/tensor.js';
+import { isTracing } from '../ops/trace.js';
+import type { ReLU } from './activation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { checkInt } from './check.js';
 import { Module } from './module.js';
@@ -57,7 +59,7 @@ export abstract class BatchNormNd extends Module {
   resetRunningStats(): void {
     // In place on any device: fresh values made on the buffer's device take over its storage.
     const reset = (t: Tensor | null | undefined, v: number) => {
-      if (t) t.storage = full(t.shape, v, { device: t.device }).storage;
+      if (t) t.replaceStorage(full(t.shape, v, { device: t.device }).storage);
     };
     reset(this.runningMean, 0);
     reset(this.runningVar, 1);
@@ -71,6 +73,27 @@ export abstract class BatchNormNd extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, this.step(x));
+  }
+
+  /**
+   * `relu.forward(this.forward(x).add(residual))` (no add when residual is null): a ResNet block's
+   * bn→relu and bn→add→relu, run as one fused op (F.batchNormRelu) that reads and writes the
+   * activations once instead of three times, forward and backward. The modules stay PyTorch's
+   * BatchNorm2d and ReLU, so state dicts are unchanged; where either module's forward is wrapped
+   * (summary(), exportOnnx and user hooks assign their own) or a trace runs, the two forwards run
+   * as written, so whatever wraps them sees each layer.
+   */
+  forwardRelu(x: Tensor, relu: ReLU, residual: Tensor | null = null): Tensor {
+    if (Object.hasOwn(this, 'forward') || Object.hasOwn(relu, 'forward') || isTracing()) {
+      const y = this.forward(x);
+      return relu.forward(residual ? y.add(residual) : y);
+    }
+    return batchNormRelu(x, this.runningMean, this.runningVar, this.weight, this.bias, residual, this.step(x));
+  }
+
+  // Checks x, counts a training batch, and returns the op's options for this call.
+  private step(x: Tensor): OpOptions {
     const name = this.constructor.name;
     if (!this.ranks.includes(x.ndim)) {
       throw new Error(`${name}: expected ${this.ranks.map((r) => `${r}D`).join(' or ')} input ${this.layout}, got ${shapeStr(x.shape)}`);
@@ -94,9 +117,7 @@ export abstract class BatchNormNd extends Module {
         addInPlace(count, full([], 1, { device: count.device }));
       }
     }
-    const useBatchStats = this.training || !this.trackRunningStats;
-    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias,
-      { training: useBatchStats, momentum: factor, eps: this.eps });
+    return { training: this.training || !this.trackRunningStats, momentum: factor, eps: this.eps };
   }
 
   override extraRepr(): string {

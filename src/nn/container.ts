@@ -1,6 +1,7 @@
 // Containers: Sequential chains its children, ModuleList only holds them. Children are named
 // "0", "1", ... as in PyTorch, so state-dict keys read `features.0.weight`.
 import type { Tensor } from '../ops/tensor.js';
+import { runFused } from './fused.js';
 import { Module } from './module.js';
 
 function indexIn(owner: string, i: number, length: number): number {
@@ -55,9 +56,8 @@ export class Sequential extends IndexedModules {
     super(modules);
   }
 
+  // In evaluation without gradients, conv → batch norm → ReLU runs as one conv (nn/fused.ts).
   override forward(x: Tensor): Tensor {
-    let y = x;
-    for (const m of this.children()) y = m.forward(y);
-    return y;
+    return runFused(this.children(), x);
   }
 }

@@ -60,8 +60,13 @@ export class ConvNd extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    return this.convolve(x, this.weight, this.bias);
+  }
+
+  /** This layer's convolution with other weights (fused inference passes batch-norm-folded ones). */
+  convolve(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     const { stride, padding, dilation, groups } = this;
-    return convFns[this.nd](x, this.weight, this.bias, { stride, padding, dilation, groups });
+    return convFns[this.nd](x, weight, bias, { stride, padding, dilation, groups });
   }
 
   override extraRepr(): string {

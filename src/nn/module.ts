@@ -281,7 +281,7 @@ export class Module {
     for (const [k, t] of given) {
       const target = own.get(k);
       // A copy on the target's device (the tensor object stays: optimisers keep holding it).
-      if (target) target.storage = (t.device === target.device ? clone(t) : t.to(target.device)).storage;
+      if (target) target.replaceStorage((t.device === target.device ? clone(t) : t.to(target.device)).storage);
     }
     return { missingKeys, unexpectedKeys };
   }

@@ -1,10 +1,21 @@
 // Activation functions, each one element-wise kernel with its derivative.
 import { add, sub, unaryOp } from './elementwise.js';
+import { kernels } from './record.js';
 import type { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
 
 /** max(0, x). @example F.relu(tensor([-1, 2], [2])) // [0, 2] */
 export const relu = (x: Tensor): Tensor => unaryOp('relu', x);
+/**
+ * max(0, x) written over x itself, recording nothing: for inference paths that have just made x
+ * and hold it alone (nn's fused evaluation, see nn/fused.ts). Counts as a write of x.
+ */
+export function reluInPlace(x: Tensor): Tensor {
+  kernels(x.device).unary('relu', x.storage, x.storage, 0);
+  x.markWritten();
+  return x;
+}
+
 /** x for x > 0, slope·x otherwise. */
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => unaryOp('leakyRelu', x, slope);
 /** x for x > 0, alpha·(eˣ − 1) otherwise. */

@@ -90,3 +90,48 @@ test('batchNorm rejects wrong channel counts and impossible calls', () => {
   assert.throws(() => F.batchNorm(x, null, null), /evaluation .* needs runningMean and runningVar/);
   assert.throws(() => F.batchNorm(x, zeros([3]), ones([3]), null, null, { momentum: 2 }), /momentum must be in \[0, 1\]/);
 });
+
+test('batchNormRelu gradients by finite differences: x, weight, bias and the residual, training and evaluation', () => {
+  const cases: [number[], number][] = [[[6, 3], 5], [[2, 3, 5], 6], [[2, 2, 3, 3], 7]];
+  for (const [shape, seed] of cases) {
+    const c = shape[1]!;
+    const x = randn(shape, { requiresGrad: true, seed });
+    const w = randn([c], { requiresGrad: true, seed: seed + 10 });
+    const b = randn([c], { requiresGrad: true, seed: seed + 20 });
+    const res = randn(shape, { requiresGrad: true, seed: seed + 40 });
+    const rm = randn([c], { seed: seed + 30 });
+    const rv = ones([c]).add(0.5);
+    gradCheck((xx: Tensor, ww: Tensor, bb: Tensor, rr: Tensor) =>
+      F.batchNormRelu(xx, null, null, ww, bb, rr, { training: true }), [x, w, b, res], { atol: 1e-2 });
+    gradCheck((xx: Tensor, ww: Tensor, bb: Tensor, rr: Tensor) => F.batchNormRelu(xx, rm, rv, ww, bb, rr), [x, w, b, res]);
+    gradCheck((xx: Tensor) => F.batchNormRelu(xx, null, null, null, null, null, { training: true }), [x], { atol: 1e-2 });
+  }
+});
+
+test('batchNormRelu equals relu(batchNorm(x) + residual): values, running statistics and gradients', () => {
+  const shape = [4, 3, 5, 5];
+  for (const withResidual of [true, false]) {
+    const run = (fused: boolean) => {
+      const x = randn(shape, { requiresGrad: true, seed: 51 });
+      const w = randn([3], { requiresGrad: true, seed: 52 }), b = randn([3], { requiresGrad: true, seed: 53 });
+      const res = withResidual ? randn(shape, { requiresGrad: true, seed: 54 }) : null;
+      const rm = zeros([3]), rv = ones([3]);
+      const opts = { training: true, momentum: 0.2 };
+      const y = fused
+        ? F.batchNormRelu(x, rm, rv, w, b, res, opts)
+        : F.relu(res ? F.batchNorm(x, rm, rv, w, b, opts).add(res) : F.batchNorm(x, rm, rv, w, b, opts));
+      y.backward(randn(shape, { seed: 55 }));
+      return [y, rm, rv, x.grad!, w.grad!, b.grad!, ...(res ? [res.grad!] : [])].map((t) => Array.from(t.data));
+    };
+    const [fused, separate] = [run(true), run(false)];
+    const names = ['y', 'runningMean', 'runningVar', 'gx', 'gWeight', 'gBias', 'gResidual'];
+    fused.forEach((v, i) => assertClose(v, separate[i]!, `${names[i]} residual=${withResidual}`, 1e-5));
+  }
+});
+
+test('batchNormRelu rejects a residual of another shape, and checks what batchNorm checks', () => {
+  const x = randn([4, 3, 2, 2]);
+  assert.throws(() => F.batchNormRelu(x, null, null, null, null, randn([4, 3, 2, 1]), { training: true }),
+    /batchNormRelu: residual has shape \[4, 3, 2, 1\], expected the input's \[4, 3, 2, 2\]/);
+  assert.throws(() => F.batchNormRelu(x, zeros([4]), ones([3]), null, null, null), /batchNormRelu: runningMean has shape \[4\]/);
+});

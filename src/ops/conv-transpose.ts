@@ -8,7 +8,7 @@
 import type { ConvParams } from '../kernels/kernels.js';
 import { contiguousStrides, shapeStr } from '../tensor/shape.js';
 import { resolvePadding, spatialArg, spatialDimName, spatialNames, type SpatialArg } from './conv-geometry.js';
-import { deviceOf, empty, kernels, output, record } from './record.js';
+import { deviceOf, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
@@ -105,9 +105,9 @@ function convTransposeNd(
   }
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, op, inputs, (g) => {
-    const gx = x.requiresGrad ? empty(x.shape, device) : null;
-    const gw = weight.requiresGrad ? empty(weight.shape, device) : null;
-    const gb = b?.requiresGrad ? empty(b.shape, device) : null;
+    const gx = x.requiresGrad ? output(x.shape, device) : null;
+    const gw = weight.requiresGrad ? output(weight.shape, device) : null;
+    const gb = b?.requiresGrad ? output(b.shape, device) : null;
     if (gx) k.convForward(g.storage, weight.storage, null, gx.storage, p);
     if (gw) k.convBackwardWeight(g.storage, x.storage, gw.storage, p);
     if (gb) k.sumTo(g.storage, gb.storage, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });

@@ -3,7 +3,7 @@
 import type { ConvParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, resolvePadding, spatialArg, spatialNames, type ConvPadding, type SpatialArg } from './conv-geometry.js';
-import { deviceOf, empty, kernels, output, record } from './record.js';
+import { deviceOf, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import { isTracing, traceCall } from './trace.js';
 import type { Tensor } from './tensor.js';
@@ -79,9 +79,9 @@ export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefine
   k.convForward(x.storage, weight.storage, b ? b.storage : null, out.storage, p);
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, op, inputs, (g) => {
-    const gx = x.requiresGrad ? empty(x.shape, device) : null;
-    const gw = weight.requiresGrad ? empty(weight.shape, device) : null;
-    const gb = b?.requiresGrad ? empty(b.shape, device) : null;
+    const gx = x.requiresGrad ? output(x.shape, device) : null;
+    const gw = weight.requiresGrad ? output(weight.shape, device) : null;
+    const gb = b?.requiresGrad ? output(b.shape, device) : null;
     if (gx) k.convBackwardInput(g.storage, weight.storage, gx.storage, p);
     if (gw) k.convBackwardWeight(x.storage, g.storage, gw.storage, p);
     // The bias gradient sums gy over the batch and every spatial position.

@@ -1,7 +1,7 @@
 // Element-wise arithmetic with broadcasting, and the unary maps (exp, log, activations, ...).
 import type { BinaryOp, UnaryOp } from '../kernels/kernels.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
-import { deviceOf, empty, kernels, output, record } from './record.js';
+import { deviceOf, kernels, output, record } from './record.js';
 import { sumToShape } from './reduce.js';
 import { scalarTensor } from './creation.js';
 import type { Tensor } from './tensor.js';
@@ -63,6 +63,7 @@ export function addInPlace(a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) throw new Error('addInPlace: shapes differ');
   const strides = broadcastStrides(a.shape, a.shape);
   kernels(deviceOf('addInPlace', a, b)).binary('add', a.storage, b.storage, a.storage, { shape: a.shape, aStrides: strides, bStrides: strides });
+  a.markWritten();
 }
 
 /** y = op(x) element-wise; `param` is the slope of leakyRelu or the alpha of elu. */
@@ -72,7 +73,7 @@ export function unaryOp(op: UnaryOp, x: Tensor, param = 0): Tensor {
   const out = output(x.shape, device);
   kernels(device).unary(op, x.storage, out.storage, param);
   return record(out, op, [x], (g) => {
-    const gx = empty(x.shape, device);
+    const gx = output(x.shape, device);
     kernels(device).unaryBackward(op, x.storage, out.storage, g.storage, gx.storage, param);
     return [gx];
   });

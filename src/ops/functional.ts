@@ -7,7 +7,7 @@ export { take, concat } from './take.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss, l2Penalty } from './loss.js';
 export { linear, dropout } from './linear.js';
-export { batchNorm } from './batch-norm.js';
+export { batchNorm, batchNormRelu } from './batch-norm.js';
 export { conv1d, conv2d, conv3d } from './conv.js';
 export { convTranspose1d, convTranspose2d, convTranspose3d } from './conv-transpose.js';
 export { pad } from './pad.js';

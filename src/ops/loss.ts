@@ -2,7 +2,7 @@
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { mul, square, sub } from './elementwise.js';
 import { backendFor } from '../kernels/backend.js';
-import { empty, kernels, record } from './record.js';
+import { kernels, output, record } from './record.js';
 import { mean, sum } from './reduce.js';
 import { logSoftmax } from './softmax.js';
 import type { Tensor } from './tensor.js';
@@ -49,10 +49,10 @@ export function crossEntropy(
   backend.write(idx, classIndices(target, batch, classes));
   const logp = logSoftmax(logits, 1);
   const p = { batch, classes };
-  const losses = empty([batch], device);
+  const losses = output([batch], device);
   kernels(device).nllForward(logp.storage, idx, losses.storage, p);
   record(losses, 'nll', [logp], (g) => {
-    const gx = empty(logp.shape, device);
+    const gx = output(logp.shape, device);
     kernels(device).nllBackward(g.storage, idx, gx.storage, p);
     return [gx];
   });

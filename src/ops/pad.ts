@@ -1,7 +1,7 @@
 // F.pad: constant, reflect and replicate padding in PyTorch's argument order, with backward.
 import type { PadMode, PadParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
-import { empty, kernels, record } from './record.js';
+import { kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
 
@@ -59,10 +59,10 @@ export function pad(x: Tensor, pads: readonly number[], { mode = 'constant', val
   });
   const p: PadParams = { inShape: x.shape, outShape, padBegin, mode, value };
   const device = x.device;
-  const out = empty(outShape, device);
+  const out = output(outShape, device);
   kernels(device).padForward(x.storage, out.storage, p);
   return record(out, op, [x], (g) => {
-    const gx = empty(x.shape, device);
+    const gx = output(x.shape, device);
     kernels(device).padBackward(g.storage, gx.storage, p);
     return [gx];
   });

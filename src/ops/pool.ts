@@ -5,7 +5,7 @@ import type { PoolParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, spatialArg, spatialNames, type SpatialArg } from './conv-geometry.js';
 import { mean } from './reduce.js';
-import { empty, kernels, needsGrad, output, record } from './record.js';
+import { kernels, needsGrad, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
@@ -98,7 +98,7 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRe
     const argmax = backendFor(device).allocUninitialized(out.numel());
     kernels(device).maxPoolForward(xb.storage, out.storage, argmax, p);
     return record(out, op, [xb], (g) => {
-      const gx = empty(xb.shape, device);
+      const gx = output(xb.shape, device);
       kernels(device).maxPoolBackward(g.storage, argmax, gx.storage, p);
       return [gx];
     });
@@ -115,7 +115,7 @@ function avgPoolNd(x: Tensor, options: AvgPoolOptions | SpatialArg, rest: PoolRe
     const out = output([p.batch, p.channels, ...p.outSize], device);
     kernels(device).avgPoolForward(xb.storage, out.storage, p);
     return record(out, op, [xb], (g) => {
-      const gx = empty(xb.shape, device);
+      const gx = output(xb.shape, device);
       kernels(device).avgPoolBackward(g.storage, gx.storage, p);
       return [gx];
     });
@@ -159,10 +159,10 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly (numb
     const outSize = spatialArg(requested.map((v, i) => v ?? inSize[i]!), 2, op, 'outputSize', 1);
     const p = { batch: xb.shape[0]!, channels: xb.shape[1]!, inSize, outSize };
     const device = xb.device;
-    const out = empty([p.batch, p.channels, ...outSize], device);
+    const out = output([p.batch, p.channels, ...outSize], device);
     kernels(device).adaptiveAvgPoolForward(xb.storage, out.storage, p);
     return record(out, op, [xb], (g) => {
-      const gx = empty(xb.shape, device);
+      const gx = output(xb.shape, device);
       kernels(device).adaptiveAvgPoolBackward(g.storage, gx.storage, p);
       return [gx];
     });

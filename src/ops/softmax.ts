@@ -1,7 +1,7 @@
 // Softmax and logSoftmax along a dimension (max-subtracted, so large logits do not overflow).
 import type { SoftmaxParams } from '../kernels/kernels.js';
 import { normalizeDim, sizeOf } from '../tensor/shape.js';
-import { empty, kernels, output, record } from './record.js';
+import { kernels, output, record } from './record.js';
 import type { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
 
@@ -19,7 +19,7 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const out = output(x.shape, device);
   kernels(device).softmaxForward(x.storage, out.storage, p);
   return record(out, name, [x], (g) => {
-    const gx = empty(x.shape, device);
+    const gx = output(x.shape, device);
     kernels(device).softmaxBackward(out.storage, g.storage, gx.storage, p);
     return [gx];
   });

@@ -22,13 +22,17 @@ export class Tensor {
   /** The operation that produced this tensor; null for leaves. */
   node: GradNode<Tensor> | null = null;
 
-  /** The values; replaced only by moveTo (model.to moves parameters in place, as PyTorch). */
-  storage: Storage;
+  private values: Storage;
 
   constructor(storage: Storage, shape: readonly number[], requiresGrad = false) {
-    this.storage = storage;
+    this.values = storage;
     this.shape = Object.freeze(shape.slice());
     this.requiresGrad = requiresGrad;
+  }
+
+  /** The values; replaced only through replaceStorage (model.to, loadStateDict: in place, as PyTorch). */
+  get storage(): Storage {
+    return this.values;
   }
 
   /** 'cpu' (ref and wasm backends) or 'webgpu'. */
@@ -37,12 +41,45 @@ export class Tensor {
   }
 
   /**
-   * The live storage view (not a copy) of a CPU tensor; valid until the next allocation. A GPU
+   * PyTorch's `_version`: the count of in-place writes to this tensor's storage (shared with the
+   * views and detached copies of it). Optimiser steps, gradient accumulation, running statistics,
+   * loadStateDict, moveTo and every `.data` access bump it.
+   * @example const v = w.version; opt.step(); w.version > v // true
+   */
+  get version(): number {
+    return this.values.version;
+  }
+
+  /** Records that the values were changed in place (by an op that wrote into this storage). */
+  markWritten(): void {
+    this.values.version++;
+  }
+
+  /**
+   * Gives this tensor other storage, as an in-place write of its values: the version keeps
+   * counting up (caches keyed by the old storage simply stop being asked).
+   */
+  replaceStorage(s: Storage): void {
+    if (s !== this.values) s.version = Math.max(s.version, this.values.version + 1);
+    else s.version++;
+    this.values = s;
+  }
+
+  /**
+   * The live storage view (not a copy) of a CPU tensor; valid until the next allocation. Writable,
+   * so each access counts as a write (bumps `version`); read with toArray() to avoid that. A GPU
    * tensor has no synchronous view: read it with `await t.toArrayAsync()`.
    */
   get data(): Float32Array {
+    const d = this.view('.data');
+    this.markWritten();
+    return d;
+  }
+
+  // The storage view, for reads inside this class (no version bump).
+  private view(what: string): Float32Array {
     const s = this.storage;
-    if (!isCpuStorage(s)) throw this.syncReadError('.data', 'await t.toArrayAsync()');
+    if (!isCpuStorage(s)) throw this.syncReadError(what, what === 'item()' ? 'await t.itemAsync()' : 'await t.toArrayAsync()');
     const d = s.data;
     return d.length === this.numel() ? d : d.subarray(0, this.numel());
   }
@@ -61,15 +98,13 @@ export class Tensor {
 
   /** A copy of the values, row-major (CPU tensors; on a GPU use `await t.toArrayAsync()`). */
   toArray(): Float32Array {
-    if (!isCpuStorage(this.storage)) throw this.syncReadError('toArray()', 'await t.toArrayAsync()');
-    return this.data.slice();
+    return this.view('toArray()').slice();
   }
 
   /** The single value of a one-element tensor (CPU; on a GPU use `await t.itemAsync()`). */
   item(): number {
     this.checkOneElement('item');
-    if (!isCpuStorage(this.storage)) throw this.syncReadError('item()', 'await t.itemAsync()');
-    return this.data[0]!;
+    return this.view('item()')[0]!;
   }
 
   /**
@@ -94,7 +129,7 @@ export class Tensor {
    */
   to(device: Device): Tensor {
     if (device === this.device) return this;
-    if (device !== 'cpu') return toDevice(this, device, this.data);
+    if (device !== 'cpu') return toDevice(this, device, this.view('to()'));
     throw new Error(`to('cpu'): tensor ${shapeStr(this.shape)} is on '${this.device}'; reading a GPU is asynchronous: use await t.toAsync('cpu')`);
   }
 
@@ -114,13 +149,13 @@ export class Tensor {
    * model.to does to parameters and buffers. From a GPU to the CPU use moveToAsync.
    */
   moveTo(device: Device): void {
-    this.storage = this.to(device).storage;
+    this.replaceStorage(this.to(device).storage);
     if (this.grad) this.grad = this.grad.to(device);
   }
 
   /** moveTo from any device. */
   async moveToAsync(device: Device): Promise<void> {
-    this.storage = (await this.toAsync(device)).storage;
+    this.replaceStorage((await this.toAsync(device)).storage);
     if (this.grad) this.grad = await this.grad.toAsync(device);
   }
 
@@ -182,7 +217,7 @@ export class Tensor {
   toString(): string {
     if (!isCpuStorage(this.storage)) return `Tensor(shape=${shapeStr(this.shape)}, device='${this.device}')`;
     const n = this.numel();
-    const shown = Array.from(this.data.subarray(0, Math.min(n, 8)), (v) => +v.toPrecision(5));
+    const shown = Array.from(this.view('toString()').subarray(0, Math.min(n, 8)), (v) => +v.toPrecision(5));
     return `Tensor(shape=${shapeStr(this.shape)}, [${shown.join(', ')}${n > 8 ? ', …' : ''}]` +
       `${this.requiresGrad ? ', requiresGrad' : ''})`;
   }

@@ -55,6 +55,8 @@ const CASES: Case[] = [
   [1, 40, 36, 1, [5, 5], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd, over 32 channels: im2col
   [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct im2col im2col'], // LeNet-5's conv2: unpadded, the input gradient stays on im2col
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
+  [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
+  [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd winograd winograd'], // 49 tiles on 2 threads: split channels, a partial panel
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd winograd'], // Winograd with the weights' K split into blocks
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd winograd'], // the weight gradient's tiles in two chunks
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd weight gradient: unpadded, odd output
@@ -260,6 +262,67 @@ test('pad forward/backward match the reference in every mode', async () => {
         assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
         assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
       });
+    }
+  }
+});
+
+test('fused batch norm + ReLU (+ residual) forward and backward match the reference, which matches the separate kernels', async () => {
+  const r = rng(41);
+  for (const [batch, channels, spatial] of [[4, 3, 25], [2, 5, 1], [3, 7, 13]]) {
+    const p = { batch: batch!, channels: channels!, spatial: spatial! };
+    const n = batch! * channels! * spatial!;
+    const x = data(r, n), gy = data(r, n), weight = data(r, channels!), bias = data(r, channels!);
+    const mean = new Float32Array(channels!), variance = new Float32Array(channels!);
+    refKernels.batchNormStats(x, mean, variance, p);
+    const invStd = variance.map((v) => 1 / Math.sqrt(v + 1e-5));
+    for (const residual of [data(r, n), null]) {
+      // The reference's fused kernels against the separate ones: batch norm, add, ReLU.
+      const y = new Float32Array(n), sep = new Float32Array(n);
+      refKernels.batchNormReluForward(x, mean, invStd, weight, bias, residual, y, p);
+      refKernels.batchNormForward(x, mean, invStd, weight, bias, sep, p);
+      const sum = residual ? sep.map((v, i) => v + residual[i]!) : sep;
+      const relu = new Float32Array(n);
+      refKernels.unary('relu', sum, relu, 0);
+      assert.deepEqual(Array.from(y), Array.from(relu), 'fused forward = batchNormForward, add, relu');
+      for (const training of [true, false]) {
+        const gx = new Float32Array(n), gw = new Float32Array(channels!), gb = new Float32Array(channels!);
+        const gr = new Float32Array(n);
+        refKernels.batchNormReluBackward(x, y, gy, mean, invStd, weight, gx, gw, gb, gr, training, p);
+        const masked = new Float32Array(n), sx = new Float32Array(n), sw = new Float32Array(channels!), sb = new Float32Array(channels!);
+        refKernels.unaryBackward('relu', sum, relu, gy, masked, 0);
+        refKernels.batchNormBackward(x, masked, mean, invStd, weight, sx, sw, sb, training, p);
+        // + 0: the ReLU's backward writes gy·0, −0 for negative gy.
+        assert.deepEqual(Array.from(gr), Array.from(masked, (v) => v + 0), 'fused gResidual = relu backward');
+        assertClose(gx, sx, `fused gx = batchNormBackward of the masked gradient, training=${training}`);
+        assertClose(gw, sw, 'fused gWeight');
+        assertClose(gb, sb, 'fused gBias');
+        await forEachImpl(async (impl) => {
+          const what = `residual=${!!residual} training=${training}`;
+          const yo = impl.place(new Float32Array(n));
+          impl.kernels.batchNormReluForward(impl.place(x), impl.place(mean), impl.place(invStd), impl.place(weight),
+            impl.place(bias), residual ? impl.place(residual) : null, yo, p);
+          assertClose(await impl.read(yo), y, `${impl.name} batchNormReluForward ${what}`);
+          const gxo = impl.place(data(r, n)), gwo = impl.place(data(r, channels!)), gbo = impl.place(data(r, channels!));
+          const gro = impl.place(data(r, n));
+          impl.kernels.batchNormReluBackward(impl.place(x), impl.place(y), impl.place(gy), impl.place(mean),
+            impl.place(invStd), impl.place(weight), gxo, gwo, gbo, gro, training, p);
+          assertClose(await impl.read(gxo), gx, `${impl.name} batchNormReluBackward gx ${what}`);
+          assertClose(await impl.read(gwo), gw, `${impl.name} batchNormReluBackward gWeight ${what}`);
+          assertClose(await impl.read(gbo), gb, `${impl.name} batchNormReluBackward gBias ${what}`);
+          assertClose(await impl.read(gro), gr, `${impl.name} batchNormReluBackward gResidual ${what}`);
+          // Without affine parameters or a residual gradient, only the input's gradient wanted.
+          const yn = new Float32Array(n), gxn = new Float32Array(n);
+          refKernels.batchNormReluForward(x, mean, invStd, null, null, residual, yn, p);
+          refKernels.batchNormReluBackward(x, yn, gy, mean, invStd, null, gxn, null, null, null, training, p);
+          const yno = impl.place(new Float32Array(n)), gxno = impl.place(new Float32Array(n));
+          impl.kernels.batchNormReluForward(impl.place(x), impl.place(mean), impl.place(invStd), null, null,
+            residual ? impl.place(residual) : null, yno, p);
+          impl.kernels.batchNormReluBackward(impl.place(x), impl.place(yn), impl.place(gy), impl.place(mean),
+            impl.place(invStd), null, gxno, null, null, null, training, p);
+          assertClose(await impl.read(yno), yn, `${impl.name} batchNormReluForward without weight/bias ${what}`);
+          assertClose(await impl.read(gxno), gxn, `${impl.name} batchNormReluBackward gx only ${what}`);
+        });
+      }
     }
   }
 });

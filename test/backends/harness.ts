@@ -56,7 +56,7 @@ export function inWasm(a: Float32Array): Float32Array {
 function plain(a: Float32Array | Int32Array): Storage {
   const data = new Float32Array(a.length);
   new Int32Array(data.buffer).set(new Int32Array(a.buffer, a.byteOffset, a.length));
-  return { device: 'cpu', size: a.length, data } as Storage;
+  return { device: 'cpu', size: a.length, data, version: 0 } as Storage;
 }
 
 const readWasm = (s: Storage): Promise<Float32Array> => wasm.read(s, s.size);

@@ -108,7 +108,7 @@ test('max pooling split over planes is the same at 1 and 2 threads and as the re
   assert.deepEqual(Array.from(argmax), Array.from(wantArg));
 });
 
-test('batch norm, unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
+test('batch norm (plain and fused with ReLU), unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
   const r = rng(35);
   const p = { batch: 4, channels: 16, spatial: 2100 };
   const n = p.batch * p.channels * p.spatial;
@@ -127,6 +127,15 @@ test('batch norm, unary and binary kernels split over threads are the same at 1 
   sameAtOneAndTwo('batchNormBackward', () => {
     K.batchNormBackward(x, gy, mean, invStd, w, out, gw, gb, true, p);
     return Float32Array.of(...out.subarray(0, 5000), ...gw, ...gb);
+  });
+  const residual = inWasm(data(r, n)), y = wasm.alloc(n).data, gr = wasm.alloc(n).data;
+  sameAtOneAndTwo('batchNormReluForward', () => {
+    K.batchNormReluForward(x, mean, invStd, w, b, residual, y, p);
+    return y;
+  });
+  sameAtOneAndTwo('batchNormReluBackward', () => {
+    K.batchNormReluBackward(x, y, gy, mean, invStd, w, out, gw, gb, gr, true, p);
+    return Float32Array.of(...out.subarray(0, 5000), ...gr.subarray(0, 5000), ...gw, ...gb);
   });
   for (const op of ['relu', 'tanh'] as const) {
     sameAtOneAndTwo(`unary ${op}`, () => {
@@ -148,5 +157,53 @@ test('batch norm, unary and binary kernels split over threads are the same at 1 
   sameAtOneAndTwo('binary same-shape mul', () => {
     K.binary('mul', x, gy, out, { shape, aStrides: dense, bStrides: dense });
     return out;
+  });
+});
+
+test('max-pool backward, padding split over the batch, SGD and Adam steps: the same at 1 and 2 threads (and as the reference)', () => {
+  const r = rng(36);
+  const eq = (got: Float32Array, want: Float32Array, what: string) =>
+    assert.deepEqual(Array.from(got), Array.from(want), `${what} differs from the reference`);
+  const p: PoolParams = {
+    batch: 8, channels: 32, inSize: [40, 40], outSize: [20, 20], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
+    dilation: [1, 1], countIncludePad: true,
+  };
+  const x = inWasm(data(r, 8 * 32 * 40 * 40)), gy = inWasm(data(r, 8 * 32 * 20 * 20));
+  const out = new Float32Array(gy.length), arg = new Int32Array(gy.length);
+  refKernels.maxPoolForward(x, out, arg, p);
+  const gx = wasm.alloc(x.length).data, want = new Float32Array(x.length);
+  refKernels.maxPoolBackward(gy, arg, want, p);
+  sameAtOneAndTwo('maxPoolBackward', () => { K.maxPoolBackward(gy, arg, gx, p); return gx; });
+  eq(gx, want, 'maxPoolBackward');
+  // ResNet's option-A shortcut (channels padded, batch not), and a reflect pad of H and W.
+  for (const pp of [
+    { inShape: [64, 16, 16, 16], outShape: [64, 32, 16, 16], padBegin: [0, 8, 0, 0], mode: 'constant' as const, value: 0 },
+    { inShape: [16, 8, 30, 30], outShape: [16, 8, 34, 32], padBegin: [0, 0, 2, 1], mode: 'reflect' as const, value: 0 },
+  ]) {
+    const src = inWasm(data(r, pp.inShape.reduce((a, b) => a * b))), g = inWasm(data(r, pp.outShape.reduce((a, b) => a * b)));
+    const y = wasm.alloc(g.length).data, gsrc = wasm.alloc(src.length).data;
+    const wy = new Float32Array(g.length), wg = new Float32Array(src.length);
+    refKernels.padForward(src, wy, pp);
+    refKernels.padBackward(g, wg, pp);
+    sameAtOneAndTwo(`padForward ${pp.mode}`, () => { K.padForward(src, y, pp); return y; });
+    sameAtOneAndTwo(`padBackward ${pp.mode}`, () => { K.padBackward(g, gsrc, pp); return gsrc; });
+    eq(y, wy, `padForward ${pp.mode}`);
+    eq(gsrc, wg, `padBackward ${pp.mode}`);
+  }
+  // Each run starts from the same parameters and state, so both thread counts take the same step.
+  const n = 300_000, param0 = data(r, n), grad = inWasm(data(r, n)), buf0 = data(r, n), v0 = data(r, n, 0, 1);
+  const param = wasm.alloc(n).data, buf = wasm.alloc(n).data, v = wasm.alloc(n).data;
+  const sgd = { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true, weightDecay: 1e-4, firstStep: false };
+  sameAtOneAndTwo('sgdStep', () => {
+    param.set(param0); buf.set(buf0);
+    K.sgdStep(param, grad, buf, sgd);
+    return Float32Array.of(...param.subarray(0, 50_000), ...buf.subarray(n - 50_000));
+  });
+  // (The reference steps in float64: test/backends/kernels.test.ts compares within tolerance.)
+  const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 3 };
+  sameAtOneAndTwo('adamStep', () => {
+    param.set(param0); buf.set(buf0); v.set(v0);
+    K.adamStep(param, grad, buf, v, adam);
+    return Float32Array.of(...param.subarray(0, 50_000), ...v.subarray(n - 50_000));
   });
 });

@@ -56,6 +56,22 @@ export function batchNormForward(
   x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
   out: Float32Array, p: BatchNormParams,
 ): void {
+  normalize(x, mean, invStd, weight, bias, null, false, out, p);
+}
+
+// Batch norm, + residual (N, C, S) when given, then ReLU: out = max(0, bn(x) + residual) in one
+// pass. out may alias x or residual.
+export function batchNormReluForward(
+  x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+  residual: Float32Array | null, out: Float32Array, p: BatchNormParams,
+): void {
+  normalize(x, mean, invStd, weight, bias, residual, true, out, p);
+}
+
+function normalize(
+  x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+  residual: Float32Array | null, relu: boolean, out: Float32Array, p: BatchNormParams,
+): void {
   const { batch, channels, spatial } = p;
   for (let n = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++) {
@@ -63,7 +79,11 @@ export function batchNormForward(
       const scale = invStd[c]! * (weight ? weight[c]! : 1);
       const shift = (bias ? bias[c]! : 0) - mean[c]! * scale;
       const base = (n * channels + c) * spatial;
-      for (let i = 0; i < spatial; i++) out[base + i] = x[base + i]! * scale + shift;
+      for (let i = 0; i < spatial; i++) {
+        // The residual added in float32, as a separate add would.
+        const v = Math.fround(x[base + i]! * scale + shift) + (residual ? residual[base + i]! : 0);
+        out[base + i] = relu && !(v > 0) ? 0 : v;
+      }
     }
   }
 }
@@ -81,8 +101,27 @@ export function batchNormBackward(
   gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null, training: boolean,
   p: BatchNormParams,
 ): void {
+  normalizeBackward(x, null, gy, mean, invStd, weight, gx, gWeight, gBias, null, training, p);
+}
+
+// The backward of batchNormReluForward: y is its output, so the ReLU passes g = gy·[y > 0]; that
+// g is the residual's gradient (gResidual, when wanted) and batch norm's incoming gradient.
+export function batchNormReluBackward(
+  x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
+  weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
+  gResidual: Float32Array | null, training: boolean, p: BatchNormParams,
+): void {
+  normalizeBackward(x, y, gy, mean, invStd, weight, gx, gWeight, gBias, gResidual, training, p);
+}
+
+function normalizeBackward(
+  x: Float32Array, y: Float32Array | null, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
+  weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
+  gResidual: Float32Array | null, training: boolean, p: BatchNormParams,
+): void {
   const { batch, channels, spatial } = p;
   const count = batch * spatial;
+  const grad = (j: number) => (y && !(y[j]! > 0) ? 0 : gy[j]!);
   for (let c = 0; c < channels; c++) {
     const m = mean[c]!;
     const is = invStd[c]!;
@@ -91,7 +130,8 @@ export function batchNormBackward(
     for (let n = 0; n < batch; n++) {
       const base = (n * channels + c) * spatial;
       for (let i = 0; i < spatial; i++) {
-        const g = gy[base + i]!;
+        const g = grad(base + i);
+        if (gResidual) gResidual[base + i] = g;
         sumGy += g;
         sumGyXhat += g * (x[base + i]! - m) * is;
       }
@@ -106,7 +146,7 @@ export function batchNormBackward(
       const base = (n * channels + c) * spatial;
       for (let i = 0; i < spatial; i++) {
         const xhat = (x[base + i]! - m) * is;
-        gx[base + i] = k * (gy[base + i]! - meanGy - xhat * meanGyXhat);
+        gx[base + i] = k * (grad(base + i) - meanGy - xhat * meanGyXhat);
       }
     }
   }

@@ -5,7 +5,9 @@ import type { ArrayKernels } from '../kernels.js';
 import type { CpuStorage } from '../storage.js';
 import { adamStep, sgdStep } from './optim.js';
 import { dropoutMask } from './dropout.js';
-import { batchNormBackward, batchNormFinishStats, batchNormForward, batchNormStats } from './batch-norm.js';
+import {
+  batchNormBackward, batchNormFinishStats, batchNormForward, batchNormReluBackward, batchNormReluForward, batchNormStats,
+} from './batch-norm.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, unary, unaryBackward } from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -22,13 +24,14 @@ export const refKernels = {
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, adaptiveAvgPoolForward, adaptiveAvgPoolBackward,
   padForward, padBackward,
   softmaxForward, softmaxBackward, nllForward, nllBackward,
-  batchNormStats, batchNormFinishStats, batchNormForward, batchNormBackward,
+  batchNormStats, batchNormFinishStats, batchNormForward, batchNormBackward, batchNormReluForward, batchNormReluBackward,
   dropoutMask, sgdStep, adamStep,
 } satisfies ArrayKernels;
 
 class RefStorage implements CpuStorage {
   readonly device = 'cpu';
   readonly data: Float32Array;
+  version = 0;
   constructor(readonly size: number) {
     this.data = new Float32Array(size);
   }

@@ -22,8 +22,10 @@ export const TASK_WINOGRAD_GRAD_GEMM = 14;
 export const TASK_BATCH_NORM = 15;
 export const TASK_UNARY = 16;
 export const TASK_BINARY = 17;
-export const TASK_CONV_DIRECT_BWD_W = 18;
-export const TASK_COUNT = 19;
+export const TASK_PAD = 18;
+export const TASK_OPTIM = 19;
+export const TASK_CONV_DIRECT_BWD_W = 20;
+export const TASK_COUNT = 21;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
@@ -75,6 +77,10 @@ export const CONV_GRAD_LD = 24; // tiles per chunk (the leading dimension of its
 export const CONV_GRAD_FIRST = 25; // the chunk's first tile
 export const CONV_GRAD_TILES = 26; // tiles in the chunk
 export const CONV_GRAD_BASE = 27; // the shared transforms and sums (winogradGradBytes bytes)
+// im2col forward, ungrouped: w already packed whole by packATask (packAWhole's layout), or 0.
+export const CONV_PACKED_W = 28;
+// Winograd forward: 1 when parts split the output channels (every part takes all tiles), 0 tiles.
+export const CONV_WINOGRAD_BY_CHANNELS = 29;
 
 // 3-D convolutions (conv3d.ts): pointers as CONV_X … CONV_OUT, then the geometry.
 export const VOL_BATCH = 4;
@@ -103,21 +109,45 @@ export const VOL_GEOMETRY = 22;
 export const VOL_SCRATCH = 26;
 export const VOL_SCRATCH_STRIDE = 27;
 
-// Max pooling (maxPoolTask): 0 x, 1 out, 2 argmax (or 0), 3 planes, then from POOL_DIMS on 18
-// slots of 3 dims each (1-D and 2-D with leading size-1 dims): in, out, kernel, stride, pad, dilation.
+// Max pooling (maxPoolTask; threads split the planes): 0 x, 1 out, 2 argmax (or 0), 3 planes, then
+// from POOL_DIMS on 18 slots of 3 dims each (1-D and 2-D with leading size-1 dims): in, out,
+// kernel, stride, pad, dilation; POOL_BACKWARD 1 scatters gy (POOL_X) into gx (POOL_OUT) instead.
 export const POOL_X = 0;
 export const POOL_OUT = 1;
 export const POOL_ARGMAX = 2;
 export const POOL_PLANES = 3;
 export const POOL_DIMS = 4;
+export const POOL_BACKWARD = 22;
 
-// Padding (pad): the rank and mode, then per dim from PAD_DIMS on: in size, out size, pad before
-// (negative crops), input stride, and a slot the kernel uses as that dim's output index.
+// Padding (padTask; threads split the indices of dim 0 when it is not padded, else one part): the
+// rank, mode, arrays, value (f32), direction, a scratch of PAD_MAX_RANK slots per thread (the row
+// odometer), then per dim from PAD_DIMS on: in size, out size, pad before (negative crops), input
+// element stride.
 export const PAD_RANK = 0;
 export const PAD_MODE = 1;
-export const PAD_DIMS = 2;
-export const PAD_PER_DIM = 5;
+export const PAD_SRC = 2;
+export const PAD_DST = 3;
+export const PAD_VALUE = 4;
+export const PAD_BACKWARD = 5;
+export const PAD_SCRATCH = 6;
+export const PAD_DIMS = 7;
+export const PAD_PER_DIM = 4;
 export const PAD_MAX_RANK = 6;
+
+// Optimiser steps (optimTask; threads split the elements): SGD or Adam, the arrays, the count, then
+// the f32 hyper-parameters from OPT_F on: SGD lr, momentum, dampening, weight decay; Adam lr, β1,
+// β2, eps, weight decay, step size, √(1 − β2^t). The flags: nesterov / first step (SGD), decoupled (Adam).
+export const OPT_KIND = 0; // OPT_SGD or OPT_ADAM
+export const OPT_PARAM = 1;
+export const OPT_GRAD = 2;
+export const OPT_BUF = 3; // SGD's momentum buffer (or 0), Adam's m
+export const OPT_V = 4;
+export const OPT_N = 5;
+export const OPT_FLAG_A = 6;
+export const OPT_FLAG_B = 7;
+export const OPT_F = 8;
+export const OPT_SGD = 0;
+export const OPT_ADAM = 1;
 
 // Pad modes.
 export const PAD_CONSTANT = 0;
@@ -125,7 +155,8 @@ export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
 
 // Batch norm (batchNormTask; threads split channels): which pass, then its arrays (0 where not
-// wanted) and the (N, C, S) shape.
+// wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
+// BN_RESIDUAL (when not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
 export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
 export const BN_X = 1;
 export const BN_GY = 2;
@@ -136,10 +167,13 @@ export const BN_BIAS = 6;
 export const BN_OUT = 7; // out, or gx
 export const BN_GRAD_WEIGHT = 8;
 export const BN_GRAD_BIAS = 9;
-export const BN_TRAINING = 10;
-export const BN_BATCH = 11;
-export const BN_CHANNELS = 12;
-export const BN_SPATIAL = 13;
+export const BN_RESIDUAL = 10; // the residual (forward), or the fused forward's output y (backward)
+export const BN_GRAD_RESIDUAL = 11;
+export const BN_RELU = 12;
+export const BN_TRAINING = 13;
+export const BN_BATCH = 14;
+export const BN_CHANNELS = 15;
+export const BN_SPATIAL = 16;
 export const BN_STATS = 0;
 export const BN_FORWARD = 1;
 export const BN_BACKWARD = 2;

@@ -1,17 +1,21 @@
 // Convolutions on the module: the path chosen by conv-paths.ts, the parameter block filled, the
 // scratch sized, the task split into parts and run on the pool. Counts the path each call took.
+// The forward on storages keeps its prepared weights (Winograd-transformed, or packed for the
+// im2col GEMM) across calls, keyed by the weight's storage and version (weight-cache.ts).
 import type { ConvParams } from '../kernels.js';
+import type { CpuStorage, Storage } from '../storage.js';
 import {
-  CONV_BATCH, CONV_FLIP, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
+  CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_WINOGRAD_BY_CHANNELS, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
-  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
-  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
+  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
+  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
   conv2d, conv3dGeometry, forwardPath, inputGradientPath, weightGradientPath, type ConvPath, type Geometry,
 } from './conv-paths.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
+import { WeightCache, type Prepared } from './weight-cache.js';
 
 /** The three convolution passes, whose paths are counted separately. */
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
@@ -30,39 +34,74 @@ export function createConvKernels(rt: Runtime) {
     pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
   };
 
+  const cache = new WeightCache(heap);
+
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
   const scratchBytes: Record<number, (params: number, nt: number) => number> = {
     [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
   };
 
-  // Runs a 2-D conv task on pointers (CONV_X … CONV_OUT) and a geometry; allocates its scratch.
-  function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false): void {
-    const nt = pool.plan(flops >= PARALLEL_FLOPS);
-    const winograd = task === TASK_CONV_WINOGRAD;
-    let P = paramSlots(rt);
+  // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
+  function setGeometry(ptrs: readonly number[], geo: Geometry, flip: boolean): Int32Array {
+    const P = paramSlots(rt);
     for (let i = 0; i < 4; i++) P[i] = ptrs[i] ?? 0;
     P.set(geo, CONV_BATCH);
     P[CONV_FLIP] = flip ? 1 : 0;
+    return P;
+  }
+
+  // The im2col forward's weights (cout, kg) packed whole into `dst` (packATask's own slots, so
+  // the conv's parameter block is saved around it).
+  function packWeights(w: number, cout: number, kg: number, dst: number, nt: number): void {
+    const P = paramSlots(rt);
+    const saved = P.slice();
+    P[GEMM_A] = w; P[GEMM_M] = cout; P[GEMM_K] = kg; P[GEMM_TRANS_A] = 0; P[GEMM_PACKED_A] = dst;
+    pool.run(TASK_PACK_A, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
+    paramSlots(rt).set(saved);
+  }
+
+  // Runs a 2-D conv task on pointers (CONV_X … CONV_OUT) and a geometry; allocates its scratch.
+  // The weights prepared for it (Winograd's transform, the im2col forward's packing) go to `u`
+  // when given (computed only when stale), else Winograd's to scratch and im2col packs per block.
+  function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false,
+    u: Prepared | null = null): void {
+    const nt = pool.plan(flops >= PARALLEL_FLOPS);
+    const winograd = task === TASK_CONV_WINOGRAD;
+    const packed = task === TASK_CONV_FWD && u ? u : null;
+    let P = setGeometry(ptrs, geo, flip);
     const stride = align64((scratchBytes[task] ?? ex.convScratchBytes)(rt.params, nt));
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
-    const shared = winograd ? align64(ex.winogradWeightBytes(rt.params)) : 0;
+    const shared = winograd && !u ? align64(ex.winogradWeightBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(shared + stride * nt + 64));
     P = paramSlots(rt);
     P[CONV_SCRATCH] = scratch + shared;
     P[CONV_SCRATCH_STRIDE] = stride;
-    P[CONV_WINOGRAD_U] = scratch;
+    P[CONV_WINOGRAD_U] = winograd && u ? u.ptr : scratch;
+    P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     // Splittable without repeated packing: Winograd's tiles (≥ 64 per part, so its GEMMs stay
-    // wide) and weight panels, the direct kernels' (image, channel block) units and planes.
-    // im2col parts would each pack the weights or the columns again, direct weight-gradient parts
-    // pad each image again: one per thread.
+    // wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
+    // part transforms all the tiles' inputs, and reads only its rows of the weights), and weight
+    // panels; the direct kernels' (image, channel block) units and planes. im2col parts would
+    // each pack the weights or the columns again, direct weight-gradient parts pad each image
+    // again: one per thread.
     const [batch, cin, cout, , , , oh, ow] = geo;
-    const parts = winograd ? partsFor(nt, batch * Math.ceil(oh / 2) * Math.ceil(ow / 2), 64)
+    const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+    const byChannels = winograd && nt > 1 && tiles < 64 * nt;
+    P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
+    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, 64))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
     call.begin();
     try {
-      if (winograd) pool.run(TASK_WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
+      if (winograd && (!u || u.stale)) {
+        pool.run(TASK_WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
+        u?.written();
+      }
+      if (packed?.stale) {
+        packWeights(call.ptrs[1]!, cout, geo[1] * geo[8] * geo[9], packed.ptr, nt);
+        packed.written();
+      }
       pool.run(task, rt.params, nt, parts);
     } finally {
       call.end();
@@ -135,17 +174,44 @@ export function createConvKernels(rt: Runtime) {
     return null;
   }
 
+  function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams,
+    u: Prepared | null): void {
+    if (out.length === 0) return;
+    const flops = 2 * out.length * w.length / p.outChannels;
+    const call = convCall('convForward', [x, w, bias, out], [READ, READ, READ, WRITE], p, TASK_CONV3D_FWD, flops);
+    if (!call) return;
+    const geo = conv2d(p);
+    const path = forwardPath(geo);
+    count('convForward', path);
+    convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u);
+  }
+
+  // The cached block of w's prepared values for this forward conv, or null (nothing to keep):
+  // Winograd's transformed weights, or the im2col path's packed weights (ungrouped convs).
+  function prepared(w: Storage, p: ConvParams): Prepared | null {
+    if (p.inSize.length === 3 || p.batch === 0) return null;
+    const geo = conv2d(p);
+    const path = forwardPath(geo);
+    if (path === 'winograd') {
+      setGeometry([], geo, false);
+      return cache.get(w, `winograd ${p.outChannels}×${p.inChannels}`, ex.winogradWeightBytes(rt.params));
+    }
+    if (path !== 'im2col' || p.groups !== 1) return null;
+    const kg = geo[1] * geo[8] * geo[9];
+    return cache.get(w, `packed ${p.outChannels}×${kg}`, ex.packedABytes(p.outChannels, kg));
+  }
+
+  const data = (s: Storage) => (s as CpuStorage).data;
+
   return {
     pathCounts: pathCounts as ReadonlyMap<string, number>,
     convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void {
-      if (out.length === 0) return;
-      const flops = 2 * out.length * w.length / p.outChannels;
-      const call = convCall('convForward', [x, w, bias, out], [READ, READ, READ, WRITE], p, TASK_CONV3D_FWD, flops);
-      if (!call) return;
-      const geo = conv2d(p);
-      const path = forwardPath(geo);
-      count('convForward', path);
-      convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops);
+      forward(x, w, bias, out, p, null);
+    },
+    /** convForward on storages, reusing w's prepared values while w's version is unchanged. */
+    convForwardStored(x: Storage, w: Storage, bias: Storage | null, out: Storage, p: ConvParams): void {
+      const u = prepared(w, p); // allocates: before the views are taken
+      forward(data(x), data(w), bias ? data(bias) : null, data(out), p, u);
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gx.fill(0);

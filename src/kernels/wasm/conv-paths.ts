@@ -31,13 +31,17 @@ export function conv3dGeometry(p: ConvParams): number[] | null {
 // enough 2×2 output tiles: each block of tiles reads all 16·cin·cout transformed weights, which
 // with only a few tiles costs more than it saves. Measured at batch 1: 1.4–1.6× faster than
 // im2col from 64→64 at 56² to 256→256 at 14² (49 tiles), on 1 thread and on 2; 1.2–1.4× slower
-// for 512→512 at 7² (16 tiles).
+// for 512→512 at 7² (16 tiles) when the weights are transformed on every call.
 const WINOGRAD_MIN_TILES = 40;
-export function winogradFits(geo: Geometry): boolean {
+// The forward keeps its transformed weights across calls (weight-cache.ts), which leaves the
+// transform out of every call but the first after a change: then 16 tiles pay. 512→512 at 7²,
+// batch 1, 1 thread, cached: 3.9–4.0 ms vs im2col (weights packed once too) 6.1–7.9 ms.
+const WINOGRAD_FORWARD_MIN_TILES = 16;
+export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   return groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
-    cin >= 16 && cout >= 16 && tiles >= WINOGRAD_MIN_TILES;
+    cin >= 16 && cout >= 16 && tiles >= minTiles;
 }
 
 // The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
@@ -60,7 +64,7 @@ function depthwiseFits(geo: Geometry): boolean {
 // vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  if (winogradFits(geo)) return 'winograd';
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return 'winograd';
   return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
@@ -94,15 +98,16 @@ function transposed(geo: Geometry): Geometry | null {
 
 /**
  * The input gradient's path, and for Winograd and direct the transposed conv they run (weights
- * flipped). Direct where the forward rule would pick it for the transposed conv and that conv is
+ * flipped). Winograd where it fits both convs (its flipped weights are not cached: the forward's
+ * tile minimum). Else direct where the direct kernel fits the transposed conv and that conv is
  * no larger than the forward one ("same" padding): with less padding its full correlation
  * multiplies the padding too (LeNet-5's unpadded conv2: 2.1 ms vs 1.4 ms by im2col). ResNet-20's
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
- * im2col 4.6–6.8. Winograd where it fits both convs.
+ * im2col 4.6–6.8.
  */
 export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'direct' | 'im2col'; geo: Geometry | null } {
   const t = transposed(geo);
-  if (t && forwardPath(t) === 'direct' && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
   if (t && winogradFits(geo) && winogradFits(t)) return { path: 'winograd', geo: t };
+  if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
   return { path: 'im2col', geo: null };
 }

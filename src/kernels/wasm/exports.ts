@@ -3,7 +3,7 @@ import {
   TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W, TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE,
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
-  TASK_CONV_DIRECT_BWD_W,
+  TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W,
 } from './abi.js';
 
 export interface WasmExports {
@@ -26,17 +26,11 @@ export interface WasmExports {
   conv3dForwardUnits(params: number): number;
   softmaxForward(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
   softmaxBackward(y: number, gy: number, gx: number, outer: number, size: number, inner: number, log: number): void;
-  sgdStep(param: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
-    nesterov: number, weightDecay: number, firstStep: number): void;
-  adamStep(param: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
-    eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number): void;
-  pad(src: number, dst: number, params: number, value: number, backward: number): void;
   nllForward(logp: number, target: number, loss: number, batch: number, classes: number): void;
   nllBackward(gLoss: number, target: number, gx: number, batch: number, classes: number): void;
   stridedCopy4(x: number, out: number, d0: number, d1: number, d2: number, d3: number,
     s0: number, s1: number, s2: number, s3: number): void;
   sumTo3(x: number, out: number, outLen: number, d0: number, d1: number, d2: number, o0: number, o1: number, o2: number): void;
-  maxPoolBackward(gy: number, argmax: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
   averageWindows(src: number, dst: number, planes: number, inD: number, inH: number, inW: number,
     outD: number, outH: number, outW: number, tables: number, backward: number): void;
 }
@@ -49,7 +43,8 @@ const names: Record<number, string> = {
   [TASK_CONV3D_BWD_IN]: 'conv3dBackwardInputTask', [TASK_CONV3D_BWD_W]: 'conv3dBackwardWeightTask',
   [TASK_MAX_POOL]: 'maxPoolTask', [TASK_WINOGRAD_GRAD_TRANSFORM]: 'winogradGradTransformTask',
   [TASK_WINOGRAD_GRAD_GEMM]: 'winogradGradGemmTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
-  [TASK_BINARY]: 'binaryTask', [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask',
+  [TASK_BINARY]: 'binaryTask', [TASK_PAD]: 'padTask', [TASK_OPTIM]: 'optimTask',
+  [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask',
 };
 
 /** The export name of each task, indexed by task id. */

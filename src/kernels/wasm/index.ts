@@ -62,12 +62,13 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   const Worker = features.threads ? await workerFactory() : null;
   const pool = new ThreadPool(memory, module, ctrl, TASK_EXPORTS, TASK_EXPORTS.map((t) => ex[t]!), Worker,
     await defaultThreads());
-  const { kernels: arrayKernels, convPathCounts } = createWasmKernels({ heap, ex, pool, params });
+  const { kernels: arrayKernels, convPathCounts, convForwardStored } = createWasmKernels({ heap, ex, pool, params });
   const h = heap;
   return {
     name: 'wasm',
     device: 'cpu',
-    kernels: cpuKernels(arrayKernels),
+    // The forward conv sees the weight's storage: its prepared weights are cached by version.
+    kernels: { ...cpuKernels(arrayKernels), convForward: convForwardStored },
     arrayKernels,
     features,
     heap: h,

@@ -2,9 +2,11 @@
 // gemm, convolutions (conv-kernels.ts), unary, unaryBackward, binary (broadcasts that collapse to
 // ≤ 3 dims with inner stride 0/1), stridedCopy (≤ 4 collapsed dims), sumTo (≤ 3), max, average
 // and adaptive average pooling (1-D to 3-D) forward and backward, batch norm (stats, forward,
-// backward), softmax forward/backward, NLL, pad (≤ 6 dims), sgd and adam steps. Batch norm's
-// per-channel statistics finish (a few values per channel) and dropout masks run the reference
-// kernel on the same views in WebAssembly memory.
+// backward, and fused with ReLU and a residual), softmax forward/backward, NLL, pad (≤ 6 dims),
+// sgd and adam steps. Batch norm's per-channel statistics finish (a few values per channel) and
+// dropout masks run the reference kernel on the same views in WebAssembly memory. On the thread
+// pool: gemm, convolutions, max pooling and its backward, batch norm, unary, binary, pad (split
+// over an unpadded dim 0) and the optimiser steps; the rest are small in the workloads profiled.
 import type {
   AdaptivePoolParams, ArrayKernels, BatchNormParams, BinaryOp, BinaryParams, GemmParams, NllParams, PadMode, PadParams,
   PoolParams, StridedCopyParams, SumToParams, UnaryOp,
@@ -16,8 +18,10 @@ import {
   GEMM_TRANS_A, GEMM_TRANS_B, OP_ABS, OP_ADD, OP_DIV, OP_ELU, OP_EXP, OP_LEAKY_RELU, OP_LOG, OP_MUL, OP_NEG, OP_POW,
   OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, PAD_CONSTANT, PAD_DIMS, PAD_MAX_RANK,
   PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
-  BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS,
-  BN_PASS, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
+  OPT_ADAM, OPT_F, OPT_FLAG_A, OPT_FLAG_B, OPT_KIND, OPT_N, OPT_PARAM, OPT_SGD, PAD_BACKWARD, PAD_DST, PAD_SCRATCH, PAD_SRC,
+  PAD_VALUE, POOL_BACKWARD, TASK_OPTIM, TASK_PAD,
+  BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_RESIDUAL,
+  BN_PASS, BN_RELU, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
   UN_OP, UN_OUT, UN_PARAM, UN_X, UN_Y,
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
@@ -74,12 +78,40 @@ export function createWasmKernels(rt: Runtime) {
     pool.run(TASK_UNARY, rt.params, nt, partsFor(nt, n, 4096));
   }
 
-  // One pass of batch norm on pointers in slot order from BN_X; threads split the channels.
-  function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, p: BatchNormParams): void {
+  // Max pooling forward (x, out, argmax) or backward (gy, gx, argmax), 1-D and 2-D as 3-D with
+  // leading size-1 dims; threads split the planes.
+  function maxPoolTask(ptrs: readonly number[], backward: boolean, parallel: boolean, p: PoolParams): void {
+    const three = (a: readonly number[], one: number) => [one, one, ...a].slice(-3);
+    const planes = p.batch * p.channels;
     const P = paramSlots(rt);
-    P.fill(0, BN_X, BN_GRAD_BIAS + 1);
+    P.set([...ptrs, planes], POOL_X);
+    P.set([...three(p.inSize, 1), ...three(p.outSize, 1), ...three(p.kernelSize, 1), ...three(p.stride, 1),
+      ...three(p.padBegin, 0), ...three(p.dilation, 1)], POOL_DIMS);
+    P[POOL_BACKWARD] = backward ? 1 : 0;
+    const nt = pool.plan(parallel);
+    pool.run(TASK_MAX_POOL, rt.params, nt, partsFor(nt, planes, 1));
+  }
+
+  // An SGD or Adam step on pointers in slot order from OPT_PARAM; threads split the elements.
+  function optimTask(kind: number, ptrs: readonly number[], n: number, flags: readonly [boolean, boolean],
+    values: readonly number[]): void {
+    const P = paramSlots(rt);
+    P[OPT_KIND] = kind;
+    P.set(ptrs, OPT_PARAM);
+    P[OPT_N] = n;
+    P[OPT_FLAG_A] = flags[0] ? 1 : 0; P[OPT_FLAG_B] = flags[1] ? 1 : 0;
+    heap.f32(rt.params + OPT_F * 4, values.length).set(values);
+    const nt = pool.plan(n >= PARALLEL_ELEMENTS);
+    pool.run(TASK_OPTIM, rt.params, nt, partsFor(nt, n, 4096));
+  }
+
+  // One pass of batch norm on pointers in slot order from BN_X; threads split the channels.
+  function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, relu: boolean, p: BatchNormParams): void {
+    const P = paramSlots(rt);
+    P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);
     P[BN_PASS] = pass;
     P.set(ptrs, BN_X);
+    P[BN_RELU] = relu ? 1 : 0;
     P[BN_TRAINING] = training ? 1 : 0;
     P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
     const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
@@ -152,22 +184,13 @@ export function createWasmKernels(rt: Runtime) {
     convBackwardWeight: conv.convBackwardWeight,
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
-      // 1-D and 2-D as 3-D with leading size-1 dims; threads split the planes.
-      const three = (a: readonly number[], one: number) => [one, one, ...a].slice(-3);
-      withArrays(rt, [x, out, argmax], [READ, WRITE, WRITE], (ptrs) => {
-        const planes = p.batch * p.channels;
-        const P = paramSlots(rt);
-        P.set([...ptrs, planes], POOL_X);
-        P.set([...three(p.inSize, 1), ...three(p.outSize, 1), ...three(p.kernelSize, 1), ...three(p.stride, 1),
-          ...three(p.padBegin, 0), ...three(p.dilation, 1)], POOL_DIMS);
-        const nt = pool.plan(out.length * p.kernelSize.reduce((s, k) => s * k, 1) >= PARALLEL_WINDOW_ELEMENTS);
-        pool.run(TASK_MAX_POOL, rt.params, nt, partsFor(nt, planes, 1));
-      });
+      withArrays(rt, [x, out, argmax], [READ, WRITE, WRITE], (ptrs) =>
+        maxPoolTask(ptrs, false, out.length * p.kernelSize.reduce((s, k) => s * k, 1) >= PARALLEL_WINDOW_ELEMENTS, p));
     },
     maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void {
-      const size = (a: readonly number[]) => a.reduce((s, v) => s * v, 1);
-      withArrays(rt, [gy, argmax, gx], [READ, READ, WRITE], ([pg, pa, px]) =>
-        ex.maxPoolBackward(pg!, pa!, px!, p.batch * p.channels, size(p.inSize), size(p.outSize)));
+      // A scatter: memory-bound like the element-wise kernels (gx zeroed, then each gy added).
+      withArrays(rt, [gy, gx, argmax], [READ, WRITE, READ], (ptrs) =>
+        maxPoolTask(ptrs, true, gx.length >= PARALLEL_ELEMENTS, p));
     },
     avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void {
       averageWindows(x, out, p.batch * p.channels, p.inSize, avgTables(p), false);
@@ -209,48 +232,66 @@ export function createWasmKernels(rt: Runtime) {
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
       // Slots BN_X … BN_GRAD_BIAS in order; the variance goes where BN_INV_STD is.
-      withArrays(rt, [x, null, mean, variance], [READ, READ, WRITE, WRITE], (ptrs) => batchNormTask(BN_STATS, ptrs, false, p));
+      withArrays(rt, [x, null, mean, variance], [READ, READ, WRITE, WRITE], (ptrs) => batchNormTask(BN_STATS, ptrs, false, false, p));
     },
     batchNormForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
       bias: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
       withArrays(rt, [x, null, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, READ, WRITE],
-        (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, p));
+        (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, false, p));
     },
     batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
       weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
       training: boolean, p: BatchNormParams): void {
       withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias],
-        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, p));
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, false, p));
+    },
+    batchNormReluForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
+      bias: Float32Array | null, residual: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
+      withArrays(rt, [x, null, mean, invStd, weight, bias, out, null, null, residual],
+        [READ, READ, READ, READ, READ, READ, WRITE, READ, READ, READ], (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, true, p));
+    },
+    batchNormReluBackward(x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
+      weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
+      gResidual: Float32Array | null, training: boolean, p: BatchNormParams): void {
+      withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias, y, gResidual],
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE, READ, WRITE],
+        (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, true, p));
     },
 
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p): void {
-      withArrays(rt, [param, grad, buf], [READ_WRITE, READ, READ_WRITE], ([pp, pg, pb]) =>
-        ex.sgdStep(pp!, pg!, pb!, param.length, p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay,
-          p.firstStep ? 1 : 0));
+      withArrays(rt, [param, grad, buf, null], [READ_WRITE, READ, READ_WRITE, READ], (ptrs) =>
+        optimTask(OPT_SGD, ptrs, param.length, [p.nesterov, p.firstStep], [p.lr, p.momentum, p.dampening, p.weightDecay]));
     },
     adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p): void {
       const stepSize = p.lr / (1 - Math.pow(p.beta1, p.step));
       const bc2Sqrt = Math.sqrt(1 - Math.pow(p.beta2, p.step));
-      withArrays(rt, [param, grad, m, v], [READ_WRITE, READ, READ_WRITE, READ_WRITE], ([pp, pg, pm, pv]) =>
-        ex.adamStep(pp!, pg!, pm!, pv!, param.length, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay,
-          p.decoupled ? 1 : 0, stepSize, bc2Sqrt));
+      withArrays(rt, [param, grad, m, v], [READ_WRITE, READ, READ_WRITE, READ_WRITE], (ptrs) =>
+        optimTask(OPT_ADAM, ptrs, param.length, [p.decoupled, false],
+          [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, stepSize, bc2Sqrt]));
     },
   } satisfies ArrayKernels;
-  return { kernels, convPathCounts: conv.pathCounts };
+  return { kernels, convPathCounts: conv.pathCounts, convForwardStored: conv.convForwardStored };
 
-  // Padding natively up to PAD_MAX_RANK dims (the reference beyond, and for scalars).
+  // Padding natively up to PAD_MAX_RANK dims (the reference beyond, and for scalars); threads split
+  // dim 0 where it is not padded (batches), which keeps every part's rows in its own slab.
   function pad(src: Float32Array, dst: Float32Array, p: PadParams, backward: boolean): void {
     const nd = p.outShape.length;
     if (nd === 0 || nd > PAD_MAX_RANK) return (backward ? refKernels.padBackward : refKernels.padForward)(src, dst, p);
-    withArrays(rt, [src, dst], [READ, WRITE], ([ps, pd]) => {
+    const splits = nd > 1 && p.padBegin[0] === 0 && p.inShape[0] === p.outShape[0];
+    const nt = pool.plan(splits && Math.max(src.length, dst.length) >= PARALLEL_ELEMENTS);
+    withScratch(rt, [src, dst], [READ, WRITE], (call) => call.scratch(nt * PAD_MAX_RANK * 4), ([ps, pd], scratch) => {
       const P = paramSlots(rt);
       P[PAD_RANK] = nd;
       P[PAD_MODE] = PAD_MODES[p.mode];
-      for (let d = 0; d < nd; d++) {
+      P[PAD_SRC] = ps!; P[PAD_DST] = pd!; P[PAD_BACKWARD] = backward ? 1 : 0; P[PAD_SCRATCH] = scratch;
+      heap.f32(rt.params + PAD_VALUE * 4, 1)[0] = p.value;
+      let stride = 1;
+      for (let d = nd - 1; d >= 0; d--) {
         const at = PAD_DIMS + d * PAD_PER_DIM;
-        P[at] = p.inShape[d]!; P[at + 1] = p.outShape[d]!; P[at + 2] = p.padBegin[d]!;
+        P[at] = p.inShape[d]!; P[at + 1] = p.outShape[d]!; P[at + 2] = p.padBegin[d]!; P[at + 3] = stride;
+        stride *= p.inShape[d]!;
       }
-      ex.pad(ps!, pd!, rt.params, p.value, backward ? 1 : 0);
+      pool.run(TASK_PAD, rt.params, nt, nt === 1 ? 1 : partsFor(nt, p.outShape[0]!, 1));
     });
   }
 }

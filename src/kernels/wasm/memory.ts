@@ -143,6 +143,7 @@ export class WasmHeap {
 /** Tensor storage inside the WebAssembly memory; its view follows the memory when it grows. */
 export class WasmStorage implements CpuStorage {
   readonly device = 'cpu';
+  version = 0;
   private view: Float32Array;
 
   constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly size: number) {

@@ -13,6 +13,7 @@ export const STORAGE_USAGE = 0x80 /* STORAGE */ | 0x4 /* COPY_SRC */ | 0x8 /* CO
 /** A tensor's memory on the GPU. */
 export class GpuStorage implements Storage {
   readonly device = 'webgpu';
+  version = 0;
   constructor(readonly buffer: GPUBuffer, readonly size: number) {}
 }
 

@@ -55,13 +55,22 @@ const FINISH = PRELUDE + buf(1, 'Mean', true) + buf(2, 'Var', false) + buf(3, 'I
     InvStd[i] = 1.0 / sqrt(RV[i] + eps);
   }`);
 
+// Words: batch, channels, spatial, hasWeight, hasBias, hasResidual, relu.
 const FORWARD = PRELUDE + buf(1, 'X', false) + buf(2, 'Mean', false) + buf(3, 'InvStd', false) + buf(4, 'Wt', false) +
-  buf(5, 'Bs', false) + buf(6, 'Y', true) + elementwiseMain(`
+  buf(5, 'Bs', false) + buf(6, 'Y', true) + buf(7, 'Res', false) + elementwiseMain(`
   if (i >= P[0] * P[1] * P[2]) { return; }
   let c = (i / P[2]) % P[1];
   // (x − mean)·scale + bias, not x·scale + shift: in f32 the folded form cancels when |mean| ≫ std.
   let scale = InvStd[c] * select(1.0, Wt[c], P[3] == 1u);
-  Y[i] = (X[i] - Mean[c]) * scale + select(0.0, Bs[c], P[4] == 1u);`);
+  var v = (X[i] - Mean[c]) * scale + select(0.0, Bs[c], P[4] == 1u);
+  if (P[5] == 1u) { v = v + Res[i]; }
+  if (P[6] == 1u) { v = select(0.0, v, v > 0.0); }
+  Y[i] = v;`);
+
+// The fused ReLU's backward: G = gy·[y > 0], batch norm's incoming gradient. Words: size.
+const RELU_MASK = PRELUDE + buf(1, 'Y', false) + buf(2, 'GY', false) + buf(3, 'G', true) + elementwiseMain(`
+  if (i >= P[0]) { return; }
+  G[i] = select(0.0, GY[i], Y[i] > 0.0);`);
 
 // Double-float arithmetic (a value as hi + lo, Dekker and Knuth): with few values per channel
 // the input gradient is a small difference of large terms (two values: gy − mean − x̂·mean(gy·x̂)
@@ -154,9 +163,26 @@ export function batchNormFinishStats(ctx: GpuContext, mean: Storage, variance: S
 
 export function batchNormForward(ctx: GpuContext, x: Storage, mean: Storage, invStd: Storage, weight: Storage | null,
   bias: Storage | null, out: Storage, p: BatchNormParams): void {
-  const w = new Words().u(p.batch, p.channels, p.spatial, weight ? 1 : 0, bias ? 1 : 0);
-  ctx.run(FORWARD, w.buffer(), [rd(x), rd(mean), rd(invStd), weight ? rd(weight) : { buffer: ctx.dummy },
-    bias ? rd(bias) : { buffer: ctx.dummy }, wr(out)], GpuContext.grid(p.batch * p.channels * p.spatial));
+  batchNormReluForward(ctx, x, mean, invStd, weight, bias, null, out, p, false);
+}
+
+export function batchNormReluForward(ctx: GpuContext, x: Storage, mean: Storage, invStd: Storage, weight: Storage | null,
+  bias: Storage | null, residual: Storage | null, out: Storage, p: BatchNormParams, relu = true): void {
+  const w = new Words().u(p.batch, p.channels, p.spatial, weight ? 1 : 0, bias ? 1 : 0, residual ? 1 : 0, relu ? 1 : 0);
+  const absent = { buffer: ctx.dummy };
+  ctx.run(FORWARD, w.buffer(), [rd(x), rd(mean), rd(invStd), weight ? rd(weight) : absent, bias ? rd(bias) : absent,
+    wr(out), residual ? rd(residual) : absent], GpuContext.grid(p.batch * p.channels * p.spatial));
+}
+
+// Two dispatches: the ReLU's mask into gResidual (or a temporary), then batch norm's backward on
+// it. One kernel would bind 10 storage buffers, more than the adapters striate asks for allow.
+export function batchNormReluBackward(ctx: GpuContext, x: Storage, y: Storage, gy: Storage, mean: Storage,
+  invStd: Storage, weight: Storage | null, gx: Storage | null, gWeight: Storage | null, gBias: Storage | null,
+  gResidual: Storage | null, training: boolean, p: BatchNormParams): void {
+  const size = p.batch * p.channels * p.spatial;
+  const g = gResidual ?? ctx.cache.take(size);
+  ctx.run(RELU_MASK, new Words().u(size).buffer(), [rd(y), rd(gy), wr(g)], GpuContext.grid(size));
+  batchNormBackward(ctx, x, g, mean, invStd, weight, gx, gWeight, gBias, training, p);
 }
 
 export function batchNormBackward(ctx: GpuContext, x: Storage, gy: Storage, mean: Storage, invStd: Storage,

@@ -1,6 +1,8 @@
 // webgpuKernels: the Kernels interface on one WebGPU device, every operation a WGSL kernel.
 import type { Kernels } from '../kernels.js';
-import { batchNormBackward, batchNormFinishStats, batchNormForward, batchNormStats } from './batch-norm.js';
+import {
+  batchNormBackward, batchNormFinishStats, batchNormForward, batchNormReluBackward, batchNormReluForward, batchNormStats,
+} from './batch-norm.js';
 import type { GpuContext } from './context.js';
 import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, stridedCopy, sumTo, unary, unaryBackward } from './elementwise.js';
@@ -40,6 +42,8 @@ export function createWebGpuKernels(ctx: GpuContext): Kernels {
     batchNormFinishStats: (...a) => batchNormFinishStats(ctx, ...a),
     batchNormForward: (...a) => batchNormForward(ctx, ...a),
     batchNormBackward: (...a) => batchNormBackward(ctx, ...a),
+    batchNormReluForward: (...a) => batchNormReluForward(ctx, ...a),
+    batchNormReluBackward: (...a) => batchNormReluBackward(ctx, ...a),
     dropoutMask: (...a) => dropoutMask(ctx, ...a),
     sgdStep: (...a) => sgdStep(ctx, ...a),
     adamStep: (...a) => adamStep(ctx, ...a),

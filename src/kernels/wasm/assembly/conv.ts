@@ -6,8 +6,8 @@
 //     outweigh the columns that every thread packs in full;
 //   backward input / weight: input channels, whose gradient rows nobody else touches (weight:
 //     im2col rows, i.e. taps, when there are fewer input channels than threads).
-import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
+import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA, paddedRows } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts.
@@ -199,9 +199,10 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
 // Columns packed per packConvB call (a multiple of NR).
 const PACK_COLS: i32 = 256;
 
-// out_g (mg, positions [s0, s0+ns)) = w_g (mg, kg) · im2col(xg) (+ bias), blocked like gemmCore.
+// out_g (mg, positions [s0, s0+ns)) = w_g (mg, kg) · im2col(xg) (+ bias), blocked like gemmCore;
+// with apre != 0, w_g's rows are rows [row0, row0 + mg) of the whole packing there (apreRows high).
 function convGemm(wg: usize, mg: i32, kg: i32, xg: usize, s0: i32, ns: i32, c: usize, ldc: i32, bias: usize,
-  p: usize, scratch: usize): void {
+  p: usize, scratch: usize, apre: usize, apreRows: i32, row0: i32): void {
   const kcMax = kcFor(kg);
   const tile = scratch;
   const apack = scratch + 256;
@@ -223,8 +224,10 @@ function convGemm(wg: usize, mg: i32, kg: i32, xg: usize, s0: i32, ns: i32, c: u
       for (let i0 = 0; i0 < mg; i0 += MC) {
         const mc = min(MC, mg - i0);
         const cc = c + (<usize>i0 * ldc + j0) * 4, bb = mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0;
-        packA(wg, kg, false, i0, mc, p0, kc, mg, apack);
-        macroKernel(apack, bpack, mc, nc, kc, cc, ldc, mode, bb, tile);
+        let ap = apack;
+        if (apre != 0) ap = apre + (<usize>p0 * apreRows + <usize>(row0 + i0) * kc) * 4;
+        else packA(wg, kg, false, i0, mc, p0, kc, mg, apack);
+        macroKernel(ap, bpack, mc, nc, kc, cc, ldc, mode, bb, tile);
       }
     }
   }
@@ -309,6 +312,8 @@ export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): voi
   if (ns <= 0 || m1 <= m0) return;
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const pointwise = isPointwise(p);
+  // Weights packed ahead (ungrouped convs whose packing JavaScript keeps across calls).
+  const apre = ptr(p, CONV_PACKED_W), apreRows = paddedRows(mg);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
       const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
@@ -316,8 +321,8 @@ export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): voi
       const c = out + (<usize>(n * cout + row) * s + s0) * 4;
       const bg = bias != 0 ? bias + <usize>row * 4 : 0;
       const wg = wt + <usize>(row * kg) * 4;
-      if (pointwise) gemmCore(m1 - m0, ns, kg, wg, kg, false, xg + <usize>s0 * 4, s, false, c, s, false, bg, scratch);
-      else convGemm(wg, m1 - m0, kg, xg, s0, ns, c, s, bg, p, scratch);
+      if (pointwise) gemmCore(m1 - m0, ns, kg, wg, kg, false, xg + <usize>s0 * 4, s, false, c, s, false, bg, scratch, apre, apreRows, m0);
+      else convGemm(wg, m1 - m0, kg, xg, s0, ns, c, s, bg, p, scratch, apre, apreRows, m0);
     }
   }
 }

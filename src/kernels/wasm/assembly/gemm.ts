@@ -383,9 +383,11 @@ export function packAWhole(a: usize, lda: i32, transA: bool, m: i32, k: i32, r0:
 }
 
 // The whole GEMM on the calling thread. bias (per row of C, or 0) is added when not accumulating.
-// apre != 0: op(A) is already packed there by packAWhole (a, lda and transA are then unused).
+// apre != 0: op(A) is already packed there by packAWhole (a, lda and transA are then unused), as
+// rows [apreRow0, apreRow0 + m) of a packing of apreRows padded rows (0: paddedRows(m)).
 export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32,
-  transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize, apre: usize = 0): void {
+  transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize, apre: usize = 0,
+  apreRows: i32 = 0, apreRow0: i32 = 0): void {
   if (m <= 0 || n <= 0) return;
   if (m <= 16 && k > 0 && transB && !transA && apre == 0) {
     gemmDots(m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias);
@@ -417,7 +419,7 @@ export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: boo
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         let ap = apack;
-        if (apre != 0) ap = apre + (<usize>p0 * paddedRows(m) + <usize>i0 * kc) * 4;
+        if (apre != 0) ap = apre + (<usize>p0 * (apreRows > 0 ? apreRows : paddedRows(m)) + <usize>(apreRow0 + i0) * kc) * 4;
         else packA(a, lda, transA, i0, mc, p0, kc, m, apack);
         const cc = c + (<usize>i0 * ldc + j0) * 4;
         macroKernel(ap, bpack, mc, nc, kc, cc, ldc, mode, mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);

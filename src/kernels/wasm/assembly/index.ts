@@ -11,7 +11,7 @@ import { arg, ptr, splitAt } from './params';
 export { gemmScratchBytes, packedABytes } from './gemm';
 export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
 export { unaryTask, binaryTask } from './elementwise';
-export { softmaxForward, softmaxBackward, sgdStep, adamStep, nllForward, nllBackward } from './misc';
+export { softmaxForward, softmaxBackward, optimTask, nllForward, nllBackward } from './misc';
 
 /** First byte JavaScript may allocate: everything below holds the module's static data. */
 export function heapBase(): usize {
@@ -55,7 +55,7 @@ export function packATask(p: usize, part: i32, parts: i32, slot: i32): void {
   const r0 = (part * panels / parts) << 2, r1 = ((part + 1) * panels / parts) << 2;
   if (r1 > r0) packAWhole(a, transA ? m : k, transA, m, k, r0, r1, ptr(p, GEMM_PACKED_A));
 }
-export { stridedCopy4, sumTo3, maxPoolTask, maxPoolBackward, averageWindows } from './layout';
+export { stridedCopy4, sumTo3, maxPoolTask, averageWindows } from './layout';
 
 /** Zeroes `bytes` bytes at `ptr` (a bulk memory.fill: faster than TypedArray.fill on shared memory). */
 export function zero(ptr: usize, bytes: usize): void {
@@ -70,4 +70,4 @@ export {
   winogradGradTransformTask,
 } from './winograd-weight-grad';
 export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
-export { pad } from './pad';
+export { padTask } from './pad';

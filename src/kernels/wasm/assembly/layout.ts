@@ -1,7 +1,7 @@
 // Layout kernels on collapsed shapes (JavaScript merges contiguous dims first): a strided gather
-// over up to 4 dims, a sum-to-shape over up to 3, 2-D max pooling with its argmax scatter, and
+// over up to 4 dims, a sum-to-shape over up to 3, max pooling with its argmax scatter, and
 // average pooling over window tables.
-import { POOL_ARGMAX, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
+import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
 import { arg, ptr } from './params';
 
 // out (d0, d1, d2, d3) contiguous = x read with element strides (s0, s1, s2, s3).
@@ -147,13 +147,18 @@ export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
   if (p1 <= p0) return;
   const inVol = <usize>at(p, 0) * at(p, 1) * at(p, 2), outVol = <usize>at(p, 3) * at(p, 4) * at(p, 5);
   const argmax = ptr(p, POOL_ARGMAX);
+  if (arg(p, POOL_BACKWARD) != 0) {
+    maxPoolBackward(ptr(p, POOL_X) + ((<usize>p0 * outVol) << 2), argmax + ((<usize>p0 * outVol) << 2),
+      ptr(p, POOL_OUT) + ((<usize>p0 * inVol) << 2), p1 - p0, <i32>inVol, <i32>outVol);
+    return;
+  }
   maxPool(ptr(p, POOL_X) + ((<usize>p0 * inVol) << 2), ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2),
     argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 0), at(p, 1), at(p, 2), at(p, 3), at(p, 4), at(p, 5),
     at(p, 6), at(p, 7), at(p, 8), at(p, 9), at(p, 10), at(p, 11), at(p, 12), at(p, 13), at(p, 14), at(p, 15), at(p, 16), at(p, 17));
 }
 
 // gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax.
-export function maxPoolBackward(gy: usize, argmax: usize, gx: usize, planes: i32, inPlane: i32, outPlane: i32): void {
+function maxPoolBackward(gy: usize, argmax: usize, gx: usize, planes: i32, inPlane: i32, outPlane: i32): void {
   memory.fill(gx, 0, <usize>planes * inPlane * 4);
   let j: usize = 0;
   for (let p = 0; p < planes; p++) {

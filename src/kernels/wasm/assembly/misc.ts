@@ -1,5 +1,26 @@
 // Row-wise softmax and the optimiser updates: memory-bound loops, computed in f32 with f64
-// accumulation where a sum runs long (softmax denominators).
+// accumulation where a sum runs long (softmax denominators). The optimiser steps run on the thread
+// pool (optimTask; threads split the elements at 16-float boundaries).
+import {
+  OPT_ADAM, OPT_BUF, OPT_F, OPT_FLAG_A, OPT_FLAG_B, OPT_GRAD, OPT_KIND, OPT_N, OPT_PARAM, OPT_V,
+} from '../abi';
+import { arg, ptr, splitAt } from './params';
+
+@inline function fArg(p: usize, i: i32): f32 { return load<f32>(p + (<usize>(OPT_F + i) << 2)); }
+
+export function optimTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const n = arg(p, OPT_N);
+  const i0 = splitAt(n, parts, part, 16), i1 = splitAt(n, parts, part + 1, 16);
+  if (i1 <= i0) return;
+  const o = <usize>i0 << 2, buf = ptr(p, OPT_BUF), a = arg(p, OPT_FLAG_A) != 0, b = arg(p, OPT_FLAG_B) != 0;
+  if (arg(p, OPT_KIND) == OPT_ADAM) {
+    adamStep(ptr(p, OPT_PARAM) + o, ptr(p, OPT_GRAD) + o, buf + o, ptr(p, OPT_V) + o, i1 - i0, fArg(p, 0), fArg(p, 1),
+      fArg(p, 2), fArg(p, 3), fArg(p, 4), a, fArg(p, 5), fArg(p, 6));
+  } else {
+    sgdStep(ptr(p, OPT_PARAM) + o, ptr(p, OPT_GRAD) + o, buf != 0 ? buf + o : 0, i1 - i0, fArg(p, 0), fArg(p, 1),
+      fArg(p, 2), a, fArg(p, 3), b);
+  }
+}
 
 // x, out: (outer, size, inner); out may alias x. log selects logSoftmax.
 export function softmaxForward(x: usize, out: usize, outer: i32, size: i32, inner: i32, log: bool): void {
@@ -44,7 +65,7 @@ export function softmaxBackward(y: usize, gy: usize, gx: usize, outer: i32, size
 }
 
 // PyTorch's SGD rule (momentum buffer buf may be 0 when momentum is 0).
-export function sgdStep(param: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
+function sgdStep(param: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
   nesterov: bool, weightDecay: f32, firstStep: bool): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
@@ -61,7 +82,7 @@ export function sgdStep(param: usize, grad: usize, buf: usize, n: i32, lr: f32, 
 }
 
 // PyTorch's Adam / AdamW rule; stepSize = lr / (1 − β1^t), bc2Sqrt = √(1 − β2^t) come from JS.
-export function adamStep(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32,
+function adamStep(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32,
   eps: f32, weightDecay: f32, decoupled: bool, stepSize: f32, bc2Sqrt: f32): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;

@@ -2,8 +2,12 @@
 // gradient, walking the output row by row as the reference kernel does (same summation order, so
 // the gradient matches it exactly): per row the input row it reads (or none: constant padding),
 // then the row's inside as one copy (a vector add backward) and its edges element by element.
-import { PAD_CONSTANT, PAD_DIMS, PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REPLICATE } from '../abi';
-import { arg } from './params';
+// Threads split dim 0 only where it is not padded: their rows then read and write disjoint slabs.
+import {
+  PAD_BACKWARD, PAD_CONSTANT, PAD_DIMS, PAD_DST, PAD_MAX_RANK, PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REPLICATE, PAD_SCRATCH,
+  PAD_SRC, PAD_VALUE,
+} from '../abi';
+import { arg, ptr, splitAt } from './params';
 
 @inline function dimSlot(p: usize, d: i32, field: i32): usize { return p + (<usize>(PAD_DIMS + d * PAD_PER_DIM + field) << 2); }
 
@@ -16,25 +20,42 @@ import { arg } from './params';
   return i < 0 ? -i : 2 * (n - 1) - i; // reflect: the op checks pad < size, so one mirror lands inside
 }
 
-/** Forward: dst (out shape) from src (in shape); backward: dst (in shape, zeroed here) += src (out shape). */
-export function pad(src: usize, dst: usize, p: usize, value: f32, backward: bool): void {
-  const nd = arg(p, PAD_RANK), mode = arg(p, PAD_MODE);
-  let inVol: usize = 1, outer = 1;
-  for (let d = nd - 1; d >= 0; d--) {
-    store<i32>(dimSlot(p, d, 3), <i32>inVol);
-    store<i32>(dimSlot(p, d, 4), 0);
-    inVol *= <usize>load<i32>(dimSlot(p, d, 0));
-    if (d < nd - 1) outer *= load<i32>(dimSlot(p, d, 1));
+/**
+ * Forward: dst (out shape) from src (in shape); backward: dst (in shape, zeroed here) += src (out
+ * shape). One part does all; more parts (dim 0 not padded) each take a range of dim 0.
+ */
+export function padTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const nd = arg(p, PAD_RANK), mode = arg(p, PAD_MODE), backward = arg(p, PAD_BACKWARD) != 0;
+  const src = ptr(p, PAD_SRC), dst = ptr(p, PAD_DST), value = load<f32>(p + (<usize>PAD_VALUE << 2));
+  // The output index of each dim but the last, for the current row (this thread's scratch).
+  const idx = ptr(p, PAD_SCRATCH) + (<usize>(slot * PAD_MAX_RANK) << 2);
+  let outer = 1;
+  for (let d = 0; d < nd - 1; d++) outer *= load<i32>(dimSlot(p, d, 1));
+  const d0 = nd > 1 ? load<i32>(dimSlot(p, 0, 1)) : 1;
+  const a0 = splitAt(d0, parts, part, 1), a1 = splitAt(d0, parts, part + 1, 1);
+  if (backward) {
+    // All of the input for one part; else this part's slab of dim 0 (not padded: in = out).
+    const stride0 = <usize>load<i32>(dimSlot(p, 0, 3));
+    const from = parts == 1 ? 0 : <usize>a0 * stride0;
+    const to = parts == 1 ? stride0 * load<i32>(dimSlot(p, 0, 0)) : <usize>a1 * stride0;
+    memory.fill(dst + (from << 2), 0, (to - from) << 2);
   }
-  if (backward) memory.fill(dst, 0, inVol << 2);
+  if (a1 <= a0) return;
+  const rowsPer = outer / d0, r0 = a0 * rowsPer, r1 = a1 * rowsPer;
+  let rest = r0;
+  for (let d = nd - 2; d >= 0; d--) {
+    const size = load<i32>(dimSlot(p, d, 1));
+    store<i32>(idx + (<usize>d << 2), rest % size);
+    rest /= size;
+  }
   const n = load<i32>(dimSlot(p, nd - 1, 0)), m = load<i32>(dimSlot(p, nd - 1, 1)), pb = load<i32>(dimSlot(p, nd - 1, 2));
   // Output columns [j0, j1) read input columns j − pb inside the row.
   const j0 = min(m, max(0, pb)), j1 = max(j0, min(m, pb + n));
-  let q = backward ? src : dst; // the output row
-  for (let r = 0; r < outer; r++) {
+  let q = (backward ? src : dst) + ((<usize>r0 * m) << 2); // the output row
+  for (let r = r0; r < r1; r++) {
     let base = 0;
     for (let d = 0; d < nd - 1; d++) {
-      const i = source(load<i32>(dimSlot(p, d, 4)), load<i32>(dimSlot(p, d, 0)), load<i32>(dimSlot(p, d, 2)), mode);
+      const i = source(load<i32>(idx + (<usize>d << 2)), load<i32>(dimSlot(p, d, 0)), load<i32>(dimSlot(p, d, 2)), mode);
       if (i < 0) { base = -1; break; }
       base += i * load<i32>(dimSlot(p, d, 3));
     }
@@ -59,7 +80,7 @@ export function pad(src: usize, dst: usize, p: usize, value: f32, backward: bool
     }
     q += <usize>m << 2;
     for (let d = nd - 2; d >= 0; d--) {
-      const at = dimSlot(p, d, 4), i = load<i32>(at) + 1;
+      const at = idx + (<usize>d << 2), i = load<i32>(at) + 1;
       if (i < load<i32>(dimSlot(p, d, 1))) { store<i32>(at, i); break; }
       store<i32>(at, 0);
     }

@@ -5,8 +5,8 @@
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
 import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr } from './params';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { arg, ptr, splitAt } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
 // with CONV_FLIP and CONV_WINOGRAD_U.
@@ -242,14 +242,27 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
   }
 }
 
+// A part is a range of tiles (all output channels), or with CONV_WINOGRAD_BY_CHANNELS a range of
+// output channels (4-row panels of U, all tiles): when tiles are few (batch 1, 7×7 maps), threads
+// splitting them would each read all of U for a few columns. Either way every output element
+// sums in the same order, so results never depend on the split.
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, CONV_X), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
   const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
-  const per = total / parts, extra = total % parts;
-  const g0 = part * per + min(part, extra), g1 = g0 + per + (part < extra ? 1 : 0);
-  if (g1 <= g0) return;
+  const byChannels = arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0;
+  let g0 = 0, g1 = total, c0 = 0, c1 = cout;
+  if (byChannels) {
+    c0 = splitAt(cout, parts, part, 4);
+    c1 = splitAt(cout, parts, part + 1, 4);
+    if (c1 <= c0) return;
+  } else {
+    const per = total / parts, extra = total % parts;
+    g0 = part * per + min(part, extra);
+    g1 = g0 + per + (part < extra ? 1 : 0);
+    if (g1 <= g0) return;
+  }
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
   const v = al64(scratch);
@@ -264,10 +277,10 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
     tileCoords(coords, blk, nb, tiles, tw);
     inputTransform(p, x, cin, coords, nb, v, TB, pad);
     for (let xi = 0; xi < 16; xi++) {
-      gemmCore(cout, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
-        m + <usize>xi * mStride, TB, false, 0, gs, u + <usize>xi * uPlane);
+      gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
+        m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
-    for (let co = 0; co < cout; co++) {
+    for (let co = c0; co < c1; co++) {
       const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
       let b = 0;
       while (b < nb) {

@@ -1,0 +1,93 @@
+// Fused inference (conv → batch norm → ReLU as one conv, ReLU in place): the same results as the
+// layers one by one, taken only in evaluation without gradients, and recomputed when any tensor
+// the folded weights come from changes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { models, nn, noGrad, randn, type Tensor } from '../index.js';
+import { activeBackend } from '../kernels/backend.js';
+
+function assertClose(got: Tensor, want: Tensor, what: string): void {
+  const g = got.toArray(), w = want.toArray();
+  assert.equal(g.length, w.length);
+  const scale = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  for (let i = 0; i < w.length; i++) {
+    assert.ok(Math.abs(g[i]! - w[i]!) <= 1e-4 * Math.abs(w[i]!) + 1e-5 * scale, `${what}: element ${i}: ${g[i]} vs ${w[i]}`);
+  }
+}
+
+/** Batch norms with running statistics far from 0 and 1, and affine weights not 1 and 0. */
+function randomiseBatchNorms(model: nn.Module, seed: number): void {
+  for (const m of model.modules()) {
+    if (!(m instanceof nn.BatchNormNd)) continue;
+    const c = m.numFeatures;
+    m.runningMean!.data.set(randn([c], { seed: seed++ }).toArray());
+    m.runningVar!.data.set(randn([c], { seed: seed++ }).toArray().map((v) => 0.5 + v * v));
+    m.weight!.data.set(randn([c], { seed: seed++ }).toArray());
+    m.bias!.data.set(randn([c], { seed: seed++ }).toArray());
+  }
+}
+
+/** Calls of the backend's batch-norm forward kernels (plain and fused with the ReLU) while `run` runs. */
+function batchNormCalls(run: () => void): number {
+  const k = activeBackend().kernels;
+  const { batchNormForward, batchNormReluForward } = k;
+  let calls = 0;
+  k.batchNormForward = (...a) => { calls++; batchNormForward(...a); };
+  k.batchNormReluForward = (...a) => { calls++; batchNormReluForward(...a); };
+  try {
+    run();
+  } finally {
+    Object.assign(k, { batchNormForward, batchNormReluForward });
+  }
+  return calls;
+}
+
+test('fused: ResNet-18 in evaluation without gradients matches the layers one by one, and folds every batch norm', () => {
+  const net = models.resnet18({ numClasses: 10 }).eval();
+  randomiseBatchNorms(net, 1);
+  const x = randn([1, 3, 64, 64], { seed: 9 });
+  const plain = net.forward(x); // gradients on: the layers one by one
+  let fused!: Tensor;
+  assert.equal(batchNormCalls(() => { fused = noGrad(() => net.forward(x)); }), 0);
+  assertClose(fused, plain, 'resnet18');
+  assert.equal(batchNormCalls(() => net.forward(x)), 20, 'with gradients every batch norm runs');
+});
+
+test('fused: Sequential conv → batch norm → ReLU and Linear → ReLU; the input is left alone', () => {
+  const seq = new nn.Sequential(new nn.Conv2d(3, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(),
+    new nn.Flatten(), new nn.Linear(8 * 25, 6),
+    new nn.ReLU()).eval();
+  randomiseBatchNorms(seq, 20);
+  const x = randn([2, 3, 5, 5], { seed: 4 });
+  const before = x.toArray();
+  assertClose(noGrad(() => seq.forward(x)), seq.forward(x), 'sequential');
+  assert.deepEqual(x.toArray(), before);
+});
+
+test('fused: folded weights follow changes to the batch norm and the conv (versions)', () => {
+  const conv = new nn.Conv2d(4, 6, 3), bn = new nn.BatchNorm2d(6);
+  const seq = new nn.Sequential(conv, bn, new nn.ReLU()).eval();
+  randomiseBatchNorms(seq, 40);
+  const x = randn([1, 4, 7, 7], { seed: 2 });
+  const check = (what: string) => assertClose(noGrad(() => seq.forward(x)), seq.forward(x), what);
+  check('first');
+  bn.runningVar!.data[2] = 9;
+  check('after running_var changed');
+  bn.loadStateDict(new nn.BatchNorm2d(6).stateDict());
+  check('after loadStateDict on the batch norm');
+  conv.weight.data[0] = 5;
+  check('after the conv weight changed');
+  // Training forwards update the running statistics (no fusion there), which the next eval sees.
+  seq.train();
+  noGrad(() => seq.forward(randn([4, 4, 7, 7], { seed: 3 })));
+  seq.eval();
+  check('after a training forward');
+});
+
+test('fused: training mode runs the batch norm on batch statistics and updates the running ones', () => {
+  const bn = new nn.BatchNorm2d(3);
+  const seq = new nn.Sequential(new nn.Conv2d(2, 3, 3), bn, new nn.ReLU());
+  const v = bn.runningMean!.version;
+  assert.equal(batchNormCalls(() => noGrad(() => seq.forward(randn([2, 2, 6, 6], { seed: 1 })))), 1);
+  assert.ok(bn.runningMean!.version > v);
+});

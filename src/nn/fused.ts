@@ -1,0 +1,101 @@
+// Evaluation without gradients runs conv → batch norm → ReLU as one convolution, as onnxruntime
+// folds them: the batch norm's per-channel affine map goes into the conv's weights and bias
+// (w·γ/σ and (b − μ)·γ/σ + β, σ = √(running_var + eps)), and the ReLU runs in place on the conv's
+// own fresh output, after the residual add where there is one (likewise after a Linear). Per ResNet block that is
+// four intermediate tensors and four passes over memory fewer. The folded weights are kept until
+// a tensor they came from changes (versions), so the backend's prepared copies of them stay valid
+// too. Training, gradients and tracing (ONNX export) run the layers one by one.
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { reluInPlace } from '../ops/activation.js';
+import { zeros } from '../ops/creation.js';
+import { addInPlace } from '../ops/elementwise.js';
+import type { Tensor } from '../ops/tensor.js';
+import { isTracing } from '../ops/trace.js';
+import { ReLU } from './activation.js';
+import { BatchNorm1d, BatchNorm2d, BatchNorm3d, BatchNormNd } from './batch-norm.js';
+import { ConvNd } from './conv.js';
+import { Linear } from './linear.js';
+import type { Module } from './module.js';
+
+/** Whether inference may fuse: no gradients, no trace, every module given in evaluation mode. */
+function fusable(...modules: (Module | null)[]): boolean {
+  return !isGradEnabled() && !isTracing() && modules.every((m) => !m || !m.training);
+}
+
+// Layers whose own forward runs (a subclass overriding it is left alone).
+const isConv = (m: Module | undefined): m is ConvNd => m instanceof ConvNd && m.forward === ConvNd.prototype.forward;
+const isLinear = (m: Module | undefined): m is Linear => m instanceof Linear && m.forward === Linear.prototype.forward;
+const isRelu = (m: Module | undefined): m is ReLU => m instanceof ReLU && m.forward === ReLU.prototype.forward;
+const BATCH_NORMS = [BatchNorm1d, BatchNorm2d, BatchNorm3d];
+
+// A batch norm that evaluates to an affine map per channel of this conv's output: running
+// statistics, its own forward, the conv's rank and channel count (else the layers run and throw).
+function foldable(conv: ConvNd, bn: Module | undefined): bn is BatchNormNd {
+  return bn instanceof BATCH_NORMS[conv.nd - 1]! && bn.forward === BatchNormNd.prototype.forward &&
+    (bn as BatchNormNd).numFeatures === conv.outChannels && !!(bn as BatchNormNd).runningMean && !bn.training;
+}
+
+interface Folded {
+  conv: ConvNd;
+  sources: (Tensor | null)[];
+  versions: number[];
+  weight: Tensor;
+  bias: Tensor;
+}
+const folds = new WeakMap<BatchNormNd, Folded>();
+
+/** conv's weights with bn folded in, recomputed only when a tensor they come from has changed. */
+function folded(conv: ConvNd, bn: BatchNormNd): Folded {
+  const sources = [conv.weight, conv.bias, bn.weight, bn.bias, bn.runningMean, bn.runningVar];
+  const versions = sources.map((t) => t?.version ?? -1);
+  const f = folds.get(bn);
+  if (f && f.conv === conv && sources.every((t, i) => t === f.sources[i] && versions[i] === f.versions[i])) return f;
+  const c = conv.outChannels;
+  const scale = bn.runningVar!.add(bn.eps).pow(-0.5).mul(bn.weight ?? 1);
+  const weight = conv.weight.mul(scale.reshape([c, ...conv.weight.shape.slice(1).map(() => 1)]));
+  const bias = (conv.bias ?? zeros([c], { device: conv.weight.device })).sub(bn.runningMean!).mul(scale).add(bn.bias ?? 0);
+  const next = { conv, sources, versions, weight, bias };
+  folds.set(bn, next);
+  return next;
+}
+
+/**
+ * conv, then bn (if given), then + residual (if given), then relu (if given): in inference one
+ * convolution with the batch norm folded in, the add and the ReLU in place on its fresh output;
+ * otherwise the conv, then batch norm + ReLU (+ residual) as one op (BatchNormNd.forwardRelu).
+ * @example y = convBnRelu(x, block.conv2, block.bn2, block.relu, shortcut)
+ */
+export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null, residual: Tensor | null = null): Tensor {
+  // Unbatched input keeps the plain path, whose batch norm rejects it (fusing must not widen what runs).
+  if (!fusable(conv, bn) || (bn && (!foldable(conv, bn) || x.ndim !== conv.nd + 2)) || (relu && !isRelu(relu))) {
+    if (bn && relu) return bn.forwardRelu(conv.forward(x), relu, residual);
+    const y = bn ? bn.forward(conv.forward(x)) : conv.forward(x);
+    const sum = residual ? y.add(residual) : y;
+    return relu ? relu.forward(sum) : sum;
+  }
+  const f = bn ? folded(conv, bn) : null;
+  const y = f ? conv.convolve(x, f.weight, f.bias) : conv.forward(x);
+  if (residual) addInPlace(y, residual);
+  return relu ? reluInPlace(y) : y;
+}
+
+/**
+ * Sequential's forward: each conv with the batch norm and ReLU right after it fused, and a ReLU
+ * after a Linear run in place, where inference allows; every other module as it is.
+ */
+export function runFused(modules: readonly Module[], x: Tensor): Tensor {
+  let y = x;
+  for (let i = 0; i < modules.length; i++) {
+    const m = modules[i]!;
+    const fuse = fusable(m) && (isConv(m) || isLinear(m));
+    if (!fuse) {
+      y = m.forward(y);
+      continue;
+    }
+    const bn = isConv(m) && foldable(m, modules[i + 1]) ? modules[++i] as BatchNormNd : null;
+    const relu = isRelu(modules[i + 1]) ? modules[++i] as ReLU : null;
+    if (isConv(m)) y = convBnRelu(y, m, bn, relu);
+    else y = relu ? reluInPlace(m.forward(y)) : m.forward(y);
+  }
+  return y;
+}

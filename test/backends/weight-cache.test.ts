@@ -1,0 +1,106 @@
+// The wasm backend keeps prepared weights (Winograd-transformed, GEMM-packed) across forward
+// convolutions, keyed by the weight's storage and version: reused while the weights are
+// unchanged, recomputed after any in-place write (a training step, loadStateDict, `.data`).
+// Each result is compared with the reference backend on the weights of that moment.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { F, nn, noGrad, optim, randn, setBackend, getBackend, tensor, type Tensor } from '../../src/index.js';
+import type { CpuStorage } from '../../src/kernels/storage.js';
+import { activeBackend } from '../../src/kernels/backend.js';
+import type { WasmBackend } from '../../src/kernels/wasm/index.js';
+import { assertClose } from './harness.js';
+
+const previous = getBackend();
+setBackend('wasm');
+const wasm = activeBackend() as WasmBackend;
+
+// Each geometry takes a different native path (asserted), each with prepared weights.
+const CASES = [
+  { name: 'winograd', path: 'winograd', inC: 32, outC: 32, k: 3, size: 16, stride: 1, padding: 1 },
+  { name: 'im2col 3×3 at 5² (too few tiles)', path: 'im2col', inC: 32, outC: 40, k: 3, size: 5, stride: 1, padding: 1 },
+  { name: 'im2col 7×7 stride 2 (a stem)', path: 'im2col', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
+  { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },
+];
+
+/** The reference backend's forward on this moment's weights. */
+function reference(conv: nn.Conv2d, x: Tensor, stride: number, padding: number): Float32Array {
+  setBackend('ref');
+  try {
+    const w = tensor(conv.weight.toArray(), conv.weight.shape), b = tensor(conv.bias!.toArray(), conv.bias!.shape);
+    return F.conv2d(tensor(x.toArray(), x.shape), w, b, { stride, padding }).toArray();
+  } finally {
+    setBackend('wasm');
+  }
+}
+
+for (const c of CASES) {
+  test(`prepared weights (${c.name}): reused while unchanged, recomputed after each kind of write`, () => {
+    const conv = new nn.Conv2d(c.inC, c.outC, c.k, { stride: c.stride, padding: c.padding });
+    const x = randn([1, c.inC, c.size, c.size], { seed: 3 });
+    const run = () => noGrad(() => conv.forward(x)).toArray();
+    const check = (what: string) => {
+      const before = wasm.convPathCounts().get(`convForward ${c.path}`) ?? 0;
+      const got = run();
+      assert.equal(wasm.convPathCounts().get(`convForward ${c.path}`), before + 1, `${what}: path`);
+      assertClose(got, reference(conv, x, c.stride, c.padding), what);
+      return got;
+    };
+    const first = check('first call');
+    check('second call (cached)');
+
+    // A write behind the counter's back (the raw storage, no op) is not seen: proof of reuse.
+    const raw = (conv.weight.storage as CpuStorage).data;
+    const saved = raw[0]!;
+    raw[0] = saved + 100;
+    assert.deepEqual(run(), first, 'a write that bypasses the version counter must not be seen');
+    raw[0] = saved;
+
+    // A training step between two inference calls: the next call sees the new weights.
+    const opt = new optim.SGD(conv.parameters(), { lr: 0.5 });
+    const y = conv.forward(x);
+    y.mul(y).sum().backward();
+    opt.step();
+    const trained = check('after an SGD step');
+    assert.notDeepEqual(trained, first);
+
+    conv.loadStateDict(new nn.Conv2d(c.inC, c.outC, c.k, { stride: c.stride, padding: c.padding }).stateDict());
+    check('after loadStateDict');
+    conv.weight.data[1] = 3;
+    check('after a write through .data');
+  });
+}
+
+// At batch 1 with few positions the forward splits output channels across threads (im2col when
+// there are more channels than positions, Winograd when fewer than 64 tiles per thread), so each
+// thread reads its rows of the shared prepared weights: the results must not depend on the count.
+test('prepared weights: the same results on 1 and 2 threads (im2col and Winograd, channel and tile splits)', async () => {
+  for (const [inC, outC, size] of [[64, 72, 5], [64, 72, 7], [32, 32, 16]] as const) {
+    const conv = new nn.Conv2d(inC, outC, 3, { padding: 1 });
+    const x = randn([1, inC, size, size], { seed: 5 });
+    const results = [];
+    for (const threads of [1, 2, 1]) {
+      wasm.setNumThreads(threads);
+      // Workers start lazily: run until this many really took part (up to 30 s on a busy machine).
+      for (let t = 0; t < 600 && noGrad(() => conv.forward(x)) && wasm.lastThreads() < threads; t++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (threads === 2 && wasm.lastThreads() < 2) continue; // no second thread here
+      results.push(noGrad(() => conv.forward(x)).toArray());
+    }
+    assert.ok(results.length >= 2, "ran at 1 thread twice");
+    assertClose(results[0]!, reference(conv, x, 1, 1), `${inC}→${outC} at ${size}²`);
+    for (const r of results) assert.deepEqual(r, results[0], `${inC}→${outC} at ${size}²: results depend on the thread count`);
+  }
+});
+
+test('prepared weights are released with their weights: memory stays flat over many dropped models', () => {
+  const x = randn([1, 256, 14, 14], { seed: 2 });
+  // Each conv's Winograd weights take 16·256·256·4 bytes = 4 MB: 150 kept would be 600 MB.
+  const step = () => noGrad(() => new nn.Conv2d(256, 256, 3, { padding: 1 }).forward(x));
+  for (let i = 0; i < 50; i++) step();
+  const settled = wasm.heap.capacity;
+  for (let i = 0; i < 150; i++) step();
+  assert.ok(wasm.heap.capacity <= settled + 256 * 2 ** 20, `memory grew from ${settled} to ${wasm.heap.capacity} bytes`);
+});
+
+test.after(() => setBackend(previous));
