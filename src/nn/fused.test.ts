@@ -62,6 +62,8 @@ test('fused: Sequential conv → batch norm → ReLU and Linear → ReLU; the in
   const before = x.toArray();
   assertClose(noGrad(() => seq.forward(x)), seq.forward(x), 'sequential');
   assert.deepEqual(x.toArray(), before);
+  // An unbatched input is rejected by the batch norm, fused or not.
+  assert.throws(() => noGrad(() => seq.forward(randn([3, 5, 5], { seed: 1 }))), /BatchNorm2d: expected 4D input/);
 });
 
 test('fused: folded weights follow changes to the batch norm and the conv (versions)', () => {

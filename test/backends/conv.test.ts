@@ -14,18 +14,18 @@ const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.f
 // moves a case to another path fails here, and every path must keep a case (see below).
 type Case = [number, number, number, number, number[], number, number, number, number, string];
 const CASES: Case[] = [
-  [2, 3, 5, 1, [7, 9], 3, 1, 1, 1, 'direct im2col im2col'],
+  [2, 3, 5, 1, [7, 9], 3, 1, 1, 1, 'direct direct direct'],
   [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'im2col im2col im2col'],
   [3, 6, 6, 6, [11, 10], 3, 1, 2, 2, 'im2col im2col im2col'], // depthwise, dilated
-  [2, 8, 4, 1, [5, 5], 1, 1, 0, 1, 'direct im2col im2col'], // pointwise
+  [2, 8, 4, 1, [5, 5], 1, 1, 0, 1, 'direct direct im2col'], // pointwise
   [2, 8, 6, 2, [6, 7], 1, 1, 0, 1, 'im2col im2col im2col'], // grouped pointwise
   [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'im2col im2col im2col'], // strided 1×1 (downsampling shortcut)
   [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'im2col im2col im2col'], // ResNet's stem shape, smaller
   [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'im2col im2col im2col'], // stride 2 with rows long enough for vector packing
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'im2col im2col im2col'], // AlexNet's stem: stride 4, vector packing
-  [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct im2col im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
-  [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct im2col im2col'], // direct, split over threads, a partial channel block
-  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct im2col im2col'], // LeNet-5's conv1: one input channel, the weight gradient splits taps
+  [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
+  [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
+  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct im2col'], // LeNet-5's conv1: one input channel, the weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
   [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
   [1, 4, 4, 4, [12, 17], 5, 2, 2, 1, 'depthwise im2col im2col'], // depthwise, stride 2
@@ -33,8 +33,8 @@ const CASES: Case[] = [
   [4, 16, 16, 16, [30, 30], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise over both threads
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'im2col im2col im2col'],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3, 'im2col im2col im2col'],
-  [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct im2col im2col'],
-  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'direct im2col im2col'], // kernel larger than the input
+  [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct direct im2col'],
+  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'direct direct im2col'], // kernel larger than the input
   [2, 3, 4, 1, [17], 3, 2, 1, 1, 'im2col im2col im2col'], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D
   [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1, 'vol2col vol2col vol2col'], // 3-D, grouped and strided
@@ -43,15 +43,21 @@ const CASES: Case[] = [
   [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // single-band volume over both threads: the weight gradient splits taps
   [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
   [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
-  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd im2col'], // big enough to run on both threads (Winograd path)
-  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd: odd width, 4-tile groups and single tiles
-  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd im2col'], // Winograd without padding, odd output
-  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd im2col'], // Winograd with wide padding
-  [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'direct winograd im2col'], // 16 → 16: the direct kernel forward, Winograd backward
-  [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd: im2col
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd winograd'], // big enough to run on both threads (Winograd path)
+  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd winograd'], // Winograd: odd width, 4-tile groups and single tiles
+  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd without padding, odd output
+  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd winograd'], // Winograd with wide padding
+  [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16: Winograd's GEMMs with K = 16
+  [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd winograd winograd'], // unpadded 16 → 16
+  [2, 8, 16, 1, [12, 12], 3, 1, 0, 1, 'direct im2col direct'], // unpadded, 8 input channels: the input gradient by im2col (its transposed conv is larger)
+  [4, 13, 20, 1, [20, 21], 3, 1, 1, 1, 'im2col direct direct'], // input gradient by the direct kernel: 13 channels (a partial block), both threads
+  [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
+  [1, 40, 36, 1, [5, 5], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd, over 32 channels: im2col
+  [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct im2col im2col'], // LeNet-5's conv2: unpadded, the input gradient stays on im2col
+  [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
   [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
-  [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd winograd im2col'], // 49 tiles on 2 threads: split channels, a partial panel
-  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd im2col'], // Winograd with the weights' K split into blocks
+  [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd winograd winograd'], // 49 tiles on 2 threads: split channels, a partial panel
+  [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd winograd'], // Winograd with the weights' K split into blocks
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd winograd'], // the weight gradient's tiles in two chunks
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
@@ -74,8 +80,8 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
   for (const want of ['convForward winograd', 'convForward direct', 'convForward depthwise', 'convForward im2col',
-    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput im2col', 'convBackwardInput vol2col',
-    'convBackwardWeight winograd', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
+    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput direct', 'convBackwardInput im2col', 'convBackwardInput vol2col',
+    'convBackwardWeight winograd', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
   }
 });

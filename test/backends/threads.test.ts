@@ -32,9 +32,10 @@ function conv(batch: number, cin: number, cout: number, size: number, k: number,
 
 test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 shapes: odd tap counts)', () => {
   const r = rng(31);
-  // Then Winograd's weight gradient (≥ 64 channels), in one chunk of tiles and in two.
-  for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(4, 20, 24, 15, 3, 1), conv(2, 64, 64, 12, 3, 1),
-    conv(1, 300, 64, 33, 3, 1)]) {
+  // Then the direct weight gradient (3×3, ≤ 32 channels, too few tiles for Winograd: 20 → 24 splits
+  // units within an input channel; 3 → 16, ResNet-20's stem) and Winograd's, in one chunk of tiles and in two.
+  for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(1, 20, 24, 12, 3, 1), conv(8, 3, 16, 16, 3, 1),
+    conv(4, 16, 16, 16, 3, 1), conv(2, 64, 64, 12, 3, 1), conv(1, 300, 64, 33, 3, 1)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const gy = inWasm(data(r, p.batch * p.outChannels * p.outSize[0]! ** 2));
     const gw = wasm.alloc(p.outChannels * p.inChannels * p.kernelSize[0]! ** 2).data;
@@ -45,9 +46,11 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
   }
 });
 
-test('conv forward (Winograd and im2col sizes) and input gradients are the same at 1 and 2 threads', () => {
+test('conv forward (Winograd, direct and im2col sizes) and input gradients are the same at 1 and 2 threads', () => {
   const r = rng(32);
-  for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2)]) {
+  // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
+  for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
+    conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

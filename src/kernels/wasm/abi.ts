@@ -24,7 +24,8 @@ export const TASK_UNARY = 16;
 export const TASK_BINARY = 17;
 export const TASK_PAD = 18;
 export const TASK_OPTIM = 19;
-export const TASK_COUNT = 20;
+export const TASK_CONV_DIRECT_BWD_W = 20;
+export const TASK_COUNT = 21;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
@@ -68,7 +69,7 @@ export const CONV_DW = 19;
 export const CONV_GEOMETRY = 16;
 export const CONV_SCRATCH = 20; // scratch base
 export const CONV_SCRATCH_STRIDE = 21; // scratch bytes per thread
-export const CONV_FLIP = 22; // Winograd: w is a forward conv's (cin, cout, 3, 3); this computes its input gradient
+export const CONV_FLIP = 22; // Winograd and direct: w is a forward conv's (cin, cout, kh, kw); this computes its input gradient
 export const CONV_WINOGRAD_U = 23; // Winograd: the transformed weights (winogradWeightsTask writes them)
 // Winograd weight gradient (winograd-weight-grad.ts): x in CONV_X, gy in CONV_W, gw in CONV_C; the
 // tiles are taken in chunks of at most CONV_GRAD_LD, the current one from CONV_GRAD_FIRST on.

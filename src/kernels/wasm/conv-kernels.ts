@@ -6,13 +6,13 @@ import type { ConvParams } from '../kernels.js';
 import type { CpuStorage, Storage } from '../storage.js';
 import {
   CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_WINOGRAD_BY_CHANNELS, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
-  TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_FWD,
-  TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
+  TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
+  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
   VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
-  conv2d, conv3dGeometry, forwardPath, winogradInputGradient, winogradWeightGradFits, type ConvPath, type Geometry,
+  conv2d, conv3dGeometry, forwardPath, inputGradientPath, weightGradientPath, type ConvPath, type Geometry,
 } from './conv-paths.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
@@ -35,6 +35,12 @@ export function createConvKernels(rt: Runtime) {
   };
 
   const cache = new WeightCache(heap);
+
+  // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
+  const scratchBytes: Record<number, (params: number, nt: number) => number> = {
+    [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
+    [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
+  };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
   function setGeometry(ptrs: readonly number[], geo: Geometry, flip: boolean): Int32Array {
@@ -64,10 +70,7 @@ export function createConvKernels(rt: Runtime) {
     const winograd = task === TASK_CONV_WINOGRAD;
     const packed = task === TASK_CONV_FWD && u ? u : null;
     let P = setGeometry(ptrs, geo, flip);
-    const bytes = winograd ? ex.winogradScratchBytes(rt.params, nt)
-      : task === TASK_CONV_DIRECT ? ex.directConvScratchBytes(rt.params, nt)
-        : task === TASK_CONV_DEPTHWISE ? ex.depthwiseScratchBytes(rt.params, nt) : ex.convScratchBytes(rt.params, nt);
-    const stride = align64(bytes);
+    const stride = align64((scratchBytes[task] ?? ex.convScratchBytes)(rt.params, nt));
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
     const shared = winograd && !u ? align64(ex.winogradWeightBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(shared + stride * nt + 64));
@@ -80,7 +83,8 @@ export function createConvKernels(rt: Runtime) {
     // wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
     // part transforms all the tiles' inputs, and reads only its rows of the weights), and weight
     // panels; the direct kernels' (image, channel block) units and planes. im2col parts would
-    // each pack the weights or the columns again: one per thread.
+    // each pack the weights or the columns again, direct weight-gradient parts pad each image
+    // again: one per thread.
     const [batch, cin, cout, , , , oh, ow] = geo;
     const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
     const byChannels = winograd && nt > 1 && tiles < 64 * nt;
@@ -215,9 +219,9 @@ export function createConvKernels(rt: Runtime) {
       const call = convCall('convBackwardInput', [gy, w, gx], [READ, READ, WRITE], p, TASK_CONV3D_BWD_IN, flops);
       if (!call) return;
       const geo = conv2d(p);
-      const tgeo = winogradInputGradient(geo);
-      count('convBackwardInput', tgeo ? 'winograd' : 'im2col');
-      if (tgeo) convTask(TASK_CONV_WINOGRAD, tgeo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
+      const { path, geo: t } = inputGradientPath(geo);
+      count('convBackwardInput', path);
+      if (t) convTask(FORWARD_TASKS[path], t, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
       else convTask(TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
@@ -226,10 +230,10 @@ export function createConvKernels(rt: Runtime) {
       const call = convCall('convBackwardWeight', [x, gy, gw], [READ, READ, WRITE], p, TASK_CONV3D_BWD_W, flops);
       if (!call) return;
       const geo = conv2d(p);
-      const winograd = winogradWeightGradFits(geo);
-      count('convBackwardWeight', winograd ? 'winograd' : 'im2col');
-      if (winograd) winogradWeightGradient(geo, call.ptrs, call, flops);
-      else convTask(TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
+      const path = weightGradientPath(geo);
+      count('convBackwardWeight', path);
+      if (path === 'winograd') winogradWeightGradient(geo, call.ptrs, call, flops);
+      else convTask(path === 'direct' ? TASK_CONV_DIRECT_BWD_W : TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
     },
   };
 }

@@ -46,8 +46,7 @@ export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): bool
 
 // The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
 // im2col packing costs more than the few products each packed element feeds (LeNet-5's forward
-// convs ran 2–2.3× faster than through the GEMM). Not for input gradients: as a full correlation
-// of the output gradient it multiplies the padding too (LeNet-5's conv2: 2.1 ms vs 1.4 ms).
+// convs ran 2–2.3× faster than through the GEMM).
 function directFits(geo: Geometry): boolean {
   const [, , cout, groups, , , , , , , sh, sw, , , dh, dw] = geo;
   return groups === 1 && cout <= 16 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
@@ -59,36 +58,56 @@ function depthwiseFits(geo: Geometry): boolean {
   return groups === cin && cout === cin && (sw === 1 || sw === 2) && dh === 1 && dw === 1;
 }
 
-// Forward, Winograd's 16 GEMMs have the input channels as their K: with fewer than 32 the direct
-// kernel, where it fits, is faster. ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time):
-// Winograd 22.4–22.8 ms, direct 14.7–16.7 (32→32 at 16², im2col vs Winograd: 21.8–28.4 vs
-// 16.6–16.9 ms). The input gradient keeps Winograd at 16 channels: there the alternative is
-// im2col with col2im (23 vs 24–32 ms).
-const WINOGRAD_FORWARD_MIN_CIN = 32;
-
+// Forward, Winograd wherever it fits, also at 16 input channels where its GEMMs' K is short:
+// ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time, 3 alternating rounds): 12.4–13.0 ms
+// vs the direct kernel's 13.7–14.0 (input gradient 12.2–12.5 vs 13.7–14.0). 32→32 at 16²: 9.0
+// vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  const direct = directFits(geo);
-  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES) && !(direct && geo[1] < WINOGRAD_FORWARD_MIN_CIN)) return 'winograd';
-  return direct ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return 'winograd';
+  return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
-// The weight gradient by Winograd pays from 64 channels on: its transforms cost per tile and
-// channel what 16·cin·cout products per tile outweigh only then. Measured (CPU time, batch 128,
-// 1 thread): 64→64 at 8² 14–18 ms vs im2col 18–26; 32→32 at 16² 18–25 vs 20–26; 16→16 at 32²
-// 25–28 vs 20–28.
-const WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS = 64;
-export function winogradWeightGradFits(geo: Geometry): boolean {
-  return winogradFits(geo) && Math.min(geo[1], geo[2]) >= WINOGRAD_WEIGHT_GRAD_MIN_CHANNELS;
+// The weight gradient by Winograd wherever it fits: ResNet-20's 16→16 at 32², batch 128, 1
+// thread (CPU time, 3 alternating rounds): 11.2–12.1 ms vs the direct kernel's 17.0–18.1; 32→32 at
+// 16² 9.5–10.6 vs 16.5–16.7. Else the direct weight gradient (assembly/direct-weight-grad.ts) for
+// 3×3 stride-1 undilated ungrouped convs with at most 32 channels: no 9-fold im2col copy to pack.
+// Measured before Winograd took these shapes: 16→16 at 32² 17.3–17.8 ms vs im2col 19.4–23.9;
+// 32→32 at 16² 16.9–17.3 vs 18.6–23.0; 64→64 at 8² 19.2–19.7 vs Winograd's 13–14; and still
+// ResNet-20's 3→16 stem at 32² 3.1–3.5 vs 3.9–4.4.
+const DIRECT_WEIGHT_GRAD_MAX_CHANNELS = 32;
+
+/** The weight gradient's path of a 2-D conv. */
+export function weightGradientPath(geo: Geometry): 'winograd' | 'direct' | 'im2col' {
+  const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
+  if (winogradFits(geo)) return 'winograd';
+  const direct = groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
+  return direct && Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS ? 'direct' : 'im2col';
 }
 
 /**
- * For 3×3 stride 1 the input gradient is itself such a conv: gy with the weights rotated and
- * transposed, padded 2 − pad. Its geometry when Winograd runs it (the padding stays non-negative
- * and both convs fit), else null.
+ * For a stride-1 undilated ungrouped conv the input gradient is itself such a conv: gy with the
+ * weights rotated and transposed, padded k − 1 − pad. Its geometry (null when that padding would
+ * be negative).
  */
-export function winogradInputGradient(geo: Geometry): Geometry | null {
-  const [b, cin, cout, , ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw] = geo;
-  const t: Geometry = [b, cout, cin, 1, oh, ow, ih, iw, kh, kw, sh, sw, 2 - ph, 2 - pw, dh, dw];
-  return winogradFits(geo) && winogradFits(t) && ph <= 2 && pw <= 2 ? t : null;
+function transposed(geo: Geometry): Geometry | null {
+  const [b, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw] = geo;
+  if (groups !== 1 || sh !== 1 || sw !== 1 || dh !== 1 || dw !== 1 || ph > kh - 1 || pw > kw - 1) return null;
+  return [b, cout, cin, 1, oh, ow, ih, iw, kh, kw, 1, 1, kh - 1 - ph, kw - 1 - pw, 1, 1];
+}
+
+/**
+ * The input gradient's path, and for Winograd and direct the transposed conv they run (weights
+ * flipped). Winograd where it fits both convs (its flipped weights are not cached: the forward's
+ * tile minimum). Else direct where the direct kernel fits the transposed conv and that conv is
+ * no larger than the forward one ("same" padding): with less padding its full correlation
+ * multiplies the padding too (LeNet-5's unpadded conv2: 2.1 ms vs 1.4 ms by im2col). ResNet-20's
+ * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
+ * im2col 4.6–6.8.
+ */
+export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'direct' | 'im2col'; geo: Geometry | null } {
+  const t = transposed(geo);
+  if (t && winogradFits(geo) && winogradFits(t)) return { path: 'winograd', geo: t };
+  if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
+  return { path: 'im2col', geo: null };
 }

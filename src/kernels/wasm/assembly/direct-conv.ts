@@ -4,9 +4,11 @@
 // through the GEMM); here every input vector is loaded once and feeds 4 output channels.
 //   out(co, oy, ox) = bias(co) + Σ_ci Σ_ky Σ_kx w(co, ci, ky, kx) · x(ci, oy + ky − ph, ox + kx − pw)
 // Threads split (image, block of 4 output channels) pairs; outputs of different pairs never overlap.
+// With CONV_FLIP, filter (co, ci) is w's filter (ci, co) rotated by 180°: the input gradient of a
+// stride-1 conv as a conv of the output gradient (see conv-paths.ts).
 // The inner step multiplies 4 channels' weights by 2 rows × 4 positions: 8 accumulators, 2 input
 // and 4 weight vectors in registers (8 channels × 4 positions needs 17 of the 16: it spilled).
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (stride, dilation and groups are implied).
@@ -45,13 +47,15 @@ export function directConvTask(p: usize, part: i32, parts: i32, slot: i32): void
   const wr = img + ((<usize>cin * hp * wp * 4 + 63) & ~63);
 
   // Weights: wr[b][ci][k][j] = filter (b·4 + j, ci) tap k, 0 past cout.
+  const flip = arg(p, CONV_FLIP) != 0;
   for (let b = 0; b < blocks; b++) {
     for (let ci = 0; ci < cin; ci++) {
       for (let k = 0; k < khw; k++) {
         const dst = wr + (<usize>((b * cin + ci) * khw + k) * CB) * 4;
         for (let j = 0; j < CB; j++) {
           const co = b * CB + j;
-          store<f32>(dst + (<usize>j << 2), co < cout ? load<f32>(w + (<usize>((co * cin + ci) * khw + k) << 2)) : 0);
+          const at = flip ? (ci * cout + co) * khw + khw - 1 - k : (co * cin + ci) * khw + k;
+          store<f32>(dst + (<usize>j << 2), co < cout ? load<f32>(w + (<usize>at << 2)) : 0);
         }
       }
     }

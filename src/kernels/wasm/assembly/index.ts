@@ -69,4 +69,5 @@ export {
   winogradGradBytes, winogradGradChunk, winogradGradFinish, winogradGradGemmTask, winogradGradScratchBytes,
   winogradGradTransformTask,
 } from './winograd-weight-grad';
+export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
 export { padTask } from './pad';

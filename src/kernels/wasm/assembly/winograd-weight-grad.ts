@@ -13,7 +13,7 @@ import {
 } from '../abi';
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
-import { al64, inputTransform, sameRow, TB, tileCoords } from './winograd';
+import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, TB, tileCoords } from './winograd';
 
 // Floats of one chunk's transforms (V and M): bounds memory whatever the batch and image size.
 const CHUNK_FLOATS: i32 = 1 << 21;
@@ -25,18 +25,18 @@ export function winogradGradChunk(p: usize): i32 {
   return min(tiles, max(TB, CHUNK_FLOATS / per / TB * TB));
 }
 
-// The shared block at CONV_GRAD_BASE: V (16 · cin × ld), M (16 · cout × ld), dU (16 · cout × cin).
-@inline function vBytes(p: usize): usize { return al64(<usize>(16 * arg(p, CONV_CIN) * arg(p, CONV_GRAD_LD)) * 4); }
-@inline function mBytes(p: usize): usize { return al64(<usize>(16 * arg(p, CONV_COUT) * arg(p, CONV_GRAD_LD)) * 4); }
+// The shared block at CONV_GRAD_BASE: V (16 planes of cin × ld), M (16 of cout × ld), dU (16 · cout × cin).
+@inline function vBytes(p: usize): usize { return al64(16 * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
+@inline function mBytes(p: usize): usize { return al64(16 * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
 
 /** Bytes of the shared block (CONV_GRAD_LD set). */
 export function winogradGradBytes(p: usize): i32 {
   return <i32>(vBytes(p) + mBytes(p) + al64(<usize>(16 * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4));
 }
 
-/** Scratch bytes per thread: tile coordinates or GEMM packing space. */
+/** Scratch bytes per thread: tile coordinates and a padded input plane, or GEMM packing space. */
 export function winogradGradScratchBytes(p: usize): i32 {
-  return max(3 * TB * 4, gemmScratchBytes(arg(p, CONV_GRAD_LD), arg(p, CONV_CIN))) + 128;
+  return max(3 * TB * 4 + 64 + paddedPlaneBytes(p), gemmScratchBytes(arg(p, CONV_GRAD_LD), arg(p, CONV_CIN))) + 128;
 }
 
 export function winogradGradTransformTask(p: usize, part: i32, parts: i32, slot: i32): void {
@@ -51,7 +51,7 @@ export function winogradGradTransformTask(p: usize, part: i32, parts: i32, slot:
     const nb = min(TB, b1 - blk);
     tileCoords(coords, first + blk, nb, tiles, tw);
     // Tile b of the block is column blk + b of the chunk.
-    inputTransform(x, cin, h, w, arg(p, CONV_PH), arg(p, CONV_PW), coords, nb, v + (<usize>blk << 2), ld);
+    inputTransform(p, x, cin, coords, nb, v + (<usize>blk << 2), ld, al64(coords + <usize>(3 * TB) * 4));
     gradTransform(gy, cout, oh, ow, coords, nb, m + (<usize>blk << 2), ld);
   }
 }
@@ -60,7 +60,7 @@ export function winogradGradTransformTask(p: usize, part: i32, parts: i32, slot:
 // rows r = A dY = [a, b], [a + c, b + d], [a − c, b − d], [−c, −d], each row [s, t] becomes
 // [s, s + t, s − t, −t]. Four tiles of a row at once where they lie inside the output.
 function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb: i32, m: usize, ld: i32): void {
-  const ms = <usize>(cout * ld) * 4, outPlane = <usize>(oh * ow) * 4;
+  const ms = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = 0; co < cout; co++) {
     let b = 0;
     while (b < nb) {
@@ -108,8 +108,8 @@ export function winogradGradGemmTask(p: usize, part: i32, parts: i32, slot: i32)
   const scratch = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
   const accumulate = arg(p, CONV_GRAD_FIRST) > 0;
   for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
-    gemmCore(cout, cin, arg(p, CONV_GRAD_TILES), m + <usize>(xi * cout * ld) * 4, ld, false,
-      v + <usize>(xi * cin * ld) * 4, ld, true, du + <usize>(xi * cout * cin) * 4, cin, accumulate, 0, scratch);
+    gemmCore(cout, cin, arg(p, CONV_GRAD_TILES), m + <usize>xi * planeStride(cout, ld), ld, false,
+      v + <usize>xi * planeStride(cin, ld), ld, true, du + <usize>(xi * cout * cin) * 4, cin, accumulate, 0, scratch);
   }
 }
 

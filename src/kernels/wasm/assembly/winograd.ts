@@ -16,11 +16,25 @@ export const TB: i32 = 256;
 
 @inline export function al64(n: usize): usize { return (n + 63) & ~63; }
 
-// Per-thread scratch of convWinogradTask: V, M, tile coordinates and GEMM packing space.
+// Bytes between the planes ξ and ξ + 1 of V or M (rows × ld floats each). The transforms touch all
+// 16 planes per tile: at a multiple of 4 KiB apart (TB = 256 makes every plane one) all 16 streams
+// fall into one L1 set of 8 ways and evict each other; a cache line more spreads them over 16 sets
+// (16→16 at 32², batch 128, 1 thread: the transforms took 14 ms of the conv's 24).
+@inline export function planeStride(rows: i32, ld: i32): usize { return <usize>(rows * ld) * 4 + 64; }
+
+// Per-thread scratch of convWinogradTask: V, M, tile coordinates, a padded input plane and GEMM
+// packing space.
 export function winogradScratchBytes(p: usize, nt: i32): i32 {
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  return (16 * cin * TB + 16 * cout * TB + 3 * TB) * 4 + gemmScratchBytes(cin, TB) + 512;
+  return <i32>(16 * (planeStride(cin, TB) + planeStride(cout, TB))) + 3 * TB * 4 + paddedPlaneBytes(p) +
+    gemmScratchBytes(cin, TB) + 576;
 }
+
+// The input plane zero-padded so that every tile, and every 4 tiles of a row, lie inside it:
+// rows for all tile rows, columns for whole groups of 4 tiles (12 values from each group's start).
+@inline function paddedRowsOf(p: usize): i32 { return ((arg(p, CONV_OH) + 1) & ~1) + 2; }
+@inline function paddedColsOf(p: usize): i32 { return 8 * ((((arg(p, CONV_OW) + 1) >> 1) + 3) >> 2) + 4; }
+export function paddedPlaneBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
 
 // The transformed weights U[ξ] (cout × cin each), already in the GEMM's packed-A layout, shared
 // by all threads: one transform per call instead of one per thread, and no packing per GEMM.
@@ -93,17 +107,13 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
     live > 2 ? load<f32>(f + 2 * laneStep + o) : 0, 0);
 }
 
-// One input row of a tile as a vector, zeros outside the image.
-@inline function row4(plane: usize, h: i32, w: i32, iy: i32, ix: i32): v128 {
-  if (iy < 0 || iy >= h) return f32x4.splat(0);
-  const r = plane + <usize>(iy * w) * 4;
-  if (ix >= 0 && ix + 4 <= w) return v128.load(r + <usize>ix * 4);
-  let v = f32x4.splat(0);
-  if (ix >= 0 && ix < w) v = f32x4.replace_lane(v, 0, load<f32>(r + <usize>ix * 4));
-  if (ix + 1 >= 0 && ix + 1 < w) v = f32x4.replace_lane(v, 1, load<f32>(r + <usize>(ix + 1) * 4));
-  if (ix + 2 >= 0 && ix + 2 < w) v = f32x4.replace_lane(v, 2, load<f32>(r + <usize>(ix + 2) * 4));
-  if (ix + 3 >= 0 && ix + 3 < w) v = f32x4.replace_lane(v, 3, load<f32>(r + <usize>(ix + 3) * 4));
-  return v;
+// Plane `src` (h × w) into pad (rows × cols, zeros around it), shifted by the padding (ph, pw).
+function padPlane(src: usize, h: i32, w: i32, ph: i32, pw: i32, pad: usize, rows: i32, cols: i32): void {
+  memory.fill(pad, 0, <usize>(rows * cols) << 2);
+  const n = min(w, cols - pw);
+  for (let iy = 0; iy < h && iy + ph < rows; iy++) {
+    memory.copy(pad + (<usize>((iy + ph) * cols + pw) << 2), src + (<usize>(iy * w) << 2), <usize>n << 2);
+  }
 }
 
 // Row i of V = s B for s = row i of Bᵀ d: [s0 − s2, s1 + s2, s2 − s1, s1 − s3].
@@ -180,24 +190,30 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
 
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, first input row and column
 // before padding, per tile) and every input channel of x (cin planes of h × w per image).
-// Tile b of channel ci lies at v + (ci·ld + b)·4; consecutive ξ (= 4i + j) are cin·ld floats apart.
-export function inputTransform(x: usize, cin: i32, h: i32, w: i32, ph: i32, pw: i32, coords: usize, nb: i32,
-  v: usize, ld: i32): void {
-  const vStride = <usize>(cin * ld) * 4, inPlane = <usize>(h * w) * 4;
+// Tile b of channel ci lies at v + (ci·ld + b)·4; consecutive ξ (= 4i + j) are planeStride(cin, ld) apart.
+// Each plane is first zero-padded into `pad` (paddedPlaneBytes of the task's parameters): every
+// tile then reads whole vectors, and 4 tiles of a row go at once even at the image's edges (at
+// 16² and 8², where most tiles touch an edge, the transforms took 60% of the Winograd conv).
+export function inputTransform(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize): void {
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
+  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   for (let ci = 0; ci < cin; ci++) {
-    let b = 0;
+    let b = 0, loaded = -1;
     while (b < nb) {
       const n = load<i32>(coords + (<usize>(3 * b) << 2));
-      const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)) - ph;
-      const ix = load<i32>(coords + (<usize>(3 * b + 2) << 2)) - pw;
-      const plane = x + <usize>(n * cin + ci) * inPlane;
-      if (b + 4 <= nb && iy >= 0 && iy + 4 <= h && ix >= 0 && ix + 12 <= w && sameRow(coords, b)) {
-        inputGroup(plane + <usize>(iy * w + ix) * 4, <usize>w * 4, v + (<usize>(ci * ld + b) << 2), vStride);
+      if (n != loaded) {
+        padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, ph, pw, pad, rows, cols);
+        loaded = n;
+      }
+      const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)), ix = load<i32>(coords + (<usize>(3 * b + 2) << 2));
+      const at = pad + (<usize>(iy * cols + ix) << 2);
+      if (b + 4 <= nb && sameRow(coords, b)) {
+        inputGroup(at, rs, v + (<usize>(ci * ld + b) << 2), vStride);
         b += 4;
         continue;
       }
-      const d0 = row4(plane, h, w, iy, ix), d1 = row4(plane, h, w, iy + 1, ix);
-      const d2 = row4(plane, h, w, iy + 2, ix), d3 = row4(plane, h, w, iy + 3, ix);
+      const d0 = v128.load(at), d1 = v128.load(at + rs), d2 = v128.load(at + 2 * rs), d3 = v128.load(at + 3 * rs);
       const dst = v + (<usize>(ci * ld + b) << 2);
       storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
       storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
@@ -250,20 +266,20 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
   const v = al64(scratch);
-  const m = al64(v + <usize>(16 * cin * TB) * 4);
-  const coords = al64(m + <usize>(16 * cout * TB) * 4);
-  const gs = al64(coords + <usize>(3 * TB) * 4);
+  const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
+  const m = al64(v + 16 * vStride);
+  const coords = al64(m + 16 * mStride);
+  const pad = al64(coords + <usize>(3 * TB) * 4);
+  const gs = al64(pad + <usize>paddedPlaneBytes(p));
   const outPlane = <usize>(oh * ow) * 4;
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw);
-    const vStride = <usize>(cin * TB) * 4;
-    inputTransform(x, cin, h, w, ph, pw, coords, nb, v, TB);
+    inputTransform(p, x, cin, coords, nb, v, TB, pad);
     for (let xi = 0; xi < 16; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
-        m + <usize>((xi * cout + c0) * TB) * 4, TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
+        m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
-    const mStride = <usize>(cout * TB) * 4;
     for (let co = c0; co < c1; co++) {
       const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
       let b = 0;
