@@ -12,7 +12,7 @@ import * as st from '../src/index.js';
 import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
 import { DEFAULT_MEASURE } from './lib/measure.js';
-import { withProfile } from './lib/report.js';
+import { PROFILE_SECTION, withSection } from './lib/report.js';
 import { RESNET20_BATCH } from './lib/workloads.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -122,7 +122,7 @@ if (values.write) {
   const block = ['## Where the time goes (per-kernel profile)', '',
     `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more).`, '',
     ...sections].join('\n');
-  writeFileSync(file, withProfile(old, block));
+  writeFileSync(file, withSection(old, PROFILE_SECTION, block));
   console.log('wrote the profile into BENCHMARKS.md');
 }
 

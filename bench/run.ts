@@ -14,7 +14,7 @@ import { cpus, loadavg, release, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, isWorkloadId, WORKLOADS, ALL_WORKLOADS, type WorkloadId } from './lib/workloads.js';
-import { markdown, profileOf, tables, withProfile, PEER_ORDER, type Report } from './lib/report.js';
+import { markdown, tables, withSection, PEER_ORDER, RUN_SECTION, type Report } from './lib/report.js';
 import { bestOfRounds, runPeer, type PeerRun, type PeerSpec } from './lib/runner.js';
 import { runGpuBench } from './lib/gpu-run.js';
 
@@ -232,9 +232,10 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`\nstriate backend: ${striate?.meta?.engine ?? 'did not start'}\n\n${tables(best, false)}\n`);
   if (o.write) {
-    // The per-kernel profile (bench/profile.ts) is measured separately: carried over as it is.
-    const profile = existsSync(o.out) ? profileOf(readFileSync(o.out, 'utf8')) : '';
-    writeFileSync(o.out, profile ? withProfile(markdown(report), profile) : markdown(report));
+    // Only this run's section is rewritten: the profile (bench/profile.ts) and the sections written
+    // by hand (GPU, imported models, pass-by-pass figures) are measured separately and kept.
+    const old = existsSync(o.out) ? readFileSync(o.out, 'utf8') : '';
+    writeFileSync(o.out, withSection(old, RUN_SECTION, markdown(report)));
     process.stdout.write(`wrote ${relative(process.cwd(), o.out)}\n`);
   }
 }

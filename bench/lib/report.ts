@@ -163,22 +163,23 @@ export function targets(runs: PeerRun[]): string {
   return out.join('\n');
 }
 
-const PROFILE_BEGIN = '<!-- profile: written by bench/profile.ts --write -->';
-const PROFILE_END = '<!-- /profile -->';
-
-/** `doc` with its profile section (between the markers) replaced by `profile`, or `profile` appended. */
-export function withProfile(doc: string, profile: string): string {
-  const block = `${PROFILE_BEGIN}\n${profile.trimEnd()}\n${PROFILE_END}`;
-  const start = doc.indexOf(PROFILE_BEGIN);
-  const end = doc.indexOf(PROFILE_END);
-  return start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + PROFILE_END.length) : `${doc.trimEnd()}\n\n${block}\n`;
+/** A section of BENCHMARKS.md that one script writes, between two markers; the rest of the file is kept. */
+export interface Section {
+  begin: string;
+  end: string;
 }
+/** The tables of `npm run bench` (bench/run.ts). */
+export const RUN_SECTION: Section = { begin: '<!-- bench: written by npm run bench -->', end: '<!-- /bench -->' };
+/** The per-kernel profile (bench/profile.ts --write). */
+export const PROFILE_SECTION: Section = { begin: '<!-- profile: written by bench/profile.ts --write -->', end: '<!-- /profile -->' };
 
-/** The profile section of a BENCHMARKS.md text, without its markers ('' when it has none). */
-export function profileOf(doc: string): string {
-  const start = doc.indexOf(PROFILE_BEGIN);
-  const end = doc.indexOf(PROFILE_END);
-  return start >= 0 && end > start ? doc.slice(start + PROFILE_BEGIN.length, end).trim() : '';
+/** `doc` with the section replaced by `text`, or `text` appended when `doc` has no such section. */
+export function withSection(doc: string, section: Section, text: string): string {
+  const block = `${section.begin}\n${text.trim()}\n${section.end}`;
+  const start = doc.indexOf(section.begin);
+  const end = doc.indexOf(section.end);
+  if (start >= 0 && end > start) return doc.slice(0, start) + block + doc.slice(end + section.end.length);
+  return doc.trim() ? `${doc.trimEnd()}\n\n${block}\n` : `${block}\n`;
 }
 
 export function markdown(rep: Report): string {
