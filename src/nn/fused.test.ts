@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { models, nn, noGrad, randn, type Tensor } from '../index.js';
 import { activeBackend } from '../kernels/backend.js';
+import { convBnRelu } from './fused.js';
 
 function assertClose(got: Tensor, want: Tensor, what: string): void {
   const g = got.toArray(), w = want.toArray();
@@ -92,4 +93,11 @@ test('fused: training mode runs the batch norm on batch statistics and updates t
   const v = bn.runningMean!.version;
   assert.equal(batchNormCalls(() => noGrad(() => seq.forward(randn([2, 2, 6, 6], { seed: 1 })))), 1);
   assert.ok(bn.runningMean!.version > v);
+});
+
+test('fused: a shortcut of the wrong shape is refused with both shapes named', () => {
+  const conv = new nn.Conv2d(2, 3, 3, { padding: 1 }).eval();
+  const bn = new nn.BatchNorm2d(3).eval();
+  assert.throws(() => noGrad(() => convBnRelu(randn([1, 2, 4, 4]), conv, bn, new nn.ReLU(), randn([1, 3, 2, 2]))),
+    /addInPlace: cannot add \[1, 3, 2, 2\] into \[1, 3, 4, 4\]/);
 });

@@ -1,6 +1,6 @@
 // Element-wise arithmetic with broadcasting, and the unary maps (exp, log, activations, ...).
 import type { BinaryOp, UnaryOp } from '../kernels/kernels.js';
-import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
+import { broadcastShapes, broadcastStrides, sameShape, shapeStr } from '../tensor/shape.js';
 import { deviceOf, kernels, output, record } from './record.js';
 import { sumToShape } from './reduce.js';
 import { scalarTensor } from './creation.js';
@@ -60,7 +60,7 @@ export const pow = (a: Operand, b: Operand): Tensor => binaryOp('pow', a, b);
 
 /** Adds b into a's storage in place (no autograd): gradient accumulation. Shapes must match. */
 export function addInPlace(a: Tensor, b: Tensor): void {
-  if (!sameShape(a.shape, b.shape)) throw new Error('addInPlace: shapes differ');
+  if (!sameShape(a.shape, b.shape)) throw new Error(`addInPlace: cannot add ${shapeStr(b.shape)} into ${shapeStr(a.shape)} in place (shapes must match)`);
   const strides = broadcastStrides(a.shape, a.shape);
   kernels(deviceOf('addInPlace', a, b)).binary('add', a.storage, b.storage, a.storage, { shape: a.shape, aStrides: strides, bStrides: strides });
   a.markWritten();
