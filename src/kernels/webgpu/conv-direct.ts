@@ -21,6 +21,9 @@ export const GEOMETRY = /* wgsl */ `
 fn inSz(d: u32) -> u32 { return P[4u + d]; }
 fn outSz(d: u32) -> u32 { return P[7u + d]; }
 fn kSz(d: u32) -> u32 { return P[10u + d]; }
+// The input coordinate that output o and tap k read along axis d (stride, padding, dilation); may be outside.
+fn inAt(d: u32, o: u32, k: u32) -> i32 { return i32(o * P[13u + d] + k * P[19u + d]) - i32(P[16u + d]); }
+fn outside(d: u32, i: i32) -> bool { return i < 0 || i >= i32(inSz(d)); }
 `;
 
 const FORWARD = PRELUDE + GEOMETRY + buf(1, 'X', false) + buf(2, 'W', false) + buf(3, 'Bias', false) + buf(4, 'Y', true) +
@@ -39,16 +42,16 @@ const FORWARD = PRELUDE + GEOMETRY + buf(1, 'X', false) + buf(2, 'W', false) + b
     let xBase = (n * Cin + ci0 + c) * inPlane;
     let wBase = (co * cinG + c) * taps;
     for (var kd = 0u; kd < kSz(0u); kd = kd + 1u) {
-      let id = i32(od * P[13] + kd * P[19]) - i32(P[16]);
-      if (id < 0 || id >= i32(inSz(0u))) { continue; }
+      let id = inAt(0u, od, kd);
+      if (outside(0u, id)) { continue; }
       for (var kh = 0u; kh < kSz(1u); kh = kh + 1u) {
-        let ih = i32(oh * P[14] + kh * P[20]) - i32(P[17]);
-        if (ih < 0 || ih >= i32(inSz(1u))) { continue; }
+        let ih = inAt(1u, oh, kh);
+        if (outside(1u, ih)) { continue; }
         let row = xBase + (u32(id) * inSz(1u) + u32(ih)) * inSz(2u);
         let wRow = wBase + (kd * kSz(1u) + kh) * kSz(2u);
         for (var kw = 0u; kw < kSz(2u); kw = kw + 1u) {
-          let iw = i32(ow * P[15] + kw * P[21]) - i32(P[18]);
-          if (iw < 0 || iw >= i32(inSz(2u))) { continue; }
+          let iw = inAt(2u, ow, kw);
+          if (outside(2u, iw)) { continue; }
           acc = acc + X[row + u32(iw)] * W[wRow + kw];
         }
       }
@@ -116,16 +119,16 @@ const BACKWARD_WEIGHT_PARTIAL = PRELUDE + GEOMETRY + buf(1, 'X', false) + buf(2,
   let yBase = (n * Cout + co) * outSz(0u) * outSz(1u) * outSz(2u);
   var acc = 0.0;
   for (var od = 0u; od < outSz(0u); od = od + 1u) {
-    let id = i32(od * P[13] + kd * P[19]) - i32(P[16]);
-    if (id < 0 || id >= i32(inSz(0u))) { continue; }
+    let id = inAt(0u, od, kd);
+    if (outside(0u, id)) { continue; }
     for (var oh = 0u; oh < outSz(1u); oh = oh + 1u) {
-      let ih = i32(oh * P[14] + kh * P[20]) - i32(P[17]);
-      if (ih < 0 || ih >= i32(inSz(1u))) { continue; }
+      let ih = inAt(1u, oh, kh);
+      if (outside(1u, ih)) { continue; }
       let row = xBase + (u32(id) * inSz(1u) + u32(ih)) * inSz(2u);
       let yRow = yBase + (od * outSz(1u) + oh) * outSz(2u);
       for (var ow = 0u; ow < outSz(2u); ow = ow + 1u) {
-        let iw = i32(ow * P[15] + kw * P[21]) - i32(P[18]);
-        if (iw < 0 || iw >= i32(inSz(2u))) { continue; }
+        let iw = inAt(2u, ow, kw);
+        if (outside(2u, iw)) { continue; }
         acc = acc + X[row + u32(iw)] * GY[yRow + ow];
       }
     }
