@@ -1,5 +1,5 @@
 // Where the time of a workload goes, kernel by kernel: `npx tsx bench/profile.ts` runs W8
-// (ResNet-20 training step) and W4 (ResNet-18 inference) with every kernel call timed, and prints
+// (ResNet-20 training step) and W4 (ResNet-18 inference), or W3 (LeNet-5 training) and W5 (AlexNet) with every kernel call timed, and prints
 // per kernel (convolutions split by kernel size and stride) the calls and milliseconds per
 // iteration, the share of the iteration, and GFLOP/s where the FLOPs are known (conv, gemm).
 //   npx tsx bench/profile.ts [--workloads W8,W4] [--threads 1,2] [--iterations 5] [--write]
@@ -13,7 +13,7 @@ import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
 import { DEFAULT_MEASURE } from './lib/measure.js';
 import { PROFILE_SECTION, withSection } from './lib/report.js';
-import { RESNET20_BATCH } from './lib/workloads.js';
+import { LENET_BATCH, RESNET20_BATCH } from './lib/workloads.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,12 +66,19 @@ function workload(w: string): { title: string; step: () => void } {
     const y = Array.from({ length: RESNET20_BATCH }, (_, i) => (i * 7) % 10);
     return { title: 'W8 ResNet-20 training step, batch 128', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
   }
-  if (w === 'W4') {
-    const model = st.models.resnet18().eval();
-    const x = st.randn([1, 3, 224, 224], { seed: 6 });
-    return { title: 'W4 ResNet-18 inference, batch 1', step: () => { st.noGrad(() => model.forward(x)); } };
+  if (w === 'W3') {
+    const model = st.models.lenet5();
+    const opt = new st.optim.SGD(model.parameters(), { lr: 0.01 });
+    const x = st.randn([LENET_BATCH, 1, 28, 28], { seed: 5 });
+    const y = Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10);
+    return { title: 'W3 LeNet-5 training step, batch 64', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
   }
-  throw new Error(`profile: unknown workload ${w} (W8 or W4)`);
+  if (w === 'W4' || w === 'W5') {
+    const model = (w === 'W4' ? st.models.resnet18() : st.models.alexnet()).eval();
+    const x = st.randn([1, 3, 224, 224], { seed: 6 });
+    return { title: `${w} ${w === 'W4' ? 'ResNet-18' : 'AlexNet'} inference, batch 1`, step: () => { st.noGrad(() => model.forward(x)); } };
+  }
+  throw new Error(`profile: unknown workload ${w} (W8, W3, W4 or W5)`);
 }
 
 function table(title: string, threads: number, rows: Map<string, Entry>, iterations: number, wallMs: number): string {
