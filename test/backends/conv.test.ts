@@ -25,7 +25,8 @@ const CASES: Case[] = [
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'im2col im2col im2col'], // AlexNet's stem: stride 4, vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
-  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct im2col'], // LeNet-5's conv1: one input channel, the weight gradient splits taps
+  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct direct'], // LeNet-5's conv1: the direct weight gradient in two blocks of 3 taps per row
+  [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
   [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
   [1, 4, 4, 4, [12, 17], 5, 2, 2, 1, 'depthwise im2col im2col'], // depthwise, stride 2

@@ -71,18 +71,32 @@ export function forwardPath(geo: Geometry): ConvPath {
 // The weight gradient by Winograd wherever it fits: ResNet-20's 16→16 at 32², batch 128, 1
 // thread (CPU time, 3 alternating rounds): 11.2–12.1 ms vs the direct kernel's 17.0–18.1; 32→32 at
 // 16² 9.5–10.6 vs 16.5–16.7. Else the direct weight gradient (assembly/direct-weight-grad.ts) for
-// 3×3 stride-1 undilated ungrouped convs with at most 32 channels: no 9-fold im2col copy to pack.
+// stride-1 undilated ungrouped convs with at most 32 channels: no kh·kw-fold im2col copy to pack.
 // Measured before Winograd took these shapes: 16→16 at 32² 17.3–17.8 ms vs im2col 19.4–23.9;
 // 32→32 at 16² 16.9–17.3 vs 18.6–23.0; 64→64 at 8² 19.2–19.7 vs Winograd's 13–14; and still
 // ResNet-20's 3→16 stem at 32² 3.1–3.5 vs 3.9–4.4.
 const DIRECT_WEIGHT_GRAD_MAX_CHANNELS = 32;
+// The direct kernel computes whole 4-wide output row groups, output channels in threes and taps
+// in threes along a row, and drops what lies past the conv's own: 3×3 kernels take it whatever
+// that costs (measured above), wider ones only while it adds at most 30% of the products.
+// LeNet-5 at batch 64, 1 thread (CPU time, alternating rounds): conv1 (1→6, 28², 5×5; 6 taps
+// computed per 5: 1.2×) 0.47–0.49 ms vs im2col 0.90–1.31; conv2 (6→16, 10² outputs; 12-wide
+// rows, 18 channels, 6 taps per 5: 1.62×) 1.50–1.51 vs 1.31–1.37.
+const DIRECT_WEIGHT_GRAD_MAX_EXCESS = 1.3;
+function directWeightGradExcess(geo: Geometry): number {
+  const [, , cout, , , , , ow, , kw] = geo;
+  const up = (n: number, m: number) => Math.ceil(n / m) * m;
+  return (up(ow, 4) / ow) * (up(cout, 3) / cout) * (up(kw, 3) / kw);
+}
 
 /** The weight gradient's path of a 2-D conv. */
 export function weightGradientPath(geo: Geometry): 'winograd' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
   if (winogradFits(geo)) return 'winograd';
-  const direct = groups === 1 && kh === 3 && kw === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1;
-  return direct && Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS ? 'direct' : 'im2col';
+  const direct = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
+    Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS;
+  const fits = (kh === 3 && kw === 3) || directWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS;
+  return direct && fits ? 'direct' : 'im2col';
 }
 
 /**

@@ -1,34 +1,38 @@
-// Weight gradient of a 3×3, stride-1, undilated, ungrouped convolution computed directly:
+// Weight gradient of a stride-1, undilated, ungrouped convolution computed directly:
 //   gw(co, ci, ky, kx) = Σ_n Σ_oy Σ_ox gy(n, co, oy, ox) · x(n, ci, oy + ky − ph, ox + kx − pw)
-// With few channels the im2col route writes 9 copies of each image and packs them transposed for
-// a GEMM whose output is only cout × 9·cin; here the sums run over 4 output positions per lane,
-// with no copies but a zero-padded image and output gradient per image, both in cache.
-// A unit is (input channel, tap row ky, 3 output channels): 9 vector accumulators, 3 channels ×
-// 3 taps kx, fed by 3 input and 3 gradient vectors per step (9 products per 6 loads). Larger
-// tiles spill: 2 × 2 channels × 3 taps (12 accumulators) ran 27 ms at 16 → 16, 32², batch 128,
-// against 20 by im2col. Threads split the units; every sum runs in the same order whatever the
-// split (images, then rows, then positions, then lanes): results do not depend on the thread count.
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
+// With few channels the im2col route writes kh·kw copies of each image and packs them transposed
+// for a GEMM whose output is only cout × kh·kw·cin; here the sums run over 4 output positions per
+// lane, with no copies but a zero-padded image and output gradient per image, both in cache.
+// A unit is (input channel, tap row ky, block of 3 taps kx, 3 output channels): 9 vector
+// accumulators, 3 channels × 3 taps, fed by 3 input and 3 gradient vectors per step (9 products
+// per 6 loads); a kernel width not a multiple of 3 computes the last block's missing taps into
+// accumulators it drops (5×5: 6 taps for 5). Larger tiles spill: 2 × 2 channels × 3 taps
+// (12 accumulators) ran 27 ms at 16 → 16, 32², batch 128, against 20 by im2col. Threads split
+// the units; every sum runs in the same order whatever the split (images, then rows, then
+// positions, then lanes): results do not depend on the thread count.
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (x at CONV_X, gy at CONV_W, gw at CONV_C;
-// kernel 3×3, stride and dilation 1, one group implied).
+// stride and dilation 1, one group implied).
 
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-// Padded geometry: output rows as 4-wide groups (owp columns), the image with the 2 extra rows
-// and columns the taps reach; output channels rounded up to triples (zero planes).
+// Padded geometry: output rows as 4-wide groups (owp columns), the image with the kh − 1 extra
+// rows and the columns the tap blocks reach; output channels rounded up to triples (zero planes).
 @inline function rowWidth(p: usize): i32 { return (arg(p, CONV_OW) + 3) & ~3; }
 @inline function triples(p: usize): i32 { return (arg(p, CONV_COUT) + 2) / 3; }
-@inline function units(p: usize): i32 { return arg(p, CONV_CIN) * 3 * triples(p); }
+@inline function tapBlocks(p: usize): i32 { return (arg(p, CONV_KW) + 2) / 3; }
+@inline function paddedRows(p: usize): i32 { return arg(p, CONV_OH) + arg(p, CONV_KH) - 1; }
+@inline function paddedCols(p: usize): i32 { return rowWidth(p) + 3 * tapBlocks(p) - 1; }
+@inline function units(p: usize): i32 { return arg(p, CONV_CIN) * arg(p, CONV_KH) * tapBlocks(p) * triples(p); }
 
 // Per thread: the padded image, the padded output gradient and 9 accumulators per unit.
 export function directWeightGradScratchBytes(p: usize, nt: i32): i32 {
-  const oh = arg(p, CONV_OH), owp = rowWidth(p);
-  const image = arg(p, CONV_CIN) * (oh + 2) * (owp + 2), grad = 3 * triples(p) * oh * owp;
+  const image = arg(p, CONV_CIN) * paddedRows(p) * paddedCols(p), grad = 3 * triples(p) * arg(p, CONV_OH) * rowWidth(p);
   return (image + grad) * 4 + units(p) * 9 * 16 + 192;
 }
 
@@ -36,13 +40,14 @@ export function directWeightGradTask(p: usize, part: i32, parts: i32, slot: i32)
   const x = ptr(p, CONV_X), gy = ptr(p, CONV_W), gw = ptr(p, CONV_C);
   const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const nb = triples(p), per = 3 * nb;
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const nb = triples(p), kb = tapBlocks(p), perRow = kb * nb, per = kh * perRow;
   const u0 = splitAt(units(p), parts, part, 1), u1 = splitAt(units(p), parts, part + 1, 1);
   if (u1 <= u0) return;
-  // Units are ordered (input channel, ky, triple): a thread's units read input channels c0 … c1 − 1.
+  // Units are ordered (input channel, ky, tap block, triple): a thread's units read input
+  // channels c0 … c1 − 1.
   const c0 = u0 / per, c1 = (u1 - 1) / per + 1;
-  const owp = rowWidth(p), hp = oh + 2, wp = owp + 2;
+  const owp = rowWidth(p), hp = paddedRows(p), wp = paddedCols(p);
   const xPlane = <usize>(hp * wp) << 2, gPlane = <usize>(oh * owp) << 2, xs = <usize>wp << 2, gs = <usize>owp << 2;
   const img = (ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE) + 63) & ~63;
   const grad = img + <usize>cin * xPlane;
@@ -64,9 +69,9 @@ export function directWeightGradTask(p: usize, part: i32, parts: i32, slot: i32)
       else for (let oy = 0; oy < oh; oy++) memory.copy(dst + <usize>oy * gs, src + (<usize>(oy * ow) << 2), <usize>ow << 2);
     }
     for (let u = u0; u < u1; u++) {
-      const ci = u / per, r = u - ci * per, ky = r / nb, b = r - ky * nb;
+      const ci = u / per, r = u - ci * per, ky = r / perRow, t = r - ky * perRow, kx0 = t / nb, b = t - kx0 * nb;
       const a = acc + (<usize>u * 9 << 4);
-      // a<j><kx>: output channel 3b + j, tap (ky, kx).
+      // a<j><k>: output channel 3b + j, tap (ky, 3·kx0 + k).
       let a00 = f32x4.splat(0), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00;
       if (n > 0) {
         a00 = v128.load(a); a01 = v128.load(a, 16); a02 = v128.load(a, 32);
@@ -74,7 +79,7 @@ export function directWeightGradTask(p: usize, part: i32, parts: i32, slot: i32)
         a20 = v128.load(a, 96); a21 = v128.load(a, 112); a22 = v128.load(a, 128);
       }
       for (let oy = 0; oy < oh; oy++) {
-        const xr = img + <usize>ci * xPlane + <usize>(oy + ky) * xs;
+        const xr = img + <usize>ci * xPlane + <usize>(oy + ky) * xs + (<usize>(3 * kx0) << 2);
         const gr = grad + <usize>(3 * b) * gPlane + <usize>oy * gs;
         for (let o: usize = 0; o < gs; o += 16) {
           const x0 = v128.load(xr + o), x1 = v128.load(xr + o, 4), x2 = v128.load(xr + o, 8);
@@ -91,14 +96,14 @@ export function directWeightGradTask(p: usize, part: i32, parts: i32, slot: i32)
       v128.store(a, a20, 96); v128.store(a, a21, 112); v128.store(a, a22, 128);
     }
   }
-  // gw(co, ci, ky, kx) = the lanes of accumulator (co − 3b, kx) of unit (ci, ky, b), summed.
+  // gw(co, ci, ky, 3·kx0 + k) = the lanes of accumulator (co − 3b, k) of unit (ci, ky, kx0, b), summed.
   for (let u = u0; u < u1; u++) {
-    const ci = u / per, r = u - ci * per, ky = r / nb, b = r - ky * nb;
+    const ci = u / per, r = u - ci * per, ky = r / perRow, t = r - ky * perRow, kx0 = t / nb, b = t - kx0 * nb;
     for (let j = 0; j < 3 && 3 * b + j < cout; j++) {
-      const dst = gw + (<usize>(((3 * b + j) * cin + ci) * 9 + ky * 3) << 2);
-      for (let kx = 0; kx < 3; kx++) {
-        const v = v128.load(acc + (<usize>(u * 9 + j * 3 + kx) << 4));
-        store<f32>(dst + (<usize>kx << 2), (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+      const dst = gw + (<usize>((((3 * b + j) * cin + ci) * kh + ky) * kw + 3 * kx0) << 2);
+      for (let k = 0; k < 3 && 3 * kx0 + k < kw; k++) {
+        const v = v128.load(acc + (<usize>(u * 9 + j * 3 + k) << 4));
+        store<f32>(dst + (<usize>k << 2), (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
           (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
       }
     }
