@@ -41,6 +41,14 @@ import { arg, ptr, splitAt } from './params';
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
 
+// Stride 2: the 4 inputs at q, q + 2, q + 4, q + 6 (floats) in two vector loads. Loads that end
+// at q + 7 would reach past a row's last input, and at the end of an input possibly past the
+// memory: at a row's end (`back`), they span q − 1 … q + 6 instead.
+@inline function evens(q: usize, back: bool): v128 {
+  if (back) return i32x4.shuffle(v128.load(q - 4), v128.load(q, 12), 1, 3, 5, 7);
+  return i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
+}
+
 // Output columns ox whose input column ox·sw + xoff lies inside the row [0, w): from
 // firstInside to endInside (exclusive, at most ow).
 @inline function firstInside(xoff: i32, sw: i32): i32 { return xoff >= 0 ? 0 : (-xoff + sw - 1) / sw; }
@@ -83,7 +91,16 @@ export function im2colRows(xg: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i3
           if (sw == 1) {
             copyRun(o, row + <usize>(a + xoff) * 4, b - a);
           } else {
-            for (let ox = a; ox < b; ox++) store<f32>(o + <usize>(ox - a) * 4, load<f32>(row + <usize>(ox * sw + xoff) * 4));
+            let ox = a;
+            // The vector steps need input column ix − 1 (ix = 2·ox + xoff) when not ix + 7.
+            if (sw == 2) {
+              for (; ox + 4 <= b; ox += 4) {
+                const ix = ox * 2 + xoff;
+                if (ix + 7 >= w && ix < 1) break;
+                v128.store(o + <usize>(ox - a) * 4, evens(row + <usize>ix * 4, ix + 7 >= w));
+              }
+            }
+            for (; ox < b; ox++) store<f32>(o + <usize>(ox - a) * 4, load<f32>(row + <usize>(ox * sw + xoff) * 4));
           }
           if (ox1 > b) zeroRun(out + <usize>(b - ox0) * 4, ox1 - b);
         }
@@ -263,7 +280,28 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
           store<f32>(q, load<f32>(q) + load<f32>(s + <usize>ox * 4));
         }
       } else {
-        for (let ox = oxLo; ox < oxHi; ox++) {
+        let ox = oxLo;
+        if (sw == 2) {
+          // 4 gradients into every other input of 8: the lanes between add zero. The 8 stay in the
+          // row (other threads own other channels' planes): ix … ix + 7, or at the row's end ix − 1 … ix + 6.
+          const zero = f32x4.splat(0);
+          for (; ox + 4 <= oxHi; ox += 4) {
+            const ix = ox * 2 + xoff;
+            const g = v128.load(s + <usize>ox * 4);
+            if (ix + 7 < w) {
+              const q = row + <usize>ix * 4;
+              v128.store(q, f32x4.add(v128.load(q), i32x4.shuffle(g, zero, 0, 4, 1, 5)));
+              v128.store(q, f32x4.add(v128.load(q, 16), i32x4.shuffle(g, zero, 2, 6, 3, 7)), 16);
+            } else if (ix >= 1) {
+              const q = row + <usize>(ix - 1) * 4;
+              v128.store(q, f32x4.add(v128.load(q), i32x4.shuffle(zero, g, 0, 4, 1, 5)));
+              v128.store(q, f32x4.add(v128.load(q, 16), i32x4.shuffle(zero, g, 2, 6, 3, 7)), 16);
+            } else {
+              break;
+            }
+          }
+        }
+        for (; ox < oxHi; ox++) {
           const q = row + <usize>(ox * sw + xoff) * 4;
           store<f32>(q, load<f32>(q) + load<f32>(s + <usize>ox * 4));
         }
