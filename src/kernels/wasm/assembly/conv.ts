@@ -176,14 +176,12 @@ function packConvB(xg: usize, p0: i32, kc: i32, j0: i32, nc: i32, h: i32, w: i32
             continue;
           }
         }
-        // Strides 2 and 4 (stems, downsampling): every 2nd or 4th of 8 or 16 inputs. Stride 4's
-        // loads reach past the last input used, so its run must go on beyond them (the strict <);
-        // stride 2's read backwards at a row's end (evens).
-        const ix = ox * sw + xoff;
-        const back = ix + 7 >= w;
-        if ((lane & 3) == 0 && ((sw == 2 && ox + 4 <= b && (!back || ix >= 1)) || (sw == 4 && ox + 4 < b))) {
+        // Strides 2 and 4 (stems, downsampling): every 2nd or 4th of 8 or 16 inputs. The loads
+        // reach past the last input used, so the run must go on beyond them (the strict <); a
+        // stride-2 run's last 4 read backwards instead (evens), unless that is before the row.
+        if ((sw == 2 || sw == 4) && (lane & 3) == 0 && (ox + 4 < b || (sw == 2 && ox + 4 == b && ox * 2 + xoff >= 1))) {
           if (sw == 2) {
-            v128.store(out, evens(q, back));
+            v128.store(out, evens(q, ox + 4 == b));
           } else {
             const lo = i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 4, 0, 4);
             const hi = i32x4.shuffle(v128.load(q, 32), v128.load(q, 48), 0, 4, 0, 4);
