@@ -1,7 +1,8 @@
 // Where the time of a workload goes, kernel by kernel: `npx tsx bench/profile.ts` runs W8
 // (ResNet-20 training), W4 (ResNet-18 inference), W3 (LeNet-5 training) and W5 (AlexNet
-// inference) with every kernel call timed, and prints per kernel (convolutions split by kernel size and stride) the calls and milliseconds per
-// iteration, the share of the iteration, and GFLOP/s where the FLOPs are known (conv, gemm).
+// inference) with every kernel call timed, and prints per kernel (convolutions split by kernel
+// size and stride) the calls and milliseconds per iteration, the share of the iteration, and
+// GFLOP/s where the FLOPs are known (conv, gemm).
 //   npx tsx bench/profile.ts [--workloads W8,W4,W3,W5] [--threads 1,2] [--iterations 5] [--write]
 // --write puts the tables into BENCHMARKS.md between the profile markers (bench/run.ts keeps them).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
