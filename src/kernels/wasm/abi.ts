@@ -119,7 +119,7 @@ export const POOL_DIMS = 4;
 export const POOL_BACKWARD = 22;
 
 // Padding (padTask; threads split the indices of dim 0 when it is not padded, else one part): the
-// rank, mode, arrays, value (f32), direction, a scratch of PAD_MAX_RANK slots per thread (the row
+// rank, mode, arrays, value (f32), direction, a scratch of 64 bytes (a cache line) per thread (the row
 // odometer), then per dim from PAD_DIMS on: in size, out size, pad before (negative crops), input
 // element stride.
 export const PAD_RANK = 0;

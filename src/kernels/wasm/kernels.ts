@@ -280,7 +280,7 @@ export function createWasmKernels(rt: Runtime) {
     if (nd === 0 || nd > PAD_MAX_RANK) return (backward ? refKernels.padBackward : refKernels.padForward)(src, dst, p);
     const splits = nd > 1 && p.padBegin[0] === 0 && p.inShape[0] === p.outShape[0];
     const nt = pool.plan(splits && Math.max(src.length, dst.length) >= PARALLEL_ELEMENTS);
-    withScratch(rt, [src, dst], [READ, WRITE], (call) => call.scratch(nt * PAD_MAX_RANK * 4), ([ps, pd], scratch) => {
+    withScratch(rt, [src, dst], [READ, WRITE], (call) => align64(call.scratch(nt * 64 + 64)), ([ps, pd], scratch) => {
       const P = paramSlots(rt);
       P[PAD_RANK] = nd;
       P[PAD_MODE] = PAD_MODES[p.mode];
