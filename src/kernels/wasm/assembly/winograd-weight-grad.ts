@@ -125,17 +125,6 @@ function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb
   }
 }
 
-export function winogradGradGemmTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), ld = arg(p, CONV_GRAD_LD);
-  const v = ptr(p, CONV_GRAD_BASE), m = v + vBytes(p), du = m + mBytes(p);
-  const scratch = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const accumulate = arg(p, CONV_GRAD_FIRST) > 0;
-  for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
-    gemmCore(cout, cin, arg(p, CONV_GRAD_TILES), m + <usize>xi * planeStride(cout, ld), ld, false,
-      v + <usize>xi * planeStride(cin, ld), ld, true, du + <usize>(xi * cout * cin) * 4, cin, accumulate, 0, scratch);
-  }
-}
-
 // gw(co, ci) = Gᵀ D G for D = the lanes' dU summed in lane order: rows of Gᵀ D, then each times G,
 // with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1] both times. Four channel pairs at a time, one per
 // vector lane; their 9 taps each go through the thread's scratch to gw's (pair, tap) order.
