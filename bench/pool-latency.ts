@@ -1,7 +1,7 @@
 // The thread pool's round trip: wall time of one dispatch whose parts do nothing (a unary task
 // over 0 elements), back to back (workers still polling) and after a pause longer than their
 // polling (workers asleep in Atomics.wait), at 1 and 2 threads; minimum, median and 90th
-// percentile over many calls. Usage: npx tsx bench/pool-latency.ts [--calls 2000] [--parts 8]
+// percentile over many calls. Usage: npx tsx bench/pool-latency.ts [--calls 500] [--parts 8]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import { PARAM_SLOTS, TASK_UNARY, UN_N } from '../src/kernels/wasm/abi.js';
