@@ -6,11 +6,12 @@
 //   npx tsx bench/conv-phases.ts [--cin 16] [--size 32] [--batch 128] [--fwd | --bwdin] [--reps 7] [--rounds 3] [--quiet]
 import { readFileSync } from 'node:fs';
 import { setBackend, setNumThreads } from '../src/index.js';
-import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
+import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import { TASK_EXPORTS } from '../src/kernels/wasm/exports.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
+import { filledArray } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -35,11 +36,7 @@ ThreadPool.prototype.run = function (id, params, nt, wanted) {
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
-const filled = (n: number): Float32Array => {
-  const s = (be.alloc(n) as CpuStorage).data;
-  for (let i = 0; i < n; i++) s[i] = Math.sin(i * 0.37);
-  return s;
-};
+const filled = (n: number) => filledArray(be, n);
 const p: ConvParams = {
   batch, inChannels: cin, outChannels: cin, groups: 1, inSize: [size, size], outSize: [size, size],
   kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
