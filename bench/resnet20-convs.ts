@@ -3,9 +3,10 @@
 // took, and GFLOP/s by the direct-FLOP count. To compare builds on a busy machine, run two
 // checkouts' copies of this script alternately. Usage: npx tsx bench/resnet20-convs.ts [--reps 5] [--threads 1]
 import { setBackend, setNumThreads } from '../src/index.js';
-import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
+import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { filledArray } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -18,11 +19,7 @@ setBackend('wasm');
 setNumThreads(threads);
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
-const filled = (n: number): Float32Array => {
-  const s = (be.alloc(n) as CpuStorage).data;
-  for (let i = 0; i < n; i++) s[i] = Math.sin(i * 0.37);
-  return s;
-};
+const filled = (n: number) => filledArray(be, n);
 
 // Lowest CPU (or wall) time of the runs (ms): on a shared machine the least disturbed run.
 function best(fn: () => void): number {

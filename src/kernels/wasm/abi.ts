@@ -17,8 +17,8 @@ export const TASK_CONV3D_FWD = 9;
 export const TASK_CONV3D_BWD_IN = 10;
 export const TASK_CONV3D_BWD_W = 11;
 export const TASK_MAX_POOL = 12;
-export const TASK_WINOGRAD_GRAD_TRANSFORM = 13;
-export const TASK_WINOGRAD_GRAD_GEMM = 14;
+export const TASK_WINOGRAD_GRAD_LANE = 13;
+export const TASK_WINOGRAD_GRAD_FINISH = 14;
 export const TASK_BATCH_NORM = 15;
 export const TASK_UNARY = 16;
 export const TASK_BINARY = 17;
@@ -72,11 +72,10 @@ export const CONV_SCRATCH_STRIDE = 21; // scratch bytes per thread
 export const CONV_FLIP = 22; // Winograd and direct: w is a forward conv's (cin, cout, kh, kw); this computes its input gradient
 export const CONV_WINOGRAD_U = 23; // Winograd: the transformed weights (winogradWeightsTask writes them)
 // Winograd weight gradient (winograd-weight-grad.ts): x in CONV_X, gy in CONV_W, gw in CONV_C; the
-// tiles are taken in chunks of at most CONV_GRAD_LD, the current one from CONV_GRAD_FIRST on.
-export const CONV_GRAD_LD = 24; // tiles per chunk (the leading dimension of its transforms)
-export const CONV_GRAD_FIRST = 25; // the chunk's first tile
-export const CONV_GRAD_TILES = 26; // tiles in the chunk
-export const CONV_GRAD_BASE = 27; // the shared transforms and sums (winogradGradBytes bytes)
+// tiles are cut into CONV_GRAD_LANES lanes, each taken in steps of at most CONV_GRAD_LD tiles.
+export const CONV_GRAD_LD = 24; // tiles per step (the leading dimension of its transforms)
+export const CONV_GRAD_LANES = 25; // lanes, each summing its own dU
+export const CONV_GRAD_BASE = 26; // the lanes' sums (winogradGradBytes bytes)
 // im2col forward, ungrouped: w already packed whole by packATask (packAWhole's layout), or 0.
 export const CONV_PACKED_W = 28;
 // Winograd forward: 1 when parts split the output channels (every part takes all tiles), 0 tiles.
@@ -120,7 +119,7 @@ export const POOL_DIMS = 4;
 export const POOL_BACKWARD = 22;
 
 // Padding (padTask; threads split the indices of dim 0 when it is not padded, else one part): the
-// rank, mode, arrays, value (f32), direction, a scratch of PAD_MAX_RANK slots per thread (the row
+// rank, mode, arrays, value (f32), direction, a scratch of 64 bytes (a cache line) per thread (the row
 // odometer), then per dim from PAD_DIMS on: in size, out size, pad before (negative crops), input
 // element stride.
 export const PAD_RANK = 0;

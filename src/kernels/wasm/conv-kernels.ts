@@ -7,8 +7,8 @@ import type { CpuStorage, Storage } from '../storage.js';
 import {
   CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_WINOGRAD_BY_CHANNELS, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
-  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
-  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_TILES,
+  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
+  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A, CONV_GRAD_BASE, CONV_GRAD_LANES,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -108,34 +108,26 @@ export function createConvKernels(rt: Runtime) {
     }
   }
 
-  // The weight gradient by Winograd (see assembly/winograd-weight-grad.ts): per chunk of tiles,
-  // their transforms (threads split tiles), then the 16 GEMMs (threads split them); then gw.
+  // The weight gradient by Winograd (see assembly/winograd-weight-grad.ts): the lanes of tiles
+  // (each a part: transforms and GEMMs into its own sums), then gw from their sum (threads split
+  // the channel pairs).
   function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     let P = paramSlots(rt);
     for (let i = 0; i < 3; i++) P[i] = ptrs[i]!;
     P.set(geo, CONV_BATCH);
-    const ld = ex.winogradGradChunk(rt.params);
-    P[CONV_GRAD_LD] = ld;
+    P[CONV_GRAD_LD] = ex.winogradGradStep(rt.params);
+    const lanes = P[CONV_GRAD_LANES] = ex.winogradGradLanes(rt.params);
     const shared = align64(ex.winogradGradBytes(rt.params)), stride = align64(ex.winogradGradScratchBytes(rt.params));
     const scratch = align64(call.scratch(shared + stride * nt + 64));
     P = paramSlots(rt);
     P[CONV_GRAD_BASE] = scratch;
     P[CONV_SCRATCH] = scratch + shared;
     P[CONV_SCRATCH_STRIDE] = stride;
-    const [batch, , , , , , oh, ow] = geo;
-    const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
     call.begin();
     try {
-      for (let first = 0; first < tiles; first += ld) {
-        const count = Math.min(ld, tiles - first);
-        P = paramSlots(rt);
-        P[CONV_GRAD_FIRST] = first;
-        P[CONV_GRAD_TILES] = count;
-        pool.run(TASK_WINOGRAD_GRAD_TRANSFORM, rt.params, nt, partsFor(nt, count, 64));
-        pool.run(TASK_WINOGRAD_GRAD_GEMM, rt.params, nt, partsFor(nt, 16, 1));
-      }
-      ex.winogradGradFinish(rt.params);
+      pool.run(TASK_WINOGRAD_GRAD_LANE, rt.params, nt, lanes);
+      pool.run(TASK_WINOGRAD_GRAD_FINISH, rt.params, nt, partsFor(nt, geo[1] * geo[2] / 4, 64));
     } finally {
       call.end();
     }

@@ -2,7 +2,7 @@
 import {
   TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W, TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE,
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
-  TASK_WINOGRAD_GRAD_GEMM, TASK_WINOGRAD_GRAD_TRANSFORM, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
+  TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W,
 } from './abi.js';
 
@@ -15,10 +15,10 @@ export interface WasmExports {
   convScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
-  winogradGradChunk(params: number): number;
+  winogradGradStep(params: number): number;
+  winogradGradLanes(params: number): number;
   winogradGradBytes(params: number): number;
   winogradGradScratchBytes(params: number): number;
-  winogradGradFinish(params: number): void;
   directConvScratchBytes(params: number, nt: number): number;
   directWeightGradScratchBytes(params: number, nt: number): number;
   depthwiseScratchBytes(params: number, nt: number): number;
@@ -41,8 +41,8 @@ const names: Record<number, string> = {
   [TASK_WINOGRAD_WEIGHTS]: 'winogradWeightsTask', [TASK_CONV_DIRECT]: 'directConvTask',
   [TASK_CONV_DEPTHWISE]: 'depthwiseConvTask', [TASK_CONV3D_FWD]: 'conv3dForwardTask',
   [TASK_CONV3D_BWD_IN]: 'conv3dBackwardInputTask', [TASK_CONV3D_BWD_W]: 'conv3dBackwardWeightTask',
-  [TASK_MAX_POOL]: 'maxPoolTask', [TASK_WINOGRAD_GRAD_TRANSFORM]: 'winogradGradTransformTask',
-  [TASK_WINOGRAD_GRAD_GEMM]: 'winogradGradGemmTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
+  [TASK_MAX_POOL]: 'maxPoolTask', [TASK_WINOGRAD_GRAD_LANE]: 'winogradGradLaneTask',
+  [TASK_WINOGRAD_GRAD_FINISH]: 'winogradGradFinishTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
   [TASK_BINARY]: 'binaryTask', [TASK_PAD]: 'padTask', [TASK_OPTIM]: 'optimTask',
   [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask',
 };

@@ -105,7 +105,8 @@ export function createWasmKernels(rt: Runtime) {
     pool.run(TASK_OPTIM, rt.params, nt, partsFor(nt, n, 4096));
   }
 
-  // One pass of batch norm on pointers in slot order from BN_X; threads split the channels.
+  // One pass of batch norm on pointers in slot order from BN_X; threads split the channels, or
+  // for the forward the (image, channel) planes.
   function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, relu: boolean, p: BatchNormParams): void {
     const P = paramSlots(rt);
     P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);
@@ -115,7 +116,7 @@ export function createWasmKernels(rt: Runtime) {
     P[BN_TRAINING] = training ? 1 : 0;
     P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
     const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
-    pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, p.channels, 1));
+    pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, pass === BN_FORWARD ? p.batch * p.channels : p.channels, 1));
   }
 
   const kernels = {
@@ -279,7 +280,7 @@ export function createWasmKernels(rt: Runtime) {
     if (nd === 0 || nd > PAD_MAX_RANK) return (backward ? refKernels.padBackward : refKernels.padForward)(src, dst, p);
     const splits = nd > 1 && p.padBegin[0] === 0 && p.inShape[0] === p.outShape[0];
     const nt = pool.plan(splits && Math.max(src.length, dst.length) >= PARALLEL_ELEMENTS);
-    withScratch(rt, [src, dst], [READ, WRITE], (call) => call.scratch(nt * PAD_MAX_RANK * 4), ([ps, pd], scratch) => {
+    withScratch(rt, [src, dst], [READ, WRITE], (call) => align64(call.scratch(nt * 64 + 64)), ([ps, pd], scratch) => {
       const P = paramSlots(rt);
       P[PAD_RANK] = nd;
       P[PAD_MODE] = PAD_MODES[p.mode];

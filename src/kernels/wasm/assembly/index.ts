@@ -66,8 +66,8 @@ export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dB
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
 export {
-  winogradGradBytes, winogradGradChunk, winogradGradFinish, winogradGradGemmTask, winogradGradScratchBytes,
-  winogradGradTransformTask,
+  winogradGradBytes, winogradGradFinishTask, winogradGradLanes, winogradGradLaneTask, winogradGradScratchBytes,
+  winogradGradStep,
 } from './winograd-weight-grad';
 export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
 export { padTask } from './pad';

@@ -3,56 +3,79 @@
 // V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ] sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles,
 // 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles as the long K side, and gw = Gᵀ dU G:
 // 16 products per channel pair and tile instead of 36.
-// Tiles go in chunks of the same size whatever the thread count (results must not depend on it):
-//   winogradGradTransformTask: V and M = A dY Aᵀ of the chunk's tiles (threads split tiles);
-//   winogradGradGemmTask: dU[ξ] (+)= M[ξ] · V[ξ]ᵀ (threads split ξ: each sum stays in one thread);
-//   winogradGradFinish (one thread, after the last chunk): gw = Gᵀ dU G.
+// The tiles are cut into a fixed number of lanes (contiguous ranges; the count depends on the
+// geometry only, so results never depend on the thread count), each summing its own dU:
+//   winogradGradLaneTask (a part per lane): per step of CONV_GRAD_LD tiles, V and M = A dY Aᵀ of
+//     the step's tiles into the thread's scratch, then dU_lane[ξ] (+)= M[ξ] · V[ξ]ᵀ;
+//   winogradGradFinishTask (threads split the channel pairs): gw = Gᵀ (Σ_lane dU_lane) G.
+// A thread writes V and M and reads them straight back while they are in its own cache. They were
+// once shared by all threads, split by tiles for the transforms and by ξ for the GEMMs: every
+// line then moved between the cores twice per chunk, and on two threads the transforms took 1.7×
+// longer than on one (16→16 at 32², batch 128: 4.0 → 6.7–7.1 ms).
 import {
-  CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_GRAD_BASE, CONV_GRAD_FIRST, CONV_GRAD_LD, CONV_GRAD_TILES, CONV_IH,
-  CONV_IW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X,
+  CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_LD, CONV_OH, CONV_OW,
+  CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X,
 } from '../abi';
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
-import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, TB, tileCoords } from './winograd';
+import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, tileCoords } from './winograd';
 
-// Floats of one chunk's transforms (V and M): bounds memory whatever the batch and image size.
-const CHUNK_FLOATS: i32 = 1 << 21;
+// Floats of one step's V and M: about half of a core's L2 (1 MiB on this machine's Zen cores).
+const STEP_FLOATS: i32 = 1 << 17;
+// Most lanes: enough to spread over the threads (claimed one at a time, see thread-pool.ts), few
+// enough that summing their dU costs little next to the GEMMs.
+const MAX_LANES: i32 = 8;
 
-/** Tiles per chunk: a multiple of TB, at most all of them. */
-export function winogradGradChunk(p: usize): i32 {
-  const tiles = arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
-  const per = 16 * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
-  return min(tiles, max(TB, CHUNK_FLOATS / per / TB * TB));
+@inline function tileCount(p: usize): i32 {
+  return arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
 }
 
-// The shared block at CONV_GRAD_BASE: V (16 planes of cin × ld), M (16 of cout × ld), dU (16 · cout × cin).
+/** Tiles per step (a multiple of 16, so that rows of V and M start on cache lines). */
+export function winogradGradStep(p: usize): i32 {
+  const per = 16 * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
+  return min((tileCount(p) + 15) & ~15, max(16, STEP_FLOATS / per & ~15));
+}
+
+/** Lanes (CONV_GRAD_LD set): at least a step of tiles each. */
+export function winogradGradLanes(p: usize): i32 {
+  return min(MAX_LANES, max(1, tileCount(p) / arg(p, CONV_GRAD_LD)));
+}
+
+// Bytes of one lane's dU (16 planes of cout × cin), and of V and M in a thread's scratch.
+@inline function duBytes(p: usize): usize { return al64(<usize>(16 * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4); }
 @inline function vBytes(p: usize): usize { return al64(16 * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
 @inline function mBytes(p: usize): usize { return al64(16 * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
 
-/** Bytes of the shared block (CONV_GRAD_LD set). */
+/** Bytes of the lanes' sums (CONV_GRAD_LD and CONV_GRAD_LANES set). */
 export function winogradGradBytes(p: usize): i32 {
-  return <i32>(vBytes(p) + mBytes(p) + al64(<usize>(16 * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4));
+  return <i32>(<usize>arg(p, CONV_GRAD_LANES) * duBytes(p));
 }
 
-/** Scratch bytes per thread: tile coordinates and a padded input plane, or GEMM packing space. */
+/** Scratch bytes per thread: V, M, tile coordinates, then a padded input plane or GEMM packing space. */
 export function winogradGradScratchBytes(p: usize): i32 {
-  return max(3 * TB * 4 + 64 + paddedPlaneBytes(p), gemmScratchBytes(arg(p, CONV_GRAD_LD), arg(p, CONV_CIN))) + 128;
+  const ld = arg(p, CONV_GRAD_LD);
+  return <i32>(vBytes(p) + mBytes(p)) + 3 * ld * 4 + 64 +
+    max(paddedPlaneBytes(p), gemmScratchBytes(ld, arg(p, CONV_CIN))) + 128;
 }
 
-export function winogradGradTransformTask(p: usize, part: i32, parts: i32, slot: i32): void {
+export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32): void {
   const x = ptr(p, CONV_X), gy = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const ld = arg(p, CONV_GRAD_LD), first = arg(p, CONV_GRAD_FIRST), count = arg(p, CONV_GRAD_TILES);
-  const tw = (ow + 1) >> 1, tiles = ((oh + 1) >> 1) * tw;
-  const v = ptr(p, CONV_GRAD_BASE), m = v + vBytes(p);
-  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const b0 = splitAt(count, parts, part, 4), b1 = splitAt(count, parts, part + 1, 4);
-  for (let blk = b0; blk < b1; blk += TB) {
-    const nb = min(TB, b1 - blk);
-    tileCoords(coords, first + blk, nb, tiles, tw);
-    // Tile b of the block is column blk + b of the chunk.
-    inputTransform(p, x, cin, coords, nb, v + (<usize>blk << 2), ld, al64(coords + <usize>(3 * TB) * 4));
-    gradTransform(gy, cout, oh, ow, coords, nb, m + (<usize>blk << 2), ld);
+  const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ld = arg(p, CONV_GRAD_LD);
+  const tw = (ow + 1) >> 1, tiles = ((oh + 1) >> 1) * tw, total = tileCount(p);
+  const v = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)), m = v + vBytes(p);
+  const coords = m + mBytes(p), work = al64(coords + <usize>(3 * ld) * 4);
+  const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
+  const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
+  const t1 = splitAt(total, lanes, lane + 1, 4);
+  for (let t0 = splitAt(total, lanes, lane, 4), step = 0; t0 < t1; t0 += ld, step++) {
+    const nb = min(ld, t1 - t0);
+    tileCoords(coords, t0, nb, tiles, tw);
+    inputTransform(p, x, cin, coords, nb, v, ld, work);
+    gradTransform(gy, cout, oh, ow, coords, nb, m, ld);
+    for (let xi = 0; xi < 16; xi++) {
+      gemmCore(cout, cin, nb, m + <usize>xi * ms, ld, false, v + <usize>xi * vs, ld, true,
+        du + <usize>(xi * cout * cin) * 4, cin, step > 0, 0, work);
+    }
   }
 }
 
@@ -102,43 +125,49 @@ function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb
   }
 }
 
-export function winogradGradGemmTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), ld = arg(p, CONV_GRAD_LD);
-  const v = ptr(p, CONV_GRAD_BASE), m = v + vBytes(p), du = m + mBytes(p);
-  const scratch = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const accumulate = arg(p, CONV_GRAD_FIRST) > 0;
-  for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
-    gemmCore(cout, cin, arg(p, CONV_GRAD_TILES), m + <usize>xi * planeStride(cout, ld), ld, false,
-      v + <usize>xi * planeStride(cin, ld), ld, true, du + <usize>(xi * cout * cin) * 4, cin, accumulate, 0, scratch);
+// gw(co, ci) = Gᵀ D G for D = the lanes' dU summed in lane order: rows of Gᵀ D, then each times G,
+// with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1] both times. Four channel pairs at a time, one per
+// vector lane; their 9 taps each go through the thread's scratch to gw's (pair, tap) order.
+export function winogradGradFinishTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const pairs = arg(p, CONV_COUT) * arg(p, CONV_CIN), gw = ptr(p, CONV_C);
+  const tmp = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const k1 = splitAt(pairs, parts, part + 1, 4);
+  for (let k = splitAt(pairs, parts, part, 4); k < k1; k += 4) {
+    const live = min(4, k1 - k), at = ptr(p, CONV_GRAD_BASE) + (<usize>k << 2);
+    const d00 = sumLanes(p, at, 0, live), d01 = sumLanes(p, at, 1, live), d02 = sumLanes(p, at, 2, live), d03 = sumLanes(p, at, 3, live);
+    const d10 = sumLanes(p, at, 4, live), d11 = sumLanes(p, at, 5, live), d12 = sumLanes(p, at, 6, live), d13 = sumLanes(p, at, 7, live);
+    const d20 = sumLanes(p, at, 8, live), d21 = sumLanes(p, at, 9, live), d22 = sumLanes(p, at, 10, live), d23 = sumLanes(p, at, 11, live);
+    const d30 = sumLanes(p, at, 12, live), d31 = sumLanes(p, at, 13, live), d32 = sumLanes(p, at, 14, live), d33 = sumLanes(p, at, 15, live);
+    finishRow(tmp, g0(d00, d10, d20), g0(d01, d11, d21), g0(d02, d12, d22), g0(d03, d13, d23));
+    finishRow(tmp + 48, g1(d10, d20), g1(d11, d21), g1(d12, d22), g1(d13, d23));
+    finishRow(tmp + 96, g2(d10, d20, d30), g2(d11, d21, d31), g2(d12, d22, d32), g2(d13, d23, d33));
+    for (let q = 0; q < live; q++) {
+      for (let e = 0; e < 9; e++) store<f32>(gw + (<usize>((k + q) * 9 + e) << 2), load<f32>(tmp + (<usize>(4 * e + q) << 2)));
+    }
   }
 }
 
-// gw(co, ci) = Gᵀ dU G, Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]: rows r of Gᵀ D, then each r G.
-export function winogradGradFinish(p: usize): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), gw = ptr(p, CONV_C);
-  const du = ptr(p, CONV_GRAD_BASE) + vBytes(p) + mBytes(p), plane = <usize>(cout * cin) * 4;
-  const half = f32x4.splat(0.5);
-  for (let k = 0; k < cout * cin; k++) {
-    const at = du + (<usize>k << 2);
-    const d0 = f32x4(load<f32>(at), load<f32>(at + plane), load<f32>(at + 2 * plane), load<f32>(at + 3 * plane));
-    const d1 = f32x4(load<f32>(at + 4 * plane), load<f32>(at + 5 * plane), load<f32>(at + 6 * plane), load<f32>(at + 7 * plane));
-    const d2 = f32x4(load<f32>(at + 8 * plane), load<f32>(at + 9 * plane), load<f32>(at + 10 * plane), load<f32>(at + 11 * plane));
-    const d3 = f32x4(load<f32>(at + 12 * plane), load<f32>(at + 13 * plane), load<f32>(at + 14 * plane), load<f32>(at + 15 * plane));
-    const sum = f32x4.mul(half, f32x4.add(d1, d2));
-    const r0 = f32x4.add(d0, sum), r1 = f32x4.mul(half, f32x4.sub(d1, d2)), r2 = f32x4.add(sum, d3);
-    const out = gw + <usize>k * 36;
-    finishRow(out, r0);
-    finishRow(out + 12, r1);
-    finishRow(out + 24, r2);
-  }
+// dU[ξ] of 4 channel pairs from `at` on (`live` of them real), summed over the lanes in order.
+@inline function sumLanes(p: usize, at: usize, xi: i32, live: i32): v128 {
+  const a = at + <usize>(xi * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4, lane = duBytes(p);
+  let s = load4(a, live);
+  for (let l = 1, lanes = arg(p, CONV_GRAD_LANES); l < lanes; l++) s = f32x4.add(s, load4(a + <usize>l * lane, live));
+  return s;
 }
 
-// [r0 + ½(r1 + r2), ½(r1 − r2), ½(r1 + r2) + r3] for a row r of Gᵀ D.
-@inline function finishRow(out: usize, r: v128): void {
-  const r0 = f32x4.extract_lane(r, 0), r1 = f32x4.extract_lane(r, 1), r2 = f32x4.extract_lane(r, 2);
-  const r3 = f32x4.extract_lane(r, 3);
-  const s: f32 = 0.5 * (r1 + r2);
-  store<f32>(out, r0 + s);
-  store<f32>(out, 0.5 * (r1 - r2), 4);
-  store<f32>(out, s + r3, 8);
+@inline function load4(a: usize, live: i32): v128 {
+  if (live == 4) return v128.load(a);
+  return f32x4(load<f32>(a), live > 1 ? load<f32>(a, 4) : 0, live > 2 ? load<f32>(a, 8) : 0, 0);
+}
+
+// The rows of Gᵀ: a + ½(b + c), ½(b − c), ½(b + c) + d.
+@inline function g0(a: v128, b: v128, c: v128): v128 { return f32x4.add(a, f32x4.mul(f32x4.splat(0.5), f32x4.add(b, c))); }
+@inline function g1(b: v128, c: v128): v128 { return f32x4.mul(f32x4.splat(0.5), f32x4.sub(b, c)); }
+@inline function g2(b: v128, c: v128, d: v128): v128 { return f32x4.add(f32x4.mul(f32x4.splat(0.5), f32x4.add(b, c)), d); }
+
+// Row r = [r0 r1 r2 r3] of Gᵀ D times G: taps 3r … 3r + 2, stored at out (16 bytes per tap).
+@inline function finishRow(out: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  v128.store(out, g0(r0, r1, r2));
+  v128.store(out, g1(r1, r2), 16);
+  v128.store(out, g2(r1, r2, r3), 32);
 }
