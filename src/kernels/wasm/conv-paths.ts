@@ -4,7 +4,7 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -44,6 +44,12 @@ export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): bool
     cin >= 16 && cout >= 16 && tiles >= minTiles;
 }
 
+// F(4×4, 3×3) (assembly/winograd4.ts) or F(2×2, 3×3) for a conv Winograd fits. TODO rule
+export function winogradTile(geo: Geometry): 'winograd' | 'winograd4' {
+  const f = (globalThis as { __F4?: (g: Geometry) => boolean }).__F4;
+  return f ? (f(geo) ? 'winograd4' : 'winograd') : 'winograd4';
+}
+
 // The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
 // im2col packing costs more than the few products each packed element feeds (LeNet-5's forward
 // convs ran 2–2.3× faster than through the GEMM).
@@ -64,7 +70,7 @@ function depthwiseFits(geo: Geometry): boolean {
 // vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return 'winograd';
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
   return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
@@ -105,9 +111,9 @@ function transposed(geo: Geometry): Geometry | null {
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
  * im2col 4.6–6.8.
  */
-export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'direct' | 'im2col'; geo: Geometry | null } {
+export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'winograd4' | 'direct' | 'im2col'; geo: Geometry | null } {
   const t = transposed(geo);
-  if (t && winogradFits(geo) && winogradFits(t)) return { path: 'winograd', geo: t };
+  if (t && winogradFits(geo) && winogradFits(t)) return { path: winogradTile(t), geo: t };
   if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
   return { path: 'im2col', geo: null };
 }
