@@ -43,10 +43,15 @@ const CASES: Case[] = [
   [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // single-band volume over both threads: the weight gradient splits taps
   [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
   [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
-  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd winograd winograd'], // big enough to run on both threads (Winograd path)
-  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd winograd winograd'], // Winograd: odd width, 4-tile groups and single tiles
-  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd winograd winograd'], // Winograd without padding, odd output
-  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd winograd'], // Winograd with wide padding
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // big enough to run on both threads (Winograd F(4×4): 100 tiles)
+  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4): odd width, 4-tile groups and partial ones, partial tiles
+  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // F(4×4) without padding, odd output
+  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd'], // F(4×4) with wide padding, 96 tiles: the fewest it takes
+  [5, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd winograd'], // 80 tiles of 4×4: F(2×2) with wide padding
+  [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4), K = 16, 2 threads split tiles mid-row
+  [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4), 121 tiles on 2 threads: split channels, a partial panel
+  [6, 256, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at the most input channels it takes
+  [6, 257, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
   [2, 16, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16: Winograd's GEMMs with K = 16
   [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd winograd winograd'], // unpadded 16 → 16
   [2, 8, 16, 1, [12, 12], 3, 1, 0, 1, 'direct im2col direct'], // unpadded, 8 input channels: the input gradient by im2col (its transposed conv is larger)
@@ -79,8 +84,8 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward direct', 'convForward depthwise', 'convForward im2col',
-    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput direct', 'convBackwardInput im2col', 'convBackwardInput vol2col',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward depthwise', 'convForward im2col',
+    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
   }

@@ -36,10 +36,12 @@ export function createConvKernels(rt: Runtime) {
 
   const cache = new WeightCache(heap);
 
-  // The Winograd forward tasks: output tile side, transformed weights' bytes and their task.
-  const winogradKinds: Record<number, { side: number; weightBytes: (params: number) => number; weights: number }> = {
-    [TASK_CONV_WINOGRAD]: { side: 2, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS },
-    [TASK_CONV_WINOGRAD4]: { side: 4, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS },
+  // The Winograd forward tasks: output tile side, the fewest tiles a part splitting tiles takes
+  // (below, parts split output channels: see convTask), transformed weights' bytes and their task.
+  interface WinogradKind { side: number; partTiles: number; weightBytes: (params: number) => number; weights: number }
+  const winogradKinds: Record<number, WinogradKind> = {
+    [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS },
+    [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -85,18 +87,18 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_SCRATCH_STRIDE] = stride;
     P[CONV_WINOGRAD_U] = winograd && u ? u.ptr : scratch;
     P[CONV_PACKED_W] = packed ? packed.ptr : 0;
-    // Splittable without repeated packing: Winograd's tiles (≥ 256 outputs per part, so its GEMMs
+    // Splittable without repeated packing: Winograd's tiles (≥ partTiles per part, so its GEMMs
     // stay wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
     // part transforms all the tiles' inputs, and reads only its rows of the weights), and weight
     // panels; the direct kernels' (image, channel block) units and planes. im2col parts would
     // each pack the weights or the columns again, direct weight-gradient parts pad each image
     // again: one per thread.
     const [batch, cin, cout, , , , oh, ow] = geo;
-    const side = winograd?.side ?? 2, minTiles = 256 / (side * side);
+    const side = winograd?.side ?? 2, partTiles = winograd?.partTiles ?? 1;
     const tiles = batch * Math.ceil(oh / side) * Math.ceil(ow / side);
-    const byChannels = !!winograd && nt > 1 && tiles < minTiles * nt;
+    const byChannels = !!winograd && nt > 1 && tiles < partTiles * nt;
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
-    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, minTiles))
+    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
     call.begin();
