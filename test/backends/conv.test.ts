@@ -49,6 +49,7 @@ const CASES: Case[] = [
   [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd'], // F(4×4) with wide padding, 96 tiles: the fewest it takes
   [5, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd winograd'], // 80 tiles of 4×4: F(2×2) with wide padding
   [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4), K = 16, 2 threads split tiles mid-row
+  [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows
   [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4), 121 tiles on 2 threads: split channels, a partial panel
   [6, 256, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at the most input channels it takes
   [6, 257, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16

@@ -76,10 +76,8 @@ export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
   }
 }
 
-// Six vectors Bᵀ·(x0 … x5) to dst + k·ds, from x_k at src + k·ss (in place when they coincide).
-@inline function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
-  const x0 = v128.load(src), x1 = v128.load(src + ss), x2 = v128.load(src + 2 * ss);
-  const x3 = v128.load(src + 3 * ss), x4 = v128.load(src + 4 * ss), x5 = v128.load(src + 5 * ss);
+// Six vectors Bᵀ·(x0 … x5) to dst + k·ds.
+@inline function bTransform(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, ds: usize): void {
   const four = f32x4.splat(4), five = f32x4.splat(5);
   const a = f32x4.sub(x4, f32x4.mul(four, x2)), b = f32x4.sub(x3, f32x4.mul(four, x1));
   const c = f32x4.sub(x4, x2), d = f32x4.mul(f32x4.splat(2), f32x4.sub(x3, x1));
@@ -89,6 +87,12 @@ export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
   v128.store(dst + 3 * ds, f32x4.add(c, d));
   v128.store(dst + 4 * ds, f32x4.sub(c, d));
   v128.store(dst + 5 * ds, f32x4.add(f32x4.sub(f32x4.mul(four, x1), f32x4.mul(five, x3)), x5));
+}
+
+// Six vectors Bᵀ·(x0 … x5) to dst + k·ds, from x_k at src + k·ss (in place when they coincide).
+@inline function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+  bTransform(v128.load(src), v128.load(src + ss), v128.load(src + 2 * ss), v128.load(src + 3 * ss),
+    v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
 
 // Four vectors Aᵀ·(m0 … m5) to dst + k·ds, from m_k at src + k·ss (in place when they coincide).
@@ -105,10 +109,12 @@ export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
 @inline function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
 
 // Tiles in the group starting at tile b: 4 when b..b+3 are consecutive tiles of one tile row
-// (vector loads and stores), else those of b's row, at most 3 (then lane by lane). Groups thus
-// realign to row starts after a row's end.
-function groupAt(coords: usize, b: i32, nb: i32): i32 {
-  if (b + 4 <= nb && sameRow(coords, b, 4)) return 4;
+// (whole-vector loads and stores: `fast`), else, lane by lane, those left in b's row (at most 3:
+// groups realign to row starts) or, where rows are under 4 tiles (tw), the next 4 of any rows.
+@inline function fast(coords: usize, b: i32, nb: i32): bool { return b + 4 <= nb && sameRow(coords, b, 4); }
+function groupAt(coords: usize, b: i32, nb: i32, tw: i32): i32 {
+  if (fast(coords, b, nb)) return 4;
+  if (tw < 4) return min(4, nb - b);
   let k = 1;
   while (k < 3 && b + k < nb && sameRow(coords, b, 4, k)) k++;
   return k;
@@ -119,13 +125,14 @@ function groupAt(coords: usize, b: i32, nb: i32): i32 {
 // vectors: lanes past the group's tiles write columns that later groups (or the next channel's
 // row, or planeStride's spare line) overwrite, and nothing reads past nb.
 function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, pad: usize, d: usize): void {
+  const tw = (arg(p, CONV_OW) + 3) >> 2;
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, TB), inPlane = <usize>(h * w) * 4;
   for (let ci = 0; ci < cin; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb);
+      const lanes = groupAt(coords, b, nb, tw), whole = fast(coords, b, nb);
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
@@ -133,14 +140,14 @@ function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v
           loaded = n;
         }
         const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
-        if (lanes == 4) {
-          // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose.
+        if (whole) {
+          // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose. Then
+          // d B along the row, before storing it.
           for (let r = 0; r < 6; r++) {
-            const s = at + <usize>r * rs, dr = d + <usize>(96 * r);
+            const s = at + <usize>r * rs;
             const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
-            v128.store(dr, tr0(a0, a1, a2, a3)); v128.store(dr, tr1(a0, a1, a2, a3), 16);
-            v128.store(dr, tr2(a0, a1, a2, a3), 32); v128.store(dr, tr3(a0, a1, a2, a3), 48);
-            v128.store(dr, tr0(a1, a2, a3, a4), 64); v128.store(dr, tr1(a1, a2, a3, a4), 80);
+            bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3),
+              tr0(a1, a2, a3, a4), tr1(a1, a2, a3, a4), d + <usize>(96 * r), 16);
           }
           break;
         }
@@ -150,9 +157,10 @@ function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v
           }
         }
       }
-      for (let c = 0; c < 6; c++) bColumn(d + <usize>(16 * c), 96, d + <usize>(16 * c), 96);
+      if (!whole) for (let r = 0; r < 6; r++) bColumn(d + <usize>(96 * r), 16, d + <usize>(96 * r), 16);
+      // Bᵀ (d B) down the columns, into V[6i + j].
       const dst = v + (<usize>(ci * TB + b) << 2);
-      for (let i = 0; i < 6; i++) bColumn(d + <usize>(96 * i), 16, dst + <usize>(6 * i) * vStride, vStride);
+      for (let j = 0; j < 6; j++) bColumn(d + <usize>(16 * j), 96, dst + <usize>j * vStride, 6 * vStride);
       b += lanes;
     }
   }
@@ -162,19 +170,19 @@ function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v
 function outputTransform4(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const mStride = planeStride(cout, TB), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
+  const mStride = planeStride(cout, TB), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = (ow + 3) >> 2;
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
     const bias4 = f32x4.splat(bv);
     let b = 0;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb);
+      const lanes = groupAt(coords, b, nb, tw);
       const src = m + (<usize>(co * TB + b) << 2);
       // Aᵀ M down the 6 columns (rows 0..3 of d), then each row times A (columns 0..3 of d).
       for (let j = 0; j < 6; j++) aColumn(src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
       for (let i = 0; i < 4; i++) aColumn(d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
-      if (lanes == 4 && oy0 + 4 <= oh && ox0 + 16 <= ow) {
+      if (lanes == 4 && oy0 + 4 <= oh && ox0 + 16 <= ow && sameRow(coords, b, 4)) {
         // Row i of the 4 tiles is a transpose of Y[i][0..3]: 16 consecutive outputs.
         const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
         for (let i = 0; i < 4; i++) {
