@@ -39,8 +39,13 @@ export function paddedPlaneBytes(p: usize): i32 { return paddedRowsOf(p) * padde
 // The transformed weights U[ξ] (cout × cin each), already in the GEMM's packed-A layout, shared
 // by all threads: one transform per call instead of one per thread, and no packing per GEMM.
 export function winogradWeightBytes(p: usize): i32 {
-  return 16 * packedABytes(arg(p, CONV_COUT), arg(p, CONV_CIN));
+  return <i32>(16 * uPlaneBytes(arg(p, CONV_COUT), arg(p, CONV_CIN)));
 }
+
+// Bytes between U[ξ] and U[ξ + 1]: a cache line more than the plane, as planeStride does for V
+// and M (the weight transform writes all planes at once; 4 KiB multiples apart, all in one L1
+// set: F(4×4)'s 36 streams made the transform cost 4–10 ms of 256→256's 30 at 14², batch 16).
+@inline export function uPlaneBytes(cout: i32, cin: i32): usize { return <usize>packedABytes(cout, cin) + 64; }
 
 // U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
 // layout; threads split the output channels by 4-row panels. The 4 filters of a panel are the 4
@@ -53,7 +58,7 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
   const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
-  const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
+  const plane = uPlaneBytes(cout, cin);
   // Bytes between the filters of lanes l and l + 1, and between input channels ci and ci + 1.
   const laneStep: usize = flip ? 36 : <usize>cin * 36, ciStep: usize = flip ? <usize>cout * 36 : 36;
   const taps = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)); // 9 vectors
@@ -276,7 +281,7 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
     if (g1 <= g0) return;
   }
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
-  const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
   const v = al64(scratch);
   const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
   const m = al64(v + 16 * vStride);

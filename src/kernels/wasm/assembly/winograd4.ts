@@ -12,7 +12,7 @@
 import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, kcFor, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
-import { al64, filterTaps, padPlane, planeStride, sameRow, tileCoords } from './winograd';
+import { al64, filterTaps, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes } from './winograd';
 
 // Tiles per block at most (16 outputs each; blocks are evened out below). 64 measured alike.
 const TB: i32 = 128;
@@ -35,7 +35,7 @@ export function winograd4ScratchBytes(p: usize, nt: i32): i32 {
 
 // The transformed weights U[ξ] (cout × cin each, 36 of them) in the GEMM's packed-A layout.
 export function winograd4WeightBytes(p: usize): i32 {
-  return 36 * packedABytes(arg(p, CONV_COUT), arg(p, CONV_CIN));
+  return <i32>(36 * uPlaneBytes(arg(p, CONV_COUT), arg(p, CONV_CIN)));
 }
 
 // Six vectors G·(g0, g1, g2) to dst + k·ds, from g_k at src + k·ss.
@@ -58,7 +58,7 @@ export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
   const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
-  const plane = <usize>mPad * cin * 4;
+  const plane = uPlaneBytes(cout, cin);
   const laneStep: usize = flip ? 36 : <usize>cin * 36, ciStep: usize = flip ? <usize>cout * 36 : 36;
   const taps = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)); // 9 vectors
   const t = taps + 144; // G g: 6 rows of 3 vectors
@@ -224,7 +224,7 @@ export function convWinograd4Task(p: usize, part: i32, parts: i32, slot: i32): v
   }
   if (c1 <= c0 || g1 <= g0) return;
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
-  const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
   const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
   const v = al64(scratch);
   const m = al64(v + 36 * vStride);
