@@ -45,17 +45,15 @@ export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): bool
 }
 
 // For a conv Winograd fits, F(4×4, 3×3) (assembly/winograd4.ts: 2.25 products per output
-// against 4) where it has at least 96 of its 4×4 tiles and at most 256 input channels, else
-// F(2×2, 3×3). With fewer tiles, each block reads all 36·cin·cout transformed weights for a few
-// tiles and loses, whatever the padding waste. Its rounding error grows with the input channels
-// (its GEMMs' K): worst element ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|), N(0, 1)
-// data, forward: K = 64 0.38, 256 0.52, 512 0.78, 660 1.05 (F(2×2): 0.03, 0.06, 0.10, 0.09).
-// F(2×2) ÷ F(4×4) time, forward and input gradient, 1 thread, CPU time, 2–3 alternating rounds:
-// batch 128 16→16 32² 1.34–1.42, 32→32 16² 1.5–1.6, 64→64 8² 1.05–1.09; batch 8 64→64 56² 1.4–1.5;
-// batch 1 64→64 56² (196 tiles) 1.23–1.31, 96→96 44² (121) 1.2–1.5, batch 2 128→128 28² (98) 1.13,
-// batch 16 256→256 13² (256) 1.11; but batch 1 128→128 28² (49) 0.83–0.94, batch 4 256→256 13²
-// (64) 0.85, batch 1 256→256 14² (16) 0.41–0.55, 512→512 7² (4) 0.17–0.37.
-const WINOGRAD4_MIN_TILES = 96, WINOGRAD4_MAX_CHANNELS = 256;
+// against 4) where it has at least 16 of its 4×4 tiles and at most 256 input channels, else
+// F(2×2, 3×3). F(2×2) ÷ F(4×4) time, 1 thread, CPU time, 2 alternating rounds, forward on cached
+// weights / forward / input gradient: batch 1 256→256 14² (16 tiles) 1.2–1.4 / 1.1–1.2 / 1.1–1.3,
+// 128→128 28² (49) 1.4–1.7 / 1.4–1.7 / 1.4–1.5, 64→64 56² 1.5; batch 128 16→16 32² 1.3–1.4,
+// 32→32 16² 1.5–1.6, 64→64 8² 1.05–1.1 (bench/resnet20-convs.ts); but batch 1 256→256 7² (4
+// tiles) 0.8 / 0.5–0.7 / 1.0 (im2col). Its rounding error grows with the input channels (its
+// GEMMs' K): worst element ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|), N(0, 1) data,
+// forward: K = 64 0.38, 256 0.52, 512 0.78, 660 1.05 (F(2×2): 0.03, 0.06, 0.10, 0.09).
+const WINOGRAD4_MIN_TILES = 16, WINOGRAD4_MAX_CHANNELS = 256;
 export function winogradTile(geo: Geometry): 'winograd' | 'winograd4' {
   const [batch, cin, , , , , oh, ow] = geo;
   const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
