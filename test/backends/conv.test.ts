@@ -337,11 +337,13 @@ test('fused batch norm + ReLU (+ residual) forward and backward match the refere
 
 test('batch norm statistics, their finish, forward and backward match the reference', async () => {
   const r = rng(14);
-  for (const [batch, channels, spatial] of [[4, 3, 25], [2, 5, 1], [3, 7, 13]]) {
+  for (const [batch, channels, spatial] of [[4, 3, 25], [2, 5, 1], [3, 7, 13], [3, 4, 64]]) {
     const p = { batch: batch!, channels: channels!, spatial: spatial! };
     const n = batch! * channels! * spatial!;
-    // The last case sits far from zero: statistics must not cancel catastrophically.
-    const x = data(r, n).map((v) => (spatial === 13 ? v + 1000 : v));
+    // The third case sits far from zero: statistics must not cancel catastrophically. In the
+    // last, each channel's first value (the native kernel's shift) lies far from its mean.
+    const firstOfChannel = (i: number) => i < channels! * spatial! && i % spatial! === 0;
+    const x = data(r, n).map((v, i) => (spatial === 13 ? v + 1000 : spatial === 64 && firstOfChannel(i) ? v + 300 : v));
     const gy = data(r, n), weight = data(r, channels!), bias = data(r, channels!);
     const mean = new Float32Array(channels!), variance = new Float32Array(channels!);
     refKernels.batchNormStats(x, mean, variance, p);

@@ -65,10 +65,11 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
 // the plane's volume, −1 for a window that holds no input.
 // Branch-free: on random data a compare-and-branch mispredicts half the time (4× slower). Four
 // outputs of a row at once wherever their windows lie inside the row and the stride is 1 or 2
-// (one or two vector loads and a shuffle per window element); the rest one at a time.
+// (one or two vector loads and a shuffle per window element); the rest one at a time. Two planes
+// in step: each window is one chain of compare-and-selects, and two independent chains keep the
+// core busy where one waits on its own latency.
 function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i32, w: i32, od: i32, oh: i32,
   ow: i32, kd: i32, kh: i32, kw: i32, sd: i32, sh: i32, sw: i32, pd: i32, ph: i32, pw: i32, dd: i32, dh: i32, dw: i32): void {
-  let o: usize = 0;
   // Outputs [oxA, oxB) have their whole window inside the row: x0 = ox·sw − pw ≥ 0 and
   // x0 + (kw − 1)·dw < w.
   const oxA = min(ow, (pw + sw - 1) / sw);
@@ -76,8 +77,13 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
   const oxB = max(oxA, min(ow, lastOk < 0 ? 0 : lastOk / sw + 1));
   const vec = dw == 1 && (sw == 1 || sw == 2);
   const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
-  for (let p = 0; p < planes; p++) {
-    const base = x + (<usize>(p * d * h * w) << 2);
+  const inBytes = <usize>(d * h * w) << 2, outVol = <usize>(od * oh * ow);
+  for (let p = 0; p < planes; p += 2) {
+    const base = x + <usize>p * inBytes;
+    // The second plane of the pair; the last plane of an odd count runs with itself.
+    const other = p + 1 < planes ? inBytes : 0;
+    const outGap = other != 0 ? outVol << 2 : 0;
+    let o = <usize>p * outVol;
     for (let z = 0; z < od; z++) {
       const z0 = z * sd - pd;
       const kzLo = z0 >= 0 ? 0 : (-z0 + dd - 1) / dd;
@@ -92,44 +98,65 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
           // Stride 2 loads 8 inputs per window element: the 8th must still lie in the row.
           if (vec && xo >= oxA && xo + 4 <= oxB && (sw == 1 || x0 + kw + 7 <= w)) {
             let best = f32x4.splat(-Infinity), where = i32x4.splat(-1);
+            let best2 = best, where2 = where;
             for (let kz = kzLo; kz < kzHi; kz++) {
               for (let ky = kyLo; ky < kyHi; ky++) {
                 const row = ((z0 + kz * dd) * h + y0 + ky * dh) * w + x0;
                 for (let kx = 0; kx < kw; kx++) {
                   const i = row + kx;
-                  const q = base + (<usize>i << 2);
+                  const q = base + (<usize>i << 2), q2 = q + other;
                   const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
+                  const v2 = sw == 1 ? v128.load(q2) : i32x4.shuffle(v128.load(q2), v128.load(q2, 16), 0, 2, 4, 6);
                   const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+                  const m2 = v128.or(f32x4.gt(v2, best2), f32x4.ne(v2, v2));
                   best = v128.bitselect(v, best, m);
+                  best2 = v128.bitselect(v2, best2, m2);
                   // Loop-invariant and well predicted: inference skips the index work.
-                  if (argmax != 0) where = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), where, m);
+                  if (argmax != 0) {
+                    const at = i32x4.add(i32x4.splat(i), lanes);
+                    where = v128.bitselect(at, where, m);
+                    where2 = v128.bitselect(at, where2, m2);
+                  }
                 }
               }
             }
             v128.store(out + (o << 2), best);
-            if (argmax != 0) v128.store(argmax + (o << 2), where);
+            v128.store(out + (o << 2) + outGap, best2);
+            if (argmax != 0) {
+              v128.store(argmax + (o << 2), where);
+              v128.store(argmax + (o << 2) + outGap, where2);
+            }
             o += 4;
             xo += 4;
             continue;
           }
           const kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
           const kxHi = min(kw, w - 1 - x0 < 0 ? 0 : (w - 1 - x0) / dw + 1);
-          let best: f32 = -Infinity;
-          let where = -1;
+          let best: f32 = -Infinity, best2: f32 = -Infinity;
+          let where = -1, where2 = -1;
           for (let kz = kzLo; kz < kzHi; kz++) {
             for (let ky = kyLo; ky < kyHi; ky++) {
               const row = ((z0 + kz * dd) * h + y0 + ky * dh) * w + x0;
               for (let kx = kxLo; kx < kxHi; kx++) {
                 const i = row + kx * dw;
-                const v = load<f32>(base + (<usize>i << 2));
-                const take = v > best || v != v;
+                const q = base + (<usize>i << 2);
+                const v = load<f32>(q), v2 = load<f32>(q + other);
+                const take = v > best || v != v, take2 = v2 > best2 || v2 != v2;
                 best = select<f32>(v, best, take);
-                if (argmax != 0) where = select<i32>(i, where, take);
+                best2 = select<f32>(v2, best2, take2);
+                if (argmax != 0) {
+                  where = select<i32>(i, where, take);
+                  where2 = select<i32>(i, where2, take2);
+                }
               }
             }
           }
           store<f32>(out + (o << 2), best);
-          if (argmax != 0) store<i32>(argmax + (o << 2), where);
+          store<f32>(out + (o << 2) + outGap, best2);
+          if (argmax != 0) {
+            store<i32>(argmax + (o << 2), where);
+            store<i32>(argmax + (o << 2) + outGap, where2);
+          }
           o++;
           xo++;
         }
