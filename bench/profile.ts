@@ -1,8 +1,9 @@
 // Where the time of a workload goes, kernel by kernel: `npx tsx bench/profile.ts` runs W8
-// (ResNet-20 training step) and W4 (ResNet-18 inference), or W3 (LeNet-5 training) and W5 (AlexNet) with every kernel call timed, and prints
-// per kernel (convolutions split by kernel size and stride) the calls and milliseconds per
-// iteration, the share of the iteration, and GFLOP/s where the FLOPs are known (conv, gemm).
-//   npx tsx bench/profile.ts [--workloads W8,W4] [--threads 1,2] [--iterations 5] [--write]
+// (ResNet-20 training), W4 (ResNet-18 inference), W3 (LeNet-5 training) and W5 (AlexNet
+// inference) with every kernel call timed, and prints per kernel (convolutions split by kernel
+// size and stride) the calls and milliseconds per iteration, the share of the iteration, and
+// GFLOP/s where the FLOPs are known (conv, gemm).
+//   npx tsx bench/profile.ts [--workloads W8,W4,W3,W5] [--threads 1,2] [--iterations 5] [--write]
 // --write puts the tables into BENCHMARKS.md between the profile markers (bench/run.ts keeps them).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -94,7 +95,7 @@ function table(title: string, threads: number, rows: Map<string, Entry>, iterati
 }
 
 const { values } = parseArgs({ options: {
-  workloads: { type: 'string', default: 'W8,W4' }, threads: { type: 'string', default: '1,2' },
+  workloads: { type: 'string', default: 'W8,W4,W3,W5' }, threads: { type: 'string', default: '1,2' },
   iterations: { type: 'string', default: '5' }, write: { type: 'boolean', default: false },
 } });
 const iterations = Number(values.iterations);

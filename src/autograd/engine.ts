@@ -18,8 +18,12 @@ export interface GradValue<T> {
 
 export interface Accumulator<T> {
   add(a: T, b: T): T;
-  /** Adds g into the `.grad` of a leaf that requires grad. */
+  /** Adds g into the `.grad` of a leaf that requires grad (a copy or an add: g stays the engine's). */
   accumulateLeaf(leaf: T, g: T): void;
+  /** What a gradient's memory is: gradients that share it are views of one another. */
+  memoryOf(g: T): unknown;
+  /** Gives a gradient's memory back now. */
+  release(g: T): void;
 }
 
 // Post-order DFS without recursion, so deep graphs (long unrolled nets) cannot overflow the stack.
@@ -44,6 +48,12 @@ function topologicalOrder<T extends GradValue<T>>(root: T): T[] {
   return order;
 }
 
+// Gradients flowing between nodes are the engine's own: made by backward closures, read once,
+// then dead, while their memory would wait for a garbage collection (which the WebAssembly heap
+// forces every 128 MB allocated, ~10 ms each). So a gradient is released as soon as it is consumed
+// (by its node's backward, a leaf's accumulation or a sum of two), unless its memory is still
+// reachable: it is the caller's seed, or a gradient still pending shares it (pass-through ops and
+// views hand on a gradient's own memory).
 export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGraph: boolean, acc: Accumulator<T>): void {
   const order = topologicalOrder(root);
   for (const t of order) {
@@ -56,6 +66,15 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
   }
   noGrad(() => {
     const grads = new Map<T, T>([[root, seed]]);
+    const seedMemory = acc.memoryOf(seed);
+    const reachable = (m: unknown) => {
+      if (m === seedMemory) return true;
+      for (const pending of grads.values()) if (acc.memoryOf(pending) === m) return true;
+      return false;
+    };
+    const release = (consumed: readonly T[]) => {
+      for (const g of consumed) if (!reachable(acc.memoryOf(g))) acc.release(g);
+    };
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const g = grads.get(t);
@@ -64,16 +83,21 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
       const node = t.node;
       if (!node) {
         acc.accumulateLeaf(t, g);
+        release([g]);
         continue;
       }
       const inputGrads = node.backward!(g);
       if (!retainGraph) node.backward = null;
+      const consumed = [g];
       node.inputs.forEach((input, k) => {
         const gi = inputGrads[k];
         if (!gi || !input.requiresGrad) return;
         const prev = grads.get(input);
-        grads.set(input, prev ? acc.add(prev, gi) : gi);
+        if (!prev) return void grads.set(input, gi);
+        grads.set(input, acc.add(prev, gi));
+        consumed.push(prev, gi);
       });
+      release(consumed);
     }
   });
 }

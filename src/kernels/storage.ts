@@ -17,6 +17,12 @@ export interface Storage {
    * kept across calls (the wasm backend's transformed weights) are valid while it is unchanged.
    */
   version: number;
+  /**
+   * Gives the memory back now rather than when the object is collected, for a value nothing else
+   * can reach (the autograd engine's intermediate gradients); any later use of the storage throws.
+   * Backends whose memory the JavaScript collector already sees may leave it out.
+   */
+  release?(): void;
 }
 
 /**

@@ -190,6 +190,8 @@ export class Tensor {
         // A copy: the incoming gradient may share storage with a user's tensor.
         else leaf.grad = new Tensor(copyStorage(gg), leaf.shape);
       },
+      memoryOf: (g) => g.storage,
+      release: (g) => g.storage.release?.(),
     });
   }
 

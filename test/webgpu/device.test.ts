@@ -56,6 +56,20 @@ test('gradients flow on the GPU as on the CPU', { skip }, async () => {
   }
 });
 
+test('intermediate gradients give their buffers back as backward consumes them', { skip }, async () => {
+  const n = 1 << 18; // 1 MB a tensor: far above anything else the pass holds
+  const x = randn([n], { seed: 6 }).to('webgpu');
+  x.requiresGrad = true;
+  const loss = F.relu(x.mul(2)).mul(x).add(1).sum();
+  const before = gpu!.context.cache.bytesInUse;
+  loss.backward();
+  // Left over: x.grad and at most one gradient in flight; without release, all five.
+  const grown = gpu!.context.cache.bytesInUse - before;
+  assert.ok(grown <= 2.5 * 4 * n, `backward kept ${grown} bytes in use`);
+  const xs = await x.toArrayAsync(), g = await x.grad!.toArrayAsync();
+  xs.forEach((v, i) => assert.ok(Math.abs(g[i]! - (v > 0 ? 4 * v : 0)) <= 1e-5 * Math.max(1, Math.abs(v)), `grad ${i}`));
+});
+
 test('bad use: sync reads name the async call, mixed devices name both, huge buffers name the limit', { skip }, () => {
   const g = randn([2, 3]).to('webgpu');
   assert.throws(() => g.data, /\.data: tensor \[2, 3\] is on 'webgpu'.*await t\.toArrayAsync\(\)/);

@@ -7,9 +7,9 @@ import type { CpuStorage } from '../storage.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
-// Bytes of tensor storage allocated between two forced collections; memory settles at the live
-// set plus about this much. A full collection costs ~10 ms: at 64 MB one ran per ResNet-18
-// inference, at 128 MB one per four or five (2 ms each). Larger still would touch more fresh
+// Bytes of tensor storage allocated (and not released: see untrack) between two forced
+// collections; memory settles at the live set plus about this much. A full collection costs
+// ~10 ms: at 64 MB one ran per ResNet-18 inference, at 128 MB one per four or five (2 ms each). Larger still would touch more fresh
 // pages first, and a first touch costs ~10 µs per 4 KiB page on this kind of VM.
 // It must stay fixed: an interval that grows with the memory feeds back into more growth (seen:
 // 1.7 GB for LeNet-5 whose live set is a few MB).
@@ -123,7 +123,16 @@ export class WasmHeap {
 
   /** A block whose lifetime follows `owner`: released when owner is garbage collected. */
   track(owner: object, ptr: number, bytes: number): void {
-    this.registry.register(owner, { ptr, cls: sizeClass(bytes) });
+    this.registry.register(owner, { ptr, cls: sizeClass(bytes) }, owner);
+  }
+
+  /** Releases `owner`'s tracked block now (once: the registry forgets it). */
+  untrack(owner: object, ptr: number, bytes: number): void {
+    if (!this.registry.unregister(owner)) return;
+    const cls = sizeClass(bytes);
+    this.release(ptr, cls);
+    // Garbage only the collector can find is what was allocated and not given back.
+    this.allocatedSinceCollect -= cls;
   }
 
   /** Releases a scratch block obtained from alloc. */
@@ -145,20 +154,30 @@ export class WasmStorage implements CpuStorage {
   readonly device = 'cpu';
   version = 0;
   private view: Float32Array;
+  private released = false;
 
   constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly size: number) {
     this.view = heap.f32(ptr, size);
   }
 
   get data(): Float32Array {
+    // The block may already hold another tensor's values: a use after release is a bug to report.
+    if (this.released) throw new Error(`wasm backend: a storage of ${this.size} floats was used after its memory was released`);
     if (this.view.buffer !== this.heap.buffer) this.view = this.heap.f32(this.ptr, this.size);
     return this.view;
   }
+
+  release(): void {
+    this.released = true;
+    this.heap.untrack(this, this.ptr, storageBytes(this.size));
+  }
 }
+
+const storageBytes = (size: number) => Math.max(size, 1) * 4;
 
 /** Storage of `size` floats (zero-filled if `zeroed`), reclaimed when the Storage object is collected. */
 export function allocStorage(heap: WasmHeap, size: number, zeroed: boolean): WasmStorage {
-  const bytes = Math.max(size, 1) * 4;
+  const bytes = storageBytes(size);
   const ptr = heap.alloc(bytes);
   if (zeroed && !heap.lastWasFresh) heap.zero(ptr, bytes);
   const s = new WasmStorage(heap, ptr, size);

@@ -14,7 +14,19 @@ export const STORAGE_USAGE = 0x80 /* STORAGE */ | 0x4 /* COPY_SRC */ | 0x8 /* CO
 export class GpuStorage implements Storage {
   readonly device = 'webgpu';
   version = 0;
-  constructor(readonly buffer: GPUBuffer, readonly size: number) {}
+  private released = false;
+  constructor(private readonly held: GPUBuffer, readonly size: number, private readonly cache: BufferCache) {}
+
+  get buffer(): GPUBuffer {
+    // The buffer may already hold another tensor's values: a use after release is a bug to report.
+    if (this.released) throw new Error(`webgpu: a storage of ${this.size} floats was used after its buffer was released`);
+    return this.held;
+  }
+
+  release(): void {
+    this.released = true;
+    this.cache.untrack(this, this.held);
+  }
 }
 
 /** Bytes of the class a request of `bytes` falls into: multiples of 256 B, then 4 per octave. */
@@ -63,9 +75,17 @@ export class BufferCache {
     }
     buffer ??= this.create(bytes);
     this.bytesInUse += bytes;
-    const s = new GpuStorage(buffer, size);
-    this.registry.register(s, buffer);
+    const s = new GpuStorage(buffer, size, this);
+    this.registry.register(s, buffer, s);
     return s;
+  }
+
+  /** Releases `owner`'s buffer now (once: the registry forgets it). */
+  untrack(owner: GpuStorage, buffer: GPUBuffer): void {
+    if (!this.registry.unregister(owner)) return;
+    this.release(buffer);
+    // Garbage only the collector can find is what was handed out and not given back.
+    this.takenSinceCollect -= buffer.size;
   }
 
   private create(bytes: number): GPUBuffer {

@@ -1,0 +1,50 @@
+// The autograd engine releases the gradients it passes between nodes once they are consumed
+// (src/autograd/engine.ts): on the wasm backend their blocks return to the free lists at once,
+// without a garbage collection, while every gradient the caller can still reach stays intact.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as st from '../../src/index.js';
+import { activeBackend } from '../../src/kernels/backend.js';
+import type { WasmBackend } from '../../src/kernels/wasm/index.js';
+
+st.setBackend('wasm');
+const wasm = activeBackend() as WasmBackend;
+const leaf = (shape: number[], seed: number) => st.tensor(st.randn(shape, { seed }).toArray(), shape, { requiresGrad: true });
+
+test('a backward pass gives its intermediate gradients back without a collection', () => {
+  const n = 1 << 20; // 4 MB a tensor: far above anything else the pass holds
+  const x = leaf([n], 1);
+  // Five nodes, each handing a fresh 4 MB gradient to the next.
+  const loss = st.F.relu(x.mul(2)).mul(x).add(1).sum();
+  const before = wasm.heap.liveBytes;
+  loss.backward();
+  // Left over: x.grad (4 MB) and at most one gradient in flight; without release, all five.
+  const grown = wasm.heap.liveBytes - before;
+  assert.ok(grown <= 2.5 * 4 * n, `backward kept ${grown} bytes live`);
+  const xs = x.toArray();
+  assert.deepEqual(x.grad!.toArray(), xs.map((v) => (v > 0 ? 4 * v : 0)));
+});
+
+test('the caller’s seed, shared gradients and views are never released', () => {
+  const x = leaf([4, 6], 2);
+  // add hands the same gradient to both of its inputs (here both x); reshape and permute hand on views.
+  const y = x.add(x).reshape([6, 4]).permute(1, 0).mul(3);
+  const seed = st.randn([4, 6], { seed: 3 });
+  const seedValues = seed.toArray();
+  y.backward(seed, { retainGraph: true });
+  assert.deepEqual(seed.toArray(), seedValues);
+  const once = x.grad!.toArray();
+  y.backward(seed);
+  const twice = x.grad!.toArray();
+  // dx = 6 · the seed read back through the permute and the reshape.
+  const back = st.tensor(seedValues, [4, 6]).permute(1, 0).reshape([4, 6]).toArray();
+  once.forEach((v, i) => assert.ok(Math.abs(v - 6 * back[i]!) < 1e-5, `grad ${i}: ${v} vs ${6 * back[i]!}`));
+  twice.forEach((v, i) => assert.ok(Math.abs(v - 12 * back[i]!) < 1e-5, `accumulated grad ${i}`));
+});
+
+test('a released storage refuses to be read', () => {
+  const s = wasm.alloc(16);
+  s.release();
+  s.release(); // a second release changes nothing
+  assert.throws(() => s.data, /used after its memory was released/);
+});
