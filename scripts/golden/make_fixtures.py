@@ -484,6 +484,42 @@ def lenet5_case():
             'after': {k: T(v) for k, v in model.state_dict().items()}}
 
 
+# ---------------------------------------------------------------- Winograd-sized convolutions
+WINOGRAD_EVERY = 13  # outputs stored: every 13th value (coprime to the 4×4 tiles, so all positions)
+
+
+def hashed(n, k, scale=1.0):
+    """n values in [−½, ½)·scale from an integer hash, exact in float64 on both sides (the test's
+    `hashed` in test/golden/winograd.test.ts computes the same inputs: too large to store)."""
+    i = torch.arange(n, dtype=torch.int64)
+    u = ((i * 2654435761 + k) % 2 ** 32).to(torch.float64) / 2 ** 32 - 0.5
+    return (u * scale).to(torch.float32)
+
+
+def every(t):
+    return T(t.detach().reshape(-1)[::WINOGRAD_EVERY])
+
+
+def winograd_case(name, n, cin, cout, size, padding):
+    """A 3×3 stride-1 conv with enough channels and 4×4 tiles for the wasm backend's Winograd
+    F(4×4, 3×3) forward and input gradient; inputs from `hashed`, outputs sampled by `every`."""
+    h, w = size
+    x = hashed(n * cin * h * w, 1).reshape(n, cin, h, w).requires_grad_(True)
+    wt = hashed(cout * cin * 9, 2, (cin * 9) ** -0.5).reshape(cout, cin, 3, 3).requires_grad_(True)
+    b = hashed(cout, 3).requires_grad_(True)
+    y = F.conv2d(x, wt, b, padding=padding)
+    y.backward(hashed(y.numel(), 4).reshape(y.shape))
+    return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'padding': padding,
+            'y': every(y), 'gx': every(x.grad), 'gWeight': every(wt.grad), 'gBias': T(b.grad)}
+
+
+def winograd_cases():
+    return [
+        winograd_case('winograd 6x16->24 16x16 pad 1', 6, 16, 24, [16, 16], 1),
+        winograd_case('winograd 4x17->20 19x21 unpadded', 4, 17, 20, [19, 21], 0),
+    ]
+
+
 # ---------------------------------------------------------------- output
 def write(name, cases):
     """One case per line: compact, yet diffs stay readable."""
@@ -502,6 +538,7 @@ def main():
     files = {
         'conv.json': conv_cases(),
         'conv-transpose.json': conv_transpose_cases(),
+        'winograd.json': winograd_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

@@ -7,8 +7,9 @@ import type { CpuStorage, Storage } from '../storage.js';
 import {
   CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_WINOGRAD_BY_CHANNELS, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
-  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, VOL_BATCH,
-  VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A, CONV_GRAD_BASE, CONV_GRAD_LANES,
+  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
+  TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
+  CONV_GRAD_BASE, CONV_GRAD_LANES,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -21,7 +22,7 @@ import { WeightCache, type Prepared } from './weight-cache.js';
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
 
 const FORWARD_TASKS: Record<ConvPath, number> = {
-  winograd: TASK_CONV_WINOGRAD, direct: TASK_CONV_DIRECT, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
+  winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   vol2col: TASK_CONV3D_FWD,
 };
 
@@ -36,9 +37,17 @@ export function createConvKernels(rt: Runtime) {
 
   const cache = new WeightCache(heap);
 
+  // The Winograd forward tasks: output tile side, the fewest tiles a part splitting tiles takes
+  // (below, parts split output channels: see convTask), transformed weights' bytes and their task.
+  interface WinogradKind { side: number; partTiles: number; weightBytes: (params: number) => number; weights: number }
+  const winogradKinds: Record<number, WinogradKind> = {
+    [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS },
+    [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS },
+  };
+
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
   const scratchBytes: Record<number, (params: number, nt: number) => number> = {
-    [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
+    [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_WINOGRAD4]: ex.winograd4ScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
   };
 
@@ -67,35 +76,36 @@ export function createConvKernels(rt: Runtime) {
   function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false,
     u: Prepared | null = null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
-    const winograd = task === TASK_CONV_WINOGRAD;
+    const winograd = winogradKinds[task];
     const packed = task === TASK_CONV_FWD && u ? u : null;
     let P = setGeometry(ptrs, geo, flip);
     const stride = align64((scratchBytes[task] ?? ex.convScratchBytes)(rt.params, nt));
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
-    const shared = winograd && !u ? align64(ex.winogradWeightBytes(rt.params)) : 0;
+    const shared = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(shared + stride * nt + 64));
     P = paramSlots(rt);
     P[CONV_SCRATCH] = scratch + shared;
     P[CONV_SCRATCH_STRIDE] = stride;
     P[CONV_WINOGRAD_U] = winograd && u ? u.ptr : scratch;
     P[CONV_PACKED_W] = packed ? packed.ptr : 0;
-    // Splittable without repeated packing: Winograd's tiles (≥ 64 per part, so its GEMMs stay
-    // wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
+    // Splittable without repeated packing: Winograd's tiles (≥ partTiles per part, so its GEMMs
+    // stay wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
     // part transforms all the tiles' inputs, and reads only its rows of the weights), and weight
     // panels; the direct kernels' (image, channel block) units and planes. im2col parts would
     // each pack the weights or the columns again, direct weight-gradient parts pad each image
     // again: one per thread.
     const [batch, cin, cout, , , , oh, ow] = geo;
-    const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
-    const byChannels = winograd && nt > 1 && tiles < 64 * nt;
+    const side = winograd?.side ?? 2, partTiles = winograd?.partTiles ?? 1;
+    const tiles = batch * Math.ceil(oh / side) * Math.ceil(ow / side);
+    const byChannels = !!winograd && nt > 1 && tiles < partTiles * nt;
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
-    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, 64))
+    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
     call.begin();
     try {
       if (winograd && (!u || u.stale)) {
-        pool.run(TASK_WINOGRAD_WEIGHTS, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
+        pool.run(winograd.weights, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
         u?.written();
       }
       if (packed?.stale) {
@@ -184,9 +194,10 @@ export function createConvKernels(rt: Runtime) {
     if (p.inSize.length === 3 || p.batch === 0) return null;
     const geo = conv2d(p);
     const path = forwardPath(geo);
-    if (path === 'winograd') {
+    const winograd = winogradKinds[FORWARD_TASKS[path]];
+    if (winograd) {
       setGeometry([], geo, false);
-      return cache.get(w, `winograd ${p.outChannels}×${p.inChannels}`, ex.winogradWeightBytes(rt.params));
+      return cache.get(w, `${path} ${p.outChannels}×${p.inChannels}`, winograd.weightBytes(rt.params));
     }
     if (path !== 'im2col' || p.groups !== 1) return null;
     const kg = geo[1] * geo[8] * geo[9];

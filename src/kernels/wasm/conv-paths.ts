@@ -4,7 +4,7 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -44,6 +44,22 @@ export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): bool
     cin >= 16 && cout >= 16 && tiles >= minTiles;
 }
 
+// For a conv Winograd fits, F(4×4, 3×3) (assembly/winograd4.ts: 2.25 products per output
+// against 4) where it has at least 16 of its 4×4 tiles and at most 256 input channels, else
+// F(2×2, 3×3). F(2×2) ÷ F(4×4) time, 1 thread, CPU time, 2 alternating rounds, forward on cached
+// weights / forward / input gradient: batch 1 256→256 14² (16 tiles) 1.2–1.4 / 1.1–1.2 / 1.1–1.3,
+// 128→128 28² (49) 1.4–1.7 / 1.4–1.7 / 1.4–1.5, 64→64 56² 1.5; batch 128 16→16 32² 1.3–1.4,
+// 32→32 16² 1.5–1.6, 64→64 8² 1.05–1.1 (bench/resnet20-convs.ts); but batch 1 256→256 7² (4
+// tiles) 0.8 / 0.5–0.7 / 1.0 (im2col). Its rounding error grows with the input channels (its
+// GEMMs' K): worst element ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|), N(0, 1) data,
+// forward: K = 64 0.38, 256 0.52, 512 0.78, 660 1.05 (F(2×2): 0.03, 0.06, 0.10, 0.09).
+const WINOGRAD4_MIN_TILES = 16, WINOGRAD4_MAX_CHANNELS = 256;
+export function winogradTile(geo: Geometry): 'winograd' | 'winograd4' {
+  const [batch, cin, , , , , oh, ow] = geo;
+  const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
+  return tiles >= WINOGRAD4_MIN_TILES && cin <= WINOGRAD4_MAX_CHANNELS ? 'winograd4' : 'winograd';
+}
+
 // The direct kernel for stride-1 undilated ungrouped convs with at most 16 output channels, where
 // im2col packing costs more than the few products each packed element feeds (LeNet-5's forward
 // convs ran 2–2.3× faster than through the GEMM).
@@ -64,7 +80,7 @@ function depthwiseFits(geo: Geometry): boolean {
 // vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return 'winograd';
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
   return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
@@ -119,9 +135,9 @@ function transposed(geo: Geometry): Geometry | null {
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
  * im2col 4.6–6.8.
  */
-export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'direct' | 'im2col'; geo: Geometry | null } {
+export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'winograd4' | 'direct' | 'im2col'; geo: Geometry | null } {
   const t = transposed(geo);
-  if (t && winogradFits(geo) && winogradFits(t)) return { path: 'winograd', geo: t };
+  if (t && winogradFits(geo) && winogradFits(t)) return { path: winogradTile(t), geo: t };
   if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
   return { path: 'im2col', geo: null };
 }

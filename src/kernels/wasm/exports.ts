@@ -3,7 +3,7 @@ import {
   TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W, TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE,
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
-  TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W,
+  TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
 } from './abi.js';
 
 export interface WasmExports {
@@ -15,6 +15,8 @@ export interface WasmExports {
   convScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
+  winograd4ScratchBytes(params: number, nt: number): number;
+  winograd4WeightBytes(params: number): number;
   winogradGradStep(params: number): number;
   winogradGradLanes(params: number): number;
   winogradGradBytes(params: number): number;
@@ -44,7 +46,8 @@ const names: Record<number, string> = {
   [TASK_MAX_POOL]: 'maxPoolTask', [TASK_WINOGRAD_GRAD_LANE]: 'winogradGradLaneTask',
   [TASK_WINOGRAD_GRAD_FINISH]: 'winogradGradFinishTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
   [TASK_BINARY]: 'binaryTask', [TASK_PAD]: 'padTask', [TASK_OPTIM]: 'optimTask',
-  [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask',
+  [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask', [TASK_CONV_WINOGRAD4]: 'convWinograd4Task',
+  [TASK_WINOGRAD4_WEIGHTS]: 'winograd4WeightsTask',
 };
 
 /** The export name of each task, indexed by task id. */

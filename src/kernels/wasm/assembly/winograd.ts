@@ -39,8 +39,13 @@ export function paddedPlaneBytes(p: usize): i32 { return paddedRowsOf(p) * padde
 // The transformed weights U[ξ] (cout × cin each), already in the GEMM's packed-A layout, shared
 // by all threads: one transform per call instead of one per thread, and no packing per GEMM.
 export function winogradWeightBytes(p: usize): i32 {
-  return 16 * packedABytes(arg(p, CONV_COUT), arg(p, CONV_CIN));
+  return <i32>(16 * uPlaneBytes(arg(p, CONV_COUT), arg(p, CONV_CIN)));
 }
+
+// Bytes between U[ξ] and U[ξ + 1]: a cache line more than the plane, as planeStride does for V
+// and M (the weight transform writes all planes at once; 4 KiB multiples apart, all in one L1
+// set: F(4×4)'s 36 streams made the transform cost 4–10 ms of 256→256's 30 at 14², batch 16).
+@inline export function uPlaneBytes(cout: i32, cin: i32): usize { return <usize>packedABytes(cout, cin) + 64; }
 
 // U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
 // layout; threads split the output channels by 4-row panels. The 4 filters of a panel are the 4
@@ -53,9 +58,10 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
   const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
-  const plane = <usize>mPad * cin * 4; // bytes between U[ξ] and U[ξ + 1]
+  const plane = uPlaneBytes(cout, cin);
   // Bytes between the filters of lanes l and l + 1, and between input channels ci and ci + 1.
   const laneStep: usize = flip ? 36 : <usize>cin * 36, ciStep: usize = flip ? <usize>cout * 36 : 36;
+  const taps = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)); // 9 vectors
   for (let pn = part * panels / parts; pn < (part + 1) * panels / parts; pn++) {
     const co = pn << 2;
     const full = co + 4 <= cout;
@@ -63,22 +69,10 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
     for (let ci = 0; ci < cin; ci++) {
       const p0 = ci / kcMax * kcMax, kc = min(kcMax, cin - p0);
       const dst = u + (<usize>p0 * mPad + <usize>co * kc + <usize>(ci - p0) * 4) * 4;
-      // g[k] = tap k (row-major) of the 4 filters, one per lane; taps reversed when flipped.
-      let g0: v128, g1: v128, g2: v128, g3: v128, g4: v128, g5: v128, g6: v128, g7: v128, g8: v128;
-      if (full) {
-        const v0 = v128.load(f), v1 = v128.load(f + laneStep), v2 = v128.load(f + 2 * laneStep), v3 = v128.load(f + 3 * laneStep);
-        const x0 = v128.load(f, 16), x1 = v128.load(f + laneStep, 16), x2 = v128.load(f + 2 * laneStep, 16), x3 = v128.load(f + 3 * laneStep, 16);
-        g0 = tr0(v0, v1, v2, v3); g1 = tr1(v0, v1, v2, v3); g2 = tr2(v0, v1, v2, v3); g3 = tr3(v0, v1, v2, v3);
-        g4 = tr0(x0, x1, x2, x3); g5 = tr1(x0, x1, x2, x3); g6 = tr2(x0, x1, x2, x3); g7 = tr3(x0, x1, x2, x3);
-        g8 = f32x4(load<f32>(f, 32), load<f32>(f + laneStep, 32), load<f32>(f + 2 * laneStep, 32), load<f32>(f + 3 * laneStep, 32));
-      } else {
-        g0 = edgeTap(f, laneStep, cout - co, 0); g1 = edgeTap(f, laneStep, cout - co, 1); g2 = edgeTap(f, laneStep, cout - co, 2);
-        g3 = edgeTap(f, laneStep, cout - co, 3); g4 = edgeTap(f, laneStep, cout - co, 4); g5 = edgeTap(f, laneStep, cout - co, 5);
-        g6 = edgeTap(f, laneStep, cout - co, 6); g7 = edgeTap(f, laneStep, cout - co, 7); g8 = edgeTap(f, laneStep, cout - co, 8);
-      }
-      if (flip) {
-        let t = g0; g0 = g8; g8 = t; t = g1; g1 = g7; g7 = t; t = g2; g2 = g6; g6 = t; t = g3; g3 = g5; g5 = t;
-      }
+      filterTaps(f, laneStep, full ? 4 : cout - co, flip, taps);
+      const g0 = v128.load(taps), g1 = v128.load(taps, 16), g2 = v128.load(taps, 32), g3 = v128.load(taps, 48);
+      const g4 = v128.load(taps, 64), g5 = v128.load(taps, 80), g6 = v128.load(taps, 96), g7 = v128.load(taps, 112);
+      const g8 = v128.load(taps, 128);
       f += ciStep;
       const half = f32x4.splat(0.5);
       for (let i = 0; i < 4; i++) {
@@ -100,6 +94,28 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
   }
 }
 
+// The 9 taps (row-major; reversed when flipped) of the 4 filters of a panel as 9 vectors at dst
+// (tap k at dst + 16k), one filter per lane: filter l at f + l·laneStep, lanes from `live` on 0.
+export function filterTaps(f: usize, laneStep: usize, live: i32, flip: bool, dst: usize): void {
+  let g0: v128, g1: v128, g2: v128, g3: v128, g4: v128, g5: v128, g6: v128, g7: v128, g8: v128;
+  if (live == 4) {
+    const v0 = v128.load(f), v1 = v128.load(f + laneStep), v2 = v128.load(f + 2 * laneStep), v3 = v128.load(f + 3 * laneStep);
+    const x0 = v128.load(f, 16), x1 = v128.load(f + laneStep, 16), x2 = v128.load(f + 2 * laneStep, 16), x3 = v128.load(f + 3 * laneStep, 16);
+    g0 = tr0(v0, v1, v2, v3); g1 = tr1(v0, v1, v2, v3); g2 = tr2(v0, v1, v2, v3); g3 = tr3(v0, v1, v2, v3);
+    g4 = tr0(x0, x1, x2, x3); g5 = tr1(x0, x1, x2, x3); g6 = tr2(x0, x1, x2, x3); g7 = tr3(x0, x1, x2, x3);
+    g8 = f32x4(load<f32>(f, 32), load<f32>(f + laneStep, 32), load<f32>(f + 2 * laneStep, 32), load<f32>(f + 3 * laneStep, 32));
+  } else {
+    g0 = edgeTap(f, laneStep, live, 0); g1 = edgeTap(f, laneStep, live, 1); g2 = edgeTap(f, laneStep, live, 2);
+    g3 = edgeTap(f, laneStep, live, 3); g4 = edgeTap(f, laneStep, live, 4); g5 = edgeTap(f, laneStep, live, 5);
+    g6 = edgeTap(f, laneStep, live, 6); g7 = edgeTap(f, laneStep, live, 7); g8 = edgeTap(f, laneStep, live, 8);
+  }
+  if (flip) {
+    let t = g0; g0 = g8; g8 = t; t = g1; g1 = g7; g7 = t; t = g2; g2 = g6; g6 = t; t = g3; g3 = g5; g5 = t;
+  }
+  v128.store(dst, g0); v128.store(dst, g1, 16); v128.store(dst, g2, 32); v128.store(dst, g3, 48); v128.store(dst, g4, 64);
+  v128.store(dst, g5, 80); v128.store(dst, g6, 96); v128.store(dst, g7, 112); v128.store(dst, g8, 128);
+}
+
 // Tap k of the filters of a last, partial panel (lanes from `live` on are padding rows: 0).
 @inline function edgeTap(f: usize, laneStep: usize, live: i32, k: i32): v128 {
   const o = <usize>k << 2;
@@ -108,7 +124,7 @@ export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32):
 }
 
 // Plane `src` (h × w) into pad (rows × cols, zeros around it), shifted by the padding (ph, pw).
-function padPlane(src: usize, h: i32, w: i32, ph: i32, pw: i32, pad: usize, rows: i32, cols: i32): void {
+export function padPlane(src: usize, h: i32, w: i32, ph: i32, pw: i32, pad: usize, rows: i32, cols: i32): void {
   memory.fill(pad, 0, <usize>(rows * cols) << 2);
   const n = min(w, cols - pw);
   for (let iy = 0; iy < h && iy + ph < rows; iy++) {
@@ -224,21 +240,22 @@ export function inputTransform(p: usize, x: usize, cin: i32, coords: usize, nb: 
   }
 }
 
-// Whether tiles b..b+3 of the block are consecutive tiles of one tile row.
-@inline export function sameRow(coords: usize, b: i32): bool {
-  const q = coords + (<usize>(3 * b) << 2), r = coords + (<usize>(3 * b + 9) << 2);
-  return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + 6 == load<i32>(r, 8);
+// Whether tiles b..b+k of the block are consecutive tiles of one tile row (tiles `side` wide).
+@inline export function sameRow(coords: usize, b: i32, side: i32 = 2, k: i32 = 3): bool {
+  const q = coords + (<usize>(3 * b) << 2), r = coords + (<usize>(3 * (b + k)) << 2);
+  return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + k * side == load<i32>(r, 8);
 }
 
-// coords[b] = (image, 2·tile row, 2·tile column) of tiles first … first + nb − 1 (tiles per image, tw per row).
-export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i32): void {
+// coords[b] = (image, side·tile row, side·tile column) of tiles first … first + nb − 1 (tiles per
+// image, tw per row).
+export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i32, side: i32 = 2): void {
   for (let b = 0; b < nb; b++) {
     const g = first + b;
     const n = g / tiles, t = g - n * tiles;
     const ty = t / tw;
     store<i32>(coords + (<usize>(3 * b) << 2), n);
-    store<i32>(coords + (<usize>(3 * b + 1) << 2), 2 * ty);
-    store<i32>(coords + (<usize>(3 * b + 2) << 2), 2 * (t - ty * tw));
+    store<i32>(coords + (<usize>(3 * b + 1) << 2), side * ty);
+    store<i32>(coords + (<usize>(3 * b + 2) << 2), side * (t - ty * tw));
   }
 }
 
@@ -264,7 +281,7 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
     if (g1 <= g0) return;
   }
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
-  const u = ptr(p, CONV_WINOGRAD_U), uPlane = <usize>packedABytes(cout, cin);
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
   const v = al64(scratch);
   const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
   const m = al64(v + 16 * vStride);
