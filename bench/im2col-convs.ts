@@ -6,6 +6,7 @@ import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { filledArray, filledStorage } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -16,12 +17,8 @@ setBackend('wasm');
 setNumThreads(threads);
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
-const stored = (n: number): CpuStorage => {
-  const s = be.alloc(n) as CpuStorage;
-  for (let i = 0; i < n; i++) s.data[i] = Math.sin(i * 0.37);
-  return s;
-};
-const filled = (n: number): Float32Array => stored(n).data;
+const stored = (n: number): CpuStorage => filledStorage(be, n);
+const filled = (n: number): Float32Array => filledArray(be, n);
 
 function best(fn: () => void): number {
   fn();
