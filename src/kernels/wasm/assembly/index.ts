@@ -63,8 +63,9 @@ export function zero(ptr: usize, bytes: usize): void {
 }
 export { batchNormTask } from './batch-norm';
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
-export { convWinogradTask, winogradScratchBytes, winogradWeightBytes, winogradWeightsTask } from './winograd';
-export { convWinograd4Task, winograd4ScratchBytes, winograd4WeightBytes, winograd4WeightsTask } from './winograd4';
+export { convWinogradTask, winogradScratchBytes, winogradWeightBytes } from './winograd';
+export { convWinograd4Task, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
+export { winogradWeightsTask, winograd4WeightsTask } from './winograd-weights';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
 export {
   winogradGradBytes, winogradGradFinishTask, winogradGradLanes, winogradGradLaneTask, winogradGradScratchBytes,

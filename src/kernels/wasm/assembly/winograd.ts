@@ -4,8 +4,8 @@
 // weights), Y = Aᵀ M A + bias (output).
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
-import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
@@ -47,50 +47,27 @@ export function winogradWeightBytes(p: usize): i32 {
 // set: F(4×4)'s 36 streams made the transform cost 4–10 ms of 256→256's 30 at 14², batch 16).
 @inline export function uPlaneBytes(cout: i32, cin: i32): usize { return <usize>packedABytes(cout, cin) + 64; }
 
-// U[ξ] = G g Gᵀ for every filter g (3×3) of w (cout, cin, 3, 3), written to slot 23 in packAWhole's
-// layout; threads split the output channels by 4-row panels. The 4 filters of a panel are the 4
-// lanes, so each U[ξ] gets one 16-byte store per input channel, in order: 16 sequential streams
-// (one scalar store per filter and plane ran ~10× slower, thrashing cache and TLB). The 9 taps of
-// the 4 filters come in as 8 vector loads transposed in registers plus 4 scalars (a lane-by-lane
-// gather cost 3/4 of the transform: 1.6 ms of 384→256's 6.5 ms).
-// With flip, filter (co, ci) is w's filter (ci, co) rotated by 180°: the backward-input conv.
-export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
-  const mPad = paddedRows(cout), kcMax = kcFor(cin);
-  const panels = mPad >> 2;
-  const plane = uPlaneBytes(cout, cin);
-  // Bytes between the filters of lanes l and l + 1, and between input channels ci and ci + 1.
-  const laneStep: usize = flip ? 36 : <usize>cin * 36, ciStep: usize = flip ? <usize>cout * 36 : 36;
-  const taps = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)); // 9 vectors
-  for (let pn = part * panels / parts; pn < (part + 1) * panels / parts; pn++) {
-    const co = pn << 2;
-    const full = co + 4 <= cout;
-    let f = w + <usize>co * (flip ? 36 : <usize>cin * 36);
-    for (let ci = 0; ci < cin; ci++) {
-      const p0 = ci / kcMax * kcMax, kc = min(kcMax, cin - p0);
-      const dst = u + (<usize>p0 * mPad + <usize>co * kc + <usize>(ci - p0) * 4) * 4;
-      filterTaps(f, laneStep, full ? 4 : cout - co, flip, taps);
-      const g0 = v128.load(taps), g1 = v128.load(taps, 16), g2 = v128.load(taps, 32), g3 = v128.load(taps, 48);
-      const g4 = v128.load(taps, 64), g5 = v128.load(taps, 80), g6 = v128.load(taps, 96), g7 = v128.load(taps, 112);
-      const g8 = v128.load(taps, 128);
-      f += ciStep;
-      const half = f32x4.splat(0.5);
-      for (let i = 0; i < 4; i++) {
-        // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
-        let a: v128, b: v128, c: v128;
-        if (i == 0) { a = g0; b = g1; c = g2; } else if (i == 3) { a = g6; b = g7; c = g8; } else {
-          const sg = f32x4.splat(i == 1 ? 1 : -1);
-          a = f32x4.mul(half, f32x4.add(f32x4.add(g0, f32x4.mul(sg, g3)), g6));
-          b = f32x4.mul(half, f32x4.add(f32x4.add(g1, f32x4.mul(sg, g4)), g7));
-          c = f32x4.mul(half, f32x4.add(f32x4.add(g2, f32x4.mul(sg, g5)), g8));
-        }
-        const row = dst + <usize>(i * 4) * plane;
-        v128.store(row, a);
-        v128.store(row + plane, f32x4.mul(half, f32x4.add(f32x4.add(a, b), c)));
-        v128.store(row + 2 * plane, f32x4.mul(half, f32x4.add(f32x4.sub(a, b), c)));
-        v128.store(row + 3 * plane, c);
-      }
+// U[ξ] (16 planes, `plane` bytes apart) = G g Gᵀ for the 4 filters of a panel, one per lane: their
+// 9 taps at `taps` (filterTaps's layout). One 16-byte store per plane: 16 sequential streams.
+@inline export function weights2(taps: usize, dst: usize, plane: usize): void {
+  const g0 = v128.load(taps), g1 = v128.load(taps, 16), g2 = v128.load(taps, 32), g3 = v128.load(taps, 48);
+  const g4 = v128.load(taps, 64), g5 = v128.load(taps, 80), g6 = v128.load(taps, 96), g7 = v128.load(taps, 112);
+  const g8 = v128.load(taps, 128);
+  const half = f32x4.splat(0.5);
+  for (let i = 0; i < 4; i++) {
+    // Row i of t = G g, then U[i] = [a, ½(a+b+c), ½(a−b+c), c].
+    let a: v128, b: v128, c: v128;
+    if (i == 0) { a = g0; b = g1; c = g2; } else if (i == 3) { a = g6; b = g7; c = g8; } else {
+      const sg = f32x4.splat(i == 1 ? 1 : -1);
+      a = f32x4.mul(half, f32x4.add(f32x4.add(g0, f32x4.mul(sg, g3)), g6));
+      b = f32x4.mul(half, f32x4.add(f32x4.add(g1, f32x4.mul(sg, g4)), g7));
+      c = f32x4.mul(half, f32x4.add(f32x4.add(g2, f32x4.mul(sg, g5)), g8));
     }
+    const row = dst + <usize>(i * 4) * plane;
+    v128.store(row, a);
+    v128.store(row + plane, f32x4.mul(half, f32x4.add(f32x4.add(a, b), c)));
+    v128.store(row + 2 * plane, f32x4.mul(half, f32x4.add(f32x4.sub(a, b), c)));
+    v128.store(row + 3 * plane, c);
   }
 }
 

@@ -9,10 +9,10 @@
 // Four tiles go through the transforms at once, one per lane; every lane computes the same
 // operations in the same order whichever group or thread it lands in, so results never depend
 // on the split.
-import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, kcFor, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { gemmCore, gemmScratchBytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
-import { al64, filterTaps, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes } from './winograd';
+import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes } from './winograd';
 
 // Tiles per block at most (16 outputs each; blocks are evened out below). 64 measured alike.
 const TB: i32 = 128;
@@ -52,28 +52,11 @@ export function winograd4WeightBytes(p: usize): i32 {
   v128.store(dst + 5 * ds, g2);
 }
 
-// U[ξ] = G g Gᵀ for every filter of w, as winogradWeightsTask (winograd.ts) does for F(2×2):
-// threads split 4-filter panels, the 4 filters are the lanes, 36 sequential store streams.
-export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
-  const mPad = paddedRows(cout), kcMax = kcFor(cin);
-  const panels = mPad >> 2;
-  const plane = uPlaneBytes(cout, cin);
-  const laneStep: usize = flip ? 36 : <usize>cin * 36, ciStep: usize = flip ? <usize>cout * 36 : 36;
-  const taps = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)); // 9 vectors
-  const t = taps + 144; // G g: 6 rows of 3 vectors
-  for (let pn = part * panels / parts; pn < (part + 1) * panels / parts; pn++) {
-    const co = pn << 2;
-    let f = w + <usize>co * (flip ? 36 : <usize>cin * 36);
-    for (let ci = 0; ci < cin; ci++) {
-      const p0 = ci / kcMax * kcMax, kc = min(kcMax, cin - p0);
-      const dst = u + (<usize>p0 * mPad + <usize>co * kc + <usize>(ci - p0) * 4) * 4;
-      filterTaps(f, laneStep, min(4, cout - co), flip, taps);
-      f += ciStep;
-      for (let c = 0; c < 3; c++) gColumn(taps + <usize>c * 16, 48, t + <usize>c * 16, 48);
-      for (let i = 0; i < 6; i++) gColumn(t + <usize>i * 48, 16, dst + <usize>(6 * i) * plane, plane);
-    }
-  }
+// U[ξ] (36 planes, `plane` bytes apart) = G g Gᵀ for the 4 filters of a panel, one per lane: their
+// 9 taps at `taps`, G g through `t` (6 rows of 3 vectors). 36 sequential store streams.
+@inline export function weights4(taps: usize, dst: usize, plane: usize, t: usize): void {
+  for (let c = 0; c < 3; c++) gColumn(taps + <usize>c * 16, 48, t + <usize>c * 16, 48);
+  for (let i = 0; i < 6; i++) gColumn(t + <usize>i * 48, 16, dst + <usize>(6 * i) * plane, plane);
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds.
