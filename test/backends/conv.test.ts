@@ -15,28 +15,28 @@ const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.f
 type Case = [number, number, number, number, number[], number, number, number, number, string];
 const CASES: Case[] = [
   [2, 3, 5, 1, [7, 9], 3, 1, 1, 1, 'direct direct direct'],
-  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'im2col im2col im2col'],
+  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'polyphase im2col im2col'],
   [3, 6, 6, 6, [11, 10], 3, 1, 2, 2, 'im2col im2col im2col'], // depthwise, dilated
   [2, 8, 4, 1, [5, 5], 1, 1, 0, 1, 'direct direct im2col'], // pointwise
   [2, 8, 6, 2, [6, 7], 1, 1, 0, 1, 'im2col im2col im2col'], // grouped pointwise
-  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'im2col im2col im2col'], // strided 1×1 (downsampling shortcut)
-  [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'im2col im2col im2col'], // ResNet's stem shape, smaller
-  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'im2col im2col im2col'], // stride 2 with rows long enough for vector packing
-  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'im2col im2col im2col'], // AlexNet's stem: stride 4, vector packing
+  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'polyphase im2col im2col'], // strided 1×1 (downsampling shortcut)
+  [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'polyphase im2col im2col'], // ResNet's stem shape, smaller
+  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'polyphase im2col im2col'], // stride 2 with rows long enough for vector packing
+  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'polyphase im2col im2col'], // AlexNet's stem: stride 4, vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct direct'], // LeNet-5's conv1: the direct weight gradient in two blocks of 3 taps per row
   [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
-  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
+  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'polyphase im2col im2col'], // one channel, strided 1×1
   [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
   [1, 4, 4, 4, [12, 17], 5, 2, 2, 1, 'depthwise im2col im2col'], // depthwise, stride 2
   [1, 3, 3, 3, [6, 7], 3, 2, 0, 1, 'depthwise im2col im2col'], // depthwise, stride 2, unpadded, odd sizes
   [4, 16, 16, 16, [30, 30], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise over both threads
-  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'im2col im2col im2col'],
+  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'polyphase im2col im2col'],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3, 'im2col im2col im2col'],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct direct im2col'],
   [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'direct direct im2col'], // kernel larger than the input
-  [2, 3, 4, 1, [17], 3, 2, 1, 1, 'im2col im2col im2col'], // 1-D
+  [2, 3, 4, 1, [17], 3, 2, 1, 1, 'polyphase im2col im2col'], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D
   [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1, 'vol2col vol2col vol2col'], // 3-D, grouped and strided
   [1, 3, 5, 1, [6, 7, 9], 3, 1, 2, 2, 'vol2col vol2col vol2col'], // 3-D, dilated
@@ -70,8 +70,11 @@ const CASES: Case[] = [
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 8 lanes of many steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
-  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'im2col im2col im2col'], // the same, grouped and strided
-  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'im2col im2col im2col'],
+  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'polyphase im2col im2col'], // the same, grouped and strided
+  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'polyphase im2col im2col'],
+  [2, 5, 6, 1, [9, 12], 2, 2, 0, 1, 'polyphase im2col im2col'], // polyphase, kernel = stride: no wide columns, the GEMM writes out directly
+  [1, 24, 70, 1, [6, 6], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase, more output channels than positions: threads split channels
+  [1, 72, 100, 1, [45, 41], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase: 2 blocks of wide columns, of K (648) and of output channels
 ];
 
 function convParams(c: Case): ConvParams {
@@ -88,7 +91,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward depthwise', 'convForward im2col',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward depthwise', 'convForward im2col', 'convForward polyphase',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);

@@ -22,11 +22,11 @@ function sameAtOneAndTwo(what: string, run: () => Float32Array): void {
   }
 }
 
-function conv(batch: number, cin: number, cout: number, size: number, k: number, pad: number): ConvParams {
-  const out = size + 2 * pad - k + 1;
+function conv(batch: number, cin: number, cout: number, size: number, k: number, pad: number, stride = 1): ConvParams {
+  const out = Math.floor((size + 2 * pad - k) / stride) + 1;
   return {
     batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [out, out],
-    kernelSize: [k, k], stride: [1, 1], padBegin: [pad, pad], dilation: [1, 1],
+    kernelSize: [k, k], stride: [stride, stride], padBegin: [pad, pad], dilation: [1, 1],
   };
 }
 
@@ -48,14 +48,15 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
   }
 });
 
-test('conv forward (Winograd, direct and im2col sizes) and input gradients are the same at 1 and 2 threads', () => {
+test('conv forward (Winograd, direct, im2col and polyphase sizes) and input gradients are the same at 1 and 2 threads', () => {
   const r = rng(32);
   // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
   // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) output channels;
   // 260 → 16 at 16² runs the forward on F(2×2) (K over F(4×4)'s limit), threads splitting its 128 tiles.
+  // Stride 2 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output channels.
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
-    conv(2, 260, 16, 16, 3, 1)]) {
+    conv(2, 260, 16, 16, 3, 1), conv(2, 72, 100, 45, 3, 1, 2), conv(1, 128, 256, 14, 3, 1, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

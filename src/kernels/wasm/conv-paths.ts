@@ -4,7 +4,7 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -81,7 +81,13 @@ function depthwiseFits(geo: Geometry): boolean {
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
-  return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
+  return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
+}
+
+// Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts).
+function polyphaseFits(geo: Geometry): boolean {
+  const [, , , , , , , , , , sh, sw, , , dh, dw] = geo;
+  return (sh > 1 || sw > 1) && dh === 1 && dw === 1;
 }
 
 // The weight gradient by Winograd wherever it fits: ResNet-20's 16→16 at 32², batch 128, 1

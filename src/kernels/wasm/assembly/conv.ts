@@ -21,7 +21,7 @@ import { arg, ptr, splitAt } from './params';
 // Short runs move as vectors: a bulk memory.copy or memory.fill costs ~30 ns whatever its size,
 // more than the 10-float rows of LeNet-5's conv2 take to copy (its weight gradient spent most
 // of its time there).
-@inline function copyRun(dst: usize, src: usize, n: i32): void {
+@inline export function copyRun(dst: usize, src: usize, n: i32): void {
   if (n >= 32) {
     memory.copy(dst, src, <usize>n << 2);
     return;
@@ -31,7 +31,7 @@ import { arg, ptr, splitAt } from './params';
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
-@inline function zeroRun(dst: usize, n: i32): void {
+@inline export function zeroRun(dst: usize, n: i32): void {
   if (n >= 32) {
     memory.fill(dst, 0, <usize>n << 2);
     return;
@@ -51,8 +51,8 @@ import { arg, ptr, splitAt } from './params';
 
 // Output columns ox whose input column ox·sw + xoff lies inside the row [0, w): from
 // firstInside to endInside (exclusive, at most ow).
-@inline function firstInside(xoff: i32, sw: i32): i32 { return xoff >= 0 ? 0 : (-xoff + sw - 1) / sw; }
-@inline function endInside(xoff: i32, sw: i32, w: i32, ow: i32): i32 {
+@inline export function firstInside(xoff: i32, sw: i32): i32 { return xoff >= 0 ? 0 : (-xoff + sw - 1) / sw; }
+@inline export function endInside(xoff: i32, sw: i32, w: i32, ow: i32): i32 {
   return min(ow, w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1);
 }
 
@@ -312,7 +312,7 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
 }
 
 // Whether the forward task splits output channels (see the top of this file) rather than positions.
-@inline function splitsChannels(mg: i32, s: i32): bool { return mg > s; }
+@inline export function splitsChannels(mg: i32, s: i32): bool { return mg > s; }
 
 // Scratch bytes one thread needs for a conv task (GEMM packing + its im2col / gradient columns).
 export function convScratchBytes(p: usize, nt: i32): i32 {

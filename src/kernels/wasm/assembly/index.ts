@@ -73,3 +73,4 @@ export {
 } from './winograd-weight-grad';
 export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
 export { padTask } from './pad';
+export { convPolyphaseTask, polyphaseScratchBytes } from './polyphase-conv';
