@@ -484,13 +484,13 @@ def lenet5_case():
             'after': {k: T(v) for k, v in model.state_dict().items()}}
 
 
-# ---------------------------------------------------------------- Winograd-sized convolutions
+# ---------------------------------------------------------------- Winograd-sized and strided convolutions
 WINOGRAD_EVERY = 13  # outputs stored: every 13th value (coprime to the 4×4 tiles, so all positions)
 
 
 def hashed(n, k, scale=1.0):
     """n values in [−½, ½)·scale from an integer hash, exact in float64 on both sides (the test's
-    `hashed` in test/golden/winograd.test.ts computes the same inputs: too large to store)."""
+    `hashed` in test/golden/hashed.ts computes the same inputs: too large to store)."""
     i = torch.arange(n, dtype=torch.int64)
     u = ((i * 2654435761 + k) % 2 ** 32).to(torch.float64) / 2 ** 32 - 0.5
     return (u * scale).to(torch.float32)
@@ -500,23 +500,44 @@ def every(t):
     return T(t.detach().reshape(-1)[::WINOGRAD_EVERY])
 
 
-def winograd_case(name, n, cin, cout, size, padding):
-    """A 3×3 stride-1 conv with enough channels and 4×4 tiles for the wasm backend's Winograd
-    F(4×4, 3×3) forward and input gradient; inputs from `hashed`, outputs sampled by `every`."""
+def hashed_conv(n, cin, cout, size, kernel, stride, padding):
+    """A square-kernel conv on inputs from `hashed`: y and the gradients, sampled by `every`."""
     h, w = size
     x = hashed(n * cin * h * w, 1).reshape(n, cin, h, w).requires_grad_(True)
-    wt = hashed(cout * cin * 9, 2, (cin * 9) ** -0.5).reshape(cout, cin, 3, 3).requires_grad_(True)
+    k2 = kernel * kernel
+    wt = hashed(cout * cin * k2, 2, (cin * k2) ** -0.5).reshape(cout, cin, kernel, kernel).requires_grad_(True)
     b = hashed(cout, 3).requires_grad_(True)
-    y = F.conv2d(x, wt, b, padding=padding)
+    y = F.conv2d(x, wt, b, stride=stride, padding=padding)
     y.backward(hashed(y.numel(), 4).reshape(y.shape))
+    return {'y': every(y), 'gx': every(x.grad), 'gWeight': every(wt.grad), 'gBias': T(b.grad)}
+
+
+def winograd_case(name, n, cin, cout, size, padding):
+    """A 3×3 stride-1 conv with enough channels and 4×4 tiles for the wasm backend's Winograd
+    F(4×4, 3×3) forward and input gradient."""
     return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'padding': padding,
-            'y': every(y), 'gx': every(x.grad), 'gWeight': every(wt.grad), 'gBias': T(b.grad)}
+            **hashed_conv(n, cin, cout, size, 3, 1, padding)}
 
 
 def winograd_cases():
     return [
         winograd_case('winograd 6x16->24 16x16 pad 1', 6, 16, 24, [16, 16], 1),
         winograd_case('winograd 4x17->20 19x21 unpadded', 4, 17, 20, [19, 21], 0),
+    ]
+
+
+def strided_case(name, n, cin, cout, size, kernel, stride, padding):
+    """A strided conv the wasm backend runs forward by polyphase planes (kernels/wasm/conv-paths.ts)."""
+    return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'kernel': kernel, 'stride': stride,
+            'padding': padding, **hashed_conv(n, cin, cout, size, kernel, stride, padding)}
+
+
+def strided_cases():
+    return [
+        strided_case('stem 7x7 stride 2 pad 3 2x3->24 37x41', 2, 3, 24, [37, 41], 7, 2, 3),
+        strided_case('3x3 stride 2 pad 1 4x16->32 17x18', 4, 16, 32, [17, 18], 3, 2, 1),
+        strided_case('11x11 stride 4 pad 2 1x3->24 43x47', 1, 3, 24, [43, 47], 11, 4, 2),
+        strided_case('5x5 stride 3 unpadded 2x20->36 23x22', 2, 20, 36, [23, 22], 5, 3, 0),
     ]
 
 
@@ -539,6 +560,7 @@ def main():
         'conv.json': conv_cases(),
         'conv-transpose.json': conv_transpose_cases(),
         'winograd.json': winograd_cases(),
+        'strided-conv.json': strided_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),
