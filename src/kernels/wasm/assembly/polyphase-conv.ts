@@ -55,20 +55,26 @@ function packPhaseB(q: usize, p0: i32, kc: i32, j0: i32, nc: i32, kh: i32, kw: i
   }
 }
 
-// out rows (mg, positions) += the valid columns of a block of wide columns [j0, j0+nc) held in
-// blk (mg × nc): each output row's first ow of every wq.
+// out rows (mg, positions) = the valid columns of a block of wide columns [j0, j0+nc) held in
+// blk (mg × nc): each output row's first ow of every wq. Each run is solved once for all rows
+// (runs are short: 8 or 16 floats in ResNet-20).
 function copyOut(blk: usize, mg: i32, nc: i32, j0: i32, wq: i32, ow: i32, out: usize, s: i32): void {
-  for (let i = 0; i < mg; i++) {
-    const src = blk + <usize>(i * nc) * 4, dst = out + <usize>(i * s) * 4;
-    let oy = j0 / wq, ox = j0 - oy * wq, j = 0;
-    while (j < nc) {
-      const run = min(wq - ox, nc - j);
-      const valid = min(ow - ox, run);
-      if (valid > 0) copyRun(dst + <usize>(oy * ow + ox) * 4, src + <usize>j * 4, valid);
-      j += run;
-      ox = 0;
-      oy++;
+  let oy = j0 / wq, ox = j0 - oy * wq, j = 0;
+  const ls = <usize>s * 4, lb = <usize>nc * 4;
+  while (j < nc) {
+    const run = min(wq - ox, nc - j);
+    const valid = min(ow - ox, run);
+    if (valid > 0) {
+      let src = blk + <usize>j * 4, dst = out + <usize>(oy * ow + ox) * 4;
+      for (let i = 0; i < mg; i++) {
+        copyRun(dst, src, valid);
+        src += lb;
+        dst += ls;
+      }
     }
+    j += run;
+    ox = 0;
+    oy++;
   }
 }
 
