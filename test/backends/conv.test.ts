@@ -72,7 +72,8 @@ const CASES: Case[] = [
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'polyphase im2col im2col'], // the same, grouped and strided
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'polyphase im2col im2col'],
-  [2, 5, 6, 1, [9, 12], 2, 2, 0, 1, 'polyphase im2col im2col'], // polyphase, kernel = stride: no wide columns, the GEMM writes out directly
+  [2, 5, 6, 1, [9, 13], 2, 2, 0, 1, 'polyphase im2col im2col'], // polyphase, kernel = stride: no wide columns, the GEMM writes out directly; the last input column unused
+  [2, 6, 20, 1, [11, 14], 4, 2, 2, 1, 'polyphase im2col im2col'], // polyphase, even kernel and padding
   [1, 24, 70, 1, [6, 6], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase, more output channels than positions: threads split channels
   [1, 72, 100, 1, [45, 41], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase: 2 blocks of wide columns, of K (648) and of output channels
 ];

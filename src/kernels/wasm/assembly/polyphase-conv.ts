@@ -32,6 +32,43 @@ const WIDE_COLS: i32 = 256;
   return (arg(p, CONV_CIN) / arg(p, CONV_GROUPS)) * min(arg(p, CONV_SH), arg(p, CONV_KH)) * min(arg(p, CONV_SW), arg(p, CONV_KW));
 }
 
+// Phase rows [q0, q1) of every plane of xg (cg, h, w) for sw = 2 and kw ≥ 2, by input rows:
+// input column ix lands in phase (ix + pw) & 1, column (ix + pw) >> 1, so 8 inputs split into
+// 4 for each phase by two shuffles. Only inputs are written: the padding stays as zeroed at the
+// task's start (the same entries for every image). im2colRows solved bounds per phase row
+// segment instead, which cost more than the copy for 17-wide rows.
+function fillPhasesW2(xg: usize, cg: i32, h: i32, w: i32, sh: i32, ph: i32, pw: i32, pa: i32, wq: i32, q0: i32, q1: i32,
+  stride: i32, q: usize): void {
+  const ixEnd = min(w, 2 * wq - pw);
+  for (let c = 0; c < cg; c++) {
+    for (let a = 0; a < pa; a++) {
+      const plane0 = q + <usize>((c * pa + a) * 2 * stride) * 4, plane1 = plane0 + <usize>stride * 4;
+      for (let i = q0; i < q1; i++) {
+        const iy = i * sh + a - ph;
+        if (iy < 0 || iy >= h) continue;
+        const src = xg + <usize>((c * h + iy) * w) * 4;
+        const d0 = plane0 + <usize>(i * wq) * 4, d1 = plane1 + <usize>(i * wq) * 4;
+        let ix = 0;
+        // Vectors start where ix + pw is even: their evens go to phase 0, their odds to phase 1.
+        if ((pw & 1) != 0 && ixEnd > 0) {
+          store<f32>(d1 + (<usize>(pw >> 1) << 2), load<f32>(src));
+          ix = 1;
+        }
+        for (; ix + 8 <= ixEnd; ix += 8) {
+          const v0 = v128.load(src + (<usize>ix << 2)), v1 = v128.load(src + (<usize>ix << 2), 16);
+          const col = <usize>((ix + pw) >> 1) << 2;
+          v128.store(d0 + col, i32x4.shuffle(v0, v1, 0, 2, 4, 6));
+          v128.store(d1 + col, i32x4.shuffle(v0, v1, 1, 3, 5, 7));
+        }
+        for (; ix < ixEnd; ix++) {
+          const d = ((ix + pw) & 1) != 0 ? d1 : d0;
+          store<f32>(d + (<usize>((ix + pw) >> 1) << 2), load<f32>(src + (<usize>ix << 2)));
+        }
+      }
+    }
+  }
+}
+
 // The GEMM's B operand for wide positions [j0, j0+nc) and im2col rows [p0, p0+kc), packed into
 // NR-wide panels (packB's layout) from the phase planes at q. Lanes past nc get the positions
 // that follow (dropped with the other wide columns).
@@ -114,20 +151,28 @@ export function convPolyphaseTask(p: usize, part: i32, parts: i32, slot: i32): v
   const bpack = apack + <usize>(MC * kcMax) * 4;
   const blk = scratch + <usize>gemmScratchBytes(kg, cols);
   const q = blk + ((<usize>(mg * cols) * 4 + 63) & ~63);
-  // The phase rows these positions read (their last panel's extra lanes included); the gaps
-  // after each plane, zeroed once, catch what runs past a plane's end.
+  // The phase rows these positions read (their last panel's extra lanes included).
   const reach = ((kh - 1) / sh) * wq + (kw - 1) / sw;
   const q0 = j0 / wq, q1 = min(hq, (j0 + ((j1 - j0 + NR - 1) & ~(NR - 1)) - 1 + reach) / wq + 1);
-  const gap = planeGap(p);
-  for (let i = 0; i < planes; i++) memory.fill(q + <usize>(i * stride + hq * wq) * 4, 0, <usize>gap * 4);
+  // Zeroed once: the gaps after each plane, which catch what runs past a plane's end, and for
+  // fillPhasesW2, the padding entries of the rows it fills.
+  const byRows = sw == 2 && kw >= 2;
+  for (let i = 0; i < planes; i++) {
+    const plane = q + <usize>(i * stride) * 4;
+    if (byRows) memory.fill(plane + <usize>(q0 * wq) * 4, 0, <usize>((q1 - q0) * wq) * 4);
+    memory.fill(plane + <usize>(hq * wq) * 4, 0, <usize>planeGap(p) * 4);
+  }
   // Without wide columns to drop (wq = ow: 1×1 kernels, kw ≤ sw), the GEMM writes out directly.
   const direct = wq == ow;
   const apre = ptr(p, CONV_PACKED_W), apreRows = paddedRows(mg);
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
       const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
-      im2colRows(xg, 0, planes, h, w, hq, wq, min(sh, kh), min(sw, kw), sh, sw, arg(p, CONV_PH), arg(p, CONV_PW), 1, 1,
-        q0 * wq, (q1 - q0) * wq, q + <usize>(q0 * wq) * 4, stride);
+      if (byRows) fillPhasesW2(xg, cg, h, w, sh, arg(p, CONV_PH), arg(p, CONV_PW), min(sh, kh), wq, q0, q1, stride, q);
+      else {
+        im2colRows(xg, 0, planes, h, w, hq, wq, min(sh, kh), min(sw, kw), sh, sw, arg(p, CONV_PH), arg(p, CONV_PW), 1, 1,
+          q0 * wq, (q1 - q0) * wq, q + <usize>(q0 * wq) * 4, stride);
+      }
       const row = g * mg + m0;
       const c = out + <usize>((n * cout + row) * s) * 4;
       const bg = bias != 0 ? bias + <usize>row * 4 : 0;
