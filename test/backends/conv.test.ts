@@ -19,7 +19,7 @@ const CASES: Case[] = [
   [3, 6, 6, 6, [11, 10], 3, 1, 2, 2, 'im2col im2col im2col'], // depthwise, dilated
   [2, 8, 4, 1, [5, 5], 1, 1, 0, 1, 'direct direct im2col'], // pointwise
   [2, 8, 6, 2, [6, 7], 1, 1, 0, 1, 'im2col im2col im2col'], // grouped pointwise
-  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'polyphase im2col im2col'], // strided 1×1 (downsampling shortcut)
+  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'im2col im2col im2col'], // strided 1×1 (downsampling shortcut): im2col, not polyphase
   [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'polyphase im2col im2col'], // ResNet's stem shape, smaller
   [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'polyphase im2col im2col'], // stride 2 with rows long enough for vector packing
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'polyphase im2col im2col'], // AlexNet's stem: stride 4, vector packing
@@ -27,7 +27,7 @@ const CASES: Case[] = [
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct direct'], // LeNet-5's conv1: the direct weight gradient in two blocks of 3 taps per row
   [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
-  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'polyphase im2col im2col'], // one channel, strided 1×1
+  [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
   [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
   [1, 4, 4, 4, [12, 17], 5, 2, 2, 1, 'depthwise im2col im2col'], // depthwise, stride 2
   [1, 3, 3, 3, [6, 7], 3, 2, 0, 1, 'depthwise im2col im2col'], // depthwise, stride 2, unpadded, odd sizes
