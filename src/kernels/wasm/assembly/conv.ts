@@ -9,6 +9,7 @@
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA, paddedRows } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { im2colByPhases, phaseFloatsPerChannel, phasesServe } from './polyphase-conv';
 
 // The parameter block: the CONV_* slots of ../abi.ts.
 
@@ -325,7 +326,9 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   const chans = (cin + nt - 1) / nt;
   // Rows of im2col per thread: a share of the channels, or of the taps (2-aligned) when fewer.
   const rows = max(chans * khw, (kg + 2 * nt - 1) / nt + 2);
-  const colBytes = max(kg * cols, rows * s) * 4;
+  // The weight gradient's phase planes (im2colByPhases), for a thread's channels.
+  const phaseBytes = phasesServe(p) ? chans * phaseFloatsPerChannel(p) * 4 + 64 : 0;
+  const colBytes = max(kg * cols, rows * s) * 4 + phaseBytes;
   // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
   const gemm = max(gemmScratchBytes(kg, cols), max(gemmScratchBytes(arg(p, CONV_COUT) / groups, s), gemmScratchBytes(s, kg)));
   return gemm + colBytes + 64;
@@ -436,6 +439,10 @@ export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i3
   const c0 = splitAt(cin, parts, part, 1), c1 = splitAt(cin, parts, part + 1, 1);
   if (c1 <= c0) return;
   const gemmScratch = col + ((<usize>(c1 - c0) * khw * s * 4 + 63) & ~63);
+  // Stride 2 across: im2col through phase planes, after the GEMM's scratch; their padding zeroed once.
+  const byPhases = !pointwise && phasesServe(p);
+  const phases = gemmScratch + <usize>gemmScratchBytes(s, kg);
+  if (byPhases) memory.fill(phases, 0, <usize>(c1 - c0) * phaseFloatsPerChannel(p) * 4);
   for (let n = 0; n < batch; n++) {
     for (let ci = c0; ci < c1;) {
       const g = ci / cg;
@@ -445,6 +452,7 @@ export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i3
       const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
       let b = col;
       if (pointwise) b = xg + <usize>(a * s) * 4;
+      else if (byPhases) im2colByPhases(xg, a, bEnd - a, p, phases, col, s);
       else {
         im2colRows(xg, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
           arg(p, CONV_DH), arg(p, CONV_DW), 0, s, col, s);

@@ -13,7 +13,7 @@
 // each fills the phase rows its positions read.
 import { gemmScratchBytes, kcFor, macroKernel, MC, NR, packA, paddedRows } from './gemm';
 import { copyRun, im2colRows, splitsChannels } from './conv';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
 
 // Wide columns per GEMM block: the block's output (channels × this) waits in scratch for its
@@ -65,6 +65,39 @@ function fillPhasesW2(xg: usize, cg: i32, h: i32, w: i32, sh: i32, ph: i32, pw: 
           store<f32>(d + (<usize>((ix + pw) >> 1) << 2), load<f32>(src + (<usize>ix << 2)));
         }
       }
+    }
+  }
+}
+
+// Whether im2colByPhases serves a conv: stride 2 across, undilated, at least 2 taps across.
+@inline export function phasesServe(p: usize): bool {
+  return arg(p, CONV_SW) == 2 && arg(p, CONV_KW) >= 2 && arg(p, CONV_DH) == 1 && arg(p, CONV_DW) == 1;
+}
+
+// Floats of phase planes per input channel that im2colByPhases needs (phases × hq × wq).
+export function phaseFloatsPerChannel(p: usize): i32 {
+  return min(arg(p, CONV_SH), arg(p, CONV_KH)) * 2 * phaseRows(p) * phaseCols(p);
+}
+
+// dst (nc·kh·kw × oh·ow, row stride ldd) = the im2col rows of channels [c0, c0+nc) of xg, for
+// convs phasesServe: the channels split into phase planes at q (nc·phaseFloatsPerChannel floats,
+// zeroed by the caller before its first call: only inputs are written), then each row copied as
+// oh contiguous runs of ow. im2colRows gathers every other input per run and solves its bounds,
+// which took most of ResNet-20's stride-2 weight gradients.
+export function im2colByPhases(xg: usize, c0: i32, nc: i32, p: usize, q: usize, dst: usize, ldd: i32): void {
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW), sh = arg(p, CONV_SH);
+  const hq = phaseRows(p), wq = phaseCols(p), pa = min(sh, kh), plane = hq * wq;
+  fillPhasesW2(xg + <usize>(c0 * h * w) * 4, nc, h, w, sh, arg(p, CONV_PH), arg(p, CONV_PW), pa, wq, 0, hq, plane, q);
+  const khw = kh * kw;
+  for (let r = 0; r < nc * khw; r++) {
+    const c = r / khw, ky = (r % khw) / kw, kx = r % kw;
+    let src = q + <usize>(((c * pa + ky % sh) * 2 + (kx & 1)) * plane + (ky / sh) * wq + (kx >> 1)) * 4;
+    let out = dst + <usize>(r * ldd) * 4;
+    for (let oy = 0; oy < oh; oy++) {
+      copyRun(out, src, ow);
+      src += <usize>wq * 4;
+      out += <usize>ow * 4;
     }
   }
 }
