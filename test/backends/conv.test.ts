@@ -10,9 +10,10 @@ import { assertClose, data, forEachImpl, gpu, refKernels, rng, wasm, type Impl }
 const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 
 // [batch, cin, cout, groups, inSize, kernel, stride, pad, dilation, the wasm paths of the forward,
-// input-gradient and weight-gradient passes]. The paths are asserted: a changed threshold that
-// moves a case to another path fails here, and every path must keep a case (see below).
-type Case = [number, number, number, number, number[], number, number, number, number, string];
+// input-gradient and weight-gradient passes]; kernel and stride are the same along every axis, or
+// given per axis. The paths are asserted: a changed threshold that moves a case to another path
+// fails here, and every path must keep a case (see below).
+type Case = [number, number, number, number, number[], number | number[], number | number[], number, number, string];
 const CASES: Case[] = [
   [2, 3, 5, 1, [7, 9], 3, 1, 1, 1, 'direct direct direct'],
   [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'polyphase im2col im2col'],
@@ -76,14 +77,18 @@ const CASES: Case[] = [
   [2, 6, 20, 1, [11, 14], 4, 2, 2, 1, 'polyphase im2col im2col'], // polyphase, even kernel and padding
   [1, 24, 70, 1, [6, 6], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase, more output channels than positions: threads split channels
   [1, 72, 100, 1, [45, 41], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase: 2 blocks of wide columns, of K (648) and of output channels
+  [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
+  [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
 ];
 
 function convParams(c: Case): ConvParams {
-  const [batch, inChannels, outChannels, groups, inSize, k, s, p, d] = c;
+  const [batch, inChannels, outChannels, groups, inSize, kernel, stride, p, d] = c;
+  const k = inSize.map((_, i) => (typeof kernel === 'number' ? kernel : kernel[i]!));
+  const s = inSize.map((_, i) => (typeof stride === 'number' ? stride : stride[i]!));
   return {
     batch, inChannels, outChannels, groups, inSize,
-    outSize: inSize.map((n) => outLen(n, k, s, p, d)),
-    kernelSize: inSize.map(() => k), stride: inSize.map(() => s), padBegin: inSize.map(() => p),
+    outSize: inSize.map((n, i) => outLen(n, k[i]!, s[i]!, p, d)),
+    kernelSize: k, stride: s, padBegin: inSize.map(() => p),
     dilation: inSize.map(() => d),
   };
 }

@@ -9,7 +9,7 @@
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA, paddedRows } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
-import { im2colByPhases, phaseFloatsPerChannel, phasesServe } from './polyphase-conv';
+import { col2imByPhases, im2colByPhases, phaseFloatsPerChannel, phasesServe } from './polyphase-conv';
 
 // The parameter block: the CONV_* slots of ../abi.ts.
 
@@ -384,9 +384,12 @@ export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32
   const maxRows = (c1 - c0) * khw;
   const gcol = scratch;
   const gemmScratch = gcol + ((<usize>maxRows * s * 4 + 63) & ~63);
+  // Stride 2 across: col2im through phase planes (after the GEMM's scratch), which then write gx whole.
+  const byPhases = !pointwise && phasesServe(p);
+  const phases = gemmScratch + <usize>gemmScratchBytes(mg, s);
   for (let n = 0; n < batch; n++) {
     const gxn = gx + <usize>(n * cin * h * w) * 4;
-    if (!pointwise) memory.fill(gxn + <usize>(c0 * h * w) * 4, 0, <usize>((c1 - c0) * h * w) * 4);
+    if (!pointwise && !byPhases) memory.fill(gxn + <usize>(c0 * h * w) * 4, 0, <usize>((c1 - c0) * h * w) * 4);
     for (let ci = c0; ci < c1;) {
       const g = ci / cg;
       const a = ci - g * cg;
@@ -399,8 +402,11 @@ export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32
         gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gxn + <usize>(ci * h * w) * 4, s, false, 0, gemmScratch);
       } else {
         gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gcol, s, false, 0, gemmScratch);
-        col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
-          arg(p, CONV_DH), arg(p, CONV_DW), gxn + <usize>(g * cg * h * w) * 4);
+        if (byPhases) col2imByPhases(gcol, a, bEnd - a, p, phases, gxn + <usize>(g * cg * h * w) * 4);
+        else {
+          col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
+            arg(p, CONV_DH), arg(p, CONV_DW), gxn + <usize>(g * cg * h * w) * 4);
+        }
       }
       ci = g * cg + bEnd;
     }

@@ -102,6 +102,66 @@ export function im2colByPhases(xg: usize, c0: i32, nc: i32, p: usize, q: usize, 
   }
 }
 
+// The adjoint of im2colByPhases: gxg's channels [c0, c0+nc) (of gxg (C, H, W)) = col2im of src
+// (nc·kh·kw × oh·ow). Each row adds oh contiguous runs into its phase plane at q (zeroed here;
+// nc·phaseFloatsPerChannel floats), in row order as col2imRows adds them into gx, so the sums are
+// the same; the planes then interleave into gx, every other input taking the other column phase.
+export function col2imByPhases(src: usize, c0: i32, nc: i32, p: usize, q: usize, gxg: usize): void {
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW), sh = arg(p, CONV_SH), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const hq = phaseRows(p), wq = phaseCols(p), pa = min(sh, kh), plane = hq * wq;
+  memory.fill(q, 0, <usize>(nc * phaseFloatsPerChannel(p)) * 4);
+  const khw = kh * kw, s = oh * ow;
+  for (let r = 0; r < nc * khw; r++) {
+    const c = r / khw, ky = (r % khw) / kw, kx = r % kw;
+    let dst = q + <usize>(((c * pa + ky % sh) * 2 + (kx & 1)) * plane + (ky / sh) * wq + (kx >> 1)) * 4;
+    let g = src + <usize>(r * s) * 4;
+    for (let oy = 0; oy < oh; oy++) {
+      let ox = 0;
+      for (; ox + 4 <= ow; ox += 4) {
+        const o = <usize>ox << 2;
+        v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(g + o)));
+      }
+      for (; ox < ow; ox++) {
+        const o = <usize>ox << 2;
+        store<f32>(dst + o, load<f32>(dst + o) + load<f32>(g + o));
+      }
+      dst += <usize>wq * 4;
+      g += <usize>ow * 4;
+    }
+  }
+  // Input column ix holds phase (ix + pw) & 1, column (ix + pw) >> 1 (none past 2·wq − pw); rows
+  // of phases the kernel never reaches (a ≥ pa) or past the planes get no gradient.
+  const ixEnd = min(w, 2 * wq - pw);
+  for (let c = 0; c < nc; c++) {
+    for (let iy = 0; iy < h; iy++) {
+      const a = (iy + ph) % sh, i = (iy + ph) / sh;
+      const out = gxg + <usize>(((c0 + c) * h + iy) * w) * 4;
+      if (a >= pa || i >= hq) {
+        memory.fill(out, 0, <usize>w * 4);
+        continue;
+      }
+      const q0 = q + <usize>(((c * pa + a) * 2) * plane + i * wq) * 4, q1 = q0 + <usize>plane * 4;
+      let ix = 0;
+      if ((pw & 1) != 0 && ixEnd > 0) {
+        store<f32>(out, load<f32>(q1 + (<usize>(pw >> 1) << 2)));
+        ix = 1;
+      }
+      for (; ix + 8 <= ixEnd; ix += 8) {
+        const col = <usize>((ix + pw) >> 1) << 2;
+        const v0 = v128.load(q0 + col), v1 = v128.load(q1 + col);
+        v128.store(out + (<usize>ix << 2), i32x4.shuffle(v0, v1, 0, 4, 1, 5));
+        v128.store(out + (<usize>ix << 2), i32x4.shuffle(v0, v1, 2, 6, 3, 7), 16);
+      }
+      for (; ix < ixEnd; ix++) {
+        const from = ((ix + pw) & 1) != 0 ? q1 : q0;
+        store<f32>(out + (<usize>ix << 2), load<f32>(from + (<usize>((ix + pw) >> 1) << 2)));
+      }
+      for (; ix < w; ix++) store<f32>(out + (<usize>ix << 2), 0);
+    }
+  }
+}
+
 // The GEMM's B operand for wide positions [j0, j0+nc) and im2col rows [p0, p0+kc), packed into
 // NR-wide panels (packB's layout) from the phase planes at q. Lanes past nc get the positions
 // that follow (dropped with the other wide columns).
