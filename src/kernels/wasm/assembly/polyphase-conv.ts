@@ -10,7 +10,8 @@
 // the GEMM's wide columns past ow are dropped when the block is copied out. The sums are the
 // im2col path's, in the same order: results are equal to it, whatever the thread count.
 // Threads split the wide positions (16 at a time) or, as the im2col task, the output channels;
-// each fills the phase rows its positions read.
+// each fills the phase rows its positions read. The im2col gradient tasks (conv.ts) use the same
+// planes for stride 2 across: im2colByPhases and its adjoint col2imByPhases.
 import { gemmScratchBytes, kcFor, macroKernel, MC, NR, packA, paddedRows } from './gemm';
 import { copyRun, im2colRows, splitsChannels } from './conv';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
