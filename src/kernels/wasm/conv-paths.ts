@@ -106,9 +106,9 @@ function directWeightGradExcess(geo: Geometry): number {
 }
 
 /** The weight gradient's path of a 2-D conv. */
-export function weightGradientPath(geo: Geometry): 'winograd' | 'direct' | 'im2col' {
+export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
-  if (winogradFits(geo)) return 'winograd';
+  if (winogradFits(geo)) return winogradTile(geo);
   const direct = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
     Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS;
   const fits = (kh === 3 && kw === 3) || directWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS;
