@@ -28,6 +28,11 @@ const STEP_FLOATS: i32 = 1 << 17;
 // Most lanes: enough to spread over the threads (claimed one at a time, see thread-pool.ts), few
 // enough that summing their dU costs little next to the GEMMs.
 const MAX_LANES: i32 = 8;
+// Fewest tiles per lane (but two lanes where there are two steps, for two threads): each lane
+// writes all of its dU and the finish reads it back, which for many channels and few tiles cost
+// more than the GEMMs (256→256 at 14², batch 8, F(4×4): 8 lanes of 16 tiles, the finish 15–27
+// ms of 33–52; 2 lanes: 4 of 25).
+const LANE_TILES: i32 = 64;
 
 @inline function four(p: usize): bool { return arg(p, CONV_GRAD_SIDE) == 4; }
 // Planes ξ of V, M and dU: 16 for F(2×2), 36 for F(4×4).
@@ -46,13 +51,18 @@ export function winogradGradStep(p: usize): i32 {
   return min((tileCount(p) + 15) & ~15, max(16, STEP_FLOATS / per & ~15));
 }
 
-/** Lanes (CONV_GRAD_LD set): at least a step of tiles each. */
+/** Lanes (CONV_GRAD_LD set): at least a step and LANE_TILES tiles each, or two steps. */
 export function winogradGradLanes(p: usize): i32 {
-  return min(MAX_LANES, max(1, tileCount(p) / arg(p, CONV_GRAD_LD)));
+  const tiles = tileCount(p), ld = arg(p, CONV_GRAD_LD);
+  return min(MAX_LANES, max(1, max(min(2, tiles / ld), tiles / max(LANE_TILES, ld))));
 }
 
-// Bytes of one lane's dU (16 or 36 planes of cout × cin), and of V and M in a thread's scratch.
-@inline function duBytes(p: usize): usize { return al64(<usize>(planes(p) * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4); }
+// Bytes between the planes of a lane's dU (cout × cin each) and a cache line more: planes a
+// multiple of 4 KiB apart put the finish's 16 or 36 (times the lanes) streams in one cache set
+// (256→256 at 14², batch 8, F(4×4): the finish took 28–40 ms, the lanes 17–21).
+@inline function duPlane(p: usize): usize { return <usize>(arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4 + 64; }
+// Bytes of one lane's dU (16 or 36 planes), and of V and M in a thread's scratch.
+@inline function duBytes(p: usize): usize { return al64(<usize>planes(p) * duPlane(p)); }
 @inline function vBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
 @inline function mBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
 // The transforms' working space: a padded input plane, and for F(4×4) a group's 6×6 vectors.
@@ -94,7 +104,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
     }
     for (let xi = 0; xi < np; xi++) {
       gemmCore(cout, cin, nb, m + <usize>xi * ms, ld, false, v + <usize>xi * vs, ld, true,
-        du + <usize>(xi * cout * cin) * 4, cin, step > 0, 0, work);
+        du + <usize>xi * duPlane(p), cin, step > 0, 0, work);
     }
   }
 }
@@ -180,7 +190,7 @@ export function winogradGradFinishTask(p: usize, part: i32, parts: i32, slot: i3
 
 // dU[ξ] of 4 channel pairs from `at` on (`live` of them real), summed over the lanes in order.
 @inline function sumLanes(p: usize, at: usize, xi: i32, live: i32): v128 {
-  const a = at + <usize>(xi * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4, lane = duBytes(p);
+  const a = at + <usize>xi * duPlane(p), lane = duBytes(p);
   let s = load4(a, live);
   for (let l = 1, lanes = arg(p, CONV_GRAD_LANES); l < lanes; l++) s = f32x4.add(s, load4(a + <usize>l * lane, live));
   return s;
