@@ -2,7 +2,8 @@
 // reference kernel: the worst element's |wasm − ref| ÷ the conformance tolerance (1e-5·max|ref| +
 // 1e-4·|ref|, test/backends/harness.ts), and the path that ran. The sums run over batch × tiles,
 // so the shapes are full-sized: ResNet-20's at batch 128, ResNet-18-like ones at batch 1–8. To
-// compare paths, run two checkouts' copies. Usage: npx tsx bench/winograd-error.ts [--only 16→16]
+// compare paths, run two checkouts' copies. --relu: x = max(0, N(0, 1)), as after a ReLU.
+// Usage: npx tsx bench/winograd-error.ts [--only 16→16] [--relu]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
@@ -11,7 +12,7 @@ import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Rng } from '../src/tensor/rng.js';
 
 const i = process.argv.indexOf('--only');
-const only = i >= 0 ? process.argv[i + 1]! : '';
+const only = i >= 0 ? process.argv[i + 1]! : '', relu = process.argv.includes('--relu');
 setBackend('wasm');
 setNumThreads(1);
 const be = activeBackend() as WasmBackend;
@@ -30,7 +31,7 @@ for (const [name, cin, cout, size, batch] of shapes) {
     batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [size, size],
     kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
   };
-  const x = normal(batch * cin * size * size), gy = normal(batch * cout * size * size);
+  const x = normal(batch * cin * size * size).map((v) => (relu ? Math.max(0, v) : v)), gy = normal(batch * cout * size * size);
   const want = new Float32Array(cout * cin * 9);
   refKernels.convBackwardWeight(x, gy, want, p);
   const gw = new Float32Array(want.length);
