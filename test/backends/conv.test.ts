@@ -67,7 +67,7 @@ const CASES: Case[] = [
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
   [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads: split channels, a partial panel
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
-  [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 8 lanes of many steps
+  [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'im2col im2col im2col'], // the same, grouped and strided
