@@ -1,7 +1,7 @@
 // Weight gradient of a 3×3, stride-1, undilated, ungrouped convolution by Winograd F(2×2, 3×3),
 // or with CONV_GRAD_SIDE 4 by F(4×4, 3×3) (its 36 planes: winograd4-weight-grad.ts; the same
-// lanes, steps and GEMMs). The forward pass computes each 2×2 output tile as Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and
-// V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ] sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles,
+// lanes, steps and GEMMs). The forward pass computes each 2×2 output tile as
+// Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ] sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles,
 // 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles as the long K side, and gw = Gᵀ dU G:
 // 16 products per channel pair and tile instead of 36.
 // The tiles are cut into a fixed number of lanes (contiguous ranges; the count depends on the
@@ -88,7 +88,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
   const side = arg(p, CONV_GRAD_SIDE), tw = tilesWide(p), tiles = tilesPerImage(p), total = tileCount(p), np = planes(p);
   const v = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)), m = v + vBytes(p);
   const coords = m + mBytes(p), work = al64(coords + <usize>(3 * ld) * 4);
-  const group = al64(work + <usize>paddedPlane4Bytes(p));
+  const group = al64(work + <usize>paddedPlane4Bytes(p)); // F(4×4): a group's vectors after the padded plane
   const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
   const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
   const t1 = splitAt(total, lanes, lane + 1, 4);
