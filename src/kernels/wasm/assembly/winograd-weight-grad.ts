@@ -1,9 +1,9 @@
 // Weight gradient of a 3×3, stride-1, undilated, ungrouped convolution by Winograd F(2×2, 3×3),
 // or with CONV_GRAD_SIDE 4 by F(4×4, 3×3) (its 36 planes: winograd4-weight-grad.ts; the same
 // lanes, steps and GEMMs). The forward pass computes each 2×2 output tile as
-// Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ] sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles,
-// 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles as the long K side, and gw = Gᵀ dU G:
-// 16 products per channel pair and tile instead of 36.
+// Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ]
+// sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles, 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles
+// as the long K side, and gw = Gᵀ dU G: 16 products per channel pair and tile instead of 36.
 // The tiles are cut into a fixed number of lanes (contiguous ranges; the count depends on the
 // geometry only, so results never depend on the thread count), each summing its own dU:
 //   winogradGradLaneTask (a part per lane): per step of CONV_GRAD_LD tiles, V and M = A dY Aᵀ of
