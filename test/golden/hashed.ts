@@ -2,7 +2,7 @@
 // in scripts/golden/make_fixtures.py), and the sampling of outputs those fixtures keep.
 import { tensor, type Tensor } from '../../src/index.js';
 
-/** The fixtures keep every 13th value (coprime to 4×4 tiles and to strides, so all positions). */
+/** The fixtures keep every 13th value unless they say otherwise (coprime to 4×4 tiles and to strides: all positions). */
 export const EVERY = 13;
 
 /** n values in [−½, ½)·scale: (i·2654435761 + k) mod 2³², over 2³², less ½ (exact in doubles). */
@@ -12,8 +12,8 @@ export function hashed(n: number, k: number, scale = 1): Float32Array {
   return out;
 }
 
-/** Every EVERY-th value of t, flattened. */
-export async function sampled(t: Tensor | null): Promise<Tensor> {
+/** Every `every`-th value of t, flattened. */
+export async function sampled(t: Tensor | null, every = EVERY): Promise<Tensor> {
   const all = await t!.toArrayAsync();
-  return tensor(all.filter((_, i) => i % EVERY === 0), [Math.ceil(all.length / EVERY)]);
+  return tensor(all.filter((_, i) => i % every === 0), [Math.ceil(all.length / every)]);
 }
