@@ -32,7 +32,7 @@ import { col2imByPhases, im2colByPhases, phaseFloatsPerChannel, phasesServe } fr
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
-@inline export function zeroRun(dst: usize, n: i32): void {
+@inline function zeroRun(dst: usize, n: i32): void {
   if (n >= 32) {
     memory.fill(dst, 0, <usize>n << 2);
     return;
@@ -52,8 +52,8 @@ import { col2imByPhases, im2colByPhases, phaseFloatsPerChannel, phasesServe } fr
 
 // Output columns ox whose input column ox·sw + xoff lies inside the row [0, w): from
 // firstInside to endInside (exclusive, at most ow).
-@inline export function firstInside(xoff: i32, sw: i32): i32 { return xoff >= 0 ? 0 : (-xoff + sw - 1) / sw; }
-@inline export function endInside(xoff: i32, sw: i32, w: i32, ow: i32): i32 {
+@inline function firstInside(xoff: i32, sw: i32): i32 { return xoff >= 0 ? 0 : (-xoff + sw - 1) / sw; }
+@inline function endInside(xoff: i32, sw: i32, w: i32, ow: i32): i32 {
   return min(ow, w - 1 - xoff < 0 ? 0 : (w - 1 - xoff) / sw + 1);
 }
 
@@ -326,7 +326,7 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   const chans = (cin + nt - 1) / nt;
   // Rows of im2col per thread: a share of the channels, or of the taps (2-aligned) when fewer.
   const rows = max(chans * khw, (kg + 2 * nt - 1) / nt + 2);
-  // The weight gradient's phase planes (im2colByPhases), for a thread's channels.
+  // The gradients' phase planes (im2colByPhases, col2imByPhases), for a thread's channels.
   const phaseBytes = phasesServe(p) ? chans * phaseFloatsPerChannel(p) * 4 + 64 : 0;
   const colBytes = max(kg * cols, rows * s) * 4 + phaseBytes;
   // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
