@@ -5,45 +5,62 @@
 // residual's add) applied in the pass that already touches every element.
 import {
   BN_BATCH, BN_BIAS, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS, BN_GRAD_RESIDUAL, BN_GRAD_WEIGHT, BN_GY, BN_INV_STD, BN_MEAN,
-  BN_OUT, BN_PASS, BN_RELU, BN_RESIDUAL, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_WEIGHT, BN_X,
+  BN_OUT, BN_PASS, BN_RELU, BN_RESIDUAL, BN_SCRATCH, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_WEIGHT, BN_X,
 } from '../abi';
 import { arg, ptr, splitAt } from './params';
 
-// Threads split the channels: every sum stays in one thread, in the same order whatever their
-// count. The forward sums nothing: threads split the (image, channel) planes, so that each
-// streams one contiguous range, as the convolutions that write x split it, instead of a slice of
-// every image (W8 on 2 threads had spent longer in it than on 1: 10.7 vs 8.2 ms per step).
+// Threads split the channels of the reductions (stats, backward): every sum stays in one thread,
+// in the same order whatever their count. They walk image by image, their channels' planes in
+// memory order, each plane summed in registers and added to its channel's f64 sums in the scratch
+// (BN_SCRATCH, 4 f64 a channel): walking channel by channel instead read 4 KiB runs 64 KiB apart
+// (NCHW, batch 128), at a third of the speed of a copy. The forward sums nothing: threads split
+// the (image, channel) planes, so that each streams one contiguous range, as the convolutions that
+// write x split it (W8 on 2 threads had spent longer in it than on 1: 10.7 vs 8.2 ms per step).
 export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const channels = arg(p, BN_CHANNELS), batch = arg(p, BN_BATCH), spatial = arg(p, BN_SPATIAL), pass = arg(p, BN_PASS);
   const units = pass == BN_FORWARD ? batch * channels : channels;
   const c0 = splitAt(units, parts, part, 1), c1 = splitAt(units, parts, part + 1, 1);
   if (pass == BN_STATS) {
-    batchNormStats(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), batch, channels, spatial, c0, c1);
+    batchNormStats(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_SCRATCH), batch, channels, spatial, c0, c1);
   } else if (pass == BN_FORWARD) {
     batchNormForward(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_BIAS),
       ptr(p, BN_RESIDUAL), arg(p, BN_RELU) != 0, ptr(p, BN_OUT), channels, spatial, c0, c1);
   } else {
     batchNormBackward(ptr(p, BN_X), ptr(p, BN_RESIDUAL), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_INV_STD),
       ptr(p, BN_WEIGHT), ptr(p, BN_OUT), ptr(p, BN_GRAD_WEIGHT), ptr(p, BN_GRAD_BIAS), ptr(p, BN_GRAD_RESIDUAL),
-      arg(p, BN_TRAINING) != 0, batch, channels, spatial, c0, c1);
+      ptr(p, BN_SCRATCH), arg(p, BN_TRAINING) != 0, batch, channels, spatial, c0, c1);
   }
 }
+
+@inline function plane(n: i32, c: i32, channels: i32, spatial: i32): usize {
+  return <usize>((n * channels + c) * spatial) << 2;
+}
+
+// Channel c's 4 f64 in the scratch.
+@inline function sums(scratch: usize, c: i32): usize { return scratch + (<usize>c << 5); }
+
+// Adds a plane's (a, b) to channel c's sums (sets them for the first image).
+@inline function accumulate(at: usize, first: bool, a: f64, b: f64): void {
+  store<f64>(at, first ? a : load<f64>(at) + a);
+  store<f64>(at, first ? b : load<f64>(at, 8) + b, 8);
+}
+
+@inline function laneSum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 
 // mean, variance (biased): (C) of x (N, C, S), for channels [c0, c1). One pass over the data:
 // Σ(x − k) and Σ(x − k)² with k a value of the channel (its first), so that in f64 the
 // variance Σ(x − k)²/M − (Σ(x − k)/M)² loses nothing to cancellation unless k lies many
 // thousand standard deviations from the mean. Eight floats a step into four pairs of sums: one
 // chain of f64 adds (4 cycles each) would bound the loop.
-function batchNormStats(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32, c0: i32,
-  c1: i32): void {
-  const count = <f64>batch * <f64>spatial;
-  for (let c = c0; c < c1; c++) {
-    const k = <f64>load<f32>(x + (<usize>(c * spatial) << 2));
-    const kv = f64x2.splat(k);
-    let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-    let s: f64 = 0, q: f64 = 0;
-    for (let n = 0; n < batch; n++) {
-      const p = x + (<usize>((n * channels + c) * spatial) << 2);
+function batchNormStats(x: usize, mean: usize, variance: usize, scratch: usize, batch: i32, channels: i32, spatial: i32,
+  c0: i32, c1: i32): void {
+  for (let n = 0; n < batch; n++) {
+    for (let c = c0; c < c1; c++) {
+      const k = <f64>load<f32>(x + plane(0, c, channels, spatial));
+      const kv = f64x2.splat(k);
+      let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+      let s: f64 = 0, q: f64 = 0;
+      const p = x + plane(n, c, channels, spatial);
       let i = 0;
       for (; i + 8 <= spatial; i += 8) {
         const v = v128.load(p + (<usize>i << 2)), u = v128.load(p + (<usize>i << 2), 16);
@@ -60,15 +77,19 @@ function batchNormStats(x: usize, mean: usize, variance: usize, batch: i32, chan
         s += d;
         q += d * d;
       }
+      accumulate(sums(scratch, c), n == 0, s + laneSum(f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3))),
+        q + laneSum(f64x2.add(f64x2.add(q0, q1), f64x2.add(q2, q3))));
     }
-    const sv = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)), qv = f64x2.add(f64x2.add(q0, q1), f64x2.add(q2, q3));
-    const m = (s + f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1)) / count;
-    const v = (q + f64x2.extract_lane(qv, 0) + f64x2.extract_lane(qv, 1)) / count - m * m;
-    store<f32>(mean + (<usize>c << 2), <f32>(k + m));
+  }
+  const count = <f64>batch * <f64>spatial;
+  for (let c = c0; c < c1; c++) {
+    const at = sums(scratch, c);
+    const m = load<f64>(at) / count;
+    const v = load<f64>(at, 8) / count - m * m;
+    store<f32>(mean + (<usize>c << 2), <f32>(<f64>load<f32>(x + plane(0, c, channels, spatial)) + m));
     store<f32>(variance + (<usize>c << 2), <f32>max(v, 0));
   }
 }
-
 // out = x·scale[c] + shift[c] with scale = invStd·weight, shift = bias − mean·scale, then
 // + residual (when not 0, in f32 as a separate add) and max(0, ·) when relu, for the planes
 // [q0, q1) (plane q = image q / channels, channel q % channels); out may alias x or residual.
@@ -117,21 +138,19 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
 }
 
 // gBias = Σ g, gWeight = Σ g·x̂; gx = γ·σ⁻¹·(g − [gβ/M + x̂·gγ/M when training]), where g is gy, or
-// gy·[y > 0] after the fused forward (y not 0), which also goes to gResidual (when not 0).
-// gx, gWeight, gBias may be 0 (not wanted). Sums and gx in f64, 4 lanes at a time.
+// gy·[y > 0] after the fused forward (y not 0), which also goes to gResidual (when not 0): the
+// second pass then reads g back from there (one array instead of gy and y). gx, gWeight, gBias
+// may be 0 (not wanted). Sums and gx in f64, 4 lanes at a time.
 function batchNormBackward(x: usize, y: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
-  gWeight: usize, gBias: usize, gResidual: usize, training: bool, batch: i32, channels: i32, spatial: i32, c0: i32,
-  c1: i32): void {
-  const count = <f64>batch * <f64>spatial;
-  for (let c = c0; c < c1; c++) {
-    const co = <usize>c << 2;
-    const m = <f64>load<f32>(mean + co);
-    const is = <f64>load<f32>(invStd + co);
-    const mv = f64x2.splat(m), iv = f64x2.splat(is);
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), t0 = f64x2.splat(0), t1 = f64x2.splat(0);
-    let sumGy: f64 = 0, sumGyX: f64 = 0;
-    for (let n = 0; n < batch; n++) {
-      const base = <usize>((n * channels + c) * spatial) << 2;
+  gWeight: usize, gBias: usize, gResidual: usize, scratch: usize, training: bool, batch: i32, channels: i32,
+  spatial: i32, c0: i32, c1: i32): void {
+  // Σ g and Σ g·(x − mean); σ⁻¹ multiplies the second once, at the end.
+  for (let n = 0; n < batch; n++) {
+    for (let c = c0; c < c1; c++) {
+      const m = <f64>load<f32>(mean + (<usize>c << 2)), mv = f64x2.splat(m);
+      const base = plane(n, c, channels, spatial);
+      let s0 = f64x2.splat(0), s1 = s0, t0 = s0, t1 = s0;
+      let s: f64 = 0, t: f64 = 0;
       let i = 0;
       for (; i + 4 <= spatial; i += 4) {
         const o = base + (<usize>i << 2);
@@ -139,46 +158,57 @@ function batchNormBackward(x: usize, y: usize, gy: usize, mean: usize, invStd: u
         if (gResidual != 0) v128.store(gResidual + o, g);
         const v = v128.load(x + o);
         const g0 = f64x2.promote_low_f32x4(g), g1 = f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1));
-        const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), iv);
-        const h1 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv), iv);
+        const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
+        const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv);
         s0 = f64x2.add(s0, g0); s1 = f64x2.add(s1, g1);
-        t0 = f64x2.add(t0, f64x2.mul(g0, h0)); t1 = f64x2.add(t1, f64x2.mul(g1, h1));
+        t0 = f64x2.add(t0, f64x2.mul(g0, d0)); t1 = f64x2.add(t1, f64x2.mul(g1, d1));
       }
       for (; i < spatial; i++) {
         const o = base + (<usize>i << 2);
         const g = gradAt(gy, y, o);
         if (gResidual != 0) store<f32>(gResidual + o, <f32>g);
-        sumGy += g;
-        sumGyX += g * (<f64>load<f32>(x + o) - m) * is;
+        s += g;
+        t += g * (<f64>load<f32>(x + o) - m);
       }
+      accumulate(sums(scratch, c), n == 0, s + laneSum(f64x2.add(s0, s1)), t + laneSum(f64x2.add(t0, t1)));
     }
-    sumGy += f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
-    sumGyX += f64x2.extract_lane(t0, 0) + f64x2.extract_lane(t0, 1) + f64x2.extract_lane(t1, 0) + f64x2.extract_lane(t1, 1);
+  }
+  // Each channel's sums become gx's coefficients: gx = k·g − k·meanGy − (x − mean)·k·σ⁻¹·meanGyX.
+  const count = <f64>batch * <f64>spatial;
+  for (let c = c0; c < c1; c++) {
+    const co = <usize>c << 2, at = sums(scratch, c);
+    const is = <f64>load<f32>(invStd + co);
+    const sumGy = load<f64>(at), sumGyX = load<f64>(at, 8) * is;
     if (gBias != 0) store<f32>(gBias + co, <f32>sumGy);
     if (gWeight != 0) store<f32>(gWeight + co, <f32>sumGyX);
-    if (gx == 0) continue;
     const k = is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
-    const meanGy = training ? sumGy / count : 0;
-    const meanGyX = training ? sumGyX / count : 0;
-    const kv = f64x2.splat(k), av = f64x2.splat(meanGy), bv = f64x2.splat(meanGyX);
-    for (let n = 0; n < batch; n++) {
-      const base = <usize>((n * channels + c) * spatial) << 2;
+    store<f64>(at, k);
+    store<f64>(at, training ? -k * sumGy / count : 0, 8);
+    store<f64>(at, training ? k * is * sumGyX / count : 0, 16);
+  }
+  if (gx == 0) return;
+  const g = gResidual != 0 ? gResidual : gy, mask = gResidual != 0 ? 0 : y;
+  for (let n = 0; n < batch; n++) {
+    for (let c = c0; c < c1; c++) {
+      const at = sums(scratch, c), m = <f64>load<f32>(mean + (<usize>c << 2));
+      const k = load<f64>(at), a = load<f64>(at, 8), b = load<f64>(at, 16);
+      const mv = f64x2.splat(m), kv = f64x2.splat(k), av = f64x2.splat(a), bv = f64x2.splat(b);
+      const base = plane(n, c, channels, spatial);
       let i = 0;
       for (; i + 4 <= spatial; i += 4) {
         const o = base + (<usize>i << 2);
-        const g = gradLanes(gy, y, o);
+        const h = gradLanes(g, mask, o);
         const v = v128.load(x + o);
-        const h0 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v), mv), iv);
-        const h1 = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv), iv);
-        const r0 = f64x2.mul(kv, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(g), av), f64x2.mul(h0, bv)));
-        const r1 = f64x2.mul(kv, f64x2.sub(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1)), av),
-          f64x2.mul(h1, bv)));
+        const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
+        const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv);
+        const r0 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(h)), av), f64x2.mul(d0, bv));
+        const r1 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1))), av),
+          f64x2.mul(d1, bv));
         v128.store(gx + o, i32x4.shuffle(f32x4.demote_f64x2_zero(r0), f32x4.demote_f64x2_zero(r1), 0, 1, 4, 5));
       }
       for (; i < spatial; i++) {
         const o = base + (<usize>i << 2);
-        const xhat = (<f64>load<f32>(x + o) - m) * is;
-        store<f32>(gx + o, <f32>(k * (gradAt(gy, y, o) - meanGy - xhat * meanGyX)));
+        store<f32>(gx + o, <f32>(k * gradAt(g, mask, o) + a - (<f64>load<f32>(x + o) - m) * b));
       }
     }
   }
