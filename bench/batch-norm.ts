@@ -53,6 +53,7 @@ for (const threads of [1, 2]) {
       ['relu forward', 8, () => K.batchNormReluForward(x, mean, invStd, w, b, null, out, p)],
       ['relu forward + residual', 12, () => K.batchNormReluForward(x, mean, invStd, w, b, res, out, p)],
       ['relu backward', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, gx, gw, gb, null, true, p)],
+      ['relu backward, sums only', 12, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, null, gw, gb, null, true, p)],
       ['relu backward + gResidual', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, gx, gw, gb, gRes, true, p)],
     ];
     for (const [name, bytesPerElement, fn] of cases) {

@@ -43,16 +43,18 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
 // Channel c's 4 f64 in the scratch.
 @inline function sums(scratch: usize, c: i32): usize { return scratch + (<usize>c << 5); }
 
-// Adds a plane's (a, b) to channel c's sums (sets them for the first image).
-@inline function accumulate(at: usize, first: bool, a: f64, b: f64): void {
-  store<f64>(at, first ? a : load<f64>(at) + a);
-  store<f64>(at, first ? b : load<f64>(at, 8) + b, 8);
+// Adds a plane's sum v to the f64 at `at` (sets it for the first image).
+@inline function accumulate(at: usize, first: bool, v: f64): void {
+  store<f64>(at, first ? v : load<f64>(at) + v);
 }
 
-// Floats of a plane summed in f32 before their sums go to the f64 ones.
+// Floats of a plane summed in f32 lanes before their sums go to the f64 ones.
 const BLOCK = 64;
 
-@inline function halves(v: v128): v128 { return f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))); }
+// The 4 f32 lanes of v as 2 f64 sums.
+@inline function halves(v: v128): v128 {
+  return f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+}
 
 @inline function laneSum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 
@@ -86,7 +88,9 @@ function batchNormStats(x: usize, mean: usize, variance: usize, scratch: usize, 
         st += d;
         qt += d * d;
       }
-      accumulate(sums(scratch, c), n == 0, st, qt);
+      const at = sums(scratch, c);
+      accumulate(at, n == 0, st);
+      accumulate(at + 8, n == 0, qt);
     }
   }
   const count = <f64>batch * <f64>spatial;
@@ -157,28 +161,30 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
 function batchNormBackward(x: usize, y: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
   gWeight: usize, gBias: usize, gResidual: usize, scratch: usize, training: bool, batch: i32, channels: i32,
   spatial: i32, c0: i32, c1: i32): void {
-  // Σ g and Σ g·(x − mean); σ⁻¹ multiplies the second once, at the end.
+  // Σ g, Σ g·(x − mean) (σ⁻¹ multiplies it once, at the end) and Σ g² (for gx's precision below).
   const vecEnd = spatial & ~7;
   for (let n = 0; n < batch; n++) {
     for (let c = c0; c < c1; c++) {
       const m = load<f32>(mean + (<usize>c << 2)), mv = f32x4.splat(m);
       const base = plane(n, c, channels, spatial);
-      let s = f64x2.splat(0), t = s;
+      let s = f64x2.splat(0), t = s, q = s;
       let i = 0;
       while (i < vecEnd) {
         const end = min(vecEnd, i + BLOCK);
-        let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0;
+        let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0, q0 = s0, q1 = s0;
         for (; i < end; i += 8) {
           const o = base + (<usize>i << 2);
           const g0 = gradOut(gy, y, gResidual, o), g1 = gradOut(gy, y, gResidual, o + 16);
           s0 = f32x4.add(s0, g0); s1 = f32x4.add(s1, g1);
           t0 = f32x4.add(t0, f32x4.mul(g0, f32x4.sub(v128.load(x + o), mv)));
           t1 = f32x4.add(t1, f32x4.mul(g1, f32x4.sub(v128.load(x + o, 16), mv)));
+          q0 = f32x4.add(q0, f32x4.mul(g0, g0)); q1 = f32x4.add(q1, f32x4.mul(g1, g1));
         }
         s = f64x2.add(s, halves(f32x4.add(s0, s1)));
         t = f64x2.add(t, halves(f32x4.add(t0, t1)));
+        q = f64x2.add(q, halves(f32x4.add(q0, q1)));
       }
-      let st = laneSum(s), tt = laneSum(t);
+      let st = laneSum(s), tt = laneSum(t), qt = laneSum(q);
       for (; i < spatial; i++) {
         const o = base + (<usize>i << 2);
         // In f64, as the reference: with few values a channel (BatchNorm1d, spatial 1), gx is a
@@ -187,49 +193,85 @@ function batchNormBackward(x: usize, y: usize, gy: usize, mean: usize, invStd: u
         if (gResidual != 0) store<f32>(gResidual + o, g);
         st += <f64>g;
         tt += <f64>g * (<f64>load<f32>(x + o) - <f64>m);
+        qt += <f64>g * <f64>g;
       }
-      accumulate(sums(scratch, c), n == 0, st, tt);
+      const at = sums(scratch, c);
+      accumulate(at, n == 0, st);
+      accumulate(at + 8, n == 0, tt);
+      accumulate(at + 16, n == 0, qt);
     }
   }
   // Each channel's sums become gx's coefficients: gx = k·g + a − (x − mean)·b with k = γ·σ⁻¹,
-  // a = −k·meanGy, b = k·σ⁻¹·meanGyX (a, b: 0 in eval).
+  // a = −k·meanGy, b = k·σ⁻¹·meanGyX (a, b: 0 in eval), and whether f32 lanes may compute it:
+  // their error, a few ulp of the terms, is far below gx's tolerance unless g is nearly
+  // meanGy + x̂·meanGyX (few values a channel, or a loss linear in the output). Σ(g − meanGy −
+  // x̂·meanGyX)² ≥ Σg² − M·meanGy² − 2M·meanGyX² (as Σx̂ ≈ 0, Σx̂² ≥ 0); below a quarter of
+  // Σg², the channel takes f64.
   const count = <f64>batch * <f64>spatial;
   for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2, at = sums(scratch, c);
     const is = <f64>load<f32>(invStd + co);
-    const sumGy = load<f64>(at), sumGyX = load<f64>(at, 8) * is;
+    const sumGy = load<f64>(at), sumGyX = load<f64>(at, 8) * is, sumG2 = load<f64>(at, 16);
     if (gBias != 0) store<f32>(gBias + co, <f32>sumGy);
     if (gWeight != 0) store<f32>(gWeight + co, <f32>sumGyX);
     const k = is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
+    const meanGy = training ? sumGy / count : 0, meanGyX = training ? sumGyX / count : 0;
     store<f64>(at, k);
-    store<f64>(at, training ? -k * sumGy / count : 0, 8);
-    store<f64>(at, training ? k * is * sumGyX / count : 0, 16);
+    store<f64>(at, -k * meanGy, 8);
+    store<f64>(at, k * is * meanGyX, 16);
+    const rest = sumG2 - count * meanGy * meanGy - 2 * count * meanGyX * meanGyX;
+    store<f64>(at, rest >= 0.25 * sumG2 ? 1 : 0, 24);
   }
   if (gx == 0) return;
   const g = gResidual != 0 ? gResidual : gy, mask = gResidual != 0 ? 0 : y;
-  // In f64: gx may be a small difference of its terms (with few values per channel, g nearly
-  // a + x̂·b), where f32 lost 1e-3 of it.
   for (let n = 0; n < batch; n++) {
     for (let c = c0; c < c1; c++) {
-      const at = sums(scratch, c), m = <f64>load<f32>(mean + (<usize>c << 2));
-      const k = load<f64>(at), a = load<f64>(at, 8), b = load<f64>(at, 16);
-      const mv = f64x2.splat(m), kv = f64x2.splat(k), av = f64x2.splat(a), bv = f64x2.splat(b);
+      const at = sums(scratch, c), m = load<f32>(mean + (<usize>c << 2));
       const base = plane(n, c, channels, spatial);
-      let i = 0;
-      for (; i + 4 <= spatial; i += 4) {
-        const o = base + (<usize>i << 2);
-        const h = gradLanes(g, mask, o), v = v128.load(x + o);
-        const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
-        const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv);
-        const r0 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(h)), av), f64x2.mul(d0, bv));
-        const r1 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1))), av),
-          f64x2.mul(d1, bv));
-        v128.store(gx + o, i32x4.shuffle(f32x4.demote_f64x2_zero(r0), f32x4.demote_f64x2_zero(r1), 0, 1, 4, 5));
-      }
-      for (; i < spatial; i++) {
-        const o = base + (<usize>i << 2);
-        store<f32>(gx + o, <f32>(k * <f64>gradAt(g, mask, o) + a - (<f64>load<f32>(x + o) - m) * b));
+      if (load<f64>(at, 24) != 0) {
+        gradInputF32(x, g, mask, gx, base, spatial, m, <f32>load<f64>(at), <f32>load<f64>(at, 8), <f32>load<f64>(at, 16));
+      } else {
+        gradInputF64(x, g, mask, gx, base, spatial, m, load<f64>(at), load<f64>(at, 8), load<f64>(at, 16));
       }
     }
+  }
+}
+
+// gx = k·g + a − (x − m)·b over one plane (at byte offset base), in f32 lanes (scalar tail in f64).
+@inline function gradInputF32(x: usize, g: usize, mask: usize, gx: usize, base: usize, spatial: i32, m: f32, k: f32,
+  a: f32, b: f32): void {
+  const mv = f32x4.splat(m), kv = f32x4.splat(k), av = f32x4.splat(a), bv = f32x4.splat(b);
+  let i = 0;
+  for (; i + 4 <= spatial; i += 4) {
+    const o = base + (<usize>i << 2);
+    const d = f32x4.sub(v128.load(x + o), mv);
+    v128.store(gx + o, f32x4.sub(f32x4.add(f32x4.mul(kv, gradLanes(g, mask, o)), av), f32x4.mul(d, bv)));
+  }
+  gradInputTail(x, g, mask, gx, base, i, spatial, m, k, a, b);
+}
+
+// The same in f64.
+@inline function gradInputF64(x: usize, g: usize, mask: usize, gx: usize, base: usize, spatial: i32, m: f32, k: f64,
+  a: f64, b: f64): void {
+  const mv = f64x2.splat(m), kv = f64x2.splat(k), av = f64x2.splat(a), bv = f64x2.splat(b);
+  let i = 0;
+  for (; i + 4 <= spatial; i += 4) {
+    const o = base + (<usize>i << 2);
+    const h = gradLanes(g, mask, o), v = v128.load(x + o);
+    const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
+    const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv);
+    const r0 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(h)), av), f64x2.mul(d0, bv));
+    const r1 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1))), av),
+      f64x2.mul(d1, bv));
+    v128.store(gx + o, i32x4.shuffle(f32x4.demote_f64x2_zero(r0), f32x4.demote_f64x2_zero(r1), 0, 1, 4, 5));
+  }
+  gradInputTail(x, g, mask, gx, base, i, spatial, m, k, a, b);
+}
+
+@inline function gradInputTail(x: usize, g: usize, mask: usize, gx: usize, base: usize, i: i32, spatial: i32, m: f32,
+  k: f64, a: f64, b: f64): void {
+  for (; i < spatial; i++) {
+    const o = base + (<usize>i << 2);
+    store<f32>(gx + o, <f32>(k * <f64>gradAt(g, mask, o) + a - (<f64>load<f32>(x + o) - <f64>m) * b));
   }
 }
