@@ -2,7 +2,9 @@
 // the machine's bandwidth: a plain copy (TypedArray.set, a native memmove) over as many bytes as the
 // kernel reads and writes. GB/s counts bytes read + written; the floor is what the data needs: stats
 // read x; forward reads x (+ residual), writes out; the fused backward reads x, y, gy and writes
-// gResidual in its reduction pass, then reads g and x again and writes gx.
+// gResidual in its reduction pass, then reads g and x again and writes gx. A native copy streams
+// faster than WebAssembly loops can (TypedArray.set: a memmove with wide stores); the row
+// `wasm stream` is an element-wise kernel's speed over the same arrays.
 // Usage: npx tsx bench/batch-norm.ts [--reps 15]   (prints min and median ms of the reps)
 import { getBackend, setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
@@ -49,6 +51,8 @@ for (const threads of [1, 2]) {
     // Pool threads boot asynchronously: run a few until they are up.
     for (let i = 0; i < 20; i++) K.batchNormStats(x, mean, gw, p);
     const cases: [string, number, () => void][] = [
+      // What a WebAssembly loop streams: read x, write out, no arithmetic to speak of.
+      ['wasm stream (unary neg)', 8, () => K.unary('neg', x, out, 0)],
       ['stats', 4, () => K.batchNormStats(x, gw, gb, p)],
       ['relu forward', 8, () => K.batchNormReluForward(x, mean, invStd, w, b, null, out, p)],
       ['relu forward + residual', 12, () => K.batchNormReluForward(x, mean, invStd, w, b, res, out, p)],
