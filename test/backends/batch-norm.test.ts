@@ -43,3 +43,22 @@ test('batch norm backward matches the reference where gx nearly cancels (gradien
     });
   }
 });
+
+test('batch norm statistics match the reference when a channel\'s first value lies far from its mean', async () => {
+  const r = rng(23);
+  for (const [batch, channels, spatial] of [[4, 3, 32], [64, 1, 1024]]) {
+    const p = { batch: batch!, channels: channels!, spatial: spatial! };
+    const n = batch! * channels! * spatial!;
+    // Each channel's first value (the native kernel's shift) 1000 off a unit normal: its squares
+    // summed in f32 blocks would lose about 1e-7·1000² per value, of a variance 1 + 1000²/M.
+    const x = data(r, n).map((v, i) => (i < channels! * spatial! && i % spatial! === 0 ? v + 1000 : v));
+    const mean = new Float32Array(channels!), variance = new Float32Array(channels!);
+    refKernels.batchNormStats(x, mean, variance, p);
+    await forEachImpl(async (impl) => {
+      const mo = impl.place(new Float32Array(channels!)), vo = impl.place(new Float32Array(channels!));
+      impl.kernels.batchNormStats(impl.place(x), mo, vo, p);
+      assertClose(await impl.read(mo), mean, `${impl.name} batchNormStats mean ${JSON.stringify([batch, channels, spatial])}`);
+      assertClose(await impl.read(vo), variance, `${impl.name} batchNormStats variance ${JSON.stringify([batch, channels, spatial])}`);
+    });
+  }
+});

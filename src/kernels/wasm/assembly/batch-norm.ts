@@ -60,8 +60,9 @@ const BLOCK = 64;
 
 // mean, variance (biased): (C) of x (N, C, S), for channels [c0, c1). One pass over the data:
 // Σ(x − k) and Σ(x − k)² with k a value of the channel (its first), so that the variance
-// Σ(x − k)²/M − (Σ(x − k)/M)² loses little to cancellation unless k lies many standard deviations
-// from the mean (at D of them, about 1e-6·D² relative from the f32 blocks).
+// Σ(x − k)²/M − (Σ(x − k)/M)² loses little to cancellation: k, one of the M values, lies at most
+// √M standard deviations from the mean, and the f32 rounding of the shifted squares, random in
+// sign, then costs about 1e-7·√M of the variance (test/backends/batch-norm.test.ts: M = 65536).
 function batchNormStats(x: usize, mean: usize, variance: usize, scratch: usize, batch: i32, channels: i32, spatial: i32,
   c0: i32, c1: i32): void {
   const vecEnd = spatial & ~7;
