@@ -157,8 +157,8 @@ export const PAD_CONSTANT = 0;
 export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
 
-// Batch norm (batchNormTask; threads split channels): which pass, then its arrays (0 where not
-// wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
+// Batch norm (batchNormTask; threads split channels, or the forward's planes): which pass, then
+// its arrays (0 where not wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
 // BN_RESIDUAL (when not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
 export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
 export const BN_X = 1;
@@ -177,6 +177,7 @@ export const BN_TRAINING = 13;
 export const BN_BATCH = 14;
 export const BN_CHANNELS = 15;
 export const BN_SPATIAL = 16;
+export const BN_SCRATCH = 17; // 4 f64 a channel: the stats' and backward's per-channel sums
 export const BN_STATS = 0;
 export const BN_FORWARD = 1;
 export const BN_BACKWARD = 2;
