@@ -32,7 +32,7 @@ function conv(batch: number, cin: number, cout: number, size: number, k: number,
 
 test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 shapes: odd tap counts)', () => {
   const r = rng(31);
-  // LeNet-5's conv2 by im2col, its conv1 by the direct weight gradient (two blocks of taps per row);
+  // LeNet-5's conv2 and conv1 over shifted copies (336 and 21 units of 4 taps and 2 channels);
   // then the direct weight gradient at 3×3 (≤ 32 channels, too few tiles for Winograd: 20 → 24 splits
   // units within an input channel; 3 → 16, ResNet-20's stem) and Winograd's: in one lane of tiles,
   // in 2 (17 → 19: channel pairs not a multiple of 4) and in 8 lanes of many steps each.

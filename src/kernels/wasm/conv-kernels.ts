@@ -9,7 +9,7 @@ import {
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
   TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
-  CONV_GRAD_BASE, CONV_GRAD_LANES,
+  CONV_GRAD_BASE, CONV_GRAD_LANES, TASK_CONV_SHIFTED_BWD_W,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -25,6 +25,7 @@ const FORWARD_TASKS: Record<ConvPath, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   vol2col: TASK_CONV3D_FWD,
 };
+const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
 
 export function createConvKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
@@ -49,6 +50,7 @@ export function createConvKernels(rt: Runtime) {
   const scratchBytes: Record<number, (params: number, nt: number) => number> = {
     [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_WINOGRAD4]: ex.winograd4ScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
+    [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -236,7 +238,7 @@ export function createConvKernels(rt: Runtime) {
       const path = weightGradientPath(geo);
       count('convBackwardWeight', path);
       if (path === 'winograd') winogradWeightGradient(geo, call.ptrs, call, flops);
-      else convTask(path === 'direct' ? TASK_CONV_DIRECT_BWD_W : TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
+      else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
     },
   };
 }

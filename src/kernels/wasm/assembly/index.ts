@@ -72,4 +72,5 @@ export {
   winogradGradStep,
 } from './winograd-weight-grad';
 export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
+export { shiftedWeightGradScratchBytes, shiftedWeightGradTask } from './shifted-weight-grad';
 export { padTask } from './pad';
