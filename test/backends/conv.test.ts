@@ -26,7 +26,7 @@ const CASES: Case[] = [
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct shifted'], // LeNet-5's conv1: the weight gradient over shifted copies, 7 blocks of 4 taps
-  [3, 5, 9, 1, [9, 11], 5, 1, 1, 1, 'direct im2col shifted'], // shifted copies: 63 positions (a partial vector), an odd channel count
+  [3, 5, 9, 1, [9, 11], 5, 1, 1, 1, 'direct shifted shifted'], // shifted copies: 63 positions (a partial vector), an odd channel count; 15 (ci, kx) pairs
   [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
   [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
@@ -63,7 +63,8 @@ const CASES: Case[] = [
   [4, 13, 20, 1, [20, 21], 3, 1, 1, 1, 'im2col direct direct'], // input gradient by the direct kernel: 13 channels (a partial block), both threads
   [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
   [1, 40, 36, 1, [5, 5], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd, over 32 channels: im2col
-  [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct im2col shifted'], // LeNet-5's conv2: unpadded, the input gradient stays on im2col
+  [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct shifted shifted'], // LeNet-5's conv2: unpadded, its input gradient by the adjoint of the shifted copies
+  [3, 6, 20, 1, [9, 8], 5, 1, 5, 1, 'im2col shifted shifted'], // both with padding past the kernel's reach (no transposed conv), 3 images on 2 threads
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
   [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // 16 tiles of 4×4: the fewest F(4×4) takes
@@ -91,7 +92,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
   for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward depthwise', 'convForward im2col',
-    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput im2col', 'convBackwardInput vol2col',
+    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
   }

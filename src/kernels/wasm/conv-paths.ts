@@ -4,7 +4,9 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'vol2col';
+export type ConvPath = ForwardPath | 'shifted';
+/** The paths a forward conv (and an input gradient run as one) can take. */
+export type ForwardPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -79,7 +81,7 @@ function depthwiseFits(geo: Geometry): boolean {
 // vs the direct kernel's 13.7–14.0 (input gradient 12.2–12.5 vs 13.7–14.0). 32→32 at 16²: 9.0
 // vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
 /** The forward path of a 2-D conv. */
-export function forwardPath(geo: Geometry): ConvPath {
+export function forwardPath(geo: Geometry): ForwardPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
   return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
@@ -147,9 +149,17 @@ function transposed(geo: Geometry): Geometry | null {
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
  * im2col 4.6–6.8.
  */
-export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'winograd4' | 'direct' | 'im2col'; geo: Geometry | null } {
+// Else 5×5 kernels with few channels by the adjoint of the shifted copies
+// (assembly/shifted-input-grad.ts), at any padding. LeNet-5's conv2 (6 → 16, 14², unpadded), batch
+// 64, 1 thread (CPU time, 3 alternating rounds, busy machine): 0.87–1.23 ms vs im2col 1.35–1.87.
+const SHIFTED_INPUT_GRAD_MAX_CHANNELS = 32;
+export function inputGradientPath(geo: Geometry):
+  { path: 'winograd' | 'winograd4' | 'direct'; geo: Geometry } | { path: 'shifted' | 'im2col'; geo: null } {
   const t = transposed(geo);
   if (t && winogradFits(geo) && winogradFits(t)) return { path: winogradTile(t), geo: t };
   if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
+  const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
+  const shifted = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && kh === 5 && kw === 5;
+  if (shifted && Math.max(cin, cout) <= SHIFTED_INPUT_GRAD_MAX_CHANNELS) return { path: 'shifted', geo: null };
   return { path: 'im2col', geo: null };
 }

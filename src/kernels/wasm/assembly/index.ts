@@ -73,4 +73,5 @@ export {
 } from './winograd-weight-grad';
 export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
 export { shiftedWeightGradScratchBytes, shiftedWeightGradTask } from './shifted-weight-grad';
+export { shiftedInputGradScratchBytes, shiftedInputGradTask } from './shifted-input-grad';
 export { padTask } from './pad';
