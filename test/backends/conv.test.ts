@@ -25,7 +25,8 @@ const CASES: Case[] = [
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'im2col im2col im2col'], // AlexNet's stem: stride 4, vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
-  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct shifted'], // LeNet-5's conv1: the weight gradient over shifted copies, 7 blocks of 4 taps
+  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'shifted direct shifted'], // LeNet-5's conv1 over shifted copies: the weight gradient in 7 blocks of 4 taps
+  [2, 3, 7, 1, [10, 12], 5, 1, 2, 1, 'shifted direct shifted'], // shifted copies: 120 positions (a partial block of 16), a last channel without its pair
   [3, 5, 9, 1, [9, 11], 5, 1, 1, 1, 'direct shifted shifted'], // shifted copies: 63 positions (a partial vector), an odd channel count; 15 (ci, kx) pairs
   [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
@@ -36,8 +37,8 @@ const CASES: Case[] = [
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'im2col im2col im2col'],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3, 'im2col im2col im2col'],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct direct im2col'],
-  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'direct direct im2col'], // kernel larger than the input
-  [1, 3, 6, 1, [4, 4], 5, 1, 2, 1, 'direct direct shifted'], // the same over shifted copies: most of each copy is padding
+  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'shifted direct im2col'], // kernel larger than the input
+  [1, 3, 6, 1, [4, 4], 5, 1, 2, 1, 'shifted direct shifted'], // the same, both over shifted copies: most of each copy is padding
   [2, 3, 4, 1, [17], 3, 2, 1, 1, 'im2col im2col im2col'], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D
   [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1, 'vol2col vol2col vol2col'], // 3-D, grouped and strided
@@ -91,7 +92,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward depthwise', 'convForward im2col',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);

@@ -53,10 +53,10 @@ test('conv forward (Winograd, direct and im2col sizes) and input gradients are t
   // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
   // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) output channels;
   // 260 → 16 at 16² runs the forward on F(2×2) (K over F(4×4)'s limit), threads splitting its 128 tiles;
-  // LeNet-5's conv2 its input gradient over shifted copies, threads splitting the images.
+  // LeNet-5's conv1 its forward and conv2 its input gradient over shifted copies, threads splitting the images.
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
-    conv(2, 260, 16, 16, 3, 1), conv(16, 6, 16, 14, 5, 0)]) {
+    conv(2, 260, 16, 16, 3, 1), conv(16, 1, 6, 28, 5, 2), conv(16, 6, 16, 14, 5, 0)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

@@ -9,11 +9,11 @@ import {
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
   TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
-  CONV_GRAD_BASE, CONV_GRAD_LANES, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN,
+  CONV_GRAD_BASE, CONV_GRAD_LANES, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
-  conv2d, conv3dGeometry, forwardPath, inputGradientPath, weightGradientPath, type ConvPath, type ForwardPath, type Geometry,
+  conv2d, conv3dGeometry, forwardPath, inputGradientPath, weightGradientPath, type ConvPath, type Geometry,
 } from './conv-paths.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
@@ -21,8 +21,8 @@ import { WeightCache, type Prepared } from './weight-cache.js';
 /** The three convolution passes, whose paths are counted separately. */
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
 
-const FORWARD_TASKS: Record<ForwardPath, number> = {
-  winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
+const FORWARD_TASKS: Record<ConvPath, number> = {
+  winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   vol2col: TASK_CONV3D_FWD,
 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
@@ -51,6 +51,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_WINOGRAD4]: ex.winograd4ScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
     [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes, [TASK_CONV_SHIFTED_BWD_IN]: ex.shiftedInputGradScratchBytes,
+    [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -104,7 +105,7 @@ export function createConvKernels(rt: Runtime) {
     const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
-          : task === TASK_CONV_SHIFTED_BWD_IN ? partsFor(nt, batch, 1) : nt;
+          : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;
     call.begin();
     try {
       if (winograd && (!u || u.stale)) {

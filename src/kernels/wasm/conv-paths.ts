@@ -4,9 +4,7 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = ForwardPath | 'shifted';
-/** The paths a forward conv (and an input gradient run as one) can take. */
-export type ForwardPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'vol2col';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'vol2col';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -80,10 +78,21 @@ function depthwiseFits(geo: Geometry): boolean {
 // ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time, 3 alternating rounds): 12.4–13.0 ms
 // vs the direct kernel's 13.7–14.0 (input gradient 12.2–12.5 vs 13.7–14.0). 32→32 at 16²: 9.0
 // vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
+// 5×5 convs the direct kernel fits but whose output channels are not a multiple of its fours,
+// with rows of whole vectors, over shifted copies (assembly/shifted-conv.ts: channels in pairs,
+// taps read at aligned offsets). LeNet-5 at batch 64, 1 thread (CPU time, 4 alternating rounds,
+// busy machine): conv1 (1 → 6, 28²) 0.35–0.37 ms vs the direct kernel's 0.47–0.89; conv2 (6 →
+// 16, rows of 10: unaligned taps, no channel waste to save) stays direct: 0.86–1.19 vs 0.76–1.27.
+function shiftedForwardFits(geo: Geometry): boolean {
+  const [, , cout, , , , , ow, kh, kw] = geo;
+  return kh === 5 && kw === 5 && ow % 4 === 0 && cout % 4 !== 0;
+}
+
 /** The forward path of a 2-D conv. */
-export function forwardPath(geo: Geometry): ForwardPath {
+export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
-  return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : 'im2col';
+  if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
+  return depthwiseFits(geo) ? 'depthwise' : 'im2col';
 }
 
 // The weight gradient by Winograd wherever it fits: ResNet-20's 16→16 at 32², batch 128, 1
