@@ -1,5 +1,5 @@
-// Forward of a stride-1, undilated, ungrouped convolution over shifted copies of each image (see
-// shifted-weight-grad.ts): with s(ci, kx)[r·ow + c] = x(ci, r − ph, c + kx − pw),
+// Forward of a stride-1, undilated, ungrouped convolution over shifted copies of each image
+// (shifted-planes.ts): with s(ci, kx)[r·ow + c] = x(ci, r − ph, c + kx − pw),
 //   out(co)[q] = bias(co) + Σ_ci Σ_ky Σ_kx w(co, ci, ky, kx) · s(ci, kx)[q + ky·ow],  q = oy·ow + ox,
 // so every tap reads one contiguous run of the flattened output plane: no 4-wide row padding
 // and output channels in pairs (the direct kernel, direct-conv.ts, computes channels in fours:
@@ -10,6 +10,7 @@
 // the split.
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { shiftPlanes } from './shifted-planes';
 
 // The parameter block: the CONV_* slots of ../abi.ts (stride and dilation 1, one group implied).
 
@@ -61,19 +62,7 @@ export function shiftedConvTask(p: usize, part: i32, parts: i32, slot: i32): voi
   memory.fill(shifted, 0, <usize>(cin * kw) * sPlane);
 
   for (let n = n0; n < n1; n++) {
-    for (let ci = 0; ci < cin; ci++) {
-      const src = x + (<usize>((n * cin + ci) * h) * wd << 2);
-      for (let kx = 0; kx < kw; kx++) {
-        // Columns c with 0 ≤ c + kx − pw < w.
-        const cLo = max(0, pw - kx), cHi = min(ow, wd + pw - kx);
-        if (cHi <= cLo) continue;
-        const dst = shifted + <usize>(ci * kw + kx) * sPlane;
-        for (let r = ph; r < min(rows, h + ph); r++) {
-          memory.copy(dst + <usize>r * rs + (<usize>cLo << 2), src + (<usize>((r - ph) * wd + cLo + kx - pw) << 2),
-            <usize>(cHi - cLo) << 2);
-        }
-      }
-    }
+    shiftPlanes(x + (<usize>(n * cin * h * wd) << 2), shifted, cin, h, wd, ow, rows, kw, ph, pw, sPlane);
     for (let b = 0; b < np; b++) {
       const c0 = 2 * b, two = c0 + 1 < cout;
       const bias0 = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>c0 << 2)) : 0);

@@ -1,5 +1,5 @@
 // Input gradient of a stride-1, undilated, ungrouped convolution as the adjoint of the shifted
-// copies of shifted-weight-grad.ts: the forward reads x(ci, r − ph, c + kx − pw) as
+// copies (shifted-planes.ts): the forward reads x(ci, r − ph, c + kx − pw) as
 // s(ci, kx)[r·ow + c], so
 //   ds(ci, kx)[p] = Σ_co Σ_ky w(co, ci, ky, kx) · gy(co)[p − ky·ow]   (gy flattened, zero outside)
 //   gx(ci, r − ph, c + kx − pw) = Σ_kx ds(ci, kx)[r·ow + c]           (within the image)

@@ -1,7 +1,8 @@
-// Weight gradient of a stride-1, undilated, ungrouped convolution over shifted copies of the image:
+// Weight gradient of a stride-1, undilated, ungrouped convolution over shifted copies of the image
+// (shifted-planes.ts):
 //   gw(co, ci, ky, kx) = Σ_n Σ_q gy(n, co, q) · s(n, ci, kx)[q + ky·ow],  q = oy·ow + ox,
-// where s(n, ci, kx) is the zero-padded image plane shifted left by kx and cut to ow columns, so
-// its rows have the output gradient's stride and every tap's sum runs over one contiguous run of
+// where s(n, ci, kx) is the zero-padded image plane shifted left by kx and cut to ow columns: its
+// rows have the output gradient's stride and every tap's sum runs over one contiguous run of
 // oh·ow positions: no 4-wide row padding and no tap block tied to a kernel row (the direct kernel,
 // direct-weight-grad.ts, computes 12 columns per 10 and 6 taps per 5 for LeNet-5's conv2, 1.62×
 // its products; here 28 taps per 25, 1.12×). The copies cost kw planes per input channel and
@@ -13,6 +14,7 @@
 // sum runs in the same order whatever the split (images, then positions, then lanes).
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { shiftPlanes } from './shifted-planes';
 
 // The parameter block: the CONV_* slots of ../abi.ts (x at CONV_X, gy at CONV_W, gw at CONV_C;
 // stride and dilation 1, one group implied).
@@ -69,22 +71,11 @@ export function shiftedWeightGradTask(p: usize, part: i32, parts: i32, slot: i32
     store<u32>(at, <u32>(<usize>(2 * b) * gPlane), 16);
     store<u32>(at, <u32>(<usize>(2 * b + 1) * gPlane), 20);
   }
+  // This part's channels' shifted planes, zeroed once: every image rewrites the same cells.
+  memory.fill(shifted + <usize>(c0 * kw) * sPlane, 0, <usize>((c1 - c0) * kw) * sPlane);
   for (let n = 0; n < batch; n++) {
-    // s(ci, kx)[r][c] = x(ci, r − ph, c + kx − pw), zero outside the image, for this part's channels.
-    memory.fill(shifted + <usize>(c0 * kw) * sPlane, 0, <usize>((c1 - c0) * kw) * sPlane);
-    for (let ci = c0; ci < c1; ci++) {
-      const src = x + (<usize>((n * cin + ci) * h) * w << 2);
-      for (let kx = 0; kx < kw; kx++) {
-        // Columns c with 0 ≤ c + kx − pw < w.
-        const cLo = max(0, pw - kx), cHi = min(ow, w + pw - kx);
-        if (cHi <= cLo) continue;
-        const dst = shifted + <usize>(ci * kw + kx) * sPlane;
-        for (let r = ph; r < min(rows, h + ph); r++) {
-          memory.copy(dst + <usize>r * rs + (<usize>cLo << 2), src + (<usize>((r - ph) * w + cLo + kx - pw) << 2),
-            <usize>(cHi - cLo) << 2);
-        }
-      }
-    }
+    shiftPlanes(x + (<usize>((n * cin + c0) * h * w) << 2), shifted + <usize>(c0 * kw) * sPlane, c1 - c0, h, w, ow, rows, kw,
+      ph, pw, sPlane);
     // The output gradient; each plane's tail and an odd count's last plane zero.
     for (let co = 0; co < 2 * np; co++) {
       const dst = grad + <usize>co * gPlane, have = co < cout ? used : 0;
