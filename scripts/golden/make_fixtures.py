@@ -496,13 +496,14 @@ def hashed(n, k, scale=1.0):
     return (u * scale).to(torch.float32)
 
 
-def every(t):
-    return T(t.detach().reshape(-1)[::WINOGRAD_EVERY])
+def every(t, step=WINOGRAD_EVERY):
+    return T(t.detach().reshape(-1)[::step])
 
 
-def winograd_case(name, n, cin, cout, size, padding):
+def winograd_case(name, n, cin, cout, size, padding, step=WINOGRAD_EVERY, weight_step=WINOGRAD_EVERY):
     """A 3×3 stride-1 conv with enough channels and 4×4 tiles for the wasm backend's Winograd
-    F(4×4, 3×3) forward and input gradient; inputs from `hashed`, outputs sampled by `every`."""
+    F(4×4, 3×3) forward and both gradients; inputs from `hashed`, y and x's gradient sampled every
+    `step` values, the weight's gradient every `weight_step`."""
     h, w = size
     x = hashed(n * cin * h * w, 1).reshape(n, cin, h, w).requires_grad_(True)
     wt = hashed(cout * cin * 9, 2, (cin * 9) ** -0.5).reshape(cout, cin, 3, 3).requires_grad_(True)
@@ -510,13 +511,17 @@ def winograd_case(name, n, cin, cout, size, padding):
     y = F.conv2d(x, wt, b, padding=padding)
     y.backward(hashed(y.numel(), 4).reshape(y.shape))
     return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'padding': padding,
-            'y': every(y), 'gx': every(x.grad), 'gWeight': every(wt.grad), 'gBias': T(b.grad)}
+            'every': step, 'everyWeight': weight_step,
+            'y': every(y, step), 'gx': every(x.grad, step), 'gWeight': every(wt.grad, weight_step), 'gBias': T(b.grad)}
 
 
 def winograd_cases():
     return [
         winograd_case('winograd 6x16->24 16x16 pad 1', 6, 16, 24, [16, 16], 1),
         winograd_case('winograd 4x17->20 19x21 unpadded', 4, 17, 20, [19, 21], 0),
+        # The weight gradient sums over batch × positions (8192 here, 512 tiles of 4×4): all of it
+        # stored, y and x's gradient sparsely (97 is prime: every position still comes up).
+        winograd_case('winograd 32x16->24 16x16 pad 1, weight gradient', 32, 16, 24, [16, 16], 1, 97, 1),
     ]
 
 

@@ -47,15 +47,15 @@ const CASES: Case[] = [
   [2, 1, 8, 1, [12, 14, 15], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // single-band volume over both threads: the weight gradient splits taps
   [1, 8, 16, 1, [10, 12, 12], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D over both threads
   [1, 16, 4, 1, [3, 50, 50], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D whose vol2col takes one output plane per chunk
-  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // big enough to run on both threads (Winograd F(4×4): 100 tiles)
-  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4): odd width, 4-tile groups and partial ones, partial tiles
-  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // F(4×4) without padding, odd output
-  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd'], // F(4×4) with wide padding
+  [4, 32, 64, 1, [20, 20], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // big enough to run on both threads (Winograd F(4×4): 100 tiles)
+  [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4): odd width, 4-tile groups and partial ones, partial tiles
+  [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd4 winograd4 winograd4'], // F(4×4) without padding, odd output
+  [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd4'], // F(4×4) with wide padding
   [2, 260, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd4 winograd'], // F(2×2) with wide padding (K = 260: over F(4×4)'s limit)
-  [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4), K = 16, 2 threads split tiles mid-row
+  [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), K = 16, 2 threads split tiles mid-row
   [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows
-  [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4), 121 tiles on 2 threads: split channels, a partial panel
-  [6, 256, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at the most input channels it takes
+  [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: split channels, a partial panel
+  [6, 256, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
   [6, 257, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
   [3, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16 on F(2×2) (12 tiles of 4×4): GEMMs with K = 16
   [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // unpadded 16 → 16
@@ -68,10 +68,10 @@ const CASES: Case[] = [
   [3, 6, 20, 1, [9, 8], 5, 1, 5, 1, 'im2col shifted shifted'], // both with padding past the kernel's reach (no transposed conv), 3 images on 2 threads
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
   [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
-  [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // 16 tiles of 4×4: the fewest F(4×4) takes
+  [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
   [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads: split channels, a partial panel
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
-  [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 8 lanes of many steps
+  [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'im2col im2col im2col'], // the same, grouped and strided
@@ -94,7 +94,7 @@ test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
   for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
-    'convBackwardWeight winograd', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
+    'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
   }
 });

@@ -1,7 +1,8 @@
-// 3×3 convolutions large enough for the wasm backend's Winograd F(4×4, 3×3) (forward and input
-// gradient; kernels/wasm/conv-paths.ts) against PyTorch. Their inputs are too large to store, so
+// 3×3 convolutions large enough for the wasm backend's Winograd F(4×4, 3×3) (forward and both
+// gradients; kernels/wasm/conv-paths.ts) against PyTorch. Their inputs are too large to store, so
 // both sides compute them from an integer hash (`hashed`, as in scripts/golden/make_fixtures.py),
-// and the fixture keeps every 13th value of y, x's and the weight's gradients.
+// and the fixture keeps every `every`-th value of y and x's gradient, every `everyWeight`-th of
+// the weight's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { F, tensor, type Tensor } from '../../src/index.js';
@@ -12,10 +13,8 @@ import { goldenDevice, loadCases, type RefTensor } from './fixtures.js';
 
 interface WinogradCase {
   name: string; n: number; cin: number; cout: number; size: [number, number]; padding: number;
-  y: RefTensor; gx: RefTensor; gWeight: RefTensor; gBias: RefTensor;
+  every: number; everyWeight: number; y: RefTensor; gx: RefTensor; gWeight: RefTensor; gBias: RefTensor;
 }
-
-const EVERY = 13;
 
 // n values in [−½, ½)·scale: (i·2654435761 + k) mod 2³², over 2³², less ½ (exact in doubles).
 function hashed(n: number, k: number, scale = 1): Float32Array {
@@ -26,9 +25,9 @@ function hashed(n: number, k: number, scale = 1): Float32Array {
 
 const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requiresGrad: true, device: goldenDevice });
 
-async function sampled(t: Tensor | null): Promise<Tensor> {
+async function sampled(t: Tensor | null, every: number): Promise<Tensor> {
   const all = await t!.toArrayAsync();
-  return tensor(all.filter((_, i) => i % EVERY === 0), [Math.ceil(all.length / EVERY)]);
+  return tensor(all.filter((_, i) => i % every === 0), [Math.ceil(all.length / every)]);
 }
 
 for (const c of loadCases<WinogradCase>('winograd.json')) {
@@ -41,14 +40,14 @@ for (const c of loadCases<WinogradCase>('winograd.json')) {
     const wt = leaf(hashed(c.cout * c.cin * 9, 2, (c.cin * 9) ** -0.5), [c.cout, c.cin, 3, 3]);
     const b = leaf(hashed(c.cout, 3), [c.cout]);
     const y = F.conv2d(x, wt, b, { padding: c.padding });
-    await assertClose(await sampled(y), c.y, `${c.name} y`);
+    await assertClose(await sampled(y, c.every), c.y, `${c.name} y`);
     y.backward(tensor(hashed(y.shape.reduce((a, d) => a * d, 1), 4), y.shape, { device: goldenDevice }));
-    await assertClose(await sampled(x.grad), c.gx, `${c.name} grad x`);
-    await assertClose(await sampled(wt.grad), c.gWeight, `${c.name} grad weight`);
+    await assertClose(await sampled(x.grad, c.every), c.gx, `${c.name} grad x`);
+    await assertClose(await sampled(wt.grad, c.everyWeight), c.gWeight, `${c.name} grad weight`);
     await assertClose(b.grad, c.gBias, `${c.name} grad bias`);
     // On the wasm backend, the cases must keep exercising F(4×4) (a changed rule would skip it).
     const after = counts();
-    for (const pass of ['convForward', 'convBackwardInput']) {
+    for (const pass of ['convForward', 'convBackwardInput', 'convBackwardWeight']) {
       const key = `${pass} winograd4`;
       if (before && after) assert.ok((after.get(key) ?? 0) > (before.get(key) ?? 0), `${c.name}: ${key} did not run`);
     }

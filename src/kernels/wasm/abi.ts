@@ -81,6 +81,7 @@ export const CONV_WINOGRAD_U = 23; // Winograd: the transformed weights (winogra
 export const CONV_GRAD_LD = 24; // tiles per step (the leading dimension of its transforms)
 export const CONV_GRAD_LANES = 25; // lanes, each summing its own dU
 export const CONV_GRAD_BASE = 26; // the lanes' sums (winogradGradBytes bytes)
+export const CONV_GRAD_SIDE = 27; // output tile side: 2 for F(2×2, 3×3), 4 for F(4×4, 3×3)
 // im2col forward, ungrouped: w already packed whole by packATask (packAWhole's layout), or 0.
 export const CONV_PACKED_W = 28;
 // Winograd forward: 1 when parts split the output channels (every part takes all tiles), 0 tiles.

@@ -9,7 +9,7 @@ import {
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
   TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
-  CONV_GRAD_BASE, CONV_GRAD_LANES, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
+  CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -122,14 +122,15 @@ export function createConvKernels(rt: Runtime) {
     }
   }
 
-  // The weight gradient by Winograd (see assembly/winograd-weight-grad.ts): the lanes of tiles
-  // (each a part: transforms and GEMMs into its own sums), then gw from their sum (threads split
-  // the channel pairs).
-  function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number): void {
+  // The weight gradient by Winograd F(side × side, 3×3) (see assembly/winograd-weight-grad.ts):
+  // the lanes of tiles (each a part: transforms and GEMMs into its own sums), then gw from their
+  // sum (threads split the channel pairs).
+  function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number, side: number): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     let P = paramSlots(rt);
     for (let i = 0; i < 3; i++) P[i] = ptrs[i]!;
     P.set(geo, CONV_BATCH);
+    P[CONV_GRAD_SIDE] = side;
     P[CONV_GRAD_LD] = ex.winogradGradStep(rt.params);
     const lanes = P[CONV_GRAD_LANES] = ex.winogradGradLanes(rt.params);
     const shared = align64(ex.winogradGradBytes(rt.params)), stride = align64(ex.winogradGradScratchBytes(rt.params));
@@ -239,7 +240,7 @@ export function createConvKernels(rt: Runtime) {
       const geo = conv2d(p);
       const path = weightGradientPath(geo);
       count('convBackwardWeight', path);
-      if (path === 'winograd') winogradWeightGradient(geo, call.ptrs, call, flops);
+      if (path === 'winograd' || path === 'winograd4') winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd' ? 2 : 4);
       else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
     },
   };

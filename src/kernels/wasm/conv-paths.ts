@@ -127,10 +127,26 @@ function shiftedWeightGradExcess(geo: Geometry): number {
   return (up(oh * ow, 4) / (oh * ow)) * (up(cout, 2) / cout) * (up(kh * kw, 4) / (kh * kw));
 }
 
+// The weight gradient's Winograd tile: F(4×4) (36 products per 4×4 tile against F(2×2)'s 16 per
+// 2×2) where the forward's rule (winogradTile) takes it and rows hold at least 4 of its tiles,
+// else F(2×2). F(4×4) vs F(2×2) CPU time, 1 thread, 2 alternating rounds on a busy machine
+// (bench/conv-phases.ts): batch 128 16→16 32² 9.4–10.9 vs 10.5–14.2 ms, 32→32 16² 6.0–6.6 vs
+// 9.0–10.7; but 64→64 8² (2 tiles a row: lane-by-lane transforms) 7.8–11.9 vs 7.7–10.5 in 5
+// rounds, a tie, where F(2×2) errs 7× less (below); batch 1 64→64 56² 3.2–3.7 vs 4.9–5.6, 128→128
+// 28² 3.6–4.9 vs 4.9–5.7, 256→256 14² (16 tiles) 4.3–5.5 vs 5.3–5.6; batch 8 128→128 28² 20.3–20.4
+// vs 24.5–33.2, 256→256 14² 28.8–30.2 vs 32.5–41.2. Its sums run over batch × tiles, not over the
+// channels: worst element ÷ the conformance tolerance, N(0, 1) data (bench/winograd-error.ts)
+// 0.15–0.42 over those shapes (F(2×2): 0.02–0.10), as much as the plain sum's error in the golden
+// case of 8192 positions (0.33 vs F(2×2)'s 0.39 against PyTorch).
+const WEIGHT_GRAD4_MIN_ROW_TILES = 4;
+function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
+  return winogradTile(geo) === 'winograd4' && Math.ceil(geo[7] / 4) >= WEIGHT_GRAD4_MIN_ROW_TILES ? 'winograd4' : 'winograd';
+}
+
 /** The weight gradient's path of a 2-D conv. */
-export function weightGradientPath(geo: Geometry): 'winograd' | 'shifted' | 'direct' | 'im2col' {
+export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'shifted' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
-  if (winogradFits(geo)) return 'winograd';
+  if (winogradFits(geo)) return weightGradientTile(geo);
   const direct = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
     Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS;
   if (direct && kh === 5 && kw === 5 && shiftedWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS) return 'shifted';

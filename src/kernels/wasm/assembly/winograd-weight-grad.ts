@@ -1,8 +1,9 @@
-// Weight gradient of a 3×3, stride-1, undilated, ungrouped convolution by Winograd F(2×2, 3×3).
-// The forward pass computes each 2×2 output tile as Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and
-// V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ] sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles,
-// 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles as the long K side, and gw = Gᵀ dU G:
-// 16 products per channel pair and tile instead of 36.
+// Weight gradient of a 3×3, stride-1, undilated, ungrouped convolution by Winograd F(2×2, 3×3),
+// or with CONV_GRAD_SIDE 4 by F(4×4, 3×3) (its 36 planes: winograd4-weight-grad.ts; the same
+// lanes, steps and GEMMs). The forward pass computes each 2×2 output tile as
+// Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ]
+// sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles, 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles
+// as the long K side, and gw = Gᵀ dU G: 16 products per channel pair and tile instead of 36.
 // The tiles are cut into a fixed number of lanes (contiguous ranges; the count depends on the
 // geometry only, so results never depend on the thread count), each summing its own dU:
 //   winogradGradLaneTask (a part per lane): per step of CONV_GRAD_LD tiles, V and M = A dY Aᵀ of
@@ -13,68 +14,97 @@
 // line then moved between the cores twice per chunk, and on two threads the transforms took 1.7×
 // longer than on one (16→16 at 32², batch 128: 4.0 → 6.7–7.1 ms).
 import {
-  CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_LD, CONV_OH, CONV_OW,
-  CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X,
+  CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_LD, CONV_GRAD_SIDE, CONV_OH,
+  CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X,
 } from '../abi';
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
 import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, tileCoords } from './winograd';
+import { GROUP_BYTES, inputTransform4, paddedPlane4Bytes } from './winograd4';
+import { gradTransform4, weightGrad4 } from './winograd4-weight-grad';
 
 // Floats of one step's V and M: about half of a core's L2 (1 MiB on this machine's Zen cores).
 const STEP_FLOATS: i32 = 1 << 17;
 // Most lanes: enough to spread over the threads (claimed one at a time, see thread-pool.ts), few
 // enough that summing their dU costs little next to the GEMMs.
 const MAX_LANES: i32 = 8;
+// Fewest tiles per lane (but two lanes where there are two steps, for two threads): each lane
+// writes all of its dU and the finish reads it back, which for many channels and few tiles cost
+// more than the GEMMs (256→256 at 14², batch 8, F(4×4): 8 lanes of 16 tiles, the finish 15–27
+// ms of 33–52; 2 lanes: 4 of 25).
+const LANE_TILES: i32 = 64;
 
-@inline function tileCount(p: usize): i32 {
-  return arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
+@inline function four(p: usize): bool { return arg(p, CONV_GRAD_SIDE) == 4; }
+// Planes ξ of V, M and dU: 16 for F(2×2), 36 for F(4×4).
+@inline function planes(p: usize): i32 { return four(p) ? 36 : 16; }
+// Tiles per image row and per image.
+@inline function tilesWide(p: usize): i32 { const s = arg(p, CONV_GRAD_SIDE); return (arg(p, CONV_OW) + s - 1) / s; }
+@inline function tilesPerImage(p: usize): i32 {
+  const s = arg(p, CONV_GRAD_SIDE);
+  return (arg(p, CONV_OH) + s - 1) / s * tilesWide(p);
 }
+@inline function tileCount(p: usize): i32 { return arg(p, CONV_BATCH) * tilesPerImage(p); }
 
-/** Tiles per step (a multiple of 16, so that rows of V and M start on cache lines). */
+/** Tiles per step (CONV_GRAD_SIDE set; a multiple of 16, so that rows of V and M start on cache lines). */
 export function winogradGradStep(p: usize): i32 {
-  const per = 16 * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
+  const per = planes(p) * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
   return min((tileCount(p) + 15) & ~15, max(16, STEP_FLOATS / per & ~15));
 }
 
-/** Lanes (CONV_GRAD_LD set): at least a step of tiles each. */
+/** Lanes (CONV_GRAD_LD set): at least a step and LANE_TILES tiles each, or two steps. */
 export function winogradGradLanes(p: usize): i32 {
-  return min(MAX_LANES, max(1, tileCount(p) / arg(p, CONV_GRAD_LD)));
+  const tiles = tileCount(p), ld = arg(p, CONV_GRAD_LD);
+  return min(MAX_LANES, max(1, max(min(2, tiles / ld), tiles / max(LANE_TILES, ld))));
 }
 
-// Bytes of one lane's dU (16 planes of cout × cin), and of V and M in a thread's scratch.
-@inline function duBytes(p: usize): usize { return al64(<usize>(16 * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4); }
-@inline function vBytes(p: usize): usize { return al64(16 * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
-@inline function mBytes(p: usize): usize { return al64(16 * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
+// Bytes between the planes of a lane's dU (cout × cin each) and a cache line more: planes a
+// multiple of 4 KiB apart put the finish's 16 or 36 (times the lanes) streams in one cache set
+// (256→256 at 14², batch 8, F(4×4): the finish took 28–40 ms, the lanes 17–21).
+@inline function duPlane(p: usize): usize { return <usize>(arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4 + 64; }
+// Bytes of one lane's dU (16 or 36 planes), and of V and M in a thread's scratch.
+@inline function duBytes(p: usize): usize { return al64(<usize>planes(p) * duPlane(p)); }
+@inline function vBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
+@inline function mBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
+// The transforms' working space: a padded input plane, and for F(4×4) a group's 6×6 vectors.
+@inline function transformBytes(p: usize): i32 {
+  return four(p) ? paddedPlane4Bytes(p) + 64 + GROUP_BYTES : paddedPlaneBytes(p);
+}
 
 /** Bytes of the lanes' sums (CONV_GRAD_LD and CONV_GRAD_LANES set). */
 export function winogradGradBytes(p: usize): i32 {
   return <i32>(<usize>arg(p, CONV_GRAD_LANES) * duBytes(p));
 }
 
-/** Scratch bytes per thread: V, M, tile coordinates, then a padded input plane or GEMM packing space. */
+/** Scratch bytes per thread: V, M, tile coordinates, then the transforms' space or GEMM packing space. */
 export function winogradGradScratchBytes(p: usize): i32 {
   const ld = arg(p, CONV_GRAD_LD);
   return <i32>(vBytes(p) + mBytes(p)) + 3 * ld * 4 + 64 +
-    max(paddedPlaneBytes(p), gemmScratchBytes(ld, arg(p, CONV_CIN))) + 128;
+    max(transformBytes(p), gemmScratchBytes(ld, arg(p, CONV_CIN))) + 128;
 }
 
 export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32): void {
   const x = ptr(p, CONV_X), gy = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ld = arg(p, CONV_GRAD_LD);
-  const tw = (ow + 1) >> 1, tiles = ((oh + 1) >> 1) * tw, total = tileCount(p);
+  const side = arg(p, CONV_GRAD_SIDE), tw = tilesWide(p), tiles = tilesPerImage(p), total = tileCount(p), np = planes(p);
   const v = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)), m = v + vBytes(p);
   const coords = m + mBytes(p), work = al64(coords + <usize>(3 * ld) * 4);
+  const group = al64(work + <usize>paddedPlane4Bytes(p)); // F(4×4): a group's vectors after the padded plane
   const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
   const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
   const t1 = splitAt(total, lanes, lane + 1, 4);
   for (let t0 = splitAt(total, lanes, lane, 4), step = 0; t0 < t1; t0 += ld, step++) {
     const nb = min(ld, t1 - t0);
-    tileCoords(coords, t0, nb, tiles, tw);
-    inputTransform(p, x, cin, coords, nb, v, ld, work);
-    gradTransform(gy, cout, oh, ow, coords, nb, m, ld);
-    for (let xi = 0; xi < 16; xi++) {
+    tileCoords(coords, t0, nb, tiles, tw, side);
+    if (side == 4) {
+      inputTransform4(p, x, cin, coords, nb, v, ld, work, group);
+      gradTransform4(p, gy, cout, coords, nb, m, ld, group);
+    } else {
+      inputTransform(p, x, cin, coords, nb, v, ld, work);
+      gradTransform(gy, cout, oh, ow, coords, nb, m, ld);
+    }
+    for (let xi = 0; xi < np; xi++) {
       gemmCore(cout, cin, nb, m + <usize>xi * ms, ld, false, v + <usize>xi * vs, ld, true,
-        du + <usize>(xi * cout * cin) * 4, cin, step > 0, 0, work);
+        du + <usize>xi * duPlane(p), cin, step > 0, 0, work);
     }
   }
 }
@@ -125,31 +155,42 @@ function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb
   }
 }
 
-// gw(co, ci) = Gᵀ D G for D = the lanes' dU summed in lane order: rows of Gᵀ D, then each times G,
-// with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1] both times. Four channel pairs at a time, one per
-// vector lane; their 9 taps each go through the thread's scratch to gw's (pair, tap) order.
+// gw(co, ci) = Gᵀ D G for D = the lanes' dU summed in lane order. Four channel pairs at a time,
+// one per vector lane; their 9 taps each go through the thread's scratch (tmp: 9 vectors, then
+// F(4×4)'s 36 summed planes) to gw's (pair, tap) order.
 export function winogradGradFinishTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const pairs = arg(p, CONV_COUT) * arg(p, CONV_CIN), gw = ptr(p, CONV_C);
-  const tmp = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const tmp = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)), d = tmp + 144;
   const k1 = splitAt(pairs, parts, part + 1, 4);
   for (let k = splitAt(pairs, parts, part, 4); k < k1; k += 4) {
     const live = min(4, k1 - k), at = ptr(p, CONV_GRAD_BASE) + (<usize>k << 2);
-    const d00 = sumLanes(p, at, 0, live), d01 = sumLanes(p, at, 1, live), d02 = sumLanes(p, at, 2, live), d03 = sumLanes(p, at, 3, live);
-    const d10 = sumLanes(p, at, 4, live), d11 = sumLanes(p, at, 5, live), d12 = sumLanes(p, at, 6, live), d13 = sumLanes(p, at, 7, live);
-    const d20 = sumLanes(p, at, 8, live), d21 = sumLanes(p, at, 9, live), d22 = sumLanes(p, at, 10, live), d23 = sumLanes(p, at, 11, live);
-    const d30 = sumLanes(p, at, 12, live), d31 = sumLanes(p, at, 13, live), d32 = sumLanes(p, at, 14, live), d33 = sumLanes(p, at, 15, live);
-    finishRow(tmp, g0(d00, d10, d20), g0(d01, d11, d21), g0(d02, d12, d22), g0(d03, d13, d23));
-    finishRow(tmp + 48, g1(d10, d20), g1(d11, d21), g1(d12, d22), g1(d13, d23));
-    finishRow(tmp + 96, g2(d10, d20, d30), g2(d11, d21, d31), g2(d12, d22, d32), g2(d13, d23, d33));
+    if (four(p)) {
+      for (let xi = 0; xi < 36; xi++) v128.store(d + <usize>(16 * xi), sumLanes(p, at, xi, live));
+      weightGrad4(d, tmp);
+    } else {
+      finish2(p, at, live, tmp);
+    }
     for (let q = 0; q < live; q++) {
       for (let e = 0; e < 9; e++) store<f32>(gw + (<usize>((k + q) * 9 + e) << 2), load<f32>(tmp + (<usize>(4 * e + q) << 2)));
     }
   }
 }
 
+// F(2×2)'s Gᵀ D G: rows of Gᵀ D, then each times G, with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1] both
+// times; the 9 taps to out (16 bytes per tap).
+@inline function finish2(p: usize, at: usize, live: i32, tmp: usize): void {
+  const d00 = sumLanes(p, at, 0, live), d01 = sumLanes(p, at, 1, live), d02 = sumLanes(p, at, 2, live), d03 = sumLanes(p, at, 3, live);
+  const d10 = sumLanes(p, at, 4, live), d11 = sumLanes(p, at, 5, live), d12 = sumLanes(p, at, 6, live), d13 = sumLanes(p, at, 7, live);
+  const d20 = sumLanes(p, at, 8, live), d21 = sumLanes(p, at, 9, live), d22 = sumLanes(p, at, 10, live), d23 = sumLanes(p, at, 11, live);
+  const d30 = sumLanes(p, at, 12, live), d31 = sumLanes(p, at, 13, live), d32 = sumLanes(p, at, 14, live), d33 = sumLanes(p, at, 15, live);
+  finishRow(tmp, g0(d00, d10, d20), g0(d01, d11, d21), g0(d02, d12, d22), g0(d03, d13, d23));
+  finishRow(tmp + 48, g1(d10, d20), g1(d11, d21), g1(d12, d22), g1(d13, d23));
+  finishRow(tmp + 96, g2(d10, d20, d30), g2(d11, d21, d31), g2(d12, d22, d32), g2(d13, d23, d33));
+}
+
 // dU[ξ] of 4 channel pairs from `at` on (`live` of them real), summed over the lanes in order.
 @inline function sumLanes(p: usize, at: usize, xi: i32, live: i32): v128 {
-  const a = at + <usize>(xi * arg(p, CONV_COUT) * arg(p, CONV_CIN)) * 4, lane = duBytes(p);
+  const a = at + <usize>xi * duPlane(p), lane = duBytes(p);
   let s = load4(a, live);
   for (let l = 1, lanes = arg(p, CONV_GRAD_LANES); l < lanes; l++) s = f32x4.add(s, load4(a + <usize>l * lane, live));
   return s;

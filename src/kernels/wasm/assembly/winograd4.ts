@@ -17,13 +17,13 @@ import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes } from '.
 // Tiles per block at most (16 outputs each; blocks are evened out below). 64 measured alike.
 const TB: i32 = 128;
 // A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
-const GROUP_BYTES: i32 = 36 * 16;
+export const GROUP_BYTES: i32 = 36 * 16;
 
 // Per-thread scratch of convWinograd4Task: V, M, tile coordinates, a padded input plane, the
 // group's vectors and GEMM packing space.
 export function winograd4ScratchBytes(p: usize, nt: i32): i32 {
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  return <i32>(36 * (planeStride(cin, TB) + planeStride(cout, TB))) + 3 * TB * 4 + paddedBytes(p) + GROUP_BYTES +
+  return <i32>(36 * (planeStride(cin, TB) + planeStride(cout, TB))) + 3 * TB * 4 + paddedPlane4Bytes(p) + GROUP_BYTES +
     gemmScratchBytes(cin, TB) + 576;
 }
 
@@ -31,7 +31,7 @@ export function winograd4ScratchBytes(p: usize, nt: i32): i32 {
 // tile column (4·tiles per row + 4).
 @inline function paddedRowsOf(p: usize): i32 { return 4 * ((arg(p, CONV_OH) + 3) >> 2) + 2; }
 @inline function paddedColsOf(p: usize): i32 { return 4 * ((arg(p, CONV_OW) + 3) >> 2) + 4; }
-@inline function paddedBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
+export function paddedPlane4Bytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
 
 // The transformed weights U[ξ] (cout × cin each, 36 of them) in the GEMM's packed-A layout.
 export function winograd4WeightBytes(p: usize): i32 {
@@ -89,13 +89,13 @@ export function winograd4WeightBytes(p: usize): i32 {
   v128.store(dst + 3 * ds, f32x4.add(f32x4.add(b, f32x4.mul(f32x4.splat(8), d)), m5));
 }
 
-@inline function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
+@inline export function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
 
 // Tiles in the group starting at tile b: 4 when b..b+3 are consecutive tiles of one tile row
 // (whole-vector loads and stores: `fast`), else, lane by lane, those left in b's row (at most 3:
 // groups realign to row starts) or, where rows are under 4 tiles (tw), the next 4 of any rows.
 @inline function fast(coords: usize, b: i32, nb: i32): bool { return b + 4 <= nb && sameRow(coords, b, 4); }
-function groupAt(coords: usize, b: i32, nb: i32, tw: i32): i32 {
+export function groupAt(coords: usize, b: i32, nb: i32, tw: i32): i32 {
   if (fast(coords, b, nb)) return 4;
   if (tw < 4) return min(4, nb - b);
   let k = 1;
@@ -104,14 +104,16 @@ function groupAt(coords: usize, b: i32, nb: i32, tw: i32): i32 {
 }
 
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with side 4) and every
-// input channel, as inputTransform (winograd.ts) does for F(2×2). A group's V is stored as whole
-// vectors: lanes past the group's tiles write columns that later groups (or the next channel's
-// row, or planeStride's spare line) overwrite, and nothing reads past nb.
-function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, pad: usize, d: usize): void {
+// input channel, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
+// v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; pad holds paddedPlane4Bytes, d a group.
+// A group's V is stored as whole vectors: lanes past the group's tiles write columns that later
+// groups (or the next channel's row, or planeStride's spare line) overwrite, and nothing reads
+// past nb.
+export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
   const tw = (arg(p, CONV_OW) + 3) >> 2;
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, TB), inPlane = <usize>(h * w) * 4;
+  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   for (let ci = 0; ci < cin; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
@@ -142,7 +144,7 @@ function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v
       }
       if (!whole) for (let r = 0; r < 6; r++) bColumn(d + <usize>(96 * r), 16, d + <usize>(96 * r), 16);
       // Bᵀ (d B) down the columns, into V[6i + j].
-      const dst = v + (<usize>(ci * TB + b) << 2);
+      const dst = v + (<usize>(ci * ld + b) << 2);
       for (let j = 0; j < 6; j++) bColumn(d + <usize>(16 * j), 96, dst + <usize>j * vStride, 6 * vStride);
       b += lanes;
     }
@@ -213,14 +215,14 @@ export function convWinograd4Task(p: usize, part: i32, parts: i32, slot: i32): v
   const m = al64(v + 36 * vStride);
   const coords = al64(m + 36 * mStride);
   const pad = al64(coords + <usize>(3 * TB) * 4);
-  const d = al64(pad + <usize>paddedBytes(p));
+  const d = al64(pad + <usize>paddedPlane4Bytes(p));
   const gs = al64(d + GROUP_BYTES);
   // Blocks of equal size (at most TB): a last block of a few tiles would read all of U for them.
   const per = (g1 - g0 + (g1 - g0 + TB - 1) / TB - 1) / ((g1 - g0 + TB - 1) / TB);
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, 4);
-    inputTransform4(p, x, cin, coords, nb, v, pad, d);
+    inputTransform4(p, x, cin, coords, nb, v, TB, pad, d);
     for (let xi = 0; xi < 36; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);

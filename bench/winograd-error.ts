@@ -1,0 +1,45 @@
+// The rounding error of the wasm backend's 3×3 weight gradient on N(0, 1) data, against the
+// reference kernel: the worst element's |wasm − ref| ÷ the conformance tolerance (1e-5·max|ref| +
+// 1e-4·|ref|, test/backends/harness.ts), and the path that ran. The sums run over batch × tiles,
+// so the shapes are full-sized: ResNet-20's at batch 128, ResNet-18-like ones at batch 1–8. To
+// compare paths, run two checkouts' copies. --relu: x = max(0, N(0, 1)), as after a ReLU.
+// Usage: npx tsx bench/winograd-error.ts [--only 16→16] [--relu]
+import { setBackend, setNumThreads } from '../src/index.js';
+import { activeBackend } from '../src/kernels/backend.js';
+import type { ConvParams } from '../src/kernels/kernels.js';
+import { refKernels } from '../src/kernels/ref/index.js';
+import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { Rng } from '../src/tensor/rng.js';
+
+const i = process.argv.indexOf('--only');
+const only = i >= 0 ? process.argv[i + 1]! : '', relu = process.argv.includes('--relu');
+setBackend('wasm');
+setNumThreads(1);
+const be = activeBackend() as WasmBackend;
+const rng = new Rng(7);
+const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+
+// name, cin, cout, size, batch
+const shapes: [string, number, number, number, number][] = [
+  ['16→16 32²', 16, 16, 32, 128], ['32→32 16²', 32, 32, 16, 128], ['64→64 8²', 64, 64, 8, 128],
+  ['64→64 56²', 64, 64, 56, 1], ['64→64 56²', 64, 64, 56, 8], ['128→128 28²', 128, 128, 28, 8],
+  ['256→256 14²', 256, 256, 14, 8], ['256→256 14²', 256, 256, 14, 1],
+];
+for (const [name, cin, cout, size, batch] of shapes) {
+  if (only && !name.startsWith(only)) continue;
+  const p: ConvParams = {
+    batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [size, size],
+    kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
+  };
+  const x = normal(batch * cin * size * size).map((v) => (relu ? Math.max(0, v) : v)), gy = normal(batch * cout * size * size);
+  const want = new Float32Array(cout * cin * 9);
+  refKernels.convBackwardWeight(x, gy, want, p);
+  const gw = new Float32Array(want.length);
+  const before = new Map(be.convPathCounts());
+  be.arrayKernels.convBackwardWeight(x, gy, gw, p);
+  const path = [...be.convPathCounts()].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]);
+  const maxAbs = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  let worst = 0;
+  for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(gw[k]! - want[k]!) / (1e-5 * maxAbs + 1e-4 * Math.abs(want[k]!)));
+  console.log(`${name.padEnd(12)} batch ${String(batch).padStart(3)}: max error ÷ tolerance ${worst.toFixed(3)}  (${path.join('+')})`);
+}
