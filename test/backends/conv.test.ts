@@ -27,6 +27,7 @@ const CASES: Case[] = [
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'shifted direct shifted'], // LeNet-5's conv1 over shifted copies: the weight gradient in 7 blocks of 4 taps
   [2, 3, 7, 1, [10, 12], 5, 1, 2, 1, 'shifted direct shifted'], // shifted copies: 120 positions (a partial block of 16), a last channel without its pair
+  [1, 2, 6, 1, [36, 36], 5, 1, 2, 1, 'direct direct direct'], // over 32² output positions: past the shifted copies' limit
   [3, 5, 9, 1, [9, 11], 5, 1, 1, 1, 'direct shifted shifted'], // shifted copies: 63 positions (a partial vector), an odd channel count; 15 (ci, kx) pairs
   [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
