@@ -27,7 +27,7 @@ export const TASK_OPTIM = 19;
 export const TASK_CONV_DIRECT_BWD_W = 20;
 export const TASK_CONV_WINOGRAD4 = 21; // F(4×4, 3×3): winograd4.ts
 export const TASK_WINOGRAD4_WEIGHTS = 22;
-export const TASK_CONV_SHIFTED_BWD_W = 23; // 5-row kernels' weight gradient: shifted-weight-grad.ts
+export const TASK_CONV_SHIFTED_BWD_W = 23; // 5×5 convs over shifted copies, weight gradient: shifted-weight-grad.ts
 export const TASK_CONV_SHIFTED_BWD_IN = 24; // its input gradient: shifted-input-grad.ts
 export const TASK_CONV_SHIFTED = 25; // its forward: shifted-conv.ts
 export const TASK_COUNT = 26;
@@ -159,8 +159,8 @@ export const PAD_CONSTANT = 0;
 export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
 
-// Batch norm (batchNormTask; threads split channels): which pass, then its arrays (0 where not
-// wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
+// Batch norm (batchNormTask; threads split channels, or the forward's planes): which pass, then
+// its arrays (0 where not wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
 // BN_RESIDUAL (when not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
 export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
 export const BN_X = 1;
@@ -179,6 +179,7 @@ export const BN_TRAINING = 13;
 export const BN_BATCH = 14;
 export const BN_CHANNELS = 15;
 export const BN_SPATIAL = 16;
+export const BN_SCRATCH = 17; // 4 f64 a channel: the stats' and backward's per-channel sums
 export const BN_STATS = 0;
 export const BN_FORWARD = 1;
 export const BN_BACKWARD = 2;

@@ -21,7 +21,7 @@ import {
   OPT_ADAM, OPT_F, OPT_FLAG_A, OPT_FLAG_B, OPT_KIND, OPT_N, OPT_PARAM, OPT_SGD, PAD_BACKWARD, PAD_DST, PAD_SCRATCH, PAD_SRC,
   PAD_VALUE, POOL_BACKWARD, TASK_OPTIM, TASK_PAD,
   BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_RESIDUAL,
-  BN_PASS, BN_RELU, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
+  BN_PASS, BN_RELU, BN_SCRATCH, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
   UN_OP, UN_OUT, UN_PARAM, UN_X, UN_Y,
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
@@ -105,18 +105,22 @@ export function createWasmKernels(rt: Runtime) {
     pool.run(TASK_OPTIM, rt.params, nt, partsFor(nt, n, 4096));
   }
 
-  // One pass of batch norm on pointers in slot order from BN_X; threads split the channels, or
-  // for the forward the (image, channel) planes.
-  function batchNormTask(pass: number, ptrs: readonly number[], training: boolean, relu: boolean, p: BatchNormParams): void {
-    const P = paramSlots(rt);
-    P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);
-    P[BN_PASS] = pass;
-    P.set(ptrs, BN_X);
-    P[BN_RELU] = relu ? 1 : 0;
-    P[BN_TRAINING] = training ? 1 : 0;
-    P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
-    const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
-    pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, pass === BN_FORWARD ? p.batch * p.channels : p.channels, 1));
+  // One pass of batch norm on arrays in slot order from BN_X; threads split the channels, or for
+  // the forward the (image, channel) planes. The reductions keep 4 f64 a channel in a scratch.
+  function batchNorm(pass: number, arrays: readonly (Float32Array | null)[], modes: readonly number[], training: boolean,
+    relu: boolean, p: BatchNormParams): void {
+    withScratch(rt, arrays, modes, (call) => (pass === BN_FORWARD ? 0 : call.scratch(p.channels * 32)), (ptrs, scratch) => {
+      const P = paramSlots(rt);
+      P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);
+      P[BN_PASS] = pass;
+      P.set(ptrs, BN_X);
+      P[BN_RELU] = relu ? 1 : 0;
+      P[BN_TRAINING] = training ? 1 : 0;
+      P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
+      P[BN_SCRATCH] = scratch;
+      const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
+      pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, pass === BN_FORWARD ? p.batch * p.channels : p.channels, 1));
+    });
   }
 
   const kernels = {
@@ -233,30 +237,29 @@ export function createWasmKernels(rt: Runtime) {
 
     batchNormStats(x: Float32Array, mean: Float32Array, variance: Float32Array, p: BatchNormParams): void {
       // Slots BN_X … BN_GRAD_BIAS in order; the variance goes where BN_INV_STD is.
-      withArrays(rt, [x, null, mean, variance], [READ, READ, WRITE, WRITE], (ptrs) => batchNormTask(BN_STATS, ptrs, false, false, p));
+      batchNorm(BN_STATS, [x, null, mean, variance], [READ, READ, WRITE, WRITE], false, false, p);
     },
     batchNormForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
       bias: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
-      withArrays(rt, [x, null, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, READ, WRITE],
-        (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, false, p));
+      batchNorm(BN_FORWARD, [x, null, mean, invStd, weight, bias, out], [READ, READ, READ, READ, READ, READ, WRITE], false,
+        false, p);
     },
     batchNormBackward(x: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
       weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
       training: boolean, p: BatchNormParams): void {
-      withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias],
-        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, false, p));
+      batchNorm(BN_BACKWARD, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias],
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE], training, false, p);
     },
     batchNormReluForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
       bias: Float32Array | null, residual: Float32Array | null, out: Float32Array, p: BatchNormParams): void {
-      withArrays(rt, [x, null, mean, invStd, weight, bias, out, null, null, residual],
-        [READ, READ, READ, READ, READ, READ, WRITE, READ, READ, READ], (ptrs) => batchNormTask(BN_FORWARD, ptrs, false, true, p));
+      batchNorm(BN_FORWARD, [x, null, mean, invStd, weight, bias, out, null, null, residual],
+        [READ, READ, READ, READ, READ, READ, WRITE, READ, READ, READ], false, true, p);
     },
     batchNormReluBackward(x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
       weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
       gResidual: Float32Array | null, training: boolean, p: BatchNormParams): void {
-      withArrays(rt, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias, y, gResidual],
-        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE, READ, WRITE],
-        (ptrs) => batchNormTask(BN_BACKWARD, ptrs, training, true, p));
+      batchNorm(BN_BACKWARD, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias, y, gResidual],
+        [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE, READ, WRITE], training, true, p);
     },
 
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p): void {
