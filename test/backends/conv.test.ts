@@ -26,7 +26,10 @@ const CASES: Case[] = [
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'polyphase im2col im2col'], // AlexNet's stem: stride 4, vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
-  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'direct direct direct'], // LeNet-5's conv1: the direct weight gradient in two blocks of 3 taps per row
+  [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'shifted direct shifted'], // LeNet-5's conv1 over shifted copies: the weight gradient in 7 blocks of 4 taps
+  [2, 3, 7, 1, [10, 12], 5, 1, 2, 1, 'shifted direct shifted'], // shifted copies: 120 positions (a partial block of 16), a last channel without its pair
+  [1, 2, 6, 1, [36, 36], 5, 1, 2, 1, 'direct direct direct'], // over 32² output positions: past the shifted copies' limit
+  [3, 5, 9, 1, [9, 11], 5, 1, 1, 1, 'direct shifted shifted'], // shifted copies: 63 positions (a partial vector), an odd channel count; 15 (ci, kx) pairs
   [2, 1, 40, 1, [12, 12], 5, 1, 2, 1, 'im2col direct im2col'], // one input channel, 40 output: the im2col weight gradient splits taps
   [4, 1, 5, 1, [30, 31], 1, 2, 0, 1, 'im2col im2col im2col'], // one channel, strided 1×1
   [2, 5, 5, 5, [9, 13], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise kernel, stride 1
@@ -36,7 +39,8 @@ const CASES: Case[] = [
   [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'polyphase im2col im2col'],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3, 'im2col im2col im2col'],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct direct im2col'],
-  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'direct direct im2col'], // kernel larger than the input
+  [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'shifted direct im2col'], // kernel larger than the input
+  [1, 3, 6, 1, [4, 4], 5, 1, 2, 1, 'shifted direct shifted'], // the same, both over shifted copies: most of each copy is padding
   [2, 3, 4, 1, [17], 3, 2, 1, 1, 'polyphase im2col im2col'], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D
   [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1, 'vol2col vol2col vol2col'], // 3-D, grouped and strided
@@ -62,7 +66,8 @@ const CASES: Case[] = [
   [4, 13, 20, 1, [20, 21], 3, 1, 1, 1, 'im2col direct direct'], // input gradient by the direct kernel: 13 channels (a partial block), both threads
   [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
   [1, 40, 36, 1, [5, 5], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd, over 32 channels: im2col
-  [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct im2col im2col'], // LeNet-5's conv2: unpadded, the input gradient stays on im2col
+  [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct shifted shifted'], // LeNet-5's conv2: unpadded, its input gradient by the adjoint of the shifted copies
+  [3, 6, 20, 1, [9, 8], 5, 1, 5, 1, 'im2col shifted shifted'], // both with padding past the kernel's reach (no transposed conv), 3 images on 2 threads
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
   [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
@@ -97,9 +102,9 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward depthwise', 'convForward im2col', 'convForward polyphase',
-    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput im2col', 'convBackwardInput vol2col',
-    'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase',
+    'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
+    'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
   }
 });

@@ -9,7 +9,7 @@ import {
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
   TASK_CONV_FWD, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
-  CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE,
+  CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -22,9 +22,10 @@ import { WeightCache, type Prepared } from './weight-cache.js';
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
 
 const FORWARD_TASKS: Record<ConvPath, number> = {
-  winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
+  winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD,
 };
+const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
 
 export function createConvKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
@@ -49,7 +50,8 @@ export function createConvKernels(rt: Runtime) {
   const scratchBytes: Record<number, (params: number, nt: number) => number> = {
     [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_WINOGRAD4]: ex.winograd4ScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
-    [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
+    [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes, [TASK_CONV_SHIFTED_BWD_IN]: ex.shiftedInputGradScratchBytes,
+    [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -102,7 +104,8 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
     const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
-        : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1) : nt;
+        : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
+          : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;
     call.begin();
     try {
       if (winograd && (!u || u.stale)) {
@@ -224,10 +227,10 @@ export function createConvKernels(rt: Runtime) {
       const call = convCall('convBackwardInput', [gy, w, gx], [READ, READ, WRITE], p, TASK_CONV3D_BWD_IN, flops);
       if (!call) return;
       const geo = conv2d(p);
-      const { path, geo: t } = inputGradientPath(geo);
-      count('convBackwardInput', path);
-      if (t) convTask(FORWARD_TASKS[path], t, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
-      else convTask(TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
+      const how = inputGradientPath(geo);
+      count('convBackwardInput', how.path);
+      if (how.geo) convTask(FORWARD_TASKS[how.path], how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
+      else convTask(how.path === 'shifted' ? TASK_CONV_SHIFTED_BWD_IN : TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gw.fill(0);
@@ -238,7 +241,7 @@ export function createConvKernels(rt: Runtime) {
       const path = weightGradientPath(geo);
       count('convBackwardWeight', path);
       if (path === 'winograd' || path === 'winograd4') winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd' ? 2 : 4);
-      else convTask(path === 'direct' ? TASK_CONV_DIRECT_BWD_W : TASK_CONV_BWD_W, geo, call.ptrs, call, flops);
+      else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
     },
   };
 }

@@ -4,7 +4,7 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -78,10 +78,31 @@ function depthwiseFits(geo: Geometry): boolean {
 // ResNet-20's 16→16 at 32², batch 128, 1 thread (CPU time, 3 alternating rounds): 12.4–13.0 ms
 // vs the direct kernel's 13.7–14.0 (input gradient 12.2–12.5 vs 13.7–14.0). 32→32 at 16²: 9.0
 // vs im2col 21.8–28.4. The input gradient applies the same rule to its transposed conv (below).
+// The shifted-copies kernels (assembly/shifted-*.ts, below) take stride-1 undilated ungrouped 5×5
+// convs with at most 32 channels and 32² output positions: measured on LeNet-5 only (28² and 10²),
+// and a thread's copies of one image then stay within a few hundred KiB.
+const SHIFTED_MAX_CHANNELS = 32, SHIFTED_MAX_POSITIONS = 1024;
+function shiftedFits(geo: Geometry): boolean {
+  const [, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
+  return groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && kh === 5 && kw === 5 &&
+    Math.max(cin, cout) <= SHIFTED_MAX_CHANNELS && oh * ow <= SHIFTED_MAX_POSITIONS;
+}
+
+// 5×5 convs the direct kernel fits but whose output channels are not a multiple of its fours,
+// with rows of whole vectors, over shifted copies (assembly/shifted-conv.ts: channels in pairs,
+// taps read at aligned offsets). LeNet-5 at batch 64, 1 thread (CPU time, 4 alternating rounds,
+// busy machine): conv1 (1 → 6, 28²) 0.35–0.37 ms vs the direct kernel's 0.47–0.89; conv2 (6 →
+// 16, rows of 10: unaligned taps, no channel waste to save) stays direct: 0.86–1.19 vs 0.76–1.27.
+function shiftedForwardFits(geo: Geometry): boolean {
+  const [, , cout, , , , , ow] = geo;
+  return shiftedFits(geo) && ow % 4 === 0 && cout % 4 !== 0;
+}
+
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
-  return directFits(geo) ? 'direct' : depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
+  if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
+  return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except
@@ -116,6 +137,17 @@ function directWeightGradExcess(geo: Geometry): number {
   return (up(ow, 4) / ow) * (up(cout, 3) / cout) * (up(kw, 3) / kw);
 }
 
+// 5×5 kernels take the shifted-copies kernel (assembly/shifted-weight-grad.ts) instead where it
+// fits: it sums over the flattened output plane in whole vectors, taps in fours, output channels
+// in pairs, with the direct kernel's excess rule. LeNet-5 at batch 64, 1 thread (CPU time,
+// alternating rounds, busy machine): conv1 0.44–0.47 ms vs the direct kernel's 0.46–0.66; conv2
+// 0.86–1.19 ms vs im2col 1.24–1.41 (direct: 1.62× its products). Other kernel sizes: unmeasured.
+function shiftedWeightGradExcess(geo: Geometry): number {
+  const [, , cout, , , , oh, ow, kh, kw] = geo;
+  const up = (n: number, m: number) => Math.ceil(n / m) * m;
+  return (up(oh * ow, 4) / (oh * ow)) * (up(cout, 2) / cout) * (up(kh * kw, 4) / (kh * kw));
+}
+
 // The weight gradient's Winograd tile: F(4×4) (36 products per 4×4 tile against F(2×2)'s 16 per
 // 2×2) where the forward's rule (winogradTile) takes it and rows hold at least 4 of its tiles,
 // else F(2×2). F(4×4) vs F(2×2) CPU time, 1 thread, 2 alternating rounds on a busy machine
@@ -133,11 +165,12 @@ function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
 }
 
 /** The weight gradient's path of a 2-D conv. */
-export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'direct' | 'im2col' {
+export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'shifted' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
   if (winogradFits(geo)) return weightGradientTile(geo);
   const direct = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
     Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS;
+  if (shiftedFits(geo) && shiftedWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS) return 'shifted';
   const fits = (kh === 3 && kw === 3) || directWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS;
   return direct && fits ? 'direct' : 'im2col';
 }
@@ -160,11 +193,15 @@ function transposed(geo: Geometry): Geometry | null {
  * no larger than the forward one ("same" padding): with less padding its full correlation
  * multiplies the padding too (LeNet-5's unpadded conv2: 2.1 ms vs 1.4 ms by im2col). ResNet-20's
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
- * im2col 4.6–6.8.
+ * im2col 4.6–6.8. Else, where the shifted copies fit, by their adjoint
+ * (assembly/shifted-input-grad.ts), at any padding: LeNet-5's conv2 (6 → 16, 14², unpadded),
+ * batch 64, 1 thread (CPU time, alternating rounds, busy machine) 0.87–1.30 ms vs im2col 1.35–1.87.
  */
-export function inputGradientPath(geo: Geometry): { path: 'winograd' | 'winograd4' | 'direct' | 'im2col'; geo: Geometry | null } {
+export function inputGradientPath(geo: Geometry):
+  { path: 'winograd' | 'winograd4' | 'direct'; geo: Geometry } | { path: 'shifted' | 'im2col'; geo: null } {
   const t = transposed(geo);
   if (t && winogradFits(geo) && winogradFits(t)) return { path: winogradTile(t), geo: t };
   if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };
+  if (shiftedFits(geo)) return { path: 'shifted', geo: null };
   return { path: 'im2col', geo: null };
 }

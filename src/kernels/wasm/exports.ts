@@ -4,7 +4,7 @@ import {
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
-  TASK_CONV_POLYPHASE,
+  TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -25,6 +25,9 @@ export interface WasmExports {
   winogradGradScratchBytes(params: number): number;
   directConvScratchBytes(params: number, nt: number): number;
   directWeightGradScratchBytes(params: number, nt: number): number;
+  shiftedWeightGradScratchBytes(params: number, nt: number): number;
+  shiftedInputGradScratchBytes(params: number, nt: number): number;
+  shiftedConvScratchBytes(params: number, nt: number): number;
   depthwiseScratchBytes(params: number, nt: number): number;
   conv3dScratchBytes(params: number, nt: number): number;
   conv3dForwardUnits(params: number): number;
@@ -49,7 +52,9 @@ const names: Record<number, string> = {
   [TASK_WINOGRAD_GRAD_FINISH]: 'winogradGradFinishTask', [TASK_BATCH_NORM]: 'batchNormTask', [TASK_UNARY]: 'unaryTask',
   [TASK_BINARY]: 'binaryTask', [TASK_PAD]: 'padTask', [TASK_OPTIM]: 'optimTask',
   [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask', [TASK_CONV_WINOGRAD4]: 'convWinograd4Task',
-  [TASK_WINOGRAD4_WEIGHTS]: 'winograd4WeightsTask', [TASK_CONV_POLYPHASE]: 'convPolyphaseTask',
+  [TASK_WINOGRAD4_WEIGHTS]: 'winograd4WeightsTask', [TASK_CONV_SHIFTED_BWD_W]: 'shiftedWeightGradTask',
+  [TASK_CONV_SHIFTED_BWD_IN]: 'shiftedInputGradTask', [TASK_CONV_SHIFTED]: 'shiftedConvTask',
+  [TASK_CONV_POLYPHASE]: 'convPolyphaseTask',
 };
 
 /** The export name of each task, indexed by task id. */

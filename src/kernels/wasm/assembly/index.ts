@@ -72,5 +72,8 @@ export {
   winogradGradStep,
 } from './winograd-weight-grad';
 export { directWeightGradScratchBytes, directWeightGradTask } from './direct-weight-grad';
+export { shiftedWeightGradScratchBytes, shiftedWeightGradTask } from './shifted-weight-grad';
+export { shiftedInputGradScratchBytes, shiftedInputGradTask } from './shifted-input-grad';
+export { shiftedConvScratchBytes, shiftedConvTask } from './shifted-conv';
 export { padTask } from './pad';
 export { convPolyphaseTask, polyphaseScratchBytes } from './polyphase-conv';

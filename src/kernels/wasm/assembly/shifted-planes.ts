@@ -1,0 +1,27 @@
+// The shifted copies of an image that shifted-conv.ts, shifted-weight-grad.ts and (as their
+// adjoint) shifted-input-grad.ts work on: plane (ci, kx) holds, at row r and column c < ow,
+//   s(ci, kx)[r·ow + c] = x(ci, r − ph, c + kx − pw),
+// so a conv's tap (ky, kx) at output position q = oy·ow + ox reads s(ci, kx)[q + ky·ow].
+
+/**
+ * Copies `channels` planes of an h × w image at `src` into their kw shifted planes each at `dst`
+ * (planeBytes apart, `rows` rows of ow). Writes only the cells inside the image: the caller zeroes
+ * the planes first, and those cells are the same for every image.
+ */
+export function shiftPlanes(src: usize, dst: usize, channels: i32, h: i32, w: i32, ow: i32, rows: i32, kw: i32, ph: i32,
+  pw: i32, planeBytes: usize): void {
+  const rs = <usize>ow << 2;
+  for (let ci = 0; ci < channels; ci++) {
+    const image = src + (<usize>(ci * h * w) << 2);
+    for (let kx = 0; kx < kw; kx++) {
+      // Columns c with 0 ≤ c + kx − pw < w.
+      const cLo = max(0, pw - kx), cHi = min(ow, w + pw - kx);
+      if (cHi <= cLo) continue;
+      const plane = dst + <usize>(ci * kw + kx) * planeBytes;
+      for (let r = ph; r < min(rows, h + ph); r++) {
+        memory.copy(plane + <usize>r * rs + (<usize>cLo << 2), image + (<usize>((r - ph) * w + cLo + kx - pw) << 2),
+          <usize>(cHi - cLo) << 2);
+      }
+    }
+  }
+}
