@@ -484,13 +484,13 @@ def lenet5_case():
             'after': {k: T(v) for k, v in model.state_dict().items()}}
 
 
-# ---------------------------------------------------------------- Winograd-sized convolutions
+# ---------------------------------------------------------------- Winograd-sized and strided convolutions
 WINOGRAD_EVERY = 13  # outputs stored: every 13th value (coprime to the 4×4 tiles, so all positions)
 
 
 def hashed(n, k, scale=1.0):
     """n values in [−½, ½)·scale from an integer hash, exact in float64 on both sides (the test's
-    `hashed` in test/golden/winograd.test.ts computes the same inputs: too large to store)."""
+    `hashed` in test/golden/hashed.ts computes the same inputs: too large to store)."""
     i = torch.arange(n, dtype=torch.int64)
     u = ((i * 2654435761 + k) % 2 ** 32).to(torch.float64) / 2 ** 32 - 0.5
     return (u * scale).to(torch.float32)
@@ -500,19 +500,25 @@ def every(t, step=WINOGRAD_EVERY):
     return T(t.detach().reshape(-1)[::step])
 
 
-def winograd_case(name, n, cin, cout, size, padding, step=WINOGRAD_EVERY, weight_step=WINOGRAD_EVERY):
-    """A 3×3 stride-1 conv with enough channels and 4×4 tiles for the wasm backend's Winograd
-    F(4×4, 3×3) forward and both gradients; inputs from `hashed`, y and x's gradient sampled every
-    `step` values, the weight's gradient every `weight_step`."""
+def hashed_conv(n, cin, cout, size, kernel, stride, padding, step=WINOGRAD_EVERY, weight_step=WINOGRAD_EVERY):
+    """A square-kernel conv on inputs from `hashed`: y and x's gradient sampled every `step` values,
+    the weight's gradient every `weight_step`."""
     h, w = size
     x = hashed(n * cin * h * w, 1).reshape(n, cin, h, w).requires_grad_(True)
-    wt = hashed(cout * cin * 9, 2, (cin * 9) ** -0.5).reshape(cout, cin, 3, 3).requires_grad_(True)
+    k2 = kernel * kernel
+    wt = hashed(cout * cin * k2, 2, (cin * k2) ** -0.5).reshape(cout, cin, kernel, kernel).requires_grad_(True)
     b = hashed(cout, 3).requires_grad_(True)
-    y = F.conv2d(x, wt, b, padding=padding)
+    y = F.conv2d(x, wt, b, stride=stride, padding=padding)
     y.backward(hashed(y.numel(), 4).reshape(y.shape))
+    return {'y': every(y, step), 'gx': every(x.grad, step), 'gWeight': every(wt.grad, weight_step), 'gBias': T(b.grad)}
+
+
+def winograd_case(name, n, cin, cout, size, padding, step=WINOGRAD_EVERY, weight_step=WINOGRAD_EVERY):
+    """A 3×3 stride-1 conv with enough channels and 4×4 tiles for the wasm backend's Winograd
+    F(4×4, 3×3) forward and both gradients."""
     return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'padding': padding,
             'every': step, 'everyWeight': weight_step,
-            'y': every(y, step), 'gx': every(x.grad, step), 'gWeight': every(wt.grad, weight_step), 'gBias': T(b.grad)}
+            **hashed_conv(n, cin, cout, size, 3, 1, padding, step, weight_step)}
 
 
 def winograd_cases():
@@ -522,6 +528,21 @@ def winograd_cases():
         # The weight gradient sums over batch × positions (8192 here, 512 tiles of 4×4): all of it
         # stored, y and x's gradient sparsely (97 is prime: every position still comes up).
         winograd_case('winograd 32x16->24 16x16 pad 1, weight gradient', 32, 16, 24, [16, 16], 1, 97, 1),
+    ]
+
+
+def strided_case(name, n, cin, cout, size, kernel, stride, padding):
+    """A strided conv the wasm backend runs forward by polyphase planes (kernels/wasm/conv-paths.ts)."""
+    return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'kernel': kernel, 'stride': stride,
+            'padding': padding, **hashed_conv(n, cin, cout, size, kernel, stride, padding)}
+
+
+def strided_cases():
+    return [
+        strided_case('stem 7x7 stride 2 pad 3 2x3->24 37x41', 2, 3, 24, [37, 41], 7, 2, 3),
+        strided_case('3x3 stride 2 pad 1 4x16->32 17x18', 4, 16, 32, [17, 18], 3, 2, 1),
+        strided_case('11x11 stride 4 pad 2 1x3->24 43x47', 1, 3, 24, [43, 47], 11, 4, 2),
+        strided_case('5x5 stride 3 unpadded 2x20->36 23x22', 2, 20, 36, [23, 22], 5, 3, 0),
     ]
 
 
@@ -544,6 +565,7 @@ def main():
         'conv.json': conv_cases(),
         'conv-transpose.json': conv_transpose_cases(),
         'winograd.json': winograd_cases(),
+        'strided-conv.json': strided_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

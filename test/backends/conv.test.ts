@@ -10,19 +10,20 @@ import { assertClose, data, forEachImpl, gpu, refKernels, rng, wasm, type Impl }
 const outLen = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 
 // [batch, cin, cout, groups, inSize, kernel, stride, pad, dilation, the wasm paths of the forward,
-// input-gradient and weight-gradient passes]. The paths are asserted: a changed threshold that
-// moves a case to another path fails here, and every path must keep a case (see below).
-type Case = [number, number, number, number, number[], number, number, number, number, string];
+// input-gradient and weight-gradient passes]; kernel and stride are the same along every axis, or
+// given per axis. The paths are asserted: a changed threshold that moves a case to another path
+// fails here, and every path must keep a case (see below).
+type Case = [number, number, number, number, number[], number | number[], number | number[], number, number, string];
 const CASES: Case[] = [
   [2, 3, 5, 1, [7, 9], 3, 1, 1, 1, 'direct direct direct'],
-  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'im2col im2col im2col'],
+  [1, 4, 6, 2, [8, 8], 3, 2, 0, 1, 'polyphase im2col im2col'],
   [3, 6, 6, 6, [11, 10], 3, 1, 2, 2, 'im2col im2col im2col'], // depthwise, dilated
   [2, 8, 4, 1, [5, 5], 1, 1, 0, 1, 'direct direct im2col'], // pointwise
   [2, 8, 6, 2, [6, 7], 1, 1, 0, 1, 'im2col im2col im2col'], // grouped pointwise
-  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'im2col im2col im2col'], // strided 1×1 (downsampling shortcut)
-  [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'im2col im2col im2col'], // ResNet's stem shape, smaller
-  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'im2col im2col im2col'], // stride 2 with rows long enough for vector packing
-  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'im2col im2col im2col'], // AlexNet's stem: stride 4, vector packing
+  [2, 4, 5, 1, [9, 9], 1, 2, 0, 1, 'im2col im2col im2col'], // strided 1×1 (downsampling shortcut): im2col, not polyphase
+  [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'polyphase im2col im2col'], // ResNet's stem shape, smaller
+  [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'polyphase im2col im2col'], // stride 2 with rows long enough for vector packing
+  [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'polyphase im2col im2col'], // AlexNet's stem: stride 4, vector packing
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'shifted direct shifted'], // LeNet-5's conv1 over shifted copies: the weight gradient in 7 blocks of 4 taps
@@ -35,12 +36,12 @@ const CASES: Case[] = [
   [1, 4, 4, 4, [12, 17], 5, 2, 2, 1, 'depthwise im2col im2col'], // depthwise, stride 2
   [1, 3, 3, 3, [6, 7], 3, 2, 0, 1, 'depthwise im2col im2col'], // depthwise, stride 2, unpadded, odd sizes
   [4, 16, 16, 16, [30, 30], 3, 1, 1, 1, 'depthwise im2col im2col'], // depthwise over both threads
-  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'im2col im2col im2col'],
+  [2, 5, 7, 1, [33, 31], 5, 3, 2, 1, 'polyphase im2col im2col'],
   [1, 6, 9, 3, [9, 7], 2, 2, 1, 3, 'im2col im2col im2col'],
   [2, 7, 3, 1, [1, 1], 1, 1, 0, 1, 'direct direct im2col'],
   [1, 3, 5, 1, [4, 4], 5, 1, 2, 1, 'shifted direct im2col'], // kernel larger than the input
   [1, 3, 6, 1, [4, 4], 5, 1, 2, 1, 'shifted direct shifted'], // the same, both over shifted copies: most of each copy is padding
-  [2, 3, 4, 1, [17], 3, 2, 1, 1, 'im2col im2col im2col'], // 1-D
+  [2, 3, 4, 1, [17], 3, 2, 1, 1, 'polyphase im2col im2col'], // 1-D
   [1, 2, 3, 1, [4, 5, 3], 3, 1, 1, 1, 'vol2col vol2col vol2col'], // 3-D
   [2, 6, 8, 2, [7, 9, 8], 3, 2, 1, 1, 'vol2col vol2col vol2col'], // 3-D, grouped and strided
   [1, 3, 5, 1, [6, 7, 9], 3, 1, 2, 2, 'vol2col vol2col vol2col'], // 3-D, dilated
@@ -75,16 +76,24 @@ const CASES: Case[] = [
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
-  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'im2col im2col im2col'], // the same, grouped and strided
-  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'im2col im2col im2col'],
+  [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'polyphase im2col im2col'], // the same, grouped and strided
+  [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'polyphase im2col im2col'],
+  [2, 5, 6, 1, [9, 13], 2, 2, 0, 1, 'polyphase im2col im2col'], // polyphase, kernel = stride: no wide columns, the GEMM writes out directly; the last input column unused
+  [2, 6, 20, 1, [11, 14], 4, 2, 2, 1, 'polyphase im2col im2col'], // polyphase, even kernel and padding
+  [1, 24, 70, 1, [6, 6], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase, more output channels than positions: threads split channels
+  [1, 72, 100, 1, [45, 41], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase: 2 blocks of wide columns, of K (648) and of output channels
+  [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
+  [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
 ];
 
 function convParams(c: Case): ConvParams {
-  const [batch, inChannels, outChannels, groups, inSize, k, s, p, d] = c;
+  const [batch, inChannels, outChannels, groups, inSize, kernel, stride, p, d] = c;
+  const k = inSize.map((_, i) => (typeof kernel === 'number' ? kernel : kernel[i]!));
+  const s = inSize.map((_, i) => (typeof stride === 'number' ? stride : stride[i]!));
   return {
     batch, inChannels, outChannels, groups, inSize,
-    outSize: inSize.map((n) => outLen(n, k, s, p, d)),
-    kernelSize: inSize.map(() => k), stride: inSize.map(() => s), padBegin: inSize.map(() => p),
+    outSize: inSize.map((n, i) => outLen(n, k[i]!, s[i]!, p, d)),
+    kernelSize: k, stride: s, padBegin: inSize.map(() => p),
     dilation: inSize.map(() => d),
   };
 }
@@ -93,7 +102,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);

@@ -19,7 +19,7 @@ const CASES = [
   { name: 'winograd F(4×4)', path: 'winograd4', inC: 32, outC: 32, k: 3, size: 16, stride: 1, padding: 1 },
   { name: 'winograd F(2×2) at 7²', path: 'winograd', inC: 32, outC: 32, k: 3, size: 7, stride: 1, padding: 1 },
   { name: 'im2col 3×3 at 5² (too few tiles)', path: 'im2col', inC: 32, outC: 40, k: 3, size: 5, stride: 1, padding: 1 },
-  { name: 'im2col 7×7 stride 2 (a stem)', path: 'im2col', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
+  { name: 'polyphase 7×7 stride 2 (a stem)', path: 'polyphase', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
   { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },
 ];
 
@@ -71,12 +71,13 @@ for (const c of CASES) {
   });
 }
 
-// At batch 1 with few positions the forward splits output channels across threads (im2col when
-// there are more channels than positions, Winograd when fewer than 64 tiles per thread), so each
-// thread reads its rows of the shared prepared weights: the results must not depend on the count.
-test('prepared weights: the same results on 1 and 2 threads (im2col and Winograd, channel and tile splits)', async () => {
-  for (const [inC, outC, size] of [[64, 72, 5], [64, 72, 7], [32, 32, 16]] as const) {
-    const conv = new nn.Conv2d(inC, outC, 3, { padding: 1 });
+// At batch 1 with few positions the forward splits output channels across threads (im2col and
+// polyphase when there are more channels than positions, Winograd when fewer than 64 tiles per
+// thread), so each thread reads its rows of the shared prepared weights: the results must not
+// depend on the count.
+test('prepared weights: the same results on 1 and 2 threads (im2col, polyphase and Winograd, channel and tile splits)', async () => {
+  for (const [inC, outC, size, stride] of [[64, 72, 5, 1], [64, 72, 7, 1], [32, 32, 16, 1], [64, 72, 14, 2]] as const) {
+    const conv = new nn.Conv2d(inC, outC, 3, { padding: 1, stride });
     const x = randn([1, inC, size, size], { seed: 5 });
     const results = [];
     for (const threads of [1, 2, 1]) {
@@ -89,7 +90,7 @@ test('prepared weights: the same results on 1 and 2 threads (im2col and Winograd
       results.push(noGrad(() => conv.forward(x)).toArray());
     }
     assert.ok(results.length >= 2, "ran at 1 thread twice");
-    assertClose(results[0]!, reference(conv, x, 1, 1), `${inC}→${outC} at ${size}²`);
+    assertClose(results[0]!, reference(conv, x, stride, 1), `${inC}→${outC} at ${size}²`);
     for (const r of results) assert.deepEqual(r, results[0], `${inC}→${outC} at ${size}²: results depend on the thread count`);
   }
 });

@@ -1,34 +1,22 @@
 // 3×3 convolutions large enough for the wasm backend's Winograd F(4×4, 3×3) (forward and both
 // gradients; kernels/wasm/conv-paths.ts) against PyTorch. Their inputs are too large to store, so
-// both sides compute them from an integer hash (`hashed`, as in scripts/golden/make_fixtures.py),
-// and the fixture keeps every `every`-th value of y and x's gradient, every `everyWeight`-th of
-// the weight's.
+// both sides compute them from an integer hash (./hashed.ts), and the fixture keeps every
+// `every`-th value of y and x's gradient, every `everyWeight`-th of the weight's.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { F, tensor, type Tensor } from '../../src/index.js';
+import { F, tensor } from '../../src/index.js';
 import { activeBackend } from '../../src/kernels/backend.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 import { assertClose } from './close.js';
 import { goldenDevice, loadCases, type RefTensor } from './fixtures.js';
+import { hashed, sampled } from './hashed.js';
 
 interface WinogradCase {
   name: string; n: number; cin: number; cout: number; size: [number, number]; padding: number;
   every: number; everyWeight: number; y: RefTensor; gx: RefTensor; gWeight: RefTensor; gBias: RefTensor;
 }
 
-// n values in [−½, ½)·scale: (i·2654435761 + k) mod 2³², over 2³², less ½ (exact in doubles).
-function hashed(n: number, k: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (((i * 2654435761 + k) % 2 ** 32) / 2 ** 32 - 0.5) * scale;
-  return out;
-}
-
 const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requiresGrad: true, device: goldenDevice });
-
-async function sampled(t: Tensor | null, every: number): Promise<Tensor> {
-  const all = await t!.toArrayAsync();
-  return tensor(all.filter((_, i) => i % every === 0), [Math.ceil(all.length / every)]);
-}
 
 for (const c of loadCases<WinogradCase>('winograd.json')) {
   test(`golden ${c.name}`, async () => {

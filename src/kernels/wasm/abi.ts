@@ -30,7 +30,8 @@ export const TASK_WINOGRAD4_WEIGHTS = 22;
 export const TASK_CONV_SHIFTED_BWD_W = 23; // 5×5 convs over shifted copies, weight gradient: shifted-weight-grad.ts
 export const TASK_CONV_SHIFTED_BWD_IN = 24; // its input gradient: shifted-input-grad.ts
 export const TASK_CONV_SHIFTED = 25; // its forward: shifted-conv.ts
-export const TASK_COUNT = 26;
+export const TASK_CONV_POLYPHASE = 26; // strided forward: polyphase-conv.ts
+export const TASK_COUNT = 27;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

@@ -7,7 +7,7 @@ import type { CpuStorage, Storage } from '../storage.js';
 import {
   CONV_BATCH, CONV_FLIP, CONV_PACKED_W, CONV_SCRATCH, CONV_WINOGRAD_BY_CHANNELS, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, TASK_CONV3D_BWD_IN, TASK_CONV3D_BWD_W,
   TASK_CONV3D_FWD, TASK_CONV_BWD_IN, TASK_CONV_BWD_W, TASK_CONV_DEPTHWISE, TASK_CONV_DIRECT, TASK_CONV_DIRECT_BWD_W,
-  TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
+  TASK_CONV_FWD, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
 } from './abi.js';
@@ -23,7 +23,7 @@ export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight
 
 const FORWARD_TASKS: Record<ConvPath, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
-  vol2col: TASK_CONV3D_FWD,
+  polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD,
 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
 
@@ -51,7 +51,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_WINOGRAD]: ex.winogradScratchBytes, [TASK_CONV_WINOGRAD4]: ex.winograd4ScratchBytes, [TASK_CONV_DIRECT]: ex.directConvScratchBytes,
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
     [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes, [TASK_CONV_SHIFTED_BWD_IN]: ex.shiftedInputGradScratchBytes,
-    [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes,
+    [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -80,7 +80,7 @@ export function createConvKernels(rt: Runtime) {
     u: Prepared | null = null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     const winograd = winogradKinds[task];
-    const packed = task === TASK_CONV_FWD && u ? u : null;
+    const packed = (task === TASK_CONV_FWD || task === TASK_CONV_POLYPHASE) && u ? u : null;
     let P = setGeometry(ptrs, geo, flip);
     const stride = align64((scratchBytes[task] ?? ex.convScratchBytes)(rt.params, nt));
     // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
@@ -194,7 +194,7 @@ export function createConvKernels(rt: Runtime) {
   }
 
   // The cached block of w's prepared values for this forward conv, or null (nothing to keep):
-  // Winograd's transformed weights, or the im2col path's packed weights (ungrouped convs).
+  // Winograd's transformed weights, or the im2col and polyphase paths' packed weights (ungrouped convs).
   function prepared(w: Storage, p: ConvParams): Prepared | null {
     if (p.inSize.length === 3 || p.batch === 0) return null;
     const geo = conv2d(p);
@@ -204,7 +204,7 @@ export function createConvKernels(rt: Runtime) {
       setGeometry([], geo, false);
       return cache.get(w, `${path} ${p.outChannels}×${p.inChannels}`, winograd.weightBytes(rt.params));
     }
-    if (path !== 'im2col' || p.groups !== 1) return null;
+    if ((path !== 'im2col' && path !== 'polyphase') || p.groups !== 1) return null;
     const kg = geo[1] * geo[8] * geo[9];
     return cache.get(w, `packed ${p.outChannels}×${kg}`, ex.packedABytes(p.outChannels, kg));
   }

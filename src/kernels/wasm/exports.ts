@@ -4,7 +4,7 @@ import {
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
-  TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
+  TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -14,6 +14,7 @@ export interface WasmExports {
   gemmSharesA(m: number, n: number, nt: number): number;
   packedABytes(m: number, k: number): number;
   convScratchBytes(params: number, nt: number): number;
+  polyphaseScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
   winograd4ScratchBytes(params: number, nt: number): number;
@@ -53,6 +54,7 @@ const names: Record<number, string> = {
   [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask', [TASK_CONV_WINOGRAD4]: 'convWinograd4Task',
   [TASK_WINOGRAD4_WEIGHTS]: 'winograd4WeightsTask', [TASK_CONV_SHIFTED_BWD_W]: 'shiftedWeightGradTask',
   [TASK_CONV_SHIFTED_BWD_IN]: 'shiftedInputGradTask', [TASK_CONV_SHIFTED]: 'shiftedConvTask',
+  [TASK_CONV_POLYPHASE]: 'convPolyphaseTask',
 };
 
 /** The export name of each task, indexed by task id. */

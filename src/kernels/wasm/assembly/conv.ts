@@ -9,6 +9,7 @@
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA, paddedRows } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { col2imByPhases, im2colByPhases, phaseFloatsPerChannel, phasesServe } from './polyphase-conv';
 
 // The parameter block: the CONV_* slots of ../abi.ts.
 
@@ -21,7 +22,7 @@ import { arg, ptr, splitAt } from './params';
 // Short runs move as vectors: a bulk memory.copy or memory.fill costs ~30 ns whatever its size,
 // more than the 10-float rows of LeNet-5's conv2 take to copy (its weight gradient spent most
 // of its time there).
-@inline function copyRun(dst: usize, src: usize, n: i32): void {
+@inline export function copyRun(dst: usize, src: usize, n: i32): void {
   if (n >= 32) {
     memory.copy(dst, src, <usize>n << 2);
     return;
@@ -312,7 +313,7 @@ export function col2imRows(src: usize, r0: i32, rows: i32, h: i32, w: i32, oh: i
 }
 
 // Whether the forward task splits output channels (see the top of this file) rather than positions.
-@inline function splitsChannels(mg: i32, s: i32): bool { return mg > s; }
+@inline export function splitsChannels(mg: i32, s: i32): bool { return mg > s; }
 
 // Scratch bytes one thread needs for a conv task (GEMM packing + its im2col / gradient columns).
 export function convScratchBytes(p: usize, nt: i32): i32 {
@@ -325,7 +326,9 @@ export function convScratchBytes(p: usize, nt: i32): i32 {
   const chans = (cin + nt - 1) / nt;
   // Rows of im2col per thread: a share of the channels, or of the taps (2-aligned) when fewer.
   const rows = max(chans * khw, (kg + 2 * nt - 1) / nt + 2);
-  const colBytes = max(kg * cols, rows * s) * 4;
+  // The gradients' phase planes (im2colByPhases, col2imByPhases), for a thread's channels.
+  const phaseBytes = phasesServe(p) ? chans * phaseFloatsPerChannel(p) * 4 + 64 : 0;
+  const colBytes = max(kg * cols, rows * s) * 4 + phaseBytes;
   // The packing space of each GEMM the three tasks run (forward, backward input, backward weight).
   const gemm = max(gemmScratchBytes(kg, cols), max(gemmScratchBytes(arg(p, CONV_COUT) / groups, s), gemmScratchBytes(s, kg)));
   return gemm + colBytes + 64;
@@ -381,9 +384,12 @@ export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32
   const maxRows = (c1 - c0) * khw;
   const gcol = scratch;
   const gemmScratch = gcol + ((<usize>maxRows * s * 4 + 63) & ~63);
+  // Stride 2 across: col2im through phase planes (after the GEMM's scratch), which then write gx whole.
+  const byPhases = !pointwise && phasesServe(p);
+  const phases = gemmScratch + <usize>gemmScratchBytes(mg, s);
   for (let n = 0; n < batch; n++) {
     const gxn = gx + <usize>(n * cin * h * w) * 4;
-    if (!pointwise) memory.fill(gxn + <usize>(c0 * h * w) * 4, 0, <usize>((c1 - c0) * h * w) * 4);
+    if (!pointwise && !byPhases) memory.fill(gxn + <usize>(c0 * h * w) * 4, 0, <usize>((c1 - c0) * h * w) * 4);
     for (let ci = c0; ci < c1;) {
       const g = ci / cg;
       const a = ci - g * cg;
@@ -396,8 +402,11 @@ export function convBackwardInputTask(p: usize, part: i32, parts: i32, slot: i32
         gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gxn + <usize>(ci * h * w) * 4, s, false, 0, gemmScratch);
       } else {
         gemmCore(rows, s, mg, aPtr, kg, true, bPtr, s, false, gcol, s, false, 0, gemmScratch);
-        col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
-          arg(p, CONV_DH), arg(p, CONV_DW), gxn + <usize>(g * cg * h * w) * 4);
+        if (byPhases) col2imByPhases(gcol, a, bEnd - a, p, phases, gxn + <usize>(g * cg * h * w) * 4);
+        else {
+          col2imRows(gcol, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
+            arg(p, CONV_DH), arg(p, CONV_DW), gxn + <usize>(g * cg * h * w) * 4);
+        }
       }
       ci = g * cg + bEnd;
     }
@@ -436,6 +445,10 @@ export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i3
   const c0 = splitAt(cin, parts, part, 1), c1 = splitAt(cin, parts, part + 1, 1);
   if (c1 <= c0) return;
   const gemmScratch = col + ((<usize>(c1 - c0) * khw * s * 4 + 63) & ~63);
+  // Stride 2 across: im2col through phase planes, after the GEMM's scratch; their padding zeroed once.
+  const byPhases = !pointwise && phasesServe(p);
+  const phases = gemmScratch + <usize>gemmScratchBytes(s, kg);
+  if (byPhases) memory.fill(phases, 0, <usize>(c1 - c0) * phaseFloatsPerChannel(p) * 4);
   for (let n = 0; n < batch; n++) {
     for (let ci = c0; ci < c1;) {
       const g = ci / cg;
@@ -445,6 +458,7 @@ export function convBackwardWeightTask(p: usize, part: i32, parts: i32, slot: i3
       const xg = x + <usize>((n * cin + g * cg) * h * w) * 4;
       let b = col;
       if (pointwise) b = xg + <usize>(a * s) * 4;
+      else if (byPhases) im2colByPhases(xg, a, bEnd - a, p, phases, col, s);
       else {
         im2colRows(xg, a * khw, rows, h, w, oh, ow, kh, kw, arg(p, CONV_SH), arg(p, CONV_SW), arg(p, CONV_PH), arg(p, CONV_PW),
           arg(p, CONV_DH), arg(p, CONV_DW), 0, s, col, s);

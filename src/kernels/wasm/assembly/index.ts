@@ -76,3 +76,4 @@ export { shiftedWeightGradScratchBytes, shiftedWeightGradTask } from './shifted-
 export { shiftedInputGradScratchBytes, shiftedInputGradTask } from './shifted-input-grad';
 export { shiftedConvScratchBytes, shiftedConvTask } from './shifted-conv';
 export { padTask } from './pad';
+export { convPolyphaseTask, polyphaseScratchBytes } from './polyphase-conv';
