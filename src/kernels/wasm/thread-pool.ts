@@ -11,10 +11,10 @@
 import { isNode } from './loader.js';
 
 // Control block (Int32 slots): 0 generation, 1 finished parts, 2 task, 3 params pointer, 4 parts,
-// 5 shutdown, 6 error, 7 threads taking part (each uses the scratch slot of its thread id), then
-// per thread id ready flags, then the claim word: the generation's low 15 bits, the next part
-// index (8 bits) and the number of parts (8 bits), all in one word that a compare-and-swap
-// advances. A worker that woke late and read an earlier task's fields can therefore never claim
+// 5 shutdown, 6 the first part a worker failed + 1 (0: none), 7 threads taking part (each uses the
+// scratch slot of its thread id), then per thread id ready flags, then the claim word: the
+// generation's low 15 bits, the next part index (8 bits) and the number of parts (8 bits), all in
+// one word that a compare-and-swap advances. A worker that woke late and read an earlier task's fields can therefore never claim
 // a part of a later task (it once did, with the part count read separately: a part ran with the
 // wrong task's parameters and was counted as the new task's).
 const MAX_WORKERS = 63;
@@ -60,7 +60,7 @@ function start(d) {
     if (d.tid >= Atomics.load(I, 7)) continue;
     const fn = fns[Atomics.load(I, 2)], params = Atomics.load(I, 3) >>> 0, parts = Atomics.load(I, 4);
     for (let part; (part = claimPart(I, ${NEXT}, gen)) >= 0;) {
-      try { fn(params, part, parts, d.tid); } catch (e) { Atomics.store(I, 6, 1); }
+      try { fn(params, part, parts, d.tid); } catch (e) { Atomics.compareExchange(I, 6, 0, part + 1); }
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
     }
@@ -197,7 +197,21 @@ export class ThreadPool {
       if (spins >= SPIN) Atomics.wait(I, 1, done, 1000);
     }
     if (failed) throw failed;
-    if (Atomics.load(I, 6) !== 0) throw new Error(`wasm backend: ${this.names[id]} failed in a worker thread`);
+    const failedPart = Atomics.load(I, 6) - 1;
+    if (failedPart >= 0) this.workerFailed(id, params, failedPart, parts);
+  }
+
+  // A worker cannot hand its exception over: the part it failed is run again here, whose error
+  // (a trap, with its message) names the cause; if it now succeeds, the failure depended on the
+  // thread (the output is then unreliable either way, hence the error).
+  private workerFailed(id: number, params: number, part: number, parts: number): never {
+    const what = `wasm backend: ${this.names[id]} failed in a worker thread (part ${part} of ${parts})`;
+    try {
+      this.fns[id]!(params, part, parts, 0);
+    } catch (e) {
+      throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
+    }
+    throw new Error(`${what}, and ran without error on the calling thread`);
   }
 
   /** Stops the workers for good; later runs use this thread only. */

@@ -1,0 +1,53 @@
+// The thread pool's failure report: a part that traps in a worker is run again on the calling
+// thread, so the error says what went wrong there (a worker cannot hand its exception over).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CTRL_INTS, ThreadPool, workerFactory } from '../../src/kernels/wasm/thread-pool.js';
+
+const u32 = (n: number): number[] => {
+  const out: number[] = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
+  return out;
+};
+const section = (id: number, body: number[]) => [id, ...u32(body.length), ...body];
+const name = (s: string) => [...u32(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+
+// task(params, part, parts, slot): traps (unreachable) on a worker (slot ≠ 0); on the calling
+// thread it only spins a while, so that the worker wakes and claims parts.
+function trapOnWorkers(): Uint8Array<ArrayBuffer> {
+  const body = [
+    1, 1, 0x7f, // one i32 local (index 4)
+    0x20, 3, 0x04, 0x40, 0x00, 0x0b, // if slot: unreachable
+    0x02, 0x40, 0x03, 0x40, // block, loop
+    0x20, 4, 0x41, 0xa0, 0x9c, 0x01, 0x4e, 0x0d, 1, // br_if out when i >= 20000
+    0x20, 4, 0x41, 1, 0x6a, 0x21, 4, 0x0c, 0, // i += 1, again
+    0x0b, 0x0b, 0x0b,
+  ];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 1, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('task'), 0x00, 0]),
+    ...section(10, [1, ...u32(body.length), ...body]),
+  ]);
+}
+
+test('a part that fails in a worker is run again on the calling thread, and the error says how it went', async (t) => {
+  const Worker = await workerFactory();
+  if (!Worker) return t.skip('no worker threads here');
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const module = new WebAssembly.Module(trapOnWorkers());
+  const task = (new WebAssembly.Instance(module, { env: { memory } }).exports as { task: (p: number, a: number, b: number, s: number) => void }).task;
+  new Int32Array(memory.buffer, 0, CTRL_INTS).fill(0);
+  const pool = new ThreadPool(memory, module, 0, ['task'], [task], Worker, 2);
+  try {
+    // Workers start on the first plan and take part once ready.
+    for (let i = 0; i < 500 && pool.plan(true) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(pool.plan(true), 2, 'the worker never became ready');
+    assert.throws(() => pool.run(0, 0, 2, 255),
+      /task failed in a worker thread \(part \d+ of 255\), and ran without error on the calling thread/);
+  } finally {
+    pool.shutdown();
+  }
+});
