@@ -21,7 +21,7 @@ export const NC: i32 = 4096;
 }
 
 // Fused multiply-add where relaxed SIMD exists (a real FMA, ~38% faster), mul+add otherwise.
-@inline function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
