@@ -79,15 +79,27 @@ export function winograd4WeightBytes(p: usize): i32 {
     v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
 
-// Four vectors Aᵀ·(m0 … m5) to dst + k·ds, from m_k at src + k·ss (in place when they coincide).
-@inline function aColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+// Four vectors y = Aᵀ·(m0 … m5), from m_k at src + k·ss: to dst + k·ds (in place when they
+// coincide), or with `row` as a row of 4 tiles' outputs, transposed, plus bias4 (y_k holds column
+// k of the 4 tiles: 16 consecutive outputs at dst). One definition of the sums for both, so a
+// tile's outputs do not depend on which path (whole group or lane by lane) wrote them.
+@inline function aColumn(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
   const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
-  v128.store(dst, f32x4.add(f32x4.add(m0, a), c));
-  v128.store(dst + ds, madd(f32x4.splat(2), d, b));
-  v128.store(dst + 2 * ds, madd(f32x4.splat(4), c, a));
-  v128.store(dst + 3 * ds, f32x4.add(madd(f32x4.splat(8), d, b), m5));
+  const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b);
+  const y2 = madd(f32x4.splat(4), c, a), y3 = f32x4.add(madd(f32x4.splat(8), d, b), m5);
+  if (row) {
+    v128.store(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4));
+    v128.store(dst, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
+    v128.store(dst, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
+    v128.store(dst, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
+  } else {
+    v128.store(dst, y0);
+    v128.store(dst + ds, y1);
+    v128.store(dst + 2 * ds, y2);
+    v128.store(dst + 3 * ds, y3);
+  }
 }
 
 @inline export function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
@@ -165,22 +177,15 @@ function outputTransform4(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw);
       const src = m + (<usize>(co * TB + b) << 2);
-      // Aᵀ M down the 6 columns (rows 0..3 of d), then each row times A (columns 0..3 of d).
+      // Aᵀ M down the 6 columns (rows 0..3 of d), then each row times A.
       for (let j = 0; j < 6; j++) aColumn(src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
-      for (let i = 0; i < 4; i++) aColumn(d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       if (lanes == 4 && oy0 + 4 <= oh && ox0 + 16 <= ow && sameRow(coords, b, 4)) {
-        // Row i of the 4 tiles is a transpose of Y[i][0..3]: 16 consecutive outputs.
+        // Row i of the 4 tiles: 16 consecutive outputs, straight from the sums.
         const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        for (let i = 0; i < 4; i++) {
-          const di = d + <usize>(96 * i), oi = o + <usize>i * rs;
-          const y0 = v128.load(di), y1 = v128.load(di, 16), y2 = v128.load(di, 32), y3 = v128.load(di, 48);
-          v128.store(oi, f32x4.add(tr0(y0, y1, y2, y3), bias4));
-          v128.store(oi, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
-          v128.store(oi, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
-          v128.store(oi, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
-        }
+        for (let i = 0; i < 4; i++) aColumn(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
       } else {
+        for (let i = 0; i < 4; i++) aColumn(d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
         for (let k = 0; k < lanes; k++) {
           const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
           const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
