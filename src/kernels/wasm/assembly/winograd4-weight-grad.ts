@@ -6,7 +6,7 @@
 //   Gᵀ = [¼ −⅙ −⅙ 1⁄24 1⁄24 0; 0 −⅙ ⅙ 1⁄12 −1⁄12 0; 0 −⅙ −⅙ ⅙ ⅙ 1]
 // 36 products per channel pair and tile of 16 outputs, against F(2×2)'s 16 per 4.
 import { CONV_OH, CONV_OW } from '../abi';
-import { tr0, tr1, tr2, tr3 } from './gemm';
+import { madd, tr0, tr1, tr2, tr3 } from './gemm';
 import { arg } from './params';
 import { planeStride, sameRow } from './winograd';
 import { coord, groupAt } from './winograd4';
@@ -15,7 +15,7 @@ import { coord, groupAt } from './winograd4';
 @inline function aExpand(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, ds: usize): void {
   const e = f32x4.add(y0, y2), o = f32x4.add(y1, y3);
   const four = f32x4.splat(4);
-  const e4 = f32x4.add(y0, f32x4.mul(four, y2)), o4 = f32x4.mul(f32x4.splat(2), f32x4.add(y1, f32x4.mul(four, y3)));
+  const e4 = madd(four, y2, y0), o4 = f32x4.mul(f32x4.splat(2), madd(four, y3, y1));
   v128.store(dst, y0);
   v128.store(dst + ds, f32x4.add(e, o));
   v128.store(dst + 2 * ds, f32x4.sub(e, o));
