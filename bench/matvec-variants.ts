@@ -15,20 +15,29 @@ const SOURCE = `
 @inline function hsum(v: v128): f32 { return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3); }
 @inline function madd(a: v128, b: v128, c: v128): v128 { return f32x4.relaxed_madd(a, b, c); }
 @inline function sum4(a: v128, b: v128, c: v128, d: v128): f32 { return hsum(f32x4.add(f32x4.add(a, b), f32x4.add(c, d))); }
-export function rows4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
+// multiply = false: the same reads of W, summed without x (the control stream4).
+@inline function fourRows(x: usize, w: usize, y: usize, k: i32, n: i32, multiply: bool): void {
   const lb = <usize>k << 2;
   for (let j = 0; j < n; j += 4) {
     const b = w + <usize>j * lb, b1 = b + lb, b2 = b1 + lb, b3 = b2 + lb;
     let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
     for (let q = 0; q < k; q += 4) {
-      const o = <usize>q << 2, t = v128.load(x + o);
-      x0 = madd(t, v128.load(b + o), x0); x1 = madd(t, v128.load(b1 + o), x1);
-      x2 = madd(t, v128.load(b2 + o), x2); x3 = madd(t, v128.load(b3 + o), x3);
+      const o = <usize>q << 2;
+      if (multiply) {
+        const t = v128.load(x + o);
+        x0 = madd(t, v128.load(b + o), x0); x1 = madd(t, v128.load(b1 + o), x1);
+        x2 = madd(t, v128.load(b2 + o), x2); x3 = madd(t, v128.load(b3 + o), x3);
+      } else {
+        x0 = f32x4.add(v128.load(b + o), x0); x1 = f32x4.add(v128.load(b1 + o), x1);
+        x2 = f32x4.add(v128.load(b2 + o), x2); x3 = f32x4.add(v128.load(b3 + o), x3);
+      }
     }
     const c = y + (<usize>j << 2);
     store<f32>(c, hsum(x0)); store<f32>(c, hsum(x1), 4); store<f32>(c, hsum(x2), 8); store<f32>(c, hsum(x3), 12);
   }
 }
+export function rows4(x: usize, w: usize, y: usize, k: i32, n: i32): void { fourRows(x, w, y, k, n, true); }
+export function stream4(x: usize, w: usize, y: usize, k: i32, n: i32): void { fourRows(x, w, y, k, n, false); }
 export function rows8(x: usize, w: usize, y: usize, k: i32, n: i32): void {
   const lb = <usize>k << 2;
   for (let j = 0; j < n; j += 8) {
@@ -97,19 +106,6 @@ export function stream1(x: usize, w: usize, y: usize, k: i32, n: i32): void {
     a = f32x4.add(a, v128.load(p)); b = f32x4.add(b, v128.load(p, 16)); c = f32x4.add(c, v128.load(p, 32)); d = f32x4.add(d, v128.load(p, 48));
   }
   store<f32>(y, sum4(a, b, c, d));
-}
-export function stream4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
-  const lb = <usize>k << 2;
-  for (let j = 0; j < n; j += 4) {
-    const b = w + <usize>j * lb, b1 = b + lb, b2 = b1 + lb, b3 = b2 + lb;
-    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
-    for (let q = 0; q < k; q += 4) {
-      const o = <usize>q << 2;
-      x0 = f32x4.add(v128.load(b + o), x0); x1 = f32x4.add(v128.load(b1 + o), x1);
-      x2 = f32x4.add(v128.load(b2 + o), x2); x3 = f32x4.add(v128.load(b3 + o), x3);
-    }
-    store<f32>(y + (<usize>j << 2), sum4(x0, x1, x2, x3));
-  }
 }`;
 
 type Fn = (x: number, w: number, y: number, k: number, n: number) => void;
