@@ -60,7 +60,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds.
-@inline function bTransform(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, ds: usize): void {
+@inline export function bTransform(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, ds: usize): void {
   const four = f32x4.splat(4), five = f32x4.splat(5);
   const a = f32x4.sub(x4, f32x4.mul(four, x2)), b = f32x4.sub(x3, f32x4.mul(four, x1));
   const c = f32x4.sub(x4, x2), d = f32x4.mul(f32x4.splat(2), f32x4.sub(x3, x1));
@@ -73,7 +73,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds, from x_k at src + k·ss (in place when they coincide).
-@inline function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+@inline export function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
   bTransform(v128.load(src), v128.load(src + ss), v128.load(src + 2 * ss), v128.load(src + 3 * ss),
     v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
