@@ -90,6 +90,8 @@ function inputTransform(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v:
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, TB), inPlane = <usize>(h * w) * 4;
+  // The padding around each plane's copy: zeroed here, as padPlane need not zero it on every call.
+  memory.fill(pad, 0, <usize>(rows * cols) << 2);
   for (let ci = 0; ci < cin; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
