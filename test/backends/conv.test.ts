@@ -88,6 +88,8 @@ const CASES: Case[] = [
   [2, 16, 20, 1, [13, 14], 5, 1, 0, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) unpadded: 50 tiles, split by channels on 2 threads
   [8, 17, 16, 1, [6, 5], 5, 1, 2, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) with rows of 3 tiles: groups of 4 across rows, partial tiles
   [1, 16, 20, 1, [5, 6], 5, 1, 1, 1, 'im2col shifted shifted'], // 6 tiles: too few for F(2×2, 5×5)
+  [16, 16, 18, 1, [1, 1], 5, 1, 2, 1, 'winograd5x5 direct im2col'], // F(2×2, 5×5) on 1×1 images: one partial tile each, groups across images
+  [2, 16, 20, 1, [7, 8], 5, 1, 4, 1, 'winograd5x5 direct shifted'], // F(2×2, 5×5) with padding past the kernel's reach
 ];
 
 function convParams(c: Case): ConvParams {
