@@ -103,7 +103,7 @@ function shiftedForwardFits(geo: Geometry): boolean {
 // (the same points, so the same growth of its rounding error with the input channels: worst
 // element ÷ the conformance tolerance, N(0, 1) data, K = 16 0.19, 64 0.35, 128 0.48, 256 0.55;
 // bench/winograd5x5-error.ts). AlexNet's 64 → 192 at 27², batch 1, 1 thread (CPU time, 3
-// alternating rounds, busy machine): 5.2–5.6 ms vs im2col 10.5–13.0. LeNet-5's convs (1 → 6,
+// alternating rounds, busy machine): 4.2–4.5 ms vs im2col 10.5–13.0. LeNet-5's convs (1 → 6,
 // 6 → 16) have too few channels and stay on the shifted and direct kernels.
 function winograd5x5Fits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;

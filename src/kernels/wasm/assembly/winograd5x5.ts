@@ -202,8 +202,11 @@ export function convWinograd5x5Task(p: usize, part: i32, parts: i32, slot: i32):
   const pad = al64(coords + <usize>(3 * TB) * 4);
   const d = al64(pad + <usize>paddedPlaneBytes(p));
   const gs = al64(d + GROUP_BYTES);
-  // Blocks of equal size (at most TB): a last block of a few tiles would read all of U for them.
-  const per = (g1 - g0 + (g1 - g0 + TB - 1) / TB - 1) / ((g1 - g0 + TB - 1) / TB);
+  // Blocks of about equal size (at most TB): a last block of a few tiles would read all of U for
+  // them. Rounded up to whole 8-column panels of the GEMMs: AlexNet's 196 tiles in 49s left each
+  // block a 1-column panel.
+  const blocks = (g1 - g0 + TB - 1) / TB;
+  const per = min(TB, (((g1 - g0 + blocks - 1) / blocks) + 7) & ~7);
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, 2);
