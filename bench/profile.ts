@@ -2,12 +2,14 @@
 // (ResNet-20 training), W4 (ResNet-18 inference), W3 (LeNet-5 training) and W5 (AlexNet
 // inference) with every kernel call timed, and prints per kernel (convolutions split by kernel
 // size and stride) the calls and milliseconds per iteration, the share of the iteration, and
-// GFLOP/s where the FLOPs are known (conv, gemm).
+// GFLOP/s where the FLOPs are known (conv, gemm); then V8's garbage collections and the rest of
+// the time outside kernels.
 //   npx tsx bench/profile.ts [--workloads W8,W4,W3,W5] [--threads 1,2] [--iterations 5] [--write]
 // --write puts the tables into BENCHMARKS.md between the profile markers (bench/run.ts keeps them).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
 import { activeBackend, installBackend } from '../src/kernels/backend.js';
@@ -82,7 +84,20 @@ function workload(w: string): { title: string; step: () => void } {
   throw new Error(`profile: unknown workload ${w} (W8, W3, W4 or W5)`);
 }
 
-function table(title: string, threads: number, rows: Map<string, Entry>, iterations: number, wallMs: number): string {
+// V8's collections in a window: the wasm heap forces a full one every 128 MB of tensors allocated
+// (src/kernels/wasm/memory.ts), ~10 ms each, one per four or five ResNet-18 inferences: whether
+// a few profiled iterations catch one moved "outside kernels" between 2 and 6 ms per iteration.
+const gcEntries: PerformanceEntry[] = [];
+new PerformanceObserver((list) => { gcEntries.push(...list.getEntries()); }).observe({ entryTypes: ['gc'] });
+async function gcIn(t0: number, t1: number): Promise<{ count: number; ms: number }> {
+  await new Promise((r) => setTimeout(r, 20)); // entries arrive when the event loop turns
+  const inside = gcEntries.filter((e) => e.startTime >= t0 && e.startTime < t1);
+  gcEntries.length = 0;
+  return { count: inside.length, ms: inside.reduce((s, e) => s + e.duration, 0) };
+}
+
+function table(title: string, threads: number, rows: Map<string, Entry>, iterations: number, wallMs: number,
+  gc: { count: number; ms: number }): string {
   const kernelMs = [...rows.values()].reduce((s, e) => s + e.ms, 0) / iterations;
   const out = [`### ${title}, ${threads} thread${threads > 1 ? 's' : ''}: ${(wallMs / iterations).toFixed(1)} ms per iteration, ${kernelMs.toFixed(1)} ms in kernels`, '',
     '| kernel | calls/iter | ms/iter | share | GFLOP/s |', '|---|---|---|---|---|'];
@@ -90,7 +105,10 @@ function table(title: string, threads: number, rows: Map<string, Entry>, iterati
     const ms = e.ms / iterations;
     out.push(`| ${key} | ${e.calls / iterations} | ${ms.toFixed(2)} | ${(100 * ms / (wallMs / iterations)).toFixed(1)}% | ${e.flops ? (e.flops / (e.ms * 1e6)).toFixed(1) : ''} |`);
   }
-  out.push(`| outside kernels (JavaScript, allocation) | | ${((wallMs - kernelMs * iterations) / iterations).toFixed(2)} | ${(100 * (1 - kernelMs * iterations / wallMs)).toFixed(1)}% | |`, '');
+  // Collections run between kernels (kernel scratch never triggers one), so they are split off.
+  const row = (name: string, ms: number) => `| ${name} | | ${(ms / iterations).toFixed(2)} | ${(100 * ms / wallMs).toFixed(1)}% | |`;
+  out.push(row(`garbage collection (${gc.count} in ${iterations} iterations)`, gc.ms),
+    row('outside kernels (JavaScript, allocation)', wallMs - kernelMs * iterations - gc.ms), '');
   return out.join('\n');
 }
 
@@ -119,7 +137,7 @@ for (const w of values.workloads!.split(',')) {
     for (let i = 0; i < iterations; i++) step();
     const wall = performance.now() - t0;
     installBackend(base, true);
-    const text = table(title, threads, rows, iterations, wall);
+    const text = table(title, threads, rows, iterations, wall, await gcIn(t0, t0 + wall));
     console.log(text);
     sections.push(text);
   }
