@@ -18,8 +18,11 @@ export interface GradValue<T> {
 
 export interface Accumulator<T> {
   add(a: T, b: T): T;
-  /** Adds g into the `.grad` of a leaf that requires grad (a copy or an add: g stays the engine's). */
-  accumulateLeaf(leaf: T, g: T): void;
+  /**
+   * Adds g into the `.grad` of a leaf that requires grad. `owned`: nothing else can reach g (the
+   * engine would release it), so it may become `.grad` as it is; returns whether it did.
+   */
+  accumulateLeaf(leaf: T, g: T, owned: boolean): boolean;
   /** What a gradient's memory is: gradients that share it are views of one another. */
   memoryOf(g: T): unknown;
   /** Gives a gradient's memory back now. */
@@ -53,7 +56,8 @@ function topologicalOrder<T extends GradValue<T>>(root: T): T[] {
 // forces every 128 MB allocated, ~10 ms each). So a gradient is released as soon as it is consumed
 // (by its node's backward, a leaf's accumulation or a sum of two), unless its memory is still
 // reachable: it is the caller's seed, or a gradient still pending shares it (pass-through ops and
-// views hand on a gradient's own memory).
+// views hand on a gradient's own memory). An unreachable one a leaf takes as its first `.grad`
+// is handed over instead of copied and released.
 export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGraph: boolean, acc: Accumulator<T>): void {
   const order = topologicalOrder(root);
   for (const t of order) {
@@ -82,8 +86,7 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
       if (!g) continue;
       const node = t.node;
       if (!node) {
-        acc.accumulateLeaf(t, g);
-        release([g]);
+        if (!acc.accumulateLeaf(t, g, !reachable(acc.memoryOf(g)))) release([g]);
         continue;
       }
       const inputGrads = node.backward!(g);

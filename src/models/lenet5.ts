@@ -1,5 +1,6 @@
-// LeNet-5 (LeCun et al., 1998) as the lecture uses it on 28×28 images: two conv–ReLU–pool stages,
-// then three dense layers. 61,706 parameters for 1 input channel and 10 classes.
+// LeNet-5 (LeCun et al., 1998) as the lecture uses it on 28×28 images: two conv–ReLU–pool stages
+// (run as conv–pool–ReLU, the same function), then three dense layers. 61,706 parameters for 1
+// input channel and 10 classes.
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { named } from './options.js';
@@ -15,11 +16,11 @@ export interface LeNet5Options {
  */
 export class LeNet5 extends nn.Module {
   conv1: nn.Conv2d;
-  relu1 = new nn.ReLU();
   pool1 = new nn.MaxPool2d(2);
+  relu1 = new nn.ReLU();
   conv2: nn.Conv2d;
-  relu2 = new nn.ReLU();
   pool2 = new nn.MaxPool2d(2);
+  relu2 = new nn.ReLU();
   flatten = new nn.Flatten();
   fc1: nn.Linear;
   relu3 = new nn.ReLU();
@@ -42,8 +43,11 @@ export class LeNet5 extends nn.Module {
     if (x.ndim !== 4 || x.shape[2] !== 28 || x.shape[3] !== 28) {
       throw new Error(`lenet5: expected input [N, ${this.conv1.inChannels}, 28, 28], got [${x.shape.join(', ')}]`);
     }
-    let y = this.pool1.forward(this.relu1.forward(this.conv1.forward(x)));
-    y = this.pool2.forward(this.relu2.forward(this.conv2.forward(y)));
+    // Pool, then ReLU: the same values and gradients as ReLU then pool (both are monotone; a
+    // window with no positive value gives 0 and no gradient either way), on a quarter of the
+    // elements.
+    let y = this.relu1.forward(this.pool1.forward(this.conv1.forward(x)));
+    y = this.relu2.forward(this.pool2.forward(this.conv2.forward(y)));
     y = this.flatten.forward(y);
     y = this.relu3.forward(this.fc1.forward(y));
     y = this.relu4.forward(this.fc2.forward(y));

@@ -184,11 +184,15 @@ export class Tensor {
     const seed = grad ? reshape(grad.detach(), this.shape) : full(this.shape, 1, { device: this.device });
     runBackward<Tensor>(this, seed, opts.retainGraph ?? false, {
       add,
-      accumulateLeaf: (leaf, g) => {
+      accumulateLeaf: (leaf, g, owned) => {
         const gg = g.shape.length === leaf.shape.length ? g : reshape(g, leaf.shape);
-        if (leaf.grad) addInPlace(leaf.grad, gg);
-        // A copy: the incoming gradient may share storage with a user's tensor.
-        else leaf.grad = new Tensor(copyStorage(gg), leaf.shape);
+        if (leaf.grad) {
+          addInPlace(leaf.grad, gg);
+          return false;
+        }
+        // A copy unless the engine owns it: the incoming gradient may share storage with a user's tensor.
+        leaf.grad = new Tensor(owned ? gg.storage : copyStorage(gg), leaf.shape);
+        return owned;
       },
       memoryOf: (g) => g.storage,
       release: (g) => g.storage.release?.(),

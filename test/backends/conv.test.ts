@@ -204,6 +204,10 @@ const POOLS: PoolCase[] = [
   [2, 3, [6, 9, 10], 3, 2, 1, 1, false], [1, 2, [7, 8, 12], 2, 1, 0, 2, true], // 3-D: padded and strided, dilated
   // Rows wide enough for the four-outputs-at-once paths (stride 2 and 1, padded and not).
   [2, 3, [9, 41], 3, 2, 1, 1, false], [1, 2, [6, 29], 2, 2, 0, 1, true], [1, 3, [7, 23], 3, 1, 1, 1, true],
+  // Stride 2 up to the row's last element, and rows whose last group overlaps the one before
+  // (LeNet-5's pools: 28 and 10 wide; 24 wide ends on a whole group).
+  [2, 3, [6, 28], 2, 2, 0, 1, true], [1, 2, [3, 10], 2, 2, 0, 1, false], [1, 2, [4, 24], 2, 2, 0, 1, true],
+  [1, 2, [5, 13], 3, 2, 0, 1, false],
 ];
 
 test('pooling matches the reference', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from '../../src/index.js';
-import { activeBackend } from '../../src/kernels/backend.js';
+import { activeBackend, installBackend } from '../../src/kernels/backend.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 
 st.setBackend('wasm');
@@ -47,4 +47,31 @@ test('a released storage refuses to be read', () => {
   s.release();
   s.release(); // a second release changes nothing
   assert.throws(() => s.data, /used after its memory was released/);
+});
+
+test('a leaf takes an unshared gradient as its .grad without a copy, and copies the caller’s seed', () => {
+  let copies = 0;
+  const counting = { ...wasm.kernels, stridedCopy: (...a: Parameters<typeof wasm.kernels.stridedCopy>) => {
+    copies++;
+    return wasm.kernels.stridedCopy(...a);
+  } };
+  installBackend({ ...wasm, kernels: counting }, true);
+  try {
+    const x = leaf([3, 5], 4);
+    x.mul(2).backward(st.ones([3, 5]));
+    assert.equal(copies, 0);
+    assert.deepEqual(Array.from(x.grad!.toArray()), new Array(15).fill(2));
+    // The seed handed on by a view reaches the leaf: its .grad must be a copy the seed never sees.
+    const z = leaf([3, 5], 5);
+    const seed = st.randn([15], { seed: 6 });
+    const seedValues = seed.toArray();
+    z.reshape([15]).backward(seed);
+    assert.equal(copies, 1);
+    assert.notEqual(z.grad!.storage, seed.storage);
+    z.reshape([15]).backward(seed);
+    assert.deepEqual(seed.toArray(), seedValues);
+    assert.deepEqual(z.grad!.toArray(), seedValues.map((v) => v + v));
+  } finally {
+    installBackend(wasm, true);
+  }
 });

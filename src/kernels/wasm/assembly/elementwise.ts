@@ -29,7 +29,16 @@ import { arg, ptr, splitAt } from './params';
 // out[i] = op(x[i]) for i < n; out may alias x. The cheap ops run 4 lanes at a time.
 function unary(op: i32, x: usize, out: usize, n: i32, a: f32): void {
   let i = 0;
-  if (op == NEG || op == ABS || op == SQUARE || op == RELU || op == LEAKY || op == SQRT || op == RECIPROCAL) {
+  if (op == RELU) {
+    // v where v > 0, else 0 (NaN too, as the scalar rule): a compare and an and, where f32x4.max
+    // becomes a sequence for NaN and signed zeros; its own loop, as V8 tests `op` every iteration.
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(x + o);
+      v128.store(out + o, v128.and(v, f32x4.gt(v, zero)));
+    }
+  } else if (op == NEG || op == ABS || op == SQUARE || op == LEAKY || op == SQRT || op == RECIPROCAL) {
     const zero = f32x4.splat(0), av = f32x4.splat(a), one = f32x4.splat(1);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
@@ -38,7 +47,6 @@ function unary(op: i32, x: usize, out: usize, n: i32, a: f32): void {
       if (op == NEG) r = f32x4.neg(v);
       else if (op == ABS) r = f32x4.abs(v);
       else if (op == SQUARE) r = f32x4.mul(v, v);
-      else if (op == RELU) r = f32x4.max(v, zero);
       else if (op == SQRT) r = f32x4.sqrt(v);
       else if (op == RECIPROCAL) r = f32x4.div(one, v);
       // leakyRelu: keep v where v > 0, else v·a (bitselect on the comparison mask).

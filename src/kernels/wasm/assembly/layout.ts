@@ -37,8 +37,17 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
       const dst = out + (<usize>(a * o0 + b * o1) << 2);
       let i = 0;
       if (o2 == 0) {
-        // A run that collapses to one output: 4 lane sums, then a horizontal add.
-        let acc = f32x4.splat(0);
+        // A run that collapses to one output: 16 lane sums (four chains hide the add latency),
+        // then a horizontal add.
+        let acc = f32x4.splat(0), acc1 = acc, acc2 = acc, acc3 = acc;
+        for (; i + 16 <= d2; i += 16) {
+          const q = src + (<usize>i << 2);
+          acc = f32x4.add(acc, v128.load(q));
+          acc1 = f32x4.add(acc1, v128.load(q, 16));
+          acc2 = f32x4.add(acc2, v128.load(q, 32));
+          acc3 = f32x4.add(acc3, v128.load(q, 48));
+        }
+        acc = f32x4.add(f32x4.add(acc, acc1), f32x4.add(acc2, acc3));
         for (; i + 4 <= d2; i += 4) acc = f32x4.add(acc, v128.load(src + (<usize>i << 2)));
         let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) +
           f32x4.extract_lane(acc, 3);
@@ -68,6 +77,13 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
 // (one or two vector loads and a shuffle per window element); the rest one at a time. Two planes
 // in step: each window is one chain of compare-and-selects, and two independent chains keep the
 // core busy where one waits on its own latency.
+// Whether the four outputs from xs of a row run as one vector group: their windows inside the row,
+// and for stride 2 the 8 inputs loaded per window element too: from the element itself (even
+// lanes) for kx = 0, else from the one before it (odd lanes), so 2×2 windows reach the row's end.
+@inline function groupFits(xs: i32, oxA: i32, oxB: i32, sw: i32, pw: i32, kw: i32, w: i32): bool {
+  return xs >= oxA && xs + 4 <= oxB && (sw == 1 || xs * sw - pw + max(8, kw + 6) <= w);
+}
+
 function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i32, w: i32, od: i32, oh: i32,
   ow: i32, kd: i32, kh: i32, kw: i32, sd: i32, sh: i32, sw: i32, pd: i32, ph: i32, pw: i32, dd: i32, dh: i32, dw: i32): void {
   // Outputs [oxA, oxB) have their whole window inside the row: x0 = ox·sw − pw ≥ 0 and
@@ -94,9 +110,16 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
         const kyHi = min(kh, h - 1 - y0 < 0 ? 0 : (h - 1 - y0) / dh + 1);
         let xo = 0;
         while (xo < ow) {
+          // The row's last inside windows, fewer than four, run as the four ending there: the
+          // outputs before them are written again with the same values (a scalar window costs
+          // several times a vector one).
+          if (vec && xo > oxB - 4 && xo < oxB && !groupFits(xo, oxA, oxB, sw, pw, kw, w) &&
+            groupFits(oxB - 4, oxA, oxB, sw, pw, kw, w)) {
+            o -= <usize>(xo - (oxB - 4));
+            xo = oxB - 4;
+          }
           const x0 = xo * sw - pw;
-          // Stride 2 loads 8 inputs per window element: the 8th must still lie in the row.
-          if (vec && xo >= oxA && xo + 4 <= oxB && (sw == 1 || x0 + kw + 7 <= w)) {
+          if (vec && groupFits(xo, oxA, oxB, sw, pw, kw, w)) {
             let best = f32x4.splat(-Infinity), where = i32x4.splat(-1);
             let best2 = best, where2 = where;
             for (let kz = kzLo; kz < kzHi; kz++) {
@@ -105,8 +128,10 @@ function maxPool(x: usize, out: usize, argmax: usize, planes: i32, d: i32, h: i3
                 for (let kx = 0; kx < kw; kx++) {
                   const i = row + kx;
                   const q = base + (<usize>i << 2), q2 = q + other;
-                  const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
-                  const v2 = sw == 1 ? v128.load(q2) : i32x4.shuffle(v128.load(q2), v128.load(q2, 16), 0, 2, 4, 6);
+                  const v = sw == 1 ? v128.load(q) : kx == 0 ? i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6)
+                    : i32x4.shuffle(v128.load(q - 4), v128.load(q, 12), 1, 3, 5, 7);
+                  const v2 = sw == 1 ? v128.load(q2) : kx == 0 ? i32x4.shuffle(v128.load(q2), v128.load(q2, 16), 0, 2, 4, 6)
+                    : i32x4.shuffle(v128.load(q2 - 4), v128.load(q2, 12), 1, 3, 5, 7);
                   const m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
                   const m2 = v128.or(f32x4.gt(v2, best2), f32x4.ne(v2, v2));
                   best = v128.bitselect(v, best, m);

@@ -64,10 +64,27 @@ export function softmaxBackward(y: usize, gy: usize, gx: usize, outer: i32, size
   }
 }
 
-// PyTorch's SGD rule (momentum buffer buf may be 0 when momentum is 0).
+// PyTorch's SGD rule (momentum buffer buf may be 0 when momentum is 0). Four lanes at a time with
+// the scalar tail's operations in its order (the same bits); the flags are the same every iteration.
 function sgdStep(param: usize, grad: usize, buf: usize, n: i32, lr: f32, momentum: f32, dampening: f32,
   nesterov: bool, weightDecay: f32, firstStep: bool): void {
-  for (let i = 0; i < n; i++) {
+  const lrV = f32x4.splat(lr), decayV = f32x4.splat(weightDecay), momV = f32x4.splat(momentum);
+  const keepV = f32x4.splat(1 - dampening);
+  const withBuf = momentum != 0 && buf != 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    let g = v128.load(grad + o);
+    const pv = v128.load(param + o);
+    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(decayV, pv));
+    if (withBuf) {
+      const b = firstStep ? g : f32x4.add(f32x4.mul(momV, v128.load(buf + o)), f32x4.mul(keepV, g));
+      v128.store(buf + o, b);
+      g = nesterov ? f32x4.add(g, f32x4.mul(momV, b)) : b;
+    }
+    v128.store(param + o, f32x4.sub(pv, f32x4.mul(lrV, g)));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     let g = load<f32>(grad + o);
     const pv = load<f32>(param + o);
