@@ -1,7 +1,9 @@
 // The convolutions of W3, W4, W5 and W8 that take neither Winograd nor the direct kernels' forward,
 // pass by pass on the wasm backend: best CPU time (all threads) per call, GFLOP/s by the direct
 // FLOP count, and the path each took. To compare builds on a busy machine, run two checkouts'
-// copies of this script alternately. Usage: npx tsx bench/im2col-convs.ts [--reps 5] [--threads 1] [--only W5]
+// copies of this script alternately. --gemm: also a plain GEMM of each forward's sizes (cout ×
+// positions × cin·kh·kw, weights packed per call), the speed the packing-free ideal would reach.
+// Usage: npx tsx bench/im2col-convs.ts [--reps 5] [--threads 1] [--only W5] [--gemm]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
@@ -13,6 +15,7 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const reps = Number(flag('--reps', '5')), threads = Number(flag('--threads', '1')), only = flag('--only', '');
+const gemmToo = process.argv.includes('--gemm');
 setBackend('wasm');
 setNumThreads(threads);
 const be = activeBackend() as WasmBackend;
@@ -75,5 +78,12 @@ for (const [name, batch, cin, cout, size, k, stride, pad, passes] of shapes) {
     const ms = best(run[pass]);
     console.log(`${name.padEnd(20)} ${pass.padEnd(7)} ${ms.toFixed(2).padStart(7)} ms ` +
       `${(flops / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  ${path(before)}`);
+  }
+  if (gemmToo && passes.includes('fwd')) {
+    const m = cout, n = out * out, kk = cin * k * k;
+    const a = filled(m * kk), b = filled(kk * n), c = filled(m * n);
+    const ms = best(() => K.gemm(a, b, c, { m, n, k: kk, transA: false, transB: false, accumulate: false }));
+    console.log(`${name.padEnd(20)} gemm    ${ms.toFixed(2).padStart(7)} ms ${(2 * m * n * kk / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  ` +
+      `(${m} × ${n} × ${kk}: one image's)`);
   }
 }

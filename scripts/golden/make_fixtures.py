@@ -546,6 +546,15 @@ def strided_cases():
     ]
 
 
+def winograd5x5_cases():
+    """5×5 stride-1 convs with enough channels and 2×2 tiles for the wasm backend's Winograd
+    F(2×2, 5×5) forward (AlexNet's second conv, smaller; an unpadded one with odd sizes)."""
+    return [
+        strided_case('5x5 pad 2 1x32->40 27x27', 1, 32, 40, [27, 27], 5, 1, 2),
+        strided_case('5x5 unpadded 3x20->24 15x18', 3, 20, 24, [15, 18], 5, 1, 0),
+    ]
+
+
 # ---------------------------------------------------------------- output
 def write(name, cases):
     """One case per line: compact, yet diffs stay readable."""
@@ -566,6 +575,7 @@ def main():
         'conv-transpose.json': conv_transpose_cases(),
         'winograd.json': winograd_cases(),
         'strided-conv.json': strided_cases(),
+        'winograd5x5.json': winograd5x5_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

@@ -84,6 +84,12 @@ const CASES: Case[] = [
   [1, 72, 100, 1, [45, 41], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase: 2 blocks of wide columns, of K (648) and of output channels
   [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
   [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
+  [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd5x5 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(2×2, 5×5), rows of 14 tiles (groups of 4 and a pair), odd output
+  [2, 16, 20, 1, [13, 14], 5, 1, 0, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) unpadded: 50 tiles, split by channels on 2 threads
+  [8, 17, 16, 1, [6, 5], 5, 1, 2, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) with rows of 3 tiles: groups of 4 across rows, partial tiles
+  [1, 16, 20, 1, [5, 6], 5, 1, 1, 1, 'im2col shifted shifted'], // 6 tiles: too few for F(2×2, 5×5)
+  [16, 16, 18, 1, [1, 1], 5, 1, 2, 1, 'winograd5x5 direct im2col'], // F(2×2, 5×5) on 1×1 images: one partial tile each, groups across images
+  [2, 16, 20, 1, [7, 8], 5, 1, 4, 1, 'winograd5x5 direct shifted'], // F(2×2, 5×5) with padding past the kernel's reach
 ];
 
 function convParams(c: Case): ConvParams {
@@ -102,7 +108,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);

@@ -21,6 +21,7 @@ const CASES = [
   { name: 'im2col 3×3 at 5² (too few tiles)', path: 'im2col', inC: 32, outC: 40, k: 3, size: 5, stride: 1, padding: 1 },
   { name: 'polyphase 7×7 stride 2 (a stem)', path: 'polyphase', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
   { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },
+  { name: 'winograd F(2×2, 5×5)', path: 'winograd5x5', inC: 24, outC: 20, k: 5, size: 11, stride: 1, padding: 2 },
 ];
 
 /** The reference backend's forward on this moment's weights. */
@@ -76,8 +77,9 @@ for (const c of CASES) {
 // thread), so each thread reads its rows of the shared prepared weights: the results must not
 // depend on the count.
 test('prepared weights: the same results on 1 and 2 threads (im2col, polyphase and Winograd, channel and tile splits)', async () => {
-  for (const [inC, outC, size, stride] of [[64, 72, 5, 1], [64, 72, 7, 1], [32, 32, 16, 1], [64, 72, 14, 2]] as const) {
-    const conv = new nn.Conv2d(inC, outC, 3, { padding: 1, stride });
+  const shapes = [[64, 72, 5, 1, 3], [64, 72, 7, 1, 3], [32, 32, 16, 1, 3], [64, 72, 14, 2, 3], [64, 72, 13, 1, 5], [32, 32, 27, 1, 5]] as const;
+  for (const [inC, outC, size, stride, k] of shapes) {
+    const conv = new nn.Conv2d(inC, outC, k, { padding: (k - 1) / 2, stride });
     const x = randn([1, inC, size, size], { seed: 5 });
     const results = [];
     for (const threads of [1, 2, 1]) {
@@ -90,7 +92,7 @@ test('prepared weights: the same results on 1 and 2 threads (im2col, polyphase a
       results.push(noGrad(() => conv.forward(x)).toArray());
     }
     assert.ok(results.length >= 2, "ran at 1 thread twice");
-    assertClose(results[0]!, reference(conv, x, stride, 1), `${inC}→${outC} at ${size}²`);
+    assertClose(results[0]!, reference(conv, x, stride, (k - 1) / 2), `${inC}→${outC} ${k}×${k} at ${size}²`);
     for (const r of results) assert.deepEqual(r, results[0], `${inC}→${outC} at ${size}²: results depend on the thread count`);
   }
 });

@@ -1,6 +1,7 @@
-// Strided convolutions (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3),
-// which the wasm backend runs forward by polyphase planes (kernels/wasm/conv-paths.ts), against
-// PyTorch: inputs from ./hashed.ts, every 13th value of y and of the gradients in the fixture.
+// Convolutions whose forward the wasm backend runs on a path of its own (kernels/wasm/conv-paths.ts)
+// against PyTorch: strided ones (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3)
+// by polyphase planes, 5×5 stride-1 ones by Winograd F(2×2, 5×5). Inputs from ./hashed.ts, every
+// 13th value of y and of the gradients in the fixture.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { F, tensor } from '../../src/index.js';
@@ -17,11 +18,12 @@ interface StridedCase {
 
 const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requiresGrad: true, device: goldenDevice });
 
-for (const c of loadCases<StridedCase>('strided-conv.json')) {
-  test(`golden strided conv ${c.name}`, async () => {
+const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd5x5']] as const;
+for (const [fixture, path] of FIXTURES) for (const c of loadCases<StridedCase>(fixture)) {
+  test(`golden ${path} conv ${c.name}`, async () => {
     const be = activeBackend();
     const forwards = () => (be.name === 'wasm' && goldenDevice === 'cpu'
-      ? (be as WasmBackend).convPathCounts().get('convForward polyphase') ?? 0 : null);
+      ? (be as WasmBackend).convPathCounts().get(`convForward ${path}`) ?? 0 : null);
     const before = forwards();
     const [h, w] = c.size, k = c.kernel;
     const x = leaf(hashed(c.n * c.cin * h * w, 1), [c.n, c.cin, h, w]);
@@ -33,8 +35,8 @@ for (const c of loadCases<StridedCase>('strided-conv.json')) {
     await assertClose(await sampled(x.grad), c.gx, `${c.name} grad x`);
     await assertClose(await sampled(wt.grad), c.gWeight, `${c.name} grad weight`);
     await assertClose(b.grad, c.gBias, `${c.name} grad bias`);
-    // On the wasm backend the cases must keep exercising the polyphase forward.
+    // On the wasm backend the cases must keep exercising their forward path.
     const after = forwards();
-    if (before !== null && after !== null) assert.ok(after > before, `${c.name}: convForward polyphase did not run`);
+    if (before !== null && after !== null) assert.ok(after > before, `${c.name}: convForward ${path} did not run`);
   });
 }

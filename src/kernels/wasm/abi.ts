@@ -31,7 +31,9 @@ export const TASK_CONV_SHIFTED_BWD_W = 23; // 5×5 convs over shifted copies, we
 export const TASK_CONV_SHIFTED_BWD_IN = 24; // its input gradient: shifted-input-grad.ts
 export const TASK_CONV_SHIFTED = 25; // its forward: shifted-conv.ts
 export const TASK_CONV_POLYPHASE = 26; // strided forward: polyphase-conv.ts
-export const TASK_COUNT = 27;
+export const TASK_CONV_WINOGRAD5X5 = 27; // F(2×2, 5×5) forward: winograd5x5.ts
+export const TASK_WINOGRAD5X5_WEIGHTS = 28;
+export const TASK_COUNT = 29;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

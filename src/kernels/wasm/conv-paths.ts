@@ -4,7 +4,7 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -98,9 +98,24 @@ function shiftedForwardFits(geo: Geometry): boolean {
   return shiftedFits(geo) && ow % 4 === 0 && cout % 4 !== 0;
 }
 
+// Winograd F(2×2, 5×5) (assembly/winograd5x5.ts: 9 products per output against 25) for 5×5
+// stride-1 undilated ungrouped forward convs with F(4×4, 3×3)'s limits on tiles and channels
+// (the same points, so the same growth of its rounding error with the input channels: worst
+// element ÷ the conformance tolerance, N(0, 1) data, K = 16 0.19, 64 0.35, 128 0.48, 256 0.55;
+// bench/winograd5x5-error.ts). AlexNet's 64 → 192 at 27², batch 1, 1 thread (CPU time, 3
+// alternating rounds, busy machine): 4.2–4.5 ms vs im2col 10.5–13.0. LeNet-5's convs (1 → 6,
+// 6 → 16) have too few channels and stay on the shifted and direct kernels.
+function winograd5x5Fits(geo: Geometry): boolean {
+  const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
+  const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return groups === 1 && kh === 5 && kw === 5 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && cin >= 16 &&
+    cout >= 16 && cin <= WINOGRAD4_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
+}
+
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
+  if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
   return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
 }

@@ -4,7 +4,7 @@ import {
   TASK_CONV_DIRECT, TASK_CONV_FWD, TASK_CONV_WINOGRAD, TASK_COUNT, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
-  TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE,
+  TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS,
 } from './abi.js';
 
 export interface WasmExports {
@@ -19,6 +19,7 @@ export interface WasmExports {
   winogradWeightBytes(params: number): number;
   winograd4ScratchBytes(params: number, nt: number): number;
   winograd4WeightBytes(params: number): number;
+  winograd5x5ScratchBytes(params: number, nt: number): number;
   winogradGradStep(params: number): number;
   winogradGradLanes(params: number): number;
   winogradGradBytes(params: number): number;
@@ -54,7 +55,8 @@ const names: Record<number, string> = {
   [TASK_CONV_DIRECT_BWD_W]: 'directWeightGradTask', [TASK_CONV_WINOGRAD4]: 'convWinograd4Task',
   [TASK_WINOGRAD4_WEIGHTS]: 'winograd4WeightsTask', [TASK_CONV_SHIFTED_BWD_W]: 'shiftedWeightGradTask',
   [TASK_CONV_SHIFTED_BWD_IN]: 'shiftedInputGradTask', [TASK_CONV_SHIFTED]: 'shiftedConvTask',
-  [TASK_CONV_POLYPHASE]: 'convPolyphaseTask',
+  [TASK_CONV_POLYPHASE]: 'convPolyphaseTask', [TASK_CONV_WINOGRAD5X5]: 'convWinograd5x5Task',
+  [TASK_WINOGRAD5X5_WEIGHTS]: 'winograd5x5WeightsTask',
 };
 
 /** The export name of each task, indexed by task id. */

@@ -66,6 +66,7 @@ export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dB
 export { convWinogradTask, winogradScratchBytes, winogradWeightBytes } from './winograd';
 export { convWinograd4Task, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
 export { winogradWeightsTask, winograd4WeightsTask } from './winograd-weights';
+export { convWinograd5x5Task, winograd5x5ScratchBytes, winograd5x5WeightsTask } from './winograd5x5';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
 export {
   winogradGradBytes, winogradGradFinishTask, winogradGradLanes, winogradGradLaneTask, winogradGradScratchBytes,

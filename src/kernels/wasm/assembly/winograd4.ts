@@ -62,7 +62,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds: 12 operations, 6 of them multiply-adds (fused where
 // relaxed SIMD exists; 20 operations as separate products and sums). The transform of a 4-tile
 // group runs it 12 times per channel.
-@inline function bTransform(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, ds: usize): void {
+@inline export function bTransform(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, ds: usize): void {
   const four = f32x4.splat(4), five = f32x4.splat(-5), minus4 = f32x4.splat(-4), two = f32x4.splat(2);
   const a = madd(minus4, x2, x4), b = madd(minus4, x1, x3), c = f32x4.sub(x4, x2), e = f32x4.sub(x3, x1);
   v128.store(dst, madd(five, x2, madd(four, x0, x4)));
@@ -74,7 +74,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds, from x_k at src + k·ss (in place when they coincide).
-@inline function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+@inline export function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
   bTransform(v128.load(src), v128.load(src + ss), v128.load(src + 2 * ss), v128.load(src + 3 * ss),
     v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
