@@ -10,6 +10,7 @@
 // and 4 weight vectors in registers (8 channels × 4 positions needs 17 of the 16: it spilled).
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
 import { arg, ptr } from './params';
+import { madd } from './gemm';
 
 // The parameter block: the CONV_* slots of ../abi.ts (stride, dilation and groups are implied).
 
@@ -19,11 +20,6 @@ const CB: i32 = 4; // output channels per block
 // group; everything outside the image is zero.
 @inline function paddedH(p: usize): i32 { return ((arg(p, CONV_OH) + 1) & ~1) + arg(p, CONV_KH) - 1; }
 @inline function paddedW(p: usize): i32 { return ((arg(p, CONV_OW) + 3) & ~3) + arg(p, CONV_KW) - 1; }
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 
 // Per thread: one zero-padded image (cin planes) and the weights of all blocks rearranged as
 // [block][ci][ky][kx][4 channels].

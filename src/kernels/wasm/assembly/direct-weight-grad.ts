@@ -12,14 +12,10 @@
 // positions, then lanes): results do not depend on the thread count.
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { madd } from './gemm';
 
 // The parameter block: the CONV_* slots of ../abi.ts (x at CONV_X, gy at CONV_W, gw at CONV_C;
 // stride and dilation 1, one group implied).
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 
 // Padded geometry: output rows as 4-wide groups (owp columns), the image with the kh − 1 extra
 // rows and the columns the tap blocks reach; output channels rounded up to triples (zero planes).

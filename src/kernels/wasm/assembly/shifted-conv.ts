@@ -10,14 +10,10 @@
 // the split.
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { madd } from './gemm';
 import { shiftPlanes } from './shifted-planes';
 
 // The parameter block: the CONV_* slots of ../abi.ts (stride and dilation 1, one group implied).
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 
 // Output positions in blocks of 16, channel pairs, taps (ci, ky, kx), and a shifted plane's
 // floats: the kh − 1 rows the taps reach past the positions' blocks.

@@ -12,14 +12,10 @@
 // Threads split the images; each image's sums run in one fixed order whatever the split.
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { madd } from './gemm';
 
 // The parameter block: the CONV_* slots of ../abi.ts (gy at CONV_X, w at CONV_W, gx at CONV_C;
 // stride and dilation 1, one group implied).
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 
 // (ci, kx) pairs in blocks of 4; ds positions (oh + kh − 1 rows of ow) in blocks of 8; a padded
 // gradient plane: kh − 1 zero rows, the gradient, kh − 1 zero rows and the blocks' overhang.

@@ -14,17 +14,13 @@
 // sum runs in the same order whatever the split (images, then positions, then lanes).
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X } from '../abi';
 import { arg, ptr, splitAt } from './params';
+import { madd } from './gemm';
 import { shiftPlanes } from './shifted-planes';
 
 // The parameter block: the CONV_* slots of ../abi.ts (x at CONV_X, gy at CONV_W, gw at CONV_C;
 // stride and dilation 1, one group implied).
 
 const TB: i32 = 4; // taps per unit
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 
 // Positions per image rounded up to whole vectors (the gradient's tail is zero there), tap
 // blocks, output-channel pairs, and a shifted plane's floats: the rows the taps reach, plus a
