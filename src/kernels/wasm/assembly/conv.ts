@@ -8,7 +8,7 @@
 //     im2col rows, i.e. taps, when there are fewer input channels than threads).
 import { gemmCore, gemmScratchBytes, kcFor, macroKernel, MC, NC, NR, packA, paddedRows } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
-import { arg, ptr, splitAt } from './params';
+import { arg, ptr, splitAt, splitOutputs } from './params';
 import { col2imByPhases, im2colByPhases, phaseFloatsPerChannel, phasesServe } from './polyphase-conv';
 
 // The parameter block: the CONV_* slots of ../abi.ts.
@@ -343,14 +343,9 @@ export function convForwardTask(p: usize, part: i32, parts: i32, slot: i32): voi
   const kh = arg(p, CONV_KH), kw = arg(p, CONV_KW);
   const s = oh * ow;
   const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
-  let s0 = 0, ns = s, m0 = 0, m1 = mg;
-  if (splitsChannels(mg, s)) {
-    m0 = splitAt(mg, parts, part, 4);
-    m1 = splitAt(mg, parts, part + 1, 4);
-  } else {
-    s0 = splitAt(s, parts, part, 16);
-    ns = splitAt(s, parts, part + 1, 16) - s0;
-  }
+  const split = splitOutputs(splitsChannels(mg, s), mg, s, 16, parts, part);
+  const m0 = i32x4.extract_lane(split, 0), m1 = i32x4.extract_lane(split, 1);
+  const s0 = i32x4.extract_lane(split, 2), ns = i32x4.extract_lane(split, 3) - s0;
   if (ns <= 0 || m1 <= m0) return;
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const pointwise = isPointwise(p);

@@ -15,7 +15,7 @@
 import { gemmScratchBytes, kcFor, macroKernel, MC, NR, packA, paddedRows } from './gemm';
 import { copyRun, im2colRows, splitsChannels } from './conv';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_DH, CONV_DW, CONV_GROUPS, CONV_IH, CONV_IW, CONV_KH, CONV_KW, CONV_OH, CONV_OUT, CONV_OW, CONV_PACKED_W, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_SW, CONV_W, CONV_X } from '../abi';
-import { arg, ptr, splitAt } from './params';
+import { arg, ptr, splitOutputs } from './params';
 
 // Wide columns per GEMM block: the block's output (channels × this) waits in scratch for its
 // copy-out, and its packed columns (K × this) stay in L2 while each row of them is filled.
@@ -228,14 +228,9 @@ export function convPolyphaseTask(p: usize, part: i32, parts: i32, slot: i32): v
   const s = oh * ow, hq = phaseRows(p), wq = phaseCols(p), stride = phaseStride(p), planes = phasePlanes(p);
   const sWide = oh * wq;
   const cg = cin / groups, mg = cout / groups, kg = cg * kh * kw;
-  let j0 = 0, j1 = sWide, m0 = 0, m1 = mg;
-  if (splitsChannels(mg, s)) {
-    m0 = splitAt(mg, parts, part, 4);
-    m1 = splitAt(mg, parts, part + 1, 4);
-  } else {
-    j0 = splitAt(sWide, parts, part, 16);
-    j1 = splitAt(sWide, parts, part + 1, 16);
-  }
+  const split = splitOutputs(splitsChannels(mg, s), mg, sWide, 16, parts, part);
+  const m0 = i32x4.extract_lane(split, 0), m1 = i32x4.extract_lane(split, 1);
+  const j0 = i32x4.extract_lane(split, 2), j1 = i32x4.extract_lane(split, 3);
   if (j1 <= j0 || m1 <= m0) return;
   const mp = m1 - m0;
   const kcMax = kcFor(kg);

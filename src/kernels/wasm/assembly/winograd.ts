@@ -6,7 +6,7 @@
 // Threads split the tiles of all images; outputs of different tiles never overlap.
 import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitAt } from './params';
+import { arg, ptr, splitOutputs } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
 // with CONV_FLIP and CONV_WINOGRAD_U.
@@ -256,18 +256,10 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
   const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
-  const byChannels = arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0;
-  let g0 = 0, g1 = total, c0 = 0, c1 = cout;
-  if (byChannels) {
-    c0 = splitAt(cout, parts, part, 4);
-    c1 = splitAt(cout, parts, part + 1, 4);
-    if (c1 <= c0) return;
-  } else {
-    const per = total / parts, extra = total % parts;
-    g0 = part * per + min(part, extra);
-    g1 = g0 + per + (part < extra ? 1 : 0);
-    if (g1 <= g0) return;
-  }
+  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
+  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
+  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
+  if (c1 <= c0 || g1 <= g0) return;
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
   const v = al64(scratch);

@@ -11,7 +11,7 @@
 // on the split.
 import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitAt } from './params';
+import { arg, ptr, splitOutputs } from './params';
 import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
 
 // Tiles per block at most (16 outputs each; blocks are evened out below). 64 measured alike.
@@ -206,14 +206,9 @@ function outputTransform4(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
 export function convWinograd4Task(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = (arg(p, CONV_OW) + 3) >> 2, tiles = ((arg(p, CONV_OH) + 3) >> 2) * tw, total = batch * tiles;
-  let g0 = 0, g1 = total, c0 = 0, c1 = cout;
-  if (arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0) {
-    c0 = splitAt(cout, parts, part, 4);
-    c1 = splitAt(cout, parts, part + 1, 4);
-  } else {
-    g0 = splitAt(total, parts, part, 1);
-    g1 = splitAt(total, parts, part + 1, 1);
-  }
+  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
+  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
+  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
   if (c1 <= c0 || g1 <= g0) return;
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
