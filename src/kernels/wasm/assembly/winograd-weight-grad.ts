@@ -20,7 +20,7 @@ import {
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
 import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, tileCoords } from './winograd';
-import { GROUP_BYTES, inputTransform4, paddedPlane4Bytes } from './winograd4';
+import { GROUP_BYTES, inputTransform6, paddedPlane6Bytes } from './winograd6';
 import { gradTransform4, weightGrad4 } from './winograd4-weight-grad';
 
 // Floats of one step's V and M: about half of a core's L2 (1 MiB on this machine's Zen cores).
@@ -67,7 +67,7 @@ export function winogradGradLanes(p: usize): i32 {
 @inline function mBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
 // The transforms' working space: a padded input plane, and for F(4×4) a group's 6×6 vectors.
 @inline function transformBytes(p: usize): i32 {
-  return four(p) ? paddedPlane4Bytes(p) + 64 + GROUP_BYTES : paddedPlaneBytes(p);
+  return four(p) ? paddedPlane6Bytes(p, 4) + 64 + GROUP_BYTES : paddedPlaneBytes(p);
 }
 
 /** Bytes of the lanes' sums (CONV_GRAD_LD and CONV_GRAD_LANES set). */
@@ -88,7 +88,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
   const side = arg(p, CONV_GRAD_SIDE), tw = tilesWide(p), tiles = tilesPerImage(p), total = tileCount(p), np = planes(p);
   const v = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)), m = v + vBytes(p);
   const coords = m + mBytes(p), work = al64(coords + <usize>(3 * ld) * 4);
-  const group = al64(work + <usize>paddedPlane4Bytes(p)); // F(4×4): a group's vectors after the padded plane
+  const group = al64(work + <usize>paddedPlane6Bytes(p, 4)); // F(4×4): a group's vectors after the padded plane
   const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
   const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
   const t1 = splitAt(total, lanes, lane + 1, 4);
@@ -96,7 +96,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
     const nb = min(ld, t1 - t0);
     tileCoords(coords, t0, nb, tiles, tw, side);
     if (side == 4) {
-      inputTransform4(p, x, cin, coords, nb, v, ld, work, group);
+      inputTransform6(p, x, cin, coords, nb, v, ld, work, group, 4);
       gradTransform4(p, gy, cout, coords, nb, m, ld, group);
     } else {
       inputTransform(p, x, cin, coords, nb, v, ld, work);

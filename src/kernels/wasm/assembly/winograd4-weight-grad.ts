@@ -9,7 +9,7 @@ import { CONV_OH, CONV_OW } from '../abi';
 import { madd, tr0, tr1, tr2, tr3 } from './gemm';
 import { arg } from './params';
 import { planeStride, sameRow } from './winograd';
-import { coord, groupAt } from './winograd4';
+import { coord, groupAt } from './winograd6';
 
 // Six vectors A·(y0 … y3) to dst + k·ds (all loads done by the caller: in place is safe).
 @inline function aExpand(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, ds: usize): void {
@@ -39,7 +39,7 @@ export function gradTransform4(p: usize, gy: usize, cout: i32, coords: usize, nb
   for (let co = 0; co < cout; co++) {
     let b = 0;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb, tw);
+      const lanes = groupAt(coords, b, nb, tw, 4);
       const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       if (lanes == 4 && oy0 + 4 <= oh && ox0 + 16 <= ow && sameRow(coords, b, 4)) {
         // Row r of the 4 tiles: 16 consecutive values, tile k's column c at 4k + c (a transpose).

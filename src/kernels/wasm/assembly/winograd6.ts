@@ -1,0 +1,247 @@
+// The driver of the two Winograd forwards on 6×6 input tiles: F(4×4, 3×3) (winograd4.ts) and
+// F(2×2, 5×5) (winograd5x5.ts). Both interpolate at 0, ±1, ±2, ∞, hence one input transform
+//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+// and one scheme: per block of tiles V = Bᵀ d B, 36 GEMMs M[ξ] = U[ξ] · V[ξ] (U = G g Gᵀ, from
+// the forward's own file), Y = Aᵀ M A + bias, with the output tile's side (4 or 2) choosing Aᵀ:
+//   side 4: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+//   side 2: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
+// Tiles start every `side` outputs. `side` is a constant at every call of the @inline functions
+// here, so each forward's loops are compiled for it alone. Four tiles go through the transforms
+// at once, one per lane; every lane computes the same operations in the same order whichever
+// group or thread it lands in, so results never depend on the split.
+import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { arg, ptr, splitOutputs } from './params';
+import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
+
+// A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
+export const GROUP_BYTES: i32 = 36 * 16;
+
+// Output tiles across n outputs.
+@inline function tilesAcross(n: i32, side: i32): i32 { return (n + side - 1) / side; }
+
+// The padded input plane: rows for every tile's 6, columns for a group's whole-vector loads from
+// any tile column (side 4: 20 values from 4 tiles' start; side 2: 12).
+@inline function paddedRowsOf(p: usize, side: i32): i32 { return side * tilesAcross(arg(p, CONV_OH), side) + 6 - side; }
+@inline function paddedColsOf(p: usize, side: i32): i32 { return side * tilesAcross(arg(p, CONV_OW), side) + 4; }
+@inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return paddedRowsOf(p, side) * paddedColsOf(p, side) * 4; }
+
+// Per-thread scratch of winograd6Task with blocks of tb tiles: V, M, tile coordinates, a padded
+// input plane, a group's vectors and GEMM packing space.
+@inline export function winograd6ScratchBytes(p: usize, side: i32, tb: i32): i32 {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  return <i32>(36 * (planeStride(cin, tb) + planeStride(cout, tb))) + 3 * tb * 4 + paddedPlane6Bytes(p, side) + GROUP_BYTES +
+    gemmScratchBytes(cin, tb) + 576;
+}
+
+// Six vectors Bᵀ·(x0 … x5) to dst + k·ds: 12 operations, 6 of them multiply-adds (fused where
+// relaxed SIMD exists; 20 operations as separate products and sums). The transform of a 4-tile
+// group runs it 12 times per channel.
+@inline function bTransform(x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, ds: usize): void {
+  const four = f32x4.splat(4), five = f32x4.splat(-5), minus4 = f32x4.splat(-4), two = f32x4.splat(2);
+  const a = madd(minus4, x2, x4), b = madd(minus4, x1, x3), c = f32x4.sub(x4, x2), e = f32x4.sub(x3, x1);
+  v128.store(dst, madd(five, x2, madd(four, x0, x4)));
+  v128.store(dst + ds, f32x4.add(a, b));
+  v128.store(dst + 2 * ds, f32x4.sub(a, b));
+  v128.store(dst + 3 * ds, madd(two, e, c));
+  v128.store(dst + 4 * ds, madd(f32x4.neg(two), e, c));
+  v128.store(dst + 5 * ds, madd(five, x3, madd(four, x1, x5)));
+}
+
+// Six vectors Bᵀ·(x0 … x5) to dst + k·ds, from x_k at src + k·ss (in place when they coincide).
+@inline function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+  bTransform(v128.load(src), v128.load(src + ss), v128.load(src + 2 * ss), v128.load(src + 3 * ss),
+    v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
+}
+
+// Four vectors y = Aᵀ·(m0 … m5) (side 4), from m_k at src + k·ss: to dst + k·ds (in place when
+// they coincide), or with `row` as a row of 4 tiles' outputs, transposed, plus bias4 (y_k holds
+// column k of the 4 tiles: 16 consecutive outputs at dst). One definition of the sums for both,
+// so a tile's outputs do not depend on which path (whole group or lane by lane) wrote them.
+@inline function aColumn4(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
+  const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
+  const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+  const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b);
+  const y2 = madd(f32x4.splat(4), c, a), y3 = f32x4.add(madd(f32x4.splat(8), d, b), m5);
+  if (row) {
+    v128.store(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4));
+    v128.store(dst, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
+    v128.store(dst, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
+    v128.store(dst, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
+  } else {
+    v128.store(dst, y0);
+    v128.store(dst + ds, y1);
+    v128.store(dst + 2 * ds, y2);
+    v128.store(dst + 3 * ds, y3);
+  }
+}
+
+// Two vectors Aᵀ·(m0 … m5) (side 2) to dst and dst + ds, from m_k at src + k·ss (in place when
+// they coincide).
+@inline function aColumn2(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
+  v128.store(dst, f32x4.add(f32x4.add(m0, f32x4.add(m1, m2)), f32x4.add(m3, m4)));
+  v128.store(dst + ds, f32x4.add(f32x4.add(f32x4.sub(m1, m2), f32x4.mul(f32x4.splat(2), f32x4.sub(m3, m4))), m5));
+}
+
+// Aᵀ·(m0 … m5) for the output tile's side, to dst + k·ds.
+@inline function aColumn(side: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
+  if (side == 4) aColumn4(src, ss, dst, ds);
+  else aColumn2(src, ss, dst, ds);
+}
+
+@inline export function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
+
+// Tiles in the group starting at tile b: 4 when b..b+3 are consecutive tiles of one tile row
+// (whole-vector loads and stores: `fast`), else, lane by lane, those left in b's row (at most 3:
+// groups realign to row starts) or, where rows are under 4 tiles (tw), the next 4 of any rows.
+@inline function fast(coords: usize, b: i32, nb: i32, side: i32): bool { return b + 4 <= nb && sameRow(coords, b, side); }
+@inline export function groupAt(coords: usize, b: i32, nb: i32, tw: i32, side: i32): i32 {
+  if (fast(coords, b, nb, side)) return 4;
+  if (tw < 4) return min(4, nb - b);
+  let k = 1;
+  while (k < 3 && b + k < nb && sameRow(coords, b, side, k)) k++;
+  return k;
+}
+
+// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and every
+// input channel, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
+// v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; pad holds paddedPlane6Bytes, d a group.
+// A group's V is stored as whole vectors: lanes past the group's tiles write columns that later
+// groups (or the next channel's row, or planeStride's spare line) overwrite, and nothing reads
+// past nb.
+@inline export function inputTransform6(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize, side: i32): void {
+  const tw = tilesAcross(arg(p, CONV_OW), side);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
+  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
+  zeroPad(pad, rows, cols);
+  for (let ci = 0; ci < cin; ci++) {
+    let b = 0, loaded = -1;
+    while (b < nb) {
+      const lanes = groupAt(coords, b, nb, tw, side), whole = fast(coords, b, nb, side);
+      for (let k = 0; k < lanes; k++) {
+        const n = coord(coords, b + k, 0);
+        if (n != loaded) {
+          padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, ph, pw, pad, rows, cols);
+          loaded = n;
+        }
+        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
+        if (whole) {
+          for (let r = 0; r < 6; r++) {
+            const s = at + <usize>r * rs;
+            if (side == 4) {
+              // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose.
+              const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
+              bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3),
+                tr0(a1, a2, a3, a4), tr1(a1, a2, a3, a4), d + <usize>(96 * r), 16);
+            } else {
+              // Row r of 4 tiles: 12 values; column c of tile k is value 2k + c: even or odd lanes
+              // of two vectors starting at value 0, 2 or 4.
+              const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32);
+              const b0 = v128.load(s, 8), b1 = v128.load(s, 24);
+              bTransform(i32x4.shuffle(a0, a1, 0, 2, 4, 6), i32x4.shuffle(a0, a1, 1, 3, 5, 7),
+                i32x4.shuffle(b0, b1, 0, 2, 4, 6), i32x4.shuffle(b0, b1, 1, 3, 5, 7),
+                i32x4.shuffle(a1, a2, 0, 2, 4, 6), i32x4.shuffle(a1, a2, 1, 3, 5, 7), d + <usize>(96 * r), 16);
+            }
+          }
+          break;
+        }
+        for (let r = 0; r < 6; r++) {
+          for (let c = 0; c < 6; c++) {
+            store<f32>(d + <usize>(96 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+          }
+        }
+      }
+      // d B along the rows (done above, before the stores, for a whole group), then Bᵀ (d B)
+      // down the columns, into V[6i + j].
+      if (!whole) for (let r = 0; r < 6; r++) bColumn(d + <usize>(96 * r), 16, d + <usize>(96 * r), 16);
+      const dst = v + (<usize>(ci * ld + b) << 2);
+      for (let j = 0; j < 6; j++) bColumn(d + <usize>(16 * j), 96, dst + <usize>j * vStride, 6 * vStride);
+      b += lanes;
+    }
+  }
+}
+
+// Y = Aᵀ M A + bias for the tiles of a block (blocks of tb) and output channels c0 … c1 − 1.
+@inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, tb: i32): void {
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
+  const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const mStride = planeStride(cout, tb), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow, side);
+  for (let co = c0; co < c1; co++) {
+    const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
+    const bias4 = f32x4.splat(bv);
+    let b = 0;
+    while (b < nb) {
+      const lanes = groupAt(coords, b, nb, tw, side);
+      const src = m + (<usize>(co * tb + b) << 2);
+      // Aᵀ M down the 6 columns (rows 0 … side − 1 of d), then each row times A.
+      for (let j = 0; j < 6; j++) aColumn(side, src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
+      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      const whole = lanes == 4 && oy0 + side <= oh && ox0 + 4 * side <= ow && sameRow(coords, b, side);
+      if (side == 4 && whole) {
+        // Row i of the 4 tiles: 16 consecutive outputs, straight from the sums.
+        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
+        for (let i = 0; i < 4; i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
+      } else {
+        for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
+        if (whole) {
+          // Side 2: row i of the 4 tiles interleaves Y[i][0] and Y[i][1]: 8 consecutive outputs.
+          const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
+          for (let i = 0; i < 2; i++) {
+            const y0 = v128.load(d + <usize>(96 * i)), y1 = v128.load(d + <usize>(96 * i), 16), oi = o + <usize>i * rs;
+            v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
+            v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
+          }
+        } else {
+          for (let k = 0; k < lanes; k++) {
+            const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
+            const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
+            for (let i = 0; i < min(side, oh - oy); i++) {
+              for (let j = 0; j < min(side, ow - ox); j++) {
+                store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(96 * i + 16 * j + 4 * k)) + bv);
+              }
+            }
+          }
+        }
+      }
+      b += lanes;
+    }
+  }
+}
+
+// The forward with output tiles of `side`, in blocks of at most tb tiles rounded up to multiples
+// of `round`. As convWinogradTask (winograd.ts): a part is a range of tiles, or with
+// CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles).
+@inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32): void {
+  const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw, total = batch * tiles;
+  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
+  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
+  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
+  if (c1 <= c0 || g1 <= g0) return;
+  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
+  const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
+  const v = al64(scratch);
+  const m = al64(v + 36 * vStride);
+  const coords = al64(m + 36 * mStride);
+  const pad = al64(coords + <usize>(3 * tb) * 4);
+  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
+  const gs = al64(d + GROUP_BYTES);
+  // Blocks of about equal size: a last block of a few tiles would read all of U for them.
+  const blocks = (g1 - g0 + tb - 1) / tb;
+  const per = min(tb, (((g1 - g0 + blocks - 1) / blocks) + round - 1) & ~(round - 1));
+  for (let blk = g0; blk < g1; blk += per) {
+    const nb = min(per, g1 - blk);
+    tileCoords(coords, blk, nb, tiles, tw, side);
+    inputTransform6(p, x, cin, coords, nb, v, tb, pad, d, side);
+    for (let xi = 0; xi < 36; xi++) {
+      gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, tb, false,
+        m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
+    }
+    outputTransform6(p, m, coords, nb, c0, c1, d, side, tb);
+  }
+}
