@@ -20,7 +20,7 @@ import {
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
 import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, tileCoords } from './winograd';
-import { GROUP_BYTES, inputTransform6, paddedPlane6Bytes } from './winograd6';
+import { GROUP_BYTES, inputTransform4, paddedPlane6Bytes } from './winograd6';
 import { gradTransform4, weightGrad4 } from './winograd4-weight-grad';
 
 // Floats of one step's V and M: about half of a core's L2 (1 MiB on this machine's Zen cores).
@@ -96,7 +96,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
     const nb = min(ld, t1 - t0);
     tileCoords(coords, t0, nb, tiles, tw, side);
     if (side == 4) {
-      inputTransform6(p, x, cin, coords, nb, v, ld, work, group, 4);
+      inputTransform4(p, x, cin, coords, nb, v, ld, work, group);
       gradTransform4(p, gy, cout, coords, nb, m, ld, group);
     } else {
       inputTransform(p, x, cin, coords, nb, v, ld, work);

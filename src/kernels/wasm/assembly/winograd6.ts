@@ -112,7 +112,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 // A group's V is stored as whole vectors: lanes past the group's tiles write columns that later
 // groups (or the next channel's row, or planeStride's spare line) overwrite, and nothing reads
 // past nb.
-@inline export function inputTransform6(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize, side: i32): void {
+@inline function inputTransform6(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize, side: i32): void {
   const tw = tilesAcross(arg(p, CONV_OW), side);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
@@ -163,6 +163,13 @@ export const GROUP_BYTES: i32 = 36 * 16;
       b += lanes;
     }
   }
+}
+
+// inputTransform6 for 4×4 output tiles as a function of its own, for the F(4×4) weight gradient
+// (winograd-weight-grad.ts): inlined into its lane task, that pass ran 8–10% slower (best of 5
+// rounds alternating builds, busy machine).
+export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
+  inputTransform6(p, x, cin, coords, nb, v, ld, pad, d, 4);
 }
 
 // Y = Aᵀ M A + bias for the tiles of a block (blocks of tb) and output channels c0 … c1 − 1.
