@@ -10,6 +10,7 @@ import type { ConvParams } from '../src/kernels/kernels.js';
 import { refKernels } from '../src/kernels/ref/index.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Rng } from '../src/tensor/rng.js';
+import { errorOverTolerance, pathsRun } from './lib/conv-error.js';
 
 const i = process.argv.indexOf('--only');
 const only = i >= 0 ? process.argv[i + 1]! : '', relu = process.argv.includes('--relu');
@@ -35,11 +36,7 @@ for (const [name, cin, cout, size, batch] of shapes) {
   const want = new Float32Array(cout * cin * 9);
   refKernels.convBackwardWeight(x, gy, want, p);
   const gw = new Float32Array(want.length);
-  const before = new Map(be.convPathCounts());
-  be.arrayKernels.convBackwardWeight(x, gy, gw, p);
-  const path = [...be.convPathCounts()].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]);
-  const maxAbs = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  let worst = 0;
-  for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(gw[k]! - want[k]!) / (1e-5 * maxAbs + 1e-4 * Math.abs(want[k]!)));
+  const path = pathsRun(be, () => be.arrayKernels.convBackwardWeight(x, gy, gw, p));
+  const worst = errorOverTolerance(gw, want);
   console.log(`${name.padEnd(12)} batch ${String(batch).padStart(3)}: max error ÷ tolerance ${worst.toFixed(3)}  (${path.join('+')})`);
 }

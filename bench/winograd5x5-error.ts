@@ -10,6 +10,7 @@ import type { ConvParams } from '../src/kernels/kernels.js';
 import { refKernels } from '../src/kernels/ref/index.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { Rng } from '../src/tensor/rng.js';
+import { errorOverTolerance, pathsRun } from './lib/conv-error.js';
 
 const relu = process.argv.includes('--relu');
 setBackend('wasm');
@@ -31,11 +32,7 @@ for (const [cin, cout, size, batch] of shapes) {
   const want = new Float32Array(batch * cout * size * size);
   refKernels.convForward(x, w, null, want, p);
   const y = new Float32Array(want.length);
-  const before = new Map(be.convPathCounts());
-  be.arrayKernels.convForward(x, w, null, y, p);
-  const path = [...be.convPathCounts()].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]);
-  const maxAbs = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  let worst = 0;
-  for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(y[k]! - want[k]!) / (1e-5 * maxAbs + 1e-4 * Math.abs(want[k]!)));
+  const path = pathsRun(be, () => be.arrayKernels.convForward(x, w, null, y, p));
+  const worst = errorOverTolerance(y, want);
   console.log(`${cin}→${cout} ${size}²`.padEnd(14) + ` batch ${batch}: max error ÷ tolerance ${worst.toFixed(3)}  (${path.join('+')})`);
 }
