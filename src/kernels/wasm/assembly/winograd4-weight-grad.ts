@@ -1,7 +1,8 @@
 // F(4×4, 3×3)'s own steps of the Winograd weight gradient (winograd-weight-grad.ts runs them, and
-// the input transform of winograd4.ts): the forward computes Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ, so
+// the input transform of winograd6.ts): the forward computes Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ, so
 // the gradient of U[ξ] sums M[ξ] · V[ξ] over the tiles with M = A dY Aᵀ (6×6, from a 4×4 output-
-// gradient tile), and gw = Gᵀ D G for D the summed 6×6 planes. With winograd4.ts's A and G:
+// gradient tile), and gw = Gᵀ D G for D the summed 6×6 planes. With winograd6.ts's A (side 4)
+// and winograd4.ts's G:
 //   A = [1 0 0 0; 1 1 1 1; 1 −1 1 −1; 1 2 4 8; 1 −2 4 −8; 0 0 0 1]
 //   Gᵀ = [¼ −⅙ −⅙ 1⁄24 1⁄24 0; 0 −⅙ ⅙ 1⁄12 −1⁄12 0; 0 −⅙ −⅙ ⅙ ⅙ 1]
 // 36 products per channel pair and tile of 16 outputs, against F(2×2)'s 16 per 4.
