@@ -162,10 +162,13 @@ export const PAD_CONSTANT = 0;
 export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
 
-// Batch norm (batchNormTask; threads split channels, or the forward's planes): which pass, then
-// its arrays (0 where not wanted) and the (N, C, S) shape. The fused batch norm + ReLU passes set BN_RELU: forward adds
-// BN_RESIDUAL (when not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
-export const BN_PASS = 0; // BN_STATS, BN_FORWARD or BN_BACKWARD
+// Batch norm (batchNormTask): which pass, then its arrays (0 where not wanted) and the (N, C, S)
+// shape. Statistics are BN_STATS then BN_STATS_END; the backward is BN_BACKWARD (its sums), then
+// BN_BACKWARD_END, then BN_GRAD_INPUT when gx is wanted. The passes over the data split the
+// (image, channel) planes, or with BN_BY_PLANES 0 the reductions split channels; the END passes
+// split channels. The fused batch norm + ReLU passes set BN_RELU: forward adds BN_RESIDUAL (when
+// not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
+export const BN_PASS = 0;
 export const BN_X = 1;
 export const BN_GY = 2;
 export const BN_MEAN = 3;
@@ -182,10 +185,16 @@ export const BN_TRAINING = 13;
 export const BN_BATCH = 14;
 export const BN_CHANNELS = 15;
 export const BN_SPATIAL = 16;
-export const BN_SCRATCH = 17; // 4 f64 a channel: the stats' and backward's per-channel sums
+// 4 f64 a channel (the channel sums, then the backward's gx coefficients), then with BN_BY_PLANES
+// 4 f64 a plane (each plane's sums)
+export const BN_SCRATCH = 17;
+export const BN_BY_PLANES = 18;
 export const BN_STATS = 0;
 export const BN_FORWARD = 1;
 export const BN_BACKWARD = 2;
+export const BN_STATS_END = 3;
+export const BN_BACKWARD_END = 4;
+export const BN_GRAD_INPUT = 5;
 
 // Unary ops (unaryTask; threads split elements): forward out = op(x), or backward gx from x, y, gy.
 export const UN_OP = 0;

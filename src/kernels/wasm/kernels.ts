@@ -21,7 +21,8 @@ import {
   OPT_ADAM, OPT_F, OPT_FLAG_A, OPT_FLAG_B, OPT_KIND, OPT_N, OPT_PARAM, OPT_SGD, PAD_BACKWARD, PAD_DST, PAD_SCRATCH, PAD_SRC,
   PAD_VALUE, POOL_BACKWARD, TASK_OPTIM, TASK_PAD,
   BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_RESIDUAL,
-  BN_PASS, BN_RELU, BN_SCRATCH, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
+  BN_BACKWARD_END, BN_BY_PLANES, BN_GRAD_INPUT, BN_OUT, BN_PASS, BN_RELU, BN_SCRATCH, BN_SPATIAL, BN_STATS,
+  BN_STATS_END, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
   UN_OP, UN_OUT, UN_PARAM, UN_X, UN_Y,
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
@@ -38,6 +39,9 @@ const PARALLEL_WINDOW_ELEMENTS = 5e4;
 // From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
 // beats every thread packing all of it.
 const SHARED_PACK_MIN = 65536;
+// Batch norm's reductions on several threads keep 32 bytes of sums a plane: from 16 floats a
+// plane (64 bytes), at most half the bytes the plane itself moves.
+const PLANE_SUMS_MIN_SPATIAL = 16;
 
 const UNARY: Record<UnaryOp, number> = {
   neg: OP_NEG, exp: OP_EXP, log: OP_LOG, sqrt: OP_SQRT, abs: OP_ABS, square: OP_SQUARE, reciprocal: OP_RECIPROCAL,
@@ -105,21 +109,39 @@ export function createWasmKernels(rt: Runtime) {
     pool.run(TASK_OPTIM, rt.params, nt, partsFor(nt, n, 4096));
   }
 
-  // One pass of batch norm on arrays in slot order from BN_X; threads split the channels, or for
-  // the forward the (image, channel) planes. The reductions keep 4 f64 a channel in a scratch.
+  // Batch norm's stats, forward or backward (pass) on arrays in slot order from BN_X, as the
+  // passes batch-norm.ts describes. The reductions keep 4 f64 a channel in a scratch, and on
+  // several threads 4 a plane (from a spatial size of PLANE_SUMS_MIN_SPATIAL).
   function batchNorm(pass: number, arrays: readonly (Float32Array | null)[], modes: readonly number[], training: boolean,
     relu: boolean, p: BatchNormParams): void {
-    withScratch(rt, arrays, modes, (call) => (pass === BN_FORWARD ? 0 : call.scratch(p.channels * 32)), (ptrs, scratch) => {
+    const planes = p.batch * p.channels;
+    const nt = pool.plan(planes * p.spatial >= PARALLEL_ELEMENTS);
+    const byPlanes = nt > 1 && p.spatial >= PLANE_SUMS_MIN_SPATIAL;
+    const scratchBytes = pass === BN_FORWARD ? 0 : 32 * (p.channels + (byPlanes ? planes : 0));
+    withScratch(rt, arrays, modes, (call) => (scratchBytes ? call.scratch(scratchBytes) : 0), (ptrs, scratch) => {
       const P = paramSlots(rt);
       P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);
-      P[BN_PASS] = pass;
       P.set(ptrs, BN_X);
       P[BN_RELU] = relu ? 1 : 0;
       P[BN_TRAINING] = training ? 1 : 0;
       P[BN_BATCH] = p.batch; P[BN_CHANNELS] = p.channels; P[BN_SPATIAL] = p.spatial;
       P[BN_SCRATCH] = scratch;
-      const nt = pool.plan(p.batch * p.channels * p.spatial >= PARALLEL_ELEMENTS);
-      pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, pass === BN_FORWARD ? p.batch * p.channels : p.channels, 1));
+      P[BN_BY_PLANES] = byPlanes ? 1 : 0;
+      const run = (step: number, units: number) => {
+        P[BN_PASS] = step;
+        pool.run(TASK_BATCH_NORM, rt.params, nt, partsFor(nt, units, 1));
+      };
+      const reduced = byPlanes ? planes : p.channels;
+      if (pass === BN_FORWARD) {
+        run(BN_FORWARD, planes);
+      } else if (pass === BN_STATS) {
+        run(BN_STATS, reduced);
+        run(BN_STATS_END, p.channels);
+      } else {
+        run(BN_BACKWARD, reduced);
+        run(BN_BACKWARD_END, p.channels);
+        if (P[BN_OUT] !== 0) run(BN_GRAD_INPUT, planes);
+      }
     });
   }
 

@@ -8,44 +8,88 @@
 // The fused batch norm + ReLU (+ residual) is the same forward and backward with the ReLU (and the
 // residual's add) applied in the pass that already touches every element.
 import {
-  BN_BATCH, BN_BIAS, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS, BN_GRAD_RESIDUAL, BN_GRAD_WEIGHT, BN_GY, BN_INV_STD, BN_MEAN,
-  BN_OUT, BN_PASS, BN_RELU, BN_RESIDUAL, BN_SCRATCH, BN_SPATIAL, BN_STATS, BN_TRAINING, BN_WEIGHT, BN_X,
+  BN_BACKWARD, BN_BACKWARD_END, BN_BATCH, BN_BIAS, BN_BY_PLANES, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS, BN_GRAD_INPUT,
+  BN_GRAD_RESIDUAL, BN_GRAD_WEIGHT, BN_GY, BN_INV_STD, BN_MEAN, BN_OUT, BN_PASS, BN_RELU, BN_RESIDUAL, BN_SCRATCH,
+  BN_SPATIAL, BN_STATS, BN_STATS_END, BN_TRAINING, BN_WEIGHT, BN_X,
 } from '../abi';
 import { arg, ptr, splitAt } from './params';
 
-// Threads split the channels of the reductions (stats, backward): every sum stays in one thread,
-// in the same order whatever their count. They walk image by image, their channels' planes in
-// memory order, each plane summed in registers and added to its channel's f64 sums in the scratch
-// (BN_SCRATCH, 4 f64 a channel): walking channel by channel instead read 4 KiB runs 64 KiB apart
-// (NCHW, batch 128), at a third of the speed of a copy. The forward sums nothing: threads split
-// the (image, channel) planes, so that each streams one contiguous range, as the convolutions that
-// write x split it (W8 on 2 threads had spent longer in it than on 1: 10.7 vs 8.2 ms per step).
+// Every pass over the data splits the (image, channel) planes, so that each thread streams one
+// contiguous range. The reductions' threads had split the channels, each walking every image
+// for its channels' planes: runs of 2–8 KiB 16–64 KiB apart, which on 2 threads ran slower than
+// one thread's single stream (W8's backward sums: 0.33 vs 0.23 ms). Each plane's sums, in f64,
+// now go to a slot of their own (BN_BY_PLANES), and an END pass split by channels adds a
+// channel's planes image by image: the additions of the channel split in the same order, so
+// that the results are bitwise those of one thread, which takes the channel split (one part:
+// one stream, no plane slots). Spatial sizes too small for a slot per plane take it too.
 export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const channels = arg(p, BN_CHANNELS), batch = arg(p, BN_BATCH), spatial = arg(p, BN_SPATIAL), pass = arg(p, BN_PASS);
-  const units = pass == BN_FORWARD ? batch * channels : channels;
-  const c0 = splitAt(units, parts, part, 1), c1 = splitAt(units, parts, part + 1, 1);
-  if (pass == BN_STATS) {
-    batchNormStats(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_SCRATCH), batch, channels, spatial, c0, c1);
+  const scratch = ptr(p, BN_SCRATCH), byPlanes = arg(p, BN_BY_PLANES) != 0;
+  const perChannel = pass == BN_STATS_END || pass == BN_BACKWARD_END || (!byPlanes && (pass == BN_STATS || pass == BN_BACKWARD));
+  const units = perChannel ? channels : batch * channels;
+  const u0 = splitAt(units, parts, part, 1), u1 = splitAt(units, parts, part + 1, 1);
+  if (pass == BN_STATS || pass == BN_BACKWARD) {
+    if (byPlanes) {
+      const planes = scratch + (<usize>channels << 5);
+      for (let q = u0; q < u1; q++) reducePlane(p, pass, q, q % channels, sums(planes, q), false);
+    } else {
+      for (let n = 0; n < batch; n++) {
+        for (let c = u0; c < u1; c++) reducePlane(p, pass, n * channels + c, c, sums(scratch, c), n > 0);
+      }
+    }
+  } else if (pass == BN_STATS_END || pass == BN_BACKWARD_END) {
+    for (let c = u0; c < u1; c++) {
+      if (byPlanes) addPlanes(scratch, c, batch, channels, pass == BN_STATS_END ? 2 : 3);
+      if (pass == BN_STATS_END) {
+        statsEnd(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), scratch, c, spatial, <f64>batch * <f64>spatial);
+      } else {
+        backwardEnd(ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_GRAD_WEIGHT), ptr(p, BN_GRAD_BIAS), scratch,
+          arg(p, BN_TRAINING) != 0, c, <f64>batch * <f64>spatial);
+      }
+    }
   } else if (pass == BN_FORWARD) {
     batchNormForward(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_BIAS),
-      ptr(p, BN_RESIDUAL), arg(p, BN_RELU) != 0, ptr(p, BN_OUT), channels, spatial, c0, c1);
-  } else {
-    batchNormBackward(ptr(p, BN_X), ptr(p, BN_RESIDUAL), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_INV_STD),
-      ptr(p, BN_WEIGHT), ptr(p, BN_OUT), ptr(p, BN_GRAD_WEIGHT), ptr(p, BN_GRAD_BIAS), ptr(p, BN_GRAD_RESIDUAL),
-      ptr(p, BN_SCRATCH), arg(p, BN_TRAINING) != 0, batch, channels, spatial, c0, c1);
+      ptr(p, BN_RESIDUAL), arg(p, BN_RELU) != 0, ptr(p, BN_OUT), channels, spatial, u0, u1);
+  } else if (pass == BN_GRAD_INPUT) {
+    // g: gResidual, where the sums pass stored the masked gradient (one array instead of gy and y).
+    const gResidual = ptr(p, BN_GRAD_RESIDUAL);
+    gradInput(ptr(p, BN_X), gResidual != 0 ? gResidual : ptr(p, BN_GY), gResidual != 0 ? 0 : ptr(p, BN_RESIDUAL),
+      ptr(p, BN_MEAN), ptr(p, BN_OUT), scratch, channels, spatial, u0, u1);
   }
 }
 
-@inline function plane(n: i32, c: i32, channels: i32, spatial: i32): usize {
-  return <usize>((n * channels + c) * spatial) << 2;
+// Plane q (channel c)'s sums for the stats or the backward, to `at` (added when `add`).
+@inline function reducePlane(p: usize, pass: i32, q: i32, c: i32, at: usize, add: bool): void {
+  const spatial = arg(p, BN_SPATIAL);
+  if (pass == BN_STATS) {
+    statsPlane(ptr(p, BN_X), q, c, spatial, at, add);
+  } else {
+    backwardPlane(ptr(p, BN_X), ptr(p, BN_RESIDUAL), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_GRAD_RESIDUAL), q, c,
+      spatial, at, add);
+  }
 }
 
-// Channel c's 4 f64 in the scratch.
-@inline function sums(scratch: usize, c: i32): usize { return scratch + (<usize>c << 5); }
+@inline function plane(q: i32, spatial: i32): usize {
+  return <usize>(q * spatial) << 2;
+}
 
-// Adds a plane's sum v to the f64 at `at` (sets it for the first image).
-@inline function accumulate(at: usize, first: bool, v: f64): void {
-  store<f64>(at, first ? v : load<f64>(at) + v);
+// Slot i's 4 f64 in an array of them (a channel's, or a plane's).
+@inline function sums(slots: usize, i: i32): usize { return slots + (<usize>i << 5); }
+
+// Stores v at `at`, or adds it to what is there.
+@inline function accumulate(at: usize, add: bool, v: f64): void {
+  store<f64>(at, add ? load<f64>(at) + v : v);
+}
+
+// Channel c's first `count` sums: its planes' added image by image into its channel slot.
+function addPlanes(scratch: usize, c: i32, batch: i32, channels: i32, count: i32): void {
+  const planes = scratch + (<usize>channels << 5), at = sums(scratch, c);
+  for (let j = 0; j < count; j++) {
+    const o = <usize>j << 3;
+    let t = load<f64>(sums(planes, c) + o);
+    for (let n = 1; n < batch; n++) t += load<f64>(sums(planes, n * channels + c) + o);
+    store<f64>(at + o, t);
+  }
 }
 
 // Floats of a plane summed in f32 lanes before their sums go to the f64 ones.
@@ -58,50 +102,45 @@ const BLOCK = 64;
 
 @inline function laneSum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 
-// mean, variance (biased): (C) of x (N, C, S), for channels [c0, c1). One pass over the data:
-// Σ(x − k) and Σ(x − k)² with k a value of the channel (its first), so that the variance
-// Σ(x − k)²/M − (Σ(x − k)/M)² loses little to cancellation: k, one of the M values, lies at most
-// √M standard deviations from the mean, and the f32 rounding of the shifted squares, random in
-// sign, then costs about 1e-7·√M of the variance (test/backends/batch-norm.test.ts: M = 65536).
-function batchNormStats(x: usize, mean: usize, variance: usize, scratch: usize, batch: i32, channels: i32, spatial: i32,
-  c0: i32, c1: i32): void {
+// Statistics: Σ(x − k) and Σ(x − k)² with k a value of the channel (its first), so that the
+// variance Σ(x − k)²/M − (Σ(x − k)/M)² loses little to cancellation: k, one of the M values, lies
+// at most √M standard deviations from the mean, and the f32 rounding of the shifted squares,
+// random in sign, then costs about 1e-7·√M of the variance (test/backends/batch-norm.test.ts:
+// M = 65536). Plane q (channel c) to `at` (added when `add`).
+function statsPlane(x: usize, q: i32, c: i32, spatial: i32, at: usize, add: bool): void {
   const vecEnd = spatial & ~7;
-  for (let n = 0; n < batch; n++) {
-    for (let c = c0; c < c1; c++) {
-      const k = load<f32>(x + plane(0, c, channels, spatial)), kv = f32x4.splat(k);
-      const p = x + plane(n, c, channels, spatial);
-      let s = f64x2.splat(0), q = s;
-      let i = 0;
-      while (i < vecEnd) {
-        const end = min(vecEnd, i + BLOCK);
-        let s0 = f32x4.splat(0), s1 = s0, q0 = s0, q1 = s0;
-        for (; i < end; i += 8) {
-          const d0 = f32x4.sub(v128.load(p + (<usize>i << 2)), kv), d1 = f32x4.sub(v128.load(p + (<usize>i << 2), 16), kv);
-          s0 = f32x4.add(s0, d0); s1 = f32x4.add(s1, d1);
-          q0 = f32x4.add(q0, f32x4.mul(d0, d0)); q1 = f32x4.add(q1, f32x4.mul(d1, d1));
-        }
-        s = f64x2.add(s, halves(f32x4.add(s0, s1)));
-        q = f64x2.add(q, halves(f32x4.add(q0, q1)));
-      }
-      let st = laneSum(s), qt = laneSum(q);
-      for (; i < spatial; i++) {
-        const d = <f64>load<f32>(p + (<usize>i << 2)) - <f64>k;
-        st += d;
-        qt += d * d;
-      }
-      const at = sums(scratch, c);
-      accumulate(at, n == 0, st);
-      accumulate(at + 8, n == 0, qt);
+  const k = load<f32>(x + plane(c, spatial)), kv = f32x4.splat(k);
+  const p = x + plane(q, spatial);
+  let s = f64x2.splat(0), sq = s;
+  let i = 0;
+  while (i < vecEnd) {
+    const end = min(vecEnd, i + BLOCK);
+    let s0 = f32x4.splat(0), s1 = s0, q0 = s0, q1 = s0;
+    for (; i < end; i += 8) {
+      const d0 = f32x4.sub(v128.load(p + (<usize>i << 2)), kv), d1 = f32x4.sub(v128.load(p + (<usize>i << 2), 16), kv);
+      s0 = f32x4.add(s0, d0); s1 = f32x4.add(s1, d1);
+      q0 = f32x4.add(q0, f32x4.mul(d0, d0)); q1 = f32x4.add(q1, f32x4.mul(d1, d1));
     }
+    s = f64x2.add(s, halves(f32x4.add(s0, s1)));
+    sq = f64x2.add(sq, halves(f32x4.add(q0, q1)));
   }
-  const count = <f64>batch * <f64>spatial;
-  for (let c = c0; c < c1; c++) {
-    const at = sums(scratch, c);
-    const m = load<f64>(at) / count;
-    const v = load<f64>(at, 8) / count - m * m;
-    store<f32>(mean + (<usize>c << 2), <f32>(<f64>load<f32>(x + plane(0, c, channels, spatial)) + m));
-    store<f32>(variance + (<usize>c << 2), <f32>max(v, 0));
+  let st = laneSum(s), qt = laneSum(sq);
+  for (; i < spatial; i++) {
+    const d = <f64>load<f32>(p + (<usize>i << 2)) - <f64>k;
+    st += d;
+    qt += d * d;
   }
+  accumulate(at, add, st);
+  accumulate(at + 8, add, qt);
+}
+
+// mean, variance (biased) of channel c from its sums.
+function statsEnd(x: usize, mean: usize, variance: usize, scratch: usize, c: i32, spatial: i32, count: f64): void {
+  const at = sums(scratch, c);
+  const m = load<f64>(at) / count;
+  const v = load<f64>(at, 8) / count - m * m;
+  store<f32>(mean + (<usize>c << 2), <f32>(<f64>load<f32>(x + plane(c, spatial)) + m));
+  store<f32>(variance + (<usize>c << 2), <f32>max(v, 0));
 }
 
 // out = (x − mean[c])·scale[c] + bias[c] with scale = invStd·weight, then + residual (when not 0)
@@ -115,7 +154,7 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
     const m = load<f32>(mean + co);
     const scale = <f32>(<f64>load<f32>(invStd + co) * (weight != 0 ? <f64>load<f32>(weight + co) : 1));
     const shift: f32 = bias != 0 ? load<f32>(bias + co) : 0;
-    const base = <usize>(q * spatial) << 2;
+    const base = plane(q, spatial);
     const mv = f32x4.splat(m), sv = f32x4.splat(scale), hv = f32x4.splat(shift);
     let i = 0;
     for (; i + 4 <= spatial; i += 4) {
@@ -155,85 +194,81 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
   return g;
 }
 
-// gBias = Σ g, gWeight = Σ g·x̂; gx = γ·σ⁻¹·(g − [gβ/M + x̂·gγ/M when training]), where g is gy, or
-// gy·[y > 0] after the fused forward (y not 0), which also goes to gResidual (when not 0): the
-// second pass then reads g back from there (one array instead of gy and y). gx, gWeight, gBias
-// may be 0 (not wanted).
-function batchNormBackward(x: usize, y: usize, gy: usize, mean: usize, invStd: usize, weight: usize, gx: usize,
-  gWeight: usize, gBias: usize, gResidual: usize, scratch: usize, training: bool, batch: i32, channels: i32,
-  spatial: i32, c0: i32, c1: i32): void {
-  // Σ g, Σ g·(x − mean) (σ⁻¹ multiplies it once, at the end) and Σ g² (for gx's precision below).
+// The backward: gBias = Σ g, gWeight = Σ g·x̂; gx = γ·σ⁻¹·(g − [gβ/M + x̂·gγ/M when training]),
+// where g is gy, or gy·[y > 0] after the fused forward (y not 0), which also goes to gResidual
+// (when not 0). gx, gWeight, gBias may be 0 (not wanted). Plane q (channel c)'s Σ g, Σ g·(x − mean)
+// (σ⁻¹ multiplies it once, at the end) and Σ g² (for gx's precision, see backwardEnd) to `at`
+// (added when `add`).
+function backwardPlane(x: usize, y: usize, gy: usize, mean: usize, gResidual: usize, q: i32, c: i32, spatial: i32,
+  at: usize, add: bool): void {
   const vecEnd = spatial & ~7;
-  for (let n = 0; n < batch; n++) {
-    for (let c = c0; c < c1; c++) {
-      const m = load<f32>(mean + (<usize>c << 2)), mv = f32x4.splat(m);
-      const base = plane(n, c, channels, spatial);
-      let s = f64x2.splat(0), t = s, q = s;
-      let i = 0;
-      while (i < vecEnd) {
-        const end = min(vecEnd, i + BLOCK);
-        let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0, q0 = s0, q1 = s0;
-        for (; i < end; i += 8) {
-          const o = base + (<usize>i << 2);
-          const g0 = gradOut(gy, y, gResidual, o), g1 = gradOut(gy, y, gResidual, o + 16);
-          s0 = f32x4.add(s0, g0); s1 = f32x4.add(s1, g1);
-          t0 = f32x4.add(t0, f32x4.mul(g0, f32x4.sub(v128.load(x + o), mv)));
-          t1 = f32x4.add(t1, f32x4.mul(g1, f32x4.sub(v128.load(x + o, 16), mv)));
-          q0 = f32x4.add(q0, f32x4.mul(g0, g0)); q1 = f32x4.add(q1, f32x4.mul(g1, g1));
-        }
-        s = f64x2.add(s, halves(f32x4.add(s0, s1)));
-        t = f64x2.add(t, halves(f32x4.add(t0, t1)));
-        q = f64x2.add(q, halves(f32x4.add(q0, q1)));
-      }
-      let st = laneSum(s), tt = laneSum(t), qt = laneSum(q);
-      for (; i < spatial; i++) {
-        const o = base + (<usize>i << 2);
-        // In f64, as the reference: with few values a channel (BatchNorm1d, spatial 1), gx is a
-        // small difference of terms made from these sums.
-        const g = gradAt(gy, y, o);
-        if (gResidual != 0) store<f32>(gResidual + o, g);
-        st += <f64>g;
-        tt += <f64>g * (<f64>load<f32>(x + o) - <f64>m);
-        qt += <f64>g * <f64>g;
-      }
-      const at = sums(scratch, c);
-      accumulate(at, n == 0, st);
-      accumulate(at + 8, n == 0, tt);
-      accumulate(at + 16, n == 0, qt);
+  const m = load<f32>(mean + (<usize>c << 2)), mv = f32x4.splat(m);
+  const base = plane(q, spatial);
+  let s = f64x2.splat(0), t = s, sq = s;
+  let i = 0;
+  while (i < vecEnd) {
+    const end = min(vecEnd, i + BLOCK);
+    let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0, q0 = s0, q1 = s0;
+    for (; i < end; i += 8) {
+      const o = base + (<usize>i << 2);
+      const g0 = gradOut(gy, y, gResidual, o), g1 = gradOut(gy, y, gResidual, o + 16);
+      s0 = f32x4.add(s0, g0); s1 = f32x4.add(s1, g1);
+      t0 = f32x4.add(t0, f32x4.mul(g0, f32x4.sub(v128.load(x + o), mv)));
+      t1 = f32x4.add(t1, f32x4.mul(g1, f32x4.sub(v128.load(x + o, 16), mv)));
+      q0 = f32x4.add(q0, f32x4.mul(g0, g0)); q1 = f32x4.add(q1, f32x4.mul(g1, g1));
     }
+    s = f64x2.add(s, halves(f32x4.add(s0, s1)));
+    t = f64x2.add(t, halves(f32x4.add(t0, t1)));
+    sq = f64x2.add(sq, halves(f32x4.add(q0, q1)));
   }
-  // Each channel's sums become gx's coefficients: gx = k·g + a − (x − mean)·b with k = γ·σ⁻¹,
-  // a = −k·meanGy, b = k·σ⁻¹·meanGyX (a, b: 0 in eval), and whether f32 lanes may compute it:
-  // their error, a few ulp of the terms, is far below gx's tolerance unless g is nearly
-  // meanGy + x̂·meanGyX (few values a channel, or a loss linear in the output). Σ(g − meanGy −
-  // x̂·meanGyX)² ≥ Σg² − M·meanGy² − 2M·meanGyX² (as Σx̂ ≈ 0, Σx̂² ≥ 0); below a quarter of
-  // Σg², the channel takes f64.
-  const count = <f64>batch * <f64>spatial;
-  for (let c = c0; c < c1; c++) {
-    const co = <usize>c << 2, at = sums(scratch, c);
-    const is = <f64>load<f32>(invStd + co);
-    const sumGy = load<f64>(at), sumGyX = load<f64>(at, 8) * is, sumG2 = load<f64>(at, 16);
-    if (gBias != 0) store<f32>(gBias + co, <f32>sumGy);
-    if (gWeight != 0) store<f32>(gWeight + co, <f32>sumGyX);
-    const k = is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
-    const meanGy = training ? sumGy / count : 0, meanGyX = training ? sumGyX / count : 0;
-    store<f64>(at, k);
-    store<f64>(at, -k * meanGy, 8);
-    store<f64>(at, k * is * meanGyX, 16);
-    const rest = sumG2 - count * meanGy * meanGy - 2 * count * meanGyX * meanGyX;
-    store<f64>(at, rest >= 0.25 * sumG2 ? 1 : 0, 24);
+  let st = laneSum(s), tt = laneSum(t), qt = laneSum(sq);
+  for (; i < spatial; i++) {
+    const o = base + (<usize>i << 2);
+    // In f64, as the reference: with few values a channel (BatchNorm1d, spatial 1), gx is a
+    // small difference of terms made from these sums.
+    const g = gradAt(gy, y, o);
+    if (gResidual != 0) store<f32>(gResidual + o, g);
+    st += <f64>g;
+    tt += <f64>g * (<f64>load<f32>(x + o) - <f64>m);
+    qt += <f64>g * <f64>g;
   }
-  if (gx == 0) return;
-  const g = gResidual != 0 ? gResidual : gy, mask = gResidual != 0 ? 0 : y;
-  for (let n = 0; n < batch; n++) {
-    for (let c = c0; c < c1; c++) {
-      const at = sums(scratch, c), m = load<f32>(mean + (<usize>c << 2));
-      const base = plane(n, c, channels, spatial);
-      if (load<f64>(at, 24) != 0) {
-        gradInputF32(x, g, mask, gx, base, spatial, m, <f32>load<f64>(at), <f32>load<f64>(at, 8), <f32>load<f64>(at, 16));
-      } else {
-        gradInputF64(x, g, mask, gx, base, spatial, m, load<f64>(at), load<f64>(at, 8), load<f64>(at, 16));
-      }
+  accumulate(at, add, st);
+  accumulate(at + 8, add, tt);
+  accumulate(at + 16, add, qt);
+}
+
+// Channel c's sums become gWeight, gBias and gx's coefficients in its slot: gx = k·g + a −
+// (x − mean)·b with k = γ·σ⁻¹, a = −k·meanGy, b = k·σ⁻¹·meanGyX (a, b: 0 in eval), and whether f32
+// lanes may compute it: their error, a few ulp of the terms, is far below gx's tolerance unless
+// g is nearly meanGy + x̂·meanGyX (few values a channel, or a loss linear in the output).
+// Σ(g − meanGy − x̂·meanGyX)² ≥ Σg² − M·meanGy² − 2M·meanGyX² (as Σx̂ ≈ 0, Σx̂² ≥ 0); below a
+// quarter of Σg², the channel takes f64.
+function backwardEnd(invStd: usize, weight: usize, gWeight: usize, gBias: usize, scratch: usize, training: bool, c: i32,
+  count: f64): void {
+  const co = <usize>c << 2, at = sums(scratch, c);
+  const is = <f64>load<f32>(invStd + co);
+  const sumGy = load<f64>(at), sumGyX = load<f64>(at, 8) * is, sumG2 = load<f64>(at, 16);
+  if (gBias != 0) store<f32>(gBias + co, <f32>sumGy);
+  if (gWeight != 0) store<f32>(gWeight + co, <f32>sumGyX);
+  const k = is * (weight != 0 ? <f64>load<f32>(weight + co) : 1);
+  const meanGy = training ? sumGy / count : 0, meanGyX = training ? sumGyX / count : 0;
+  store<f64>(at, k);
+  store<f64>(at, -k * meanGy, 8);
+  store<f64>(at, k * is * meanGyX, 16);
+  const rest = sumG2 - count * meanGy * meanGy - 2 * count * meanGyX * meanGyX;
+  store<f64>(at, rest >= 0.25 * sumG2 ? 1 : 0, 24);
+}
+
+// gx for the planes [q0, q1) from g (masked by y when not 0) and the channels' coefficients.
+function gradInput(x: usize, g: usize, mask: usize, mean: usize, gx: usize, scratch: usize, channels: i32, spatial: i32,
+  q0: i32, q1: i32): void {
+  for (let q = q0; q < q1; q++) {
+    const c = q % channels, at = sums(scratch, c), m = load<f32>(mean + (<usize>c << 2));
+    const base = plane(q, spatial);
+    if (load<f64>(at, 24) != 0) {
+      gradInputF32(x, g, mask, gx, base, spatial, m, <f32>load<f64>(at), <f32>load<f64>(at, 8), <f32>load<f64>(at, 16));
+    } else {
+      gradInputF64(x, g, mask, gx, base, spatial, m, load<f64>(at), load<f64>(at, 8), load<f64>(at, 16));
     }
   }
 }
