@@ -171,6 +171,24 @@ test('batch norm (plain and fused with ReLU), unary and binary kernels split ove
   });
 });
 
+test('batch norm reductions over planes too small for sums of their own (threads split channels) are the same at 1 and 2 threads', () => {
+  const r = rng(37);
+  const p = { batch: 1100, channels: 16, spatial: 8 };
+  const n = p.batch * p.channels * p.spatial;
+  const x = inWasm(data(r, n)), gy = inWasm(data(r, n)), w = inWasm(data(r, p.channels));
+  const mean = wasm.alloc(p.channels).data, variance = wasm.alloc(p.channels).data, gx = wasm.alloc(n).data;
+  const gw = wasm.alloc(p.channels).data, gb = wasm.alloc(p.channels).data, gr = wasm.alloc(n).data;
+  sameAtOneAndTwo('batchNormStats', () => {
+    K.batchNormStats(x, mean, variance, p);
+    return Float32Array.of(...mean, ...variance);
+  });
+  const invStd = inWasm(variance.map((v) => 1 / Math.sqrt(v + 1e-5)));
+  sameAtOneAndTwo('batchNormReluBackward', () => {
+    K.batchNormReluBackward(x, x, gy, mean, invStd, w, gx, gw, gb, gr, true, p);
+    return Float32Array.of(...gw, ...gb, ...gx.subarray(0, 5000), ...gr.subarray(n - 5000));
+  });
+});
+
 test('max-pool backward, padding split over the batch, SGD and Adam steps: the same at 1 and 2 threads (and as the reference)', () => {
   const r = rng(36);
   const eq = (got: Float32Array, want: Float32Array, what: string) =>
