@@ -186,7 +186,7 @@ export const BN_BATCH = 14;
 export const BN_CHANNELS = 15;
 export const BN_SPATIAL = 16;
 // 4 f64 a channel (the channel sums, then the backward's gx coefficients), then with BN_BY_PLANES
-// 4 f64 a plane (each plane's sums)
+// each plane's sums (2 for the stats, 3 for the backward; see batchNormTask)
 export const BN_SCRATCH = 17;
 export const BN_BY_PLANES = 18;
 export const BN_STATS = 0;

@@ -39,8 +39,8 @@ const PARALLEL_WINDOW_ELEMENTS = 5e4;
 // From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
 // beats every thread packing all of it.
 const SHARED_PACK_MIN = 65536;
-// Batch norm's reductions on several threads keep 32 bytes of sums a plane: from 16 floats a
-// plane (64 bytes), at most half the bytes the plane itself moves.
+// Batch norm's reductions on several threads keep 24 bytes of sums a plane: from 16 floats a
+// plane (64 bytes), under half the bytes the plane itself moves.
 const PLANE_SUMS_MIN_SPATIAL = 16;
 
 const UNARY: Record<UnaryOp, number> = {
@@ -111,13 +111,13 @@ export function createWasmKernels(rt: Runtime) {
 
   // Batch norm's stats, forward or backward (pass) on arrays in slot order from BN_X, as the
   // passes batch-norm.ts describes. The reductions keep 4 f64 a channel in a scratch, and on
-  // several threads 4 a plane (from a spatial size of PLANE_SUMS_MIN_SPATIAL).
+  // several threads 2 or 3 a plane (from a spatial size of PLANE_SUMS_MIN_SPATIAL).
   function batchNorm(pass: number, arrays: readonly (Float32Array | null)[], modes: readonly number[], training: boolean,
     relu: boolean, p: BatchNormParams): void {
     const planes = p.batch * p.channels;
     const nt = pool.plan(planes * p.spatial >= PARALLEL_ELEMENTS);
     const byPlanes = nt > 1 && p.spatial >= PLANE_SUMS_MIN_SPATIAL;
-    const scratchBytes = pass === BN_FORWARD ? 0 : 32 * (p.channels + (byPlanes ? planes : 0));
+    const scratchBytes = pass === BN_FORWARD ? 0 : 32 * p.channels + (byPlanes ? (pass === BN_STATS ? 16 : 24) * planes : 0);
     withScratch(rt, arrays, modes, (call) => (scratchBytes ? call.scratch(scratchBytes) : 0), (ptrs, scratch) => {
       const P = paramSlots(rt);
       P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);

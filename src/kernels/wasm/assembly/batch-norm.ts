@@ -30,11 +30,15 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
   const u0 = splitAt(units, parts, part, 1), u1 = splitAt(units, parts, part + 1, 1);
   if (pass == BN_STATS || pass == BN_BACKWARD) {
     if (byPlanes) {
-      const planes = scratch + (<usize>channels << 5);
-      for (let q = u0; q < u1; q++) reducePlane(p, pass, q, q % channels, sums(planes, q), false);
+      // Sum j of plane (n, c) at f64 (j·C + c)·N + n: a channel's are contiguous for the END pass.
+      const planes = scratch + (<usize>channels << 5), step = <usize>(batch * channels) << 3;
+      for (let q = u0; q < u1; q++) {
+        const n = q / channels, c = q % channels;
+        reducePlane(p, pass, q, c, planes + (<usize>(c * batch + n) << 3), step, false);
+      }
     } else {
       for (let n = 0; n < batch; n++) {
-        for (let c = u0; c < u1; c++) reducePlane(p, pass, n * channels + c, c, sums(scratch, c), n > 0);
+        for (let c = u0; c < u1; c++) reducePlane(p, pass, n * channels + c, c, sums(scratch, c), 8, n > 0);
       }
     }
   } else if (pass == BN_STATS_END || pass == BN_BACKWARD_END) {
@@ -58,14 +62,15 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
   }
 }
 
-// Plane q (channel c)'s sums for the stats or the backward, to `at` (added when `add`).
-@inline function reducePlane(p: usize, pass: i32, q: i32, c: i32, at: usize, add: bool): void {
+// Plane q (channel c)'s sums for the stats or the backward, to `at`, `at` + step, … (added when
+// `add`).
+@inline function reducePlane(p: usize, pass: i32, q: i32, c: i32, at: usize, step: usize, add: bool): void {
   const spatial = arg(p, BN_SPATIAL);
   if (pass == BN_STATS) {
-    statsPlane(ptr(p, BN_X), q, c, spatial, at, add);
+    statsPlane(ptr(p, BN_X), q, c, spatial, at, step, add);
   } else {
     backwardPlane(ptr(p, BN_X), ptr(p, BN_RESIDUAL), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_GRAD_RESIDUAL), q, c,
-      spatial, at, add);
+      spatial, at, step, add);
   }
 }
 
@@ -83,12 +88,12 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
 
 // Channel c's first `count` sums: its planes' added image by image into its channel slot.
 function addPlanes(scratch: usize, c: i32, batch: i32, channels: i32, count: i32): void {
-  const planes = scratch + (<usize>channels << 5), at = sums(scratch, c);
+  const planes = scratch + (<usize>channels << 5);
   for (let j = 0; j < count; j++) {
-    const o = <usize>j << 3;
-    let t = load<f64>(sums(planes, c) + o);
-    for (let n = 1; n < batch; n++) t += load<f64>(sums(planes, n * channels + c) + o);
-    store<f64>(at + o, t);
+    const from = planes + (<usize>((j * channels + c) * batch) << 3);
+    let t = load<f64>(from);
+    for (let n = 1; n < batch; n++) t += load<f64>(from + (<usize>n << 3));
+    store<f64>(sums(scratch, c) + (<usize>j << 3), t);
   }
 }
 
@@ -107,7 +112,7 @@ const BLOCK = 64;
 // at most √M standard deviations from the mean, and the f32 rounding of the shifted squares,
 // random in sign, then costs about 1e-7·√M of the variance (test/backends/batch-norm.test.ts:
 // M = 65536). Plane q (channel c) to `at` (added when `add`).
-function statsPlane(x: usize, q: i32, c: i32, spatial: i32, at: usize, add: bool): void {
+function statsPlane(x: usize, q: i32, c: i32, spatial: i32, at: usize, step: usize, add: bool): void {
   const vecEnd = spatial & ~7;
   const k = load<f32>(x + plane(c, spatial)), kv = f32x4.splat(k);
   const p = x + plane(q, spatial);
@@ -131,7 +136,7 @@ function statsPlane(x: usize, q: i32, c: i32, spatial: i32, at: usize, add: bool
     qt += d * d;
   }
   accumulate(at, add, st);
-  accumulate(at + 8, add, qt);
+  accumulate(at + step, add, qt);
 }
 
 // mean, variance (biased) of channel c from its sums.
@@ -200,7 +205,7 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
 // (σ⁻¹ multiplies it once, at the end) and Σ g² (for gx's precision, see backwardEnd) to `at`
 // (added when `add`).
 function backwardPlane(x: usize, y: usize, gy: usize, mean: usize, gResidual: usize, q: i32, c: i32, spatial: i32,
-  at: usize, add: bool): void {
+  at: usize, step: usize, add: bool): void {
   const vecEnd = spatial & ~7;
   const m = load<f32>(mean + (<usize>c << 2)), mv = f32x4.splat(m);
   const base = plane(q, spatial);
@@ -233,8 +238,8 @@ function backwardPlane(x: usize, y: usize, gy: usize, mean: usize, gResidual: us
     qt += <f64>g * <f64>g;
   }
   accumulate(at, add, st);
-  accumulate(at + 8, add, tt);
-  accumulate(at + 16, add, qt);
+  accumulate(at + step, add, tt);
+  accumulate(at + 2 * step, add, qt);
 }
 
 // Channel c's sums become gWeight, gBias and gx's coefficients in its slot: gx = k·g + a −
