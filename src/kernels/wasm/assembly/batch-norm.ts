@@ -32,9 +32,9 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
     if (byPlanes) {
       // Sum j of plane (n, c) at f64 (j·C + c)·N + n: a channel's are contiguous for the END pass.
       const planes = scratch + (<usize>channels << 5), step = <usize>(batch * channels) << 3;
-      for (let q = u0; q < u1; q++) {
-        const n = q / channels, c = q % channels;
+      for (let q = u0, n = u0 / channels, c = u0 % channels; q < u1; q++) {
         reducePlane(p, pass, q, c, planes + (<usize>(c * batch + n) << 3), step, false);
+        if (++c == channels) { c = 0; n++; }
       }
     } else {
       for (let n = 0; n < batch; n++) {
@@ -154,8 +154,10 @@ function statsEnd(x: usize, mean: usize, variance: usize, scratch: usize, c: i32
 function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, bias: usize, residual: usize, relu: bool,
   out: usize, channels: i32, spatial: i32, q0: i32, q1: i32): void {
   const zero = f32x4.splat(0);
-  for (let q = q0; q < q1; q++) {
-    const c = q % channels, co = <usize>c << 2;
+  // c: q's channel, without a division a plane (tens of cycles; a plane of W8's last stage is
+  // 64 floats).
+  for (let q = q0, c = q0 % channels; q < q1; q++, c = c + 1 == channels ? 0 : c + 1) {
+    const co = <usize>c << 2;
     const m = load<f32>(mean + co);
     const scale = <f32>(<f64>load<f32>(invStd + co) * (weight != 0 ? <f64>load<f32>(weight + co) : 1));
     const shift: f32 = bias != 0 ? load<f32>(bias + co) : 0;
@@ -267,8 +269,8 @@ function backwardEnd(invStd: usize, weight: usize, gWeight: usize, gBias: usize,
 // gx for the planes [q0, q1) from g (masked by y when not 0) and the channels' coefficients.
 function gradInput(x: usize, g: usize, mask: usize, mean: usize, gx: usize, scratch: usize, channels: i32, spatial: i32,
   q0: i32, q1: i32): void {
-  for (let q = q0; q < q1; q++) {
-    const c = q % channels, at = sums(scratch, c), m = load<f32>(mean + (<usize>c << 2));
+  for (let q = q0, c = q0 % channels; q < q1; q++, c = c + 1 == channels ? 0 : c + 1) {
+    const at = sums(scratch, c), m = load<f32>(mean + (<usize>c << 2));
     const base = plane(q, spatial);
     if (load<f64>(at, 24) != 0) {
       gradInputF32(x, g, mask, gx, base, spatial, m, <f32>load<f64>(at), <f32>load<f64>(at, 8), <f32>load<f64>(at, 16));
