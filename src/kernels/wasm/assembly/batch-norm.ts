@@ -2,9 +2,9 @@
 // here f32 lanes do the element-wise work, 8 floats a step, and their sums go to f64 every BLOCK
 // floats of a plane (8 terms a lane), so the f32 rounding stays that of 8-term sums: in f64 every
 // step, promoting and demoting bound the kernels at a third of a copy's speed. The backward's gx
-// stays in f64 (see there). The variance is
-// one pass of shifted sums; every difference from the mean or the shift is taken before scaling,
-// so that with |mean| ≫ std nothing large cancels in f32.
+// takes f64 in channels where it nearly cancels (see backwardEnd). The variance is one pass of
+// shifted sums; every difference from the mean or the shift is taken before scaling, so that
+// with |mean| ≫ std nothing large cancels in f32.
 // The fused batch norm + ReLU (+ residual) is the same forward and backward with the ReLU (and the
 // residual's add) applied in the pass that already touches every element.
 import {
