@@ -163,10 +163,11 @@ export const PAD_REFLECT = 1;
 export const PAD_REPLICATE = 2;
 
 // Batch norm (batchNormTask): which pass, then its arrays (0 where not wanted) and the (N, C, S)
-// shape. Statistics are BN_STATS then BN_STATS_END; the backward is BN_BACKWARD (its sums), then
-// BN_BACKWARD_END, then BN_GRAD_INPUT when gx is wanted. The passes over the data split the
-// (image, channel) planes, or with BN_BY_PLANES 0 the reductions split channels; the END passes
-// split channels. The fused batch norm + ReLU passes set BN_RELU: forward adds BN_RESIDUAL (when
+// shape. Statistics are BN_STATS (its sums), the backward BN_BACKWARD (its sums) then
+// BN_GRAD_INPUT when gx is wanted. The passes over the data split the (image, channel) planes;
+// with BN_BY_PLANES the sums passes store each plane's, and an END pass (BN_STATS_END,
+// BN_BACKWARD_END) split by channels adds them; without, the sums passes split channels and end
+// their own. The fused batch norm + ReLU passes set BN_RELU: forward adds BN_RESIDUAL (when
 // not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
 export const BN_PASS = 0;
 export const BN_X = 1;

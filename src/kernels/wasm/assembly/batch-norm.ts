@@ -21,7 +21,8 @@ import { arg, ptr, splitAt } from './params';
 // now go to a slot of their own (BN_BY_PLANES), and an END pass split by channels adds a
 // channel's planes image by image: the additions of the channel split in the same order, so
 // that the results are bitwise those of one thread, which takes the channel split (one part:
-// one stream, no plane slots). Spatial sizes too small for a slot per plane take it too.
+// one stream, no plane slots, its END in the same call). Small planes take it too (see
+// PLANE_SUMS_MIN_SPATIAL in kernels.ts).
 export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const channels = arg(p, BN_CHANNELS), batch = arg(p, BN_BATCH), spatial = arg(p, BN_SPATIAL), pass = arg(p, BN_PASS);
   const scratch = ptr(p, BN_SCRATCH), byPlanes = arg(p, BN_BY_PLANES) != 0;
@@ -40,17 +41,11 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
       for (let n = 0; n < batch; n++) {
         for (let c = u0; c < u1; c++) reducePlane(p, pass, n * channels + c, c, sums(scratch, c), 8, n > 0);
       }
+      // This part's channels are complete: their END here, in the same dispatch.
+      endChannels(p, pass == BN_STATS ? BN_STATS_END : BN_BACKWARD_END, u0, u1);
     }
   } else if (pass == BN_STATS_END || pass == BN_BACKWARD_END) {
-    for (let c = u0; c < u1; c++) {
-      if (byPlanes) addPlanes(scratch, c, batch, channels, pass == BN_STATS_END ? 2 : 3);
-      if (pass == BN_STATS_END) {
-        statsEnd(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), scratch, c, spatial, <f64>batch * <f64>spatial);
-      } else {
-        backwardEnd(ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_GRAD_WEIGHT), ptr(p, BN_GRAD_BIAS), scratch,
-          arg(p, BN_TRAINING) != 0, c, <f64>batch * <f64>spatial);
-      }
-    }
+    endChannels(p, pass, u0, u1);
   } else if (pass == BN_FORWARD) {
     batchNormForward(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_BIAS),
       ptr(p, BN_RESIDUAL), arg(p, BN_RELU) != 0, ptr(p, BN_OUT), channels, spatial, u0, u1);
@@ -59,6 +54,21 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
     const gResidual = ptr(p, BN_GRAD_RESIDUAL);
     gradInput(ptr(p, BN_X), gResidual != 0 ? gResidual : ptr(p, BN_GY), gResidual != 0 ? 0 : ptr(p, BN_RESIDUAL),
       ptr(p, BN_MEAN), ptr(p, BN_OUT), scratch, channels, spatial, u0, u1);
+  }
+}
+
+// The END pass (BN_STATS_END or BN_BACKWARD_END) for channels [c0, c1).
+function endChannels(p: usize, pass: i32, c0: i32, c1: i32): void {
+  const channels = arg(p, BN_CHANNELS), batch = arg(p, BN_BATCH), spatial = arg(p, BN_SPATIAL);
+  const scratch = ptr(p, BN_SCRATCH), count = <f64>batch * <f64>spatial;
+  for (let c = c0; c < c1; c++) {
+    if (arg(p, BN_BY_PLANES) != 0) addPlanes(scratch, c, batch, channels, pass == BN_STATS_END ? 2 : 3);
+    if (pass == BN_STATS_END) {
+      statsEnd(ptr(p, BN_X), ptr(p, BN_MEAN), ptr(p, BN_INV_STD), scratch, c, spatial, count);
+    } else {
+      backwardEnd(ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), ptr(p, BN_GRAD_WEIGHT), ptr(p, BN_GRAD_BIAS), scratch,
+        arg(p, BN_TRAINING) != 0, c, count);
+    }
   }
 }
 
