@@ -119,7 +119,8 @@ export function createWasmKernels(rt: Runtime) {
     const planes = p.batch * p.channels;
     const nt = pool.plan(planes * p.spatial >= PARALLEL_ELEMENTS);
     const byPlanes = nt > 1 && p.spatial >= PLANE_SUMS_MIN_SPATIAL;
-    const scratchBytes = pass === BN_FORWARD ? 0 : 32 * p.channels + (byPlanes ? (pass === BN_STATS ? 16 : 24) * planes : 0);
+    const planeSums = byPlanes ? (pass === BN_STATS ? 2 : 3) : 0;
+    const scratchBytes = pass === BN_FORWARD ? 0 : 32 * p.channels + 8 * planeSums * planes;
     withScratch(rt, arrays, modes, (call) => (scratchBytes ? call.scratch(scratchBytes) : 0), (ptrs, scratch) => {
       const P = paramSlots(rt);
       P.fill(0, BN_X, BN_GRAD_RESIDUAL + 1);

@@ -26,10 +26,11 @@ import { arg, ptr, splitAt } from './params';
 export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const channels = arg(p, BN_CHANNELS), batch = arg(p, BN_BATCH), spatial = arg(p, BN_SPATIAL), pass = arg(p, BN_PASS);
   const scratch = ptr(p, BN_SCRATCH), byPlanes = arg(p, BN_BY_PLANES) != 0;
-  const perChannel = pass == BN_STATS_END || pass == BN_BACKWARD_END || (!byPlanes && (pass == BN_STATS || pass == BN_BACKWARD));
+  const sumsPass = pass == BN_STATS || pass == BN_BACKWARD;
+  const perChannel = pass == BN_STATS_END || pass == BN_BACKWARD_END || (sumsPass && !byPlanes);
   const units = perChannel ? channels : batch * channels;
   const u0 = splitAt(units, parts, part, 1), u1 = splitAt(units, parts, part + 1, 1);
-  if (pass == BN_STATS || pass == BN_BACKWARD) {
+  if (sumsPass) {
     if (byPlanes) {
       // Sum j of plane (n, c) at f64 (j·C + c)·N + n: a channel's are contiguous for the END pass.
       const planes = scratch + (<usize>channels << 5), step = <usize>(batch * channels) << 3;
@@ -88,8 +89,8 @@ function endChannels(p: usize, pass: i32, c0: i32, c1: i32): void {
   return <usize>(q * spatial) << 2;
 }
 
-// Slot i's 4 f64 in an array of them (a channel's, or a plane's).
-@inline function sums(slots: usize, i: i32): usize { return slots + (<usize>i << 5); }
+// Channel c's 4 f64 in the scratch.
+@inline function sums(scratch: usize, c: i32): usize { return scratch + (<usize>c << 5); }
 
 // Stores v at `at`, or adds it to what is there.
 @inline function accumulate(at: usize, add: bool, v: f64): void {
