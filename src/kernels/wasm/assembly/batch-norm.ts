@@ -123,7 +123,7 @@ const BLOCK = 64;
 // at most √M standard deviations from the mean, and the f32 rounding of the shifted squares,
 // random in sign, then costs about 1e-7·√M of the variance (test/backends/batch-norm.test.ts:
 // M = 65536). Plane q (channel c) to `at` (added when `add`).
-function statsPlane(x: usize, q: i32, c: i32, spatial: i32, at: usize, step: usize, add: bool): void {
+@inline function statsPlane(x: usize, q: i32, c: i32, spatial: i32, at: usize, step: usize, add: bool): void {
   const vecEnd = spatial & ~7;
   const k = load<f32>(x + plane(c, spatial)), kv = f32x4.splat(k);
   const p = x + plane(q, spatial);
@@ -217,7 +217,7 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
 // (when not 0). gx, gWeight, gBias may be 0 (not wanted). Plane q (channel c)'s Σ g, Σ g·(x − mean)
 // (σ⁻¹ multiplies it once, at the end) and Σ g² (for gx's precision, see backwardEnd) to `at`
 // (added when `add`).
-function backwardPlane(x: usize, y: usize, gy: usize, mean: usize, gResidual: usize, q: i32, c: i32, spatial: i32,
+@inline function backwardPlane(x: usize, y: usize, gy: usize, mean: usize, gResidual: usize, q: i32, c: i32, spatial: i32,
   at: usize, step: usize, add: bool): void {
   const vecEnd = spatial & ~7;
   const m = load<f32>(mean + (<usize>c << 2)), mv = f32x4.splat(m);
