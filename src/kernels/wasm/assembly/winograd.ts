@@ -5,8 +5,8 @@
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
 import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitOutputs } from './params';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { arg, ptr, splitAt, splitOutputs } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
 // with CONV_FLIP and CONV_WINOGRAD_U.
@@ -192,17 +192,18 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
 }
 
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, first input row and column
-// before padding, per tile) and every input channel of x (cin planes of h × w per image).
+// before padding, per tile) and input channels ci0 … ci1 − 1 of x (cin planes of h × w per image).
 // Tile b of channel ci lies at v + (ci·ld + b)·4; consecutive ξ (= 4i + j) are planeStride(cin, ld) apart.
 // Each plane is first zero-padded into `pad` (paddedPlaneBytes of the task's parameters): every
 // tile then reads whole vectors, and 4 tiles of a row go at once even at the image's edges (at
 // 16² and 8², where most tiles touch an edge, the transforms took 60% of the Winograd conv).
-export function inputTransform(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize): void {
+export function inputTransform(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32,
+  pad: usize): void {
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
-  for (let ci = 0; ci < cin; ci++) {
+  for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const n = load<i32>(coords + (<usize>(3 * b) << 2));
@@ -247,10 +248,30 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
   }
 }
 
+// Bytes of the shared input transform (CONV_WINOGRAD_V): V of all tiles where they fit one block,
+// else 0 (not shared). Its stores stay within the block's tiles, so threads write disjoint rows.
+export function winogradInputBytes(p: usize): i32 {
+  const total = arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
+  return total <= TB ? <i32>(16 * planeStride(arg(p, CONV_CIN), TB)) : 0;
+}
+
+// V of all tiles into CONV_WINOGRAD_V for this part's input channels, before convWinogradTask's
+// parts split the output channels: each would otherwise transform all the input again.
+export function winogradInputTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const cin = arg(p, CONV_CIN), ci0 = splitAt(cin, parts, part, 1), ci1 = splitAt(cin, parts, part + 1, 1);
+  if (ci1 <= ci0) return;
+  const tw = (arg(p, CONV_OW) + 1) >> 1, tiles = ((arg(p, CONV_OH) + 1) >> 1) * tw, total = arg(p, CONV_BATCH) * tiles;
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * TB) * 4);
+  tileCoords(coords, 0, total, tiles, tw);
+  inputTransform(p, ptr(p, CONV_X), cin, ci0, ci1, coords, total, ptr(p, CONV_WINOGRAD_V), TB, pad);
+}
+
 // A part is a range of tiles (all output channels), or with CONV_WINOGRAD_BY_CHANNELS a range of
 // output channels (4-row panels of U, all tiles): when tiles are few (batch 1, 7×7 maps), threads
-// splitting them would each read all of U for a few columns. Either way every output element
-// sums in the same order, so results never depend on the split.
+// splitting them would each read all of U for a few columns; then on the input transform in
+// CONV_WINOGRAD_V where winogradInputTask wrote it. Either way every output element sums in the
+// same order, so results never depend on the split.
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const x = ptr(p, CONV_X), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
   const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
@@ -262,9 +283,9 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
   if (c1 <= c0 || g1 <= g0) return;
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
-  const v = al64(scratch);
+  const own = al64(scratch), shared = ptr(p, CONV_WINOGRAD_V), v = shared != 0 ? shared : own;
   const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
-  const m = al64(v + 16 * vStride);
+  const m = al64(own + 16 * vStride);
   const coords = al64(m + 16 * mStride);
   const pad = al64(coords + <usize>(3 * TB) * 4);
   const gs = al64(pad + <usize>paddedPlaneBytes(p));
@@ -272,7 +293,7 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw);
-    inputTransform(p, x, cin, coords, nb, v, TB, pad);
+    if (shared == 0) inputTransform(p, x, cin, 0, cin, coords, nb, v, TB, pad);
     for (let xi = 0; xi < 16; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);

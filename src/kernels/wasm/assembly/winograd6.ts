@@ -10,8 +10,8 @@
 // at once, one per lane; every lane computes the same operations in the same order whichever
 // group or thread it lands in, so results never depend on the split.
 import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitOutputs } from './params';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { arg, ptr, splitAt, splitOutputs } from './params';
 import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
 
 // A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
@@ -106,19 +106,20 @@ export const GROUP_BYTES: i32 = 36 * 16;
   return k;
 }
 
-// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and every
-// input channel, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
+// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and input
+// channels ci0 … ci1 − 1 of cin, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
 // v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; pad holds paddedPlane6Bytes, d a group.
 // A group's V is stored as whole vectors: lanes past the group's tiles write columns that later
 // groups (or the next channel's row, or planeStride's spare line) overwrite, and nothing reads
-// past nb.
-@inline function inputTransform6(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize, side: i32): void {
+// past nb: up to 3 columns past it, within the channel's row where nb + 3 ≤ ld.
+@inline function inputTransform6(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32,
+  pad: usize, d: usize, side: i32): void {
   const tw = tilesAcross(arg(p, CONV_OW), side);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
-  for (let ci = 0; ci < cin; ci++) {
+  for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, side), whole = fast(coords, b, nb, side);
@@ -169,7 +170,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 // (winograd-weight-grad.ts): inlined into its lane task, that pass ran 8–10% slower (best of 5
 // rounds alternating builds, busy machine).
 export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
-  inputTransform6(p, x, cin, coords, nb, v, ld, pad, d, 4);
+  inputTransform6(p, x, cin, 0, cin, coords, nb, v, ld, pad, d, 4);
 }
 
 // Y = Aᵀ M A + bias for the tiles of a block (blocks of tb) and output channels c0 … c1 − 1.
@@ -219,9 +220,33 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   }
 }
 
+// Bytes of the shared input transform (CONV_WINOGRAD_V) for blocks of tb tiles where all tiles
+// fit one block with the 3 columns inputTransform6 may write past them, else 0 (not shared):
+// threads then write disjoint rows.
+@inline export function winograd6InputBytes(p: usize, side: i32, tb: i32): i32 {
+  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH), side) * tilesAcross(arg(p, CONV_OW), side);
+  return total + 3 <= tb ? <i32>(36 * planeStride(arg(p, CONV_CIN), tb)) : 0;
+}
+
+// V of all tiles (one block of ld tb) into CONV_WINOGRAD_V for this part's input channels, before
+// winograd6Task's parts split the output channels: each of them would otherwise transform all the
+// input again (at batch 1 on 2 threads, 4 to 8 parts did).
+@inline export function winograd6InputTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
+  const cin = arg(p, CONV_CIN), ci0 = splitAt(cin, parts, part, 1), ci1 = splitAt(cin, parts, part + 1, 1);
+  if (ci1 <= ci0) return;
+  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw;
+  const total = arg(p, CONV_BATCH) * tiles;
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * tb) * 4);
+  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
+  tileCoords(coords, 0, total, tiles, tw, side);
+  inputTransform6(p, ptr(p, CONV_X), cin, ci0, ci1, coords, total, ptr(p, CONV_WINOGRAD_V), tb, pad, d, side);
+}
+
 // The forward with output tiles of `side`, in blocks of at most tb tiles rounded up to multiples
 // of `round`. As convWinogradTask (winograd.ts): a part is a range of tiles, or with
-// CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles).
+// CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles), on the
+// input transform in CONV_WINOGRAD_V where winograd6InputTask wrote it.
 @inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32): void {
   const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw, total = batch * tiles;
@@ -232,8 +257,8 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
   const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
-  const v = al64(scratch);
-  const m = al64(v + 36 * vStride);
+  const own = al64(scratch), shared = ptr(p, CONV_WINOGRAD_V), v = shared != 0 ? shared : own;
+  const m = al64(own + 36 * vStride);
   const coords = al64(m + 36 * mStride);
   const pad = al64(coords + <usize>(3 * tb) * 4);
   const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
@@ -244,7 +269,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, side);
-    inputTransform6(p, x, cin, coords, nb, v, tb, pad, d, side);
+    if (shared == 0) inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
     for (let xi = 0; xi < 36; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, tb, false,
         m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
