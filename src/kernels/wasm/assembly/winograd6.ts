@@ -10,7 +10,7 @@
 // at once, one per lane; every lane computes the same operations in the same order whichever
 // group or thread it lands in, so results never depend on the split.
 import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
 import { arg, ptr, splitAt, splitOutputs } from './params';
 import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
 
@@ -220,33 +220,9 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   }
 }
 
-// Bytes of the shared input transform (CONV_WINOGRAD_V) for blocks of tb tiles where all tiles
-// fit one block with the 3 columns inputTransform6 may write past them, else 0 (not shared):
-// threads then write disjoint rows.
-@inline export function winograd6InputBytes(p: usize, side: i32, tb: i32): i32 {
-  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH), side) * tilesAcross(arg(p, CONV_OW), side);
-  return total + 3 <= tb ? <i32>(36 * planeStride(arg(p, CONV_CIN), tb)) : 0;
-}
-
-// V of all tiles (one block of ld tb) into CONV_WINOGRAD_V for this part's input channels, before
-// winograd6Task's parts split the output channels: each of them would otherwise transform all the
-// input again (at batch 1 on 2 threads, 4 to 8 parts did).
-@inline export function winograd6InputTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
-  const cin = arg(p, CONV_CIN), ci0 = splitAt(cin, parts, part, 1), ci1 = splitAt(cin, parts, part + 1, 1);
-  if (ci1 <= ci0) return;
-  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw;
-  const total = arg(p, CONV_BATCH) * tiles;
-  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const pad = al64(coords + <usize>(3 * tb) * 4);
-  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
-  tileCoords(coords, 0, total, tiles, tw, side);
-  inputTransform6(p, ptr(p, CONV_X), cin, ci0, ci1, coords, total, ptr(p, CONV_WINOGRAD_V), tb, pad, d, side);
-}
-
 // The forward with output tiles of `side`, in blocks of at most tb tiles rounded up to multiples
 // of `round`. As convWinogradTask (winograd.ts): a part is a range of tiles, or with
-// CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles), on the
-// input transform in CONV_WINOGRAD_V where winograd6InputTask wrote it.
+// CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles).
 @inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32): void {
   const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw, total = batch * tiles;
@@ -257,8 +233,8 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
   const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
-  const own = al64(scratch), shared = ptr(p, CONV_WINOGRAD_V), v = shared != 0 ? shared : own;
-  const m = al64(own + 36 * vStride);
+  const v = al64(scratch);
+  const m = al64(v + 36 * vStride);
   const coords = al64(m + 36 * mStride);
   const pad = al64(coords + <usize>(3 * tb) * 4);
   const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
@@ -269,11 +245,49 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, side);
-    if (shared == 0) inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
+    inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
     for (let xi = 0; xi < 36; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, tb, false,
         m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
     outputTransform6(p, m, coords, nb, c0, c1, d, side, tb);
   }
+}
+
+// Bytes of the blocks winograd6PhaseTask shares (V, then M) where all tiles fit one block of tb
+// with the 3 columns inputTransform6 may write past them (threads then write disjoint rows), else
+// 0: not run in phases.
+@inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 {
+  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH), side) * tilesAcross(arg(p, CONV_OW), side);
+  return total + 3 <= tb ? <i32>(36 * (planeStride(arg(p, CONV_CIN), tb) + planeStride(arg(p, CONV_COUT), tb))) : 0;
+}
+
+// winograd6Task's forward in three passes over blocks the threads share (V, then M, at
+// CONV_WINOGRAD_V), all tiles in one block: CONV_WINOGRAD_PHASE 0 transforms the input (parts
+// split the input channels), 1 runs the 36 GEMMs (parts split the planes ξ), 2 transforms the
+// output (parts split the output channels). For few tiles (batch 1), where parts of winograd6Task
+// splitting the output channels would each transform all the input and pack every V[ξ] again:
+// here nothing is done twice. Each output sums as winograd6Task's single block does.
+@inline export function winograd6PhaseTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw;
+  const total = arg(p, CONV_BATCH) * tiles;
+  const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
+  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 36 * vStride);
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * tb) * 4);
+  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
+  if (phase == 1) {
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
+    for (let xi = splitAt(36, parts, part, 1); xi < splitAt(36, parts, part + 1, 1); xi++) {
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, tb, false, m + <usize>xi * mStride, tb, false, 0, gs,
+        u + <usize>xi * uPlane, paddedRows(cout), 0);
+    }
+    return;
+  }
+  tileCoords(coords, 0, total, tiles, tw, side);
+  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
+  if (phase == 0) inputTransform6(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, tb, pad, d, side);
+  else outputTransform6(p, m, coords, total, c0, c1, d, side, tb);
 }
