@@ -1,8 +1,6 @@
 // The batch-1 forward convolutions of W4 (ResNet-18) and W5 (AlexNet) at 1 and at 2 threads, in
 // one process, alternating the thread count call by call: best wall time of each (a busy machine
-// slows some calls; the best is the least disturbed), the 2-thread speed-up, the best CPU time of
-// both threads together at 2 (the work done, spin-waits included: where other processes hold the
-// cores, a clearer sign of work added or removed than the wall time) and the path taken.
+// slows some calls; the best is the least disturbed), the 2-thread speed-up and the path taken.
 // Weights on storages, as layers run them (prepared once, kept across calls).
 // Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4]
 import { setBackend, setNumThreads } from '../src/index.js';
@@ -54,22 +52,19 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   const run = () => be.kernels.convForward(xs, ws, null, ys, p);
   const before = new Map(be.convPathCounts());
   const least = [Infinity, Infinity];
-  let cpu = Infinity;
   for (let t = 1; t <= 2; t++) { setNumThreads(t); run(); run(); }
   const taken = path(before);
   for (let i = 0; i < reps; i++) {
     for (let t = 0; t < 2; t++) {
       setNumThreads(t + 1);
-      const t0 = performance.now(), c0 = process.cpuUsage();
+      const t0 = performance.now();
       run();
       least[t] = Math.min(least[t]!, performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      if (t === 1) cpu = Math.min(cpu, (c.user + c.system) / 1000);
     }
   }
   sum[0] += calls * least[0]!; sum[1] += calls * least[1]!;
   console.log(`${name.padEnd(22)} ${least[0]!.toFixed(2).padStart(6)} / ${least[1]!.toFixed(2).padStart(6)} ms ` +
     `(${(flops / least[0]! / 1e6).toFixed(0).padStart(3)} / ${(flops / least[1]! / 1e6).toFixed(0).padStart(3)} GFLOP/s) ` +
-    `×${(least[0]! / least[1]!).toFixed(2)}  CPU ${cpu.toFixed(2)} ms  ${taken}`);
+    `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}`);
 }
 console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);

@@ -248,16 +248,16 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
   }
 }
 
-// Y = Aᵀ M A + bias for the tiles of a block (blocks of TB, M planes planeStride(cout, TB) apart)
-// and output channels c0 … c1 − 1.
-@inline function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32): void {
+// Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld, planes planeStride(cout,
+// ld) apart) and output channels c0 … c1 − 1.
+@inline function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const mStride = planeStride(cout, TB), outPlane = <usize>(oh * ow) * 4;
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
     let b = 0;
     while (b < nb) {
-      const src = m + (<usize>(co * TB + b) << 2);
+      const src = m + (<usize>(co * ld + b) << 2);
       const n0 = load<i32>(coords + (<usize>(3 * b) << 2));
       const oy0 = load<i32>(coords + (<usize>(3 * b + 1) << 2));
       const ox0 = load<i32>(coords + (<usize>(3 * b + 2) << 2));
@@ -319,16 +319,21 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
-    outputTransform(p, m, coords, nb, c0, c1);
+    outputTransform(p, m, coords, nb, c0, c1, TB);
   }
 }
 
+// The phases' leading dimension of V and M for n tiles: n in whole cache lines (the input
+// transform's stores stay within a block's tiles, so threads write disjoint rows); the shared
+// blocks then hold what is used (7² maps: 16 floats a row, not TB).
+@inline function phaseLd(n: i32): i32 { return (n + 15) & ~15; }
+
 // Bytes of the blocks winogradPhaseTask shares (V, then M) where all tiles fit one block, else 0:
-// not run in phases. The input transform's stores stay within the block's tiles, so threads write
-// disjoint rows.
+// not run in phases.
 export function winogradPhaseBytes(p: usize): i32 {
   const total = arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
-  return total <= TB ? <i32>(16 * (planeStride(arg(p, CONV_CIN), TB) + planeStride(arg(p, CONV_COUT), TB))) : 0;
+  const ld = phaseLd(total);
+  return total <= TB ? <i32>(16 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
 }
 
 // convWinogradTask in three passes over blocks the threads share (V, then M, at CONV_WINOGRAD_V),
@@ -338,7 +343,7 @@ export function winogradPhaseBytes(p: usize): i32 {
 export function winogradPhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = (arg(p, CONV_OW) + 1) >> 1, tiles = ((arg(p, CONV_OH) + 1) >> 1) * tw, total = arg(p, CONV_BATCH) * tiles;
-  const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
+  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
   const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 16 * vStride);
   const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
   const pad = al64(coords + <usize>(3 * TB) * 4);
@@ -346,13 +351,13 @@ export function winogradPhaseTask(p: usize, part: i32, parts: i32, slot: i32): v
   if (phase == 1) {
     const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(pad + <usize>paddedPlaneBytes(p));
     for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
-      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, TB, false, m + <usize>xi * mStride, TB, false, 0, gs,
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
         u + <usize>xi * uPlane, paddedRows(cout), 0);
     }
     return;
   }
   tileCoords(coords, 0, total, tiles, tw);
   const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, TB, pad);
-  else outputTransform(p, m, coords, total, c0, c1);
+  if (phase == 0) inputTransform(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad);
+  else outputTransform(p, m, coords, total, c0, c1, ld);
 }

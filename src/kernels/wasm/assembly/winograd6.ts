@@ -173,18 +173,18 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   inputTransform6(p, x, cin, 0, cin, coords, nb, v, ld, pad, d, 4);
 }
 
-// Y = Aᵀ M A + bias for the tiles of a block (blocks of tb) and output channels c0 … c1 − 1.
-@inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, tb: i32): void {
+// Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld) and output channels c0 … c1 − 1.
+@inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const mStride = planeStride(cout, tb), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow, side);
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow, side);
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
     const bias4 = f32x4.splat(bv);
     let b = 0;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, side);
-      const src = m + (<usize>(co * tb + b) << 2);
+      const src = m + (<usize>(co * ld + b) << 2);
       // Aᵀ M down the 6 columns (rows 0 … side − 1 of d), then each row times A.
       for (let j = 0; j < 6; j++) aColumn(side, src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
@@ -254,12 +254,17 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   }
 }
 
+// The phases' leading dimension of V and M (floats per channel row) for n tiles: n and the 3
+// columns inputTransform6 may write past them (so threads write disjoint rows), in whole cache
+// lines; the shared blocks then hold what is used (7² maps: 32 floats a row, not tb).
+@inline function phaseLd(n: i32): i32 { return (n + 3 + 15) & ~15; }
+
 // Bytes of the blocks winograd6PhaseTask shares (V, then M) where all tiles fit one block of tb
-// with the 3 columns inputTransform6 may write past them (threads then write disjoint rows), else
-// 0: not run in phases.
+// with the 3 columns inputTransform6 may write past them, else 0: not run in phases.
 @inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 {
   const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH), side) * tilesAcross(arg(p, CONV_OW), side);
-  return total + 3 <= tb ? <i32>(36 * (planeStride(arg(p, CONV_CIN), tb) + planeStride(arg(p, CONV_COUT), tb))) : 0;
+  const ld = phaseLd(total);
+  return total + 3 <= tb ? <i32>(36 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
 }
 
 // winograd6Task's forward in three passes over blocks the threads share (V, then M, at
@@ -272,7 +277,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw;
   const total = arg(p, CONV_BATCH) * tiles;
-  const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
+  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
   const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 36 * vStride);
   const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
   const pad = al64(coords + <usize>(3 * tb) * 4);
@@ -281,13 +286,13 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   if (phase == 1) {
     const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
     for (let xi = splitAt(36, parts, part, 1); xi < splitAt(36, parts, part + 1, 1); xi++) {
-      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, tb, false, m + <usize>xi * mStride, tb, false, 0, gs,
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
         u + <usize>xi * uPlane, paddedRows(cout), 0);
     }
     return;
   }
   tileCoords(coords, 0, total, tiles, tw, side);
   const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform6(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, tb, pad, d, side);
-  else outputTransform6(p, m, coords, total, c0, c1, d, side, tb);
+  if (phase == 0) inputTransform6(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad, d, side);
+  else outputTransform6(p, m, coords, total, c0, c1, d, side, ld);
 }
