@@ -2,11 +2,15 @@
 // one process, alternating the thread count call by call: best wall time of each (a busy machine
 // slows some calls; the best is the least disturbed), the 2-thread speed-up and the path taken.
 // Weights on storages, as layers run them (prepared once, kept across calls).
-// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4]
+// --serial runs the 2-thread split's parts one after the other on the calling thread: the work
+// that two threads would share (ideally the 1-thread work), timed like the 1-thread figure, which
+// other processes on the cores disturb far less than a 2-thread wall time.
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
 import { filledStorage } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: string) => {
@@ -14,6 +18,12 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const reps = Number(flag('--reps', '15')), only = flag('--only', '');
+if (process.argv.includes('--serial')) {
+  const run = ThreadPool.prototype.run;
+  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
+    run.call(this, id, params, 1, wanted);
+  };
+}
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 
@@ -38,7 +48,8 @@ const path = (before: Map<string, number>) => {
   return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
 };
 const sum = [0, 0];
-console.log(`best wall time of ${reps}, 1 and 2 threads alternating; Σ weighs each shape by its calls per image`);
+const second = process.argv.includes('--serial') ? "2 threads' split run serially" : '2 threads';
+console.log(`best wall time of ${reps}, 1 thread and ${second} alternating; Σ weighs each shape by its calls per image`);
 for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   if (only && !name.startsWith(only)) continue;
   const out = Math.floor((size + 2 * pad - k) / stride) + 1;
