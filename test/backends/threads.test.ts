@@ -79,6 +79,24 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   }
 });
 
+test('conv forward on stored weights (prepared once, kept) is the same at 1 and 2 threads', () => {
+  const r = rng(34);
+  // ResNet-18's batch-1 shapes: stride 2 by polyphase planes on packed weights, 2 threads splitting
+  // positions (128 → 256 at 28²) and, with too few positions, channels (256 → 512 at 14²); Winograd
+  // on its cached transform in phases, F(4×4) at 14² and F(2×2) at 7².
+  for (const p of [conv(1, 128, 256, 28, 3, 1, 2), conv(1, 256, 512, 14, 3, 1, 2), conv(1, 256, 256, 14, 3, 1),
+    conv(1, 128, 128, 7, 3, 1)]) {
+    const x = wasm.alloc(p.inChannels * p.inSize[0]! ** 2), w = wasm.alloc(p.outChannels * p.inChannels * p.kernelSize[0]! ** 2);
+    x.data.set(data(r, x.data.length));
+    w.data.set(data(r, w.data.length));
+    const out = wasm.alloc(p.outChannels * p.outSize[0]! ** 2);
+    sameAtOneAndTwo(`stored convForward ${p.inChannels}→${p.outChannels} ${p.inSize[0]}² stride ${p.stride[0]}`, () => {
+      wasm.kernels.convForward(x, w, null, out, p);
+      return out.data;
+    });
+  }
+});
+
 test('gemm is the same at 1 and 2 threads, also where 2 threads share one packing of A', () => {
   const r = rng(33);
   for (const [m, n, k, transB] of [[12, 300, 6000, true], [64, 400, 1200, false], [200, 300, 700, true]] as const) {
