@@ -5,7 +5,9 @@
 // --serial runs the 2-thread split's parts one after the other on the calling thread: the work
 // that two threads would share (ideally the 1-thread work), timed like the 1-thread figure, which
 // other processes on the cores disturb far less than a 2-thread wall time.
-// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial]
+// --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--networks]
+import * as st from '../src/index.js';
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
@@ -47,6 +49,20 @@ const path = (before: Map<string, number>) => {
   const now = be.convPathCounts();
   return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
 };
+// Best wall time of `run` at 1 thread and at 2 (alternating), after a warm-up call at each.
+function bestAtOneAndTwo(run: () => void): [number, number] {
+  const least: [number, number] = [Infinity, Infinity];
+  for (let t = 1; t <= 2; t++) { setNumThreads(t); run(); run(); }
+  for (let i = 0; i < reps; i++) {
+    for (let t = 0; t < 2; t++) {
+      setNumThreads(t + 1);
+      const t0 = performance.now();
+      run();
+      least[t] = Math.min(least[t]!, performance.now() - t0);
+    }
+  }
+  return least;
+}
 const sum = [0, 0];
 const second = process.argv.includes('--serial') ? "2 threads' split run serially" : '2 threads';
 console.log(`best wall time of ${reps}, 1 thread and ${second} alternating; Σ weighs each shape by its calls per image`);
@@ -62,20 +78,20 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   const ys = filledStorage(be, cout * out * out);
   const run = () => be.kernels.convForward(xs, ws, null, ys, p);
   const before = new Map(be.convPathCounts());
-  const least = [Infinity, Infinity];
-  for (let t = 1; t <= 2; t++) { setNumThreads(t); run(); run(); }
+  run();
   const taken = path(before);
-  for (let i = 0; i < reps; i++) {
-    for (let t = 0; t < 2; t++) {
-      setNumThreads(t + 1);
-      const t0 = performance.now();
-      run();
-      least[t] = Math.min(least[t]!, performance.now() - t0);
-    }
-  }
+  const least = bestAtOneAndTwo(run);
   sum[0] += calls * least[0]!; sum[1] += calls * least[1]!;
   console.log(`${name.padEnd(22)} ${least[0]!.toFixed(2).padStart(6)} / ${least[1]!.toFixed(2).padStart(6)} ms ` +
     `(${(flops / least[0]! / 1e6).toFixed(0).padStart(3)} / ${(flops / least[1]! / 1e6).toFixed(0).padStart(3)} GFLOP/s) ` +
     `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}`);
 }
 console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);
+if (process.argv.includes('--networks')) {
+  for (const [name, model] of [['W4 ResNet-18', st.models.resnet18()], ['W5 AlexNet', st.models.alexnet()]] as const) {
+    model.eval();
+    const x = st.randn([1, 3, 224, 224], { seed: 6 });
+    const [one, two] = bestAtOneAndTwo(() => st.noGrad(() => model.forward(x)));
+    console.log(`${name.padEnd(22)} ${one.toFixed(1).padStart(6)} / ${two.toFixed(1).padStart(6)} ms ×${(one / two).toFixed(2)}`);
+  }
+}
