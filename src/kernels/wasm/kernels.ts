@@ -27,14 +27,24 @@ import {
 import { READ, READ_WRITE, WRITE } from './call.js';
 import { createConvKernels } from './conv-kernels.js';
 import { collapse, collapseDims } from './dims.js';
-import { align64, PARALLEL_FLOPS, paramSlots, partsFor, withArrays, withScratch, type Runtime } from './runtime.js';
+import { align64, paramSlots, partsFor, withArrays, withScratch, type Runtime } from './runtime.js';
 
 // Element-wise and batch-norm kernels are memory-bound: about 128k elements (512 KB) read before a
 // second thread pays for waking it.
 const PARALLEL_ELEMENTS = 1 << 17;
-// Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops;
-// AlexNet's last pool (256×13² → 6², 83k elements) ran in 60–77 µs on 2 threads, 112–155 on 1.
-const PARALLEL_WINDOW_ELEMENTS = 5e4;
+// Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops, and
+// ~0.5 ns in 2×2 windows at stride 2 (assembly/max-pool2.ts); AlexNet's last pool (256×13² → 6²,
+// 750k elements) ran in 60–77 µs on 2 threads, 112–155 on 1. LeNet-5's second pool (16×10² →
+// 5², batch 64: 102k elements, 52 µs on 1 thread) 150 µs after the last dispatch: median 114–170
+// µs on 2 threads against 82–85 on 1 (busy machine): below ~100 µs of work a second thread that
+// must be woken costs more than it saves.
+const PARALLEL_WINDOW_ELEMENTS = 1.5e5;
+// GEMMs below this many flops (~90 µs on 1 thread) run on one: each of LeNet-5's 120→84 layer's
+// three (1.3 MFLOP, batch 64), 150 µs after the last dispatch, took a median 145 µs on 2 threads
+// against 29 on 1 (busy machine: the woken worker claims its part, then waits for a core); 2
+// to 4 MFLOP were no faster on 2 threads even at their 10th percentile, and at best a second thread
+// saves half of 30–90 µs. The 400→120 layer's (6.1 MFLOP) stay on 2.
+const PARALLEL_GEMM_FLOPS = 4e6;
 // From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
 // beats every thread packing all of it.
 const SHARED_PACK_MIN = 65536;
@@ -162,7 +172,7 @@ export function createWasmKernels(rt: Runtime) {
     gemm(a: Float32Array, b: Float32Array, c: Float32Array, p: GemmParams): void {
       const { m, n, k } = p;
       if (m === 0 || n === 0) return;
-      const nt = pool.plan(2 * m * n * k >= PARALLEL_FLOPS);
+      const nt = pool.plan(2 * m * n * k >= PARALLEL_GEMM_FLOPS);
       // Not where gemmDots runs (few rows of A·Bᵀ): the packed path would sum in another order,
       // and results must not depend on the thread count.
       const dots = m <= 16 && p.transB && !p.transA;
