@@ -32,13 +32,13 @@ import { align64, paramSlots, partsFor, withArrays, withScratch, type Runtime } 
 // Element-wise and batch-norm kernels are memory-bound: about 128k elements (512 KB) read before a
 // second thread pays for waking it.
 const PARALLEL_ELEMENTS = 1 << 17;
-// Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops, and
-// ~0.5 ns in 2×2 windows at stride 2 (assembly/max-pool2.ts); AlexNet's last pool (256×13² → 6²,
-// 750k elements) ran in 60–77 µs on 2 threads, 112–155 on 1. LeNet-5's second pool (16×10² →
-// 5², batch 64: 102k elements, 52 µs on 1 thread) 150 µs after the last dispatch: median 114–170
-// µs on 2 threads against 82–85 on 1 (busy machine): below ~100 µs of work a second thread that
-// must be woken costs more than it saves.
-const PARALLEL_WINDOW_ELEMENTS = 1.5e5;
+// Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops;
+// AlexNet's last pool (256×13² → 6², 83k elements) ran in 60–77 µs on 2 threads, 112–155 on 1.
+// 2×2 windows at stride 2 cost a third of that (assembly/max-pool2.ts) and count so: LeNet-5's
+// second pool (16×10² → 5², batch 64: 102k elements, 50 µs on 1 thread back to back), 150 µs
+// after the last dispatch, took a median 114–170 µs on 2 threads against 82–85 on 1 (busy machine).
+const PARALLEL_WINDOW_ELEMENTS = 5e4;
+const POOL2_COST = 1 / 3;
 // GEMMs below this many flops (~90 µs on 1 thread) run on one: each of LeNet-5's 120→84 layer's
 // three (1.3 MFLOP, batch 64), 150 µs after the last dispatch, took a median 145 µs on 2 threads
 // against 29 on 1 (busy machine: the woken worker claims its part, then waits for a core); 2
@@ -100,6 +100,12 @@ export function createWasmKernels(rt: Runtime) {
     P[POOL_BACKWARD] = backward ? 1 : 0;
     const nt = pool.plan(parallel);
     pool.run(TASK_MAX_POOL, rt.params, nt, partsFor(nt, planes, 1));
+  }
+
+  // A max pool's window elements, those of 2×2 windows at stride 2 at their lower cost.
+  function windowCost(outputs: number, p: PoolParams): number {
+    const pool2 = p.kernelSize.every((k) => k === 2) && p.stride.every((s) => s === 2);
+    return outputs * p.kernelSize.reduce((s, k) => s * k, 1) * (pool2 ? POOL2_COST : 1);
   }
 
   // An SGD or Adam step on pointers in slot order from OPT_PARAM; threads split the elements.
@@ -200,7 +206,7 @@ export function createWasmKernels(rt: Runtime) {
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
       withArrays(rt, [x, out, argmax], [READ, WRITE, WRITE], (ptrs) =>
-        maxPoolTask(ptrs, false, out.length * p.kernelSize.reduce((s, k) => s * k, 1) >= PARALLEL_WINDOW_ELEMENTS, p));
+        maxPoolTask(ptrs, false, windowCost(out.length, p) >= PARALLEL_WINDOW_ELEMENTS, p));
     },
     maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void {
       // A scatter: memory-bound like the element-wise kernels (gx zeroed, then each gy added), and
