@@ -126,17 +126,21 @@ test('3-D conv forward and both gradients are the same at 1 and 2 threads', () =
 
 test('max pooling split over planes is the same at 1 and 2 threads and as the reference, argmax too', () => {
   const r = rng(35);
-  const p: PoolParams = {
-    batch: 8, channels: 32, inSize: [56, 56], outSize: [28, 28], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
-    dilation: [1, 1], countIncludePad: true,
-  };
-  const x = inWasm(data(r, 8 * 32 * 56 * 56));
-  const out = wasm.alloc(8 * 32 * 28 * 28).data, argmax = new Int32Array(out.length);
-  sameAtOneAndTwo('maxPoolForward', () => { K.maxPoolForward(x, out, argmax, p); return out; });
-  const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
-  refKernels.maxPoolForward(x, want, wantArg, p);
-  assert.deepEqual(Array.from(out), Array.from(want));
-  assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+  // ResNet's 3×3 stride-2 pool (the general kernel) and LeNet-5's first 2×2 one (max-pool2.ts).
+  for (const [k, pad, inSize, outSize] of [[3, 1, 56, 28], [2, 0, 28, 14]] as const) {
+    const p: PoolParams = {
+      batch: 8, channels: 32, inSize: [inSize, inSize], outSize: [outSize, outSize], kernelSize: [k, k], stride: [2, 2],
+      padBegin: [pad, pad], dilation: [1, 1], countIncludePad: true,
+    };
+    const x = inWasm(data(r, 8 * 32 * inSize * inSize));
+    x[7] = NaN;
+    const out = wasm.alloc(8 * 32 * outSize * outSize).data, argmax = new Int32Array(out.length);
+    sameAtOneAndTwo(`maxPoolForward ${k}×${k}`, () => { K.maxPoolForward(x, out, argmax, p); return out; });
+    const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
+    refKernels.maxPoolForward(x, want, wantArg, p);
+    assert.deepEqual(Array.from(out), Array.from(want));
+    assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+  }
 });
 
 test('batch norm (plain and fused with ReLU), unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
@@ -196,10 +200,11 @@ test('max-pool backward, padding split over the batch, SGD and Adam steps: the s
   const eq = (got: Float32Array, want: Float32Array, what: string) =>
     assert.deepEqual(Array.from(got), Array.from(want), `${what} differs from the reference`);
   const p: PoolParams = {
-    batch: 8, channels: 32, inSize: [40, 40], outSize: [20, 20], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
+    batch: 16, channels: 32, inSize: [40, 40], outSize: [20, 20], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
     dilation: [1, 1], countIncludePad: true,
   };
-  const x = inWasm(data(r, 8 * 32 * 40 * 40)), gy = inWasm(data(r, 8 * 32 * 20 * 20));
+  // 819k elements of gx: above the scatter's threshold for a second thread (kernels.ts).
+  const x = inWasm(data(r, 16 * 32 * 40 * 40)), gy = inWasm(data(r, 16 * 32 * 20 * 20));
   const out = new Float32Array(gy.length), arg = new Int32Array(gy.length);
   refKernels.maxPoolForward(x, out, arg, p);
   const gx = wasm.alloc(x.length).data, want = new Float32Array(x.length);
