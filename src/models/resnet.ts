@@ -2,7 +2,7 @@
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
 import * as nn from '../nn/index.js';
-import { convBnRelu } from '../nn/fused.js';
+import { convBnRelu, releaseIntermediate } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
@@ -31,9 +31,10 @@ export class BasicBlock extends nn.Module {
   }
 
   // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
-  // batch-norm-ReLU op in training.
+  // batch-norm-ReLU op in training, whose output only conv2 reads (freed after backward).
   override forward(x: Tensor): Tensor {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    releaseIntermediate(out, this.conv2);
     return convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
   }
 }
@@ -64,7 +65,9 @@ export class Bottleneck extends nn.Module {
 
   override forward(x: Tensor): Tensor {
     let out = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    releaseIntermediate(out, this.conv2);
     out = convBnRelu(out, this.conv2, this.bn2, this.relu);
+    releaseIntermediate(out, this.conv3);
     return convBnRelu(out, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
   }
 }

@@ -5,6 +5,7 @@
 // four intermediate tensors and four passes over memory fewer. The folded weights are kept until
 // a tensor they came from changes (versions), so the backend's prepared copies of them stay valid
 // too. Training, gradients and tracing (ONNX export) run the layers one by one.
+import { releaseAfterBackward } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluInPlace } from '../ops/activation.js';
 import { zeros } from '../ops/creation.js';
@@ -68,7 +69,7 @@ function folded(conv: ConvNd, bn: BatchNormNd): Folded {
 export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null, residual: Tensor | null = null): Tensor {
   // Unbatched input keeps the plain path, whose batch norm rejects it (fusing must not widen what runs).
   if (!fusable(conv, bn) || (bn && (!foldable(conv, bn) || x.ndim !== conv.nd + 2)) || (relu && !isRelu(relu))) {
-    if (bn && relu) return bn.forwardRelu(conv.forward(x), relu, residual);
+    if (bn && relu) return trainingConvBnRelu(x, conv, bn, relu, residual);
     const y = bn ? bn.forward(conv.forward(x)) : conv.forward(x);
     const sum = residual ? y.add(residual) : y;
     return relu ? relu.forward(sum) : sum;
@@ -77,6 +78,32 @@ export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu
   const y = f ? conv.convolve(x, f.weight, f.bias) : conv.forward(x);
   if (residual) addInPlace(y, residual);
   return relu ? reluInPlace(y) : y;
+}
+
+// Training: the conv, then the fused batch norm + ReLU op. The conv's output is private when no
+// hook can have seen it (the conv's own forward ran, and the fused op consumed it directly: a
+// wrapped batch norm or ReLU would run the layers one by one), so backward may free it as soon as
+// the batch norm's backward has read it, before the next collection would.
+function trainingConvBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd, relu: ReLU, residual: Tensor | null): Tensor {
+  const y = conv.forward(x);
+  const out = bn.forwardRelu(y, relu, residual);
+  if (isConv(conv) && madeFrom(out, 'batchNormRelu', y)) releaseAfterBackward(y);
+  return out;
+}
+
+/** Whether `out` is the output of the op `name` recorded with `input` first, i.e. nothing ran between. */
+function madeFrom(out: Tensor, name: string, input: Tensor): boolean {
+  return out.node?.name === name && out.node.inputs[0] === input;
+}
+
+/**
+ * For a block's forward: `h`, which it made with convBnRelu and hands to `next` (a convBnRelu's
+ * conv) and nothing else, is freed after backward where no hook saw it: the fused op made it (a
+ * wrapped batch norm or ReLU would have run the layers one by one) and next's own forward reads it.
+ * @example const out = convBnRelu(x, this.conv1, this.bn1, this.relu); releaseIntermediate(out, this.conv2);
+ */
+export function releaseIntermediate(h: Tensor, next: ConvNd): void {
+  if (h.node?.name === 'batchNormRelu' && isConv(next)) releaseAfterBackward(h);
 }
 
 /**
