@@ -1,5 +1,6 @@
 // The autograd engine releases the gradients it passes between nodes once they are consumed
-// (src/autograd/engine.ts): on the wasm backend their blocks return to the free lists at once,
+// (src/autograd/engine.ts), and the forward activations only the graph can reach once backward
+// has used them: on the wasm backend their blocks return to the free lists at once,
 // without a garbage collection, while every gradient the caller can still reach stays intact.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -74,4 +75,42 @@ test('a leaf takes an unshared gradient as its .grad without a copy, and copies 
   } finally {
     installBackend(wasm, true);
   }
+});
+
+// A ResNet block trained one step: the conv outputs inside conv → bn → relu and the block's inner
+// activation are freed by backward (not left to a collection), with the same gradients as a
+// backward that keeps the graph (and so frees nothing).
+function blockStep(block: st.models.BasicBlock, x: st.Tensor, retainGraph: boolean): { grads: number[][]; grown: number } {
+  block.zeroGrad();
+  const loss = block.forward(x).mul(x).sum();
+  const before = wasm.heap.liveBytes;
+  loss.backward(undefined, { retainGraph });
+  return { grads: block.parameters().map((p) => Array.from(p.grad!.toArray())), grown: wasm.heap.liveBytes - before };
+}
+
+test('backward frees a block’s private activations, with unchanged gradients', () => {
+  const block = new st.models.BasicBlock(8, 8);
+  const x = leaf([16, 8, 16, 16], 7);
+  const act = 16 * 8 * 16 * 16 * 4; // bytes of one activation
+  const kept = blockStep(block, x, true);
+  const freed = blockStep(block, x, false);
+  assert.deepEqual(freed.grads, kept.grads);
+  // Three activations (conv1's and conv2's outputs, the inner bn-relu output) fewer stay live.
+  assert.ok(kept.grown - freed.grown >= 3 * act, `freed ${kept.grown - freed.grown} bytes, expected ≥ ${3 * act}`);
+});
+
+test('an activation a wrapped forward saw is never freed', () => {
+  const block = new st.models.BasicBlock(4, 4);
+  const seen: st.Tensor[] = [];
+  const plain = block.conv2.forward.bind(block.conv2);
+  // A hook on conv2 sees the block's inner activation (its input) and conv2's output.
+  block.conv2.forward = (h: st.Tensor) => {
+    const y = plain(h);
+    seen.push(h, y);
+    return y;
+  };
+  const out = block.forward(leaf([2, 4, 6, 6], 8));
+  const before = seen.map((t) => Array.from(t.toArray()));
+  out.sum().backward();
+  assert.deepEqual(seen.map((t) => Array.from(t.toArray())), before);
 });
