@@ -31,11 +31,12 @@ export class BasicBlock extends nn.Module {
   }
 
   // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
-  // batch-norm-ReLU op in training, whose output only conv2 reads (freed after backward).
+  // batch-norm-ReLU op in training. `out` is the block's own: freed once conv2 is through with it.
   override forward(x: Tensor): Tensor {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    releaseIntermediate(out, this.conv2);
-    return convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    const y = convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    releaseIntermediate(out, this.bn1, this.relu, this.conv2);
+    return y;
   }
 }
 
@@ -64,11 +65,12 @@ export class Bottleneck extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let out = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    releaseIntermediate(out, this.conv2);
-    out = convBnRelu(out, this.conv2, this.bn2, this.relu);
-    releaseIntermediate(out, this.conv3);
-    return convBnRelu(out, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    const out1 = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    const out2 = convBnRelu(out1, this.conv2, this.bn2, this.relu);
+    releaseIntermediate(out1, this.bn1, this.relu, this.conv2);
+    const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    releaseIntermediate(out2, this.bn2, this.relu, this.conv3);
+    return y;
   }
 }
 

@@ -97,13 +97,16 @@ function madeFrom(out: Tensor, name: string, input: Tensor): boolean {
 }
 
 /**
- * For a block's forward: `h`, which it made with convBnRelu and hands to `next` (a convBnRelu's
- * conv) and nothing else, is freed after backward where no hook saw it: the fused op made it (a
- * wrapped batch norm or ReLU would have run the layers one by one) and next's own forward reads it.
- * @example const out = convBnRelu(x, this.conv1, this.bn1, this.relu); releaseIntermediate(out, this.conv2);
+ * For a block's forward, once `next` has run: `h`, made by convBnRelu with `bn` and `relu` and read
+ * by `next` (the conv of the convBnRelu after it) and nothing else, is dead where no hook saw it
+ * (none of the three forwards wrapped, no trace). Without gradients it is freed now, ahead of
+ * the next forced collection; with them backward frees it once the nodes that read it have run.
+ * @example const out = convBnRelu(x, c1, bn1, relu); const y = convBnRelu(out, c2, bn2, relu); releaseIntermediate(out, bn1, relu, c2);
  */
-export function releaseIntermediate(h: Tensor, next: ConvNd): void {
-  if (h.node?.name === 'batchNormRelu' && isConv(next)) releaseAfterBackward(h);
+export function releaseIntermediate(h: Tensor, bn: BatchNormNd, relu: ReLU, next: ConvNd): void {
+  if (isTracing() || bn.forward !== BatchNormNd.prototype.forward || !isRelu(relu) || !isConv(next)) return;
+  if (isGradEnabled()) releaseAfterBackward(h);
+  else h.storage.release?.();
 }
 
 /**

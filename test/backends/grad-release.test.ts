@@ -114,3 +114,32 @@ test('an activation a wrapped forward saw is never freed', () => {
   out.sum().backward();
   assert.deepEqual(seen.map((t) => Array.from(t.toArray())), before);
 });
+
+test('inference frees a block’s inner activation at once, unless a wrapped forward saw it', () => {
+  const x = st.randn([8, 8, 16, 16], { seed: 9 });
+  const act = 8 * 8 * 16 * 16 * 4;
+  const run = (block: st.models.BasicBlock) => st.noGrad(() => {
+    block.forward(x); // folds the batch norms into the convs once
+    const before = wasm.heap.liveBytes;
+    const y = block.forward(x);
+    return { y: Array.from(y.toArray()), grown: wasm.heap.liveBytes - before };
+  });
+  const plain = new st.models.BasicBlock(8, 8).eval();
+  const wrapped = new st.models.BasicBlock(8, 8).eval();
+  wrapped.loadStateDict(plain.stateDict());
+  // A hook on the ReLU sees the inner activation (its first output) and the block's output.
+  const seen: st.Tensor[] = [];
+  const relu = wrapped.relu.forward.bind(wrapped.relu);
+  wrapped.relu.forward = (h: st.Tensor) => {
+    const y = relu(h);
+    seen.push(y);
+    return y;
+  };
+  const freed = run(plain);
+  const kept = run(wrapped);
+  assert.ok(freed.y.every((v, i) => Math.abs(v - kept.y[i]!) < 1e-4), 'fused and wrapped blocks agree');
+  assert.ok(freed.grown <= act, `inference kept ${freed.grown} bytes live`);
+  assert.ok(kept.grown >= 2 * act, `the wrapped block kept ${kept.grown} bytes live`);
+  assert.equal(seen.length, 4);
+  assert.doesNotThrow(() => seen.forEach((h) => h.toArray()));
+});
