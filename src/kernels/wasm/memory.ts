@@ -39,6 +39,9 @@ export class WasmHeap {
   private allocatedSinceCollect = 0;
   /** Bytes currently handed out (live storage + scratch), for tests and diagnostics. */
   liveBytes = 0;
+  /** Diagnostics (bench/memory-step.ts): the most liveBytes reached, storage bytes allocated and
+   * released without a collection (release()), and the collections forced, since creation. */
+  readonly counts = { peakLiveBytes: 0, storageBytes: 0, releasedBytes: 0, collections: 0 };
   /** Whether the last alloc returned never-used memory (which WebAssembly guarantees is zero). */
   lastWasFresh = false;
   /** Zeroes a byte range; the module's bulk fill once it is instantiated. */
@@ -78,7 +81,10 @@ export class WasmHeap {
   alloc(bytes: number, mayCollect = true): number {
     const cls = sizeClass(bytes);
     // Only storage can become garbage; kernel scratch is released explicitly.
-    if (mayCollect) this.allocatedSinceCollect += cls;
+    if (mayCollect) {
+      this.allocatedSinceCollect += cls;
+      this.counts.storageBytes += cls;
+    }
     this.lastWasFresh = false;
     const reused = this.fromFreeLists(cls);
     if (reused >= 0) return reused;
@@ -89,6 +95,7 @@ export class WasmHeap {
     // walked through page by page first.
     if (mayCollect && this.collect && this.allocatedSinceCollect >= COLLECT_EVERY) {
       this.allocatedSinceCollect = 0;
+      this.counts.collections++;
       this.collect();
       const again = this.fromFreeLists(cls);
       if (again >= 0) return again;
@@ -96,7 +103,7 @@ export class WasmHeap {
     if (this.top + cls > this.buffer.byteLength) this.grow(this.top + cls - this.buffer.byteLength);
     const ptr = this.top;
     this.top += cls;
-    this.liveBytes += cls;
+    this.taken(cls);
     this.lastWasFresh = true;
     return ptr;
   }
@@ -107,8 +114,13 @@ export class WasmHeap {
   private fromFreeLists(cls: number): number {
     const list = this.free.get(cls);
     if (!list || list.length === 0) return -1;
-    this.liveBytes += cls;
+    this.taken(cls);
     return list.pop()!;
+  }
+
+  private taken(cls: number): void {
+    this.liveBytes += cls;
+    if (this.liveBytes > this.counts.peakLiveBytes) this.counts.peakLiveBytes = this.liveBytes;
   }
 
   private grow(needBytes: number): void {
@@ -136,6 +148,7 @@ export class WasmHeap {
     this.release(ptr, cls);
     // Garbage only the collector can find is what was allocated and not given back.
     this.allocatedSinceCollect -= cls;
+    this.counts.releasedBytes += cls;
   }
 
   /** Releases a scratch block obtained from alloc. */
