@@ -69,7 +69,7 @@ function folded(conv: ConvNd, bn: BatchNormNd): Folded {
 export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null, residual: Tensor | null = null): Tensor {
   // Unbatched input keeps the plain path, whose batch norm rejects it (fusing must not widen what runs).
   if (!fusable(conv, bn) || (bn && (!foldable(conv, bn) || x.ndim !== conv.nd + 2)) || (relu && !isRelu(relu))) {
-    if (bn && relu) return trainingConvBnRelu(x, conv, bn, relu, residual);
+    if (bn && relu) return convThenBnRelu(x, conv, bn, relu, residual);
     const y = bn ? bn.forward(conv.forward(x)) : conv.forward(x);
     const sum = residual ? y.add(residual) : y;
     return relu ? relu.forward(sum) : sum;
@@ -80,11 +80,11 @@ export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu
   return relu ? reluInPlace(y) : y;
 }
 
-// Training: the conv, then the fused batch norm + ReLU op. The conv's output is private when no
+// Training (or anything not folded): the conv, then the fused batch norm + ReLU op. The conv's output is private when no
 // hook can have seen it (the conv's own forward ran, and the fused op consumed it directly: a
 // wrapped batch norm or ReLU would run the layers one by one), so backward may free it as soon as
 // the batch norm's backward has read it, before the next collection would.
-function trainingConvBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd, relu: ReLU, residual: Tensor | null): Tensor {
+function convThenBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd, relu: ReLU, residual: Tensor | null): Tensor {
   const y = conv.forward(x);
   const out = bn.forwardRelu(y, relu, residual);
   if (isConv(conv) && madeFrom(out, 'batchNormRelu', y)) releaseAfterBackward(y);
