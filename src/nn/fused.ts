@@ -80,10 +80,10 @@ export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu
   return relu ? reluInPlace(y) : y;
 }
 
-// Training (or anything not folded): the conv, then the fused batch norm + ReLU op. The conv's output is private when no
-// hook can have seen it (the conv's own forward ran, and the fused op consumed it directly: a
-// wrapped batch norm or ReLU would run the layers one by one), so backward may free it as soon as
-// the batch norm's backward has read it, before the next collection would.
+// Training (or anything not folded): the conv, then the fused batch norm + ReLU op. The conv's
+// output is private when no hook can have seen it (the conv's own forward ran, and the fused op
+// consumed it directly: a wrapped batch norm or ReLU would run the layers one by one), so
+// backward may free it as soon as the batch norm's backward has read it.
 function convThenBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd, relu: ReLU, residual: Tensor | null): Tensor {
   const y = conv.forward(x);
   const out = bn.forwardRelu(y, relu, residual);
