@@ -80,7 +80,7 @@ test('a leaf takes an unshared gradient as its .grad without a copy, and copies 
 // A ResNet block trained one step: the conv outputs inside conv → bn → relu and the block's inner
 // activation are freed by backward (not left to a collection), with the same gradients as a
 // backward that keeps the graph (and so frees nothing).
-function blockStep(block: st.models.BasicBlock, x: st.Tensor, retainGraph: boolean): { grads: number[][]; grown: number } {
+function blockStep(block: st.nn.Module, x: st.Tensor, retainGraph: boolean): { grads: number[][]; grown: number } {
   block.zeroGrad();
   const loss = block.forward(x).mul(x).sum();
   const before = wasm.heap.liveBytes;
@@ -97,6 +97,14 @@ test('backward frees a block’s private activations, with unchanged gradients',
   assert.deepEqual(freed.grads, kept.grads);
   // Three activations (conv1's and conv2's outputs, the inner bn-relu output) fewer stay live.
   assert.ok(kept.grown - freed.grown >= 3 * act, `freed ${kept.grown - freed.grown} bytes, expected ≥ ${3 * act}`);
+  // A Bottleneck (4 → 4 → 16 channels): its two inner activations and three conv outputs.
+  const bottleneck = new st.models.Bottleneck(16, 4);
+  const x16 = leaf([4, 16, 8, 8], 10);
+  const keptB = blockStep(bottleneck, x16, true);
+  const freedB = blockStep(bottleneck, x16, false);
+  assert.deepEqual(freedB.grads, keptB.grads);
+  const inner = 4 * 4 * 8 * 8 * 4;
+  assert.ok(keptB.grown - freedB.grown >= 4 * inner + 4 * 16 * 8 * 8 * 4, `the Bottleneck freed ${keptB.grown - freedB.grown} bytes`);
 });
 
 test('an activation a wrapped forward saw is never freed', () => {
