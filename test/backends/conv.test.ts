@@ -56,7 +56,7 @@ const CASES: Case[] = [
   [2, 260, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd4 winograd'], // F(2×2) with wide padding (K = 260: over F(4×4)'s limit)
   [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), K = 16, 2 threads split tiles mid-row
   [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows
-  [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: split channels, a partial panel
+  [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: in phases (one block of all tiles), a partial panel
   [6, 256, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
   [6, 257, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
   [3, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16 on F(2×2) (12 tiles of 4×4): GEMMs with K = 16
@@ -69,9 +69,9 @@ const CASES: Case[] = [
   [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct shifted shifted'], // LeNet-5's conv2: unpadded, its input gradient by the adjoint of the shifted copies
   [3, 6, 20, 1, [9, 8], 5, 1, 5, 1, 'im2col shifted shifted'], // both with padding past the kernel's reach (no transposed conv), 3 images on 2 threads
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
-  [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, threads split channels
+  [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, on 2 threads in phases
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
-  [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads: split channels, a partial panel
+  [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads in phases, a partial panel
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
   [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
@@ -85,7 +85,7 @@ const CASES: Case[] = [
   [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
   [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
   [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd5x5 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(2×2, 5×5), rows of 14 tiles (groups of 4 and a pair), odd output
-  [2, 16, 20, 1, [13, 14], 5, 1, 0, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) unpadded: 50 tiles, split by channels on 2 threads
+  [2, 16, 20, 1, [13, 14], 5, 1, 0, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) unpadded: 50 tiles, in phases on 2 threads
   [8, 17, 16, 1, [6, 5], 5, 1, 2, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) with rows of 3 tiles: groups of 4 across rows, partial tiles
   [1, 16, 20, 1, [5, 6], 5, 1, 1, 1, 'im2col shifted shifted'], // 6 tiles: too few for F(2×2, 5×5)
   [16, 16, 18, 1, [1, 1], 5, 1, 2, 1, 'winograd5x5 direct im2col'], // F(2×2, 5×5) on 1×1 images: one partial tile each, groups across images

@@ -54,14 +54,16 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
 test('conv forward (Winograd, direct, im2col and polyphase sizes) and input gradients are the same at 1 and 2 threads', () => {
   const r = rng(32);
   // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
-  // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) output channels;
+  // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) runs in phases
+  // (input channels, planes, output channels), as 32 → 32 at 14², F(2×2)'s 64 → 64 at 7² and F(2×2, 5×5)'s
+  // 24 → 40 at 13² (49 tiles) do;
   // 260 → 16 at 16² runs the forward on F(2×2) (K over F(4×4)'s limit), threads splitting its 128 tiles;
   // LeNet-5's conv1 its forward and conv2 its input gradient over shifted copies, threads splitting the images.
   // Stride 2 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output channels.
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
     conv(2, 260, 16, 16, 3, 1), conv(16, 1, 6, 28, 5, 2), conv(16, 6, 16, 14, 5, 0), conv(2, 72, 100, 45, 3, 1, 2),
-    conv(1, 128, 256, 14, 3, 1, 2)]) {
+    conv(1, 128, 256, 14, 3, 1, 2), conv(1, 24, 40, 13, 5, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;
@@ -73,6 +75,24 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
     sameAtOneAndTwo(`convBackwardInput ${p.inChannels}→${p.outChannels} ${p.inSize[0]}²`, () => {
       K.convBackwardInput(out, w, gx, p);
       return gx;
+    });
+  }
+});
+
+test('conv forward on stored weights (prepared once, kept) is the same at 1 and 2 threads', () => {
+  const r = rng(34);
+  // ResNet-18's batch-1 shapes: stride 2 by polyphase planes on packed weights, 2 threads splitting
+  // positions (128 → 256 at 28²) and, with too few positions, channels (256 → 512 at 14²); Winograd
+  // on its cached transform in phases, F(4×4) at 14² and F(2×2) at 7².
+  for (const p of [conv(1, 128, 256, 28, 3, 1, 2), conv(1, 256, 512, 14, 3, 1, 2), conv(1, 256, 256, 14, 3, 1),
+    conv(1, 128, 128, 7, 3, 1)]) {
+    const x = wasm.alloc(p.inChannels * p.inSize[0]! ** 2), w = wasm.alloc(p.outChannels * p.inChannels * p.kernelSize[0]! ** 2);
+    x.data.set(data(r, x.data.length));
+    w.data.set(data(r, w.data.length));
+    const out = wasm.alloc(p.outChannels * p.outSize[0]! ** 2);
+    sameAtOneAndTwo(`stored convForward ${p.inChannels}→${p.outChannels} ${p.inSize[0]}² stride ${p.stride[0]}`, () => {
+      wasm.kernels.convForward(x, w, null, out, p);
+      return out.data;
     });
   }
 });
@@ -106,17 +126,21 @@ test('3-D conv forward and both gradients are the same at 1 and 2 threads', () =
 
 test('max pooling split over planes is the same at 1 and 2 threads and as the reference, argmax too', () => {
   const r = rng(35);
-  const p: PoolParams = {
-    batch: 8, channels: 32, inSize: [56, 56], outSize: [28, 28], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
-    dilation: [1, 1], countIncludePad: true,
-  };
-  const x = inWasm(data(r, 8 * 32 * 56 * 56));
-  const out = wasm.alloc(8 * 32 * 28 * 28).data, argmax = new Int32Array(out.length);
-  sameAtOneAndTwo('maxPoolForward', () => { K.maxPoolForward(x, out, argmax, p); return out; });
-  const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
-  refKernels.maxPoolForward(x, want, wantArg, p);
-  assert.deepEqual(Array.from(out), Array.from(want));
-  assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+  // ResNet's 3×3 stride-2 pool (the general kernel) and LeNet-5's first 2×2 one (max-pool2.ts).
+  for (const [k, pad, inSize, outSize] of [[3, 1, 56, 28], [2, 0, 28, 14]] as const) {
+    const p: PoolParams = {
+      batch: 8, channels: 32, inSize: [inSize, inSize], outSize: [outSize, outSize], kernelSize: [k, k], stride: [2, 2],
+      padBegin: [pad, pad], dilation: [1, 1], countIncludePad: true,
+    };
+    const x = inWasm(data(r, 8 * 32 * inSize * inSize));
+    x[7] = NaN;
+    const out = wasm.alloc(8 * 32 * outSize * outSize).data, argmax = new Int32Array(out.length);
+    sameAtOneAndTwo(`maxPoolForward ${k}×${k}`, () => { K.maxPoolForward(x, out, argmax, p); return out; });
+    const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
+    refKernels.maxPoolForward(x, want, wantArg, p);
+    assert.deepEqual(Array.from(out), Array.from(want));
+    assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+  }
 });
 
 test('batch norm (plain and fused with ReLU), unary and binary kernels split over threads are the same at 1 and 2 threads', () => {
@@ -176,10 +200,11 @@ test('max-pool backward, padding split over the batch, SGD and Adam steps: the s
   const eq = (got: Float32Array, want: Float32Array, what: string) =>
     assert.deepEqual(Array.from(got), Array.from(want), `${what} differs from the reference`);
   const p: PoolParams = {
-    batch: 8, channels: 32, inSize: [40, 40], outSize: [20, 20], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
+    batch: 16, channels: 32, inSize: [40, 40], outSize: [20, 20], kernelSize: [3, 3], stride: [2, 2], padBegin: [1, 1],
     dilation: [1, 1], countIncludePad: true,
   };
-  const x = inWasm(data(r, 8 * 32 * 40 * 40)), gy = inWasm(data(r, 8 * 32 * 20 * 20));
+  // 819k elements of gx: above the scatter's threshold for a second thread (kernels.ts).
+  const x = inWasm(data(r, 16 * 32 * 40 * 40)), gy = inWasm(data(r, 16 * 32 * 20 * 20));
   const out = new Float32Array(gy.length), arg = new Int32Array(gy.length);
   refKernels.maxPoolForward(x, out, arg, p);
   const gx = wasm.alloc(x.length).data, want = new Float32Array(x.length);

@@ -33,7 +33,11 @@ export const TASK_CONV_SHIFTED = 25; // its forward: shifted-conv.ts
 export const TASK_CONV_POLYPHASE = 26; // strided forward: polyphase-conv.ts
 export const TASK_CONV_WINOGRAD5X5 = 27; // F(2×2, 5×5) forward: winograd5x5.ts
 export const TASK_WINOGRAD5X5_WEIGHTS = 28;
-export const TASK_COUNT = 29;
+// The Winograd forwards in phases (CONV_WINOGRAD_PHASE) on blocks the threads share, for few tiles.
+export const TASK_WINOGRAD_PHASE = 29; // F(2×2, 3×3): winograd.ts
+export const TASK_WINOGRAD4_PHASE = 30; // F(4×4, 3×3): winograd4.ts
+export const TASK_WINOGRAD5X5_PHASE = 31; // F(2×2, 5×5): winograd5x5.ts
+export const TASK_COUNT = 32;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
@@ -89,6 +93,11 @@ export const CONV_GRAD_SIDE = 27; // output tile side: 2 for F(2×2, 3×3), 4 fo
 export const CONV_PACKED_W = 28;
 // Winograd forward: 1 when parts split the output channels (every part takes all tiles), 0 tiles.
 export const CONV_WINOGRAD_BY_CHANNELS = 29;
+// Winograd forward in phases (the *_PHASE tasks): the blocks the threads share (V, then M), and
+// the phase: 0 input transform (parts split input channels), 1 GEMMs (planes), 2 output transform
+// (output channels).
+export const CONV_WINOGRAD_V = 30;
+export const CONV_WINOGRAD_PHASE = 31;
 
 // 3-D convolutions (conv3d.ts): pointers as CONV_X … CONV_OUT, then the geometry.
 export const VOL_BATCH = 4;

@@ -10,7 +10,8 @@ import {
   TASK_CONV_FWD, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD, TASK_CONV_WINOGRAD4, TASK_PACK_A, TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS,
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
-  TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS,
+  TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
+  TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -40,13 +41,20 @@ export function createConvKernels(rt: Runtime) {
   const cache = new WeightCache(heap);
 
   // The Winograd forward tasks: output tile side, the fewest tiles a part splitting tiles takes
-  // (below, parts split output channels: see convTask), transformed weights' bytes and their task.
-  interface WinogradKind { side: number; partTiles: number; weightBytes: (params: number) => number; weights: number }
+  // (below, parts split output channels: see convTask), transformed weights' bytes and their task,
+  // and the forward in phases (for few tiles): its planes ξ, shared blocks' bytes (0: does not fit) and task.
+  interface WinogradKind {
+    side: number; partTiles: number; weightBytes: (params: number) => number; weights: number;
+    planes: number; phaseBytes: (params: number) => number; phases: number;
+  }
   const winogradKinds: Record<number, WinogradKind> = {
-    [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS },
-    [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS },
+    [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS,
+      planes: 16, phaseBytes: ex.winogradPhaseBytes, phases: TASK_WINOGRAD_PHASE },
+    [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS,
+      planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE },
     // F(2×2, 5×5): F(4×4)'s 36 planes of cout × cin.
-    [TASK_CONV_WINOGRAD5X5]: { side: 2, partTiles: 64, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD5X5_WEIGHTS },
+    [TASK_CONV_WINOGRAD5X5]: { side: 2, partTiles: 64, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD5X5_WEIGHTS,
+      planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -87,24 +95,28 @@ export function createConvKernels(rt: Runtime) {
     const packed = (task === TASK_CONV_FWD || task === TASK_CONV_POLYPHASE) && u ? u : null;
     let P = setGeometry(ptrs, geo, flip);
     const stride = align64((scratchBytes[task] ?? ex.convScratchBytes)(rt.params, nt));
-    // Winograd's transformed weights: one block shared by the threads, ahead of their scratch.
-    const shared = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
-    const scratch = align64(call.scratch(shared + stride * nt + 64));
-    P = paramSlots(rt);
-    P[CONV_SCRATCH] = scratch + shared;
-    P[CONV_SCRATCH_STRIDE] = stride;
-    P[CONV_WINOGRAD_U] = winograd && u ? u.ptr : scratch;
-    P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     // Splittable without repeated packing: Winograd's tiles (≥ partTiles per part, so its GEMMs
-    // stay wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part: each
-    // part transforms all the tiles' inputs, and reads only its rows of the weights), and weight
-    // panels; the direct kernels' (image, channel block) units and planes. im2col parts would
-    // each pack the weights or the columns again, direct weight-gradient parts pad each image
-    // again: one per thread.
+    // stay wide) or, with fewer tiles than that per thread, its output channels (≥ 64 per part:
+    // each part transforms all the tiles' inputs, and reads only its rows of the weights), and
+    // weight panels; the direct kernels' (image, channel block) units and planes. im2col parts
+    // would each pack the weights or the columns again, direct weight-gradient parts pad each
+    // image again: one per thread. Winograd by channels runs in phases instead where all its
+    // tiles fit one block (batch 1: 7² to 28² maps), so that no part transforms the input again.
     const [batch, cin, cout, , , , oh, ow] = geo;
     const side = winograd?.side ?? 2, partTiles = winograd?.partTiles ?? 1;
     const tiles = batch * Math.ceil(oh / side) * Math.ceil(ow / side);
     const byChannels = !!winograd && nt > 1 && tiles < partTiles * nt;
+    // Shared by the threads, ahead of their scratch: Winograd's transformed weights (unless
+    // cached) and, in phases, its transformed input and products.
+    const weights = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
+    const phased = winograd && byChannels ? align64(winograd.phaseBytes(rt.params)) : 0;
+    const scratch = align64(call.scratch(weights + phased + stride * nt + 64));
+    P = paramSlots(rt);
+    P[CONV_SCRATCH] = scratch + weights + phased;
+    P[CONV_SCRATCH_STRIDE] = stride;
+    P[CONV_WINOGRAD_U] = winograd && u ? u.ptr : scratch;
+    P[CONV_WINOGRAD_V] = scratch + weights;
+    P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
     const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
@@ -120,7 +132,13 @@ export function createConvKernels(rt: Runtime) {
         packWeights(call.ptrs[1]!, cout, geo[1] * geo[8] * geo[9], packed.ptr, nt);
         packed.written();
       }
-      pool.run(task, rt.params, nt, parts);
+      if (winograd && phased) {
+        // Parts of the input channels, of the planes ξ, of the output channels.
+        for (const [phase, units, least] of [[0, cin, 16], [1, winograd.planes, 2], [2, cout, 16]] as const) {
+          paramSlots(rt)[CONV_WINOGRAD_PHASE] = phase;
+          pool.run(winograd.phases, rt.params, nt, partsFor(nt, units, least));
+        }
+      } else pool.run(task, rt.params, nt, parts);
     } finally {
       call.end();
     }

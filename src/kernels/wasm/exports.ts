@@ -5,6 +5,7 @@ import {
   TASK_WINOGRAD_GRAD_FINISH, TASK_WINOGRAD_GRAD_LANE, TASK_WINOGRAD_WEIGHTS, TASK_BATCH_NORM, TASK_UNARY, TASK_BINARY,
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
   TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS,
+  TASK_WINOGRAD_PHASE, TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -17,9 +18,12 @@ export interface WasmExports {
   polyphaseScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
+  winogradPhaseBytes(params: number): number;
   winograd4ScratchBytes(params: number, nt: number): number;
   winograd4WeightBytes(params: number): number;
+  winograd4PhaseBytes(params: number): number;
   winograd5x5ScratchBytes(params: number, nt: number): number;
+  winograd5x5PhaseBytes(params: number): number;
   winogradGradStep(params: number): number;
   winogradGradLanes(params: number): number;
   winogradGradBytes(params: number): number;
@@ -56,7 +60,8 @@ const names: Record<number, string> = {
   [TASK_WINOGRAD4_WEIGHTS]: 'winograd4WeightsTask', [TASK_CONV_SHIFTED_BWD_W]: 'shiftedWeightGradTask',
   [TASK_CONV_SHIFTED_BWD_IN]: 'shiftedInputGradTask', [TASK_CONV_SHIFTED]: 'shiftedConvTask',
   [TASK_CONV_POLYPHASE]: 'convPolyphaseTask', [TASK_CONV_WINOGRAD5X5]: 'convWinograd5x5Task',
-  [TASK_WINOGRAD5X5_WEIGHTS]: 'winograd5x5WeightsTask',
+  [TASK_WINOGRAD5X5_WEIGHTS]: 'winograd5x5WeightsTask', [TASK_WINOGRAD_PHASE]: 'winogradPhaseTask',
+  [TASK_WINOGRAD4_PHASE]: 'winograd4PhaseTask', [TASK_WINOGRAD5X5_PHASE]: 'winograd5x5PhaseTask',
 };
 
 /** The export name of each task, indexed by task id. */

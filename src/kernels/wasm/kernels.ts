@@ -27,14 +27,24 @@ import {
 import { READ, READ_WRITE, WRITE } from './call.js';
 import { createConvKernels } from './conv-kernels.js';
 import { collapse, collapseDims } from './dims.js';
-import { align64, PARALLEL_FLOPS, paramSlots, partsFor, withArrays, withScratch, type Runtime } from './runtime.js';
+import { align64, paramSlots, partsFor, withArrays, withScratch, type Runtime } from './runtime.js';
 
 // Element-wise and batch-norm kernels are memory-bound: about 128k elements (512 KB) read before a
 // second thread pays for waking it.
 const PARALLEL_ELEMENTS = 1 << 17;
 // Max pooling: a window element costs ~1.5 ns (loads, compare, select), tens of GEMM flops;
 // AlexNet's last pool (256×13² → 6², 83k elements) ran in 60–77 µs on 2 threads, 112–155 on 1.
+// 2×2 windows at stride 2 cost a third of that (assembly/max-pool2.ts) and count so: LeNet-5's
+// second pool (16×10² → 5², batch 64: 102k elements, 50 µs on 1 thread back to back), 150 µs
+// after the last dispatch, took a median 114–170 µs on 2 threads against 82–85 on 1 (busy machine).
 const PARALLEL_WINDOW_ELEMENTS = 5e4;
+const POOL2_COST = 1 / 3;
+// GEMMs below this many flops (~90 µs on 1 thread) run on one: each of LeNet-5's 120→84 layer's
+// three (1.3 MFLOP, batch 64), 150 µs after the last dispatch, took a median 145 µs on 2 threads
+// against 29 on 1 (busy machine: the woken worker claims its part, then waits for a core); 2
+// to 4 MFLOP were no faster on 2 threads even at their 10th percentile, and at best a second thread
+// saves half of 30–90 µs. The 400→120 layer's (6.1 MFLOP) stay on 2.
+const PARALLEL_GEMM_FLOPS = 4e6;
 // From this many elements of A, packing it once for all threads (one more dispatch, ~25 µs)
 // beats every thread packing all of it.
 const SHARED_PACK_MIN = 65536;
@@ -90,6 +100,12 @@ export function createWasmKernels(rt: Runtime) {
     P[POOL_BACKWARD] = backward ? 1 : 0;
     const nt = pool.plan(parallel);
     pool.run(TASK_MAX_POOL, rt.params, nt, partsFor(nt, planes, 1));
+  }
+
+  // A max pool's window elements, those of 2×2 windows at stride 2 at their lower cost.
+  function windowCost(outputs: number, p: PoolParams): number {
+    const pool2 = p.kernelSize.every((k) => k === 2) && p.stride.every((s) => s === 2);
+    return outputs * p.kernelSize.reduce((s, k) => s * k, 1) * (pool2 ? POOL2_COST : 1);
   }
 
   // An SGD or Adam step on pointers in slot order from OPT_PARAM; threads split the elements.
@@ -162,7 +178,7 @@ export function createWasmKernels(rt: Runtime) {
     gemm(a: Float32Array, b: Float32Array, c: Float32Array, p: GemmParams): void {
       const { m, n, k } = p;
       if (m === 0 || n === 0) return;
-      const nt = pool.plan(2 * m * n * k >= PARALLEL_FLOPS);
+      const nt = pool.plan(2 * m * n * k >= PARALLEL_GEMM_FLOPS);
       // Not where gemmDots runs (few rows of A·Bᵀ): the packed path would sum in another order,
       // and results must not depend on the thread count.
       const dots = m <= 16 && p.transB && !p.transA;
@@ -190,12 +206,15 @@ export function createWasmKernels(rt: Runtime) {
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
       withArrays(rt, [x, out, argmax], [READ, WRITE, WRITE], (ptrs) =>
-        maxPoolTask(ptrs, false, out.length * p.kernelSize.reduce((s, k) => s * k, 1) >= PARALLEL_WINDOW_ELEMENTS, p));
+        maxPoolTask(ptrs, false, windowCost(out.length, p) >= PARALLEL_WINDOW_ELEMENTS, p));
     },
     maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void {
-      // A scatter: memory-bound like the element-wise kernels (gx zeroed, then each gy added).
+      // A scatter: memory-bound like the element-wise kernels (gx zeroed, then each gy added), and
+      // cheaper per element: LeNet-5's first (301k elements of gx, batch 64) took 67–68 µs on 1
+      // thread, 69 / 196 µs (10th percentile / median) on 2 on a busy machine
+      // (bench/small-tasks.ts), and 0.03 ms less on 2 in a quiet W3 profile.
       withArrays(rt, [gy, gx, argmax], [READ, WRITE, READ], (ptrs) =>
-        maxPoolTask(ptrs, true, gx.length >= PARALLEL_ELEMENTS, p));
+        maxPoolTask(ptrs, true, gx.length >= 4 * PARALLEL_ELEMENTS, p));
     },
     avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void {
       averageWindows(x, out, p.batch * p.channels, p.inSize, avgTables(p), false);

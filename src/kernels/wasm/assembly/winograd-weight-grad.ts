@@ -99,7 +99,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
       inputTransform4(p, x, cin, coords, nb, v, ld, work, group);
       gradTransform4(p, gy, cout, coords, nb, m, ld, group);
     } else {
-      inputTransform(p, x, cin, coords, nb, v, ld, work);
+      inputTransform(p, x, cin, 0, cin, coords, nb, v, ld, work);
       gradTransform(gy, cout, oh, ow, coords, nb, m, ld);
     }
     for (let xi = 0; xi < np; xi++) {

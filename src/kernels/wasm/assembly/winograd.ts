@@ -5,8 +5,8 @@
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
 import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitOutputs } from './params';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { arg, ptr, splitAt, splitOutputs } from './params';
 
 // The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
 // with CONV_FLIP and CONV_WINOGRAD_U.
@@ -192,17 +192,18 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): voi
 }
 
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, first input row and column
-// before padding, per tile) and every input channel of x (cin planes of h × w per image).
+// before padding, per tile) and input channels ci0 … ci1 − 1 of x (cin planes of h × w per image).
 // Tile b of channel ci lies at v + (ci·ld + b)·4; consecutive ξ (= 4i + j) are planeStride(cin, ld) apart.
 // Each plane is first zero-padded into `pad` (paddedPlaneBytes of the task's parameters): every
 // tile then reads whole vectors, and 4 tiles of a row go at once even at the image's edges (at
 // 16² and 8², where most tiles touch an edge, the transforms took 60% of the Winograd conv).
-export function inputTransform(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize): void {
+export function inputTransform(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32,
+  pad: usize): void {
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
-  for (let ci = 0; ci < cin; ci++) {
+  for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const n = load<i32>(coords + (<usize>(3 * b) << 2));
@@ -247,15 +248,57 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
   }
 }
 
+// Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld, planes planeStride(cout,
+// ld) apart) and output channels c0 … c1 − 1.
+@inline function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32): void {
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
+  for (let co = c0; co < c1; co++) {
+    const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
+    let b = 0;
+    while (b < nb) {
+      const src = m + (<usize>(co * ld + b) << 2);
+      const n0 = load<i32>(coords + (<usize>(3 * b) << 2));
+      const oy0 = load<i32>(coords + (<usize>(3 * b + 1) << 2));
+      const ox0 = load<i32>(coords + (<usize>(3 * b + 2) << 2));
+      if (b + 4 <= nb && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b)) {
+        outputGroup(src, mStride, out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), <usize>ow * 4, bv);
+        b += 4;
+        continue;
+      }
+      // Rows of M as vectors over j, then q = Aᵀ M (2×4), then Y = q A (2×2).
+      const r0 = f32x4(load<f32>(src), load<f32>(src + mStride), load<f32>(src + 2 * mStride), load<f32>(src + 3 * mStride));
+      const r1 = f32x4(load<f32>(src + 4 * mStride), load<f32>(src + 5 * mStride), load<f32>(src + 6 * mStride), load<f32>(src + 7 * mStride));
+      const r2 = f32x4(load<f32>(src + 8 * mStride), load<f32>(src + 9 * mStride), load<f32>(src + 10 * mStride), load<f32>(src + 11 * mStride));
+      const r3 = f32x4(load<f32>(src + 12 * mStride), load<f32>(src + 13 * mStride), load<f32>(src + 14 * mStride), load<f32>(src + 15 * mStride));
+      const q0 = f32x4.add(f32x4.add(r0, r1), r2);
+      const q1 = f32x4.sub(f32x4.sub(r1, r2), r3);
+      const y00 = f32x4.extract_lane(q0, 0) + f32x4.extract_lane(q0, 1) + f32x4.extract_lane(q0, 2) + bv;
+      const y01 = f32x4.extract_lane(q0, 1) - f32x4.extract_lane(q0, 2) - f32x4.extract_lane(q0, 3) + bv;
+      const y10 = f32x4.extract_lane(q1, 0) + f32x4.extract_lane(q1, 1) + f32x4.extract_lane(q1, 2) + bv;
+      const y11 = f32x4.extract_lane(q1, 1) - f32x4.extract_lane(q1, 2) - f32x4.extract_lane(q1, 3) + bv;
+      const n = load<i32>(coords + (<usize>(3 * b) << 2));
+      const oy = load<i32>(coords + (<usize>(3 * b + 1) << 2));
+      const ox = load<i32>(coords + (<usize>(3 * b + 2) << 2));
+      const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
+      store<f32>(o, y00);
+      if (ox + 1 < ow) store<f32>(o, y01, 4);
+      if (oy + 1 < oh) {
+        store<f32>(o + <usize>ow * 4, y10);
+        if (ox + 1 < ow) store<f32>(o + <usize>ow * 4, y11, 4);
+      }
+      b++;
+    }
+  }
+}
+
 // A part is a range of tiles (all output channels), or with CONV_WINOGRAD_BY_CHANNELS a range of
 // output channels (4-row panels of U, all tiles): when tiles are few (batch 1, 7×7 maps), threads
 // splitting them would each read all of U for a few columns. Either way every output element
 // sums in the same order, so results never depend on the split.
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, CONV_X), bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT);
-  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const tw = (ow + 1) >> 1, th = (oh + 1) >> 1, tiles = th * tw, total = batch * tiles;
+  const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = (arg(p, CONV_OW) + 1) >> 1, tiles = ((arg(p, CONV_OH) + 1) >> 1) * tw, total = batch * tiles;
   const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
   const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
   const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
@@ -268,51 +311,53 @@ export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): vo
   const coords = al64(m + 16 * mStride);
   const pad = al64(coords + <usize>(3 * TB) * 4);
   const gs = al64(pad + <usize>paddedPlaneBytes(p));
-  const outPlane = <usize>(oh * ow) * 4;
   for (let blk = g0; blk < g1; blk += TB) {
     const nb = min(TB, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw);
-    inputTransform(p, x, cin, coords, nb, v, TB, pad);
+    inputTransform(p, x, cin, 0, cin, coords, nb, v, TB, pad);
     for (let xi = 0; xi < 16; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
-    for (let co = c0; co < c1; co++) {
-      const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
-      let b = 0;
-      while (b < nb) {
-        const src = m + (<usize>(co * TB + b) << 2);
-        const n0 = load<i32>(coords + (<usize>(3 * b) << 2));
-        const oy0 = load<i32>(coords + (<usize>(3 * b + 1) << 2));
-        const ox0 = load<i32>(coords + (<usize>(3 * b + 2) << 2));
-        if (b + 4 <= nb && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b)) {
-          outputGroup(src, mStride, out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), <usize>ow * 4, bv);
-          b += 4;
-          continue;
-        }
-        // Rows of M as vectors over j, then q = Aᵀ M (2×4), then Y = q A (2×2).
-        const r0 = f32x4(load<f32>(src), load<f32>(src + mStride), load<f32>(src + 2 * mStride), load<f32>(src + 3 * mStride));
-        const r1 = f32x4(load<f32>(src + 4 * mStride), load<f32>(src + 5 * mStride), load<f32>(src + 6 * mStride), load<f32>(src + 7 * mStride));
-        const r2 = f32x4(load<f32>(src + 8 * mStride), load<f32>(src + 9 * mStride), load<f32>(src + 10 * mStride), load<f32>(src + 11 * mStride));
-        const r3 = f32x4(load<f32>(src + 12 * mStride), load<f32>(src + 13 * mStride), load<f32>(src + 14 * mStride), load<f32>(src + 15 * mStride));
-        const q0 = f32x4.add(f32x4.add(r0, r1), r2);
-        const q1 = f32x4.sub(f32x4.sub(r1, r2), r3);
-        const y00 = f32x4.extract_lane(q0, 0) + f32x4.extract_lane(q0, 1) + f32x4.extract_lane(q0, 2) + bv;
-        const y01 = f32x4.extract_lane(q0, 1) - f32x4.extract_lane(q0, 2) - f32x4.extract_lane(q0, 3) + bv;
-        const y10 = f32x4.extract_lane(q1, 0) + f32x4.extract_lane(q1, 1) + f32x4.extract_lane(q1, 2) + bv;
-        const y11 = f32x4.extract_lane(q1, 1) - f32x4.extract_lane(q1, 2) - f32x4.extract_lane(q1, 3) + bv;
-        const n = load<i32>(coords + (<usize>(3 * b) << 2));
-        const oy = load<i32>(coords + (<usize>(3 * b + 1) << 2));
-        const ox = load<i32>(coords + (<usize>(3 * b + 2) << 2));
-        const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
-        store<f32>(o, y00);
-        if (ox + 1 < ow) store<f32>(o, y01, 4);
-        if (oy + 1 < oh) {
-          store<f32>(o + <usize>ow * 4, y10);
-          if (ox + 1 < ow) store<f32>(o + <usize>ow * 4, y11, 4);
-        }
-        b++;
-      }
-    }
+    outputTransform(p, m, coords, nb, c0, c1, TB);
   }
+}
+
+// The phases' leading dimension of V and M for n tiles: n in whole cache lines (the input
+// transform's stores stay within a block's tiles, so threads write disjoint rows); the shared
+// blocks then hold what is used (7² maps: 16 floats a row, not TB).
+@inline function phaseLd(n: i32): i32 { return (n + 15) & ~15; }
+
+// Bytes of the blocks winogradPhaseTask shares (V, then M) where all tiles fit one block, else 0:
+// not run in phases.
+export function winogradPhaseBytes(p: usize): i32 {
+  const total = arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
+  const ld = phaseLd(total);
+  return total <= TB ? <i32>(16 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
+}
+
+// convWinogradTask in three passes over blocks the threads share (V, then M, at CONV_WINOGRAD_V),
+// all tiles in one block, as winograd6PhaseTask (winograd6.ts) does for 6×6 tiles: phase 0 the
+// input transform (parts split the input channels), 1 the 16 GEMMs (the planes ξ), 2 the output
+// transform (the output channels). Nothing is done twice, and each output sums as in one block.
+export function winogradPhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = (arg(p, CONV_OW) + 1) >> 1, tiles = ((arg(p, CONV_OH) + 1) >> 1) * tw, total = arg(p, CONV_BATCH) * tiles;
+  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
+  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 16 * vStride);
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * TB) * 4);
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
+  if (phase == 1) {
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(pad + <usize>paddedPlaneBytes(p));
+    for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
+        u + <usize>xi * uPlane, paddedRows(cout), 0);
+    }
+    return;
+  }
+  tileCoords(coords, 0, total, tiles, tw);
+  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
+  if (phase == 0) inputTransform(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad);
+  else outputTransform(p, m, coords, total, c0, c1, ld);
 }

@@ -8,13 +8,19 @@
 import { CONV_CIN, CONV_COUT } from '../abi';
 import { arg } from './params';
 import { uPlaneBytes } from './winograd';
-import { winograd6ScratchBytes, winograd6Task } from './winograd6';
+import { winograd6PhaseBytes, winograd6PhaseTask, winograd6ScratchBytes, winograd6Task } from './winograd6';
 
 // Tiles per block at most (16 outputs each; blocks are evened out). 64 measured alike.
 const TB: i32 = 128;
 
 // Per-thread scratch of convWinograd4Task.
 export function winograd4ScratchBytes(p: usize, nt: i32): i32 { return winograd6ScratchBytes(p, 4, TB); }
+
+// The forward in phases for few tiles: their shared blocks' bytes and the task (winograd6Phase*).
+export function winograd4PhaseBytes(p: usize): i32 { return winograd6PhaseBytes(p, 4, TB); }
+export function winograd4PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  winograd6PhaseTask(p, part, parts, slot, 4, TB);
+}
 
 // The transformed weights U[ξ] (cout × cin each, 36 of them) in the GEMM's packed-A layout.
 export function winograd4WeightBytes(p: usize): i32 {

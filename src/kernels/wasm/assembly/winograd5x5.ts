@@ -9,13 +9,19 @@ import { kcFor, paddedRows } from './gemm';
 import { CONV_CIN, CONV_COUT, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U } from '../abi';
 import { arg, ptr } from './params';
 import { al64, uPlaneBytes } from './winograd';
-import { winograd6ScratchBytes, winograd6Task } from './winograd6';
+import { winograd6PhaseBytes, winograd6PhaseTask, winograd6ScratchBytes, winograd6Task } from './winograd6';
 
 // Tiles per block at most (4 outputs each). AlexNet's 64 → 192 at 27² ran alike with 32, 64 and 128.
 const TB: i32 = 64;
 
 // Per-thread scratch of convWinograd5x5Task.
 export function winograd5x5ScratchBytes(p: usize, nt: i32): i32 { return winograd6ScratchBytes(p, 2, TB); }
+
+// The forward in phases for few tiles: their shared blocks' bytes and the task (winograd6Phase*).
+export function winograd5x5PhaseBytes(p: usize): i32 { return winograd6PhaseBytes(p, 2, TB); }
+export function winograd5x5PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  winograd6PhaseTask(p, part, parts, slot, 2, TB);
+}
 
 // Six vectors G·(g0 … g4) to dst + k·ds, from g_k at src + k·ss.
 @inline function gColumn(src: usize, ss: usize, dst: usize, ds: usize): void {

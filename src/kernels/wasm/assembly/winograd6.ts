@@ -10,8 +10,8 @@
 // at once, one per lane; every lane computes the same operations in the same order whichever
 // group or thread it lands in, so results never depend on the split.
 import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitOutputs } from './params';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { arg, ptr, splitAt, splitOutputs } from './params';
 import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
 
 // A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
@@ -106,19 +106,20 @@ export const GROUP_BYTES: i32 = 36 * 16;
   return k;
 }
 
-// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and every
-// input channel, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
+// V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and input
+// channels ci0 … ci1 − 1 of cin, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
 // v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; pad holds paddedPlane6Bytes, d a group.
 // A group's V is stored as whole vectors: lanes past the group's tiles write columns that later
 // groups (or the next channel's row, or planeStride's spare line) overwrite, and nothing reads
-// past nb.
-@inline function inputTransform6(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize, side: i32): void {
+// past nb: up to 3 columns past it, within the channel's row where nb + 3 ≤ ld.
+@inline function inputTransform6(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32,
+  pad: usize, d: usize, side: i32): void {
   const tw = tilesAcross(arg(p, CONV_OW), side);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
-  for (let ci = 0; ci < cin; ci++) {
+  for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, side), whole = fast(coords, b, nb, side);
@@ -169,21 +170,21 @@ export const GROUP_BYTES: i32 = 36 * 16;
 // (winograd-weight-grad.ts): inlined into its lane task, that pass ran 8–10% slower (best of 5
 // rounds alternating builds, busy machine).
 export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
-  inputTransform6(p, x, cin, coords, nb, v, ld, pad, d, 4);
+  inputTransform6(p, x, cin, 0, cin, coords, nb, v, ld, pad, d, 4);
 }
 
-// Y = Aᵀ M A + bias for the tiles of a block (blocks of tb) and output channels c0 … c1 − 1.
-@inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, tb: i32): void {
+// Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld) and output channels c0 … c1 − 1.
+@inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const mStride = planeStride(cout, tb), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow, side);
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow, side);
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
     const bias4 = f32x4.splat(bv);
     let b = 0;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, side);
-      const src = m + (<usize>(co * tb + b) << 2);
+      const src = m + (<usize>(co * ld + b) << 2);
       // Aᵀ M down the 6 columns (rows 0 … side − 1 of d), then each row times A.
       for (let j = 0; j < 6; j++) aColumn(side, src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
@@ -244,11 +245,54 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, side);
-    inputTransform6(p, x, cin, coords, nb, v, tb, pad, d, side);
+    inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
     for (let xi = 0; xi < 36; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, tb, false,
         m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
     outputTransform6(p, m, coords, nb, c0, c1, d, side, tb);
   }
+}
+
+// The phases' leading dimension of V and M (floats per channel row) for n tiles: n and the 3
+// columns inputTransform6 may write past them (so threads write disjoint rows), in whole cache
+// lines; the shared blocks then hold what is used (7² maps: 32 floats a row, not tb).
+@inline function phaseLd(n: i32): i32 { return (n + 3 + 15) & ~15; }
+
+// Bytes of the blocks winograd6PhaseTask shares (V, then M) where all tiles fit one block of tb
+// with the 3 columns inputTransform6 may write past them, else 0: not run in phases.
+@inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 {
+  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH), side) * tilesAcross(arg(p, CONV_OW), side);
+  const ld = phaseLd(total);
+  return total + 3 <= tb ? <i32>(36 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
+}
+
+// winograd6Task's forward in three passes over blocks the threads share (V, then M, at
+// CONV_WINOGRAD_V), all tiles in one block: CONV_WINOGRAD_PHASE 0 transforms the input (parts
+// split the input channels), 1 runs the 36 GEMMs (parts split the planes ξ), 2 transforms the
+// output (parts split the output channels). For few tiles (batch 1), where parts of winograd6Task
+// splitting the output channels would each transform all the input and pack every V[ξ] again:
+// here nothing is done twice. Each output sums as winograd6Task's single block does.
+@inline export function winograd6PhaseTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw;
+  const total = arg(p, CONV_BATCH) * tiles;
+  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
+  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 36 * vStride);
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * tb) * 4);
+  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
+  if (phase == 1) {
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
+    for (let xi = splitAt(36, parts, part, 1); xi < splitAt(36, parts, part + 1, 1); xi++) {
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
+        u + <usize>xi * uPlane, paddedRows(cout), 0);
+    }
+    return;
+  }
+  tileCoords(coords, 0, total, tiles, tw, side);
+  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
+  if (phase == 0) inputTransform6(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad, d, side);
+  else outputTransform6(p, m, coords, total, c0, c1, d, side, ld);
 }

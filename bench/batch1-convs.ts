@@ -1,0 +1,97 @@
+// The batch-1 forward convolutions of W4 (ResNet-18) and W5 (AlexNet) at 1 and at 2 threads, in
+// one process, alternating the thread count call by call: best wall time of each (a busy machine
+// slows some calls; the best is the least disturbed), the 2-thread speed-up and the path taken.
+// Weights on storages, as layers run them (prepared once, kept across calls).
+// --serial runs the 2-thread split's parts one after the other on the calling thread: the work
+// that two threads would share (ideally the 1-thread work), timed like the 1-thread figure, which
+// other processes on the cores disturb far less than a 2-thread wall time.
+// --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--networks]
+import * as st from '../src/index.js';
+import { setBackend, setNumThreads } from '../src/index.js';
+import { activeBackend } from '../src/kernels/backend.js';
+import type { ConvParams } from '../src/kernels/kernels.js';
+import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
+import { filledStorage } from './lib/wasm-arrays.js';
+
+const flag = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+};
+const reps = Number(flag('--reps', '15')), only = flag('--only', '');
+if (process.argv.includes('--serial')) {
+  const run = ThreadPool.prototype.run;
+  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
+    run.call(this, id, params, 1, wanted);
+  };
+}
+setBackend('wasm');
+const be = activeBackend() as WasmBackend;
+
+// name, cin, cout, input size, kernel, stride, padding, calls per image.
+const shapes: [string, number, number, number, number, number, number, number][] = [
+  ['W4 3×3 64→64 56²', 64, 64, 56, 3, 1, 1, 4],
+  ['W4 3×3 128→128 28²', 128, 128, 28, 3, 1, 1, 3],
+  ['W4 3×3 256→256 14²', 256, 256, 14, 3, 1, 1, 3],
+  ['W4 3×3 512→512 7²', 512, 512, 7, 3, 1, 1, 3],
+  ['W4 3×3 s2 64→128', 64, 128, 56, 3, 2, 1, 1],
+  ['W4 3×3 s2 128→256', 128, 256, 28, 3, 2, 1, 1],
+  ['W4 3×3 s2 256→512', 256, 512, 14, 3, 2, 1, 1],
+  ['W4 7×7 s2 3→64', 3, 64, 224, 7, 2, 3, 1],
+  ['W5 11×11 s4 3→64', 3, 64, 224, 11, 4, 2, 1],
+  ['W5 5×5 64→192 27²', 64, 192, 27, 5, 1, 2, 1],
+  ['W5 3×3 192→384 13²', 192, 384, 13, 3, 1, 1, 1],
+  ['W5 3×3 384→256 13²', 384, 256, 13, 3, 1, 1, 1],
+  ['W5 3×3 256→256 13²', 256, 256, 13, 3, 1, 1, 1],
+];
+const path = (before: Map<string, number>) => {
+  const now = be.convPathCounts();
+  return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
+};
+// Best wall time of `run` at 1 thread and at 2 (alternating), after a warm-up call at each.
+function bestAtOneAndTwo(run: () => void): [number, number] {
+  const least: [number, number] = [Infinity, Infinity];
+  for (let t = 1; t <= 2; t++) { setNumThreads(t); run(); run(); }
+  for (let i = 0; i < reps; i++) {
+    for (let t = 0; t < 2; t++) {
+      setNumThreads(t + 1);
+      const t0 = performance.now();
+      run();
+      least[t] = Math.min(least[t]!, performance.now() - t0);
+    }
+  }
+  return least;
+}
+const sum = [0, 0];
+const second = process.argv.includes('--serial') ? "2 threads' split run serially" : '2 threads';
+console.log(`best wall time of ${reps}, 1 thread and ${second} alternating; Σ weighs each shape by its calls per image`);
+for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
+  if (only && !name.startsWith(only)) continue;
+  const out = Math.floor((size + 2 * pad - k) / stride) + 1;
+  const p: ConvParams = {
+    batch: 1, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [out, out],
+    kernelSize: [k, k], stride: [stride, stride], padBegin: [pad, pad], dilation: [1, 1],
+  };
+  const flops = 2 * cin * cout * k * k * out * out;
+  const xs = filledStorage(be, cin * size * size), ws = filledStorage(be, cout * cin * k * k);
+  const ys = filledStorage(be, cout * out * out);
+  const run = () => be.kernels.convForward(xs, ws, null, ys, p);
+  const before = new Map(be.convPathCounts());
+  run();
+  const taken = path(before);
+  const least = bestAtOneAndTwo(run);
+  sum[0] += calls * least[0]!; sum[1] += calls * least[1]!;
+  console.log(`${name.padEnd(22)} ${least[0]!.toFixed(2).padStart(6)} / ${least[1]!.toFixed(2).padStart(6)} ms ` +
+    `(${(flops / least[0]! / 1e6).toFixed(0).padStart(3)} / ${(flops / least[1]! / 1e6).toFixed(0).padStart(3)} GFLOP/s) ` +
+    `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}`);
+}
+console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);
+if (process.argv.includes('--networks')) {
+  for (const [name, model] of [['W4 ResNet-18', st.models.resnet18()], ['W5 AlexNet', st.models.alexnet()]] as const) {
+    model.eval();
+    const x = st.randn([1, 3, 224, 224], { seed: 6 });
+    const [one, two] = bestAtOneAndTwo(() => st.noGrad(() => model.forward(x)));
+    console.log(`${name.padEnd(22)} ${one.toFixed(1).padStart(6)} / ${two.toFixed(1).padStart(6)} ms ×${(one / two).toFixed(2)}`);
+  }
+}
