@@ -16,7 +16,7 @@ import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
 import { DEFAULT_MEASURE } from './lib/measure.js';
 import { PROFILE_SECTION, withSection } from './lib/report.js';
-import { LENET_BATCH, RESNET20_BATCH } from './lib/workloads.js';
+import { profiledStep } from './lib/steps.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,29 +61,6 @@ function profiled(k: Kernels, table: Map<string, Entry>): Kernels {
   return wrapped as unknown as Kernels;
 }
 
-function workload(w: string): { title: string; step: () => void } {
-  if (w === 'W8') {
-    const model = st.models.resnet20();
-    const opt = new st.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
-    const x = st.randn([RESNET20_BATCH, 3, 32, 32], { seed: 9 });
-    const y = Array.from({ length: RESNET20_BATCH }, (_, i) => (i * 7) % 10);
-    return { title: 'W8 ResNet-20 training step, batch 128', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
-  }
-  if (w === 'W3') {
-    const model = st.models.lenet5();
-    const opt = new st.optim.SGD(model.parameters(), { lr: 0.01 });
-    const x = st.randn([LENET_BATCH, 1, 28, 28], { seed: 5 });
-    const y = Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10);
-    return { title: 'W3 LeNet-5 training step, batch 64', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
-  }
-  if (w === 'W4' || w === 'W5') {
-    const model = (w === 'W4' ? st.models.resnet18() : st.models.alexnet()).eval();
-    const x = st.randn([1, 3, 224, 224], { seed: 6 });
-    return { title: `${w} ${w === 'W4' ? 'ResNet-18' : 'AlexNet'} inference, batch 1`, step: () => { st.noGrad(() => model.forward(x)); } };
-  }
-  throw new Error(`profile: unknown workload ${w} (W8, W3, W4 or W5)`);
-}
-
 // V8's collections in a window: the wasm heap forces a full one every 128 MB of tensors allocated
 // (src/kernels/wasm/memory.ts), ~10 ms each, one per four or five ResNet-18 inferences: whether
 // a few profiled iterations catch one moved "outside kernels" between 2 and 6 ms per iteration.
@@ -123,7 +100,7 @@ for (const w of values.workloads!.split(',')) {
   for (const threads of values.threads!.split(',').map(Number)) {
     st.setNumThreads(threads);
     const rows = new Map<string, Entry>();
-    const { title, step } = workload(w);
+    const { title, step } = profiledStep(w);
     // Warm up untimed, on the plain kernels, as long as the harness does (measure.ts): the heap
     // grows to its steady size (live tensors + 128 MB between collections) over the first few
     // hundred megabytes allocated, and on this VM each fresh 4 KiB page costs ~13 µs on first

@@ -25,7 +25,7 @@ export interface Accumulator<T> {
   accumulateLeaf(leaf: T, g: T, owned: boolean): boolean;
   /** What a gradient's memory is: gradients that share it are views of one another. */
   memoryOf(g: T): unknown;
-  /** Gives a gradient's memory back now. */
+  /** Gives a tensor's memory back now (a gradient's, or a forward output's marked by releaseAfterBackward). */
   release(g: T): void;
 }
 
@@ -49,6 +49,20 @@ function topologicalOrder<T extends GradValue<T>>(root: T): T[] {
     }
   }
   return order;
+}
+
+// Forward outputs that only the graph can reach: an nn function's private intermediate, read by
+// the one op it was made for (the conv output inside conv → batch norm → ReLU). Without this their
+// memory, most of a training step's forward, waits for a forced full collection (see above).
+const graphOwned = new WeakSet<object>();
+
+/**
+ * Marks `t`, which no user object and no other node may reach (only the node that consumes it),
+ * for release by the next backward that runs through it without retainGraph, once its own node
+ * has run. Later reads of it throw.
+ */
+export function releaseAfterBackward(t: object): void {
+  graphOwned.add(t);
 }
 
 // Gradients flowing between nodes are the engine's own: made by backward closures, read once,
@@ -91,6 +105,8 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
       }
       const inputGrads = node.backward!(g);
       if (!retainGraph) node.backward = null;
+      // Its consumer and its own node have run: a marked output is dead (unless a gradient shares its memory).
+      if (!retainGraph && graphOwned.delete(t)) release([t]);
       const consumed = [g];
       node.inputs.forEach((input, k) => {
         const gi = inputGrads[k];

@@ -1,7 +1,9 @@
 // Giving dead tensors' memory back during a long synchronous loop. Storages are reclaimed by a
 // FinalizationRegistry, whose callbacks normally run only when the event loop turns; and memory
 // outside the JavaScript heap (WebAssembly blocks, GPU buffers) never makes V8 collect. The
-// allocators therefore force a collection after allocating enough since the last one.
+// allocators therefore force a collection after allocating enough since the last one. A minor
+// collection (gc({ type: 'minor' })) would cost less, but Node 20's scavenger keeps registered
+// targets alive: cleanupSome after one finds nothing, even for objects that died young (tried).
 
 /**
  * Synchronous reclamation hook (Node only): a full GC followed by FinalizationRegistry

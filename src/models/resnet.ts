@@ -2,7 +2,7 @@
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
 import * as nn from '../nn/index.js';
-import { convBnRelu } from '../nn/fused.js';
+import { convBnRelu, releaseIntermediate } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
@@ -31,10 +31,12 @@ export class BasicBlock extends nn.Module {
   }
 
   // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
-  // batch-norm-ReLU op in training.
+  // batch-norm-ReLU op in training. `out` is the block's own: freed once conv2 is through with it.
   override forward(x: Tensor): Tensor {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    return convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    const y = convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    releaseIntermediate(out, this.bn1, this.relu, this.conv2);
+    return y;
   }
 }
 
@@ -63,9 +65,12 @@ export class Bottleneck extends nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let out = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    out = convBnRelu(out, this.conv2, this.bn2, this.relu);
-    return convBnRelu(out, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    const out1 = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    const out2 = convBnRelu(out1, this.conv2, this.bn2, this.relu);
+    releaseIntermediate(out1, this.bn1, this.relu, this.conv2);
+    const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    releaseIntermediate(out2, this.bn2, this.relu, this.conv3);
+    return y;
   }
 }
 

@@ -5,6 +5,7 @@
 // four intermediate tensors and four passes over memory fewer. The folded weights are kept until
 // a tensor they came from changes (versions), so the backend's prepared copies of them stay valid
 // too. Training, gradients and tracing (ONNX export) run the layers one by one.
+import { releaseAfterBackward } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluInPlace } from '../ops/activation.js';
 import { zeros } from '../ops/creation.js';
@@ -68,7 +69,7 @@ function folded(conv: ConvNd, bn: BatchNormNd): Folded {
 export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu: ReLU | null, residual: Tensor | null = null): Tensor {
   // Unbatched input keeps the plain path, whose batch norm rejects it (fusing must not widen what runs).
   if (!fusable(conv, bn) || (bn && (!foldable(conv, bn) || x.ndim !== conv.nd + 2)) || (relu && !isRelu(relu))) {
-    if (bn && relu) return bn.forwardRelu(conv.forward(x), relu, residual);
+    if (bn && relu) return convThenBnRelu(x, conv, bn, relu, residual);
     const y = bn ? bn.forward(conv.forward(x)) : conv.forward(x);
     const sum = residual ? y.add(residual) : y;
     return relu ? relu.forward(sum) : sum;
@@ -77,6 +78,35 @@ export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu
   const y = f ? conv.convolve(x, f.weight, f.bias) : conv.forward(x);
   if (residual) addInPlace(y, residual);
   return relu ? reluInPlace(y) : y;
+}
+
+// Training (or anything not folded): the conv, then the fused batch norm + ReLU op. The conv's
+// output is private when no hook can have seen it (the conv's own forward ran, and the fused op
+// consumed it directly: a wrapped batch norm or ReLU would run the layers one by one), so
+// backward may free it as soon as the batch norm's backward has read it.
+function convThenBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd, relu: ReLU, residual: Tensor | null): Tensor {
+  const y = conv.forward(x);
+  const out = bn.forwardRelu(y, relu, residual);
+  if (isConv(conv) && madeFrom(out, 'batchNormRelu', y)) releaseAfterBackward(y);
+  return out;
+}
+
+/** Whether `out` is the output of the op `name` recorded with `input` first, i.e. nothing ran between. */
+function madeFrom(out: Tensor, name: string, input: Tensor): boolean {
+  return out.node?.name === name && out.node.inputs[0] === input;
+}
+
+/**
+ * For a block's forward, once `next` has run: `h`, made by convBnRelu with `bn` and `relu` and read
+ * by `next` (the conv of the convBnRelu after it) and nothing else, is dead where no hook saw it
+ * (none of the three forwards wrapped, no trace). Without gradients it is freed now, ahead of
+ * the next forced collection; with them backward frees it once the nodes that read it have run.
+ * @example const out = convBnRelu(x, c1, bn1, relu); const y = convBnRelu(out, c2, bn2, relu); releaseIntermediate(out, bn1, relu, c2);
+ */
+export function releaseIntermediate(h: Tensor, bn: BatchNormNd, relu: ReLU, next: ConvNd): void {
+  if (isTracing() || bn.forward !== BatchNormNd.prototype.forward || !isRelu(relu) || !isConv(next)) return;
+  if (isGradEnabled()) releaseAfterBackward(h);
+  else h.storage.release?.();
 }
 
 /**

@@ -1,5 +1,6 @@
 // The autograd engine releases the gradients it passes between nodes once they are consumed
-// (src/autograd/engine.ts): on the wasm backend their blocks return to the free lists at once,
+// (src/autograd/engine.ts), and the forward activations only the graph can reach once backward
+// has used them: on the wasm backend their blocks return to the free lists at once,
 // without a garbage collection, while every gradient the caller can still reach stays intact.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -74,4 +75,79 @@ test('a leaf takes an unshared gradient as its .grad without a copy, and copies 
   } finally {
     installBackend(wasm, true);
   }
+});
+
+// A ResNet block trained one step: the conv outputs inside conv → bn → relu and the block's inner
+// activation are freed by backward (not left to a collection), with the same gradients as a
+// backward that keeps the graph (and so frees nothing).
+function blockStep(block: st.nn.Module, x: st.Tensor, retainGraph: boolean): { grads: number[][]; grown: number } {
+  block.zeroGrad();
+  const loss = block.forward(x).mul(x).sum();
+  const before = wasm.heap.liveBytes;
+  loss.backward(undefined, { retainGraph });
+  return { grads: block.parameters().map((p) => Array.from(p.grad!.toArray())), grown: wasm.heap.liveBytes - before };
+}
+
+test('backward frees a block’s private activations, with unchanged gradients', () => {
+  const block = new st.models.BasicBlock(8, 8);
+  const x = leaf([16, 8, 16, 16], 7);
+  const act = 16 * 8 * 16 * 16 * 4; // bytes of one activation
+  const kept = blockStep(block, x, true);
+  const freed = blockStep(block, x, false);
+  assert.deepEqual(freed.grads, kept.grads);
+  // Three activations (conv1's and conv2's outputs, the inner bn-relu output) fewer stay live.
+  assert.ok(kept.grown - freed.grown >= 3 * act, `freed ${kept.grown - freed.grown} bytes, expected ≥ ${3 * act}`);
+  // A Bottleneck (4 → 4 → 16 channels): its two inner activations and three conv outputs.
+  const bottleneck = new st.models.Bottleneck(16, 4);
+  const x16 = leaf([4, 16, 8, 8], 10);
+  const keptB = blockStep(bottleneck, x16, true);
+  const freedB = blockStep(bottleneck, x16, false);
+  assert.deepEqual(freedB.grads, keptB.grads);
+  const inner = 4 * 4 * 8 * 8 * 4;
+  assert.ok(keptB.grown - freedB.grown >= 4 * inner + 4 * 16 * 8 * 8 * 4, `the Bottleneck freed ${keptB.grown - freedB.grown} bytes`);
+});
+
+test('an activation a wrapped forward saw is never freed', () => {
+  const block = new st.models.BasicBlock(4, 4);
+  const seen: st.Tensor[] = [];
+  const plain = block.conv2.forward.bind(block.conv2);
+  // A hook on conv2 sees the block's inner activation (its input) and conv2's output.
+  block.conv2.forward = (h: st.Tensor) => {
+    const y = plain(h);
+    seen.push(h, y);
+    return y;
+  };
+  const out = block.forward(leaf([2, 4, 6, 6], 8));
+  const before = seen.map((t) => Array.from(t.toArray()));
+  out.sum().backward();
+  assert.deepEqual(seen.map((t) => Array.from(t.toArray())), before);
+});
+
+test('inference frees a block’s inner activation at once, unless a wrapped forward saw it', () => {
+  const x = st.randn([8, 8, 16, 16], { seed: 9 });
+  const act = 8 * 8 * 16 * 16 * 4;
+  const run = (block: st.models.BasicBlock) => st.noGrad(() => {
+    block.forward(x); // folds the batch norms into the convs once
+    const before = wasm.heap.liveBytes;
+    const y = block.forward(x);
+    return { y: Array.from(y.toArray()), grown: wasm.heap.liveBytes - before };
+  });
+  const plain = new st.models.BasicBlock(8, 8).eval();
+  const wrapped = new st.models.BasicBlock(8, 8).eval();
+  wrapped.loadStateDict(plain.stateDict());
+  // A hook on the ReLU sees the inner activation (its first output) and the block's output.
+  const seen: st.Tensor[] = [];
+  const relu = wrapped.relu.forward.bind(wrapped.relu);
+  wrapped.relu.forward = (h: st.Tensor) => {
+    const y = relu(h);
+    seen.push(y);
+    return y;
+  };
+  const freed = run(plain);
+  const kept = run(wrapped);
+  assert.ok(freed.y.every((v, i) => Math.abs(v - kept.y[i]!) < 1e-4), 'fused and wrapped blocks agree');
+  assert.ok(freed.grown <= act, `inference kept ${freed.grown} bytes live`);
+  assert.ok(kept.grown >= 2 * act, `the wrapped block kept ${kept.grown} bytes live`);
+  assert.equal(seen.length, 4);
+  assert.doesNotThrow(() => seen.forEach((h) => h.toArray()));
 });

@@ -13,6 +13,12 @@ const PAGE = 65536;
 // pages first, and a first touch costs ~10 µs per 4 KiB page on this kind of VM.
 // It must stay fixed: an interval that grows with the memory feeds back into more growth (seen:
 // 1.7 GB for LeNet-5 whose live set is a few MB).
+// A collection's cost follows the JavaScript heap (~1 ms per MB here), not the tensors, so the
+// lever is less garbage: backward and the ResNet blocks free most activations themselves (see
+// autograd/engine.ts). W8 at 256 MB: one collection per 4 steps instead of 2, but RSS 582 MB, not 517.
+// Collecting sooner before the memory grows kept W8 at 311 MB reserved instead of 487, but at one
+// collection per step instead of 0.4 (16 MB or an eighth of the memory since the last; a quarter
+// changed nothing): bench/memory-step.ts.
 const COLLECT_EVERY = 128 * 1024 * 1024;
 
 /** Size class of a request: multiples of 64 bytes, then 4 classes per power of two. */
@@ -36,6 +42,9 @@ export class WasmHeap {
   private allocatedSinceCollect = 0;
   /** Bytes currently handed out (live storage + scratch), for tests and diagnostics. */
   liveBytes = 0;
+  /** Diagnostics (bench/memory-step.ts): the most liveBytes reached, storage bytes allocated and
+   * released without a collection (release()), and the collections forced, since creation. */
+  readonly counts = { peakLiveBytes: 0, storageBytes: 0, releasedBytes: 0, collections: 0 };
   /** Whether the last alloc returned never-used memory (which WebAssembly guarantees is zero). */
   lastWasFresh = false;
   /** Zeroes a byte range; the module's bulk fill once it is instantiated. */
@@ -75,7 +84,10 @@ export class WasmHeap {
   alloc(bytes: number, mayCollect = true): number {
     const cls = sizeClass(bytes);
     // Only storage can become garbage; kernel scratch is released explicitly.
-    if (mayCollect) this.allocatedSinceCollect += cls;
+    if (mayCollect) {
+      this.allocatedSinceCollect += cls;
+      this.counts.storageBytes += cls;
+    }
     this.lastWasFresh = false;
     const reused = this.fromFreeLists(cls);
     if (reused >= 0) return reused;
@@ -86,6 +98,7 @@ export class WasmHeap {
     // walked through page by page first.
     if (mayCollect && this.collect && this.allocatedSinceCollect >= COLLECT_EVERY) {
       this.allocatedSinceCollect = 0;
+      this.counts.collections++;
       this.collect();
       const again = this.fromFreeLists(cls);
       if (again >= 0) return again;
@@ -93,7 +106,7 @@ export class WasmHeap {
     if (this.top + cls > this.buffer.byteLength) this.grow(this.top + cls - this.buffer.byteLength);
     const ptr = this.top;
     this.top += cls;
-    this.liveBytes += cls;
+    this.taken(cls);
     this.lastWasFresh = true;
     return ptr;
   }
@@ -104,8 +117,13 @@ export class WasmHeap {
   private fromFreeLists(cls: number): number {
     const list = this.free.get(cls);
     if (!list || list.length === 0) return -1;
-    this.liveBytes += cls;
+    this.taken(cls);
     return list.pop()!;
+  }
+
+  private taken(cls: number): void {
+    this.liveBytes += cls;
+    if (this.liveBytes > this.counts.peakLiveBytes) this.counts.peakLiveBytes = this.liveBytes;
   }
 
   private grow(needBytes: number): void {
@@ -133,6 +151,7 @@ export class WasmHeap {
     this.release(ptr, cls);
     // Garbage only the collector can find is what was allocated and not given back.
     this.allocatedSinceCollect -= cls;
+    this.counts.releasedBytes += cls;
   }
 
   /** Releases a scratch block obtained from alloc. */

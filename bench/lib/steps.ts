@@ -1,0 +1,27 @@
+// One step of each workload the profiles run (bench/profile.ts, bench/memory-step.ts): a
+// training step for W8 and W3, an inference without gradients for W4 and W5.
+import * as st from '../../src/index.js';
+import { LENET_BATCH, RESNET20_BATCH } from './workloads.js';
+
+export function profiledStep(w: string): { title: string; step: () => void } {
+  if (w === 'W8') {
+    const model = st.models.resnet20();
+    const opt = new st.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const x = st.randn([RESNET20_BATCH, 3, 32, 32], { seed: 9 });
+    const y = Array.from({ length: RESNET20_BATCH }, (_, i) => (i * 7) % 10);
+    return { title: 'W8 ResNet-20 training step, batch 128', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
+  }
+  if (w === 'W3') {
+    const model = st.models.lenet5();
+    const opt = new st.optim.SGD(model.parameters(), { lr: 0.01 });
+    const x = st.randn([LENET_BATCH, 1, 28, 28], { seed: 5 });
+    const y = Array.from({ length: LENET_BATCH }, (_, i) => (i * 7) % 10);
+    return { title: 'W3 LeNet-5 training step, batch 64', step: () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); } };
+  }
+  if (w === 'W4' || w === 'W5') {
+    const model = (w === 'W4' ? st.models.resnet18() : st.models.alexnet()).eval();
+    const x = st.randn([1, 3, 224, 224], { seed: 6 });
+    return { title: `${w} ${w === 'W4' ? 'ResNet-18' : 'AlexNet'} inference, batch 1`, step: () => { st.noGrad(() => model.forward(x)); } };
+  }
+  throw new Error(`unknown workload ${w} (W8, W3, W4 or W5)`);
+}

@@ -1,0 +1,50 @@
+// Where a workload's tensor memory goes on the wasm backend, per step: storage bytes allocated,
+// released at once (backward's gradients, activations freed by backward or by a ResNet block) or
+// left to the forced collections (src/kernels/wasm/memory.ts); the collections forced per step and
+// what V8's full collections cost; the peak of live tensor bytes, the memory reserved, peak RSS.
+//   npx tsx bench/memory-step.ts [--workloads W8,W4] [--threads 2] [--warmup 3] [--steps 10]
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import * as st from '../src/index.js';
+import { activeBackend } from '../src/kernels/backend.js';
+import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { profiledStep } from './lib/steps.js';
+
+const { values } = parseArgs({ options: {
+  workloads: { type: 'string', default: 'W8,W4' }, threads: { type: 'string', default: '2' },
+  warmup: { type: 'string', default: '3' }, steps: { type: 'string', default: '10' },
+} });
+
+const majors: PerformanceEntry[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(e);
+  }
+}).observe({ entryTypes: ['gc'] });
+
+st.setBackend('wasm');
+const heap = (activeBackend() as WasmBackend).heap;
+st.setNumThreads(Number(values.threads));
+// gc entries arrive when the event loop turns.
+const turn = () => new Promise((r) => setTimeout(r, 20));
+const MB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+for (const w of values.workloads!.split(',')) {
+  const { title, step } = profiledStep(w);
+  for (let i = 0; i < Number(values.warmup); i++) step();
+  const steps = Number(values.steps);
+  await turn(); // let the warm-up's gc entries arrive before the count starts
+  const before = { ...heap.counts };
+  majors.length = 0;
+  for (let i = 0; i < steps; i++) step();
+  await new Promise((r) => setTimeout(r, 20)); // gc entries arrive when the event loop turns
+  const per = (k: 'storageBytes' | 'releasedBytes') => (heap.counts[k] - before[k]) / steps;
+  const gcMs = majors.map((e) => e.duration);
+  console.log(`${title}, ${st.getNumThreads()} threads, ${steps} steps after ${values.warmup}:\n` +
+    `  per step: ${MB(per('storageBytes'))} of storage allocated, ${MB(per('releasedBytes'))} released at once, ` +
+    `${MB(per('storageBytes') - per('releasedBytes'))} left to collections\n` +
+    `  forced collections: ${((heap.counts.collections - before.collections) / steps).toFixed(2)} per step; ` +
+    `V8 full collections: ${gcMs.length}, ${gcMs.length ? `${Math.min(...gcMs).toFixed(1)}–${Math.max(...gcMs).toFixed(1)} ms each` : 'none'}\n` +
+    `  so far: peak held (live + not yet collected) ${MB(heap.counts.peakLiveBytes)}, reserved ${MB(heap.capacity)}, max RSS ${MB(process.resourceUsage().maxRSS * 1024)}`);
+}
+process.exit(0);
