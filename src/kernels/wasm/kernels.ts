@@ -108,9 +108,11 @@ export function createWasmKernels(rt: Runtime) {
     pool.run(TASK_MAX_POOL, rt.params, nt, partsFor(nt, planes, 1));
   }
 
-  // A max pool's window elements, those of 2×2 windows at stride 2 at their lower cost.
+  // A max pool's window elements, those max-pool2.ts takes (2-D 2×2 windows at stride 2, unpadded,
+  // undilated, ≥ 4 outputs a row: layout.ts's isPool2) at their lower cost.
   function windowCost(outputs: number, p: PoolParams): number {
-    const pool2 = p.kernelSize.every((k) => k === 2) && p.stride.every((s) => s === 2);
+    const pool2 = p.kernelSize.length === 2 && p.kernelSize.every((k) => k === 2) && p.stride.every((s) => s === 2) &&
+      p.padBegin.every((b) => b === 0) && p.dilation.every((d) => d === 1) && p.outSize[p.outSize.length - 1]! >= 4;
     return outputs * p.kernelSize.reduce((s, k) => s * k, 1) * (pool2 ? POOL2_COST : 1);
   }
 
