@@ -7,11 +7,15 @@
 // gemmCore's kernel does for k ≤ 640 (one K block): the same bits, whichever columns a block has.
 import { madd } from './gemm';
 
+// Most input channels (K) read in place. Beyond, packing pays: batch 1, 256→256 at 14² (16 tiles,
+// V[ξ] rows 128 bytes apart) ran 3.3–3.7 ms in place against 3.0–3.3 packed; 128→128 at 28² tied.
+export const UV_MAX_K: i32 = 64;
+
 // Rows [r0, r0 + rows) of M (row stride ldm floats, rows ≥ r0 written from m) for tiles [0, n):
 // U packed as gemm.ts's packAWhole does with one K block (4-row panels, row i of panel ir·kc at
 // u + (ir·k + 4p + i)·4); V with k rows of ld floats. r0 is a multiple of 4. Columns go 8, then
-// 4 at a time; a last partial 4 reads up to 3 columns past n, which the Winograd input
-// transforms write (finite values) and nothing reads back from M.
+// 4 at a time: a last partial 4 reads up to 3 columns of V past n (within ld: the callers' ld is
+// a multiple of 4 at least n) into columns of M past n, which nothing reads.
 export function gemmUV(rows: i32, n: i32, k: i32, u: usize, r0: i32, v: usize, ld: i32, m: usize, ldm: i32): void {
   const vs = <usize>ld << 2, ms = <usize>ldm << 2;
   for (let i = 0; i < rows; i += 4) {

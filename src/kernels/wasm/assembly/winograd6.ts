@@ -9,8 +9,8 @@
 // here, so each forward's loops are compiled for it alone. Four tiles go through the transforms
 // at once, one per lane; every lane computes the same operations in the same order whichever
 // group or thread it lands in, so results never depend on the split.
-import { madd, tr0, tr1, tr2, tr3 } from './gemm';
-import { gemmUV } from './winograd-gemm';
+import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { gemmUV, UV_MAX_K } from './winograd-gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
 import { arg, ptr, splitAt, splitOutputs } from './params';
 import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
@@ -28,10 +28,11 @@ export const GROUP_BYTES: i32 = 36 * 16;
 @inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return paddedRowsOf(p, side) * paddedColsOf(p, side) * 4; }
 
 // Per-thread scratch of winograd6Task with blocks of tb tiles: V, M, tile coordinates, a padded
-// input plane and a group's vectors (the GEMMs read V in place: winograd-gemm.ts).
+// input plane, a group's vectors and GEMM packing space.
 @inline export function winograd6ScratchBytes(p: usize, side: i32, tb: i32): i32 {
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  return <i32>(36 * (planeStride(cin, tb) + planeStride(cout, tb))) + 3 * tb * 4 + paddedPlane6Bytes(p, side) + GROUP_BYTES + 576;
+  return <i32>(36 * (planeStride(cin, tb) + planeStride(cout, tb))) + 3 * tb * 4 + paddedPlane6Bytes(p, side) + GROUP_BYTES +
+    gemmScratchBytes(cin, tb) + 576;
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds: 12 operations, 6 of them multiply-adds (fused where
@@ -220,6 +221,14 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   }
 }
 
+// M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, uRows padded rows) ·
+// V[ξ] for n tiles: V read in place for few input channels (winograd-gemm.ts), else packed by
+// gemmCore (scratch gs). Both sum each value alike, so the results do not depend on the choice.
+@inline function planeProducts(rows: i32, n: i32, cin: i32, u: usize, uRows: i32, r0: i32, v: usize, ld: i32, m: usize, gs: usize): void {
+  if (cin <= UV_MAX_K) gemmUV(rows, n, cin, u, r0, v, ld, m, ld);
+  else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, uRows, r0);
+}
+
 // The forward with output tiles of `side`, in blocks of at most tb tiles rounded up to multiples
 // of `round`. As convWinogradTask (winograd.ts): a part is a range of tiles, or with
 // CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles).
@@ -238,6 +247,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   const coords = al64(m + 36 * mStride);
   const pad = al64(coords + <usize>(3 * tb) * 4);
   const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
+  const gs = al64(d + GROUP_BYTES);
   // Blocks of about equal size: a last block of a few tiles would read all of U for them.
   const blocks = (g1 - g0 + tb - 1) / tb;
   const per = min(tb, (((g1 - g0 + blocks - 1) / blocks) + round - 1) & ~(round - 1));
@@ -246,7 +256,8 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
     tileCoords(coords, blk, nb, tiles, tw, side);
     inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
     for (let xi = 0; xi < 36; xi++) {
-      gemmUV(c1 - c0, nb, cin, u + <usize>xi * uPlane, c0, v + <usize>xi * vStride, tb, m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb);
+      planeProducts(c1 - c0, nb, cin, u + <usize>xi * uPlane, paddedRows(cout), c0, v + <usize>xi * vStride, tb,
+        m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), gs);
     }
     outputTransform6(p, m, coords, nb, c0, c1, d, side, tb);
   }
@@ -282,9 +293,9 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
   const phase = arg(p, CONV_WINOGRAD_PHASE);
   if (phase == 1) {
-    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
     for (let xi = splitAt(36, parts, part, 1); xi < splitAt(36, parts, part + 1, 1); xi++) {
-      gemmUV(cout, total, cin, u + <usize>xi * uPlane, 0, v + <usize>xi * vStride, ld, m + <usize>xi * mStride, ld);
+      planeProducts(cout, total, cin, u + <usize>xi * uPlane, paddedRows(cout), 0, v + <usize>xi * vStride, ld, m + <usize>xi * mStride, gs);
     }
     return;
   }
