@@ -29,6 +29,12 @@ export const NC: i32 = 4096;
 // c: 4×8 tile at c (row stride ldc bytes); ap: kc×4 packed A panel; bp: kc×8 packed B panel.
 // mode 0: c = acc (+ bias[row] when bias != 0); mode 1: c += acc.
 function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i32, bias: usize): void {
+  tile4x8(kc, ap, bp, 32, c, ldc, mode, bias, 4);
+}
+
+// kernel4x8's body, also inlined where B is read in place (winograd-gemm.ts; a call per tile cost
+// the gain there): B's rows bs bytes apart, the first `rows` rows of C stored (mode 1: all 4).
+@inline export function tile4x8(kc: i32, ap: usize, bp: usize, bs: usize, c: usize, ldc: usize, mode: i32, bias: usize, rows: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (mode == 1) {
@@ -56,12 +62,12 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i3
     const a3 = v128.load32_splat(ap, 12);
     c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
     ap += 16;
-    bp += 32;
+    bp += bs;
   }
   v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
-  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+  if (rows > 1) { v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16); }
+  if (rows > 2) { v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16); }
+  if (rows > 3) { v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16); }
 }
 
 // Edge tiles (mr < 4 or nr < 8) go through a 4×8 scratch tile so the kernel stays branch-free.

@@ -5,7 +5,7 @@
 // kernel read, for 2 or 4 products per element.
 // Each M value sums p = 0 … k − 1 in order from zero with one multiply-add per step, as
 // gemmCore's kernel does for k ≤ 640 (one K block): the same bits, whichever columns a block has.
-import { madd } from './gemm';
+import { madd, tile4x8 } from './gemm';
 
 // Most input channels (K) read in place. Beyond, packing pays: batch 1, 256→256 at 14² (16 tiles,
 // V[ξ] rows 128 bytes apart) ran 3.3–3.7 ms in place against 3.0–3.3 packed; 128→128 at 28² tied.
@@ -21,35 +21,12 @@ export function gemmUV(rows: i32, n: i32, k: i32, u: usize, r0: i32, v: usize, l
   for (let i = 0; i < rows; i += 4) {
     const ap = u + (<usize>((r0 + i) * k) << 2), live = min(4, rows - i), c = m + <usize>i * ms;
     let j = 0;
-    for (; j + 8 <= n; j += 8) kernel4x8(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, live);
+    for (; j + 8 <= n; j += 8) tile4x8(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, 0, 0, live);
     for (; j < n; j += 4) kernel4x4(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, live);
   }
 }
 
-// C (4 × 8 at c, `live` rows stored) = A panel (k × 4 at ap) · B (k rows of 8 at bp, bs bytes apart).
-@inline function kernel4x8(k: i32, ap: usize, bp: usize, bs: usize, c: usize, cs: usize, live: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < k; p++) {
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-    const a0 = v128.load32_splat(ap);
-    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(ap, 4);
-    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(ap, 8);
-    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(ap, 12);
-    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-    ap += 16;
-    bp += bs;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  if (live > 1) { v128.store(c + cs, c10); v128.store(c + cs, c11, 16); }
-  if (live > 2) { v128.store(c + 2 * cs, c20); v128.store(c + 2 * cs, c21, 16); }
-  if (live > 3) { v128.store(c + 3 * cs, c30); v128.store(c + 3 * cs, c31, 16); }
-}
-
-// kernel4x8 for 4 columns.
+// gemm.ts's tile4x8 (mode 0, no bias) for 4 columns of B (k rows at bp, bs bytes apart).
 @inline function kernel4x4(k: i32, ap: usize, bp: usize, bs: usize, c: usize, cs: usize, live: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
