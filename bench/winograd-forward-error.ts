@@ -20,7 +20,7 @@ const be = activeBackend() as WasmBackend;
 
 // cin, cout, size (padding 1: "same"), batch
 const shapes: [number, number, number, number][] = [
-  [256, 256, 14, 1], [192, 384, 13, 1], [256, 256, 13, 1], [384, 256, 13, 1], [512, 512, 7, 1],
+  [256, 256, 14, 1], [192, 384, 13, 1], [256, 256, 13, 1], [384, 256, 13, 1], [512, 512, 14, 1], [512, 512, 7, 1],
 ];
 for (const [cin, cout, size, batch] of shapes) {
   const p: ConvParams = {

@@ -53,7 +53,7 @@ export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): bool
 // tiles) 0.8 / 0.5–0.7 / 1.0 (im2col). Its rounding error grows with the input channels (its
 // GEMMs' K): worst element ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|), N(0, 1) data,
 // forward: K = 64 0.38, 256 0.52, 512 0.78, 660 1.05 (F(2×2): 0.03, 0.06, 0.10, 0.09).
-const WINOGRAD4_MIN_TILES = 16, WINOGRAD4_MAX_CHANNELS = 256;
+const WINOGRAD4_MIN_TILES = 16, WINOGRAD4_MAX_CHANNELS = 512;
 export function winogradTile(geo: Geometry): 'winograd' | 'winograd4' {
   const [batch, cin, , , , , oh, ow] = geo;
   const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
