@@ -4,11 +4,13 @@
 // V[ξ] into 8-column panels first: with K = cin = 16 or 32 that copy moved as many bytes as the
 // kernel read, for 2 or 4 products per element.
 // Each M value sums p = 0 … k − 1 in order from zero with one multiply-add per step, as
-// gemmCore's kernel does for k ≤ 640 (one K block): the same bits, whichever columns a block has.
+// gemmCore's chunked kernel does for k ≤ CHUNK (one chunk): the same bits, whichever columns a
+// block has.
 import { madd, tile4x8 } from './gemm';
 
 // Most input channels (K) read in place. Beyond, packing pays: batch 1, 256→256 at 14² (16 tiles,
 // V[ξ] rows 128 bytes apart) ran 3.3–3.7 ms in place against 3.0–3.3 packed; 128→128 at 28² tied.
+// At most CHUNK (gemm.ts): the sums here are one chunk.
 export const UV_MAX_K: i32 = 64;
 
 // Rows [r0, r0 + rows) of M (row stride ldm floats, rows ≥ r0 written from m) for tiles [0, n):
@@ -21,7 +23,7 @@ export function gemmUV(rows: i32, n: i32, k: i32, u: usize, r0: i32, v: usize, l
   for (let i = 0; i < rows; i += 4) {
     const ap = u + (<usize>((r0 + i) * k) << 2), live = min(4, rows - i), c = m + <usize>i * ms;
     let j = 0;
-    for (; j + 8 <= n; j += 8) tile4x8(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, 0, 0, live);
+    for (; j + 8 <= n; j += 8) tile4x8(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, 0, 0, k, live);
     for (; j < n; j += 4) kernel4x4(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, live);
   }
 }

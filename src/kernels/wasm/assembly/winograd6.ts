@@ -223,10 +223,11 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
 
 // M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, uRows padded rows) ·
 // V[ξ] for n tiles: V read in place for few input channels (winograd-gemm.ts), else packed by
-// gemmCore (scratch gs). Both sum each value alike, so the results do not depend on the choice.
+// gemmCore (chunked sums, scratch gs). Both sum each value alike (one chunk up to UV_MAX_K), so
+// the results do not depend on the choice.
 @inline function planeProducts(rows: i32, n: i32, cin: i32, u: usize, uRows: i32, r0: i32, v: usize, ld: i32, m: usize, gs: usize): void {
   if (cin <= UV_MAX_K) gemmUV(rows, n, cin, u, r0, v, ld, m, ld);
-  else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, uRows, r0);
+  else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, uRows, r0, true);
 }
 
 // The forward with output tiles of `side`, in blocks of at most tb tiles rounded up to multiples
