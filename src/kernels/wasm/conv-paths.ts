@@ -4,7 +4,8 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
+  | 'winograd-s2';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -117,7 +118,17 @@ export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
   if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
+  if (winogradS2Fits(geo)) return 'winograd-s2';
   return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
+}
+
+// 3×3 stride-2 undilated ungrouped convs by Winograd on their polyphase parts (assembly/winograd-s2.ts:
+// 6.25 products per output against 9), with F(2×2, 3×3)'s limits on channels and tiles.
+function winogradS2Fits(geo: Geometry): boolean {
+  const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
+  const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return groups === 1 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 &&
+    cin >= 16 && cout >= 16 && tiles >= WINOGRAD_FORWARD_MIN_TILES;
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except
