@@ -11,7 +11,7 @@ import {
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
   TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
-  TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS,
+  TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -43,22 +43,22 @@ export function createConvKernels(rt: Runtime) {
 
   // The Winograd forward tasks: output tile side, the fewest tiles a part splitting tiles takes
   // (below, parts split output channels: see convTask), transformed weights' bytes and their task,
-  // and the forward in phases (for few tiles, where it has them): its planes ξ, shared blocks'
-  // bytes (0: does not fit) and task.
+  // and the forward in phases (for few tiles): its planes ξ, shared blocks' bytes (0: does not fit) and task.
   interface WinogradKind {
     side: number; partTiles: number; weightBytes: (params: number) => number; weights: number;
-    phased?: { planes: number; phaseBytes: (params: number) => number; phases: number };
+    planes: number; phaseBytes: (params: number) => number; phases: number;
   }
   const winogradKinds: Record<number, WinogradKind> = {
     [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS,
-      phased: { planes: 16, phaseBytes: ex.winogradPhaseBytes, phases: TASK_WINOGRAD_PHASE } },
+      planes: 16, phaseBytes: ex.winogradPhaseBytes, phases: TASK_WINOGRAD_PHASE },
     [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS,
-      phased: { planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE } },
+      planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE },
     // F(2×2, 5×5): F(4×4)'s 36 planes of cout × cin.
     [TASK_CONV_WINOGRAD5X5]: { side: 2, partTiles: 64, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD5X5_WEIGHTS,
-      phased: { planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE } },
-    // 3×3 stride 2 (winograd-s2.ts): 25 planes; its parts by channels each transform all the input.
-    [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS },
+      planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE },
+    // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
+    [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
+      planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -113,7 +113,7 @@ export function createConvKernels(rt: Runtime) {
     // Shared by the threads, ahead of their scratch: Winograd's transformed weights (unless
     // cached) and, in phases, its transformed input and products.
     const weights = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
-    const phased = winograd?.phased && byChannels ? align64(winograd.phased.phaseBytes(rt.params)) : 0;
+    const phased = winograd && byChannels ? align64(winograd.phaseBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(weights + phased + stride * nt + 64));
     P = paramSlots(rt);
     P[CONV_SCRATCH] = scratch + weights + phased;
@@ -136,11 +136,11 @@ export function createConvKernels(rt: Runtime) {
         packWeights(call.ptrs[1]!, cout, geo[1] * geo[8] * geo[9], packed.ptr, nt);
         packed.written();
       }
-      if (winograd?.phased && phased) {
+      if (winograd && phased) {
         // Parts of the input channels, of the planes ξ, of the output channels.
-        for (const [phase, units, least] of [[0, cin, 16], [1, winograd.phased.planes, 2], [2, cout, 16]] as const) {
+        for (const [phase, units, least] of [[0, cin, 16], [1, winograd.planes, 2], [2, cout, 16]] as const) {
           paramSlots(rt)[CONV_WINOGRAD_PHASE] = phase;
-          pool.run(winograd.phased.phases, rt.params, nt, partsFor(nt, units, least));
+          pool.run(winograd.phases, rt.params, nt, partsFor(nt, units, least));
         }
       } else pool.run(task, rt.params, nt, parts);
     } finally {

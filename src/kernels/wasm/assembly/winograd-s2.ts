@@ -12,8 +12,8 @@
 // Four tiles go through the transforms at once, one per lane, the same operations for every
 // lane whichever group or thread it lands in: results never depend on the split.
 import { gemmCore, gemmScratchBytes, kcFor, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X } from '../abi';
-import { arg, ptr, splitOutputs } from './params';
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { arg, ptr, splitAt, splitOutputs } from './params';
 import { al64, filterTaps, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
 import { coord, groupAt } from './winograd6';
 
@@ -100,16 +100,16 @@ export function winogradS2WeightsTask(p: usize, part: i32, parts: i32, slot: i32
 }
 
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, output row and column of the
-// tile) and all input channels: tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin,
+// tile) and input channels ci0 … ci1 − 1: tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin,
 // ld) apart. A group's V is stored as whole vectors (as winograd6.ts's inputTransform6: lanes
 // past the group write columns later groups overwrite, nothing reads past nb).
-function inputTransform(p: usize, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
+function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesAcross(arg(p, CONV_OW));
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
-  for (let ci = 0; ci < cin; ci++) {
+  for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 2), whole = b + 4 <= nb && sameRow(coords, b, 2);
@@ -207,11 +207,51 @@ export function convWinogradS2Task(p: usize, part: i32, parts: i32, slot: i32): 
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, 2);
-    inputTransform(p, coords, nb, v, TB, pad, d);
+    inputTransform(p, 0, cin, coords, nb, v, TB, pad, d);
     for (let xi = 0; xi < 25; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
         m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
     }
     outputTransform(p, m, coords, nb, c0, c1, d, TB);
   }
+}
+
+// The phases' leading dimension of V and M (floats per channel row) for n tiles: n and the 3
+// columns a group may write past them (so threads write disjoint rows), in whole cache lines.
+@inline function phaseLd(n: i32): i32 { return (n + 3 + 15) & ~15; }
+
+// Bytes of the blocks winogradS2PhaseTask shares (V, then M) where all tiles fit one block with
+// the 3 columns a group may write past them, else 0: not run in phases.
+export function winogradS2PhaseBytes(p: usize): i32 {
+  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH)) * tilesAcross(arg(p, CONV_OW));
+  const ld = phaseLd(total);
+  return total + 3 <= TB ? <i32>(25 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
+}
+
+// convWinogradS2Task in three passes over blocks the threads share (V, then M, at
+// CONV_WINOGRAD_V), all tiles in one block, as winograd6PhaseTask (winograd6.ts): phase 0 the
+// input transform (parts split the input channels), 1 the 25 GEMMs (the planes ξ), 2 the output
+// transform (the output channels). For few tiles (batch 1), where parts splitting the output
+// channels would each pack all of V again. Each output sums as in one block.
+export function winogradS2PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = tilesAcross(arg(p, CONV_OW)), tiles = tilesAcross(arg(p, CONV_OH)) * tw, total = arg(p, CONV_BATCH) * tiles;
+  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
+  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 25 * vStride);
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * TB) * 4);
+  const d = al64(pad + <usize>paddedBytes(p));
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
+  if (phase == 1) {
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
+    for (let xi = splitAt(25, parts, part, 1); xi < splitAt(25, parts, part + 1, 1); xi++) {
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
+        u + <usize>xi * uPlane, paddedRows(cout), 0);
+    }
+    return;
+  }
+  tileCoords(coords, 0, total, tiles, tw, 2);
+  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
+  if (phase == 0) inputTransform(p, c0, c1, coords, total, v, ld, pad, d);
+  else outputTransform(p, m, coords, total, c0, c1, d, ld);
 }
