@@ -128,7 +128,8 @@ export function forwardPath(geo: Geometry): ConvPath {
 // ResNet-18 batch 1 64→128 at 56² 2.09–2.33 ms vs 2.83–3.05, 128→256 at 28² 2.05–2.26 vs
 // 2.78–2.94, 256→512 at 14² (16 tiles, cached U streamed from memory) 2.45–2.63 vs 2.85–2.89;
 // ResNet-20 batch 128 (CPU time, best of 5) 16→32 at 32² (K = 16) 8.5–9.5 vs 9.6–9.9, 32→64
-// at 16² 6.0–6.3 vs 8.8–9.0.
+// at 16² 6.0–6.3 vs 8.8–9.0. Worst element ÷ the conformance tolerance, N(0, 1) data, batch 1:
+// K = 64 0.04, 256 0.06, 512 0.08 (F(2×2, 3×3)'s order: its transforms' coefficients are ±1).
 function winogradS2Fits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
