@@ -528,6 +528,10 @@ def winograd_cases():
         # The weight gradient sums over batch × positions (8192 here, 512 tiles of 4×4): all of it
         # stored, y and x's gradient sparsely (97 is prime: every position still comes up).
         winograd_case('winograd 32x16->24 16x16 pad 1, weight gradient', 32, 16, 24, [16, 16], 1, 97, 1),
+        # AlexNet's conv4 (384 input channels: the forward's GEMMs sum K = 384, in chunks), sampled
+        # sparsely to stay within the fixtures' 3 MB: y and x's gradient every 173rd value, the
+        # weight's gradient every 2503rd (both prime).
+        winograd_case('winograd 1x384->256 13x13 pad 1 (AlexNet conv4)', 1, 384, 256, [13, 13], 1, 173, 2503),
     ]
 
 

@@ -53,15 +53,16 @@ const CASES: Case[] = [
   [2, 32, 20, 1, [30, 27], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4): odd width, 4-tile groups and partial ones, partial tiles
   [2, 33, 16, 1, [29, 33], 3, 1, 0, 1, 'winograd4 winograd4 winograd4'], // F(4×4) without padding, odd output
   [6, 32, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd4'], // F(4×4) with wide padding
-  [2, 260, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd4 winograd'], // F(2×2) with wide padding (K = 260: over F(4×4)'s limit)
+  [2, 520, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd4 winograd'], // F(2×2) with wide padding (K = 520: over F(4×4)'s limit)
+  [2, 260, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd4'], // F(4×4) summing K = 260 in chunks of 64 and a last one of 4
   [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), K = 16, 2 threads split tiles mid-row
   [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows
   [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: in phases (one block of all tiles), a partial panel
-  [6, 256, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
-  [6, 257, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
+  [2, 512, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
+  [2, 513, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
   [3, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16 on F(2×2) (12 tiles of 4×4): GEMMs with K = 16
   [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // unpadded 16 → 16
-  [2, 16, 260, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd winograd'], // unpadded, the input gradient on F(2×2) (its K is 260)
+  [2, 16, 520, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd winograd'], // unpadded, the input gradient on F(2×2) (its K is 520)
   [2, 8, 16, 1, [12, 12], 3, 1, 0, 1, 'direct im2col direct'], // unpadded, 8 input channels: the input gradient by im2col (its transposed conv is larger)
   [4, 13, 20, 1, [20, 21], 3, 1, 1, 1, 'im2col direct direct'], // input gradient by the direct kernel: 13 channels (a partial block), both threads
   [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
@@ -73,7 +74,7 @@ const CASES: Case[] = [
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
   [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads in phases, a partial panel
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
-  [1, 300, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
+  [1, 520, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'polyphase im2col im2col'], // the same, grouped and strided

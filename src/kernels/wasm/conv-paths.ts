@@ -52,9 +52,14 @@ export function winogradFits(geo: Geometry, minTiles = WINOGRAD_MIN_TILES): bool
 // 128→128 28² (49) 1.4–1.7 / 1.4–1.7 / 1.4–1.5, 64→64 56² 1.5; batch 128 16→16 32² 1.3–1.4,
 // 32→32 16² 1.5–1.6, 64→64 8² 1.05–1.1 (bench/resnet20-convs.ts); but batch 1 256→256 7² (4
 // tiles) 0.8 / 0.5–0.7 / 1.0 (im2col). Its rounding error grows with the input channels (its
-// GEMMs' K): worst element ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|), N(0, 1) data,
-// forward: K = 64 0.38, 256 0.52, 512 0.78, 660 1.05 (F(2×2): 0.03, 0.06, 0.10, 0.09).
-const WINOGRAD4_MIN_TILES = 16, WINOGRAD4_MAX_CHANNELS = 256;
+// GEMMs' K), mostly from summing K products (Aᵀ M A amplifies it): worst element ÷ the conformance
+// tolerance (1e-5·max|ref| + 1e-4·|ref|), N(0, 1) data, forward, worst of 3 seeds
+// (bench/winograd-forward-error.ts): one sum over K, 192→384 13² 0.65, 256→256 13² 0.76, 256→256
+// 14² 1.23; summed in chunks of 64 (gemm.ts) 0.37, 0.46, 0.48, and 384→256 13² 0.44, 512→512 14²
+// 0.42 (after a ReLU: 0.29–0.44; F(2×2), one sum: 0.08–0.09 at 384 and 512). Up to 512 then:
+// AlexNet's 384→256 at 13², batch 1, 1 thread, 2 alternating rounds (busy machine): 2.9–3.0 ms vs
+// F(2×2)'s 4.2–4.3.
+const WINOGRAD4_MIN_TILES = 16, WINOGRAD4_MAX_CHANNELS = 512;
 export function winogradTile(geo: Geometry): 'winograd' | 'winograd4' {
   const [batch, cin, , , , , oh, ow] = geo;
   const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
@@ -100,17 +105,19 @@ function shiftedForwardFits(geo: Geometry): boolean {
 }
 
 // Winograd F(2×2, 5×5) (assembly/winograd5x5.ts: 9 products per output against 25) for 5×5
-// stride-1 undilated ungrouped forward convs with F(4×4, 3×3)'s limits on tiles and channels
-// (the same points, so the same growth of its rounding error with the input channels: worst
-// element ÷ the conformance tolerance, N(0, 1) data, K = 16 0.19, 64 0.35, 128 0.48, 256 0.55;
-// bench/winograd5x5-error.ts). AlexNet's 64 → 192 at 27², batch 1, 1 thread (CPU time, 3
+// stride-1 undilated ungrouped forward convs with F(4×4, 3×3)'s minimum of tiles and at most 256
+// input channels (the same points, so the same growth of its rounding error with the input
+// channels: worst element ÷ the conformance tolerance, N(0, 1) data, K = 16 0.19, 64 0.35, 128
+// 0.48, 256 0.55 summed at once; in chunks as now, 128 0.30, 256 0.26, 257 0.23, but its speed
+// past 256 is unmeasured; bench/winograd5x5-error.ts). AlexNet's 64 → 192 at 27², batch 1, 1 thread (CPU time, 3
 // alternating rounds, busy machine): 4.2–4.5 ms vs im2col 10.5–13.0. LeNet-5's convs (1 → 6,
 // 6 → 16) have too few channels and stay on the shifted and direct kernels.
+const WINOGRAD5X5_MAX_CHANNELS = 256;
 function winograd5x5Fits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   return groups === 1 && kh === 5 && kw === 5 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && cin >= 16 &&
-    cout >= 16 && cin <= WINOGRAD4_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
+    cout >= 16 && cin <= WINOGRAD5X5_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
 }
 
 /** The forward path of a 2-D conv. */

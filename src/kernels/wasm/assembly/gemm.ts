@@ -27,8 +27,9 @@ export const NC: i32 = 4096;
 }
 
 // c: 4×8 tile at c (row stride ldc bytes); ap: kc×4 packed A panel; bp: kc×8 packed B panel.
-// mode 0: c = acc (+ bias[row] when bias != 0); mode 1: c += acc.
-function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i32, bias: usize): void {
+// mode 0: c = acc (+ bias[row] when bias != 0); mode 1: c += acc. The sum runs over kc in chunks
+// of `chunk` steps (kc: one), each after the first summed from zero and then added to c.
+function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i32, bias: usize, chunk: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (mode == 1) {
@@ -42,31 +43,50 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mode: i3
     c20 = v128.load32_splat(bias, 8); c21 = c20;
     c30 = v128.load32_splat(bias, 12); c31 = c30;
   }
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    // Four broadcast loads (vbroadcastss) ran 6–13% faster than one load and four lane shuffles
-    // here in the whole GEMM (the shuffles compete with the FMAs for vector ports).
-    const a0 = v128.load32_splat(ap);
-    c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(ap, 4);
-    c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(ap, 8);
-    c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(ap, 12);
-    c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-    ap += 16;
-    bp += 32;
+  let p = 0, partial = false;
+  for (;;) {
+    for (const end = min(kc, p + chunk); p < end; p++) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      // Four broadcast loads (vbroadcastss) ran 6–13% faster than one load and four lane shuffles
+      // here in the whole GEMM (the shuffles compete with the FMAs for vector ports).
+      const a0 = v128.load32_splat(ap);
+      c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+      const a1 = v128.load32_splat(ap, 4);
+      c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+      const a2 = v128.load32_splat(ap, 8);
+      c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+      const a3 = v128.load32_splat(ap, 12);
+      c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+      ap += 16;
+      bp += 32;
+    }
+    if (partial) {
+      c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
+      c10 = f32x4.add(v128.load(c + ldc), c10); c11 = f32x4.add(v128.load(c + ldc, 16), c11);
+      c20 = f32x4.add(v128.load(c + 2 * ldc), c20); c21 = f32x4.add(v128.load(c + 2 * ldc, 16), c21);
+      c30 = f32x4.add(v128.load(c + 3 * ldc), c30); c31 = f32x4.add(v128.load(c + 3 * ldc, 16), c31);
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+    v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+    if (p >= kc) return;
+    c00 = f32x4.splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+    partial = true;
   }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
-  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
-  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
+
+// The depth a chunked GEMM sums from zero before adding the partial sum to C. One sum over K
+// products gathers rounding error growing as √K relative to it; chunks of 64 sum K/64 partial sums
+// instead. F(4×4, 3×3) amplifies that error through Aᵀ M A (weights up to 8·8): K = 256–512 input
+// channels brought its worst element near or past the conformance tolerance (conv-paths.ts).
+// Chunks of 128 left it at 0.47–0.71 of the tolerance, 64 at 0.37–0.48.
+const CHUNK: i32 = 64;
 
 // Edge tiles (mr < 4 or nr < 8) go through a 4×8 scratch tile so the kernel stays branch-free.
 function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mr: i32, nr: i32,
-  mode: i32, bias: usize, tile: usize): void {
+  mode: i32, bias: usize, tile: usize, chunk: i32): void {
   if (mode == 1) {
     for (let i = 0; i < mr; i++) {
       for (let j = 0; j < nr; j++) store<f32>(tile + ((i * 8 + j) << 2), load<f32>(c + <usize>i * ldc + (<usize>j << 2)));
@@ -78,7 +98,7 @@ function edgeTile(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, mr: i32, 
     bb = tile + 128;
     for (let i = 0; i < 4; i++) store<f32>(bb + (i << 2), i < mr ? load<f32>(bias + (i << 2)) : 0);
   }
-  kernel4x8(kc, ap, bp, tile, 32, mode, bb);
+  kernel4x8(kc, ap, bp, tile, 32, mode, bb, chunk);
   for (let i = 0; i < mr; i++) {
     for (let j = 0; j < nr; j++) store<f32>(c + <usize>i * ldc + (<usize>j << 2), load<f32>(tile + ((i * 8 + j) << 2)));
   }
@@ -203,8 +223,8 @@ export function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i3
 
 // Multiplies the packed A block (mc×kc) by packed B panels (kc×nc) into C.
 export function macroKernel(apack: usize, bpack: usize, mc: i32, nc: i32, kc: i32, c: usize, ldc: i32,
-  mode: i32, bias: usize, tile: usize): void {
-  const ldcb = <usize>ldc * 4;
+  mode: i32, bias: usize, tile: usize, chunked: bool = false): void {
+  const ldcb = <usize>ldc * 4, chunk = chunked ? CHUNK : kc;
   for (let jr = 0; jr < nc; jr += NR) {
     const bp = bpack + <usize>(jr * kc) * 4;
     const nr = min(NR, nc - jr);
@@ -213,8 +233,8 @@ export function macroKernel(apack: usize, bpack: usize, mc: i32, nc: i32, kc: i3
       const mr = min(MR, mc - ir);
       const cc = c + <usize>ir * ldcb + (<usize>jr << 2);
       const bb = bias != 0 ? bias + (<usize>ir << 2) : 0;
-      if (mr == MR && nr == NR) kernel4x8(kc, ap, bp, cc, ldcb, mode, bb);
-      else edgeTile(kc, ap, bp, cc, ldcb, mr, nr, mode, bb, tile);
+      if (mr == MR && nr == NR) kernel4x8(kc, ap, bp, cc, ldcb, mode, bb, chunk);
+      else edgeTile(kc, ap, bp, cc, ldcb, mr, nr, mode, bb, tile, chunk);
     }
   }
 }
@@ -385,9 +405,10 @@ export function packAWhole(a: usize, lda: i32, transA: bool, m: i32, k: i32, r0:
 // The whole GEMM on the calling thread. bias (per row of C, or 0) is added when not accumulating.
 // apre != 0: op(A) is already packed there by packAWhole (a, lda and transA are then unused), as
 // rows [apreRow0, apreRow0 + m) of a packing of apreRows padded rows (0: paddedRows(m)).
+// chunked: sums over K in chunks of CHUNK (kernel4x8), for less rounding error.
 export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b: usize, ldb: i32,
   transB: bool, c: usize, ldc: i32, accumulate: bool, bias: usize, scratch: usize, apre: usize = 0,
-  apreRows: i32 = 0, apreRow0: i32 = 0): void {
+  apreRows: i32 = 0, apreRow0: i32 = 0, chunked: bool = false): void {
   if (m <= 0 || n <= 0) return;
   if (m <= 16 && k > 0 && transB && !transA && apre == 0) {
     gemmDots(m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias);
@@ -422,7 +443,7 @@ export function gemmCore(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: boo
         if (apre != 0) ap = apre + (<usize>p0 * (apreRows > 0 ? apreRows : paddedRows(m)) + <usize>(apreRow0 + i0) * kc) * 4;
         else packA(a, lda, transA, i0, mc, p0, kc, m, apack);
         const cc = c + (<usize>i0 * ldc + j0) * 4;
-        macroKernel(ap, bpack, mc, nc, kc, cc, ldc, mode, mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile);
+        macroKernel(ap, bpack, mc, nc, kc, cc, ldc, mode, mode == 0 && bias != 0 ? bias + (<usize>i0 << 2) : 0, tile, chunked);
       }
     }
   }

@@ -248,7 +248,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
     inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
     for (let xi = 0; xi < 36; xi++) {
       gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, tb, false,
-        m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
+        m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), tb, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0, true);
     }
     outputTransform6(p, m, coords, nb, c0, c1, d, side, tb);
   }
@@ -287,7 +287,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
     const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
     for (let xi = splitAt(36, parts, part, 1); xi < splitAt(36, parts, part + 1, 1); xi++) {
       gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
-        u + <usize>xi * uPlane, paddedRows(cout), 0);
+        u + <usize>xi * uPlane, paddedRows(cout), 0, true);
     }
     return;
   }

@@ -1,0 +1,43 @@
+// The rounding error of the wasm backend's 3×3 stride-1 forward on N(0, 1) weights and inputs
+// (inputs after a ReLU with --relu), against the reference kernel: the worst element's
+// |wasm − ref| ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|, test/backends/harness.ts),
+// and the path that ran. F(4×4, 3×3)'s error grows with the input channels (its GEMMs' K;
+// conv-paths.ts), so the shapes are the batch-1 layers of ResNet-18 and AlexNet at full size.
+// Usage: npx tsx bench/winograd-forward-error.ts [--relu] [--seeds 3]
+import { setBackend, setNumThreads } from '../src/index.js';
+import { activeBackend } from '../src/kernels/backend.js';
+import type { ConvParams } from '../src/kernels/kernels.js';
+import { refKernels } from '../src/kernels/ref/index.js';
+import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { Rng } from '../src/tensor/rng.js';
+import { errorOverTolerance, pathsRun } from './lib/conv-error.js';
+
+const relu = process.argv.includes('--relu');
+const s = process.argv.indexOf('--seeds'), seeds = s >= 0 ? Number(process.argv[s + 1]) : 3;
+setBackend('wasm');
+setNumThreads(1);
+const be = activeBackend() as WasmBackend;
+
+// cin, cout, size (padding 1: "same"), batch
+const shapes: [number, number, number, number][] = [
+  [256, 256, 14, 1], [192, 384, 13, 1], [256, 256, 13, 1], [384, 256, 13, 1], [512, 512, 14, 1], [512, 512, 7, 1],
+];
+for (const [cin, cout, size, batch] of shapes) {
+  const p: ConvParams = {
+    batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [size, size],
+    kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
+  };
+  // The worst over a few seeds: one draw's worst element varies by ±20%.
+  let worst = 0, path: string[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const rng = new Rng(seed);
+    const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+    const x = normal(batch * cin * size * size).map((v) => (relu ? Math.max(0, v) : v)), w = normal(cout * cin * 9);
+    const want = new Float32Array(batch * cout * size * size);
+    refKernels.convForward(x, w, null, want, p);
+    const y = new Float32Array(want.length);
+    path = pathsRun(be, () => be.arrayKernels.convForward(x, w, null, y, p));
+    worst = Math.max(worst, errorOverTolerance(y, want));
+  }
+  console.log(`${cin}→${cout} ${size}²`.padEnd(16) + ` batch ${batch}: max error ÷ tolerance ${worst.toFixed(3)} over ${seeds} seeds  (${path.join('+')})`);
+}
