@@ -544,7 +544,7 @@ def strided_case(name, n, cin, cout, size, kernel, stride, padding):
 def strided_cases():
     return [
         strided_case('stem 7x7 stride 2 pad 3 2x3->24 37x41', 2, 3, 24, [37, 41], 7, 2, 3),
-        strided_case('3x3 stride 2 pad 1 4x16->32 17x18', 4, 16, 32, [17, 18], 3, 2, 1),
+        strided_case('3x3 stride 2 pad 1 2x8->16 17x18', 2, 8, 16, [17, 18], 3, 2, 1),
         strided_case('11x11 stride 4 pad 2 1x3->24 43x47', 1, 3, 24, [43, 47], 11, 4, 2),
         strided_case('5x5 stride 3 unpadded 2x20->36 23x22', 2, 20, 36, [23, 22], 5, 3, 0),
     ]
@@ -556,6 +556,15 @@ def winograd5x5_cases():
     return [
         strided_case('5x5 pad 2 1x32->40 27x27', 1, 32, 40, [27, 27], 5, 1, 2),
         strided_case('5x5 unpadded 3x20->24 15x18', 3, 20, 24, [15, 18], 5, 1, 0),
+    ]
+
+
+def winograd_s2_cases():
+    """3×3 stride-2 convs with enough channels and 2×2 output tiles for the wasm backend's forward
+    by Winograd on the polyphase parts (winograd-s2.ts): padded, and unpadded with odd sizes."""
+    return [
+        strided_case('3x3 stride 2 pad 1 2x16->16 17x18', 2, 16, 16, [17, 18], 3, 2, 1),
+        strided_case('3x3 stride 2 unpadded 2x16->20 15x13', 2, 16, 20, [15, 13], 3, 2, 0),
     ]
 
 
@@ -580,6 +589,7 @@ def main():
         'winograd.json': winograd_cases(),
         'strided-conv.json': strided_cases(),
         'winograd5x5.json': winograd5x5_cases(),
+        'winograd-s2.json': winograd_s2_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

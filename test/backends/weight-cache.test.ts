@@ -22,6 +22,7 @@ const CASES = [
   { name: 'polyphase 7×7 stride 2 (a stem)', path: 'polyphase', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
   { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },
   { name: 'winograd F(2×2, 5×5)', path: 'winograd5x5', inC: 24, outC: 20, k: 5, size: 11, stride: 1, padding: 2 },
+  { name: 'winograd 3×3 stride 2', path: 'winograd-s2', inC: 16, outC: 20, k: 3, size: 14, stride: 2, padding: 1 },
 ];
 
 /** The reference backend's forward on this moment's weights. */

@@ -1,6 +1,7 @@
 // Convolutions whose forward the wasm backend runs on a path of its own (kernels/wasm/conv-paths.ts)
 // against PyTorch: strided ones (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3)
-// by polyphase planes, 5×5 stride-1 ones by Winograd F(2×2, 5×5). Inputs from ./hashed.ts, every
+// by polyphase planes, 3×3 stride-2 ones with 16 channels or more by Winograd on the polyphase
+// parts, 5×5 stride-1 ones by Winograd F(2×2, 5×5). Inputs from ./hashed.ts, every
 // 13th value of y and of the gradients in the fixture.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -18,7 +19,7 @@ interface StridedCase {
 
 const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requiresGrad: true, device: goldenDevice });
 
-const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd5x5']] as const;
+const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd5x5'], ['winograd-s2.json', 'winograd-s2']] as const;
 for (const [fixture, path] of FIXTURES) for (const c of loadCases<StridedCase>(fixture)) {
   test(`golden ${path} conv ${c.name}`, async () => {
     const be = activeBackend();

@@ -11,7 +11,7 @@ import {
   TASK_WINOGRAD4_WEIGHTS, VOL_BATCH, VOL_SCRATCH, VOL_SCRATCH_STRIDE, CONV_GRAD_LD, GEMM_A, GEMM_K, GEMM_M, GEMM_PACKED_A, GEMM_TRANS_A,
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
   TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
-  TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE,
+  TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -26,6 +26,7 @@ export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight
 const FORWARD_TASKS: Record<ConvPath, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD, winograd5x5: TASK_CONV_WINOGRAD5X5,
+  'winograd-s2': TASK_CONV_WINOGRAD_S2,
 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
 
@@ -55,6 +56,9 @@ export function createConvKernels(rt: Runtime) {
     // F(2×2, 5×5): F(4×4)'s 36 planes of cout × cin.
     [TASK_CONV_WINOGRAD5X5]: { side: 2, partTiles: 64, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD5X5_WEIGHTS,
       planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE },
+    // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
+    [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
+      planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -63,7 +67,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_DEPTHWISE]: ex.depthwiseScratchBytes, [TASK_CONV_DIRECT_BWD_W]: ex.directWeightGradScratchBytes,
     [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes, [TASK_CONV_SHIFTED_BWD_IN]: ex.shiftedInputGradScratchBytes,
     [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
-    [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes,
+    [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes, [TASK_CONV_WINOGRAD_S2]: ex.winogradS2ScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.

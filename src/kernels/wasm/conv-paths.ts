@@ -4,7 +4,8 @@
 import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
-export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5';
+export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
+  | 'winograd-s2';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -124,7 +125,23 @@ export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
   if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
+  if (winogradS2Fits(geo)) return 'winograd-s2';
   return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
+}
+
+// 3×3 stride-2 undilated ungrouped convs by Winograd on their polyphase parts (assembly/winograd-s2.ts:
+// 6.25 products per output against 9), with F(2×2, 3×3)'s limits on channels and tiles. Against
+// the polyphase GEMM, 1 thread, best of 11 per round, 3 alternating rounds on a busy machine:
+// ResNet-18 batch 1 64→128 at 56² 2.09–2.33 ms vs 2.83–3.05, 128→256 at 28² 2.05–2.26 vs
+// 2.78–2.94, 256→512 at 14² (16 tiles, cached U streamed from memory) 2.45–2.63 vs 2.85–2.89;
+// ResNet-20 batch 128 (CPU time, best of 5) 16→32 at 32² (K = 16) 8.5–9.5 vs 9.6–9.9, 32→64
+// at 16² 6.0–6.3 vs 8.8–9.0. Worst element ÷ the conformance tolerance, N(0, 1) data, batch 1:
+// K = 64 0.04, 256 0.06, 512 0.08 (F(2×2, 3×3)'s order: its transforms' coefficients are ±1).
+function winogradS2Fits(geo: Geometry): boolean {
+  const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
+  const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return groups === 1 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 &&
+    cin >= 16 && cout >= 16 && tiles >= WINOGRAD_FORWARD_MIN_TILES;
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except

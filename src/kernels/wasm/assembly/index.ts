@@ -78,3 +78,4 @@ export { shiftedInputGradScratchBytes, shiftedInputGradTask } from './shifted-in
 export { shiftedConvScratchBytes, shiftedConvTask } from './shifted-conv';
 export { padTask } from './pad';
 export { convPolyphaseTask, polyphaseScratchBytes } from './polyphase-conv';
+export { convWinogradS2Task, winogradS2PhaseBytes, winogradS2PhaseTask, winogradS2ScratchBytes, winogradS2WeightBytes, winogradS2WeightsTask } from './winograd-s2';
