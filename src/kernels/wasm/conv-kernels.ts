@@ -113,7 +113,10 @@ export function createConvKernels(rt: Runtime) {
     // Shared by the threads, ahead of their scratch: Winograd's transformed weights (unless
     // cached) and, in phases, its transformed input and products.
     const weights = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
-    const phased = winograd && byChannels ? align64(winograd.phaseBytes(rt.params)) : 0;
+    // F(2×2) on one image with an odd output side runs in phases on any thread count: they skip
+    // the products of outputs past the edge (assembly/winograd.ts, trimmedCoords).
+    const inPhases = byChannels || (task === TASK_CONV_WINOGRAD && ex.winogradTrims(rt.params) !== 0);
+    const phased = winograd && inPhases ? align64(winograd.phaseBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(weights + phased + stride * nt + 64));
     P = paramSlots(rt);
     P[CONV_SCRATCH] = scratch + weights + phased;
