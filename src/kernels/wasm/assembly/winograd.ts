@@ -4,7 +4,7 @@
 // weights), Y = Aᵀ M A + bias (output).
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
-import { gemmCore, gemmScratchBytes, kcFor, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { gemmCore, gemmScratchBytes, kcFor, MC, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { gemmUV } from './winograd-gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
 import { arg, ptr, splitAt, splitOutputs } from './params';
@@ -402,10 +402,16 @@ export function winogradPhaseTask(p: usize, part: i32, parts: i32, slot: i32): v
       const vx = v + <usize>xi * vStride, mx = m + <usize>xi * mStride, ux = u + <usize>xi * uPlane;
       const nx = trimmed ? planeTiles(trim, xi) : total;
       // A last 1–4 columns in place (winograd-gemm.ts: 4 at a time, not gemmCore's 8) where U is
-      // one K block: their sums then go as gemmCore's, from zero in order.
-      const whole = (nx & 7) != 0 && (nx & 7) <= 4 && kcFor(cin) == cin ? nx & ~7 : nx;
-      gemmCore(cout, whole, cin, 0, cin, false, vx, ld, false, mx, ld, false, 0, gs, ux, paddedRows(cout), 0);
-      if (whole < nx) gemmUV(cout, nx - whole, cin, ux, 0, vx + (<usize>whole << 2), ld, mx + (<usize>whole << 2), ld);
+      // one K block: their sums then go as gemmCore's, from zero in order. By blocks of MC rows,
+      // so that the in-place pass reads U from cache (a second pass over a whole plane of
+      // 512→512's 1 MiB took back half the gain).
+      const whole = (nx & 7) != 0 && (nx & 7) <= 4 && kcFor(cin) == cin ? nx & ~7 : nx, uRows = paddedRows(cout);
+      const step = whole < nx ? MC : cout;
+      for (let r0 = 0; r0 < cout; r0 += step) {
+        const rows = min(step, cout - r0), mr = mx + (<usize>(r0 * ld) << 2);
+        gemmCore(rows, whole, cin, 0, cin, false, vx, ld, false, mr, ld, false, 0, gs, ux, uRows, r0);
+        if (whole < nx) gemmUV(rows, nx - whole, cin, ux, r0, vx + (<usize>whole << 2), ld, mr + (<usize>whole << 2), ld);
+      }
     }
     return;
   }
