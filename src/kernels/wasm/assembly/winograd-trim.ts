@@ -7,7 +7,8 @@
 // ξ = 4i + j with i = 3 (j = 3) need no product for it. Order: G1 the full tiles (row-major), G2
 // the last column's, G3 the last row's, G4 the corner; planes j = 3 hold G3 before G2 (their
 // columns shifted, shiftOf). Then plane ξ's needed tiles are a prefix of its columns (planeTiles):
-X
+// 7² maps (16 tiles) do 228 of the 256 columns' products. Stored outputs keep their bits: no
+// skipped product reaches them.
 // trim = (n1, n2, n3, all) tiles per group and in all; NO_TRIM leaves every shift 0.
 export const NO_TRIM: v128 = i32x4(i32.MAX_VALUE, 0, 0, 0);
 
