@@ -76,6 +76,7 @@ const CASES: Case[] = [
   [1, 24, 20, 1, [9, 11], 3, 1, 1, 1, 'winograd im2col direct'], // F(2×2) trimmed past both odd edges (in phases on any thread count): unequal edge groups, 4-tile groups in both
   [1, 16, 16, 1, [3, 35], 3, 1, 1, 1, 'winograd direct direct'], // trimmed, one full tile row: the last column's tile next to it
   [1, 648, 20, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // trimmed with the weights' K in blocks: no in-place tail
+  [1, 16, 600, 1, [13, 13], 3, 1, 1, 1, 'winograd4 winograd winograd4'], // the input gradient by trimmed F(2×2): flipped weights, transformed per call
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
   [1, 520, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
