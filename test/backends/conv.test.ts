@@ -73,10 +73,10 @@ const CASES: Case[] = [
   [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, on 2 threads in phases
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
   [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads in phases, a partial panel
-  [1, 24, 20, 1, [9, 11], 3, 1, 1, 1, 'winograd im2col direct'], // F(2×2) trimmed past both odd edges (in phases on any thread count): unequal edge groups, 4-tile groups in both
-  [1, 16, 16, 1, [3, 35], 3, 1, 1, 1, 'winograd direct direct'], // trimmed, one full tile row: the last column's tile next to it
-  [1, 648, 20, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // trimmed with the weights' K in blocks: no in-place tail
-  [1, 16, 600, 1, [13, 13], 3, 1, 1, 1, 'winograd4 winograd winograd4'], // the input gradient by trimmed F(2×2): flipped weights, transformed per call
+  [1, 24, 20, 1, [9, 11], 3, 1, 1, 1, 'winograd im2col direct'], // F(2×2) on one image: in phases on 1 thread too; odd sides, 4-tile groups
+  [1, 16, 16, 1, [3, 35], 3, 1, 1, 1, 'winograd direct direct'], // the same, one tile row
+  [1, 648, 20, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // the same with the weights' K in blocks
+  [1, 16, 600, 1, [13, 13], 3, 1, 1, 1, 'winograd4 winograd winograd4'], // the input gradient by F(2×2) in phases: flipped weights, transformed per call
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
   [1, 520, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output

@@ -19,7 +19,6 @@ export interface WasmExports {
   winogradScratchBytes(params: number, nt: number): number;
   winogradWeightBytes(params: number): number;
   winogradPhaseBytes(params: number): number;
-  winogradTrims(params: number): number;
   winograd4ScratchBytes(params: number, nt: number): number;
   winograd4WeightBytes(params: number): number;
   winograd4PhaseBytes(params: number): number;

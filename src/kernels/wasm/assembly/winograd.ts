@@ -4,9 +4,7 @@
 // weights), Y = Aᵀ M A + bias (output).
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
-import { gemmCore, gemmScratchBytes, kcFor, MC, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { gemmUV } from './winograd-gemm';
-import { NO_TRIM, planeTiles, shiftOf, trimmedCoords } from './winograd-trim';
+import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
 import { arg, ptr, splitAt, splitOutputs } from './params';
 
@@ -128,12 +126,12 @@ export function padPlane(src: usize, h: i32, w: i32, ph: i32, pw: i32, pad: usiz
   return f32x4.add(x, f32x4.mul(y, f32x4(-1, 1, -1, -1)));
 }
 
-@inline function storeRow(v: usize, i: i32, xiStride: usize, r: v128, shift3: usize): void {
+@inline function storeRow(v: usize, i: i32, xiStride: usize, r: v128): void {
   const base = v + <usize>(i * 4) * xiStride;
   store<f32>(base, f32x4.extract_lane(r, 0));
   store<f32>(base + xiStride, f32x4.extract_lane(r, 1));
   store<f32>(base + 2 * xiStride, f32x4.extract_lane(r, 2));
-  store<f32>(base + 3 * xiStride + shift3, f32x4.extract_lane(r, 3));
+  store<f32>(base + 3 * xiStride, f32x4.extract_lane(r, 3));
 }
 
 // Four horizontally adjacent tiles at once, one tile per lane. A row of 12 input values holds
@@ -143,17 +141,16 @@ export function padPlane(src: usize, h: i32, w: i32, ph: i32, pw: i32, pad: usiz
 @inline function dcol2(a: v128, b: v128, c: v128): v128 { return i32x4.shuffle(i32x4.shuffle(a, b, 2, 4, 6, 0), c, 0, 1, 2, 4); }
 @inline function dcol3(a: v128, b: v128, c: v128): v128 { return i32x4.shuffle(i32x4.shuffle(a, b, 3, 5, 7, 0), c, 0, 1, 2, 5); }
 
-// V row i (= s_i B) for 4 tiles from s_i0..s_i3, stored at ξ = 4i + j (vs bytes apart; j = 3
-// shift3 bytes further: trimmedCoords).
-@inline function storeVRow(dst: usize, vs: usize, c0: v128, c1: v128, c2: v128, c3: v128, shift3: usize): void {
+// V row i (= s_i B) for 4 tiles from s_i0..s_i3, stored at ξ = 4i + j (vs bytes apart).
+@inline function storeVRow(dst: usize, vs: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
   v128.store(dst, f32x4.sub(c0, c2));
   v128.store(dst + vs, f32x4.add(c1, c2));
   v128.store(dst + 2 * vs, f32x4.sub(c2, c1));
-  v128.store(dst + 3 * vs + shift3, f32x4.sub(c1, c3));
+  v128.store(dst + 3 * vs, f32x4.sub(c1, c3));
 }
 
 // Input transform of 4 interior tiles whose windows start at base (row stride rs bytes).
-function inputGroup(base: usize, rs: usize, dst: usize, vs: usize, shift3: usize): void {
+function inputGroup(base: usize, rs: usize, dst: usize, vs: usize): void {
   const a0 = v128.load(base), b0 = v128.load(base, 16), e0 = v128.load(base, 32);
   const a1 = v128.load(base + rs), b1 = v128.load(base + rs, 16), e1 = v128.load(base + rs, 32);
   const a2 = v128.load(base + 2 * rs), b2 = v128.load(base + 2 * rs, 16), e2 = v128.load(base + 2 * rs, 32);
@@ -167,22 +164,21 @@ function inputGroup(base: usize, rs: usize, dst: usize, vs: usize, shift3: usize
   const s02 = f32x4.sub(d0, d2), s12 = f32x4.add(d1, d2), s22 = f32x4.sub(d2, d1), s32 = f32x4.sub(d1, d3);
   d0 = dcol3(a0, b0, e0); d1 = dcol3(a1, b1, e1); d2 = dcol3(a2, b2, e2); d3 = dcol3(a3, b3, e3);
   const s03 = f32x4.sub(d0, d2), s13 = f32x4.add(d1, d2), s23 = f32x4.sub(d2, d1), s33 = f32x4.sub(d1, d3);
-  storeVRow(dst, vs, s00, s01, s02, s03, shift3);
-  storeVRow(dst + 4 * vs, vs, s10, s11, s12, s13, shift3);
-  storeVRow(dst + 8 * vs, vs, s20, s21, s22, s23, shift3);
-  storeVRow(dst + 12 * vs, vs, s30, s31, s32, s33, shift3);
+  storeVRow(dst, vs, s00, s01, s02, s03);
+  storeVRow(dst + 4 * vs, vs, s10, s11, s12, s13);
+  storeVRow(dst + 8 * vs, vs, s20, s21, s22, s23);
+  storeVRow(dst + 12 * vs, vs, s30, s31, s32, s33);
 }
 
 // Output transform of 4 adjacent tiles: Y = Aᵀ M A from M[ξ] at src + ξ·ms, written as two rows
-// of 8 outputs at o (row stride rs bytes); M[ξ] for j = 3 shift3 bytes further.
-function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32, shift3: usize): void {
+// of 8 outputs at o (row stride rs bytes).
+function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32): void {
   const bv = f32x4.splat(bias);
   // q0_j = m0j + m1j + m2j, q1_j = m1j − m2j − m3j (rows i of M are ξ = 4i..4i+3).
-  const s3 = src + shift3;
-  const m00 = v128.load(src), m01 = v128.load(src + ms), m02 = v128.load(src + 2 * ms), m03 = v128.load(s3 + 3 * ms);
-  const m10 = v128.load(src + 4 * ms), m11 = v128.load(src + 5 * ms), m12 = v128.load(src + 6 * ms), m13 = v128.load(s3 + 7 * ms);
-  const m20 = v128.load(src + 8 * ms), m21 = v128.load(src + 9 * ms), m22 = v128.load(src + 10 * ms), m23 = v128.load(s3 + 11 * ms);
-  const m30 = v128.load(src + 12 * ms), m31 = v128.load(src + 13 * ms), m32 = v128.load(src + 14 * ms), m33 = v128.load(s3 + 15 * ms);
+  const m00 = v128.load(src), m01 = v128.load(src + ms), m02 = v128.load(src + 2 * ms), m03 = v128.load(src + 3 * ms);
+  const m10 = v128.load(src + 4 * ms), m11 = v128.load(src + 5 * ms), m12 = v128.load(src + 6 * ms), m13 = v128.load(src + 7 * ms);
+  const m20 = v128.load(src + 8 * ms), m21 = v128.load(src + 9 * ms), m22 = v128.load(src + 10 * ms), m23 = v128.load(src + 11 * ms);
+  const m30 = v128.load(src + 12 * ms), m31 = v128.load(src + 13 * ms), m32 = v128.load(src + 14 * ms), m33 = v128.load(src + 15 * ms);
   const p0 = f32x4.add(f32x4.add(m00, m10), m20), p1 = f32x4.add(f32x4.add(m01, m11), m21);
   const p2 = f32x4.add(f32x4.add(m02, m12), m22), p3 = f32x4.add(f32x4.add(m03, m13), m23);
   const r0 = f32x4.sub(f32x4.sub(m10, m20), m30), r1 = f32x4.sub(f32x4.sub(m11, m21), m31);
@@ -202,7 +198,7 @@ function outputGroup(src: usize, ms: usize, o: usize, rs: usize, bias: f32, shif
 // tile then reads whole vectors, and 4 tiles of a row go at once even at the image's edges (at
 // 16² and 8², where most tiles touch an edge, the transforms took 60% of the Winograd conv).
 export function inputTransform(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32,
-  pad: usize, trim: v128 = NO_TRIM): void {
+  pad: usize): void {
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
@@ -217,18 +213,17 @@ export function inputTransform(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32,
       }
       const iy = load<i32>(coords + (<usize>(3 * b + 1) << 2)), ix = load<i32>(coords + (<usize>(3 * b + 2) << 2));
       const at = pad + (<usize>(iy * cols + ix) << 2);
-      const shift3 = shiftOf(trim, b);
-      if (b + 4 <= nb && sameRow(coords, b) && shiftOf(trim, b + 3) == shift3) {
-        inputGroup(at, rs, v + (<usize>(ci * ld + b) << 2), vStride, shift3);
+      if (b + 4 <= nb && sameRow(coords, b)) {
+        inputGroup(at, rs, v + (<usize>(ci * ld + b) << 2), vStride);
         b += 4;
         continue;
       }
       const d0 = v128.load(at), d1 = v128.load(at + rs), d2 = v128.load(at + 2 * rs), d3 = v128.load(at + 3 * rs);
       const dst = v + (<usize>(ci * ld + b) << 2);
-      storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)), shift3);
-      storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)), shift3);
-      storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)), shift3);
-      storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)), shift3);
+      storeRow(dst, 0, vStride, rowB(f32x4.sub(d0, d2)));
+      storeRow(dst, 1, vStride, rowB(f32x4.add(d1, d2)));
+      storeRow(dst, 2, vStride, rowB(f32x4.sub(d2, d1)));
+      storeRow(dst, 3, vStride, rowB(f32x4.sub(d1, d3)));
       b++;
     }
   }
@@ -255,7 +250,7 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
 
 // Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld, planes planeStride(cout,
 // ld) apart) and output channels c0 … c1 − 1.
-@inline function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, trim: v128 = NO_TRIM): void {
+@inline function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
   const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = c0; co < c1; co++) {
@@ -266,18 +261,16 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
       const n0 = load<i32>(coords + (<usize>(3 * b) << 2));
       const oy0 = load<i32>(coords + (<usize>(3 * b + 1) << 2));
       const ox0 = load<i32>(coords + (<usize>(3 * b + 2) << 2));
-      const shift3 = shiftOf(trim, b);
-      if (b + 4 <= nb && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b) && shiftOf(trim, b + 3) == shift3) {
-        outputGroup(src, mStride, out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), <usize>ow * 4, bv, shift3);
+      if (b + 4 <= nb && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b)) {
+        outputGroup(src, mStride, out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), <usize>ow * 4, bv);
         b += 4;
         continue;
       }
       // Rows of M as vectors over j, then q = Aᵀ M (2×4), then Y = q A (2×2).
-      const s3 = src + shift3;
-      const r0 = f32x4(load<f32>(src), load<f32>(src + mStride), load<f32>(src + 2 * mStride), load<f32>(s3 + 3 * mStride));
-      const r1 = f32x4(load<f32>(src + 4 * mStride), load<f32>(src + 5 * mStride), load<f32>(src + 6 * mStride), load<f32>(s3 + 7 * mStride));
-      const r2 = f32x4(load<f32>(src + 8 * mStride), load<f32>(src + 9 * mStride), load<f32>(src + 10 * mStride), load<f32>(s3 + 11 * mStride));
-      const r3 = f32x4(load<f32>(src + 12 * mStride), load<f32>(src + 13 * mStride), load<f32>(src + 14 * mStride), load<f32>(s3 + 15 * mStride));
+      const r0 = f32x4(load<f32>(src), load<f32>(src + mStride), load<f32>(src + 2 * mStride), load<f32>(src + 3 * mStride));
+      const r1 = f32x4(load<f32>(src + 4 * mStride), load<f32>(src + 5 * mStride), load<f32>(src + 6 * mStride), load<f32>(src + 7 * mStride));
+      const r2 = f32x4(load<f32>(src + 8 * mStride), load<f32>(src + 9 * mStride), load<f32>(src + 10 * mStride), load<f32>(src + 11 * mStride));
+      const r3 = f32x4(load<f32>(src + 12 * mStride), load<f32>(src + 13 * mStride), load<f32>(src + 14 * mStride), load<f32>(src + 15 * mStride));
       const q0 = f32x4.add(f32x4.add(r0, r1), r2);
       const q1 = f32x4.sub(f32x4.sub(r1, r2), r3);
       const y00 = f32x4.extract_lane(q0, 0) + f32x4.extract_lane(q0, 1) + f32x4.extract_lane(q0, 2) + bv;
@@ -354,35 +347,17 @@ export function winogradPhaseTask(p: usize, part: i32, parts: i32, slot: i32): v
   const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 16 * vStride);
   const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
   const pad = al64(coords + <usize>(3 * TB) * 4);
-  const phase = arg(p, CONV_WINOGRAD_PHASE), trimmed = winogradTrims(p);
-  const trim = trimmed ? trimmedCoords(coords, arg(p, CONV_OH), arg(p, CONV_OW)) : NO_TRIM;
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
   if (phase == 1) {
     const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(pad + <usize>paddedPlaneBytes(p));
     for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
-      const vx = v + <usize>xi * vStride, mx = m + <usize>xi * mStride, ux = u + <usize>xi * uPlane;
-      const nx = trimmed ? planeTiles(trim, xi) : total;
-      // A last 1–4 columns in place (winograd-gemm.ts: 4 at a time, not gemmCore's 8) where U is
-      // one K block: their sums then go as gemmCore's, from zero in order. By blocks of MC rows,
-      // so that the in-place pass reads U from cache (a second pass over a whole plane of
-      // 512→512's 1 MiB took back half the gain).
-      const whole = (nx & 7) != 0 && (nx & 7) <= 4 && kcFor(cin) == cin ? nx & ~7 : nx, uRows = paddedRows(cout);
-      const step = whole < nx ? MC : cout;
-      for (let r0 = 0; r0 < cout; r0 += step) {
-        const rows = min(step, cout - r0), mr = mx + (<usize>(r0 * ld) << 2);
-        gemmCore(rows, whole, cin, 0, cin, false, vx, ld, false, mr, ld, false, 0, gs, ux, uRows, r0);
-        if (whole < nx) gemmUV(rows, nx - whole, cin, ux, r0, vx + (<usize>whole << 2), ld, mr + (<usize>whole << 2), ld);
-      }
+      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
+        u + <usize>xi * uPlane, paddedRows(cout), 0);
     }
     return;
   }
-  if (!trimmed) tileCoords(coords, 0, total, tiles, tw);
+  tileCoords(coords, 0, total, tiles, tw);
   const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad, trim);
-  else outputTransform(p, m, coords, total, c0, c1, ld, trim);
-}
-
-// Whether winogradPhaseTask trims (trimmedCoords): one image with an odd output side. Such convs
-// run in phases on any thread count (../conv-kernels.ts), so the trimming never depends on it.
-export function winogradTrims(p: usize): bool {
-  return arg(p, CONV_BATCH) == 1 && ((arg(p, CONV_OH) | arg(p, CONV_OW)) & 1) != 0 && winogradPhaseBytes(p) > 0;
+  if (phase == 0) inputTransform(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad);
+  else outputTransform(p, m, coords, total, c0, c1, ld);
 }
