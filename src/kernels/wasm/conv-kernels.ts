@@ -266,8 +266,10 @@ export function createConvKernels(rt: Runtime) {
       const geo = conv2d(p);
       const path = weightGradientPath(geo);
       count('convBackwardWeight', path);
-      if (path === 'winograd' || path === 'winograd4') winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd' ? 2 : 4);
-      else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
+      // Stride 2 (winograd-s2) runs F(2×2)'s lanes with its own transforms (the geometry's stride picks them).
+      if (path === 'winograd' || path === 'winograd4' || path === 'winograd-s2') {
+        winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd4' ? 4 : 2);
+      } else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
     },
   };
 }

@@ -204,9 +204,10 @@ function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
 }
 
 /** The weight gradient's path of a 2-D conv. */
-export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'shifted' | 'direct' | 'im2col' {
+export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'winograd-s2' | 'shifted' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
   if (winogradFits(geo)) return weightGradientTile(geo);
+  if (winogradS2Fits(geo)) return 'winograd-s2';
   const direct = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
     Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS;
   if (shiftedFits(geo) && shiftedWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS) return 'shifted';
