@@ -238,7 +238,12 @@ function transposed(geo: Geometry): Geometry | null {
  * batch 64, 1 thread (CPU time, alternating rounds, busy machine) 0.87–1.30 ms vs im2col 1.35–1.87.
  */
 export function inputGradientPath(geo: Geometry):
-  { path: 'winograd' | 'winograd4' | 'direct'; geo: Geometry } | { path: 'shifted' | 'im2col'; geo: null } {
+  { path: 'winograd' | 'winograd4' | 'direct' | 'winograd-s2'; geo: Geometry } | { path: 'shifted' | 'im2col'; geo: null } {
+  if (winogradS2Fits(geo)) {
+    // winograd-s2-input-grad.ts on the transposed conv's channels and sizes, the forward's padding.
+    const [b, cin, cout, , ih, iw, oh, ow, , , , , ph, pw] = geo;
+    return { path: 'winograd-s2', geo: [b, cout, cin, 1, oh, ow, ih, iw, 3, 3, 2, 2, ph, pw, 1, 1] };
+  }
   const t = transposed(geo);
   if (t && winogradFits(geo) && winogradFits(t)) return { path: winogradTile(t), geo: t };
   if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };

@@ -121,7 +121,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
 // rows r = A dY = [a, b], [a + c, b + d], [a − c, b − d], [−c, −d], each row [s, t] becomes
 // [s, s + t, s − t, −t]; for stride 2 (`s2`), winograd-s2.ts's A (gradRowsS2). Four tiles of a
 // row at once where they lie inside the output.
-function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb: i32, m: usize, ld: i32, s2: bool): void {
+export function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb: i32, m: usize, ld: i32, s2: bool): void {
   const ms = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = 0; co < cout; co++) {
     let b = 0;
