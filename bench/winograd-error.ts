@@ -4,7 +4,8 @@
 // so the shapes are full-sized: ResNet-20's at batch 128 (stride 1, and its stride-2 16→32 and
 // 32→64: winograd-s2's adjoint), ResNet-18-like ones at batch 1–8. To
 // compare paths, run two checkouts' copies. --relu: x = max(0, N(0, 1)), as after a ReLU.
-// Usage: npx tsx bench/winograd-error.ts [--only s2] [--relu]
+// --input: the input gradient instead (its sums run over the output channels).
+// Usage: npx tsx bench/winograd-error.ts [--only s2] [--relu] [--input]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
@@ -15,6 +16,7 @@ import { errorOverTolerance, pathsRun } from './lib/conv-error.js';
 
 const i = process.argv.indexOf('--only');
 const only = i >= 0 ? process.argv[i + 1]! : '', relu = process.argv.includes('--relu');
+const input = process.argv.includes('--input');
 setBackend('wasm');
 setNumThreads(1);
 const be = activeBackend() as WasmBackend;
@@ -37,10 +39,12 @@ for (const [name, cin, cout, size, batch, stride] of shapes) {
     kernelSize: [3, 3], stride: [stride, stride], padBegin: [1, 1], dilation: [1, 1],
   };
   const x = normal(batch * cin * size * size).map((v) => (relu ? Math.max(0, v) : v)), gy = normal(batch * cout * out * out);
-  const want = new Float32Array(cout * cin * 9);
-  refKernels.convBackwardWeight(x, gy, want, p);
-  const gw = new Float32Array(want.length);
-  const path = pathsRun(be, () => be.arrayKernels.convBackwardWeight(x, gy, gw, p));
-  const worst = errorOverTolerance(gw, want);
+  const w = input ? normal(cout * cin * 9) : null;
+  const want = new Float32Array(w ? x.length : cout * cin * 9);
+  if (w) refKernels.convBackwardInput(gy, w, want, p);
+  else refKernels.convBackwardWeight(x, gy, want, p);
+  const got = new Float32Array(want.length);
+  const path = pathsRun(be, () => (w ? be.arrayKernels.convBackwardInput(gy, w, got, p) : be.arrayKernels.convBackwardWeight(x, gy, got, p)));
+  const worst = errorOverTolerance(got, want);
   console.log(`${name.padEnd(12)} batch ${String(batch).padStart(3)}: max error ÷ tolerance ${worst.toFixed(3)}  (${path.join('+')})`);
 }

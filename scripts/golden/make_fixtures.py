@@ -562,9 +562,9 @@ def winograd5x5_cases():
 
 def winograd_s2_cases():
     """3×3 stride-2 convs with enough channels and 2×2 output tiles for the wasm backend's forward
-    and weight gradient by Winograd on the polyphase parts (winograd-s2.ts): padded, unpadded with
-    odd sizes, and a weight gradient summing 2048 positions (512 tiles in 3 lanes) stored more
-    densely than y and x's gradient (every 23rd and 1009th value, both prime)."""
+    and both gradients by Winograd on the polyphase parts (winograd-s2.ts and its adjoints):
+    padded, unpadded with odd sizes, and a weight gradient summing 2048 positions (512 tiles in 3
+    lanes) stored more densely than y and x's gradient (every 23rd and 1009th value, both prime)."""
     return [
         strided_case('3x3 stride 2 pad 1 1x16->16 17x18', 1, 16, 16, [17, 18], 3, 2, 1),
         strided_case('3x3 stride 2 unpadded 2x16->20 15x13', 2, 16, 20, [15, 13], 3, 2, 0),

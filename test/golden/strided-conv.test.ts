@@ -1,7 +1,7 @@
 // Convolutions whose forward the wasm backend runs on a path of its own (kernels/wasm/conv-paths.ts)
 // against PyTorch: strided ones (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3)
 // by polyphase planes, 3×3 stride-2 ones with 16 channels or more by Winograd on the polyphase
-// parts (and their weight gradient by its adjoint), 5×5 stride-1 ones by Winograd F(2×2, 5×5).
+// parts (and both gradients by its adjoint), 5×5 stride-1 ones by Winograd F(2×2, 5×5).
 // Inputs from ./hashed.ts, every 13th value of y and of the gradients in the fixture, or every
 // `every`-th of y and x's gradient and `everyWeight`-th of the weight's where the case says.
 import assert from 'node:assert/strict';
@@ -21,9 +21,9 @@ interface StridedCase {
 const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requiresGrad: true, device: goldenDevice });
 
 // Each fixture with the paths its cases must keep exercising on the wasm backend: forward, and for
-// stride-2 Winograd the weight gradient too.
+// stride-2 Winograd both gradients too.
 const FIXTURES = [['strided-conv.json', ['convForward polyphase']], ['winograd5x5.json', ['convForward winograd5x5']],
-  ['winograd-s2.json', ['convForward winograd-s2', 'convBackwardWeight winograd-s2']]] as const;
+  ['winograd-s2.json', ['convForward winograd-s2', 'convBackwardInput winograd-s2', 'convBackwardWeight winograd-s2']]] as const;
 for (const [fixture, path] of FIXTURES) for (const c of loadCases<StridedCase>(fixture)) {
   test(`golden ${path[0]} conv ${c.name}`, async () => {
     const be = activeBackend();
