@@ -137,6 +137,12 @@ export function forwardPath(geo: Geometry): ConvPath {
 // ResNet-20 batch 128 (CPU time, best of 5) 16→32 at 32² (K = 16) 8.5–9.5 vs 9.6–9.9, 32→64
 // at 16² 6.0–6.3 vs 8.8–9.0. Worst element ÷ the conformance tolerance, N(0, 1) data, batch 1:
 // K = 64 0.04, 256 0.06, 512 0.08 (F(2×2, 3×3)'s order: its transforms' coefficients are ±1).
+// Both gradients take the same rule, by its adjoint: the weight gradient in the Winograd lanes
+// (winograd-weight-grad.ts), the input gradient by winograd-s2-input-grad.ts. ResNet-20 batch 128,
+// 1 thread, vs im2col (CPU time, best of 5, alternating rounds on a busy machine; BENCHMARKS.md):
+// input gradient 16→32 at 32² a tie to 1.04×, 32→64 at 16² 1.2×; weight gradient 16→32 a tie,
+// 32→64 1.15×. Error ÷ tolerance, N(0, 1) data (bench/winograd-error.ts): weight gradient
+// 0.02–0.09 (im2col 0.01–0.19), input gradient 0.04–0.11 (im2col: exact to the reference's order).
 function winogradS2Fits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
@@ -203,7 +209,7 @@ function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
   return winogradTile(geo) === 'winograd4' && Math.ceil(geo[7] / 4) >= WEIGHT_GRAD4_MIN_ROW_TILES ? 'winograd4' : 'winograd';
 }
 
-/** The weight gradient's path of a 2-D conv. */
+/** The weight gradient's path of a 2-D conv (stride-2 Winograd: see winogradS2Fits). */
 export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'winograd-s2' | 'shifted' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
   if (winogradFits(geo)) return weightGradientTile(geo);
@@ -228,8 +234,9 @@ function transposed(geo: Geometry): Geometry | null {
 
 /**
  * The input gradient's path, and for Winograd and direct the transposed conv they run (weights
- * flipped). Winograd where it fits both convs (its flipped weights are not cached: the forward's
- * tile minimum). Else direct where the direct kernel fits the transposed conv and that conv is
+ * flipped). 3×3 stride 2 by winograd-s2's adjoint where its forward fits (winogradS2Fits).
+ * Winograd where it fits both convs (its flipped weights are not cached: the forward's tile
+ * minimum). Else direct where the direct kernel fits the transposed conv and that conv is
  * no larger than the forward one ("same" padding): with less padding its full correlation
  * multiplies the padding too (LeNet-5's unpadded conv2: 2.1 ms vs 1.4 ms by im2col). ResNet-20's
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
