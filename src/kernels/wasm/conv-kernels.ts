@@ -114,7 +114,9 @@ export function createConvKernels(rt: Runtime) {
     const [batch, cin, cout, , , , oh, ow] = geo;
     const side = winograd?.side ?? 2, partTiles = winograd?.partTiles ?? 1;
     const tiles = batch * Math.ceil(oh / side) * Math.ceil(ow / side);
-    const byChannels = !!winograd && nt > 1 && tiles < partTiles * nt;
+    // The stride-2 input gradient splits images, or with fewer than threads its output channels (dx's).
+    const s2InputGrad = task === TASK_CONV_WINOGRAD_S2_BWD_IN;
+    const byChannels = !!winograd && nt > 1 && (s2InputGrad ? batch < nt : tiles < partTiles * nt);
     // Shared by the threads, ahead of their scratch: Winograd's transformed weights (unless
     // cached) and, in phases, its transformed input and products.
     const weights = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
@@ -127,8 +129,7 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_V] = scratch + weights;
     P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
-    // The stride-2 input gradient splits its output channels (dx's) in 4-row panels, however many tiles.
-    const parts = task === TASK_CONV_WINOGRAD_S2_BWD_IN ? partsFor(nt, Math.ceil(cout / 4), 1)
+    const parts = s2InputGrad ? partsFor(nt, byChannels ? Math.ceil(cout / 4) : batch, 1)
       : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)

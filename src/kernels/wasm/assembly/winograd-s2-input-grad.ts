@@ -10,11 +10,12 @@
 // the conv's padding) and CONV_WINOGRAD_U = winogradS2WeightsTask's planes of the flipped
 // weights (CONV_FLIP): G rot(g) Gᵀ is U with G's rows 0 and 2 swapped, so U[5i + j] is its
 // plane 5π(i) + π(j), π swapping 0 and 2.
-// Parts split dx's channels (4-row panels of U); each sums its channels' overlaps tile row after
-// tile row in one order, so results never depend on the split.
+// Parts split the images, or with CONV_WINOGRAD_BY_CHANNELS (fewer images than threads) dx's
+// channels (4-row panels of U); each dx plane is summed by one part, tile row after tile row in
+// one order, so results never depend on the split.
 import {
   CONV_BATCH, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH,
-  CONV_SCRATCH_STRIDE, CONV_WINOGRAD_U, CONV_X,
+  CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X,
 } from '../abi';
 import { gemmCore, gemmScratchBytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { arg, ptr, splitAt } from './params';
@@ -106,8 +107,10 @@ function addStrip(strip: usize, sc: i32, ty: i32, out: usize, p: usize): void {
 export function convWinogradS2InputGradTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const gy = ptr(p, CONV_X), gx = ptr(p, CONV_OUT), k = arg(p, CONV_CIN), rows = arg(p, CONV_COUT);
   const batch = arg(p, CONV_BATCH), oh = arg(p, CONV_IH), ow = arg(p, CONV_IW);
-  const c0 = splitAt(rows, parts, part, 4), c1 = splitAt(rows, parts, part + 1, 4);
-  if (c1 <= c0) return;
+  const byChannels = arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0;
+  const c0 = byChannels ? splitAt(rows, parts, part, 4) : 0, c1 = byChannels ? splitAt(rows, parts, part + 1, 4) : rows;
+  const n0 = byChannels ? 0 : splitAt(batch, parts, part, 1), n1 = byChannels ? batch : splitAt(batch, parts, part + 1, 1);
+  if (c1 <= c0 || n1 <= n0) return;
   const th = tilesAcross(oh), tw = tilesAcross(ow), ld = ldOf(p), sc = stripCols(p);
   const mStride = planeStride(k, ld), dStride = planeStride(rows, ld);
   const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(rows, k);
@@ -118,10 +121,10 @@ export function convWinogradS2InputGradTask(p: usize, part: i32, parts: i32, slo
   const strip = al64(e + 25 * 16);
   const gs = al64(strip + <usize>(5 * sc) * 4);
   const plane = <usize>(arg(p, CONV_OH) * arg(p, CONV_OW)) * 4;
-  for (let n = 0; n < batch; n++) memory.fill(gx + (<usize>(n * rows + c0)) * plane, 0, <usize>(c1 - c0) * plane);
-  const perBlock = max(1, ld / tw), tileRows = batch * th;
-  for (let r0 = 0; r0 < tileRows; r0 += perBlock) {
-    const nr = min(perBlock, tileRows - r0), nb = nr * tw;
+  for (let n = n0; n < n1; n++) memory.fill(gx + (<usize>(n * rows + c0)) * plane, 0, <usize>(c1 - c0) * plane);
+  const perBlock = max(1, ld / tw), end = n1 * th;
+  for (let r0 = n0 * th; r0 < end; r0 += perBlock) {
+    const nr = min(perBlock, end - r0), nb = nr * tw;
     tileCoords(coords, r0 * tw, nb, th * tw, tw, 2);
     gradTransform(gy, k, oh, ow, coords, nb, m, ld, true);
     for (let xi = 0; xi < 25; xi++) {
