@@ -64,13 +64,13 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   // LeNet-5's conv1 its forward and conv2 its input gradient over shifted copies, threads splitting the images.
   // Stride 2, 4×4 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output
   // channels; 3×3 (Winograd on the polyphase parts): 72 → 100 at 45² splits its 288 tiles, 128 → 256 at 14² runs in phases;
-  // their input gradients and 17 → 20 at 28² unpadded (partial tiles) by its adjoint, parts splitting the images
-  // (batch 2 and 6) or, at batch 1, dx's channels.
+  // the input gradients of 72 → 100, of 17 → 20 at 28² unpadded (partial tiles) and of 48 → 64 at 40² by its
+  // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels.
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
     conv(2, 260, 16, 16, 3, 1), conv(16, 1, 6, 28, 5, 2), conv(16, 6, 16, 14, 5, 0), conv(2, 72, 100, 45, 3, 1, 2),
     conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 13, 5, 2),
-    conv(6, 17, 20, 28, 3, 0, 2)]) {
+    conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

@@ -22,7 +22,7 @@ import { arg, ptr, splitAt } from './params';
 import { al64, planeStride, tileCoords, uPlaneBytes } from './winograd';
 import { gradTransform } from './winograd-weight-grad';
 
-// Tiles per block at least: whole tile rows of dY, as many as fit.
+// Tiles per block: as many whole tile rows of dY as fit in 64, or one longer row.
 const TB: i32 = 64;
 
 @inline function tilesAcross(n: i32): i32 { return (n + 1) >> 1; }
