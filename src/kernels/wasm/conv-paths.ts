@@ -143,10 +143,10 @@ export function forwardPath(geo: Geometry): ConvPath {
 // most 64 channels each way: its steps shrink as the channels grow (16 tiles for 64→128) while
 // each adds into all 25·cin·cout sums. 1 thread vs im2col (CPU time, best of 5, alternating
 // rounds on a busy machine; BENCHMARKS.md): ResNet-20 batch 128 input gradient 16→32 at 32²
-// 1.0–1.04×, 32→64 at 16² 1.2–1.3×; weight gradient 16→32 1.0–1.03×, 32→64 1.25–1.35×;
+// 0.97–1.09×, 32→64 at 16² 1.21–1.43×; weight gradient 16→32 0.98–1.17×, 32→64 1.15–1.43×;
 // input gradient 64→128 at 56² batch 1 1.05–1.07×, batch 8 1.07–1.19×, 128→256 at 28² batch 8
 // 1.14–1.18×, 256→512 at 14² batch 8 1.12–1.24× but batch 1 (16 tiles) 0.7–0.8×; weight gradient
-// 64→128 at 56² batch 8 0.92–0.96×, 256→512 at 14² batch 8 0.63–0.65×. Error ÷ tolerance, N(0, 1)
+// 64→128 at 56² batch 8 0.92–1.01×, 256→512 at 14² batch 8 0.65×. Error ÷ tolerance, N(0, 1)
 // data (bench/winograd-error.ts): weight gradient 0.02–0.09 (im2col 0.01–0.19), input gradient
 // 0.04–0.11 (im2col: exact to the reference's order).
 const S2_WEIGHT_GRAD_MAX_CHANNELS = 64;
