@@ -2,6 +2,7 @@
 // backend: CPU time (all threads of the process) per call, best of several runs, the path each
 // took, and GFLOP/s by the direct-FLOP count. To compare builds on a busy machine, run two
 // checkouts' copies of this script alternately. Usage: npx tsx bench/resnet20-convs.ts [--reps 5] [--threads 1]
+// [--only s2] (the shapes whose name contains it)
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
@@ -15,6 +16,7 @@ const flag = (name: string, dflt: number) => {
 const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--batch', 128);
 // --wall: wall-clock time instead (CPU time adds up the threads, so thread scaling needs the wall clock).
 const wall = process.argv.includes('--wall');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
 setBackend('wasm');
 setNumThreads(threads);
 const be = activeBackend() as WasmBackend;
@@ -44,7 +46,7 @@ const path = (before: Map<string, number>) => {
   return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
 };
 console.log(`batch ${batch}, ${threads} thread(s), best ${wall ? 'wall-clock' : 'CPU'} time of ${reps}`);
-for (const [name, cin, cout, size, stride] of shapes) {
+for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.includes(only))) {
   const out = size / stride;
   const p: ConvParams = {
     batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [out, out],

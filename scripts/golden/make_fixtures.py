@@ -535,10 +535,11 @@ def winograd_cases():
     ]
 
 
-def strided_case(name, n, cin, cout, size, kernel, stride, padding):
+def strided_case(name, n, cin, cout, size, kernel, stride, padding, step=WINOGRAD_EVERY, weight_step=WINOGRAD_EVERY):
     """A strided conv the wasm backend runs forward by polyphase planes (kernels/wasm/conv-paths.ts)."""
     return {'name': name, 'n': n, 'cin': cin, 'cout': cout, 'size': size, 'kernel': kernel, 'stride': stride,
-            'padding': padding, **hashed_conv(n, cin, cout, size, kernel, stride, padding)}
+            'padding': padding, 'every': step, 'everyWeight': weight_step,
+            **hashed_conv(n, cin, cout, size, kernel, stride, padding, step, weight_step)}
 
 
 def strided_cases():
@@ -561,10 +562,13 @@ def winograd5x5_cases():
 
 def winograd_s2_cases():
     """3×3 stride-2 convs with enough channels and 2×2 output tiles for the wasm backend's forward
-    by Winograd on the polyphase parts (winograd-s2.ts): padded, and unpadded with odd sizes."""
+    and both gradients by Winograd on the polyphase parts (winograd-s2.ts and its adjoints):
+    padded, unpadded with odd sizes, and a weight gradient summing 2048 positions (512 tiles in 3
+    lanes) stored more densely than y and x's gradient (every 23rd and 1009th value, both prime)."""
     return [
-        strided_case('3x3 stride 2 pad 1 2x16->16 17x18', 2, 16, 16, [17, 18], 3, 2, 1),
+        strided_case('3x3 stride 2 pad 1 1x16->16 17x18', 1, 16, 16, [17, 18], 3, 2, 1),
         strided_case('3x3 stride 2 unpadded 2x16->20 15x13', 2, 16, 20, [15, 13], 3, 2, 0),
+        strided_case('3x3 stride 2 pad 1 32x16->16 16x16, weight gradient', 32, 16, 16, [16, 16], 3, 2, 1, 1009, 23),
     ]
 
 

@@ -36,11 +36,14 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
   // then the direct weight gradient at 3×3 (≤ 32 channels, too few tiles for Winograd: 20 → 24 splits
   // units within an input channel; 3 → 16, ResNet-20's stem) and Winograd's: F(4×4) in one lane of
   // tiles, in 2 (17 → 19: channel pairs not a multiple of 4) and in 8 lanes of several steps each;
-  // F(2×2) in one lane and in 4 lanes of 4–5 steps. Stride 2: im2col through phase planes
-  // (ResNet-20's 16 → 32 at 32², smaller; an odd input, unpadded).
+  // F(2×2) in one lane and in 4 lanes of 4–5 steps. Stride 2: 3×3 by winograd-s2's adjoint
+  // (ResNet-20's 16 → 32 at 32², smaller: 8 lanes; 32 → 64 at 16²; 17 → 20 at 28², unpadded: an
+  // input row and column no tile reads, partial tiles, 2 lanes), 4×4 by im2col through phase
+  // planes (an odd input, unpadded).
   for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(1, 20, 24, 12, 3, 1), conv(8, 3, 16, 16, 3, 1),
     conv(4, 16, 16, 16, 3, 1), conv(12, 17, 19, 16, 3, 1), conv(32, 16, 16, 32, 3, 1), conv(2, 64, 64, 12, 3, 1),
-    conv(1, 300, 64, 33, 3, 1), conv(8, 16, 32, 32, 3, 1, 2), conv(16, 7, 20, 15, 4, 0, 2)]) {
+    conv(1, 300, 64, 33, 3, 1), conv(8, 16, 32, 32, 3, 1, 2), conv(16, 32, 64, 16, 3, 1, 2),
+    conv(6, 17, 20, 28, 3, 0, 2), conv(16, 7, 20, 15, 4, 0, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const gy = inWasm(data(r, p.batch * p.outChannels * p.outSize[0]! ** 2));
     const gw = wasm.alloc(p.outChannels * p.inChannels * p.kernelSize[0]! ** 2).data;
@@ -60,11 +63,14 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   // 260 → 16 at 16² runs the forward on F(2×2) (K over F(4×4)'s limit), threads splitting its 128 tiles;
   // LeNet-5's conv1 its forward and conv2 its input gradient over shifted copies, threads splitting the images.
   // Stride 2, 4×4 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output
-  // channels; 3×3 (Winograd on the polyphase parts): 72 → 100 at 45² splits its 288 tiles, 128 → 256 at 14² runs in phases.
+  // channels; 3×3 (Winograd on the polyphase parts): 72 → 100 at 45² splits its 288 tiles, 128 → 256 at 14² runs in phases;
+  // the input gradients of 72 → 100, of 17 → 20 at 28² unpadded (partial tiles) and of 48 → 64 at 40² by its
+  // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels.
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
     conv(2, 260, 16, 16, 3, 1), conv(16, 1, 6, 28, 5, 2), conv(16, 6, 16, 14, 5, 0), conv(2, 72, 100, 45, 3, 1, 2),
-    conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 13, 5, 2)]) {
+    conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 13, 5, 2),
+    conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

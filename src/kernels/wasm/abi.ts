@@ -40,7 +40,8 @@ export const TASK_WINOGRAD5X5_PHASE = 31; // F(2×2, 5×5): winograd5x5.ts
 export const TASK_CONV_WINOGRAD_S2 = 32; // 3×3 stride-2 forward on its polyphase parts: winograd-s2.ts
 export const TASK_WINOGRAD_S2_WEIGHTS = 33;
 export const TASK_WINOGRAD_S2_PHASE = 34;
-export const TASK_COUNT = 35;
+export const TASK_CONV_WINOGRAD_S2_BWD_IN = 35; // its input gradient by the adjoint: winograd-s2-input-grad.ts
+export const TASK_COUNT = 36;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

@@ -12,6 +12,7 @@ import {
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
   TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
   TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
+  TASK_CONV_WINOGRAD_S2_BWD_IN,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -59,6 +60,9 @@ export function createConvKernels(rt: Runtime) {
     // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
     [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
       planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
+    // Its input gradient (winograd-s2-input-grad.ts) on the flipped weights' planes; never in phases.
+    [TASK_CONV_WINOGRAD_S2_BWD_IN]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
+      planes: 25, phaseBytes: () => 0, phases: -1 },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -68,6 +72,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes, [TASK_CONV_SHIFTED_BWD_IN]: ex.shiftedInputGradScratchBytes,
     [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
     [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes, [TASK_CONV_WINOGRAD_S2]: ex.winogradS2ScratchBytes,
+    [TASK_CONV_WINOGRAD_S2_BWD_IN]: ex.winogradS2InputGradScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -109,7 +114,9 @@ export function createConvKernels(rt: Runtime) {
     const [batch, cin, cout, , , , oh, ow] = geo;
     const side = winograd?.side ?? 2, partTiles = winograd?.partTiles ?? 1;
     const tiles = batch * Math.ceil(oh / side) * Math.ceil(ow / side);
-    const byChannels = !!winograd && nt > 1 && tiles < partTiles * nt;
+    // The stride-2 input gradient splits images, or with fewer than threads its output channels (dx's).
+    const s2InputGrad = task === TASK_CONV_WINOGRAD_S2_BWD_IN;
+    const byChannels = !!winograd && nt > 1 && (s2InputGrad ? batch < nt : tiles < partTiles * nt);
     // Shared by the threads, ahead of their scratch: Winograd's transformed weights (unless
     // cached) and, in phases, its transformed input and products.
     const weights = winograd && !u ? align64(winograd.weightBytes(rt.params)) : 0;
@@ -126,7 +133,8 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_V] = scratch + weights;
     P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
-    const parts = winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
+    const parts = s2InputGrad ? partsFor(nt, byChannels ? Math.ceil(cout / 4) : batch, 1)
+      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
           : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;
@@ -259,8 +267,10 @@ export function createConvKernels(rt: Runtime) {
       const geo = conv2d(p);
       const how = inputGradientPath(geo);
       count('convBackwardInput', how.path);
-      if (how.geo) convTask(FORWARD_TASKS[how.path], how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
-      else convTask(how.path === 'shifted' ? TASK_CONV_SHIFTED_BWD_IN : TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
+      if (how.geo) {
+        const task = how.path === 'winograd-s2' ? TASK_CONV_WINOGRAD_S2_BWD_IN : FORWARD_TASKS[how.path];
+        convTask(task, how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
+      } else convTask(how.path === 'shifted' ? TASK_CONV_SHIFTED_BWD_IN : TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gw.fill(0);
@@ -270,8 +280,10 @@ export function createConvKernels(rt: Runtime) {
       const geo = conv2d(p);
       const path = weightGradientPath(geo);
       count('convBackwardWeight', path);
-      if (path === 'winograd' || path === 'winograd4') winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd' ? 2 : 4);
-      else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
+      // Stride 2 (winograd-s2) runs F(2×2)'s lanes with its own transforms (the geometry's stride picks them).
+      if (path === 'winograd' || path === 'winograd4' || path === 'winograd-s2') {
+        winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd4' ? 4 : 2);
+      } else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
     },
   };
 }

@@ -137,11 +137,24 @@ export function forwardPath(geo: Geometry): ConvPath {
 // ResNet-20 batch 128 (CPU time, best of 5) 16→32 at 32² (K = 16) 8.5–9.5 vs 9.6–9.9, 32→64
 // at 16² 6.0–6.3 vs 8.8–9.0. Worst element ÷ the conformance tolerance, N(0, 1) data, batch 1:
 // K = 64 0.04, 256 0.06, 512 0.08 (F(2×2, 3×3)'s order: its transforms' coefficients are ±1).
-function winogradS2Fits(geo: Geometry): boolean {
+// The gradients run by its adjoint: the input gradient (winograd-s2-input-grad.ts) with
+// Winograd's uncached minimum of tiles (WINOGRAD_MIN_TILES: it transforms the flipped weights on
+// every call), the weight gradient (in the Winograd lanes, winograd-weight-grad.ts) also with at
+// most 64 channels each way: its steps shrink as the channels grow (16 tiles for 64→128) while
+// each adds into all 25·cin·cout sums. 1 thread vs im2col (CPU time, best of 5, alternating
+// rounds on a busy machine; BENCHMARKS.md): ResNet-20 batch 128 input gradient 16→32 at 32²
+// 0.97–1.09×, 32→64 at 16² 1.21–1.43×; weight gradient 16→32 0.98–1.17×, 32→64 1.15–1.43×;
+// input gradient 64→128 at 56² batch 1 1.05–1.07×, batch 8 1.07–1.19×, 128→256 at 28² batch 8
+// 1.14–1.18×, 256→512 at 14² batch 8 1.12–1.24× but batch 1 (16 tiles) 0.7–0.8×; weight gradient
+// 64→128 at 56² batch 8 0.92–1.01×, 256→512 at 14² batch 8 0.65×. Error ÷ tolerance, N(0, 1)
+// data (bench/winograd-error.ts): weight gradient 0.02–0.09 (im2col 0.01–0.19), input gradient
+// 0.04–0.11 (im2col: exact to the reference's order).
+const S2_WEIGHT_GRAD_MAX_CHANNELS = 64;
+function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   return groups === 1 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 &&
-    cin >= 16 && cout >= 16 && tiles >= WINOGRAD_FORWARD_MIN_TILES;
+    cin >= 16 && cout >= 16 && tiles >= minTiles;
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except
@@ -203,10 +216,11 @@ function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
   return winogradTile(geo) === 'winograd4' && Math.ceil(geo[7] / 4) >= WEIGHT_GRAD4_MIN_ROW_TILES ? 'winograd4' : 'winograd';
 }
 
-/** The weight gradient's path of a 2-D conv. */
-export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'shifted' | 'direct' | 'im2col' {
+/** The weight gradient's path of a 2-D conv (stride-2 Winograd: see winogradS2Fits). */
+export function weightGradientPath(geo: Geometry): 'winograd' | 'winograd4' | 'winograd-s2' | 'shifted' | 'direct' | 'im2col' {
   const [, cin, cout, groups, , , , , kh, kw, sh, sw, , , dh, dw] = geo;
   if (winogradFits(geo)) return weightGradientTile(geo);
+  if (winogradS2Fits(geo, WINOGRAD_MIN_TILES) && Math.max(cin, cout) <= S2_WEIGHT_GRAD_MAX_CHANNELS) return 'winograd-s2';
   const direct = groups === 1 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
     Math.max(cin, cout) <= DIRECT_WEIGHT_GRAD_MAX_CHANNELS;
   if (shiftedFits(geo) && shiftedWeightGradExcess(geo) <= DIRECT_WEIGHT_GRAD_MAX_EXCESS) return 'shifted';
@@ -227,8 +241,9 @@ function transposed(geo: Geometry): Geometry | null {
 
 /**
  * The input gradient's path, and for Winograd and direct the transposed conv they run (weights
- * flipped). Winograd where it fits both convs (its flipped weights are not cached: the forward's
- * tile minimum). Else direct where the direct kernel fits the transposed conv and that conv is
+ * flipped). 3×3 stride 2 by winograd-s2's adjoint where it fits with 40 tiles (winogradS2Fits).
+ * Winograd where it fits both convs (its flipped weights are not cached: the forward's tile
+ * minimum). Else direct where the direct kernel fits the transposed conv and that conv is
  * no larger than the forward one ("same" padding): with less padding its full correlation
  * multiplies the padding too (LeNet-5's unpadded conv2: 2.1 ms vs 1.4 ms by im2col). ResNet-20's
  * 3→16 stem at 32², batch 128, 1 thread (CPU time, 4 alternating rounds): direct 3.5–4.8 ms vs
@@ -237,7 +252,12 @@ function transposed(geo: Geometry): Geometry | null {
  * batch 64, 1 thread (CPU time, alternating rounds, busy machine) 0.87–1.30 ms vs im2col 1.35–1.87.
  */
 export function inputGradientPath(geo: Geometry):
-  { path: 'winograd' | 'winograd4' | 'direct'; geo: Geometry } | { path: 'shifted' | 'im2col'; geo: null } {
+  { path: 'winograd' | 'winograd4' | 'direct' | 'winograd-s2'; geo: Geometry } | { path: 'shifted' | 'im2col'; geo: null } {
+  if (winogradS2Fits(geo, WINOGRAD_MIN_TILES)) {
+    // winograd-s2-input-grad.ts on the transposed conv's channels and sizes, the forward's padding.
+    const [b, cin, cout, , ih, iw, oh, ow, , , , , ph, pw] = geo;
+    return { path: 'winograd-s2', geo: [b, cout, cin, 1, oh, ow, ih, iw, 3, 3, 2, 2, ph, pw, 1, 1] };
+  }
   const t = transposed(geo);
   if (t && winogradFits(geo) && winogradFits(t)) return { path: winogradTile(t), geo: t };
   if (t && directFits(t) && t[6] * t[7] <= geo[6] * geo[7]) return { path: 'direct', geo: t };

@@ -79,3 +79,4 @@ export { shiftedConvScratchBytes, shiftedConvTask } from './shifted-conv';
 export { padTask } from './pad';
 export { convPolyphaseTask, polyphaseScratchBytes } from './polyphase-conv';
 export { convWinogradS2Task, winogradS2PhaseBytes, winogradS2PhaseTask, winogradS2ScratchBytes, winogradS2WeightBytes, winogradS2WeightsTask } from './winograd-s2';
+export { convWinogradS2InputGradTask, winogradS2InputGradScratchBytes } from './winograd-s2-input-grad';

@@ -28,7 +28,7 @@ const GROUP_BYTES: i32 = 25 * 16;
 // columns for a 4-tile group's 5 whole vectors.
 @inline function paddedRowsOf(p: usize): i32 { return 4 * tilesAcross(arg(p, CONV_OH)) + 1; }
 @inline function paddedColsOf(p: usize): i32 { return 4 * tilesAcross(arg(p, CONV_OW)) + 4; }
-@inline function paddedBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
+@inline export function paddedBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
 
 // Per-thread scratch of convWinogradS2Task: V, M, tile coordinates, a padded input plane, a
 // group's vectors and GEMM packing space.
@@ -103,7 +103,7 @@ export function winogradS2WeightsTask(p: usize, part: i32, parts: i32, slot: i32
 // tile) and input channels ci0 … ci1 − 1: tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin,
 // ld) apart. A group's V is stored as whole vectors (as winograd6.ts's inputTransform6: lanes
 // past the group write columns later groups overwrite, nothing reads past nb).
-function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
+export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesAcross(arg(p, CONV_OW));
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;

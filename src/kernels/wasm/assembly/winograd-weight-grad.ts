@@ -1,6 +1,7 @@
 // Weight gradient of a 3×3, stride-1, undilated, ungrouped convolution by Winograd F(2×2, 3×3),
 // or with CONV_GRAD_SIDE 4 by F(4×4, 3×3) (its 36 planes: winograd4-weight-grad.ts; the same
-// lanes, steps and GEMMs). The forward pass computes each 2×2 output tile as
+// lanes, steps and GEMMs), or of a stride-2 one (CONV_SH 2, side 2) by winograd-s2.ts's algorithm
+// (its 25 planes: winograd-s2-weight-grad.ts). The forward pass computes each 2×2 output tile as
 // Y = Aᵀ [U ⊙ V] A with U = G g Gᵀ and V = Bᵀ d B (see winograd.ts), so the gradient of U[ξ]
 // sums (A dY Aᵀ)[ξ] · V[ξ] over all tiles, 16 GEMMs (cout × tiles) · (tiles × cin) with the tiles
 // as the long K side, and gw = Gᵀ dU G: 16 products per channel pair and tile instead of 36.
@@ -15,13 +16,15 @@
 // longer than on one (16→16 at 32², batch 128: 4.0 → 6.7–7.1 ms).
 import {
   CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_LD, CONV_GRAD_SIDE, CONV_OH,
-  CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_X,
+  CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_SH, CONV_W, CONV_X,
 } from '../abi';
 import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
 import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, tileCoords } from './winograd';
 import { GROUP_BYTES, inputTransform4, paddedPlane6Bytes } from './winograd6';
 import { gradTransform4, weightGrad4 } from './winograd4-weight-grad';
+import { inputTransform as inputTransformS2, paddedBytes as paddedBytesS2 } from './winograd-s2';
+import { gradRowsS2, weightGradS2 } from './winograd-s2-weight-grad';
 
 // Floats of one step's V and M: about half of a core's L2 (1 MiB on this machine's Zen cores).
 const STEP_FLOATS: i32 = 1 << 17;
@@ -35,8 +38,9 @@ const MAX_LANES: i32 = 8;
 const LANE_TILES: i32 = 64;
 
 @inline function four(p: usize): bool { return arg(p, CONV_GRAD_SIDE) == 4; }
-// Planes ξ of V, M and dU: 16 for F(2×2), 36 for F(4×4).
-@inline function planes(p: usize): i32 { return four(p) ? 36 : 16; }
+@inline function strided(p: usize): bool { return arg(p, CONV_SH) == 2; }
+// Planes ξ of V, M and dU: 16 for F(2×2), 36 for F(4×4), 25 for stride 2.
+@inline function planes(p: usize): i32 { return four(p) ? 36 : strided(p) ? 25 : 16; }
 // Tiles per image row and per image.
 @inline function tilesWide(p: usize): i32 { const s = arg(p, CONV_GRAD_SIDE); return (arg(p, CONV_OW) + s - 1) / s; }
 @inline function tilesPerImage(p: usize): i32 {
@@ -65,8 +69,10 @@ export function winogradGradLanes(p: usize): i32 {
 @inline function duBytes(p: usize): usize { return al64(<usize>planes(p) * duPlane(p)); }
 @inline function vBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
 @inline function mBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
-// The transforms' working space: a padded input plane, and for F(4×4) a group's 6×6 vectors.
+// The transforms' working space: a padded input plane, and for F(4×4) and stride 2 a group's
+// 6×6 or 5×5 vectors.
 @inline function transformBytes(p: usize): i32 {
+  if (strided(p)) return paddedBytesS2(p) + 64 + GROUP_BYTES;
   return four(p) ? paddedPlane6Bytes(p, 4) + 64 + GROUP_BYTES : paddedPlaneBytes(p);
 }
 
@@ -88,7 +94,8 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
   const side = arg(p, CONV_GRAD_SIDE), tw = tilesWide(p), tiles = tilesPerImage(p), total = tileCount(p), np = planes(p);
   const v = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE)), m = v + vBytes(p);
   const coords = m + mBytes(p), work = al64(coords + <usize>(3 * ld) * 4);
-  const group = al64(work + <usize>paddedPlane6Bytes(p, 4)); // F(4×4): a group's vectors after the padded plane
+  // F(4×4) and stride 2: a group's vectors after the padded plane.
+  const group = al64(work + <usize>(strided(p) ? paddedBytesS2(p) : paddedPlane6Bytes(p, 4)));
   const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
   const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
   const t1 = splitAt(total, lanes, lane + 1, 4);
@@ -99,8 +106,9 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
       inputTransform4(p, x, cin, coords, nb, v, ld, work, group);
       gradTransform4(p, gy, cout, coords, nb, m, ld, group);
     } else {
-      inputTransform(p, x, cin, 0, cin, coords, nb, v, ld, work);
-      gradTransform(gy, cout, oh, ow, coords, nb, m, ld);
+      if (strided(p)) inputTransformS2(p, 0, cin, coords, nb, v, ld, work, group);
+      else inputTransform(p, x, cin, 0, cin, coords, nb, v, ld, work);
+      gradTransform(gy, cout, oh, ow, coords, nb, m, ld, strided(p));
     }
     for (let xi = 0; xi < np; xi++) {
       gemmCore(cout, cin, nb, m + <usize>xi * ms, ld, false, v + <usize>xi * vs, ld, true,
@@ -111,8 +119,9 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
 
 // M[ξ][co][b] = A dY Aᵀ for the 2×2 output-gradient tiles (zeros past the output's edge): with
 // rows r = A dY = [a, b], [a + c, b + d], [a − c, b − d], [−c, −d], each row [s, t] becomes
-// [s, s + t, s − t, −t]. Four tiles of a row at once where they lie inside the output.
-function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb: i32, m: usize, ld: i32): void {
+// [s, s + t, s − t, −t]; for stride 2 (`s2`), winograd-s2.ts's A (gradRowsS2). Four tiles of a
+// row at once where they lie inside the output.
+export function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb: i32, m: usize, ld: i32, s2: bool): void {
   const ms = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = 0; co < cout; co++) {
     let b = 0;
@@ -135,10 +144,14 @@ function gradTransform(gy: usize, cout: i32, oh: i32, ow: i32, coords: usize, nb
         c = f32x4.splat(below ? load<f32>(src + <usize>ow * 4) : 0);
         d = f32x4.splat(right && below ? load<f32>(src + <usize>ow * 4, 4) : 0);
       }
-      storeRow(dst, ms, step, a, bb);
-      storeRow(dst + 4 * ms, ms, step, f32x4.add(a, c), f32x4.add(bb, d));
-      storeRow(dst + 8 * ms, ms, step, f32x4.sub(a, c), f32x4.sub(bb, d));
-      storeRow(dst + 12 * ms, ms, step, f32x4.neg(c), f32x4.neg(d));
+      if (s2) {
+        gradRowsS2(dst, ms, step, a, bb, c, d);
+      } else {
+        storeRow(dst, ms, step, a, bb);
+        storeRow(dst + 4 * ms, ms, step, f32x4.add(a, c), f32x4.add(bb, d));
+        storeRow(dst + 8 * ms, ms, step, f32x4.sub(a, c), f32x4.sub(bb, d));
+        storeRow(dst + 12 * ms, ms, step, f32x4.neg(c), f32x4.neg(d));
+      }
       b += step;
     }
   }
@@ -164,9 +177,10 @@ export function winogradGradFinishTask(p: usize, part: i32, parts: i32, slot: i3
   const k1 = splitAt(pairs, parts, part + 1, 4);
   for (let k = splitAt(pairs, parts, part, 4); k < k1; k += 4) {
     const live = min(4, k1 - k), at = ptr(p, CONV_GRAD_BASE) + (<usize>k << 2);
-    if (four(p)) {
-      for (let xi = 0; xi < 36; xi++) v128.store(d + <usize>(16 * xi), sumLanes(p, at, xi, live));
-      weightGrad4(d, tmp);
+    if (four(p) || strided(p)) {
+      for (let xi = 0, np = planes(p); xi < np; xi++) v128.store(d + <usize>(16 * xi), sumLanes(p, at, xi, live));
+      if (four(p)) weightGrad4(d, tmp);
+      else weightGradS2(d, tmp);
     } else {
       finish2(p, at, live, tmp);
     }
