@@ -108,7 +108,9 @@ test('model.to moves parameters in place; device memory stays flat over many ste
   const first = await settled(300);
   const second = await settled(300);
   gpu!.context.cache.collectEvery = 128 * 1024 * 1024;
-  assert.ok(second <= first, `held ${second} bytes after 600 steps, ${first} after 300`);
+  // Which buffers a collection has returned by the end varies by a bucket or so (1 KiB was seen); a
+  // leak of even the smallest buffer (256 bytes) a step would add 75 KiB over the 300 steps.
+  assert.ok(second <= first + 64 * 1024, `held ${second} bytes after 600 steps, ${first} after 300`);
 });
 
 test('LeNet-5 trains on the GPU: follows the CPU loss curve, learns the embedded Fashion-MNIST', { skip }, async () => {
