@@ -41,7 +41,10 @@ export const TASK_CONV_WINOGRAD_S2 = 32; // 3×3 stride-2 forward on its polypha
 export const TASK_WINOGRAD_S2_WEIGHTS = 33;
 export const TASK_WINOGRAD_S2_PHASE = 34;
 export const TASK_CONV_WINOGRAD_S2_BWD_IN = 35; // its input gradient by the adjoint: winograd-s2-input-grad.ts
-export const TASK_COUNT = 36;
+// F(4×2, 3×3) forward, in phases only (CONV_WINOGRAD_PHASE): winograd42.ts.
+export const TASK_WINOGRAD42_PHASE = 36;
+export const TASK_WINOGRAD42_WEIGHTS = 37;
+export const TASK_COUNT = 38;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

@@ -12,7 +12,7 @@ import {
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
   TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
   TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
-  TASK_CONV_WINOGRAD_S2_BWD_IN,
+  TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -27,7 +27,7 @@ export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight
 const FORWARD_TASKS: Record<ConvPath, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD, winograd5x5: TASK_CONV_WINOGRAD5X5,
-  'winograd-s2': TASK_CONV_WINOGRAD_S2,
+  'winograd-s2': TASK_CONV_WINOGRAD_S2, winograd42: TASK_WINOGRAD42_PHASE,
 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
 
@@ -63,6 +63,9 @@ export function createConvKernels(rt: Runtime) {
     // Its input gradient (winograd-s2-input-grad.ts) on the flipped weights' planes; never in phases.
     [TASK_CONV_WINOGRAD_S2_BWD_IN]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
       planes: 25, phaseBytes: () => 0, phases: -1 },
+    // F(4×2, 3×3) (winograd42.ts): 24 planes of cout × cin, in phases only (its task is the phases').
+    [TASK_WINOGRAD42_PHASE]: { side: 2, partTiles: 64, weightBytes: ex.winograd42WeightBytes, weights: TASK_WINOGRAD42_WEIGHTS,
+      planes: 24, phaseBytes: ex.winograd42PhaseBytes, phases: TASK_WINOGRAD42_PHASE },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -72,7 +75,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_SHIFTED_BWD_W]: ex.shiftedWeightGradScratchBytes, [TASK_CONV_SHIFTED_BWD_IN]: ex.shiftedInputGradScratchBytes,
     [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
     [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes, [TASK_CONV_WINOGRAD_S2]: ex.winogradS2ScratchBytes,
-    [TASK_CONV_WINOGRAD_S2_BWD_IN]: ex.winogradS2InputGradScratchBytes,
+    [TASK_CONV_WINOGRAD_S2_BWD_IN]: ex.winogradS2InputGradScratchBytes, [TASK_WINOGRAD42_PHASE]: ex.winograd42ScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -123,7 +126,7 @@ export function createConvKernels(rt: Runtime) {
     // F(2×2) on one image runs in phases on 1 thread too: their blocks hold only the tiles there
     // are (7²: V and M rows of 16 floats, 1 MiB for 512→512, against 16 MiB at TB = 256 per row).
     // 512→512 at 7², 1 thread, 4 alternating rounds: 2.88–3.04 ms against 3.19–3.48.
-    const inPhases = byChannels || (task === TASK_CONV_WINOGRAD && batch === 1);
+    const inPhases = byChannels || (task === TASK_CONV_WINOGRAD && batch === 1) || task === TASK_WINOGRAD42_PHASE;
     const phased = winograd && inPhases ? align64(winograd.phaseBytes(rt.params)) : 0;
     const scratch = align64(call.scratch(weights + phased + stride * nt + 64));
     P = paramSlots(rt);

@@ -5,7 +5,7 @@ import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
 export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
-  | 'winograd-s2';
+  | 'winograd-s2' | 'winograd42';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -120,9 +120,18 @@ function winograd5x5Fits(geo: Geometry): boolean {
     cout >= 16 && cin <= WINOGRAD5X5_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
 }
 
+// DEV
+function winograd42Fits(geo: Geometry): boolean {
+  const mode = process.env.F42 ?? '';
+  if (mode === 'all') return true;
+  if (mode === 'off') return false;
+  const [batch, , , , , , oh, ow] = geo;
+  return batch === 1 && oh <= 8 && ow <= 8;
+}
+
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winogradTile(geo);
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winograd42Fits(geo) ? 'winograd42' : winogradTile(geo);
   if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
   if (winogradS2Fits(geo)) return 'winograd-s2';

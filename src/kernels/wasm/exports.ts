@@ -6,7 +6,7 @@ import {
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
   TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS,
   TASK_WINOGRAD_PHASE, TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
-  TASK_CONV_WINOGRAD_S2_BWD_IN,
+  TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS,
 } from './abi.js';
 
 export interface WasmExports {
@@ -29,6 +29,9 @@ export interface WasmExports {
   winogradS2WeightBytes(params: number): number;
   winogradS2PhaseBytes(params: number): number;
   winogradS2InputGradScratchBytes(params: number, nt: number): number;
+  winograd42ScratchBytes(params: number, nt: number): number;
+  winograd42WeightBytes(params: number): number;
+  winograd42PhaseBytes(params: number): number;
   winogradGradStep(params: number): number;
   winogradGradLanes(params: number): number;
   winogradGradBytes(params: number): number;
@@ -69,6 +72,7 @@ const names: Record<number, string> = {
   [TASK_WINOGRAD4_PHASE]: 'winograd4PhaseTask', [TASK_WINOGRAD5X5_PHASE]: 'winograd5x5PhaseTask',
   [TASK_CONV_WINOGRAD_S2]: 'convWinogradS2Task', [TASK_WINOGRAD_S2_WEIGHTS]: 'winogradS2WeightsTask',
   [TASK_WINOGRAD_S2_PHASE]: 'winogradS2PhaseTask', [TASK_CONV_WINOGRAD_S2_BWD_IN]: 'convWinogradS2InputGradTask',
+  [TASK_WINOGRAD42_PHASE]: 'winograd42PhaseTask', [TASK_WINOGRAD42_WEIGHTS]: 'winograd42WeightsTask',
 };
 
 /** The export name of each task, indexed by task id. */

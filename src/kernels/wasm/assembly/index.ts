@@ -65,7 +65,8 @@ export { batchNormTask } from './batch-norm';
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradPhaseBytes, winogradPhaseTask, winogradScratchBytes, winogradWeightBytes } from './winograd';
 export { convWinograd4Task, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
-export { winogradWeightsTask, winograd4WeightsTask } from './winograd-weights';
+export { winogradWeightsTask, winograd4WeightsTask, winograd42WeightsTask } from './winograd-weights';
+export { winograd42PhaseBytes, winograd42PhaseTask, winograd42ScratchBytes, winograd42WeightBytes } from './winograd42';
 export { convWinograd5x5Task, winograd5x5PhaseBytes, winograd5x5PhaseTask, winograd5x5ScratchBytes, winograd5x5WeightsTask } from './winograd5x5';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
 export {

@@ -11,9 +11,11 @@ import { kcFor, paddedRows } from './gemm';
 import { arg, ptr } from './params';
 import { al64, filterTaps, uPlaneBytes, weights2 } from './winograd';
 import { weights4 } from './winograd4';
+import { weights42 } from './winograd42';
 
-// `four` is a constant at both call sites: each task is the loop with its own transform inlined.
-@inline function weightsTask(p: usize, part: i32, parts: i32, slot: i32, four: bool): void {
+// `planes` (16, 36 or 24: the tile) is a constant at each call site: each task is the loop with its
+// own transform inlined.
+@inline function weightsTask(p: usize, part: i32, parts: i32, slot: i32, planes: i32): void {
   const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
   const mPad = paddedRows(cout), kcMax = kcFor(cin);
   const panels = mPad >> 2;
@@ -29,7 +31,8 @@ import { weights4 } from './winograd4';
       const dst = u + (<usize>p0 * mPad + <usize>co * kc + <usize>(ci - p0) * 4) * 4;
       filterTaps(f, laneStep, min(4, cout - co), flip, taps);
       f += ciStep;
-      if (four) weights4(taps, dst, plane, taps + 144);
+      if (planes == 36) weights4(taps, dst, plane, taps + 144);
+      else if (planes == 24) weights42(taps, dst, plane, taps + 144);
       else weights2(taps, dst, plane);
     }
   }
@@ -37,10 +40,15 @@ import { weights4 } from './winograd4';
 
 /** F(2×2, 3×3)'s 16 planes (winograd.ts). */
 export function winogradWeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  weightsTask(p, part, parts, slot, false);
+  weightsTask(p, part, parts, slot, 16);
 }
 
 /** F(4×4, 3×3)'s 36 planes (winograd4.ts); its scratch holds G g after the taps. */
 export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  weightsTask(p, part, parts, slot, true);
+  weightsTask(p, part, parts, slot, 36);
+}
+
+/** F(4×2, 3×3)'s 24 planes (winograd42.ts); its scratch holds G₆ g after the taps. */
+export function winograd42WeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  weightsTask(p, part, parts, slot, 24);
 }

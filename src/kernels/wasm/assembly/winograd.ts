@@ -63,12 +63,17 @@ export function winogradWeightBytes(p: usize): i32 {
       b = f32x4.mul(half, f32x4.add(f32x4.add(g1, f32x4.mul(sg, g4)), g7));
       c = f32x4.mul(half, f32x4.add(f32x4.add(g2, f32x4.mul(sg, g5)), g8));
     }
-    const row = dst + <usize>(i * 4) * plane;
-    v128.store(row, a);
-    v128.store(row + plane, f32x4.mul(half, f32x4.add(f32x4.add(a, b), c)));
-    v128.store(row + 2 * plane, f32x4.mul(half, f32x4.add(f32x4.sub(a, b), c)));
-    v128.store(row + 3 * plane, c);
+    gRow2(a, b, c, dst + <usize>(i * 4) * plane, plane);
   }
+}
+
+// Row (a, b, c) of a filter (or of G g) times Gᵀ: [a, ½(a+b+c), ½(a−b+c), c] to row + k·plane.
+@inline export function gRow2(a: v128, b: v128, c: v128, row: usize, plane: usize): void {
+  const half = f32x4.splat(0.5);
+  v128.store(row, a);
+  v128.store(row + plane, f32x4.mul(half, f32x4.add(f32x4.add(a, b), c)));
+  v128.store(row + 2 * plane, f32x4.mul(half, f32x4.add(f32x4.sub(a, b), c)));
+  v128.store(row + 3 * plane, c);
 }
 
 // The 9 taps (row-major; reversed when flipped) of the 4 filters of a panel as 9 vectors at dst
@@ -142,7 +147,7 @@ export function padPlane(src: usize, h: i32, w: i32, ph: i32, pw: i32, pad: usiz
 @inline function dcol3(a: v128, b: v128, c: v128): v128 { return i32x4.shuffle(i32x4.shuffle(a, b, 3, 5, 7, 0), c, 0, 1, 2, 5); }
 
 // V row i (= s_i B) for 4 tiles from s_i0..s_i3, stored at ξ = 4i + j (vs bytes apart).
-@inline function storeVRow(dst: usize, vs: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
+@inline export function storeVRow(dst: usize, vs: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
   v128.store(dst, f32x4.sub(c0, c2));
   v128.store(dst + vs, f32x4.add(c1, c2));
   v128.store(dst + 2 * vs, f32x4.sub(c2, c1));
@@ -235,15 +240,15 @@ export function inputTransform(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32,
   return load<i32>(q) == load<i32>(r) && load<i32>(q, 4) == load<i32>(r, 4) && load<i32>(q, 8) + k * side == load<i32>(r, 8);
 }
 
-// coords[b] = (image, side·tile row, side·tile column) of tiles first … first + nb − 1 (tiles per
-// image, tw per row).
-export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i32, side: i32 = 2): void {
+// coords[b] = (image, rowSide·tile row, side·tile column) of tiles first … first + nb − 1 (tiles
+// per image, tw per row).
+export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i32, side: i32 = 2, rowSide: i32 = side): void {
   for (let b = 0; b < nb; b++) {
     const g = first + b;
     const n = g / tiles, t = g - n * tiles;
     const ty = t / tw;
     store<i32>(coords + (<usize>(3 * b) << 2), n);
-    store<i32>(coords + (<usize>(3 * b + 1) << 2), side * ty);
+    store<i32>(coords + (<usize>(3 * b + 1) << 2), rowSide * ty);
     store<i32>(coords + (<usize>(3 * b + 2) << 2), side * (t - ty * tw));
   }
 }

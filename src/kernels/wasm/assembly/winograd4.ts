@@ -28,7 +28,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 }
 
 // Six vectors G·(g0, g1, g2) to dst + k·ds, from g_k at src + k·ss.
-@inline function gColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+@inline export function gColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
   const g0 = v128.load(src), g1 = v128.load(src + ss), g2 = v128.load(src + 2 * ss);
   const s = f32x4.mul(f32x4.add(g0, g2), f32x4.splat(<f32>-1 / 6)), t = f32x4.mul(g1, f32x4.splat(<f32>1 / 6));
   const h = f32x4.add(f32x4.mul(g0, f32x4.splat(<f32>1 / 24)), f32x4.mul(g2, f32x4.splat(<f32>1 / 6)));

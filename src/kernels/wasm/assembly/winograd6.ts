@@ -50,7 +50,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds, from x_k at src + k·ss (in place when they coincide).
-@inline function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
+@inline export function bColumn(src: usize, ss: usize, dst: usize, ds: usize): void {
   bTransform(v128.load(src), v128.load(src + ss), v128.load(src + 2 * ss), v128.load(src + 3 * ss),
     v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
@@ -59,7 +59,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 // they coincide), or with `row` as a row of 4 tiles' outputs, transposed, plus bias4 (y_k holds
 // column k of the 4 tiles: 16 consecutive outputs at dst). One definition of the sums for both,
 // so a tile's outputs do not depend on which path (whole group or lane by lane) wrote them.
-@inline function aColumn4(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
+@inline export function aColumn4(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
   const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
@@ -225,7 +225,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
 // V[ξ] for n tiles: V read in place for few input channels (winograd-gemm.ts), else packed by
 // gemmCore (chunked sums, scratch gs). Both sum each value alike (one chunk up to UV_MAX_K), so
 // the results do not depend on the choice.
-@inline function planeProducts(rows: i32, n: i32, cin: i32, u: usize, uRows: i32, r0: i32, v: usize, ld: i32, m: usize, gs: usize): void {
+@inline export function planeProducts(rows: i32, n: i32, cin: i32, u: usize, uRows: i32, r0: i32, v: usize, ld: i32, m: usize, gs: usize): void {
   if (cin <= UV_MAX_K) gemmUV(rows, n, cin, u, r0, v, ld, m, ld);
   else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, uRows, r0, true);
 }

@@ -1,0 +1,177 @@
+// 3×3, stride-1, undilated, ungrouped convolution forward by a rectangular Winograd tile
+// F(4×2, 3×3): a 6×4 input tile gives 4 output rows × 2 columns with 24 products per channel pair
+// (3 per output, against F(2×2)'s 4 in winograd.ts and F(4×4)'s 2.25 in winograd4.ts). F(4, 3)
+// down the rows (α = 6: winograd6.ts's Bᵀ and Aᵀ, winograd4.ts's G), F(2, 3) along the columns
+// (α = 4: winograd.ts's), composed: V = B₆ᵀ d B₄, 24 GEMMs M[ξ] = U[ξ] · V[ξ] (ξ = 4i + j, row i
+// of 6, column j of 4), Y = A₆ᵀ M A₄ + bias, with U = G₆ g G₄ᵀ. For ResNet-18's 512→512 at 7²,
+// batch 1: 8 tiles cover 8×8 (one 8-column panel per GEMM), 192 products per channel pair against
+// F(2×2)'s 256 (16 tiles); its U is 25 MB, each element used 8 times (F(4×4): 4 tiles, 37.7 MB
+// used 4 times, memory-bound). Runs in phases only (few tiles, as winogradPhaseTask): phase 0
+// transforms the input (parts split the input channels), 1 runs the GEMMs (the planes), 2
+// transforms the output (the output channels); every output sums alike whatever the split.
+import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
+import { gemmScratchBytes, paddedRows } from './gemm';
+import { arg, ptr, splitAt } from './params';
+import { al64, gRow2, padPlane, planeStride, sameRow, storeVRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
+import { gColumn } from './winograd4';
+import { aColumn4, bColumn, coord, groupAt, planeProducts } from './winograd6';
+
+// A group's vectors (6 rows of 4, row r column c at 16·(4r + c)): the transforms' working space.
+const GROUP_BYTES: i32 = 24 * 16;
+
+@inline function tileRows(p: usize): i32 { return (arg(p, CONV_OH) + 3) >> 2; }
+@inline function tileCols(p: usize): i32 { return (arg(p, CONV_OW) + 1) >> 1; }
+@inline function totalTiles(p: usize): i32 { return arg(p, CONV_BATCH) * tileRows(p) * tileCols(p); }
+
+// The padded input plane: 6 rows from every tile row's start, and a group's whole-vector loads
+// (12 values from 4 tiles' start) from any tile column.
+@inline function paddedRowsOf(p: usize): i32 { return 4 * tileRows(p) + 2; }
+@inline function paddedColsOf(p: usize): i32 { return 2 * tileCols(p) + 4; }
+
+// The leading dimension of V and M (floats per channel row): the tiles and the 3 columns a group
+// may write past them (so threads write disjoint rows), in whole cache lines.
+@inline function phaseLd(p: usize): i32 { return (totalTiles(p) + 3 + 15) & ~15; }
+
+// The transformed weights U[ξ] (cout × cin each, 24 of them) in the GEMM's packed-A layout.
+export function winograd42WeightBytes(p: usize): i32 {
+  return <i32>(24 * uPlaneBytes(arg(p, CONV_COUT), arg(p, CONV_CIN)));
+}
+
+// The blocks the threads share: V, then M.
+export function winograd42PhaseBytes(p: usize): i32 {
+  const ld = phaseLd(p);
+  return <i32>(24 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld)));
+}
+
+// Per-thread scratch: tile coordinates, a padded input plane, a group's vectors, GEMM packing
+// space (the weight transform's taps and G₆ g fit in it too).
+export function winograd42ScratchBytes(p: usize, nt: i32): i32 {
+  return 3 * totalTiles(p) * 4 + paddedRowsOf(p) * paddedColsOf(p) * 4 + GROUP_BYTES +
+    gemmScratchBytes(arg(p, CONV_CIN), phaseLd(p)) + 576;
+}
+
+// U[ξ] (24 planes, `plane` bytes apart) = G₆ g G₄ᵀ for the 4 filters of a panel, one per lane: their
+// 9 taps at `taps`, G₆ g through `t` (6 rows of 3 vectors), each row then times G₄ᵀ.
+@inline export function weights42(taps: usize, dst: usize, plane: usize, t: usize): void {
+  for (let c = 0; c < 3; c++) gColumn(taps + <usize>c * 16, 48, t + <usize>c * 16, 48);
+  for (let i = 0; i < 6; i++) {
+    const r = t + <usize>i * 48;
+    gRow2(v128.load(r), v128.load(r, 16), v128.load(r, 32), dst + <usize>(4 * i) * plane, plane);
+  }
+}
+
+// V[ξ][ci][b] = B₆ᵀ d B₄ for all tiles (coords from tileCoords) and input channels ci0 … ci1 − 1,
+// tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; 4 tiles of a row
+// at once (one per lane), else lane by lane (winograd6.ts's groups). Lanes past a group's tiles
+// write columns that later groups overwrite or that lie past the tiles (within ld).
+function inputTransform42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
+  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tileCols(p);
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
+  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
+  zeroPad(pad, rows, cols);
+  for (let ci = ci0; ci < ci1; ci++) {
+    let b = 0, loaded = -1;
+    while (b < nb) {
+      const lanes = groupAt(coords, b, nb, tw, 2), whole = lanes == 4 && sameRow(coords, b);
+      for (let k = 0; k < lanes; k++) {
+        const n = coord(coords, b + k, 0);
+        if (n != loaded) {
+          padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, ph, pw, pad, rows, cols);
+          loaded = n;
+        }
+        if (whole) break;
+        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
+        for (let r = 0; r < 6; r++) {
+          for (let c = 0; c < 4; c++) store<f32>(d + <usize>(64 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+        }
+      }
+      const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
+      // d B₄ along each row r (its 4 columns: of a whole group, tile k's column c is value 2k + c
+      // of the row, even or odd lanes of two vectors starting at value 0 or 2), then B₆ᵀ (d B₄)
+      // down the columns j, into V[4i + j].
+      for (let r = 0; r < 6; r++) {
+        const dr = d + <usize>(64 * r);
+        if (whole) {
+          const s = at + <usize>r * rs;
+          const a0 = v128.load(s), a1 = v128.load(s, 16), b0 = v128.load(s, 8), b1 = v128.load(s, 24);
+          storeVRow(dr, 16, i32x4.shuffle(a0, a1, 0, 2, 4, 6), i32x4.shuffle(a0, a1, 1, 3, 5, 7),
+            i32x4.shuffle(b0, b1, 0, 2, 4, 6), i32x4.shuffle(b0, b1, 1, 3, 5, 7));
+        } else {
+          storeVRow(dr, 16, v128.load(dr), v128.load(dr, 16), v128.load(dr, 32), v128.load(dr, 48));
+        }
+      }
+      const dst = v + (<usize>(ci * ld + b) << 2);
+      for (let j = 0; j < 4; j++) bColumn(d + <usize>(16 * j), 64, dst + <usize>j * vStride, 4 * vStride);
+      b += lanes;
+    }
+  }
+}
+
+// Y = A₆ᵀ M A₄ + bias for all tiles and output channels c0 … c1 − 1 (M's leading dimension ld).
+function outputTransform42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, ld: i32): void {
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
+  const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tileCols(p);
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
+  for (let co = c0; co < c1; co++) {
+    const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
+    const bias4 = f32x4.splat(bv);
+    let b = 0;
+    while (b < nb) {
+      const lanes = groupAt(coords, b, nb, tw, 2);
+      const src = m + (<usize>(co * ld + b) << 2);
+      // A₆ᵀ M down the 4 columns j (rows 0 … 3 of d), then each row times A₄.
+      for (let j = 0; j < 4; j++) aColumn4(src + <usize>j * mStride, 4 * mStride, d + <usize>(16 * j), 64);
+      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      const whole = lanes == 4 && oy0 + 4 <= oh && ox0 + 8 <= ow && sameRow(coords, b);
+      for (let i = 0; i < 4; i++) {
+        const di = d + <usize>(64 * i);
+        const q0 = v128.load(di), q1 = v128.load(di, 16), q2 = v128.load(di, 32), q3 = v128.load(di, 48);
+        const y0 = f32x4.add(f32x4.add(q0, q1), q2), y1 = f32x4.sub(f32x4.sub(q1, q2), q3);
+        if (whole) {
+          // Row i of the 4 tiles interleaves y0 and y1: 8 consecutive outputs.
+          const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>((oy0 + i) * ow + ox0) << 2);
+          v128.store(o, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
+          v128.store(o, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
+        } else {
+          v128.store(di, y0);
+          v128.store(di, y1, 16);
+        }
+      }
+      if (!whole) {
+        for (let k = 0; k < lanes; k++) {
+          const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
+          const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
+          for (let i = 0; i < min(4, oh - oy); i++) {
+            for (let j = 0; j < min(2, ow - ox); j++) {
+              store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(64 * i + 16 * j + 4 * k)) + bv);
+            }
+          }
+        }
+      }
+      b += lanes;
+    }
+  }
+}
+
+// The forward's phase CONV_WINOGRAD_PHASE (above) for this part, on the blocks at CONV_WINOGRAD_V.
+export function winograd42PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), total = totalTiles(p);
+  const ld = phaseLd(p), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
+  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 24 * vStride);
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const pad = al64(coords + <usize>(3 * total) * 4);
+  const d = al64(pad + <usize>(paddedRowsOf(p) * paddedColsOf(p)) * 4);
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
+  if (phase == 1) {
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
+    for (let xi = splitAt(24, parts, part, 1); xi < splitAt(24, parts, part + 1, 1); xi++) {
+      planeProducts(cout, total, cin, u + <usize>xi * uPlane, paddedRows(cout), 0, v + <usize>xi * vStride, ld, m + <usize>xi * mStride, gs);
+    }
+    return;
+  }
+  tileCoords(coords, 0, total, tileRows(p) * tileCols(p), tileCols(p), 2, 4);
+  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
+  if (phase == 0) inputTransform42(p, c0, c1, coords, total, v, ld, pad, d);
+  else outputTransform42(p, m, coords, total, c0, c1, d, ld);
+}
