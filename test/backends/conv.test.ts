@@ -60,7 +60,7 @@ const CASES: Case[] = [
   [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: in phases (one block of all tiles), a partial panel
   [2, 512, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
   [2, 513, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
-  [3, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd winograd winograd'], // 16 → 16 on F(2×2) (12 tiles of 4×4): GEMMs with K = 16
+  [3, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd42 winograd winograd'], // 16 → 16 on F(4×2) (12 tiles of 4×4, 24 of 4×2), 3 images: GEMMs with K = 16
   [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // unpadded 16 → 16
   [2, 16, 520, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd winograd'], // unpadded, the input gradient on F(2×2) (its K is 520)
   [2, 8, 16, 1, [12, 12], 3, 1, 0, 1, 'direct im2col direct'], // unpadded, 8 input channels: the input gradient by im2col (its transposed conv is larger)
@@ -70,11 +70,17 @@ const CASES: Case[] = [
   [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'direct shifted shifted'], // LeNet-5's conv2: unpadded, its input gradient by the adjoint of the shifted copies
   [3, 6, 20, 1, [9, 8], 5, 1, 5, 1, 'im2col shifted shifted'], // both with padding past the kernel's reach (no transposed conv), 3 images on 2 threads
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
-  [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // 16 tiles: Winograd forward only, on 2 threads in phases
+  [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd42 im2col im2col'], // 16 tiles of 2×2: Winograd forward only, by F(4×2) (8 tiles), on 2 threads in phases
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
-  [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // F(2×2) on 2 threads in phases, a partial panel
-  [1, 24, 20, 1, [9, 11], 3, 1, 1, 1, 'winograd im2col direct'], // F(2×2) on one image: in phases on 1 thread too; odd sides, 4-tile groups
-  [1, 16, 16, 1, [3, 35], 3, 1, 1, 1, 'winograd direct direct'], // the same, one tile row
+  [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd42 im2col im2col'], // F(4×2) on 2 threads in phases, a partial panel
+  [1, 24, 20, 1, [9, 11], 3, 1, 1, 1, 'winograd42 im2col direct'], // F(4×2): odd sides (a last tile of 1 row, 1 column), 4-tile groups and a pair
+  [1, 16, 16, 1, [3, 35], 3, 1, 1, 1, 'winograd42 direct direct'], // the same, one tile row of 3 outputs' height
+  [2, 17, 18, 1, [13, 5], 3, 1, 0, 1, 'winograd42 im2col direct'], // F(4×2) unpadded: rows of 2 tiles, groups across rows and images
+  [2, 20, 16, 1, [5, 6], 3, 1, 2, 1, 'winograd42 im2col direct'], // F(4×2) with wide padding: 7 × 8 outputs
+  [1, 512, 20, 1, [7, 7], 3, 1, 1, 1, 'winograd42 im2col im2col'], // F(4×2) at the most input channels it takes (K in chunks of 64)
+  [1, 513, 20, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // one more: F(2×2) in phases
+  [1, 260, 36, 1, [9, 9], 3, 1, 1, 1, 'winograd42 im2col im2col'], // F(4×2) summing K = 260 in chunks of 64 and a last one of 4
+  [1, 24, 20, 1, [2, 40], 3, 1, 1, 1, 'winograd im2col direct'], // 2 output rows: F(4×2) would compute twice the rows; F(2×2) in phases
   [1, 648, 20, 1, [7, 7], 3, 1, 1, 1, 'winograd im2col im2col'], // the same with the weights' K in blocks
   [1, 16, 600, 1, [13, 13], 3, 1, 1, 1, 'winograd4 winograd winograd4'], // the input gradient by F(2×2) in phases: flipped weights, transformed per call
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks

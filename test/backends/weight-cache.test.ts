@@ -17,7 +17,8 @@ const wasm = activeBackend() as WasmBackend;
 // Each geometry takes a different native path (asserted), each with prepared weights.
 const CASES = [
   { name: 'winograd F(4×4)', path: 'winograd4', inC: 32, outC: 32, k: 3, size: 16, stride: 1, padding: 1 },
-  { name: 'winograd F(2×2) at 7²', path: 'winograd', inC: 32, outC: 32, k: 3, size: 7, stride: 1, padding: 1 },
+  { name: 'winograd F(4×2) at 7²', path: 'winograd42', inC: 32, outC: 32, k: 3, size: 7, stride: 1, padding: 1 },
+  { name: 'winograd F(2×2) at 7² (K over F(4×2)\'s 512)', path: 'winograd', inC: 520, outC: 16, k: 3, size: 7, stride: 1, padding: 1 },
   { name: 'im2col 3×3 at 5² (too few tiles)', path: 'im2col', inC: 32, outC: 40, k: 3, size: 5, stride: 1, padding: 1 },
   { name: 'polyphase 7×7 stride 2 (a stem)', path: 'polyphase', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
   { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },

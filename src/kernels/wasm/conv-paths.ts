@@ -120,18 +120,23 @@ function winograd5x5Fits(geo: Geometry): boolean {
     cout >= 16 && cin <= WINOGRAD5X5_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
 }
 
-// DEV
+// Where the forward would take F(2×2) (F(4×4) has under its 16 tiles, or more than 512 input
+// channels), F(4×2, 3×3) (assembly/winograd42.ts: tiles of 4 output rows × 2 columns, 24 products
+// each against F(2×2)'s 16 per 2×2) wherever its tiles need fewer products than F(2×2)'s (7²:
+// 8 tiles, 192 per channel pair against 256), with at most F(4×4)'s 512 input channels. MEASURED.
+const WINOGRAD42_MAX_CHANNELS = 512;
 function winograd42Fits(geo: Geometry): boolean {
-  const mode = process.env.F42 ?? '';
-  if (mode === 'all') return true;
-  if (mode === 'off') return false;
-  const [batch, , , , , , oh, ow] = geo;
-  return batch === 1 && oh <= 8 && ow <= 8;
+  const [batch, cin, , , , , oh, ow] = geo;
+  const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 2), tiles2 = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return cin <= WINOGRAD42_MAX_CHANNELS && 24 * tiles < 16 * tiles2;
 }
 
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
-  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) return winograd42Fits(geo) ? 'winograd42' : winogradTile(geo);
+  if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) {
+    const tile = winogradTile(geo);
+    return tile === 'winograd' && winograd42Fits(geo) ? 'winograd42' : tile;
+  }
   if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
   if (winogradS2Fits(geo)) return 'winograd-s2';
