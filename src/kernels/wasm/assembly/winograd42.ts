@@ -14,7 +14,7 @@ import { gemmScratchBytes, paddedRows } from './gemm';
 import { arg, ptr, splitAt } from './params';
 import { al64, gRow2, padPlane, planeStride, sameRow, storeVRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
-import { aColumn4, bColumn, coord, groupAt, planeProducts } from './winograd6';
+import { aColumn4, bColumn, coord, groupAt, planeProducts, storeTileLanes } from './winograd6';
 
 // A group's vectors (6 rows of 4, row r column c at 16·(4r + c)): the transforms' working space.
 const GROUP_BYTES: i32 = 24 * 16;
@@ -112,7 +112,7 @@ function inputTransform42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, 
 function outputTransform42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tileCols(p);
-  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
     const bias4 = f32x4.splat(bv);
@@ -138,17 +138,7 @@ function outputTransform42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, 
           v128.store(di, y1, 16);
         }
       }
-      if (!whole) {
-        for (let k = 0; k < lanes; k++) {
-          const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
-          const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
-          for (let i = 0; i < min(4, oh - oy); i++) {
-            for (let j = 0; j < min(2, ow - ox); j++) {
-              store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(64 * i + 16 * j + 4 * k)) + bv);
-            }
-          }
-        }
-      }
+      if (!whole) storeTileLanes(out, coords, b, lanes, co, cout, oh, ow, 4, 2, d, 64, bv);
       b += lanes;
     }
   }

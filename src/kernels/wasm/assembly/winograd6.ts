@@ -174,6 +174,23 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   inputTransform6(p, x, cin, 0, cin, coords, nb, v, ld, pad, d, 4);
 }
 
+// The output tiles (rows × cols, cut at the output's edges) of a group's lanes 0 … lanes − 1
+// (tiles b … of coords), output channel co, plus bias: row i, column j of lane k at
+// d + rowBytes·i + 16·j + 4·k. For groups whose outputs are not whole rows of vectors.
+export function storeTileLanes(out: usize, coords: usize, b: i32, lanes: i32, co: i32, cout: i32, oh: i32, ow: i32, rows: i32,
+  cols: i32, d: usize, rowBytes: i32, bias: f32): void {
+  const outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
+  for (let k = 0; k < lanes; k++) {
+    const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
+    const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
+    for (let i = 0; i < min(rows, oh - oy); i++) {
+      for (let j = 0; j < min(cols, ow - ox); j++) {
+        store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(rowBytes * i + 16 * j + 4 * k)) + bias);
+      }
+    }
+  }
+}
+
 // Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld) and output channels c0 … c1 − 1.
 @inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
@@ -204,17 +221,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
             v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
             v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
           }
-        } else {
-          for (let k = 0; k < lanes; k++) {
-            const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
-            const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
-            for (let i = 0; i < min(side, oh - oy); i++) {
-              for (let j = 0; j < min(side, ow - ox); j++) {
-                store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(96 * i + 16 * j + 4 * k)) + bv);
-              }
-            }
-          }
-        }
+        } else storeTileLanes(out, coords, b, lanes, co, cout, oh, ow, side, side, d, 96, bv);
       }
       b += lanes;
     }
