@@ -21,6 +21,9 @@ const be = activeBackend() as WasmBackend;
 // cin, cout, size (padding 1: "same"), batch
 const shapes: [number, number, number, number][] = [
   [256, 256, 14, 1], [192, 384, 13, 1], [256, 256, 13, 1], [384, 256, 13, 1], [512, 512, 14, 1], [512, 512, 7, 1],
+  // F(4×2)'s (batch-1 7² to 12² maps, and 7² at batch 2 and 3)
+  [64, 64, 7, 1], [128, 128, 7, 1], [256, 256, 7, 1], [256, 256, 9, 1], [512, 512, 9, 1], [256, 256, 12, 1], [512, 512, 7, 2],
+  [512, 512, 7, 3],
 ];
 for (const [cin, cout, size, batch] of shapes) {
   const p: ConvParams = {

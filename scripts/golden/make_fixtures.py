@@ -572,6 +572,13 @@ def winograd_s2_cases():
     ]
 
 
+def winograd42_cases():
+    """A 3×3 stride-1 conv at 7², batch 1, whose forward the wasm backend runs by Winograd F(4×2, 3×3)
+    (winograd42.ts; last tiles of 3 rows and of 1 column), sampled sparsely to stay within the
+    fixtures' 3 MB: y and x's gradient every 29th value, the weight's gradient every 97th."""
+    return [strided_case('3x3 pad 1 1x16->16 7x7', 1, 16, 16, [7, 7], 3, 1, 1, 29, 97)]
+
+
 # ---------------------------------------------------------------- output
 def write(name, cases):
     """One case per line: compact, yet diffs stay readable."""
@@ -594,6 +601,7 @@ def main():
         'strided-conv.json': strided_cases(),
         'winograd5x5.json': winograd5x5_cases(),
         'winograd-s2.json': winograd_s2_cases(),
+        'winograd42.json': winograd42_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

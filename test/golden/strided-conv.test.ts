@@ -1,7 +1,8 @@
 // Convolutions whose forward the wasm backend runs on a path of its own (kernels/wasm/conv-paths.ts)
 // against PyTorch: strided ones (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3)
 // by polyphase planes, 3×3 stride-2 ones with 16 channels or more by Winograd on the polyphase
-// parts (and both gradients by its adjoint), 5×5 stride-1 ones by Winograd F(2×2, 5×5).
+// parts (and both gradients by its adjoint), 5×5 stride-1 ones by Winograd F(2×2, 5×5), a 3×3
+// stride-1 one at 7² by Winograd F(4×2, 3×3).
 // Inputs from ./hashed.ts, every 13th value of y and of the gradients in the fixture, or every
 // `every`-th of y and x's gradient and `everyWeight`-th of the weight's where the case says.
 import assert from 'node:assert/strict';
@@ -22,7 +23,8 @@ const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requ
 
 // Each fixture with the forward path its cases must keep exercising on the wasm backend, and the
 // case that must keep taking stride-2 Winograd's gradients (the others have too few tiles).
-const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd5x5'], ['winograd-s2.json', 'winograd-s2']] as const;
+const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd5x5'], ['winograd-s2.json', 'winograd-s2'],
+  ['winograd42.json', 'winograd42']] as const;
 const S2_GRADIENTS = '3x3 stride 2 pad 1 32x16->16 16x16, weight gradient';
 for (const [fixture, path] of FIXTURES) for (const c of loadCases<StridedCase>(fixture)) {
   test(`golden ${path} conv ${c.name}`, async () => {
