@@ -123,12 +123,12 @@ function winograd5x5Fits(geo: Geometry): boolean {
 // Where the forward would take F(2×2) (F(4×4) has under its 16 tiles, or more than 512 input
 // channels), F(4×2, 3×3) (assembly/winograd42.ts: tiles of 4 output rows × 2 columns, 24 products
 // each against F(2×2)'s 16 per 2×2, always in phases) wherever its tiles need fewer products than
-// F(2×2)'s (7²: 8 tiles, 192 per channel pair against 256; 2 output rows: twice the rows, so not),
+// F(2×2)'s (7²: 8 tiles, 192 per channel pair against 256; not for 2 output rows: it would compute 4),
 // with at most F(4×4)'s 512 input channels (beyond: unmeasured). Its GEMMs run at the 4×8
-// kernel's peak like F(2×2)'s (the transforms: 0.11 of 512→512's 2.4 ms), so its time follows the
+// kernel's peak like F(2×2)'s (the transforms: 0.11 ms of 512→512's 2.4), so its time follows the
 // products. Both builds in one process, calls alternating, best wall time of 15, 1 thread, 2 runs
 // (busy machine, load 6–9): batch 1 512→512 at 7² 2.61–2.62 ms vs F(2×2)'s 3.09–3.15 (ResNet-18's
-// three layers; --serial 2-thread split 2.42–2.56 vs 2.94–3.23 in separate processes), 256→256
+// three layers; separate processes, 7 rounds: 2.42–3.13 vs 2.96–3.54), 256→256
 // 0.60–0.61 vs 0.77–0.78, 128→128 0.17 vs 0.20, 64→64 0.06 vs 0.07; 256→256 at 9² 1.29 vs 1.50,
 // 512→512 at 9² 5.10–5.13 vs 5.92–6.04, 256→256 at 12² 1.78–1.81 vs 1.88–1.91, 64→64 at 3×35
 // 0.13–0.14 vs 0.15; batch 2 512→512 at 7² 5.04–5.36 vs 6.34–6.76, batch 3 7.42–7.89 vs 9.49–9.59
