@@ -29,6 +29,19 @@ export function stridedCopy4(x: usize, out: usize, d0: i32, d1: i32, d2: i32, d3
   }
 }
 
+// dst[0 … n) += src[0 … n).
+@inline export function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = dst + (<usize>i << 2);
+    v128.store(q, f32x4.add(v128.load(q), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) {
+    const q = dst + (<usize>i << 2);
+    store<f32>(q, load<f32>(q) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
 // out (zeroed here, length outLen) += x (d0, d1, d2) with output strides (o0, o1, o2), o2 ∈ {0, 1}.
 export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: i32, o0: i32, o1: i32, o2: i32): void {
   memory.fill(out, 0, <usize>outLen << 2);
@@ -55,14 +68,7 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
         for (; i < d2; i++) s += load<f32>(src + (<usize>i << 2));
         store<f32>(dst, load<f32>(dst) + s);
       } else {
-        for (; i + 4 <= d2; i += 4) {
-          const q = dst + (<usize>i << 2);
-          v128.store(q, f32x4.add(v128.load(q), v128.load(src + (<usize>i << 2))));
-        }
-        for (; i < d2; i++) {
-          const q = dst + (<usize>i << 2);
-          store<f32>(q, load<f32>(q) + load<f32>(src + (<usize>i << 2)));
-        }
+        addInto(dst, src, d2);
       }
       src += <usize>d2 << 2;
     }

@@ -18,6 +18,7 @@ import {
   CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X,
 } from '../abi';
 import { gemmCore, gemmScratchBytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { addInto } from './layout';
 import { arg, ptr, splitAt } from './params';
 import { al64, planeStride, tileCoords, uPlaneBytes } from './winograd';
 import { gradTransform } from './winograd-weight-grad';
@@ -91,16 +92,7 @@ function addStrip(strip: usize, sc: i32, ty: i32, out: usize, p: usize): void {
   for (let r = 0; r < 5; r++) {
     const y = 4 * ty + r - ph;
     if (y < 0 || y >= ih) continue;
-    const src = strip + (<usize>(r * sc + pw) << 2), dst = out + (<usize>(y * iw) << 2);
-    let x = 0;
-    for (; x + 4 <= iw; x += 4) {
-      const o = dst + (<usize>x << 2);
-      v128.store(o, f32x4.add(v128.load(o), v128.load(src + (<usize>x << 2))));
-    }
-    for (; x < iw; x++) {
-      const o = dst + (<usize>x << 2);
-      store<f32>(o, load<f32>(o) + load<f32>(src + (<usize>x << 2)));
-    }
+    addInto(out + (<usize>(y * iw) << 2), strip + (<usize>(r * sc + pw) << 2), iw);
   }
 }
 

@@ -11,11 +11,12 @@
 // 25 GEMMs M[ξ] = U[ξ] · V[ξ] over the channels (U cached across calls), Y = Aᵀ M A + bias.
 // Four tiles go through the transforms at once, one per lane, the same operations for every
 // lane whichever group or thread it lands in: results never depend on the split.
-import { gemmCore, gemmScratchBytes, kcFor, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
-import { arg, ptr, splitAt, splitOutputs } from './params';
-import { al64, filterTaps, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
-import { coord, groupAt } from './winograd6';
+import { gemmScratchBytes, kcFor, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { arg, ptr } from './params';
+import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
+import { al64, filterTaps, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
+import { coord, groupAt, storeTiles2 } from './winograd6';
 
 // Tiles per block at most (4 outputs each); blocks are evened out and rounded to 8-column panels.
 const TB: i32 = 64;
@@ -30,12 +31,11 @@ const GROUP_BYTES: i32 = 25 * 16;
 @inline function paddedColsOf(p: usize): i32 { return 4 * tilesAcross(arg(p, CONV_OW)) + 4; }
 @inline export function paddedBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
 
-// Per-thread scratch of convWinogradS2Task: V, M, tile coordinates, a padded input plane, a
-// group's vectors and GEMM packing space.
+// Per-thread scratch of convWinogradS2Task: the frame's (winograd-frame.ts) with a padded input
+// plane and a group's vectors as its work space.
+@inline function workBytes(p: usize): i32 { return <i32>al64(paddedBytes(p)) + GROUP_BYTES; }
 export function winogradS2ScratchBytes(p: usize, nt: i32): i32 {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  return <i32>(25 * (planeStride(cin, TB) + planeStride(cout, TB))) + 3 * TB * 4 + paddedBytes(p) + GROUP_BYTES +
-    gemmScratchBytes(cin, TB) + 576;
+  return forwardScratchBytes(p, 25, TB, workBytes(p), gemmScratchBytes(arg(p, CONV_CIN), TB));
 }
 
 // The transformed weights U[ξ] (cout × cin each, 25 of them) in the GEMM's packed-A layout.
@@ -154,12 +154,10 @@ export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: 
 
 // Y = Aᵀ M A + bias for the tiles of a block (M's leading dimension ld) and output channels c0 … c1 − 1.
 function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, ld: i32): void {
-  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
-  const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow);
+  const bias = ptr(p, CONV_C), cout = arg(p, CONV_COUT), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
+  const mStride = planeStride(cout, ld), tw = tilesAcross(ow);
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
-    const bias4 = f32x4.splat(bv);
     let b = 0;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 2);
@@ -167,99 +165,29 @@ function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1
       // Aᵀ M down the 5 columns (rows 0 and 1 of d), then each row times A.
       for (let j = 0; j < 5; j++) aColumn(src + <usize>j * mStride, 5 * mStride, d + <usize>(16 * j), 80);
       for (let i = 0; i < 2; i++) aColumn(d + <usize>(80 * i), 16, d + <usize>(80 * i), 16);
-      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
-      if (lanes == 4 && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b, 2)) {
-        // Row i of the 4 tiles interleaves Y[i][0] and Y[i][1]: 8 consecutive outputs.
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        for (let i = 0; i < 2; i++) {
-          const y0 = v128.load(d + <usize>(80 * i)), y1 = v128.load(d + <usize>(80 * i), 16), oi = o + <usize>i * rs;
-          v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
-          v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
-        }
-      } else {
-        for (let k = 0; k < lanes; k++) {
-          const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
-          const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
-          for (let i = 0; i < min(2, oh - oy); i++) {
-            for (let j = 0; j < min(2, ow - ox); j++) {
-              store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(80 * i + 16 * j + 4 * k)) + bv);
-            }
-          }
-        }
-      }
+      const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      storeTiles2(p, coords, b, lanes, lanes == 4 && oy0 + 2 <= oh && ox0 + 8 <= ow && sameRow(coords, b, 2), co, d, 80, bv);
       b += lanes;
     }
   }
 }
 
-// Y for this part's tiles, or with CONV_WINOGRAD_BY_CHANNELS its output channels (4-row panels of
-// U, all tiles), in blocks of about equal size: a last block of a few tiles would read all of U.
+// The frame's steps: the work space holds the padded input plane, then a group's vectors.
+function inputStep(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
+  inputTransform(p, ci0, ci1, coords, nb, v, ld, work, al64(work + <usize>paddedBytes(p)));
+}
+function outputStep(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void {
+  outputTransform(p, m, coords, nb, c0, c1, al64(work + <usize>paddedBytes(p)), ld);
+}
+
+// Y for this part's tiles or output channels, in blocks of about equal size in 8-column panels.
 export function convWinogradS2Task(p: usize, part: i32, parts: i32, slot: i32): void {
-  const batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const tw = tilesAcross(arg(p, CONV_OW)), tiles = tilesAcross(arg(p, CONV_OH)) * tw, total = batch * tiles;
-  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
-  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
-  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
-  if (c1 <= c0 || g1 <= g0) return;
-  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
-  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
-  const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
-  const v = al64(scratch);
-  const m = al64(v + 25 * vStride);
-  const coords = al64(m + 25 * mStride);
-  const pad = al64(coords + <usize>(3 * TB) * 4);
-  const d = al64(pad + <usize>paddedBytes(p));
-  const gs = al64(d + GROUP_BYTES);
-  const blocks = (g1 - g0 + TB - 1) / TB;
-  const per = min(TB, (((g1 - g0 + blocks - 1) / blocks) + 7) & ~7);
-  for (let blk = g0; blk < g1; blk += per) {
-    const nb = min(per, g1 - blk);
-    tileCoords(coords, blk, nb, tiles, tw, 2);
-    inputTransform(p, 0, cin, coords, nb, v, TB, pad, d);
-    for (let xi = 0; xi < 25; xi++) {
-      gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
-        m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
-    }
-    outputTransform(p, m, coords, nb, c0, c1, d, TB);
-  }
+  forwardTask(p, part, parts, slot, 25, 2, TB, 8, workBytes(p), inputStep, packedProducts, outputStep);
 }
 
-// The phases' leading dimension of V and M (floats per channel row) for n tiles: n and the 3
-// columns a group may write past them (so threads write disjoint rows), in whole cache lines.
-@inline function phaseLd(n: i32): i32 { return (n + 3 + 15) & ~15; }
-
-// Bytes of the blocks winogradS2PhaseTask shares (V, then M) where all tiles fit one block with
-// the 3 columns a group may write past them, else 0: not run in phases.
-export function winogradS2PhaseBytes(p: usize): i32 {
-  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH)) * tilesAcross(arg(p, CONV_OW));
-  const ld = phaseLd(total);
-  return total + 3 <= TB ? <i32>(25 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
-}
-
-// convWinogradS2Task in three passes over blocks the threads share (V, then M, at
-// CONV_WINOGRAD_V), all tiles in one block, as winograd6PhaseTask (winograd6.ts): phase 0 the
-// input transform (parts split the input channels), 1 the 25 GEMMs (the planes ξ), 2 the output
-// transform (the output channels). For few tiles (batch 1), where parts splitting the output
-// channels would each pack all of V again. Each output sums as in one block.
+// The forward in phases where all tiles fit one block with the 3 columns a group may write past
+// them: the shared blocks' bytes, else 0, and the task.
+export function winogradS2PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 25, 2, TB, 3); }
 export function winogradS2PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const tw = tilesAcross(arg(p, CONV_OW)), tiles = tilesAcross(arg(p, CONV_OH)) * tw, total = arg(p, CONV_BATCH) * tiles;
-  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
-  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 25 * vStride);
-  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const pad = al64(coords + <usize>(3 * TB) * 4);
-  const d = al64(pad + <usize>paddedBytes(p));
-  const phase = arg(p, CONV_WINOGRAD_PHASE);
-  if (phase == 1) {
-    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
-    for (let xi = splitAt(25, parts, part, 1); xi < splitAt(25, parts, part + 1, 1); xi++) {
-      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
-        u + <usize>xi * uPlane, paddedRows(cout), 0);
-    }
-    return;
-  }
-  tileCoords(coords, 0, total, tiles, tw, 2);
-  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform(p, c0, c1, coords, total, v, ld, pad, d);
-  else outputTransform(p, m, coords, total, c0, c1, d, ld);
+  forwardPhaseTask(p, part, parts, slot, 25, 2, TB, 3, workBytes(p), inputStep, packedProducts, outputStep);
 }

@@ -4,9 +4,10 @@
 // weights), Y = Aᵀ M A + bias (output).
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 // Threads split the tiles of all images; outputs of different tiles never overlap.
-import { gemmCore, gemmScratchBytes, packedABytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_WINOGRAD_BY_CHANNELS, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
-import { arg, ptr, splitAt, splitOutputs } from './params';
+import { gemmScratchBytes, packedABytes, tr0, tr1, tr2, tr3 } from './gemm';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { arg, ptr } from './params';
+import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
 
 // The parameter block: the CONV_* slots of ../abi.ts (kernel, stride and dilation are implied),
 // with CONV_FLIP and CONV_WINOGRAD_U.
@@ -25,9 +26,7 @@ export const TB: i32 = 256;
 // Per-thread scratch of convWinogradTask: V, M, tile coordinates, a padded input plane and GEMM
 // packing space.
 export function winogradScratchBytes(p: usize, nt: i32): i32 {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  return <i32>(16 * (planeStride(cin, TB) + planeStride(cout, TB))) + 3 * TB * 4 + paddedPlaneBytes(p) +
-    gemmScratchBytes(cin, TB) + 576;
+  return forwardScratchBytes(p, 16, TB, paddedPlaneBytes(p), gemmScratchBytes(arg(p, CONV_CIN), TB));
 }
 
 // The input plane zero-padded so that every tile, and every 4 tiles of a row, lie inside it:
@@ -297,72 +296,22 @@ export function tileCoords(coords: usize, first: i32, nb: i32, tiles: i32, tw: i
   }
 }
 
-// A part is a range of tiles (all output channels), or with CONV_WINOGRAD_BY_CHANNELS a range of
-// output channels (4-row panels of U, all tiles): when tiles are few (batch 1, 7×7 maps), threads
-// splitting them would each read all of U for a few columns. Either way every output element
-// sums in the same order, so results never depend on the split.
+// The frame's steps (winograd-frame.ts) for F(2×2, 3×3): the padded input plane is the work space.
+function inputStep(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
+  inputTransform(p, ptr(p, CONV_X), arg(p, CONV_CIN), ci0, ci1, coords, nb, v, ld, work);
+}
+function outputStep(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void {
+  outputTransform(p, m, coords, nb, c0, c1, ld);
+}
+
+// Y for this part's tiles or output channels, in blocks of TB tiles.
 export function convWinogradTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const tw = (arg(p, CONV_OW) + 1) >> 1, tiles = ((arg(p, CONV_OH) + 1) >> 1) * tw, total = batch * tiles;
-  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
-  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
-  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
-  if (c1 <= c0 || g1 <= g0) return;
-  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
-  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
-  const v = al64(scratch);
-  const vStride = planeStride(cin, TB), mStride = planeStride(cout, TB);
-  const m = al64(v + 16 * vStride);
-  const coords = al64(m + 16 * mStride);
-  const pad = al64(coords + <usize>(3 * TB) * 4);
-  const gs = al64(pad + <usize>paddedPlaneBytes(p));
-  for (let blk = g0; blk < g1; blk += TB) {
-    const nb = min(TB, g1 - blk);
-    tileCoords(coords, blk, nb, tiles, tw);
-    inputTransform(p, x, cin, 0, cin, coords, nb, v, TB, pad);
-    for (let xi = 0; xi < 16; xi++) {
-      gemmCore(c1 - c0, nb, cin, 0, cin, false, v + <usize>xi * vStride, TB, false,
-        m + <usize>xi * mStride + (<usize>(c0 * TB) << 2), TB, false, 0, gs, u + <usize>xi * uPlane, paddedRows(cout), c0);
-    }
-    outputTransform(p, m, coords, nb, c0, c1, TB);
-  }
+  forwardTask(p, part, parts, slot, 16, 2, TB, TB, paddedPlaneBytes(p), inputStep, packedProducts, outputStep);
 }
 
-// The phases' leading dimension of V and M for n tiles: n in whole cache lines (the input
-// transform's stores stay within a block's tiles, so threads write disjoint rows); the shared
-// blocks then hold what is used (7² maps: 16 floats a row, not TB).
-@inline function phaseLd(n: i32): i32 { return (n + 15) & ~15; }
-
-// Bytes of the blocks winogradPhaseTask shares (V, then M) where all tiles fit one block, else 0:
-// not run in phases.
-export function winogradPhaseBytes(p: usize): i32 {
-  const total = arg(p, CONV_BATCH) * ((arg(p, CONV_OH) + 1) >> 1) * ((arg(p, CONV_OW) + 1) >> 1);
-  const ld = phaseLd(total);
-  return total <= TB ? <i32>(16 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
-}
-
-// convWinogradTask in three passes over blocks the threads share (V, then M, at CONV_WINOGRAD_V),
-// all tiles in one block, as winograd6PhaseTask (winograd6.ts) does for 6×6 tiles: phase 0 the
-// input transform (parts split the input channels), 1 the 16 GEMMs (the planes ξ), 2 the output
-// transform (the output channels). Nothing is done twice, and each output sums as in one block.
+// The forward in phases where all tiles fit one block (the input transform's stores stay within
+// a block's tiles: no spill): the shared blocks' bytes, else 0, and the task.
+export function winogradPhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 16, 2, TB, 0); }
 export function winogradPhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const tw = (arg(p, CONV_OW) + 1) >> 1, tiles = ((arg(p, CONV_OH) + 1) >> 1) * tw, total = arg(p, CONV_BATCH) * tiles;
-  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
-  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 16 * vStride);
-  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const pad = al64(coords + <usize>(3 * TB) * 4);
-  const phase = arg(p, CONV_WINOGRAD_PHASE);
-  if (phase == 1) {
-    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(pad + <usize>paddedPlaneBytes(p));
-    for (let xi = splitAt(16, parts, part, 1); xi < splitAt(16, parts, part + 1, 1); xi++) {
-      gemmCore(cout, total, cin, 0, cin, false, v + <usize>xi * vStride, ld, false, m + <usize>xi * mStride, ld, false, 0, gs,
-        u + <usize>xi * uPlane, paddedRows(cout), 0);
-    }
-    return;
-  }
-  tileCoords(coords, 0, total, tiles, tw);
-  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad);
-  else outputTransform(p, m, coords, total, c0, c1, ld);
+  forwardPhaseTask(p, part, parts, slot, 16, 2, TB, 0, paddedPlaneBytes(p), inputStep, packedProducts, outputStep);
 }

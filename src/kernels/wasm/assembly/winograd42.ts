@@ -6,48 +6,44 @@
 // of 6, column j of 4), Y = A₆ᵀ M A₄ + bias, with U = G₆ g G₄ᵀ. For ResNet-18's 512→512 at 7²,
 // batch 1: 8 tiles cover 8×8 (one 8-column panel per GEMM), 192 products per channel pair against
 // F(2×2)'s 256 (16 tiles); its U is 25 MB, each element used 8 times (F(4×4): 4 tiles, 37.7 MB
-// used 4 times, memory-bound). Runs in phases only (few tiles, as winogradPhaseTask): phase 0
-// transforms the input (parts split the input channels), 1 runs the GEMMs (the planes), 2
-// transforms the output (the output channels); every output sums alike whatever the split.
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
-import { gemmScratchBytes, paddedRows } from './gemm';
-import { arg, ptr, splitAt } from './params';
-import { al64, gRow2, padPlane, planeStride, sameRow, storeVRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
+// used 4 times, memory-bound). Runs in phases only (the frame's forwardPhaseTask, for few tiles:
+// conv-paths.ts admits at most 30), so 2 threads share the work without repeating it.
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
+import { gemmScratchBytes } from './gemm';
+import { arg, ptr } from './params';
+import { al64, gRow2, padPlane, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
-import { aColumn4, bColumn, coord, groupAt, planeProducts, storeTileLanes } from './winograd6';
+import { aColumn4, bColumn, coord, groupAt, products6, storeTiles } from './winograd6';
+import { forwardPhaseBytes, forwardPhaseTask, tilesOf } from './winograd-frame';
+
+// Tiles in the one block of the phases at most: the rule's 30, and the 3 columns a group's input
+// transform may write past them.
+const TB: i32 = 64;
 
 // A group's vectors (6 rows of 4, row r column c at 16·(4r + c)): the transforms' working space.
 const GROUP_BYTES: i32 = 24 * 16;
 
-@inline function tileRows(p: usize): i32 { return (arg(p, CONV_OH) + 3) >> 2; }
-@inline function tileCols(p: usize): i32 { return (arg(p, CONV_OW) + 1) >> 1; }
-@inline function totalTiles(p: usize): i32 { return arg(p, CONV_BATCH) * tileRows(p) * tileCols(p); }
-
 // The padded input plane: 6 rows from every tile row's start, and a group's whole-vector loads
 // (12 values from 4 tiles' start) from any tile column.
-@inline function paddedRowsOf(p: usize): i32 { return 4 * tileRows(p) + 2; }
-@inline function paddedColsOf(p: usize): i32 { return 2 * tileCols(p) + 4; }
+@inline function paddedRowsOf(p: usize): i32 { return 4 * tilesOf(arg(p, CONV_OH), 4) + 2; }
+@inline function paddedColsOf(p: usize): i32 { return 2 * tilesOf(arg(p, CONV_OW), 2) + 4; }
+@inline function padBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
 
-// The leading dimension of V and M (floats per channel row): the tiles and the 3 columns a group
-// may write past them (so threads write disjoint rows), in whole cache lines.
-@inline function phaseLd(p: usize): i32 { return (totalTiles(p) + 3 + 15) & ~15; }
+// The frame's `work`: the padded plane, then a group's vectors.
+@inline function workBytes(p: usize): i32 { return <i32>al64(padBytes(p)) + GROUP_BYTES; }
+
+// The blocks the threads share (V, then M): 24 planes of all tiles.
+export function winograd42PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 24, 2, TB, 3, 4); }
+
+// Per-thread scratch: tile coordinates, `work`, GEMM packing space (the weight transform's taps
+// and G₆ g fit in it too), room for the alignments.
+export function winograd42ScratchBytes(p: usize, nt: i32): i32 {
+  return 3 * TB * 4 + workBytes(p) + gemmScratchBytes(arg(p, CONV_CIN), TB) + 576;
+}
 
 // The transformed weights U[ξ] (cout × cin each, 24 of them) in the GEMM's packed-A layout.
 export function winograd42WeightBytes(p: usize): i32 {
   return <i32>(24 * uPlaneBytes(arg(p, CONV_COUT), arg(p, CONV_CIN)));
-}
-
-// The blocks the threads share: V, then M.
-export function winograd42PhaseBytes(p: usize): i32 {
-  const ld = phaseLd(p);
-  return <i32>(24 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld)));
-}
-
-// Per-thread scratch: tile coordinates, a padded input plane, a group's vectors, GEMM packing
-// space (the weight transform's taps and G₆ g fit in it too).
-export function winograd42ScratchBytes(p: usize, nt: i32): i32 {
-  return 3 * totalTiles(p) * 4 + paddedRowsOf(p) * paddedColsOf(p) * 4 + GROUP_BYTES +
-    gemmScratchBytes(arg(p, CONV_CIN), phaseLd(p)) + 576;
 }
 
 // U[ξ] (24 planes, `plane` bytes apart) = G₆ g G₄ᵀ for the 4 filters of a panel, one per lane: their
@@ -64,8 +60,9 @@ export function winograd42ScratchBytes(p: usize, nt: i32): i32 {
 // tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; 4 tiles of a row
 // at once (one per lane), else lane by lane (winograd6.ts's groups). Lanes past a group's tiles
 // write columns that later groups overwrite or that lie past the tiles (within ld).
-function inputTransform42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
-  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tileCols(p);
+function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
+  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 2);
+  const pad = work, d = al64(work + <usize>padBytes(p));
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
@@ -109,9 +106,9 @@ function inputTransform42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, 
 }
 
 // Y = A₆ᵀ M A₄ + bias for all tiles and output channels c0 … c1 − 1 (M's leading dimension ld).
-function outputTransform42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, ld: i32): void {
-  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
-  const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tileCols(p);
+function output42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void {
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytes(p));
+  const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tilesOf(ow, 2);
   const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
@@ -138,30 +135,13 @@ function outputTransform42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, 
           v128.store(di, y1, 16);
         }
       }
-      if (!whole) storeTileLanes(out, coords, b, lanes, co, cout, oh, ow, 4, 2, d, 64, bv);
+      if (!whole) storeTiles(p, coords, b, lanes, co, d, 64, bv, 4, 2);
       b += lanes;
     }
   }
 }
 
-// The forward's phase CONV_WINOGRAD_PHASE (above) for this part, on the blocks at CONV_WINOGRAD_V.
+// The forward's phase CONV_WINOGRAD_PHASE for this part (the frame's forwardPhaseTask).
 export function winograd42PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), total = totalTiles(p);
-  const ld = phaseLd(p), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
-  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 24 * vStride);
-  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const pad = al64(coords + <usize>(3 * total) * 4);
-  const d = al64(pad + <usize>(paddedRowsOf(p) * paddedColsOf(p)) * 4);
-  const phase = arg(p, CONV_WINOGRAD_PHASE);
-  if (phase == 1) {
-    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
-    for (let xi = splitAt(24, parts, part, 1); xi < splitAt(24, parts, part + 1, 1); xi++) {
-      planeProducts(cout, total, cin, u + <usize>xi * uPlane, paddedRows(cout), 0, v + <usize>xi * vStride, ld, m + <usize>xi * mStride, gs);
-    }
-    return;
-  }
-  tileCoords(coords, 0, total, tileRows(p) * tileCols(p), tileCols(p), 2, 4);
-  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform42(p, c0, c1, coords, total, v, ld, pad, d);
-  else outputTransform42(p, m, coords, total, c0, c1, d, ld);
+  forwardPhaseTask(p, part, parts, slot, 24, 2, TB, 3, workBytes(p), input42, products6, output42, 4);
 }

@@ -11,28 +11,25 @@
 // group or thread it lands in, so results never depend on the split.
 import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { gemmUV, UV_MAX_K } from './winograd-gemm';
-import { CONV_BATCH, CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V, CONV_X } from '../abi';
-import { arg, ptr, splitAt, splitOutputs } from './params';
-import { al64, padPlane, planeStride, sameRow, tileCoords, uPlaneBytes, zeroPad } from './winograd';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
+import { arg, ptr } from './params';
+import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
+import { al64, padPlane, planeStride, sameRow, tileCoords, zeroPad } from './winograd';
 
 // A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
 export const GROUP_BYTES: i32 = 36 * 16;
 
-// Output tiles across n outputs.
-@inline function tilesAcross(n: i32, side: i32): i32 { return (n + side - 1) / side; }
-
 // The padded input plane: rows for every tile's 6, columns for a group's whole-vector loads from
 // any tile column (side 4: 20 values from 4 tiles' start; side 2: 12).
-@inline function paddedRowsOf(p: usize, side: i32): i32 { return side * tilesAcross(arg(p, CONV_OH), side) + 6 - side; }
-@inline function paddedColsOf(p: usize, side: i32): i32 { return side * tilesAcross(arg(p, CONV_OW), side) + 4; }
+@inline function paddedRowsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OH), side) + 6 - side; }
+@inline function paddedColsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OW), side) + 4; }
 @inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return paddedRowsOf(p, side) * paddedColsOf(p, side) * 4; }
 
-// Per-thread scratch of winograd6Task with blocks of tb tiles: V, M, tile coordinates, a padded
-// input plane, a group's vectors and GEMM packing space.
+// Per-thread scratch of winograd6Task with blocks of tb tiles: the frame's (winograd-frame.ts)
+// with a padded input plane and a group's vectors as its work space.
+@inline function workBytes(p: usize, side: i32): i32 { return <i32>al64(paddedPlane6Bytes(p, side)) + GROUP_BYTES; }
 @inline export function winograd6ScratchBytes(p: usize, side: i32, tb: i32): i32 {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  return <i32>(36 * (planeStride(cin, tb) + planeStride(cout, tb))) + 3 * tb * 4 + paddedPlane6Bytes(p, side) + GROUP_BYTES +
-    gemmScratchBytes(cin, tb) + 576;
+  return forwardScratchBytes(p, 36, tb, workBytes(p, side), gemmScratchBytes(arg(p, CONV_CIN), tb));
 }
 
 // Six vectors Bᵀ·(x0 … x5) to dst + k·ds: 12 operations, 6 of them multiply-adds (fused where
@@ -115,7 +112,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 // past nb: up to 3 columns past it, within the channel's row where nb + 3 ≤ ld.
 @inline function inputTransform6(p: usize, x: usize, cin: i32, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32,
   pad: usize, d: usize, side: i32): void {
-  const tw = tilesAcross(arg(p, CONV_OW), side);
+  const tw = tilesOf(arg(p, CONV_OW), side);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
@@ -174,20 +171,37 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   inputTransform6(p, x, cin, 0, cin, coords, nb, v, ld, pad, d, 4);
 }
 
-// The output tiles (rows × cols, cut at the output's edges) of a group's lanes 0 … lanes − 1
-// (tiles b … of coords), output channel co, plus bias: row i, column j of lane k at
-// d + rowBytes·i + 16·j + 4·k. For groups whose outputs are not whole rows of vectors.
-export function storeTileLanes(out: usize, coords: usize, b: i32, lanes: i32, co: i32, cout: i32, oh: i32, ow: i32, rows: i32,
-  cols: i32, d: usize, rowBytes: i32, bias: f32): void {
+// Y of a group's tiles (lanes of them, side × side, or side rows × cols) plus the bias, element by
+// element within the output: Y[i][j] of lane k at d + i·dRow + 16·j + 4·k.
+@inline export function storeTiles(p: usize, coords: usize, b: i32, lanes: i32, co: i32, d: usize, dRow: i32, bv: f32, side: i32,
+  cols: i32 = side): void {
+  const out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
   const outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
   for (let k = 0; k < lanes; k++) {
     const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
     const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
-    for (let i = 0; i < min(rows, oh - oy); i++) {
+    for (let i = 0; i < min(side, oh - oy); i++) {
       for (let j = 0; j < min(cols, ow - ox); j++) {
-        store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(rowBytes * i + 16 * j + 4 * k)) + bias);
+        store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(dRow * i + 16 * j + 4 * k)) + bv);
       }
     }
+  }
+}
+
+// storeTiles for 2×2 tiles; four of them whole in one output row (`whole`): row i of the tiles
+// interleaves Y[i][0] and Y[i][1], 8 consecutive outputs.
+@inline export function storeTiles2(p: usize, coords: usize, b: i32, lanes: i32, whole: bool, co: i32, d: usize, dRow: i32, bv: f32): void {
+  if (!whole) {
+    storeTiles(p, coords, b, lanes, co, d, dRow, bv, 2);
+    return;
+  }
+  const out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), ow = arg(p, CONV_OW), bias4 = f32x4.splat(bv);
+  const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+  const o = out + <usize>(n0 * cout + co) * <usize>(arg(p, CONV_OH) * ow) * 4 + (<usize>(oy0 * ow + ox0) << 2);
+  for (let i = 0; i < 2; i++) {
+    const y0 = v128.load(d + <usize>(dRow * i)), y1 = v128.load(d + <usize>(dRow * i), 16), oi = o + <usize>(i * ow) * 4;
+    v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
+    v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
   }
 }
 
@@ -195,7 +209,7 @@ export function storeTileLanes(out: usize, coords: usize, b: i32, lanes: i32, co
 @inline function outputTransform6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, d: usize, side: i32, ld: i32): void {
   const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT);
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
-  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesAcross(ow, side);
+  const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4, tw = tilesOf(ow, side);
   for (let co = c0; co < c1; co++) {
     const bv: f32 = bias != 0 ? load<f32>(bias + (<usize>co << 2)) : 0;
     const bias4 = f32x4.splat(bv);
@@ -213,102 +227,47 @@ export function storeTileLanes(out: usize, coords: usize, b: i32, lanes: i32, co
         for (let i = 0; i < 4; i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
       } else {
         for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
-        if (whole) {
-          // Side 2: row i of the 4 tiles interleaves Y[i][0] and Y[i][1]: 8 consecutive outputs.
-          const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-          for (let i = 0; i < 2; i++) {
-            const y0 = v128.load(d + <usize>(96 * i)), y1 = v128.load(d + <usize>(96 * i), 16), oi = o + <usize>i * rs;
-            v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
-            v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
-          }
-        } else storeTileLanes(out, coords, b, lanes, co, cout, oh, ow, side, side, d, 96, bv);
+        if (side == 2) storeTiles2(p, coords, b, lanes, whole, co, d, 96, bv);
+        else storeTiles(p, coords, b, lanes, co, d, 96, bv, 4);
       }
       b += lanes;
     }
   }
 }
 
-// M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, uRows padded rows) ·
-// V[ξ] for n tiles: V read in place for few input channels (winograd-gemm.ts), else packed by
+// The frame's steps for tiles of `side`, a constant at each call (input4 … output2 below).
+@inline function input6(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize, side: i32): void {
+  inputTransform6(p, ptr(p, CONV_X), arg(p, CONV_CIN), ci0, ci1, coords, nb, v, ld, work, al64(work + <usize>paddedPlane6Bytes(p, side)), side);
+}
+@inline function output6(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize, side: i32): void {
+  outputTransform6(p, m, coords, nb, c0, c1, al64(work + <usize>paddedPlane6Bytes(p, side)), side, ld);
+}
+function input4(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 4); }
+function input2(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 2); }
+function output4(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 4); }
+function output2(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 2); }
+
+// M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, padded rows) · V[ξ]
+// for n tiles: V read in place for few input channels (winograd-gemm.ts), else packed by
 // gemmCore (chunked sums, scratch gs). Both sum each value alike (one chunk up to UV_MAX_K), so
 // the results do not depend on the choice.
-@inline export function planeProducts(rows: i32, n: i32, cin: i32, u: usize, uRows: i32, r0: i32, v: usize, ld: i32, m: usize, gs: usize): void {
+export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usize, ld: i32, m: usize, gs: usize): void {
+  const cin = arg(p, CONV_CIN);
   if (cin <= UV_MAX_K) gemmUV(rows, n, cin, u, r0, v, ld, m, ld);
-  else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, uRows, r0, true);
+  else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, paddedRows(arg(p, CONV_COUT)), r0, true);
 }
 
-// The forward with output tiles of `side`, in blocks of at most tb tiles rounded up to multiples
-// of `round`. As convWinogradTask (winograd.ts): a part is a range of tiles, or with
-// CONV_WINOGRAD_BY_CHANNELS a range of output channels (4-row panels of U, all tiles).
+// The forward with output tiles of `side` (the frame's forwardTask), in blocks of at most tb tiles
+// rounded up to multiples of `round`.
 @inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32): void {
-  const x = ptr(p, CONV_X), batch = arg(p, CONV_BATCH), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw, total = batch * tiles;
-  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
-  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
-  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
-  if (c1 <= c0 || g1 <= g0) return;
-  const scratch = ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE);
-  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
-  const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
-  const v = al64(scratch);
-  const m = al64(v + 36 * vStride);
-  const coords = al64(m + 36 * mStride);
-  const pad = al64(coords + <usize>(3 * tb) * 4);
-  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
-  const gs = al64(d + GROUP_BYTES);
-  // Blocks of about equal size: a last block of a few tiles would read all of U for them.
-  const blocks = (g1 - g0 + tb - 1) / tb;
-  const per = min(tb, (((g1 - g0 + blocks - 1) / blocks) + round - 1) & ~(round - 1));
-  for (let blk = g0; blk < g1; blk += per) {
-    const nb = min(per, g1 - blk);
-    tileCoords(coords, blk, nb, tiles, tw, side);
-    inputTransform6(p, x, cin, 0, cin, coords, nb, v, tb, pad, d, side);
-    for (let xi = 0; xi < 36; xi++) {
-      planeProducts(c1 - c0, nb, cin, u + <usize>xi * uPlane, paddedRows(cout), c0, v + <usize>xi * vStride, tb,
-        m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), gs);
-    }
-    outputTransform6(p, m, coords, nb, c0, c1, d, side, tb);
-  }
+  if (side == 4) forwardTask(p, part, parts, slot, 36, 4, tb, round, workBytes(p, 4), input4, products6, output4);
+  else forwardTask(p, part, parts, slot, 36, 2, tb, round, workBytes(p, 2), input2, products6, output2);
 }
 
-// The phases' leading dimension of V and M (floats per channel row) for n tiles: n and the 3
-// columns inputTransform6 may write past them (so threads write disjoint rows), in whole cache
-// lines; the shared blocks then hold what is used (7² maps: 32 floats a row, not tb).
-@inline function phaseLd(n: i32): i32 { return (n + 3 + 15) & ~15; }
-
-// Bytes of the blocks winograd6PhaseTask shares (V, then M) where all tiles fit one block of tb
-// with the 3 columns inputTransform6 may write past them, else 0: not run in phases.
-@inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 {
-  const total = arg(p, CONV_BATCH) * tilesAcross(arg(p, CONV_OH), side) * tilesAcross(arg(p, CONV_OW), side);
-  const ld = phaseLd(total);
-  return total + 3 <= tb ? <i32>(36 * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
-}
-
-// winograd6Task's forward in three passes over blocks the threads share (V, then M, at
-// CONV_WINOGRAD_V), all tiles in one block: CONV_WINOGRAD_PHASE 0 transforms the input (parts
-// split the input channels), 1 runs the 36 GEMMs (parts split the planes ξ), 2 transforms the
-// output (parts split the output channels). For few tiles (batch 1), where parts of winograd6Task
-// splitting the output channels would each transform all the input and pack every V[ξ] again:
-// here nothing is done twice. Each output sums as winograd6Task's single block does.
+// The forward in phases (the frame's forwardPhaseTask) where all tiles fit one block of tb with
+// the 3 columns inputTransform6 may write past them: the shared blocks' bytes, else 0, and the task.
+@inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 { return forwardPhaseBytes(p, 36, side, tb, 3); }
 @inline export function winograd6PhaseTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
-  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
-  const tw = tilesAcross(arg(p, CONV_OW), side), tiles = tilesAcross(arg(p, CONV_OH), side) * tw;
-  const total = arg(p, CONV_BATCH) * tiles;
-  const ld = phaseLd(total), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
-  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + 36 * vStride);
-  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
-  const pad = al64(coords + <usize>(3 * tb) * 4);
-  const d = al64(pad + <usize>paddedPlane6Bytes(p, side));
-  const phase = arg(p, CONV_WINOGRAD_PHASE);
-  if (phase == 1) {
-    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(d + GROUP_BYTES);
-    for (let xi = splitAt(36, parts, part, 1); xi < splitAt(36, parts, part + 1, 1); xi++) {
-      planeProducts(cout, total, cin, u + <usize>xi * uPlane, paddedRows(cout), 0, v + <usize>xi * vStride, ld, m + <usize>xi * mStride, gs);
-    }
-    return;
-  }
-  tileCoords(coords, 0, total, tiles, tw, side);
-  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
-  if (phase == 0) inputTransform6(p, ptr(p, CONV_X), cin, c0, c1, coords, total, v, ld, pad, d, side);
-  else outputTransform6(p, m, coords, total, c0, c1, d, side, ld);
+  if (side == 4) forwardPhaseTask(p, part, parts, slot, 36, 4, tb, 3, workBytes(p, 4), input4, products6, output4);
+  else forwardPhaseTask(p, part, parts, slot, 36, 2, tb, 3, workBytes(p, 2), input2, products6, output2);
 }

@@ -1,0 +1,108 @@
+// The frame every Winograd forward shares: which tiles and output channels a part takes, where its
+// blocks lie in scratch, and the order of the three steps. A variant (F(2×2, 3×3), F(4×4, 3×3),
+// F(2×2, 5×5), the stride-2 one) brings its tile side, its number of planes ξ and the steps:
+//   input:    V[ξ] = Bᵀ d B for input channels [ci0, ci1) of nb tiles (coordinates at `coords`)
+//   products: M[ξ] rows [r0, r0 + rows) = U[ξ] · V[ξ] over the input channels, for n tiles
+//   output:   Y = Aᵀ M A + bias for output channels [c0, c1)
+// V and M hold `ld` floats per channel row, planes planeStride(rows, ld) apart. After the tile
+// coordinates lies the variant's own working space (`work`, its padded input plane and
+// transform groups), then the GEMM's packing space `gs`. Each output sums in the same order
+// whichever part, block or phase computes it, so results never depend on the split.
+import { gemmCore, paddedRows } from './gemm';
+import { CONV_BATCH, CONV_CIN, CONV_COUT, CONV_OH, CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V } from '../abi';
+import { arg, ptr, splitAt, splitOutputs } from './params';
+import { al64, planeStride, tileCoords, uPlaneBytes } from './winograd';
+
+export type InputStep = (p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize) => void;
+export type ProductStep = (p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usize, ld: i32, m: usize, gs: usize) => void;
+export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize) => void;
+
+// Output tiles of `side` across n outputs.
+@inline export function tilesOf(n: i32, side: i32): i32 { return (n + side - 1) / side; }
+
+// Per-thread scratch of a forward task: V and M (`planes` planes of tb tiles), the tile
+// coordinates, the variant's `work` bytes, and the GEMM's packing space `gemm`; 576 bytes of room
+// for the alignments.
+@inline export function forwardScratchBytes(p: usize, planes: i32, tb: i32, work: i32, gemm: i32): i32 {
+  return <i32>(planes * (planeStride(arg(p, CONV_CIN), tb) + planeStride(arg(p, CONV_COUT), tb))) + 3 * tb * 4 + work + gemm + 576;
+}
+
+// A part is a range of tiles (all output channels), or with CONV_WINOGRAD_BY_CHANNELS a range of
+// output channels (4-row panels of U, all tiles): when tiles are few (batch 1, 7×7 maps), threads
+// splitting them would each read all of U for a few columns. Blocks of at most tb tiles of about
+// equal size rounded up to multiples of `round` (a last block of a few tiles would read all of U
+// for them; round = tb keeps whole blocks of tb).
+@inline export function forwardTask(p: usize, part: i32, parts: i32, slot: i32, planes: i32, side: i32, tb: i32, round: i32,
+  work: i32, input: InputStep, products: ProductStep, output: OutputStep): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = tilesOf(arg(p, CONV_OW), side), tiles = tilesOf(arg(p, CONV_OH), side) * tw, total = arg(p, CONV_BATCH) * tiles;
+  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
+  const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
+  const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
+  if (c1 <= c0 || g1 <= g0) return;
+  const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin);
+  const vStride = planeStride(cin, tb), mStride = planeStride(cout, tb);
+  const v = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const m = al64(v + <usize>planes * vStride);
+  const coords = al64(m + <usize>planes * mStride);
+  const rest = al64(coords + <usize>(3 * tb) * 4), gs = al64(rest + <usize>work);
+  const blocks = (g1 - g0 + tb - 1) / tb;
+  const per = min(tb, (((g1 - g0 + blocks - 1) / blocks) + round - 1) & ~(round - 1));
+  for (let blk = g0; blk < g1; blk += per) {
+    const nb = min(per, g1 - blk);
+    tileCoords(coords, blk, nb, tiles, tw, side);
+    input(p, 0, cin, coords, nb, v, tb, rest);
+    for (let xi = 0; xi < planes; xi++) {
+      products(p, c1 - c0, nb, c0, u + <usize>xi * uPlane, v + <usize>xi * vStride, tb, m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), gs);
+    }
+    output(p, m, coords, nb, c0, c1, tb, rest);
+  }
+}
+
+// The phases' leading dimension of V and M (floats per channel row) for n tiles: n and the
+// `spill` columns the input step may write past them (so threads write disjoint rows), in whole
+// cache lines; the shared blocks then hold what is used (7² maps: 16–32 floats a row, not tb).
+@inline function phaseLd(n: i32, spill: i32): i32 { return (n + spill + 15) & ~15; }
+
+// Bytes of the blocks forwardPhaseTask shares (V, then M) where all tiles fit one block of tb
+// with the spill columns, else 0: not run in phases. Tiles of side × side, or rowSide × side.
+@inline export function forwardPhaseBytes(p: usize, planes: i32, side: i32, tb: i32, spill: i32, rowSide: i32 = side): i32 {
+  const total = arg(p, CONV_BATCH) * tilesOf(arg(p, CONV_OH), rowSide) * tilesOf(arg(p, CONV_OW), side);
+  const ld = phaseLd(total, spill);
+  return total + spill <= tb ? <i32>(planes * (planeStride(arg(p, CONV_CIN), ld) + planeStride(arg(p, CONV_COUT), ld))) : 0;
+}
+
+// forwardTask in three passes over blocks the threads share (V, then M, at CONV_WINOGRAD_V), all
+// tiles in one block: CONV_WINOGRAD_PHASE 0 transforms the input (parts split the input
+// channels), 1 runs the GEMMs (parts split the planes ξ), 2 transforms the output (parts split
+// the output channels). For few tiles (batch 1), where parts splitting the output channels would
+// each transform all the input and pack every V[ξ] again: here nothing is done twice. Tiles of
+// side × side, or rowSide rows × side columns (F(4×2, 3×3)).
+@inline export function forwardPhaseTask(p: usize, part: i32, parts: i32, slot: i32, planes: i32, side: i32, tb: i32,
+  spill: i32, work: i32, input: InputStep, products: ProductStep, output: OutputStep, rowSide: i32 = side): void {
+  const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
+  const tw = tilesOf(arg(p, CONV_OW), side), tiles = tilesOf(arg(p, CONV_OH), rowSide) * tw, total = arg(p, CONV_BATCH) * tiles;
+  const ld = phaseLd(total, spill), vStride = planeStride(cin, ld), mStride = planeStride(cout, ld);
+  const v = ptr(p, CONV_WINOGRAD_V), m = al64(v + <usize>planes * vStride);
+  const coords = al64(ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE));
+  const rest = al64(coords + <usize>(3 * tb) * 4);
+  const phase = arg(p, CONV_WINOGRAD_PHASE);
+  if (phase == 1) {
+    const u = ptr(p, CONV_WINOGRAD_U), uPlane = uPlaneBytes(cout, cin), gs = al64(rest + <usize>work);
+    for (let xi = splitAt(planes, parts, part, 1); xi < splitAt(planes, parts, part + 1, 1); xi++) {
+      products(p, cout, total, 0, u + <usize>xi * uPlane, v + <usize>xi * vStride, ld, m + <usize>xi * mStride, gs);
+    }
+    return;
+  }
+  tileCoords(coords, 0, total, tiles, tw, side, rowSide);
+  const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
+  if (phase == 0) input(p, c0, c1, coords, total, v, ld, rest);
+  else output(p, m, coords, total, c0, c1, ld, rest);
+}
+
+// The GEMM step of F(2×2, 3×3) and the stride-2 forward: U[ξ]'s rows r0 … from the packed weights,
+// V packed by gemmCore.
+export function packedProducts(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usize, ld: i32, m: usize, gs: usize): void {
+  const cin = arg(p, CONV_CIN);
+  gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, paddedRows(arg(p, CONV_COUT)), r0);
+}
