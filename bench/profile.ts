@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
 import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
-import type { WasmBackend } from '../src/kernels/wasm/index.js';
-import { DEFAULT_MEASURE } from './lib/measure.js';
+import { heapSettled, SETTLED_ITERATIONS } from './lib/heap-settled.js';
+import { DEFAULT_MEASURE, SETTLE_MAX_MS } from './lib/measure.js';
 import { PROFILE_SECTION, withSection } from './lib/report.js';
 import { profiledStep } from './lib/steps.js';
 
@@ -96,8 +96,6 @@ const { values } = parseArgs({ options: {
   iterations: { type: 'string', default: '5' }, write: { type: 'boolean', default: false },
 } });
 const iterations = Number(values.iterations);
-const MAX_WARMUP_MS = 30_000;
-const SETTLED_STEPS = 4;
 const base = activeBackend();
 const sections: string[] = [];
 for (const w of values.workloads!.split(',')) {
@@ -110,20 +108,14 @@ for (const w of values.workloads!.split(',')) {
     // hundred megabytes allocated, and on this VM each fresh 4 KiB page costs ~13 µs on first
     // touch. After only 2 warm-up steps, W4 at 1 thread (run first) showed batch norm 18 ms and
     // unary 16.6 ms per iteration instead of 0.8 and 1.3: their outputs landed on fresh pages.
-    // Then on until the heap has stopped growing (SETTLED_STEPS in a row took no never-used
-    // memory; at most MAX_WARMUP_MS): W8's heap takes 15–20 steps to settle (its collections free
-    // blocks at different points of a step, so a size class misses its free list now and then),
-    // and until then every other step touches ~500 fresh pages and one ~10,000, in whichever
-    // kernel's output took them: after 3 s, at 2 threads, binary 13 ms a step instead of 5 and
-    // maxPoolBackward 10 instead of 2 (BENCHMARKS.md, "W8's 2-thread slowdowns in the profile").
+    // Then on until the wasm heap has stopped growing (heap-settled.ts; at most SETTLE_MAX_MS): its
+    // first touches of fresh memory had landed in whichever kernel's output took it.
     const w0 = performance.now();
-    let warmups = 0, flat = 0, top = heapTop();
-    while (warmups < 2 || (performance.now() - w0 < DEFAULT_MEASURE.warmupMs) ||
-      (flat < SETTLED_STEPS && performance.now() - w0 < MAX_WARMUP_MS)) {
+    const settled = heapSettled();
+    let warmups = 0, done = false;
+    while (warmups < 2 || performance.now() - w0 < DEFAULT_MEASURE.warmupMs || (!done && performance.now() - w0 < SETTLE_MAX_MS)) {
       step(); warmups++;
-      const now = heapTop();
-      flat = now === top ? flat + 1 : 0;
-      top = now;
+      done = settled();
     }
     installBackend({ ...base, kernels: profiled(base.kernels, rows) }, true);
     const faults0 = process.resourceUsage().minorPageFault;
@@ -141,16 +133,10 @@ if (values.write) {
   const file = join(ROOT, 'BENCHMARKS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const block = ['## Where the time goes (per-kernel profile)', '',
-    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more) and until the wasm heap stopped growing (${SETTLED_STEPS} iterations in a row).`, '',
+    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more) and until the wasm heap stopped growing (${SETTLED_ITERATIONS} iterations in a row).`, '',
     ...sections].join('\n');
   writeFileSync(file, withSection(old, PROFILE_SECTION, block));
   console.log('wrote the profile into BENCHMARKS.md');
-}
-
-// The wasm heap's high-water mark (0 on backends without one).
-function heapTop(): number {
-  const heap = (activeBackend() as Partial<WasmBackend>).heap;
-  return heap ? heap.capacity - heap.headroom : 0;
 }
 
 function describe(): string {
