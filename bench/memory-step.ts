@@ -2,7 +2,9 @@
 // released at once (backward's gradients, activations freed by backward or by a ResNet block) or
 // left to the forced collections (src/kernels/wasm/memory.ts); the collections forced per step and
 // what V8's full collections cost; the peak of live tensor bytes, the memory reserved, peak RSS.
-//   npx tsx bench/memory-step.ts [--workloads W8,W4] [--threads 2] [--warmup 3] [--steps 10]
+// --per-step prints each step from the first: ms, page faults (first touches of memory, ~20 µs
+// each on this VM), forced collections and the heap's high-water mark, to see when it settles.
+//   npx tsx bench/memory-step.ts [--workloads W8,W4] [--threads 2] [--warmup 3] [--steps 10] [--per-step]
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
@@ -13,6 +15,7 @@ import { profiledStep } from './lib/steps.js';
 const { values } = parseArgs({ options: {
   workloads: { type: 'string', default: 'W8,W4' }, threads: { type: 'string', default: '2' },
   warmup: { type: 'string', default: '3' }, steps: { type: 'string', default: '10' },
+  'per-step': { type: 'boolean', default: false },
 } });
 
 const majors: PerformanceEntry[] = [];
@@ -31,12 +34,20 @@ const MB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 for (const w of values.workloads!.split(',')) {
   const { title, step } = profiledStep(w);
-  for (let i = 0; i < Number(values.warmup); i++) step();
+  const top = () => heap.capacity - heap.headroom;
+  const timedStep = (i: number) => {
+    if (!values['per-step']) return step();
+    const f0 = process.resourceUsage().minorPageFault, c0 = heap.counts.collections, t0 = performance.now();
+    step();
+    console.log(`  step ${i}: ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault - f0} page ` +
+      `faults, ${heap.counts.collections - c0} forced collections, heap top ${MB(top())} of ${MB(heap.capacity)}`);
+  };
+  for (let i = 0; i < Number(values.warmup); i++) timedStep(i);
   const steps = Number(values.steps);
   await turn(); // let the warm-up's gc entries arrive before the count starts
   const before = { ...heap.counts };
   majors.length = 0;
-  for (let i = 0; i < steps; i++) step();
+  for (let i = 0; i < steps; i++) timedStep(Number(values.warmup) + i);
   await new Promise((r) => setTimeout(r, 20)); // gc entries arrive when the event loop turns
   const per = (k: 'storageBytes' | 'releasedBytes') => (heap.counts[k] - before[k]) / steps;
   const gcMs = majors.map((e) => e.duration);

@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
 import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
-import { DEFAULT_MEASURE } from './lib/measure.js';
+import { heapSettled, SETTLED_ITERATIONS } from './lib/heap-settled.js';
+import { DEFAULT_MEASURE, SETTLE_MAX_MS } from './lib/measure.js';
 import { PROFILE_SECTION, withSection } from './lib/report.js';
 import { profiledStep } from './lib/steps.js';
 
@@ -74,9 +75,10 @@ async function gcIn(t0: number, t1: number): Promise<{ count: number; ms: number
 }
 
 function table(title: string, threads: number, rows: Map<string, Entry>, iterations: number, wallMs: number,
-  gc: { count: number; ms: number }): string {
+  gc: { count: number; ms: number }, warmups: number, faults: number): string {
   const kernelMs = [...rows.values()].reduce((s, e) => s + e.ms, 0) / iterations;
   const out = [`### ${title}, ${threads} thread${threads > 1 ? 's' : ''}: ${(wallMs / iterations).toFixed(1)} ms per iteration, ${kernelMs.toFixed(1)} ms in kernels`, '',
+    `After ${warmups} warm-up iterations; ${faults.toFixed(0)} page faults per timed iteration (first touches of memory).`, '',
     '| kernel | calls/iter | ms/iter | share | GFLOP/s |', '|---|---|---|---|---|'];
   for (const [key, e] of [...rows.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
     const ms = e.ms / iterations;
@@ -106,15 +108,23 @@ for (const w of values.workloads!.split(',')) {
     // hundred megabytes allocated, and on this VM each fresh 4 KiB page costs ~13 µs on first
     // touch. After only 2 warm-up steps, W4 at 1 thread (run first) showed batch norm 18 ms and
     // unary 16.6 ms per iteration instead of 0.8 and 1.3: their outputs landed on fresh pages.
+    // Then on until the wasm heap has stopped growing (heap-settled.ts; at most SETTLE_MAX_MS): its
+    // first touches of fresh memory had landed in whichever kernel's output took it.
     const w0 = performance.now();
-    let warmups = 0;
-    while (warmups < 2 || performance.now() - w0 < DEFAULT_MEASURE.warmupMs) { step(); warmups++; }
+    const settled = heapSettled();
+    let warmups = 0, done = false;
+    while (warmups < 2 || performance.now() - w0 < DEFAULT_MEASURE.warmupMs || (!done && performance.now() - w0 < SETTLE_MAX_MS)) {
+      step(); warmups++;
+      done = settled();
+    }
     installBackend({ ...base, kernels: profiled(base.kernels, rows) }, true);
+    const faults0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
     for (let i = 0; i < iterations; i++) step();
     const wall = performance.now() - t0;
+    const faults = (process.resourceUsage().minorPageFault - faults0) / iterations;
     installBackend(base, true);
-    const text = table(title, threads, rows, iterations, wall, await gcIn(t0, t0 + wall));
+    const text = table(title, threads, rows, iterations, wall, await gcIn(t0, t0 + wall), warmups, faults);
     console.log(text);
     sections.push(text);
   }
@@ -123,7 +133,7 @@ if (values.write) {
   const file = join(ROOT, 'BENCHMARKS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const block = ['## Where the time goes (per-kernel profile)', '',
-    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more).`, '',
+    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more) and until the wasm heap stopped growing (${SETTLED_ITERATIONS} iterations in a row).`, '',
     ...sections].join('\n');
   writeFileSync(file, withSection(old, PROFILE_SECTION, block));
   console.log('wrote the profile into BENCHMARKS.md');

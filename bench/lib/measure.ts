@@ -16,7 +16,15 @@ export interface MeasureOptions {
    * 16 ms), once; striate's memory recycles after 128 MB of tensors (W6: ~32 iterations).
    */
   warmupMs: number;
+  /**
+   * Warm-up also continues (up to 4·maxReps iterations and SETTLE_MAX_MS) until this, called after
+   * each warm-up iteration, returns true: striate's wasm heap settled (heap-settled.ts).
+   */
+  settled?: () => boolean;
 }
+
+/** Longest warm-up that waits for `settled`. */
+export const SETTLE_MAX_MS = 30_000;
 
 export interface Measurement {
   medianMs: number;
@@ -54,11 +62,14 @@ export function repsFor(lastMs: number, opts: MeasureOptions): number {
 export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_MEASURE): Promise<Measurement> {
   let last = 0;
   const w0 = performance.now();
-  const warming = (i: number) => i < Math.max(1, opts.warmup) || (i < 4 * opts.maxReps && performance.now() - w0 < opts.warmupMs);
+  let settled = !opts.settled;
+  const warming = (i: number) => i < Math.max(1, opts.warmup) || (i < 4 * opts.maxReps &&
+    (performance.now() - w0 < opts.warmupMs || (!settled && performance.now() - w0 < SETTLE_MAX_MS)));
   for (let i = 0; warming(i); i++) {
     const t0 = performance.now();
     await fn();
     last = performance.now() - t0;
+    if (opts.settled) settled = opts.settled();
     // Minutes-long iterations (tfjs-cpu's convolution gradients) are timed once, cold: one-time
     // costs are negligible there, and a second run would blow the harness's time cap.
     if (i === 0 && last >= COLD_MS) return { medianMs: last, reps: 1, samplesMs: [last], note: 'one cold iteration' };

@@ -2,6 +2,7 @@
 // (wasm where it exists; --backend ref|wasm to choose), at the thread count given by --threads
 // (setNumThreads). The backend that ran is reported (getBackend()).
 import * as st from '../../src/index.js';
+import { heapSettled } from '../lib/heap-settled.js';
 import { timed, withNote, DEFAULT_MEASURE } from '../lib/measure.js';
 import { emitMeta, parsePeerArgs, runWorkloads } from '../lib/protocol.js';
 import { CONV, GEMM_SIZE, LENET_BATCH, RESNET20_BATCH, type WorkloadId } from '../lib/workloads.js';
@@ -20,7 +21,8 @@ function leaf(shape: number[], seed: number): Tensor {
 }
 
 async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: string }> {
-  const m = DEFAULT_MEASURE;
+  // Timed once the wasm heap has stopped growing (heap-settled.ts).
+  const m = { ...DEFAULT_MEASURE, settled: heapSettled() };
   switch (w) {
     case 'W1': {
       const x = st.randn([CONV.n, CONV.cIn, CONV.h, CONV.w], { seed: 1 });
