@@ -24,6 +24,12 @@ const CASES: Case[] = [
   [1, 3, 8, 1, [23, 23], 7, 2, 3, 1, 'polyphase im2col im2col'], // ResNet's stem shape, smaller
   [1, 3, 8, 1, [40, 75], 7, 2, 3, 1, 'polyphase im2col im2col'], // stride 2 with rows long enough for vector packing
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'polyphase im2col im2col'], // AlexNet's stem: stride 4, vector packing
+  [1, 3, 16, 1, [67, 71], 11, 4, 2, 1, 'polyphase-winograd im2col im2col'], // AlexNet's stem, smaller: F(4×4, 3×3) on 48 phase planes, odd output
+  [2, 3, 18, 1, [45, 50], 11, 4, 2, 1, 'polyphase-winograd im2col im2col'], // the same, batch 2: partial tiles, planes past the input
+  [1, 3, 16, 1, [23, 27], 7, 2, 3, 1, 'polyphase-winograd im2col im2col'], // ResNet's stem, smaller: F(3×3, 4×4) on 12 phase planes, rows of 5 tiles
+  [2, 3, 17, 1, [30, 41], 7, 2, 3, 1, 'polyphase-winograd im2col im2col'], // the same, batch 2, odd output channels
+  [2, 4, 16, 1, [19, 22], 5, 2, 1, 1, 'polyphase-winograd im2col im2col'], // 5×5 stride 2: 3-tap phase kernels, a zero tap in each
+  [1, 2, 16, 1, [30, 30], 8, 2, 0, 1, 'polyphase-winograd im2col im2col'], // 8×8 stride 2, unpadded: 4-tap phase kernels, no zero tap
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'shifted direct shifted'], // LeNet-5's conv1 over shifted copies: the weight gradient in 7 blocks of 4 taps
@@ -129,7 +135,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward polyphase-winograd',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput winograd-s2', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight winograd-s2', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);

@@ -44,7 +44,11 @@ export const TASK_CONV_WINOGRAD_S2_BWD_IN = 35; // its input gradient by the adj
 // F(4×2, 3×3) forward, in phases only (CONV_WINOGRAD_PHASE): winograd42.ts.
 export const TASK_WINOGRAD42_PHASE = 36;
 export const TASK_WINOGRAD42_WEIGHTS = 37;
-export const TASK_COUNT = 38;
+export const TASK_POLYPHASE_PLANES = 38; // a strided conv's input as its phase planes: polyphase-planes.ts
+export const TASK_CONV_WINOGRAD4X4 = 39; // F(3×3, 4×4) forward: winograd4x4.ts
+export const TASK_WINOGRAD4X4_WEIGHTS = 40;
+export const TASK_WINOGRAD4X4_PHASE = 41;
+export const TASK_COUNT = 42;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

@@ -12,23 +12,27 @@ import {
   CONV_GRAD_BASE, CONV_GRAD_LANES, CONV_GRAD_SIDE, TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED,
   TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
   TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
-  TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS,
+  TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
+  TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
-  conv2d, conv3dGeometry, forwardPath, inputGradientPath, weightGradientPath, type ConvPath, type Geometry,
+  conv2d, conv3dGeometry, forwardPath, inputGradientPath, polyphaseConv, weightGradientPath, type ConvPath, type Geometry,
 } from './conv-paths.js';
+import { phaseWeights } from './polyphase-weights.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
 
 /** The three convolution passes, whose paths are counted separately. */
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
 
-const FORWARD_TASKS: Record<ConvPath, number> = {
+// polyphase-winograd runs its phase planes' stride-1 conv by the task of PHASE_CONV_TASKS.
+const FORWARD_TASKS: Record<Exclude<ConvPath, 'polyphase-winograd'>, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD, winograd5x5: TASK_CONV_WINOGRAD5X5,
   'winograd-s2': TASK_CONV_WINOGRAD_S2, winograd42: TASK_WINOGRAD42_PHASE,
 };
+const PHASE_CONV_TASKS = { winograd4: TASK_CONV_WINOGRAD4, winograd4x4: TASK_CONV_WINOGRAD4X4 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
 
 export function createConvKernels(rt: Runtime) {
@@ -60,6 +64,9 @@ export function createConvKernels(rt: Runtime) {
     // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
     [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
       planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
+    // F(3×3, 4×4) (winograd4x4.ts): F(4×4)'s 36 planes of cout × cin, on 3×3 output tiles.
+    [TASK_CONV_WINOGRAD4X4]: { side: 3, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4X4_WEIGHTS,
+      planes: 36, phaseBytes: ex.winograd4x4PhaseBytes, phases: TASK_WINOGRAD4X4_PHASE },
     // Its input gradient (winograd-s2-input-grad.ts) on the flipped weights' planes; never in phases.
     [TASK_CONV_WINOGRAD_S2_BWD_IN]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
       planes: 25, phaseBytes: () => 0, phases: -1 },
@@ -76,6 +83,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
     [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes, [TASK_CONV_WINOGRAD_S2]: ex.winogradS2ScratchBytes,
     [TASK_CONV_WINOGRAD_S2_BWD_IN]: ex.winogradS2InputGradScratchBytes, [TASK_WINOGRAD42_PHASE]: ex.winograd42ScratchBytes,
+    [TASK_CONV_WINOGRAD4X4]: ex.winograd4x4ScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
@@ -100,8 +108,9 @@ export function createConvKernels(rt: Runtime) {
   // Runs a 2-D conv task on pointers (CONV_X … CONV_OUT) and a geometry; allocates its scratch.
   // The weights prepared for it (Winograd's transform, the im2col forward's packing) go to `u`
   // when given (computed only when stale), else Winograd's to scratch and im2col packs per block.
+  // `before` runs once the inputs are in, ahead of everything else (on nt threads).
   function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false,
-    u: Prepared | null = null): void {
+    u: Prepared | null = null, before: ((nt: number) => void) | null = null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     const winograd = winogradKinds[task];
     const packed = (task === TASK_CONV_FWD || task === TASK_CONV_POLYPHASE) && u ? u : null;
@@ -143,6 +152,7 @@ export function createConvKernels(rt: Runtime) {
           : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;
     call.begin();
     try {
+      before?.(nt);
       if (winograd && (!u || u.stale)) {
         pool.run(winograd.weights, rt.params, nt, partsFor(nt, Math.ceil(cout / 4), 1));
         u?.written();
@@ -222,6 +232,24 @@ export function createConvKernels(rt: Runtime) {
     return null;
   }
 
+  // A strided conv as the stride-1 Winograd conv over its phase planes (conv-paths.ts): the planes
+  // written to scratch first, and where the transformed weights are to be computed, the phase
+  // kernels they are computed from.
+  function polyphaseWinograd(geo: Geometry, call: Call, flops: number, u: Prepared | null): void {
+    const phase = polyphaseConv(geo);
+    const [batch, cin, cout, , , , , , k, , s] = geo, [, cq, , , hq, wq, , , r] = phase.geo;
+    const [x, w, bias, out] = call.ptrs as [number, number, number, number];
+    const planes = call.scratch(batch * cq * hq * wq * 4);
+    const kernels = !u || u.stale ? call.scratch(cout * cq * r * r * 4) : 0;
+    convTask(PHASE_CONV_TASKS[phase.path], phase.geo, [planes, kernels, bias, out], call, flops, false, u, (nt) => {
+      const saved = paramSlots(rt).slice();
+      setGeometry([x, 0, 0, planes], geo, false);
+      pool.run(TASK_POLYPHASE_PLANES, rt.params, nt, partsFor(nt, batch * cq, 1));
+      paramSlots(rt).set(saved);
+      if (kernels) phaseWeights(heap.f32(w, cout * cin * k * k), heap.f32(kernels, cout * cq * r * r), cout, cin, k, s);
+    });
+  }
+
   function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams,
     u: Prepared | null): void {
     if (out.length === 0) return;
@@ -231,19 +259,26 @@ export function createConvKernels(rt: Runtime) {
     const geo = conv2d(p);
     const path = forwardPath(geo);
     count('convForward', path);
-    convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u);
+    if (path === 'polyphase-winograd') polyphaseWinograd(geo, call, flops, u);
+    else convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u);
   }
 
   // The cached block of w's prepared values for this forward conv, or null (nothing to keep):
   // Winograd's transformed weights, or the im2col and polyphase paths' packed weights (ungrouped convs).
   function prepared(w: Storage, p: ConvParams): Prepared | null {
     if (p.inSize.length === 3 || p.batch === 0) return null;
-    const geo = conv2d(p);
+    let geo = conv2d(p);
     const path = forwardPath(geo);
-    const winograd = winogradKinds[FORWARD_TASKS[path]];
+    let task: number;
+    if (path === 'polyphase-winograd') {
+      const phase = polyphaseConv(geo);
+      geo = phase.geo;
+      task = PHASE_CONV_TASKS[phase.path];
+    } else task = FORWARD_TASKS[path];
+    const winograd = winogradKinds[task];
     if (winograd) {
       setGeometry([], geo, false);
-      return cache.get(w, `${path} ${p.outChannels}×${p.inChannels}`, winograd.weightBytes(rt.params));
+      return cache.get(w, `${path} ${p.outChannels}×${geo[1]}`, winograd.weightBytes(rt.params));
     }
     if ((path !== 'im2col' && path !== 'polyphase') || p.groups !== 1) return null;
     const kg = geo[1] * geo[8] * geo[9];

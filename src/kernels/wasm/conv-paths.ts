@@ -5,7 +5,7 @@ import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
 export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
-  | 'winograd-s2' | 'winograd42';
+  | 'winograd-s2' | 'winograd42' | 'polyphase-winograd';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -152,6 +152,7 @@ export function forwardPath(geo: Geometry): ConvPath {
   if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
   if (winogradS2Fits(geo)) return 'winograd-s2';
+  if (polyphaseWinogradFits(geo)) return 'polyphase-winograd';
   return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
 }
 
@@ -192,6 +193,29 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
 function polyphaseFits(geo: Geometry): boolean {
   const [, , , , , , , , kh, kw, sh, sw, , , dh, dw] = geo;
   return (sh > 1 || sw > 1) && dh === 1 && dw === 1 && kh * kw > 1;
+}
+
+// Strided stems as stride-1 Winograd convs over their polyphase planes (assembly/polyphase-planes.ts):
+// stride s both ways, a k×k kernel, the planes' cin·s² channels with ⌈k/s⌉-tap kernels. 3 taps
+// (AlexNet's 11×11 s4: 48 channels) run F(4×4, 3×3), 4 taps (ResNet's 7×7 s2: 12 channels)
+// F(3×3, 4×4) (assembly/winograd4x4.ts). MEASURED: TODO.
+const POLYPHASE_WINOGRAD_MAX_CHANNELS = 64;
+function polyphaseWinogradFits(geo: Geometry): boolean {
+  const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
+  const r = Math.ceil(kh / sh), side = r === 3 ? 4 : 3;
+  return groups === 1 && sh === sw && sh > 1 && kh === kw && dh === 1 && dw === 1 && (r === 3 || r === 4) &&
+    cin * sh * sh <= POLYPHASE_WINOGRAD_MAX_CHANNELS && cout >= 16 &&
+    batch * Math.ceil(oh / side) * Math.ceil(ow / side) >= WINOGRAD4_MIN_TILES;
+}
+
+/**
+ * The stride-1 conv that polyphase-winograd runs over a strided conv's phase planes (its
+ * geometry) and its Winograd tile: F(4×4, 3×3) for 3-tap phase kernels, else F(3×3, 4×4).
+ */
+export function polyphaseConv(geo: Geometry): { geo: Geometry; path: 'winograd4' | 'winograd4x4' } {
+  const [batch, cin, cout, , , , oh, ow, kh, , s] = geo;
+  const r = Math.ceil(kh / s);
+  return { geo: [batch, cin * s * s, cout, 1, oh + r - 1, ow + r - 1, oh, ow, r, r, 1, 1, 0, 0, 1, 1], path: r === 3 ? 'winograd4' : 'winograd4x4' };
 }
 
 // The weight gradient by Winograd wherever it fits: ResNet-20's 16→16 at 32², batch 128, 1

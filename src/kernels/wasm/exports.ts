@@ -6,7 +6,8 @@ import {
   TASK_PAD, TASK_OPTIM, TASK_CONV_DIRECT_BWD_W, TASK_CONV_WINOGRAD4, TASK_WINOGRAD4_WEIGHTS,
   TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS,
   TASK_WINOGRAD_PHASE, TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
-  TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS,
+  TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
+  TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -25,6 +26,8 @@ export interface WasmExports {
   winograd4PhaseBytes(params: number): number;
   winograd5x5ScratchBytes(params: number, nt: number): number;
   winograd5x5PhaseBytes(params: number): number;
+  winograd4x4ScratchBytes(params: number, nt: number): number;
+  winograd4x4PhaseBytes(params: number): number;
   winogradS2ScratchBytes(params: number, nt: number): number;
   winogradS2WeightBytes(params: number): number;
   winogradS2PhaseBytes(params: number): number;
@@ -73,6 +76,8 @@ const names: Record<number, string> = {
   [TASK_CONV_WINOGRAD_S2]: 'convWinogradS2Task', [TASK_WINOGRAD_S2_WEIGHTS]: 'winogradS2WeightsTask',
   [TASK_WINOGRAD_S2_PHASE]: 'winogradS2PhaseTask', [TASK_CONV_WINOGRAD_S2_BWD_IN]: 'convWinogradS2InputGradTask',
   [TASK_WINOGRAD42_PHASE]: 'winograd42PhaseTask', [TASK_WINOGRAD42_WEIGHTS]: 'winograd42WeightsTask',
+  [TASK_POLYPHASE_PLANES]: 'polyphasePlanesTask', [TASK_CONV_WINOGRAD4X4]: 'convWinograd4x4Task',
+  [TASK_WINOGRAD4X4_WEIGHTS]: 'winograd4x4WeightsTask', [TASK_WINOGRAD4X4_PHASE]: 'winograd4x4PhaseTask',
 };
 
 /** The export name of each task, indexed by task id. */

@@ -67,7 +67,10 @@ export { convWinogradTask, winogradPhaseBytes, winogradPhaseTask, winogradScratc
 export { convWinograd4Task, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
 export { winogradWeightsTask, winograd4WeightsTask, winograd42WeightsTask } from './winograd-weights';
 export { winograd42PhaseBytes, winograd42PhaseTask, winograd42ScratchBytes, winograd42WeightBytes } from './winograd42';
-export { convWinograd5x5Task, winograd5x5PhaseBytes, winograd5x5PhaseTask, winograd5x5ScratchBytes, winograd5x5WeightsTask } from './winograd5x5';
+export { convWinograd5x5Task, winograd5x5PhaseBytes, winograd5x5PhaseTask, winograd5x5ScratchBytes } from './winograd5x5';
+export { convWinograd4x4Task, winograd4x4PhaseBytes, winograd4x4PhaseTask, winograd4x4ScratchBytes } from './winograd4x4';
+export { winograd4x4WeightsTask, winograd5x5WeightsTask } from './winograd-wide-weights';
+export { polyphasePlanesTask } from './polyphase-planes';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';
 export {
   winogradGradBytes, winogradGradFinishTask, winogradGradLanes, winogradGradLaneTask, winogradGradScratchBytes,

@@ -1,9 +1,11 @@
-// The driver of the two Winograd forwards on 6×6 input tiles: F(4×4, 3×3) (winograd4.ts) and
-// F(2×2, 5×5) (winograd5x5.ts). Both interpolate at 0, ±1, ±2, ∞, hence one input transform
+// The driver of the three Winograd forwards on 6×6 input tiles: F(4×4, 3×3) (winograd4.ts),
+// F(3×3, 4×4) (winograd4x4.ts) and F(2×2, 5×5) (winograd5x5.ts). All interpolate at 0, ±1, ±2, ∞,
+// hence one input transform
 //   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
 // and one scheme: per block of tiles V = Bᵀ d B, 36 GEMMs M[ξ] = U[ξ] · V[ξ] (U = G g Gᵀ, from
-// the forward's own file), Y = Aᵀ M A + bias, with the output tile's side (4 or 2) choosing Aᵀ:
+// the forward's own file), Y = Aᵀ M A + bias, with the output tile's side (4, 3 or 2) choosing Aᵀ:
 //   side 4: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+//   side 3: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 1]
 //   side 2: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
 // Tiles start every `side` outputs. `side` is a constant at every call of the @inline functions
 // here, so each forward's loops are compiled for it alone. Four tiles go through the transforms
@@ -20,7 +22,7 @@ import { al64, padPlane, planeStride, sameRow, tileCoords, zeroPad } from './win
 export const GROUP_BYTES: i32 = 36 * 16;
 
 // The padded input plane: rows for every tile's 6, columns for a group's whole-vector loads from
-// any tile column (side 4: 20 values from 4 tiles' start; side 2: 12).
+// any tile column (side 4: 20 values from 4 tiles' start; side 3: 16; side 2: 12).
 @inline function paddedRowsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OH), side) + 6 - side; }
 @inline function paddedColsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OW), side) + 4; }
 @inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return paddedRowsOf(p, side) * paddedColsOf(p, side) * 4; }
@@ -84,10 +86,36 @@ export const GROUP_BYTES: i32 = 36 * 16;
   v128.store(dst + ds, f32x4.add(f32x4.add(f32x4.sub(m1, m2), f32x4.mul(f32x4.splat(2), f32x4.sub(m3, m4))), m5));
 }
 
+// Three vectors y = Aᵀ·(m0 … m5) (side 3), from m_k at src + k·ss: to dst + k·ds (in place when
+// they coincide), or with `row` as a row of 4 tiles' outputs plus bias4 (12 consecutive outputs
+// at dst: y0, y1, y2 interleaved), one definition of the sums for both as aColumn4's.
+@inline function aColumn3(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
+  const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
+  const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+  const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b), y2 = f32x4.add(madd(f32x4.splat(4), c, a), m5);
+  if (row) {
+    const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
+    v128.store(dst, f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4));
+    v128.store(dst, f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4), 16);
+    v128.store(dst, f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4), 32);
+  } else {
+    v128.store(dst, y0);
+    v128.store(dst + ds, y1);
+    v128.store(dst + 2 * ds, y2);
+  }
+}
+
 // Aᵀ·(m0 … m5) for the output tile's side, to dst + k·ds.
 @inline function aColumn(side: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
   if (side == 4) aColumn4(src, ss, dst, ds);
+  else if (side == 3) aColumn3(src, ss, dst, ds);
   else aColumn2(src, ss, dst, ds);
+}
+
+// Column c of a row of 4 side-3 tiles at s: values c, c + 3, c + 6, c + 9.
+@inline function col3(s: usize, c: i32): v128 {
+  return i32x4.shuffle(v128.load(s + (<usize>c << 2)), v128.load(s + (<usize>(c + 6) << 2)), 0, 3, 4, 7);
 }
 
 @inline export function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
@@ -136,6 +164,10 @@ export const GROUP_BYTES: i32 = 36 * 16;
               const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
               bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3),
                 tr0(a1, a2, a3, a4), tr1(a1, a2, a3, a4), d + <usize>(96 * r), 16);
+            } else if (side == 3) {
+              // Row r of 4 tiles: 15 values; column c of tile k is value 3k + c: lanes 0 and 3 of
+              // the vectors from value c and c + 6.
+              bTransform(col3(s, 0), col3(s, 1), col3(s, 2), col3(s, 3), col3(s, 4), col3(s, 5), d + <usize>(96 * r), 16);
             } else {
               // Row r of 4 tiles: 12 values; column c of tile k is value 2k + c: even or odd lanes
               // of two vectors starting at value 0, 2 or 4.
@@ -225,10 +257,14 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
         // Row i of the 4 tiles: 16 consecutive outputs, straight from the sums.
         const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
         for (let i = 0; i < 4; i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
+      } else if (side == 3 && whole) {
+        // Row i of the 4 tiles: 12 consecutive outputs.
+        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
+        for (let i = 0; i < 3; i++) aColumn3(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
       } else {
         for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
         if (side == 2) storeTiles2(p, coords, b, lanes, whole, co, d, 96, bv);
-        else storeTiles(p, coords, b, lanes, co, d, 96, bv, 4);
+        else storeTiles(p, coords, b, lanes, co, d, 96, bv, side);
       }
       b += lanes;
     }
@@ -243,8 +279,10 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   outputTransform6(p, m, coords, nb, c0, c1, al64(work + <usize>paddedPlane6Bytes(p, side)), side, ld);
 }
 function input4(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 4); }
+function input3(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 3); }
 function input2(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 2); }
 function output4(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 4); }
+function output3(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 3); }
 function output2(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 2); }
 
 // M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, padded rows) · V[ξ]
@@ -261,6 +299,7 @@ export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usi
 // rounded up to multiples of `round`.
 @inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32): void {
   if (side == 4) forwardTask(p, part, parts, slot, 36, 4, tb, round, workBytes(p, 4), input4, products6, output4);
+  else if (side == 3) forwardTask(p, part, parts, slot, 36, 3, tb, round, workBytes(p, 3), input3, products6, output3);
   else forwardTask(p, part, parts, slot, 36, 2, tb, round, workBytes(p, 2), input2, products6, output2);
 }
 
@@ -269,5 +308,6 @@ export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usi
 @inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 { return forwardPhaseBytes(p, 36, side, tb, 3); }
 @inline export function winograd6PhaseTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
   if (side == 4) forwardPhaseTask(p, part, parts, slot, 36, 4, tb, 3, workBytes(p, 4), input4, products6, output4);
+  else if (side == 3) forwardPhaseTask(p, part, parts, slot, 36, 3, tb, 3, workBytes(p, 3), input3, products6, output3);
   else forwardPhaseTask(p, part, parts, slot, 36, 2, tb, 3, workBytes(p, 2), input2, products6, output2);
 }
