@@ -2,7 +2,8 @@
 // (inputs after a ReLU with --relu), against the reference kernel: the worst element's
 // |wasm − ref| ÷ the conformance tolerance (1e-5·max|ref| + 1e-4·|ref|, test/backends/harness.ts),
 // and the path that ran. F(4×4, 3×3)'s error grows with the input channels (its GEMMs' K;
-// conv-paths.ts), so the shapes are the batch-1 layers of ResNet-18 and AlexNet at full size.
+// conv-paths.ts), so the shapes are the batch-1 layers of ResNet-18 and AlexNet at full size; and
+// their stems, stride-1 Winograd convs over their phase planes (polyphase-winograd).
 // Usage: npx tsx bench/winograd-forward-error.ts [--relu] [--seeds 3]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
@@ -18,29 +19,32 @@ setBackend('wasm');
 setNumThreads(1);
 const be = activeBackend() as WasmBackend;
 
-// cin, cout, size (padding 1: "same"), batch
-const shapes: [number, number, number, number][] = [
+// cin, cout, size, batch, and kernel, stride, padding (3, 1, 1: "same" when left out)
+const shapes: [number, number, number, number, number?, number?, number?][] = [
   [256, 256, 14, 1], [192, 384, 13, 1], [256, 256, 13, 1], [384, 256, 13, 1], [512, 512, 14, 1], [512, 512, 7, 1],
   // F(4×2)'s (batch-1 7² to 12² maps, and 7² at batch 2 and 3)
   [64, 64, 7, 1], [128, 128, 7, 1], [256, 256, 7, 1], [256, 256, 9, 1], [512, 512, 9, 1], [256, 256, 12, 1], [512, 512, 7, 2],
   [512, 512, 7, 3],
+  // the stems
+  [3, 64, 224, 1, 7, 2, 3], [3, 64, 224, 1, 11, 4, 2],
 ];
-for (const [cin, cout, size, batch] of shapes) {
+for (const [cin, cout, size, batch, k = 3, stride = 1, pad = 1] of shapes) {
+  const out = Math.floor((size + 2 * pad - k) / stride) + 1;
   const p: ConvParams = {
-    batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [size, size],
-    kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
+    batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [out, out],
+    kernelSize: [k, k], stride: [stride, stride], padBegin: [pad, pad], dilation: [1, 1],
   };
   // The worst over a few seeds: one draw's worst element varies by ±20%.
   let worst = 0, path: string[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const rng = new Rng(seed);
     const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-    const x = normal(batch * cin * size * size).map((v) => (relu ? Math.max(0, v) : v)), w = normal(cout * cin * 9);
-    const want = new Float32Array(batch * cout * size * size);
+    const x = normal(batch * cin * size * size).map((v) => (relu ? Math.max(0, v) : v)), w = normal(cout * cin * k * k);
+    const want = new Float32Array(batch * cout * out * out);
     refKernels.convForward(x, w, null, want, p);
     const y = new Float32Array(want.length);
     path = pathsRun(be, () => be.arrayKernels.convForward(x, w, null, y, p));
     worst = Math.max(worst, errorOverTolerance(y, want));
   }
-  console.log(`${cin}→${cout} ${size}²`.padEnd(16) + ` batch ${batch}: max error ÷ tolerance ${worst.toFixed(3)} over ${seeds} seeds  (${path.join('+')})`);
+  console.log(`${k}×${k} s${stride} ${cin}→${cout} ${size}²`.padEnd(22) + ` batch ${batch}: max error ÷ tolerance ${worst.toFixed(3)} over ${seeds} seeds  (${path.join('+')})`);
 }
