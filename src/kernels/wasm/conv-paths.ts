@@ -198,7 +198,14 @@ function polyphaseFits(geo: Geometry): boolean {
 // Strided stems as stride-1 Winograd convs over their polyphase planes (assembly/polyphase-planes.ts):
 // stride s both ways, a k×k kernel, the planes' cin·s² channels with ⌈k/s⌉-tap kernels. 3 taps
 // (AlexNet's 11×11 s4: 48 channels) run F(4×4, 3×3), 4 taps (ResNet's 7×7 s2: 12 channels)
-// F(3×3, 4×4) (assembly/winograd4x4.ts). MEASURED: TODO.
+// F(3×3, 4×4) (assembly/winograd4x4.ts): 36 products per tile against the polyphase GEMM's
+// 363 and 147 MACs per output. Measured on these two stems only (hence at most 64 plane channels
+// and F(4×4)'s 16 tiles), batch 1, 224², 64 output channels, 1 thread, best of 15 per round, 5
+// alternating rounds on a busy machine (bench/batch1-convs.ts --serial): 7×7 s2 3.07–3.50 ms vs
+// the polyphase GEMM's 5.19–5.40, 11×11 s4 1.31–1.43 vs 3.29–3.45. Rounding: worst element ÷ the
+// conformance tolerance, N(0, 1) data, 5 seeds (bench/winograd-forward-error.ts) 0.26 (7×7, K =
+// 12) and 0.50 (11×11, K = 48; after a ReLU 0.16 and 0.39), where the GEMM is exact to the
+// reference's order.
 const POLYPHASE_WINOGRAD_MAX_CHANNELS = 64;
 function polyphaseWinogradFits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
