@@ -579,6 +579,14 @@ def winograd42_cases():
     return [strided_case('3x3 pad 1 1x16->16 7x7', 1, 16, 16, [7, 7], 3, 1, 1, 29, 97)]
 
 
+def polyphase_winograd_cases():
+    """AlexNet's stem, smaller: an 11×11 stride-4 conv whose forward the wasm backend runs as a 3×3
+    stride-1 conv over its 16 polyphase planes (48 channels) by Winograd F(4×4, 3×3), 16 tiles;
+    sampled sparsely to stay within the fixtures' 3 MB (every 173rd value of y and x's gradient,
+    every 2503rd of the weight's). The 7×7 stride-2 stem's case is in strided-conv.json."""
+    return [strided_case('stem 11x11 stride 4 pad 2 1x3->16 67x67', 1, 3, 16, [67, 67], 11, 4, 2, 173, 2503)]
+
+
 # ---------------------------------------------------------------- output
 def write(name, cases):
     """One case per line: compact, yet diffs stay readable."""
@@ -602,6 +610,7 @@ def main():
         'winograd5x5.json': winograd5x5_cases(),
         'winograd-s2.json': winograd_s2_cases(),
         'winograd42.json': winograd42_cases(),
+        'polyphase-winograd.json': polyphase_winograd_cases(),
         'pad.json': pad_cases(),
         'unfold.json': unfold_cases(),
         'pool.json': pool_cases(),

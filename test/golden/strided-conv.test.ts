@@ -1,6 +1,7 @@
 // Convolutions whose forward the wasm backend runs on a path of its own (kernels/wasm/conv-paths.ts)
 // against PyTorch: strided ones (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3)
-// by polyphase planes (the 7×7 stem with 24 output channels by Winograd F(3×3, 4×4) over them),
+// by polyphase planes (the 7×7 stem with 24 output channels by Winograd F(3×3, 4×4) over them, an
+// 11×11 stride-4 one with 16 tiles by F(4×4, 3×3)),
 // 3×3 stride-2 ones with 16 channels or more by Winograd on the polyphase parts (and both
 // gradients by its adjoint), 5×5 stride-1 ones by Winograd F(2×2, 5×5), a 3×3 stride-1 one at 7²
 // by Winograd F(4×2, 3×3).
@@ -25,7 +26,7 @@ const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requ
 // Each fixture with the forward path its cases must keep exercising on the wasm backend, and the
 // case that must keep taking stride-2 Winograd's gradients (the others have too few tiles).
 const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd5x5'], ['winograd-s2.json', 'winograd-s2'],
-  ['winograd42.json', 'winograd42']] as const;
+  ['winograd42.json', 'winograd42'], ['polyphase-winograd.json', 'polyphase-winograd']] as const;
 const S2_GRADIENTS = '3x3 stride 2 pad 1 32x16->16 16x16, weight gradient';
 // Cases whose forward takes another path than their fixture's.
 const PATHS: Record<string, string> = { 'stem 7x7 stride 2 pad 3 2x3->24 37x41': 'polyphase-winograd' };
