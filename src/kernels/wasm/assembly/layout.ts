@@ -2,6 +2,7 @@
 // over up to 4 dims, a sum-to-shape over up to 3, max pooling with its argmax scatter, and
 // average pooling over window tables.
 import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
+import { laneSums16 } from './lane-sums';
 import { maxPool2Forward } from './max-pool2';
 import { maxPool3Plane, pool3Fits } from './max-pool3';
 import { arg, ptr } from './params';
@@ -52,17 +53,9 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
       const dst = out + (<usize>(a * o0 + b * o1) << 2);
       let i = 0;
       if (o2 == 0) {
-        // A run that collapses to one output: 16 lane sums (four chains hide the add latency),
-        // then a horizontal add.
-        let acc = f32x4.splat(0), acc1 = acc, acc2 = acc, acc3 = acc;
-        for (; i + 16 <= d2; i += 16) {
-          const q = src + (<usize>i << 2);
-          acc = f32x4.add(acc, v128.load(q));
-          acc1 = f32x4.add(acc1, v128.load(q, 16));
-          acc2 = f32x4.add(acc2, v128.load(q, 32));
-          acc3 = f32x4.add(acc3, v128.load(q, 48));
-        }
-        acc = f32x4.add(f32x4.add(acc, acc1), f32x4.add(acc2, acc3));
+        // A run that collapses to one output: lane sums, then a horizontal add.
+        let acc = laneSums16(src, d2);
+        i = d2 & ~15;
         for (; i + 4 <= d2; i += 4) acc = f32x4.add(acc, v128.load(src + (<usize>i << 2)));
         let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) +
           f32x4.extract_lane(acc, 3);

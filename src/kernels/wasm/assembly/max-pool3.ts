@@ -12,6 +12,8 @@
 // sum of the plane's inputs (hasNaN, a sixth of the time): a NaN among them (or infinities of both
 // signs) makes the caller run the plane through the general kernel instead.
 
+import { laneSums16 } from './lane-sums';
+
 // The columns [oxA, oxB) whose windows lie inside the row (2·ox − pw ≥ 0, 2·ox − pw + 2 < w).
 @inline function insideFrom(ow: i32, pw: i32): i32 { return min(pw, ow); }
 @inline function insideTo(w: i32, ow: i32, pw: i32): i32 {
@@ -116,18 +118,9 @@ export function maxPool3Plane(x: usize, out: usize, argmax: usize, h: i32, w: i3
 
 // Whether the n floats from x hold a NaN (or infinities of both signs: their sum is NaN too).
 function hasNaN(x: usize, n: i32): bool {
-  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-  let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const q = x + (<usize>i << 2);
-    s0 = f32x4.add(s0, v128.load(q));
-    s1 = f32x4.add(s1, v128.load(q, 16));
-    s2 = f32x4.add(s2, v128.load(q, 32));
-    s3 = f32x4.add(s3, v128.load(q, 48));
-  }
+  const all = laneSums16(x, n);
   let s: f32 = 0;
-  for (; i < n; i++) s += load<f32>(x + (<usize>i << 2));
-  const all = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+  for (let i = n & ~15; i < n; i++) s += load<f32>(x + (<usize>i << 2));
   return v128.any_true(f32x4.ne(all, all)) || s != s;
 }
 
