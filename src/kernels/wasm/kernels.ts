@@ -41,7 +41,8 @@ const PARALLEL_ELEMENTS = 1 << 17;
 const PARALLEL_WINDOW_ELEMENTS = 5e4;
 const POOL2_COST = 1 / 3;
 // 3×3 windows at stride 2 (assembly/max-pool3.ts) cost a quarter: ResNet-18's pool (64×112² →
-// 56², 1.8M elements) 188 µs against the general kernel's 733 on 1 thread (934 → 435 with argmax).
+// 56², 1.8M elements) 192–225 µs against the general kernel's 724–800 on 1 thread (with argmax
+// 460–496 against 916–974), AlexNet's 192×27² → 13² 26–30 against 122–124 (BENCHMARKS.md).
 const POOL3_COST = 1 / 4;
 // GEMMs below this many flops (~90 µs on 1 thread) run on one: each of LeNet-5's 120→84 layer's
 // three (1.3 MFLOP, batch 64), 150 µs after the last dispatch, took a median 145 µs on 2 threads
