@@ -26,7 +26,7 @@ import { laneSums16 } from './lane-sums';
  * window's middle row inside (not so for some last windows of ceil mode).
  */
 export function pool3Fits(h: i32, w: i32, oh: i32, ow: i32, ph: i32, pw: i32): bool {
-  return insideTo(w, ow, pw) - insideFrom(ow, pw) >= 8 && 2 * oh - ph - 1 < h;
+  return insideTo(w, ow, pw) - insideFrom(ow, pw) >= 8 && oh > 0 && 2 * oh - ph - 1 < h;
 }
 
 // x: (h, w) → out, argmax (0: not wanted): (oh, ow), one plane; ph, pw ∈ {0, 1} rows and columns
