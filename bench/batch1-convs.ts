@@ -5,12 +5,13 @@
 // --serial runs the 2-thread split's parts one after the other on the calling thread: the work
 // that two threads would share (ideally the 1-thread work), timed like the 1-thread figure, which
 // other processes on the cores disturb far less than a 2-thread wall time.
+// --pools: then the max pools of W4 and W5 (without argmax, as inference runs them, and with it) the same way.
 // --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
-// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--networks]
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--pools] [--networks]
 import * as st from '../src/index.js';
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
-import type { ConvParams } from '../src/kernels/kernels.js';
+import type { ConvParams, PoolParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
 import { filledStorage } from './lib/wasm-arrays.js';
@@ -38,6 +39,9 @@ const shapes: [string, number, number, number, number, number, number, number][]
   ['W4 3×3 s2 64→128', 64, 128, 56, 3, 2, 1, 1],
   ['W4 3×3 s2 128→256', 128, 256, 28, 3, 2, 1, 1],
   ['W4 3×3 s2 256→512', 256, 512, 14, 3, 2, 1, 1],
+  ['W4 1×1 s2 64→128', 64, 128, 56, 1, 2, 0, 1],
+  ['W4 1×1 s2 128→256', 128, 256, 28, 1, 2, 0, 1],
+  ['W4 1×1 s2 256→512', 256, 512, 14, 1, 2, 0, 1],
   ['W4 7×7 s2 3→64', 3, 64, 224, 7, 2, 3, 1],
   ['W5 11×11 s4 3→64', 3, 64, 224, 11, 4, 2, 1],
   ['W5 5×5 64→192 27²', 64, 192, 27, 5, 1, 2, 1],
@@ -87,6 +91,28 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
     `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}`);
 }
 console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);
+if (process.argv.includes('--pools')) {
+  // name, channels, input size, kernel, stride, padding.
+  const pools: [string, number, number, number, number, number][] = [
+    ['W4 pool 3×3 s2 64×112²', 64, 112, 3, 2, 1], ['W5 pool 3×3 s2 64×55²', 64, 55, 3, 2, 0],
+    ['W5 pool 3×3 s2 192×27²', 192, 27, 3, 2, 0], ['W5 pool 3×3 s2 256×13²', 256, 13, 3, 2, 0],
+  ];
+  for (const [name, channels, size, k, stride, pad] of pools) {
+    if (only && !name.startsWith(only)) continue;
+    const out = Math.floor((size + 2 * pad - k) / stride) + 1;
+    const p: PoolParams = {
+      batch: 1, channels, inSize: [size, size], outSize: [out, out], kernelSize: [k, k], stride: [stride, stride],
+      padBegin: [pad, pad], dilation: [1, 1], countIncludePad: true,
+    };
+    const xs = filledStorage(be, channels * size * size), ys = filledStorage(be, channels * out * out);
+    const argmax = be.allocUninitialized(channels * out * out);
+    for (const [what, arg] of [['', null], [' argmax', argmax]] as const) {
+      const [one, two] = bestAtOneAndTwo(() => be.kernels.maxPoolForward(xs, ys, arg, p));
+      console.log(`${(name + what).padEnd(30)} ${(one * 1e3).toFixed(0).padStart(5)} / ${(two * 1e3).toFixed(0).padStart(5)} µs ` +
+        `×${(one / two).toFixed(2)}`);
+    }
+  }
+}
 if (process.argv.includes('--networks')) {
   for (const [name, model] of [['W4 ResNet-18', st.models.resnet18()], ['W5 AlexNet', st.models.alexnet()]] as const) {
     model.eval();

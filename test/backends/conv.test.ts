@@ -235,6 +235,10 @@ const POOLS: PoolCase[] = [
   // (LeNet-5's pools: 28 and 10 wide; 24 wide ends on a whole group).
   [2, 3, [6, 28], 2, 2, 0, 1, true], [1, 2, [3, 10], 2, 2, 0, 1, false], [1, 2, [4, 24], 2, 2, 0, 1, true],
   [1, 2, [5, 13], 3, 2, 0, 1, false],
+  // 3×3 stride 2 with rows of 8 whole windows or more (max-pool3.ts): unpadded odd and even widths,
+  // padded with a clipped last row and column (odd sizes) and without (even sizes).
+  [2, 3, [12, 35], 3, 2, 0, 1, false], [1, 2, [9, 40], 3, 2, 0, 1, true], [1, 3, [17, 37], 3, 2, 1, 1, false],
+  [2, 2, [10, 38], 3, 2, 1, 1, true],
 ];
 
 test('pooling matches the reference', async () => {

@@ -140,7 +140,8 @@ test('3-D conv forward and both gradients are the same at 1 and 2 threads', () =
 
 test('max pooling split over planes is the same at 1 and 2 threads and as the reference, argmax too', () => {
   const r = rng(35);
-  // ResNet's 3×3 stride-2 pool (the general kernel) and LeNet-5's first 2×2 one (max-pool2.ts).
+  // ResNet's 3×3 stride-2 pool (max-pool3.ts; the NaN's plane by the general kernel) and LeNet-5's
+  // first 2×2 one (max-pool2.ts).
   for (const [k, pad, inSize, outSize] of [[3, 1, 56, 28], [2, 0, 28, 14]] as const) {
     const p: PoolParams = {
       batch: 8, channels: 32, inSize: [inSize, inSize], outSize: [outSize, outSize], kernelSize: [k, k], stride: [2, 2],
@@ -154,6 +155,33 @@ test('max pooling split over planes is the same at 1 and 2 threads and as the re
     refKernels.maxPoolForward(x, want, wantArg, p);
     assert.deepEqual(Array.from(out), Array.from(want));
     assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+  }
+});
+
+test('3×3 stride-2 max pooling (max-pool3.ts) breaks ties, meets signed zeros and −∞ as the reference does', () => {
+  const r = rng(36);
+  // Small integers (after a ReLU: many zeros), so windows hold equal maxima; −0 beside +0 and
+  // whole windows of −∞ (index −1); ResNet's padded pool and AlexNet's unpadded one, and two in
+  // ceil mode: a last window half past the input (its bottom row and right column), and one whose
+  // middle row lies past it (the general kernel's).
+  for (const [pad, inSize, outSize] of [[1, 30, 15], [0, 29, 14], [0, 30, 15], [1, 30, 16]] as const) {
+    const p: PoolParams = {
+      batch: 4, channels: 32, inSize: [inSize, inSize], outSize: [outSize, outSize], kernelSize: [3, 3], stride: [2, 2],
+      padBegin: [pad, pad], dilation: [1, 1], countIncludePad: true,
+    };
+    const x = inWasm(data(r, 128 * inSize * inSize).map((v) => Math.max(0, Math.round(2 * v))));
+    for (let i = 0; i < x.length; i += 7) if (x[i] === 0) x[i] = -0;
+    for (let y = 0; y < 4; y++) for (let c = 0; c < 6; c++) x[inSize * inSize + y * inSize + c] = -Infinity;
+    const out = wasm.alloc(128 * outSize * outSize).data, argmax = new Int32Array(out.length);
+    sameAtOneAndTwo(`maxPoolForward ties pad ${pad}`, () => { K.maxPoolForward(x, out, argmax, p); return out; });
+    const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
+    refKernels.maxPoolForward(x, want, wantArg, p);
+    const signed = (a: Float32Array) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
+    assert.deepEqual(signed(out), signed(want));
+    assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+    const noArg = wasm.alloc(out.length).data;
+    K.maxPoolForward(x, noArg, null, p);
+    assert.deepEqual(signed(noArg), signed(want));
   }
 });
 
