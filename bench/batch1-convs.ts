@@ -13,6 +13,7 @@ import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
+import { awaitWorkers } from './lib/await-workers.js';
 import { filledStorage } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: string) => {
@@ -20,14 +21,20 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const reps = Number(flag('--reps', '15')), only = flag('--only', '');
+setBackend('wasm');
+const be = activeBackend() as WasmBackend;
+{
+  // Workers ready before any timing (lib/await-workers.ts), then --serial's patch.
+  const x = filledStorage(be, 1 << 20).data;
+  const ran = await awaitWorkers(be, 2, () => be.arrayKernels.unary('relu', x, x, 0));
+  if (ran < 2) console.log(`2 threads asked, ${ran} ready: the 2-thread figures are 1-thread ones`);
+}
 if (process.argv.includes('--serial')) {
   const run = ThreadPool.prototype.run;
   ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
     run.call(this, id, params, 1, wanted);
   };
 }
-setBackend('wasm');
-const be = activeBackend() as WasmBackend;
 
 // name, cin, cout, input size, kernel, stride, padding, calls per image.
 const shapes: [string, number, number, number, number, number, number, number][] = [
