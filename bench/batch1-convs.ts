@@ -5,8 +5,12 @@
 // --serial runs the 2-thread split's parts one after the other on the calling thread: the work
 // that two threads would share (ideally the 1-thread work), timed like the 1-thread figure, which
 // other processes on the cores disturb far less than a 2-thread wall time.
+// --back-to-back: each timed call right after an untimed one at the same thread count, so the
+// worker is still polling when it starts, as in a network whose previous kernel ran on both threads
+// (without it the worker sleeps through the 1-thread call before, and each 2-thread call waits
+// ~35–100 µs for it to wake).
 // --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
-// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--networks]
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--back-to-back] [--networks]
 import * as st from '../src/index.js';
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
@@ -20,7 +24,7 @@ const flag = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
-const reps = Number(flag('--reps', '15')), only = flag('--only', '');
+const reps = Number(flag('--reps', '15')), only = flag('--only', ''), backToBack = process.argv.includes('--back-to-back');
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 {
@@ -63,6 +67,7 @@ function bestAtOneAndTwo(run: () => void): [number, number] {
   for (let i = 0; i < reps; i++) {
     for (let t = 0; t < 2; t++) {
       setNumThreads(t + 1);
+      if (backToBack) run();
       const t0 = performance.now();
       run();
       least[t] = Math.min(least[t]!, performance.now() - t0);
