@@ -25,6 +25,7 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const reps = Number(flag('--reps', '15')), only = flag('--only', ''), backToBack = process.argv.includes('--back-to-back');
+const serial = process.argv.includes('--serial');
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 {
@@ -33,7 +34,7 @@ const be = activeBackend() as WasmBackend;
   const ran = await awaitWorkers(be, 2, () => be.arrayKernels.unary('relu', x, x, 0));
   if (ran < 2) console.log(`2 threads asked, ${ran} ready: the 2-thread figures are 1-thread ones`);
 }
-if (process.argv.includes('--serial')) {
+if (serial) {
   const run = ThreadPool.prototype.run;
   ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
     run.call(this, id, params, 1, wanted);
@@ -60,9 +61,10 @@ const path = (before: Map<string, number>) => {
   const now = be.convPathCounts();
   return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
 };
-// Best wall time of `run` at 1 thread and at 2 (alternating), after a warm-up call at each.
-function bestAtOneAndTwo(run: () => void): [number, number] {
-  const least: [number, number] = [Infinity, Infinity];
+// Best wall time of `run` at 1 thread and at 2 (alternating), after a warm-up call at each, and
+// how many timed 2-thread calls ran on one thread (a conv's last dispatch, be.lastThreads()).
+function bestAtOneAndTwo(run: () => void): [number, number, number] {
+  const least: [number, number, number] = [Infinity, Infinity, 0];
   for (let t = 1; t <= 2; t++) { setNumThreads(t); run(); run(); }
   for (let i = 0; i < reps; i++) {
     for (let t = 0; t < 2; t++) {
@@ -71,12 +73,13 @@ function bestAtOneAndTwo(run: () => void): [number, number] {
       const t0 = performance.now();
       run();
       least[t] = Math.min(least[t]!, performance.now() - t0);
+      if (t === 1 && be.lastThreads() < 2) least[2]++;
     }
   }
   return least;
 }
 const sum = [0, 0];
-const second = process.argv.includes('--serial') ? "2 threads' split run serially" : '2 threads';
+const second = serial ? "2 threads' split run serially" : '2 threads';
 console.log(`best wall time of ${reps}, 1 thread and ${second} alternating; Σ weighs each shape by its calls per image`);
 for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   if (only && !name.startsWith(only)) continue;
@@ -96,7 +99,7 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   sum[0] += calls * least[0]!; sum[1] += calls * least[1]!;
   console.log(`${name.padEnd(22)} ${least[0]!.toFixed(2).padStart(6)} / ${least[1]!.toFixed(2).padStart(6)} ms ` +
     `(${(flops / least[0]! / 1e6).toFixed(0).padStart(3)} / ${(flops / least[1]! / 1e6).toFixed(0).padStart(3)} GFLOP/s) ` +
-    `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}`);
+    `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}${least[2] && !serial ? ` (${least[2]} of ${reps} on 1 thread)` : ''}`);
 }
 console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);
 if (process.argv.includes('--networks')) {
