@@ -5,7 +5,7 @@ import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
 export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
-  | 'winograd-s2' | 'winograd42' | 'polyphase-winograd';
+  | 'winograd-s2' | 'winograd42' | 'polyphase-winograd' | 'winograd7';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -143,13 +143,21 @@ function winograd42Fits(geo: Geometry): boolean {
   return cin <= WINOGRAD42_MAX_CHANNELS && 24 * tiles < 16 * tiles2;
 }
 
+// Where F(2×2, 5×5) fits, F(3×3, 5×5) (assembly/winograd7.ts: 49 products per 3×3 tile against
+// 36 per 2×2) TODO figures.
+const WINOGRAD7_MAX_CHANNELS = 64, WINOGRAD7_MIN_TILES = 16;
+function winograd7Fits(geo: Geometry): boolean {
+  const [batch, cin, , , , , oh, ow] = geo;
+  return cin <= WINOGRAD7_MAX_CHANNELS && batch * Math.ceil(oh / 3) * Math.ceil(ow / 3) >= WINOGRAD7_MIN_TILES;
+}
+
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) {
     const tile = winogradTile(geo);
     return tile === 'winograd' && winograd42Fits(geo) ? 'winograd42' : tile;
   }
-  if (winograd5x5Fits(geo)) return 'winograd5x5';
+  if (winograd5x5Fits(geo)) return winograd7Fits(geo) ? 'winograd7' : 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
   if (winogradS2Fits(geo)) return 'winograd-s2';
   if (polyphaseWinogradFits(geo)) return 'polyphase-winograd';

@@ -86,20 +86,25 @@ export const GROUP_BYTES: i32 = 36 * 16;
   v128.store(dst + ds, f32x4.add(f32x4.add(f32x4.sub(m1, m2), f32x4.mul(f32x4.splat(2), f32x4.sub(m3, m4))), m5));
 }
 
+// A row of 4 side-3 tiles' outputs plus bias4 from their columns y0, y1, y2 (lane k: tile k):
+// 12 consecutive outputs at dst, y0, y1, y2 interleaved.
+@inline export function row3(dst: usize, y0: v128, y1: v128, y2: v128, bias4: v128): void {
+  const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
+  v128.store(dst, f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4));
+  v128.store(dst, f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4), 16);
+  v128.store(dst, f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4), 32);
+}
+
 // Three vectors y = Aᵀ·(m0 … m5) (side 3), from m_k at src + k·ss: to dst + k·ds (in place when
 // they coincide), or with `row` as a row of 4 tiles' outputs plus bias4 (12 consecutive outputs
-// at dst: y0, y1, y2 interleaved), one definition of the sums for both as aColumn4's.
+// at dst: row3), one definition of the sums for both as aColumn4's.
 @inline function aColumn3(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
   const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
   const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b), y2 = f32x4.add(madd(f32x4.splat(4), c, a), m5);
-  if (row) {
-    const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
-    v128.store(dst, f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4));
-    v128.store(dst, f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4), 16);
-    v128.store(dst, f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4), 32);
-  } else {
+  if (row) row3(dst, y0, y1, y2, bias4);
+  else {
     v128.store(dst, y0);
     v128.store(dst + ds, y1);
     v128.store(dst + 2 * ds, y2);
@@ -114,7 +119,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 }
 
 // Column c of a row of 4 side-3 tiles at s: values c, c + 3, c + 6, c + 9.
-@inline function col3(s: usize, c: i32): v128 {
+@inline export function col3(s: usize, c: i32): v128 {
   return i32x4.shuffle(v128.load(s + (<usize>c << 2)), v128.load(s + (<usize>(c + 6) << 2)), 0, 3, 4, 7);
 }
 
