@@ -145,7 +145,7 @@ function winograd42Fits(geo: Geometry): boolean {
 
 // Where F(2×2, 5×5) fits, F(3×3, 5×5) (assembly/winograd7.ts: 49 products per 3×3 tile against
 // 36 per 2×2) TODO figures.
-const WINOGRAD7_MAX_CHANNELS = 64, WINOGRAD7_MIN_TILES = 16;
+const WINOGRAD7_MAX_CHANNELS = 256, WINOGRAD7_MIN_TILES = 16;
 function winograd7Fits(geo: Geometry): boolean {
   const [batch, cin, , , , , oh, ow] = geo;
   return cin <= WINOGRAD7_MAX_CHANNELS && batch * Math.ceil(oh / 3) * Math.ceil(ow / 3) >= WINOGRAD7_MIN_TILES;

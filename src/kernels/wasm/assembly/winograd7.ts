@@ -19,8 +19,13 @@ import { al64, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './wi
 import { col3, coord, groupAt, products6, row3, storeTiles } from './winograd6';
 import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 
-// Tiles per block at most (9 outputs each); AlexNet's 81 tiles (27²) in one block.
-const TB: i32 = 96;
+// Tiles per block at most (9 outputs each). AlexNet's 64 → 192 at 27² (81 tiles), 1 thread, best
+// of 11, 3 alternating rounds (busy machine): blocks of 48 (two: 48 + 33) 2.53–2.60 ms, of 32
+// 2.64–2.70, of 64 2.67–2.85, all 81 in one of 96 2.89–3.78.
+const TB: i32 = 48;
+// Tiles the phases' one block holds at most (the forward in phases, for 2 threads on few tiles):
+// AlexNet's 81 and the 3 columns past them.
+const PHASE_TB: i32 = 96;
 
 // A group's 7×7 vectors (row r, column c at 16·(7r + c)): the transforms' working space.
 const GROUP_BYTES: i32 = 49 * 16;
@@ -34,9 +39,10 @@ const GROUP_BYTES: i32 = 49 * 16;
 // The frame's `work`: the padded plane, then a group's vectors.
 @inline function workBytes(p: usize): i32 { return <i32>al64(padBytes(p)) + GROUP_BYTES; }
 
-// Per-thread scratch of convWinograd7Task (the weight transform's taps and G g fit in it too).
+// Per-thread scratch of convWinograd7Task, with GEMM packing space for the phases' wider block (the
+// phases' tile coordinates, and the weight transform's taps and G g, fit in its V and M).
 export function winograd7ScratchBytes(p: usize, nt: i32): i32 {
-  return forwardScratchBytes(p, 49, TB, workBytes(p), gemmScratchBytes(arg(p, CONV_CIN), TB));
+  return forwardScratchBytes(p, 49, TB, workBytes(p), gemmScratchBytes(arg(p, CONV_CIN), PHASE_TB));
 }
 
 // The transformed weights U[ξ] (cout × cin each, 49 of them) in the GEMM's packed-A layout.
@@ -204,10 +210,10 @@ export function convWinograd7Task(p: usize, part: i32, parts: i32, slot: i32): v
   forwardTask(p, part, parts, slot, 49, 3, TB, 8, workBytes(p), input7, products6, output7);
 }
 
-// The forward in phases (the frame's forwardPhaseTask) where all tiles fit one block of TB with
+// The forward in phases (the frame's forwardPhaseTask) where all tiles fit one block of PHASE_TB with
 // the 3 columns a group's input transform may write past them: the shared blocks' bytes, else 0,
 // and the task.
-export function winograd7PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 49, 3, TB, 3); }
+export function winograd7PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 49, 3, PHASE_TB, 3); }
 export function winograd7PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  forwardPhaseTask(p, part, parts, slot, 49, 3, TB, 3, workBytes(p), input7, products6, output7);
+  forwardPhaseTask(p, part, parts, slot, 49, 3, PHASE_TB, 3, workBytes(p), input7, products6, output7);
 }
