@@ -8,12 +8,12 @@
 // F(2×2)'s 256 (16 tiles); its U is 25 MB, each element used 8 times (F(4×4): 4 tiles, 37.7 MB
 // used 4 times, memory-bound). Runs in phases only (the frame's forwardPhaseTask, for few tiles:
 // conv-paths.ts admits at most 30), so 2 threads share the work without repeating it.
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
 import { gemmScratchBytes } from './gemm';
 import { arg, ptr } from './params';
-import { al64, gRow2, padPlane, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
+import { al64, gRow2, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
-import { aColumn4, bColumn, coord, groupAt, products6, storeTiles } from './winograd6';
+import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles } from './winograd6';
 import { forwardPhaseBytes, forwardPhaseTask, tilesOf } from './winograd-frame';
 
 // Tiles in the one block of the phases at most: the rule's 30, and the 3 columns a group's input
@@ -63,26 +63,13 @@ export function winograd42WeightBytes(p: usize): i32 {
 function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 2);
   const pad = work, d = al64(work + <usize>padBytes(p));
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
+  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 2), whole = lanes == 4 && sameRow(coords, b);
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, ph, pw, pad, rows, cols);
-          loaded = n;
-        }
-        if (whole) break;
-        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
-        for (let r = 0; r < 6; r++) {
-          for (let c = 0; c < 4; c++) store<f32>(d + <usize>(64 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
-        }
-      }
+      loaded = gatherGroup(p, x, cin, ci, coords, b, lanes, whole, pad, rows, cols, loaded, d, 6, 4, 64);
       const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
       // d B₄ along each row r (its 4 columns: of a whole group, tile k's column c is value 2k + c
       // of the row, even or odd lanes of two vectors starting at value 0 or 2), then B₆ᵀ (d B₄)

@@ -137,6 +137,28 @@ export const GROUP_BYTES: i32 = 36 * 16;
   return k;
 }
 
+// For the group of `lanes` tiles at b and input channel ci (planes of h × w, inPlane bytes): each
+// lane's image plane padded into pad (rows × cols; not again when it is `loaded`, the image padded
+// last) and, unless the group is `whole` (its rows then read in place), lane k's tile of tr rows ×
+// tc values gathered into d (value (r, c) at d + r·dRow + 16c + 4k). Returns the image padded last.
+@inline export function gatherGroup(p: usize, x: usize, cin: i32, ci: i32, coords: usize, b: i32, lanes: i32, whole: bool, pad: usize,
+  rows: i32, cols: i32, loaded: i32, d: usize, tr: i32, tc: i32, dRow: i32): i32 {
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), inPlane = <usize>(h * w) * 4, rs = <usize>cols << 2;
+  for (let k = 0; k < lanes; k++) {
+    const n = coord(coords, b + k, 0);
+    if (n != loaded) {
+      padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, arg(p, CONV_PH), arg(p, CONV_PW), pad, rows, cols);
+      loaded = n;
+    }
+    if (whole) break;
+    const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
+    for (let r = 0; r < tr; r++) {
+      for (let c = 0; c < tc; c++) store<f32>(d + <usize>(dRow * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+    }
+  }
+  return loaded;
+}
+
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and input
 // channels ci0 … ci1 − 1 of cin, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
 // v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; pad holds paddedPlane6Bytes, d a group.

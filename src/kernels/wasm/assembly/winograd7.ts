@@ -13,10 +13,10 @@
 // Y = Aᵀ M A + bias; four tiles through the transforms at once, one per lane, each lane's
 // operations the same whichever group or thread it lands in.
 import { gemmScratchBytes, kcFor, madd, paddedRows } from './gemm';
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { al64, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { col3, coord, groupAt, products6, row3, storeTiles } from './winograd6';
+import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
+import { col3, coord, gatherGroup, groupAt, products6, row3, storeTiles } from './winograd6';
 import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 
 // Tiles per block at most (9 outputs each). AlexNet's 64 → 192 at 27² (81 tiles), 1 thread, best
@@ -138,26 +138,13 @@ export function winograd7WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
 function input7(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 3);
   const pad = work, d = al64(work + <usize>padBytes(p));
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
+  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 3), whole = lanes == 4 && sameRow(coords, b, 3);
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, ph, pw, pad, rows, cols);
-          loaded = n;
-        }
-        if (whole) break;
-        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
-        for (let r = 0; r < 7; r++) {
-          for (let c = 0; c < 7; c++) store<f32>(d + <usize>(112 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
-        }
-      }
+      loaded = gatherGroup(p, x, cin, ci, coords, b, lanes, whole, pad, rows, cols, loaded, d, 7, 7, 112);
       const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
       // d B along each row r (of a whole group, tile k's column c is value 3k + c of the row:
       // col3), then Bᵀ (d B) down the columns j, into V[7i + j].
