@@ -14,23 +14,16 @@ import { arg, ptr } from './params';
 import { al64, gRow2, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
 import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles } from './winograd6';
-import { forwardPhaseBytes, forwardPhaseTask, tilesOf } from './winograd-frame';
+import { forwardPhaseBytes, forwardPhaseTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf } from './winograd-frame';
 
 // Tiles in the one block of the phases at most: the rule's 30, and the 3 columns a group's input
 // transform may write past them.
 const TB: i32 = 64;
 
-// A group's vectors (6 rows of 4, row r column c at 16·(4r + c)): the transforms' working space.
-const GROUP_BYTES: i32 = 24 * 16;
-
-// The padded input plane: 6 rows from every tile row's start, and a group's whole-vector loads
-// (12 values from 4 tiles' start) from any tile column.
-@inline function paddedRowsOf(p: usize): i32 { return 4 * tilesOf(arg(p, CONV_OH), 4) + 2; }
-@inline function paddedColsOf(p: usize): i32 { return 2 * tilesOf(arg(p, CONV_OW), 2) + 4; }
-@inline function padBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
-
-// The frame's `work`: the padded plane, then a group's vectors.
-@inline function workBytes(p: usize): i32 { return <i32>al64(padBytes(p)) + GROUP_BYTES; }
+// The frame's `work`: the padded plane (6 rows from every tile row's start; a group's whole-vector
+// loads, 12 values from 4 tiles' start), then a group's vectors (6 rows of 4, row r column c at
+// 16·(4r + c)), the transforms' working space.
+@inline function workBytes(p: usize): i32 { return groupWorkBytes(p, 4, 6, 2, 24 * 16); }
 
 // The blocks the threads share (V, then M): 24 planes of all tiles.
 export function winograd42PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 24, 2, TB, 3, 4); }
@@ -62,8 +55,8 @@ export function winograd42WeightBytes(p: usize): i32 {
 // write columns that later groups overwrite or that lie past the tiles (within ld).
 function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 2);
-  const pad = work, d = al64(work + <usize>padBytes(p));
-  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
+  const pad = work, d = al64(work + <usize>padBytesOf(p, 4, 6, 2));
+  const rows = padRowsOf(p, 4, 6), cols = padColsOf(p, 2), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
@@ -94,7 +87,7 @@ function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize,
 
 // Y = A₆ᵀ M A₄ + bias for all tiles and output channels c0 … c1 − 1 (M's leading dimension ld).
 function output42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void {
-  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytes(p));
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytesOf(p, 4, 6, 2));
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tilesOf(ow, 2);
   const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = c0; co < c1; co++) {

@@ -15,21 +15,22 @@ import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from
 import { gemmUV, UV_MAX_K } from './winograd-gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
+import {
+  forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf,
+} from './winograd-frame';
 import { al64, padPlane, planeStride, sameRow, tileCoords, zeroPad } from './winograd';
 
 // A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
 export const GROUP_BYTES: i32 = 36 * 16;
 
-// The padded input plane: rows for every tile's 6, columns for a group's whole-vector loads from
-// any tile column (side 4: 20 values from 4 tiles' start; side 3: 16; side 2: 12).
-@inline function paddedRowsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OH), side) + 6 - side; }
-@inline function paddedColsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OW), side) + 4; }
-@inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return paddedRowsOf(p, side) * paddedColsOf(p, side) * 4; }
+// The padded input plane (the frame's padRowsOf, padColsOf): rows for every tile's 6, columns for
+// a group's whole-vector loads from any tile column (side 4: 20 values from 4 tiles' start; side
+// 3: 16; side 2: 12).
+@inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return padBytesOf(p, side, 6, side); }
 
 // Per-thread scratch of winograd6Task with blocks of tb tiles: the frame's (winograd-frame.ts)
 // with a padded input plane and a group's vectors as its work space.
-@inline function workBytes(p: usize, side: i32): i32 { return <i32>al64(paddedPlane6Bytes(p, side)) + GROUP_BYTES; }
+@inline function workBytes(p: usize, side: i32): i32 { return groupWorkBytes(p, side, 6, side, GROUP_BYTES); }
 @inline export function winograd6ScratchBytes(p: usize, side: i32, tb: i32): i32 {
   return forwardScratchBytes(p, 36, tb, workBytes(p, side), gemmScratchBytes(arg(p, CONV_CIN), tb));
 }
@@ -169,7 +170,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
   pad: usize, d: usize, side: i32): void {
   const tw = tilesOf(arg(p, CONV_OW), side);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
+  const rows = padRowsOf(p, side, 6), cols = padColsOf(p, side), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {

@@ -17,7 +17,9 @@ import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_SCRATCH, 
 import { arg, ptr } from './params';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
 import { col3, coord, gatherGroup, groupAt, products6, row3, storeTiles } from './winograd6';
-import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
+import {
+  forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf,
+} from './winograd-frame';
 
 // Tiles per block at most (9 outputs each). AlexNet's 64 → 192 at 27² (81 tiles), 1 thread, best
 // of 11, 3 alternating rounds (busy machine): blocks of 48 (two: 48 + 33) 2.53–2.60 ms, of 32
@@ -27,17 +29,10 @@ const TB: i32 = 48;
 // AlexNet's 81 and the 3 columns past them.
 const PHASE_TB: i32 = 96;
 
-// A group's 7×7 vectors (row r, column c at 16·(7r + c)): the transforms' working space.
-const GROUP_BYTES: i32 = 49 * 16;
-
-// The padded input plane: 7 rows from every tile row's start, and a group's whole-vector loads
-// (16 values from 4 tiles' start) from any tile column.
-@inline function paddedRowsOf(p: usize): i32 { return 3 * tilesOf(arg(p, CONV_OH), 3) + 4; }
-@inline function paddedColsOf(p: usize): i32 { return 3 * tilesOf(arg(p, CONV_OW), 3) + 4; }
-@inline function padBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
-
-// The frame's `work`: the padded plane, then a group's vectors.
-@inline function workBytes(p: usize): i32 { return <i32>al64(padBytes(p)) + GROUP_BYTES; }
+// The frame's `work`: the padded plane (7 rows from every tile row's start; a group's whole-vector
+// loads, 16 values from 4 tiles' start), then a group's 7×7 vectors (row r, column c at
+// 16·(7r + c)), the transforms' working space.
+@inline function workBytes(p: usize): i32 { return groupWorkBytes(p, 3, 7, 3, 49 * 16); }
 
 // Per-thread scratch of convWinograd7Task, with GEMM packing space for the phases' wider block (the
 // phases' tile coordinates, and the weight transform's taps and G g, fit in its V and M).
@@ -137,8 +132,8 @@ export function winograd7WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
 // group's tiles write columns that later groups overwrite or that lie past the tiles (within ld).
 function input7(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 3);
-  const pad = work, d = al64(work + <usize>padBytes(p));
-  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
+  const pad = work, d = al64(work + <usize>padBytesOf(p, 3, 7, 3));
+  const rows = padRowsOf(p, 3, 7), cols = padColsOf(p, 3), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
@@ -165,7 +160,7 @@ function input7(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, 
 
 // Y = Aᵀ M A + bias for tiles b < nb and output channels c0 … c1 − 1 (M's leading dimension ld).
 function output7(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void {
-  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytes(p));
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytesOf(p, 3, 7, 3));
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tilesOf(ow, 3);
   const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
   for (let co = c0; co < c1; co++) {
