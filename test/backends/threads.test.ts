@@ -59,7 +59,10 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
   // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) runs in phases
   // (input channels, planes, output channels), as 32 → 32 at 14², F(4×2)'s 64 → 64 at 7² and 512 → 40 at 9²
-  // (K in chunks), F(2×2)'s 520 → 16 at 7² and F(2×2, 5×5)'s 24 → 40 at 13² (49 tiles) do;
+  // (K in chunks), F(2×2)'s 520 → 16 at 7², F(2×2, 5×5)'s 24 → 40 at 9² (25 tiles), F(3×3, 5×5)'s 24 → 40 at 27²
+  // (81), 72 → 20 at 12² (16, K in chunks) and 256 → 24 at 15², batch 3 (75, K in chunks) do; F(3×3, 5×5)'s
+  // 16 → 24 at 20², batch 2 (98 tiles: over the phases' one block), splits output channels, 20 → 24 at 27², batch 2,
+  // its 162 tiles;
   // 260 → 16 at 16² runs the forward on F(2×2) (K over F(4×4)'s limit), threads splitting its 128 tiles;
   // LeNet-5's conv1 its forward and conv2 its input gradient over shifted copies, threads splitting the images.
   // Stride 2, 4×4 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output
@@ -72,7 +75,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
     conv(2, 260, 16, 16, 3, 1), conv(16, 1, 6, 28, 5, 2), conv(16, 6, 16, 14, 5, 0), conv(2, 72, 100, 45, 3, 1, 2),
-    conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 13, 5, 2),
+    conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 9, 5, 2),
+    conv(1, 24, 40, 27, 5, 2), conv(1, 72, 20, 12, 5, 2), conv(3, 256, 24, 15, 5, 2), conv(2, 20, 24, 27, 5, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2), conv(1, 512, 40, 9, 3, 1), conv(1, 520, 16, 7, 3, 1),
     conv(2, 3, 20, 61, 7, 3, 2), conv(1, 3, 24, 45, 7, 3, 2), conv(1, 3, 24, 67, 11, 2, 4)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));

@@ -48,7 +48,10 @@ export const TASK_POLYPHASE_PLANES = 38; // a strided conv's input as its phase 
 export const TASK_CONV_WINOGRAD4X4 = 39; // F(3×3, 4×4) forward: winograd4x4.ts
 export const TASK_WINOGRAD4X4_WEIGHTS = 40;
 export const TASK_WINOGRAD4X4_PHASE = 41;
-export const TASK_COUNT = 42;
+export const TASK_CONV_WINOGRAD7 = 42; // F(3×3, 5×5) forward on 7×7 tiles: winograd7.ts
+export const TASK_WINOGRAD7_WEIGHTS = 43;
+export const TASK_WINOGRAD7_PHASE = 44;
+export const TASK_COUNT = 45;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;
