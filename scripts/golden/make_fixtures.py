@@ -554,11 +554,13 @@ def strided_cases():
 
 
 def winograd5x5_cases():
-    """5×5 stride-1 convs with enough channels and 2×2 tiles for the wasm backend's Winograd
-    F(2×2, 5×5) forward (AlexNet's second conv, smaller; an unpadded one with odd sizes)."""
+    """5×5 stride-1 convs with enough channels and tiles for the wasm backend's Winograd forwards:
+    F(3×3, 5×5) (AlexNet's second conv, smaller; an unpadded one with odd sizes) and, at 9² with
+    too few 3×3 tiles for it, F(2×2, 5×5)."""
     return [
         strided_case('5x5 pad 2 1x32->40 27x27', 1, 32, 40, [27, 27], 5, 1, 2),
         strided_case('5x5 unpadded 3x20->24 15x18', 3, 20, 24, [15, 18], 5, 1, 0),
+        strided_case('5x5 pad 2 1x16->16 9x9', 1, 16, 16, [9, 9], 5, 1, 2),
     ]
 
 

@@ -25,12 +25,14 @@ const leaf = (data: Float32Array, shape: number[]) => tensor(data, shape, { requ
 
 // Each fixture with the forward path its cases must keep exercising on the wasm backend, and the
 // case that must keep taking stride-2 Winograd's gradients (the others have too few tiles).
-// winograd5x5.json's cases (27² and 11×14 outputs) have enough 3×3 tiles for F(3×3, 5×5).
+// winograd5x5.json's cases at 27² and 11×14 have enough 3×3 tiles for F(3×3, 5×5); at 9², F(2×2, 5×5).
 const FIXTURES = [['strided-conv.json', 'polyphase'], ['winograd5x5.json', 'winograd7'], ['winograd-s2.json', 'winograd-s2'],
   ['winograd42.json', 'winograd42'], ['polyphase-winograd.json', 'polyphase-winograd']] as const;
 const S2_GRADIENTS = '3x3 stride 2 pad 1 32x16->16 16x16, weight gradient';
 // Cases whose forward takes another path than their fixture's.
-const PATHS: Record<string, string> = { 'stem 7x7 stride 2 pad 3 2x3->24 37x41': 'polyphase-winograd' };
+const PATHS: Record<string, string> = {
+  'stem 7x7 stride 2 pad 3 2x3->24 37x41': 'polyphase-winograd', '5x5 pad 2 1x16->16 9x9': 'winograd5x5',
+};
 for (const [fixture, path] of FIXTURES) for (const c of loadCases<StridedCase>(fixture)) {
   test(`golden ${path} conv ${c.name}`, async () => {
     const be = activeBackend();
