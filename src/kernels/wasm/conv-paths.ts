@@ -5,7 +5,7 @@ import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
 export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
-  | 'winograd-s2' | 'winograd42' | 'polyphase-winograd';
+  | 'winograd-s2' | 'winograd4-s2' | 'winograd42' | 'polyphase-winograd';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -151,7 +151,7 @@ export function forwardPath(geo: Geometry): ConvPath {
   }
   if (winograd5x5Fits(geo)) return 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
-  if (winogradS2Fits(geo)) return 'winograd-s2';
+  if (winogradS2Fits(geo)) return winograd4S2Fits(geo) ? 'winograd4-s2' : 'winograd-s2';
   if (polyphaseWinogradFits(geo)) return 'polyphase-winograd';
   return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
 }
@@ -182,6 +182,13 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   return groups === 1 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 &&
     cin >= 16 && cout >= 16 && tiles >= minTiles;
+}
+
+// Where winograd-s2 fits, its 4×4 output tiles (assembly/winograd4-s2.ts: 81 products per tile,
+// 5.06 per output against 6.25) wherever they need fewer products than its 2×2 tiles.
+function winograd4S2Fits(geo: Geometry): boolean {
+  const [batch, , , , , , oh, ow] = geo;
+  return 81 * batch * Math.ceil(oh / 4) * Math.ceil(ow / 4) < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except
