@@ -14,9 +14,9 @@
 import { gemmScratchBytes, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts, tilesOf } from './winograd-frame';
+import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, groupAt, storeTiles } from './winograd6';
+import { coord, groupAt, products6, storeTiles } from './winograd6';
 
 // Tiles per block at most (16 outputs each): ResNet-18's 28² output (49 tiles) in one block.
 const TB: i32 = 64;
@@ -176,12 +176,12 @@ function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1
 
 // Y for this part's tiles or output channels, in blocks of about equal size in 8-column panels.
 export function convWinograd4S2Task(p: usize, part: i32, parts: i32, slot: i32): void {
-  forwardTask(p, part, parts, slot, 81, 4, TB, 8, workBytes(p), inputTransform, packedProducts, outputTransform);
+  forwardTask(p, part, parts, slot, 81, 4, TB, 8, workBytes(p), inputTransform, products6, outputTransform);
 }
 
 // The forward in phases where all tiles fit one block with the 3 columns a group may write past
 // them: the shared blocks' bytes, else 0, and the task.
 export function winograd4S2PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 81, 4, TB, 3); }
 export function winograd4S2PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  forwardPhaseTask(p, part, parts, slot, 81, 4, TB, 3, workBytes(p), inputTransform, packedProducts, outputTransform);
+  forwardPhaseTask(p, part, parts, slot, 81, 4, TB, 3, workBytes(p), inputTransform, products6, outputTransform);
 }
