@@ -109,6 +109,8 @@ const CASES: Case[] = [
   [5, 20, 17, 1, [12, 11], 3, 2, 0, 1, 'winograd-s2 winograd-s2 winograd-s2'], // unpadded, an input row and column no tile reads, lanes splitting images mid-row
   [2, 24, 700, 1, [17, 17], 3, 2, 1, 1, 'winograd-s2 winograd-s2 im2col'], // stride-2 Winograd's input gradient with its K (700 output channels) split into blocks; over the weight gradient's 64 channels
   [2, 16, 16, 1, [9, 36], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // rows of 9 tiles: the input gradient's strips with groups of 4 and a lone tile
+  [1, 24, 20, 1, [56, 56], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // stride 2 with 4×4 output tiles: 49 tiles, rows of 7 (a group of 4 and 3 lone), on 2 threads in phases
+  [1, 72, 20, 1, [45, 51], 3, 2, 0, 1, 'winograd4-s2 winograd-s2 im2col'], // the same unpadded, K over 64 (packed GEMM), partial tiles: 22 × 25 outputs, 42 tiles
   [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
   [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
   [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd5x5 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(2×2, 5×5), rows of 14 tiles (groups of 4 and a pair), odd output
@@ -135,7 +137,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward polyphase-winograd', 'convForward winograd42',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward winograd4-s2', 'convForward polyphase-winograd', 'convForward winograd42',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput winograd-s2', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight winograd-s2', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
