@@ -185,22 +185,19 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
 }
 
 // Where winograd-s2 fits, its 4×4 output tiles (assembly/winograd4-s2.ts: 81 products per tile,
-// 5.06 per output against 6.25) where they need fewer products than its 2×2 tiles and are 16 to
-// 61 (one block of the phases with its 3 spill columns: batch 1 at 16² to 31² outputs). Measured no
-// faster (BENCHMARKS.md, issue 14): ResNet-18's 64→128 at 56², batch 1, 1 thread, best wall time of
-// 30–60, 3 alternating rounds (load 5–10): 2.00–2.40 ms vs winograd-s2's 2.01–2.27; its 81
-// GEMMs take ~1.75 ms of it (the transforms ~0.3, measured by stubbing the steps): V and M of
-// one block are 4 MB against winograd-s2's 1.1, out of L2. Beyond the phases' block (batch 128,
-// blocks of 64 tiles) ResNet-20's 32→64 at 16² ran 7.5–9.3 ms vs 6.1–6.8 (CPU time, best of 5),
-// and at 4 tiles (256→512 at 14², 7² out) 4.2–4.6 ms vs 2.5–2.7 (U: 42 MB, each element used 4 times).
-// Worst element ÷ the conformance tolerance, N(0, 1) data (bench/winograd-forward-error.ts):
-// 64→128 at 56² 0.24, 256→512 at 14² 0.26 (winograd-s2: 0.04–0.08).
-const WINOGRAD4_S2_MIN_TILES = 16, WINOGRAD4_S2_MAX_TILES = 61;
+// 5.06 per output against 6.25) where they need fewer products than its 2×2 tiles (28² and 16²
+// outputs: 19% fewer; not 14², whose 4×4 tiles cover 16²), with winograd-s2's 16 tiles at least
+// (7² at batch 1, 4 tiles: U of 256→512 is 42 MB, each element used 4 times; 4.4–4.6 ms vs
+// 2.5–2.7). Against winograd-s2, alternating builds on a busy machine (load 7–9; BENCHMARKS.md):
+// ResNet-18's 64→128 at 56², batch 1, 1 thread, best wall of 40, 3 rounds: 1.79–1.92 ms vs
+// 1.98–2.14; ResNet-20's forwards at batch 128, 1 thread, best CPU time of 5, 3 rounds: 16→32 at
+// 32² 6.9–7.8 vs 9.0–10.1, 32→64 at 16² 6.4–7.1 vs 6.2–6.9 (a tie). Worst element ÷ the
+// conformance tolerance, N(0, 1) data (bench/winograd-forward-error.ts): 64→128 at 56² 0.24,
+// 256→512 at 14² 0.26 (F(4, 2)'s points 0, ±1, 2; winograd-s2: 0.04–0.08).
 function winograd4S2Fits(geo: Geometry): boolean {
   const [batch, , , , , , oh, ow] = geo;
   const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
-  return tiles >= WINOGRAD4_S2_MIN_TILES && tiles <= WINOGRAD4_S2_MAX_TILES &&
-    81 * tiles < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return tiles >= WINOGRAD_FORWARD_MIN_TILES && 81 * tiles < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except

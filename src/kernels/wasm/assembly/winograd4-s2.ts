@@ -18,8 +18,12 @@ import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, 
 import { al64, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
 import { coord, groupAt, products6, storeTiles } from './winograd6';
 
-// Tiles per block at most (16 outputs each): ResNet-18's 28² output (49 tiles) in one block.
-const TB: i32 = 64;
+// Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
+// were 4 MB for 64→128 (out of L2) and the GEMMs ran ~20% slower per product than winograd-s2's.
+// ResNet-18's 64→128 at 56², batch 1, 1 thread, best wall of 40, 3 alternating rounds (load 7–9):
+// TB 64 2.00–2.40 ms (8 runs), 32 1.79–1.92, 16 1.81–1.96; ResNet-20's 16→32 at 32², batch 128,
+// CPU time: 32 6.9–7.8 ms, 16 7.0–7.7 (BENCHMARKS.md, issue 14).
+const TB: i32 = 32;
 // A group's 9×9 vectors (row r, column c at 16·(9r + c)).
 const ROW: i32 = 9 * 16;
 const GROUP_BYTES: i32 = 9 * ROW;
