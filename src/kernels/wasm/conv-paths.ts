@@ -186,18 +186,21 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
 
 // Where winograd-s2 fits, its 4×4 output tiles (assembly/winograd4-s2.ts: 81 products per tile,
 // 5.06 per output against 6.25) where they need fewer products than its 2×2 tiles (28² and 16²
-// outputs: 19% fewer; not 14², whose 4×4 tiles cover 16²), with winograd-s2's 16 tiles at least
-// (7² at batch 1, 4 tiles: U of 256→512 is 42 MB, each element used 4 times; 4.4–4.6 ms vs
-// 2.5–2.7). Against winograd-s2, alternating builds on a busy machine (load 7–9; BENCHMARKS.md):
-// ResNet-18's 64→128 at 56², batch 1, 1 thread, best wall of 40, 3 rounds: 1.79–1.92 ms vs
-// 1.98–2.14; ResNet-20's forwards at batch 128, 1 thread, best CPU time of 5, 3 rounds: 16→32 at
-// 32² 6.9–7.8 vs 9.0–10.1, 32→64 at 16² 6.4–7.1 vs 6.2–6.9 (a tie). Worst element ÷ the
-// conformance tolerance, N(0, 1) data (bench/winograd-forward-error.ts): 64→128 at 56² 0.24,
-// 256→512 at 14² 0.26 (F(4, 2)'s points 0, ±1, 2; winograd-s2: 0.04–0.08).
+// outputs: 19% fewer; not 14², whose 4×4 tiles cover 16²), in rows of at least 4 tiles, with
+// winograd-s2's 16 tiles at least. Against winograd-s2, alternating builds on a busy machine
+// (load 6–9; BENCHMARKS.md): ResNet-18's 64→128 at 56², batch 1, best wall of 40, 6 rounds, 1
+// thread 1.79–2.43 ms vs 1.98–2.61, 2 threads 1.56–2.49 vs 1.61–3.11; ResNet-20's forwards at
+// batch 128, 1 thread, best CPU time of 5, 6 rounds: 16→32 at 32² 6.9–11.1 vs 9.0–13.2. Not
+// taken: 7² at batch 1 (4 tiles; 256→512's U is 42 MB, each element used 4 times: 4.4–4.6 ms vs
+// 2.5–2.7), and 8² outputs (ResNet-20's 32→64 at 16²: 6.4–9.2 vs 6.2–9.1), rows of 2 tiles that
+// the transforms take lane by lane. Worst element ÷ the conformance tolerance, N(0, 1) data
+// (bench/winograd-forward-error.ts): 64→128 at 56² 0.24, 16→32 at 32² 0.06 (F(4, 2)'s points 0,
+// ±1, 2; winograd-s2: 0.04–0.08).
 function winograd4S2Fits(geo: Geometry): boolean {
   const [batch, , , , , , oh, ow] = geo;
   const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
-  return tiles >= WINOGRAD_FORWARD_MIN_TILES && 81 * tiles < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  return tiles >= WINOGRAD_FORWARD_MIN_TILES && Math.ceil(ow / 4) >= 4 &&
+    81 * tiles < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except
