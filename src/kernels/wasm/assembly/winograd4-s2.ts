@@ -12,10 +12,11 @@
 // tile row go through the transforms at once, one per lane; the same operations for every lane
 // whichever block, phase or thread it lands in: results never depend on the split.
 import { gemmScratchBytes, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW } from '../abi';
 import { arg, ptr } from './params';
 import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
-import { al64, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
+import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
+import { padRows } from './winograd-s2';
 import { coord, groupAt, products6, storeTiles } from './winograd6';
 
 // Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
@@ -95,15 +96,10 @@ export function winograd4S2WeightBytes(p: usize): i32 {
 // planeStride(cin, ld) apart. A group's V is stored as whole vectors (lanes past the group write
 // columns later groups overwrite, or the frame's spill columns past nb).
 function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
-  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 4);
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 4);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const pad = work, d = al64(work + <usize>paddedBytes(p));
-  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
-  // Only the input rows the block's tiles read are copied when it lies in one image (as winograd-s2.ts).
-  const single = coord(coords, 0, 0) == coord(coords, nb - 1, 0);
-  const iy0 = single ? max(0, 2 * coord(coords, 0, 1) - ph) : 0;
-  const iy1 = single ? min(h, 2 * coord(coords, nb - 1, 1) + 9 - ph) : h;
+  const vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
@@ -112,9 +108,7 @@ function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v:
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
-          if (iy1 > iy0) {
-            padPlane(x + <usize>(n * cin + ci) * inPlane + (<usize>(iy0 * w) << 2), iy1 - iy0, w, ph + iy0, pw, pad, rows, cols);
-          }
+          padRows(p, n, ci, coords, nb, 9, pad, rows, cols);
           loaded = n;
         }
         // Output (oy, ox) reads the padded inputs from (2·oy, 2·ox).
