@@ -66,8 +66,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   // channels; 3×3 (Winograd on the polyphase parts): 72 → 100 at 45² splits its 288 tiles, 128 → 256 at 14² runs in phases;
   // the input gradients of 72 → 100, of 17 → 20 at 28² unpadded (partial tiles) and of 48 → 64 at 40² by its
   // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels; 4×4 output tiles
-  // (winograd4-s2): 24 → 20 at 56² (49 tiles) and 72 → 40 at 45² unpadded (36, K over 64) split output
-  // channels, 24 → 40 at 40² (25) runs in phases, 16 → 20 at 32², batch 8, splits its 128 tiles. Stems as stride-1
+  // (winograd4-s2) in phases: 24 → 20 at 56² (49 tiles), 72 → 40 at 45² unpadded (36, K over 64),
+  // 24 → 40 at 40² (25); 16 → 20 at 32², batch 8, splits its 128 tiles. Stems as stride-1
   // Winograd over their phase planes (polyphase-winograd): 7×7 stride 2 (F(3×3, 4×4)) 3 → 20 at 61², batch 2,
   // splitting its 242 tiles, and 3 → 24 at 45², 64 tiles in phases; 11×11 stride 4 (F(4×4, 3×3)) 3 → 24 at
   // 67², 16 tiles in phases.
@@ -96,7 +96,7 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
 test('conv forward on stored weights (prepared once, kept) is the same at 1 and 2 threads', () => {
   const r = rng(34);
   // ResNet-18's batch-1 shapes: stride 2 by Winograd on the polyphase parts, its cached transform,
-  // with 4×4 output tiles split by output channels (64 → 128 at 56²) or 2×2 in phases (256 → 512 at 14²); 4×4 stride 2 by
+  // with 4×4 output tiles (64 → 128 at 56²) or 2×2 (256 → 512 at 14²) in phases; 4×4 stride 2 by
   // polyphase planes on packed weights, 2 threads splitting positions (128 → 256 at 28²) and, with
   // too few positions, channels (256 → 512 at 14²); Winograd on its cached transform in phases,
   // F(4×4) at 14² and F(2×2) at 7²; the stems of ResNet-18 and AlexNet over their phase planes.

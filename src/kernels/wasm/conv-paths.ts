@@ -189,7 +189,8 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
 // outputs: 19% fewer; not 14², whose 4×4 tiles cover 16²), in rows of at least 4 tiles, with
 // winograd-s2's 16 tiles at least. Against winograd-s2, alternating builds on a busy machine
 // (load 6–9; BENCHMARKS.md): ResNet-18's 64→128 at 56², batch 1, best wall of 40, 6 rounds, 1
-// thread 1.79–2.43 ms vs 1.98–2.61, 2 threads 1.56–2.49 vs 1.61–3.11; ResNet-20's forwards at
+// thread 1.79–2.43 ms vs 1.98–2.61 (faster in every round), 2 threads (in phases, 4 rounds)
+// 1.17–2.33 vs 1.67–2.33 (overlapping); ResNet-20's forwards at
 // batch 128, 1 thread, best CPU time of 5, 6 rounds: 16→32 at 32² 6.9–11.1 vs 9.0–13.2. Not
 // taken: 7² at batch 1 (4 tiles; 256→512's U is 42 MB, each element used 4 times: 4.4–4.6 ms vs
 // 2.5–2.7), and 8² outputs (ResNet-20's 32→64 at 16²: 6.4–9.2 vs 6.2–9.1), rows of 2 tiles that

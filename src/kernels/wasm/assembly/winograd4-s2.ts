@@ -25,6 +25,11 @@ import { coord, groupAt, products6, storeTiles } from './winograd6';
 // TB 64 2.00–2.40 ms (8 runs), 32 1.79–1.92, 16 1.81–1.96; ResNet-20's 16→32 at 32², batch 128,
 // CPU time: 32 6.9–7.8 ms, 16 7.0–7.7 (BENCHMARKS.md, issue 14).
 const TB: i32 = 32;
+// The phases' one block (2 threads, few tiles: no input transformed twice) takes ResNet-18's 49
+// tiles with the 3 spill columns. 64→128 at 56², 2 threads, best wall of 60, 4 alternating rounds
+// (load 4–6): 1.17–2.33 ms against 1.42–2.08 split by output channels in blocks of 32 (the ranges
+// overlap; the best runs favour the phases) and winograd-s2's 1.67–2.33.
+const PHASE_TB: i32 = 64;
 // A group's 9×9 vectors (row r, column c at 16·(9r + c)).
 const ROW: i32 = 9 * 16;
 const GROUP_BYTES: i32 = 9 * ROW;
@@ -38,7 +43,7 @@ const GROUP_BYTES: i32 = 9 * ROW;
 // The frame's `work` (winograd-frame.ts): the padded input plane, then a group's vectors.
 @inline function workBytes(p: usize): i32 { return <i32>al64(paddedBytes(p)) + GROUP_BYTES; }
 export function winograd4S2ScratchBytes(p: usize, nt: i32): i32 {
-  return forwardScratchBytes(p, 81, TB, workBytes(p), gemmScratchBytes(arg(p, CONV_CIN), TB));
+  return forwardScratchBytes(p, 81, TB, workBytes(p), gemmScratchBytes(arg(p, CONV_CIN), PHASE_TB));
 }
 
 // The transformed weights U[ξ] (cout × cin each, 81 of them) in the GEMM's packed-A layout.
@@ -179,7 +184,7 @@ export function convWinograd4S2Task(p: usize, part: i32, parts: i32, slot: i32):
 
 // The forward in phases where all tiles fit one block with the 3 columns a group may write past
 // them: the shared blocks' bytes, else 0, and the task.
-export function winograd4S2PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 81, 4, TB, 3); }
+export function winograd4S2PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 81, 4, PHASE_TB, 3); }
 export function winograd4S2PhaseTask(p: usize, part: i32, parts: i32, slot: i32): void {
-  forwardPhaseTask(p, part, parts, slot, 81, 4, TB, 3, workBytes(p), inputTransform, products6, outputTransform);
+  forwardPhaseTask(p, part, parts, slot, 81, 4, PHASE_TB, 3, workBytes(p), inputTransform, products6, outputTransform);
 }
