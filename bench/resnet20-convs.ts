@@ -3,10 +3,11 @@
 // took, and GFLOP/s by the direct-FLOP count. To compare builds on a busy machine, run two
 // checkouts' copies of this script alternately. Usage: npx tsx bench/resnet20-convs.ts [--reps 5] [--threads 1]
 // [--only s2] (the shapes whose name contains it)
-import { setBackend, setNumThreads } from '../src/index.js';
+import { setBackend } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { awaitWorkers } from './lib/await-workers.js';
 import { filledArray } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: number) => {
@@ -18,10 +19,13 @@ const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--
 const wall = process.argv.includes('--wall');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
 setBackend('wasm');
-setNumThreads(threads);
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
 const filled = (n: number) => filledArray(be, n);
+{
+  const x = filled(1 << 20);
+  await awaitWorkers(be, threads, () => K.unary('relu', x, x, 0)); // before any timing (lib/await-workers.ts)
+}
 
 // Lowest CPU (or wall) time of the runs (ms): on a shared machine the least disturbed run.
 function best(fn: () => void): number {

@@ -8,6 +8,7 @@ import { randn, setBackend, setNumThreads, zeros } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { PoolParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { awaitWorkers } from './lib/await-workers.js';
 
 const { values } = parseArgs({ options: { 'gap-us': { type: 'string', default: '150' }, calls: { type: 'string', default: '500' } } });
 const gapMs = Number(values['gap-us']) / 1000, calls = Number(values.calls);
@@ -61,12 +62,7 @@ function timed(fn: () => void): [number, number] {
 
 console.log(`| task | threads used (2 asked) | 2 threads p10 / median µs | 1 thread p10 / median µs |\n|---|---|---|---|`);
 for (const [name, fn] of tasks) {
-  setNumThreads(2);
-  // Workers boot asynchronously: wait until a parallel task can use one.
-  for (let i = 0; i < 200 && be.lastThreads() !== 2; i++) {
-    warm();
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await awaitWorkers(be, 2, warm);
   const two = timed(fn);
   const used = be.lastThreads();
   setNumThreads(1);

@@ -116,12 +116,19 @@ const CASES: Case[] = [
   [1, 72, 20, 1, [45, 51], 3, 2, 0, 1, 'winograd4-s2 winograd-s2 im2col'], // the same unpadded, K over 64 (packed GEMM), partial tiles: 22 × 25 outputs, 42 tiles
   [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
   [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
-  [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd5x5 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(2×2, 5×5), rows of 14 tiles (groups of 4 and a pair), odd output
-  [2, 16, 20, 1, [13, 14], 5, 1, 0, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) unpadded: 50 tiles, in phases on 2 threads
-  [8, 17, 16, 1, [6, 5], 5, 1, 2, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) with rows of 3 tiles: groups of 4 across rows, partial tiles
+  [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd7 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(3×3, 5×5), rows of 9 tiles (groups of 4 and a lone one), blocks of 48 + 33, in phases on 2 threads
+  [2, 16, 20, 1, [13, 14], 5, 1, 0, 1, 'winograd7 shifted shifted'], // F(3×3, 5×5) unpadded: rows of 4 tiles, the last 1 output wide
+  [8, 17, 16, 1, [6, 5], 5, 1, 2, 1, 'winograd7 shifted shifted'], // F(3×3, 5×5) with rows of 2 tiles: groups of 4 across rows and images, partial tiles
   [1, 16, 20, 1, [5, 6], 5, 1, 1, 1, 'im2col shifted shifted'], // 6 tiles: too few for F(2×2, 5×5)
-  [16, 16, 18, 1, [1, 1], 5, 1, 2, 1, 'winograd5x5 direct im2col'], // F(2×2, 5×5) on 1×1 images: one partial tile each, groups across images
-  [2, 16, 20, 1, [7, 8], 5, 1, 4, 1, 'winograd5x5 direct shifted'], // F(2×2, 5×5) with padding past the kernel's reach
+  [16, 16, 18, 1, [1, 1], 5, 1, 2, 1, 'winograd7 direct im2col'], // F(3×3, 5×5) on 1×1 images: one partial tile each, groups across images
+  [2, 16, 20, 1, [7, 8], 5, 1, 4, 1, 'winograd7 direct shifted'], // F(3×3, 5×5) with padding past the kernel's reach
+  [1, 72, 20, 1, [12, 12], 5, 1, 2, 1, 'winograd7 im2col im2col'], // F(3×3, 5×5) at its fewest tiles (16), K = 72 through the packing GEMM (chunks of 64 and 8)
+  [3, 256, 24, 1, [15, 16], 5, 1, 2, 1, 'winograd7 im2col im2col'], // F(3×3, 5×5) at the most input channels it takes: 90 tiles, in phases on 2 threads
+  [2, 20, 24, 1, [27, 28], 5, 1, 2, 1, 'winograd7 shifted shifted'], // F(3×3, 5×5): 180 tiles split over threads, rows of 10 (groups of 4 and a pair)
+  [1, 257, 24, 1, [15, 16], 5, 1, 2, 1, 'im2col im2col im2col'], // one more: im2col
+  [1, 24, 40, 1, [9, 9], 5, 1, 2, 1, 'winograd5x5 im2col im2col'], // 9 tiles of 3×3: too few for F(3×3, 5×5), F(2×2, 5×5)'s 25 in phases on 2 threads
+  [1, 16, 20, 1, [7, 8], 5, 1, 2, 1, 'winograd5x5 direct shifted'], // F(2×2, 5×5) at its fewest tiles, 16 in rows of 4 (F(3×3)'s 9)
+  [1, 24, 20, 1, [14, 8], 5, 1, 1, 1, 'winograd5x5 shifted shifted'], // F(2×2, 5×5) on 12 × 6 outputs: rows of 3 tiles, groups across rows (F(3×3)'s 8)
 ];
 
 function convParams(c: Case): ConvParams {
@@ -140,7 +147,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward winograd4-s2', 'convForward polyphase-winograd', 'convForward winograd42',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward winograd4-s2', 'convForward polyphase-winograd', 'convForward winograd42', 'convForward winograd7',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput winograd-s2', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight winograd-s2', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);
@@ -240,6 +247,10 @@ const POOLS: PoolCase[] = [
   // (LeNet-5's pools: 28 and 10 wide; 24 wide ends on a whole group).
   [2, 3, [6, 28], 2, 2, 0, 1, true], [1, 2, [3, 10], 2, 2, 0, 1, false], [1, 2, [4, 24], 2, 2, 0, 1, true],
   [1, 2, [5, 13], 3, 2, 0, 1, false],
+  // 3×3 stride 2 with rows of 8 whole windows or more (max-pool3.ts): unpadded odd and even widths,
+  // padded with a clipped last row and column (odd sizes) and without (even sizes).
+  [2, 3, [12, 35], 3, 2, 0, 1, false], [1, 2, [9, 40], 3, 2, 0, 1, true], [1, 3, [17, 37], 3, 2, 1, 1, false],
+  [2, 2, [10, 38], 3, 2, 1, 1, true],
 ];
 
 test('pooling matches the reference', async () => {

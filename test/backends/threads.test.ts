@@ -59,7 +59,10 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
   // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) runs in phases
   // (input channels, planes, output channels), as 32 → 32 at 14², F(4×2)'s 64 → 64 at 7² and 512 → 40 at 9²
-  // (K in chunks), F(2×2)'s 520 → 16 at 7² and F(2×2, 5×5)'s 24 → 40 at 13² (49 tiles) do;
+  // (K in chunks), F(2×2)'s 520 → 16 at 7², F(2×2, 5×5)'s 24 → 40 at 9² (25 tiles), F(3×3, 5×5)'s 24 → 40 at 27²
+  // (81), 72 → 20 at 12² (16, K in chunks) and 256 → 24 at 15², batch 3 (75, K in chunks) do; F(3×3, 5×5)'s
+  // 16 → 24 at 20², batch 2 (98 tiles: over the phases' one block), splits output channels, 20 → 24 at 27², batch 2,
+  // its 162 tiles;
   // 260 → 16 at 16² runs the forward on F(2×2) (K over F(4×4)'s limit), threads splitting its 128 tiles;
   // LeNet-5's conv1 its forward and conv2 its input gradient over shifted copies, threads splitting the images.
   // Stride 2, 4×4 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output
@@ -74,7 +77,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),
     conv(2, 260, 16, 16, 3, 1), conv(16, 1, 6, 28, 5, 2), conv(16, 6, 16, 14, 5, 0), conv(2, 72, 100, 45, 3, 1, 2),
-    conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 13, 5, 2),
+    conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 9, 5, 2),
+    conv(1, 24, 40, 27, 5, 2), conv(1, 72, 20, 12, 5, 2), conv(3, 256, 24, 15, 5, 2), conv(2, 20, 24, 27, 5, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2), conv(1, 512, 40, 9, 3, 1), conv(1, 520, 16, 7, 3, 1),
     conv(2, 3, 20, 61, 7, 3, 2), conv(1, 3, 24, 45, 7, 3, 2), conv(1, 3, 24, 67, 11, 2, 4), conv(1, 24, 20, 56, 3, 1, 2),
     conv(1, 72, 40, 45, 3, 0, 2), conv(1, 24, 40, 40, 3, 1, 2), conv(8, 16, 20, 32, 3, 1, 2)]) {
@@ -143,7 +147,8 @@ test('3-D conv forward and both gradients are the same at 1 and 2 threads', () =
 
 test('max pooling split over planes is the same at 1 and 2 threads and as the reference, argmax too', () => {
   const r = rng(35);
-  // ResNet's 3×3 stride-2 pool (the general kernel) and LeNet-5's first 2×2 one (max-pool2.ts).
+  // ResNet's 3×3 stride-2 pool (max-pool3.ts; the NaN's plane by the general kernel) and LeNet-5's
+  // first 2×2 one (max-pool2.ts).
   for (const [k, pad, inSize, outSize] of [[3, 1, 56, 28], [2, 0, 28, 14]] as const) {
     const p: PoolParams = {
       batch: 8, channels: 32, inSize: [inSize, inSize], outSize: [outSize, outSize], kernelSize: [k, k], stride: [2, 2],
@@ -157,6 +162,33 @@ test('max pooling split over planes is the same at 1 and 2 threads and as the re
     refKernels.maxPoolForward(x, want, wantArg, p);
     assert.deepEqual(Array.from(out), Array.from(want));
     assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+  }
+});
+
+test('3×3 stride-2 max pooling (max-pool3.ts) breaks ties, meets signed zeros and −∞ as the reference does', () => {
+  const r = rng(36);
+  // Small integers (after a ReLU: many zeros), so windows hold equal maxima; −0 beside +0 and
+  // whole windows of −∞ (index −1); ResNet's padded pool and AlexNet's unpadded one, and two in
+  // ceil mode: a last window half past the input (its bottom row and right column), and one whose
+  // middle row lies past it (the general kernel's).
+  for (const [pad, inSize, outSize] of [[1, 30, 15], [0, 29, 14], [0, 30, 15], [1, 30, 16]] as const) {
+    const p: PoolParams = {
+      batch: 4, channels: 32, inSize: [inSize, inSize], outSize: [outSize, outSize], kernelSize: [3, 3], stride: [2, 2],
+      padBegin: [pad, pad], dilation: [1, 1], countIncludePad: true,
+    };
+    const x = inWasm(data(r, 128 * inSize * inSize).map((v) => Math.max(0, Math.round(2 * v))));
+    for (let i = 0; i < x.length; i += 7) if (x[i] === 0) x[i] = -0;
+    for (let y = 0; y < 4; y++) for (let c = 0; c < 6; c++) x[inSize * inSize + y * inSize + c] = -Infinity;
+    const out = wasm.alloc(128 * outSize * outSize).data, argmax = new Int32Array(out.length);
+    sameAtOneAndTwo(`maxPoolForward ties pad ${pad}`, () => { K.maxPoolForward(x, out, argmax, p); return out; });
+    const want = new Float32Array(out.length), wantArg = new Int32Array(out.length);
+    refKernels.maxPoolForward(x, want, wantArg, p);
+    const signed = (a: Float32Array) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
+    assert.deepEqual(signed(out), signed(want));
+    assert.deepEqual(Array.from(argmax), Array.from(wantArg));
+    const noArg = wasm.alloc(out.length).data;
+    K.maxPoolForward(x, noArg, null, p);
+    assert.deepEqual(signed(noArg), signed(want));
   }
 });
 

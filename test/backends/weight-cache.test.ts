@@ -24,7 +24,8 @@ const CASES = [
   { name: 'polyphase-winograd 7×7 stride 2 (a stem)', path: 'polyphase-winograd', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
   { name: 'polyphase-winograd 11×11 stride 4 (a stem)', path: 'polyphase-winograd', inC: 3, outC: 20, k: 11, size: 67, stride: 4, padding: 2 },
   { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },
-  { name: 'winograd F(2×2, 5×5)', path: 'winograd5x5', inC: 24, outC: 20, k: 5, size: 11, stride: 1, padding: 2 },
+  { name: 'winograd F(2×2, 5×5) at 9² (too few 3×3 tiles for F(3×3, 5×5))', path: 'winograd5x5', inC: 24, outC: 20, k: 5, size: 9, stride: 1, padding: 2 },
+  { name: 'winograd F(3×3, 5×5)', path: 'winograd7', inC: 24, outC: 20, k: 5, size: 11, stride: 1, padding: 2 },
   { name: 'winograd 3×3 stride 2', path: 'winograd-s2', inC: 16, outC: 20, k: 3, size: 14, stride: 2, padding: 1 },
   { name: 'winograd 3×3 stride 2, 4×4 tiles', path: 'winograd4-s2', inC: 16, outC: 20, k: 3, size: 40, stride: 2, padding: 1 },
 ];

@@ -13,7 +13,8 @@ import {
   TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS, CONV_WINOGRAD_V, CONV_WINOGRAD_PHASE, TASK_WINOGRAD_PHASE,
   TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
-  TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
+  TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
+  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -30,7 +31,8 @@ export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight
 const FORWARD_TASKS: Record<Exclude<ConvPath, 'polyphase-winograd'>, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD, winograd5x5: TASK_CONV_WINOGRAD5X5,
-  'winograd-s2': TASK_CONV_WINOGRAD_S2, winograd42: TASK_WINOGRAD42_PHASE, 'winograd4-s2': TASK_CONV_WINOGRAD4_S2,
+  'winograd-s2': TASK_CONV_WINOGRAD_S2, winograd42: TASK_WINOGRAD42_PHASE, winograd7: TASK_CONV_WINOGRAD7,
+  'winograd4-s2': TASK_CONV_WINOGRAD4_S2,
 };
 const PHASE_CONV_TASKS = { winograd4: TASK_CONV_WINOGRAD4, winograd4x4: TASK_CONV_WINOGRAD4X4 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
@@ -76,6 +78,9 @@ export function createConvKernels(rt: Runtime) {
     // F(4×2, 3×3) (winograd42.ts): 24 planes of cout × cin, in phases only (its task is the phases').
     [TASK_WINOGRAD42_PHASE]: { side: 2, partTiles: 64, weightBytes: ex.winograd42WeightBytes, weights: TASK_WINOGRAD42_WEIGHTS,
       planes: 24, phaseBytes: ex.winograd42PhaseBytes, phases: TASK_WINOGRAD42_PHASE },
+    // F(3×3, 5×5) (winograd7.ts): 49 planes of cout × cin, on 3×3 output tiles.
+    [TASK_CONV_WINOGRAD7]: { side: 3, partTiles: 64, weightBytes: ex.winograd7WeightBytes, weights: TASK_WINOGRAD7_WEIGHTS,
+      planes: 49, phaseBytes: ex.winograd7PhaseBytes, phases: TASK_WINOGRAD7_PHASE },
   };
 
   // Scratch bytes per thread of the 2-D conv tasks (the im2col tasks: convScratchBytes).
@@ -86,7 +91,8 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_SHIFTED]: ex.shiftedConvScratchBytes, [TASK_CONV_POLYPHASE]: ex.polyphaseScratchBytes,
     [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes, [TASK_CONV_WINOGRAD_S2]: ex.winogradS2ScratchBytes,
     [TASK_CONV_WINOGRAD_S2_BWD_IN]: ex.winogradS2InputGradScratchBytes, [TASK_WINOGRAD42_PHASE]: ex.winograd42ScratchBytes,
-    [TASK_CONV_WINOGRAD4X4]: ex.winograd4x4ScratchBytes, [TASK_CONV_WINOGRAD4_S2]: ex.winograd4S2ScratchBytes,
+    [TASK_CONV_WINOGRAD4X4]: ex.winograd4x4ScratchBytes, [TASK_CONV_WINOGRAD7]: ex.winograd7ScratchBytes,
+    [TASK_CONV_WINOGRAD4_S2]: ex.winograd4S2ScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.

@@ -5,7 +5,7 @@ import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
 export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
-  | 'winograd-s2' | 'winograd4-s2' | 'winograd42' | 'polyphase-winograd';
+  | 'winograd-s2' | 'winograd4-s2' | 'winograd42' | 'polyphase-winograd' | 'winograd7';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -143,13 +143,32 @@ function winograd42Fits(geo: Geometry): boolean {
   return cin <= WINOGRAD42_MAX_CHANNELS && 24 * tiles < 16 * tiles2;
 }
 
+// Where F(2×2, 5×5) fits (so up to its 256 input channels), F(3×3, 5×5) (assembly/winograd7.ts:
+// 49 products per 3×3 output tile, 5.4 per output against 9) with at least 16 of its tiles (F(4×4,
+// 3×3)'s minimum). 1 thread, best of 11, 2 alternating rounds on a busy machine (load 5–6):
+// AlexNet's 64 → 192 at 27² 2.9–3.4 ms vs 4.3–6.5, 128 → 128 at 27² 4.1–4.9 vs 5.9–6.0,
+// 256 → 128 at 27² 8.0–13.2 vs 12.2–19.1, 256 → 256 at 13² (25 tiles) 5.5–6.1 vs 6.6–9.3; ties at
+// 32 → 32 at 14² (25 tiles) 0.15 vs 0.14–0.19 and 64 → 64 at 13² 0.40–0.43 vs 0.43–0.51. Rounding:
+// worst element ÷ the conformance tolerance, N(0, 1) data, worst of 3 seeds
+// (bench/winograd5x5-error.ts), at 27² unless said: K = 16 0.29, 64 (→ 192) 0.58, 128 0.42, 192
+// 0.34, 256 0.45, 256 at 13² 0.33; after a ReLU 0.24, 0.39, 0.36, 0.30, 0.29, 0.25 (F(2×2, 5×5):
+// 0.19, 0.46, 0.36, 0.31, 0.30, 0.26; after a ReLU 0.14, 0.26, 0.32, 0.30, 0.29, 0.21). Past 64 input
+// channels the sums run in chunks of 64 (gemm.ts), so the error does not grow with K. Other fifth
+// points (numpy float32 model, 64 → 32 at 27², 3 seeds): ½ 0.41, −½ 0.45, ±½ for ±2 with 2 0.46,
+// with −2 0.48, 3 11.2.
+const WINOGRAD7_MIN_TILES = 16;
+function winograd7Fits(geo: Geometry): boolean {
+  const [batch, , , , , , oh, ow] = geo;
+  return batch * Math.ceil(oh / 3) * Math.ceil(ow / 3) >= WINOGRAD7_MIN_TILES;
+}
+
 /** The forward path of a 2-D conv. */
 export function forwardPath(geo: Geometry): ConvPath {
   if (winogradFits(geo, WINOGRAD_FORWARD_MIN_TILES)) {
     const tile = winogradTile(geo);
     return tile === 'winograd' && winograd42Fits(geo) ? 'winograd42' : tile;
   }
-  if (winograd5x5Fits(geo)) return 'winograd5x5';
+  if (winograd5x5Fits(geo)) return winograd7Fits(geo) ? 'winograd7' : 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
   if (winogradS2Fits(geo)) return winograd4S2Fits(geo) ? 'winograd4-s2' : 'winograd-s2';
   if (polyphaseWinogradFits(geo)) return 'polyphase-winograd';

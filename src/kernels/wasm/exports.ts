@@ -7,7 +7,8 @@ import {
   TASK_CONV_SHIFTED_BWD_W, TASK_CONV_SHIFTED_BWD_IN, TASK_CONV_SHIFTED, TASK_CONV_POLYPHASE, TASK_CONV_WINOGRAD5X5, TASK_WINOGRAD5X5_WEIGHTS,
   TASK_WINOGRAD_PHASE, TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
-  TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
+  TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
+  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -28,6 +29,9 @@ export interface WasmExports {
   winograd5x5PhaseBytes(params: number): number;
   winograd4x4ScratchBytes(params: number, nt: number): number;
   winograd4x4PhaseBytes(params: number): number;
+  winograd7ScratchBytes(params: number, nt: number): number;
+  winograd7WeightBytes(params: number): number;
+  winograd7PhaseBytes(params: number): number;
   winogradS2ScratchBytes(params: number, nt: number): number;
   winogradS2WeightBytes(params: number): number;
   winogradS2PhaseBytes(params: number): number;
@@ -81,6 +85,7 @@ const names: Record<number, string> = {
   [TASK_WINOGRAD42_PHASE]: 'winograd42PhaseTask', [TASK_WINOGRAD42_WEIGHTS]: 'winograd42WeightsTask',
   [TASK_POLYPHASE_PLANES]: 'polyphasePlanesTask', [TASK_CONV_WINOGRAD4X4]: 'convWinograd4x4Task',
   [TASK_WINOGRAD4X4_WEIGHTS]: 'winograd4x4WeightsTask', [TASK_WINOGRAD4X4_PHASE]: 'winograd4x4PhaseTask',
+  [TASK_CONV_WINOGRAD7]: 'convWinograd7Task', [TASK_WINOGRAD7_WEIGHTS]: 'winograd7WeightsTask', [TASK_WINOGRAD7_PHASE]: 'winograd7PhaseTask',
   [TASK_CONV_WINOGRAD4_S2]: 'convWinograd4S2Task', [TASK_WINOGRAD4_S2_WEIGHTS]: 'winograd4S2WeightsTask',
   [TASK_WINOGRAD4_S2_PHASE]: 'winograd4S2PhaseTask',
 };

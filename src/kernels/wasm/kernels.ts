@@ -40,6 +40,10 @@ const PARALLEL_ELEMENTS = 1 << 17;
 // after the last dispatch, took a median 114–170 µs on 2 threads against 82–85 on 1 (busy machine).
 const PARALLEL_WINDOW_ELEMENTS = 5e4;
 const POOL2_COST = 1 / 3;
+// 3×3 windows at stride 2 (assembly/max-pool3.ts) cost a quarter: ResNet-18's pool (64×112² →
+// 56², 1.8M elements) 192–225 µs against the general kernel's 724–800 on 1 thread (with argmax
+// 460–496 against 916–974), AlexNet's 192×27² → 13² 26–30 against 122–124 (BENCHMARKS.md).
+const POOL3_COST = 1 / 4;
 // GEMMs below this many flops (~90 µs on 1 thread) run on one: each of LeNet-5's 120→84 layer's
 // three (1.3 MFLOP, batch 64), 150 µs after the last dispatch, took a median 145 µs on 2 threads
 // against 29 on 1 (busy machine: the woken worker claims its part, then waits for a core); 2
@@ -109,11 +113,15 @@ export function createWasmKernels(rt: Runtime) {
   }
 
   // A max pool's window elements, those max-pool2.ts takes (2-D 2×2 windows at stride 2, unpadded,
-  // undilated, ≥ 4 outputs a row: layout.ts's isPool2) at their lower cost.
+  // undilated, ≥ 4 outputs a row: layout.ts's isPool2) and max-pool3.ts (3×3 at stride 2, padded by
+  // at most 1, ≥ 8 outputs a row with whole windows: isPool3) at their lower cost.
   function windowCost(outputs: number, p: PoolParams): number {
-    const pool2 = p.kernelSize.length === 2 && p.kernelSize.every((k) => k === 2) && p.stride.every((s) => s === 2) &&
-      p.padBegin.every((b) => b === 0) && p.dilation.every((d) => d === 1) && p.outSize[p.outSize.length - 1]! >= 4;
-    return outputs * p.kernelSize.reduce((s, k) => s * k, 1) * (pool2 ? POOL2_COST : 1);
+    const plain = p.kernelSize.length === 2 && p.stride.every((s) => s === 2) && p.dilation.every((d) => d === 1);
+    const w = p.inSize[1]!, ow = p.outSize[1]!, pw = p.padBegin[1]!;
+    const pool2 = plain && p.kernelSize.every((k) => k === 2) && p.padBegin.every((b) => b === 0) && ow >= 4;
+    const insideFrom = Math.min(pw, ow), insideTo = Math.max(insideFrom, Math.min(ow, Math.floor((w - 3 + pw) / 2) + 1));
+    const pool3 = plain && p.kernelSize.every((k) => k === 3) && p.padBegin.every((b) => b <= 1) && insideTo - insideFrom >= 8;
+    return outputs * p.kernelSize.reduce((s, k) => s * k, 1) * (pool2 ? POOL2_COST : pool3 ? POOL3_COST : 1);
   }
 
   // An SGD or Adam step on pointers in slot order from OPT_PARAM; threads split the elements.

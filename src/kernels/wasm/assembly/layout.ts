@@ -2,7 +2,9 @@
 // over up to 4 dims, a sum-to-shape over up to 3, max pooling with its argmax scatter, and
 // average pooling over window tables.
 import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
+import { laneSums16 } from './lane-sums';
 import { maxPool2Forward } from './max-pool2';
+import { maxPool3Plane, pool3Fits } from './max-pool3';
 import { arg, ptr } from './params';
 
 // out (d0, d1, d2, d3) contiguous = x read with element strides (s0, s1, s2, s3).
@@ -51,17 +53,9 @@ export function sumTo3(x: usize, out: usize, outLen: i32, d0: i32, d1: i32, d2: 
       const dst = out + (<usize>(a * o0 + b * o1) << 2);
       let i = 0;
       if (o2 == 0) {
-        // A run that collapses to one output: 16 lane sums (four chains hide the add latency),
-        // then a horizontal add.
-        let acc = f32x4.splat(0), acc1 = acc, acc2 = acc, acc3 = acc;
-        for (; i + 16 <= d2; i += 16) {
-          const q = src + (<usize>i << 2);
-          acc = f32x4.add(acc, v128.load(q));
-          acc1 = f32x4.add(acc1, v128.load(q, 16));
-          acc2 = f32x4.add(acc2, v128.load(q, 32));
-          acc3 = f32x4.add(acc3, v128.load(q, 48));
-        }
-        acc = f32x4.add(f32x4.add(acc, acc1), f32x4.add(acc2, acc3));
+        // A run that collapses to one output: lane sums, then a horizontal add.
+        let acc = laneSums16(src, d2);
+        i = d2 & ~15;
         for (; i + 4 <= d2; i += 4) acc = f32x4.add(acc, v128.load(src + (<usize>i << 2)));
         let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) +
           f32x4.extract_lane(acc, 3);
@@ -216,7 +210,18 @@ export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
       argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 1), at(p, 2), at(p, 4), at(p, 5));
     return;
   }
-  maxPool(ptr(p, POOL_X) + ((<usize>p0 * inVol) << 2), ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2),
+  const x = ptr(p, POOL_X), out = ptr(p, POOL_OUT);
+  if (isPool3(p)) {
+    for (let q = p0; q < p1; q++) {
+      const xq = x + ((<usize>q * inVol) << 2), oq = out + ((<usize>q * outVol) << 2);
+      const aq = argmax != 0 ? argmax + ((<usize>q * outVol) << 2) : 0;
+      if (!maxPool3Plane(xq, oq, aq, at(p, 1), at(p, 2), at(p, 4), at(p, 5), at(p, 13), at(p, 14))) {
+        maxPool(xq, oq, aq, 1, 1, at(p, 1), at(p, 2), 1, at(p, 4), at(p, 5), 1, 3, 3, 1, 2, 2, 0, at(p, 13), at(p, 14), 1, 1, 1);
+      }
+    }
+    return;
+  }
+  maxPool(x + ((<usize>p0 * inVol) << 2), out + ((<usize>p0 * outVol) << 2),
     argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 0), at(p, 1), at(p, 2), at(p, 3), at(p, 4), at(p, 5),
     at(p, 6), at(p, 7), at(p, 8), at(p, 9), at(p, 10), at(p, 11), at(p, 12), at(p, 13), at(p, 14), at(p, 15), at(p, 16), at(p, 17));
 }
@@ -228,6 +233,14 @@ function isPool2(p: usize): bool {
   return at(p, 0) == 1 && at(p, 3) == 1 && at(p, 6) == 1 && at(p, 12) == 0 && at(p, 7) == 2 && at(p, 8) == 2 &&
     at(p, 10) == 2 && at(p, 11) == 2 && at(p, 13) == 0 && at(p, 14) == 0 && at(p, 16) == 1 && at(p, 17) == 1 &&
     at(p, 5) >= 4 && 2 * at(p, 4) <= at(p, 1) && 2 * at(p, 5) <= at(p, 2);
+}
+
+// 2-D 3×3 windows at stride 2, undilated, padded by at most 1, rows of at least 8 outputs with
+// whole windows (pool3Fits): max-pool3.ts (planes with a NaN again by maxPool).
+function isPool3(p: usize): bool {
+  return at(p, 0) == 1 && at(p, 3) == 1 && at(p, 6) == 1 && at(p, 12) == 0 && at(p, 7) == 3 && at(p, 8) == 3 &&
+    at(p, 10) == 2 && at(p, 11) == 2 && at(p, 13) <= 1 && at(p, 14) <= 1 && at(p, 16) == 1 && at(p, 17) == 1 &&
+    pool3Fits(at(p, 1), at(p, 2), at(p, 4), at(p, 5), at(p, 13), at(p, 14));
 }
 
 // gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax.

@@ -20,6 +20,17 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
 // Output tiles of `side` across n outputs.
 @inline export function tilesOf(n: i32, side: i32): i32 { return (n + side - 1) / side; }
 
+// The padded input plane of the variants whose groups of 4 tiles read their rows in place: tiles
+// every rowSide rows and `side` columns, `alpha` rows high; rows for every tile's, columns for a
+// group's whole-vector loads from any tile column (each variant's file says how many values they
+// take), 4 past the tiles' side·tw. Their `work` space: the plane, then a group's vectors.
+@inline export function padRowsOf(p: usize, rowSide: i32, alpha: i32): i32 { return rowSide * tilesOf(arg(p, CONV_OH), rowSide) + alpha - rowSide; }
+@inline export function padColsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OW), side) + 4; }
+@inline export function padBytesOf(p: usize, rowSide: i32, alpha: i32, side: i32): i32 { return padRowsOf(p, rowSide, alpha) * padColsOf(p, side) * 4; }
+@inline export function groupWorkBytes(p: usize, rowSide: i32, alpha: i32, side: i32, groupBytes: i32): i32 {
+  return <i32>al64(padBytesOf(p, rowSide, alpha, side)) + groupBytes;
+}
+
 // Per-thread scratch of a forward task: V and M (`planes` planes of tb tiles), the tile
 // coordinates, the variant's `work` bytes, and the GEMM's packing space `gemm`; 576 bytes of room
 // for the alignments.

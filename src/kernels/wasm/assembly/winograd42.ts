@@ -8,29 +8,22 @@
 // F(2×2)'s 256 (16 tiles); its U is 25 MB, each element used 8 times (F(4×4): 4 tiles, 37.7 MB
 // used 4 times, memory-bound). Runs in phases only (the frame's forwardPhaseTask, for few tiles:
 // conv-paths.ts admits at most 30), so 2 threads share the work without repeating it.
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
 import { gemmScratchBytes } from './gemm';
 import { arg, ptr } from './params';
-import { al64, gRow2, padPlane, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
+import { al64, gRow2, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
-import { aColumn4, bColumn, coord, groupAt, products6, storeTiles } from './winograd6';
-import { forwardPhaseBytes, forwardPhaseTask, tilesOf } from './winograd-frame';
+import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles } from './winograd6';
+import { forwardPhaseBytes, forwardPhaseTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf } from './winograd-frame';
 
 // Tiles in the one block of the phases at most: the rule's 30, and the 3 columns a group's input
 // transform may write past them.
 const TB: i32 = 64;
 
-// A group's vectors (6 rows of 4, row r column c at 16·(4r + c)): the transforms' working space.
-const GROUP_BYTES: i32 = 24 * 16;
-
-// The padded input plane: 6 rows from every tile row's start, and a group's whole-vector loads
-// (12 values from 4 tiles' start) from any tile column.
-@inline function paddedRowsOf(p: usize): i32 { return 4 * tilesOf(arg(p, CONV_OH), 4) + 2; }
-@inline function paddedColsOf(p: usize): i32 { return 2 * tilesOf(arg(p, CONV_OW), 2) + 4; }
-@inline function padBytes(p: usize): i32 { return paddedRowsOf(p) * paddedColsOf(p) * 4; }
-
-// The frame's `work`: the padded plane, then a group's vectors.
-@inline function workBytes(p: usize): i32 { return <i32>al64(padBytes(p)) + GROUP_BYTES; }
+// The frame's `work`: the padded plane (6 rows from every tile row's start; a group's whole-vector
+// loads, 12 values from 4 tiles' start), then a group's vectors (6 rows of 4, row r column c at
+// 16·(4r + c)), the transforms' working space.
+@inline function workBytes(p: usize): i32 { return groupWorkBytes(p, 4, 6, 2, 24 * 16); }
 
 // The blocks the threads share (V, then M): 24 planes of all tiles.
 export function winograd42PhaseBytes(p: usize): i32 { return forwardPhaseBytes(p, 24, 2, TB, 3, 4); }
@@ -62,27 +55,14 @@ export function winograd42WeightBytes(p: usize): i32 {
 // write columns that later groups overwrite or that lie past the tiles (within ld).
 function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 2);
-  const pad = work, d = al64(work + <usize>padBytes(p));
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
+  const pad = work, d = al64(work + <usize>padBytesOf(p, 4, 6, 2));
+  const rows = padRowsOf(p, 4, 6), cols = padColsOf(p, 2), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 2), whole = lanes == 4 && sameRow(coords, b);
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, ph, pw, pad, rows, cols);
-          loaded = n;
-        }
-        if (whole) break;
-        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
-        for (let r = 0; r < 6; r++) {
-          for (let c = 0; c < 4; c++) store<f32>(d + <usize>(64 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
-        }
-      }
+      loaded = gatherGroup(p, x, cin, ci, coords, b, lanes, whole, pad, rows, cols, loaded, d, 6, 4, 64);
       const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
       // d B₄ along each row r (its 4 columns: of a whole group, tile k's column c is value 2k + c
       // of the row, even or odd lanes of two vectors starting at value 0 or 2), then B₆ᵀ (d B₄)
@@ -107,7 +87,7 @@ function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize,
 
 // Y = A₆ᵀ M A₄ + bias for all tiles and output channels c0 … c1 − 1 (M's leading dimension ld).
 function output42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void {
-  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytes(p));
+  const bias = ptr(p, CONV_C), out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), d = al64(work + <usize>padBytesOf(p, 4, 6, 2));
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW), tw = tilesOf(ow, 2);
   const mStride = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4;
   for (let co = c0; co < c1; co++) {

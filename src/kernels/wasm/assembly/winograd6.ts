@@ -15,21 +15,22 @@ import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from
 import { gemmUV, UV_MAX_K } from './winograd-gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
+import {
+  forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf,
+} from './winograd-frame';
 import { al64, padPlane, planeStride, sameRow, tileCoords, zeroPad } from './winograd';
 
 // A group's 6×6 vectors (row r, column c at 16·(6r + c)): the transforms' working space.
 export const GROUP_BYTES: i32 = 36 * 16;
 
-// The padded input plane: rows for every tile's 6, columns for a group's whole-vector loads from
-// any tile column (side 4: 20 values from 4 tiles' start; side 3: 16; side 2: 12).
-@inline function paddedRowsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OH), side) + 6 - side; }
-@inline function paddedColsOf(p: usize, side: i32): i32 { return side * tilesOf(arg(p, CONV_OW), side) + 4; }
-@inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return paddedRowsOf(p, side) * paddedColsOf(p, side) * 4; }
+// The padded input plane (the frame's padRowsOf, padColsOf): rows for every tile's 6, columns for
+// a group's whole-vector loads from any tile column (side 4: 20 values from 4 tiles' start; side
+// 3: 16; side 2: 12).
+@inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return padBytesOf(p, side, 6, side); }
 
 // Per-thread scratch of winograd6Task with blocks of tb tiles: the frame's (winograd-frame.ts)
 // with a padded input plane and a group's vectors as its work space.
-@inline function workBytes(p: usize, side: i32): i32 { return <i32>al64(paddedPlane6Bytes(p, side)) + GROUP_BYTES; }
+@inline function workBytes(p: usize, side: i32): i32 { return groupWorkBytes(p, side, 6, side, GROUP_BYTES); }
 @inline export function winograd6ScratchBytes(p: usize, side: i32, tb: i32): i32 {
   return forwardScratchBytes(p, 36, tb, workBytes(p, side), gemmScratchBytes(arg(p, CONV_CIN), tb));
 }
@@ -86,20 +87,25 @@ export const GROUP_BYTES: i32 = 36 * 16;
   v128.store(dst + ds, f32x4.add(f32x4.add(f32x4.sub(m1, m2), f32x4.mul(f32x4.splat(2), f32x4.sub(m3, m4))), m5));
 }
 
+// A row of 4 side-3 tiles' outputs plus bias4 from their columns y0, y1, y2 (lane k: tile k):
+// 12 consecutive outputs at dst, y0, y1, y2 interleaved.
+@inline export function row3(dst: usize, y0: v128, y1: v128, y2: v128, bias4: v128): void {
+  const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
+  v128.store(dst, f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4));
+  v128.store(dst, f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4), 16);
+  v128.store(dst, f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4), 32);
+}
+
 // Three vectors y = Aᵀ·(m0 … m5) (side 3), from m_k at src + k·ss: to dst + k·ds (in place when
 // they coincide), or with `row` as a row of 4 tiles' outputs plus bias4 (12 consecutive outputs
-// at dst: y0, y1, y2 interleaved), one definition of the sums for both as aColumn4's.
+// at dst: row3), one definition of the sums for both as aColumn4's.
 @inline function aColumn3(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
   const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
   const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b), y2 = f32x4.add(madd(f32x4.splat(4), c, a), m5);
-  if (row) {
-    const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
-    v128.store(dst, f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4));
-    v128.store(dst, f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4), 16);
-    v128.store(dst, f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4), 32);
-  } else {
+  if (row) row3(dst, y0, y1, y2, bias4);
+  else {
     v128.store(dst, y0);
     v128.store(dst + ds, y1);
     v128.store(dst + 2 * ds, y2);
@@ -114,7 +120,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 }
 
 // Column c of a row of 4 side-3 tiles at s: values c, c + 3, c + 6, c + 9.
-@inline function col3(s: usize, c: i32): v128 {
+@inline export function col3(s: usize, c: i32): v128 {
   return i32x4.shuffle(v128.load(s + (<usize>c << 2)), v128.load(s + (<usize>(c + 6) << 2)), 0, 3, 4, 7);
 }
 
@@ -132,6 +138,28 @@ export const GROUP_BYTES: i32 = 36 * 16;
   return k;
 }
 
+// For the group of `lanes` tiles at b and input channel ci (planes of h × w, inPlane bytes): each
+// lane's image plane padded into pad (rows × cols; not again when it is `loaded`, the image padded
+// last) and, unless the group is `whole` (its rows then read in place), lane k's tile of tr rows ×
+// tc values gathered into d (value (r, c) at d + r·dRow + 16c + 4k). Returns the image padded last.
+@inline export function gatherGroup(p: usize, x: usize, cin: i32, ci: i32, coords: usize, b: i32, lanes: i32, whole: bool, pad: usize,
+  rows: i32, cols: i32, loaded: i32, d: usize, tr: i32, tc: i32, dRow: i32): i32 {
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), inPlane = <usize>(h * w) * 4, rs = <usize>cols << 2;
+  for (let k = 0; k < lanes; k++) {
+    const n = coord(coords, b + k, 0);
+    if (n != loaded) {
+      padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, arg(p, CONV_PH), arg(p, CONV_PW), pad, rows, cols);
+      loaded = n;
+    }
+    if (whole) break;
+    const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
+    for (let r = 0; r < tr; r++) {
+      for (let c = 0; c < tc; c++) store<f32>(d + <usize>(dRow * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+    }
+  }
+  return loaded;
+}
+
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords from tileCoords with `side`) and input
 // channels ci0 … ci1 − 1 of cin, as inputTransform (winograd.ts) does for F(2×2): tile b of channel ci at
 // v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; pad holds paddedPlane6Bytes, d a group.
@@ -142,7 +170,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
   pad: usize, d: usize, side: i32): void {
   const tw = tilesOf(arg(p, CONV_OW), side);
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
-  const rows = paddedRowsOf(p, side), cols = paddedColsOf(p, side), rs = <usize>cols << 2;
+  const rows = padRowsOf(p, side, 6), cols = padColsOf(p, side), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
