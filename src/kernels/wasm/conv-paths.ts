@@ -209,8 +209,10 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
 // winograd-s2's 16 tiles at least. Against winograd-s2, alternating builds on a busy machine
 // (load 6–9; BENCHMARKS.md): ResNet-18's 64→128 at 56², batch 1, best wall of 40, 6 rounds, 1
 // thread 1.79–2.43 ms vs 1.98–2.61 (faster in every round), 2 threads (in phases, 4 rounds)
-// 1.17–2.33 vs 1.67–2.33 (overlapping); ResNet-20's forwards at
-// batch 128, 1 thread, best CPU time of 5, 6 rounds: 16→32 at 32² 6.9–11.1 vs 9.0–13.2. Not
+// 1.17–2.33 vs 1.67–2.33 (overlapping); on a quiet host (load 1.1, 2 rounds) 1.80–1.85 / 1.15–1.19
+// ms at 1 / 2 threads vs 2.04–2.07 / 1.29–1.32. ResNet-20's forwards at
+// batch 128, 1 thread, best CPU time of 5, 6 rounds: 16→32 at 32² 6.9–11.1 vs 9.0–13.2 (quiet:
+// 6.8–7.3 vs 8.8–9.2). Not
 // taken: 7² at batch 1 (4 tiles; 256→512's U is 42 MB, each element used 4 times: 4.4–4.6 ms vs
 // 2.5–2.7), and 8² outputs (ResNet-20's 32→64 at 16²: 6.4–9.2 vs 6.2–9.1), rows of 2 tiles that
 // the transforms take lane by lane. Worst element ÷ the conformance tolerance, N(0, 1) data
