@@ -4,7 +4,7 @@
 // and the path that ran. F(4×4, 3×3)'s error grows with the input channels (its GEMMs' K;
 // conv-paths.ts), so the shapes are the batch-1 layers of ResNet-18 and AlexNet at full size; and
 // their stems, stride-1 Winograd convs over their phase planes (polyphase-winograd).
-// Usage: npx tsx bench/winograd-forward-error.ts [--relu] [--seeds 3]
+// Usage: npx tsx bench/winograd-forward-error.ts [--relu] [--seeds 3] [--only s2]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
@@ -25,10 +25,16 @@ const shapes: [number, number, number, number, number?, number?, number?][] = [
   // F(4×2)'s (batch-1 7² to 12² maps, and 7² at batch 2 and 3)
   [64, 64, 7, 1], [128, 128, 7, 1], [256, 256, 7, 1], [256, 256, 9, 1], [512, 512, 9, 1], [256, 256, 12, 1], [512, 512, 7, 2],
   [512, 512, 7, 3],
+  // 3×3 stride 2 (winograd4-s2, winograd-s2): ResNet-18's at batch 1, ResNet-20's (at batch 128 in training) at batch 2,
+  // odd sizes
+  [64, 128, 56, 1, 3, 2, 1], [128, 256, 28, 1, 3, 2, 1], [256, 512, 14, 1, 3, 2, 1], [16, 32, 32, 2, 3, 2, 1],
+  [32, 64, 16, 2, 3, 2, 1], [512, 64, 33, 1, 3, 2, 1], [40, 24, 45, 3, 3, 2, 0],
   // the stems
   [3, 64, 224, 1, 7, 2, 3], [3, 64, 224, 1, 11, 4, 2],
 ];
+const o = process.argv.indexOf('--only'), only = o >= 0 ? process.argv[o + 1]! : '';
 for (const [cin, cout, size, batch, k = 3, stride = 1, pad = 1] of shapes) {
+  if (!`${k}×${k} s${stride} ${cin}→${cout} ${size}²`.includes(only)) continue;
   const out = Math.floor((size + 2 * pad - k) / stride) + 1;
   const p: ConvParams = {
     batch, inChannels: cin, outChannels: cout, groups: 1, inSize: [size, size], outSize: [out, out],

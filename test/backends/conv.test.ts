@@ -100,15 +100,20 @@ const CASES: Case[] = [
   [1, 24, 70, 1, [6, 6], 3, 2, 1, 1, 'polyphase im2col im2col'], // polyphase, more output channels than positions: threads split channels
   [1, 72, 100, 1, [45, 41], 4, 2, 1, 1, 'polyphase im2col im2col'], // polyphase: 2 blocks of wide columns, of K (1152) and of output channels
   [1, 32, 40, 1, [28, 28], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // 3×3 stride 2 on its polyphase parts: 49 tiles, on 2 threads in phases
-  [2, 16, 20, 1, [32, 33], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // stride-2 Winograd: 144 tiles split over threads, rows of 9 tiles, odd output
+  [2, 16, 20, 1, [32, 33], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // 4×4 stride-2 tiles over 2 images: 40 tiles, rows of 5 (a group of 4 and a lone tile), odd output
   [4, 17, 16, 1, [15, 13], 3, 2, 0, 1, 'winograd-s2 winograd-s2 winograd-s2'], // stride-2 Winograd unpadded: rows of 3 tiles, groups across rows and images, partial tiles
+  [4, 17, 16, 1, [15, 17], 3, 2, 0, 1, 'winograd-s2 winograd-s2 winograd-s2'], // 7 × 8 outputs: 4×4 tiles would need fewer products, but rows of 2 tiles
+  [3, 16, 24, 1, [28, 27], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // 147 tiles split over threads (14² outputs: 4×4 tiles would need more products)
   [1, 16, 16, 1, [14, 14], 3, 2, 1, 1, 'winograd-s2 im2col im2col'], // 16 tiles: the fewest stride-2 Winograd's forward takes (its gradients: 40)
   [1, 700, 24, 1, [17, 17], 3, 2, 1, 1, 'winograd-s2 im2col im2col'], // stride-2 Winograd with the weights' K split into blocks
   [5, 16, 18, 1, [9, 10], 3, 2, 2, 1, 'winograd-s2 winograd-s2 winograd-s2'], // stride-2 Winograd with padding 2
-  [9, 16, 32, 1, [32, 31], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // ResNet-20's 16→32, fewer images: the weight gradient in 8 lanes of several steps, odd width
+  [9, 16, 32, 1, [32, 31], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // ResNet-20's 16→32, fewer images: 144 4×4 tiles split over threads; the weight gradient in 8 lanes of several steps, odd width
   [5, 20, 17, 1, [12, 11], 3, 2, 0, 1, 'winograd-s2 winograd-s2 winograd-s2'], // unpadded, an input row and column no tile reads, lanes splitting images mid-row
   [2, 24, 700, 1, [17, 17], 3, 2, 1, 1, 'winograd-s2 winograd-s2 im2col'], // stride-2 Winograd's input gradient with its K (700 output channels) split into blocks; over the weight gradient's 64 channels
   [2, 16, 16, 1, [9, 36], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // rows of 9 tiles: the input gradient's strips with groups of 4 and a lone tile
+  [1, 24, 20, 1, [56, 56], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // stride 2 with 4×4 output tiles: 49 tiles, rows of 7 (a group of 4 and 3 lone)
+  [1, 24, 20, 1, [40, 40], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // 25 of them: in phases on 2 threads
+  [1, 72, 20, 1, [45, 51], 3, 2, 0, 1, 'winograd4-s2 winograd-s2 im2col'], // the same unpadded, K over 64 (packed GEMM), partial tiles: 22 × 25 outputs, 42 tiles
   [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
   [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
   [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd7 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(3×3, 5×5), rows of 9 tiles (groups of 4 and a lone one), blocks of 48 + 33, in phases on 2 threads
@@ -142,7 +147,7 @@ const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as con
 
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
-  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward polyphase-winograd', 'convForward winograd42', 'convForward winograd7',
+  for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward winograd4-s2', 'convForward polyphase-winograd', 'convForward winograd42', 'convForward winograd7',
     'convForward vol2col', 'convBackwardInput winograd', 'convBackwardInput winograd4', 'convBackwardInput winograd-s2', 'convBackwardInput direct', 'convBackwardInput shifted', 'convBackwardInput im2col', 'convBackwardInput vol2col',
     'convBackwardWeight winograd', 'convBackwardWeight winograd4', 'convBackwardWeight winograd-s2', 'convBackwardWeight shifted', 'convBackwardWeight direct', 'convBackwardWeight im2col', 'convBackwardWeight vol2col']) {
     assert.ok(taken.has(want), `no conformance case takes ${want}`);

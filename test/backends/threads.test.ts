@@ -68,7 +68,9 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
   // Stride 2, 4×4 (the forward by polyphase planes): 72 → 100 at 45² splits wide positions, 128 → 256 at 14² output
   // channels; 3×3 (Winograd on the polyphase parts): 72 → 100 at 45² splits its 288 tiles, 128 → 256 at 14² runs in phases;
   // the input gradients of 72 → 100, of 17 → 20 at 28² unpadded (partial tiles) and of 48 → 64 at 40² by its
-  // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels. Stems as stride-1
+  // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels; 4×4 output tiles
+  // (winograd4-s2) in phases: 24 → 20 at 56² (49 tiles), 72 → 40 at 45² unpadded (36, K over 64),
+  // 24 → 40 at 40² (25); 16 → 20 at 32², batch 8, splits its 128 tiles. Stems as stride-1
   // Winograd over their phase planes (polyphase-winograd): 7×7 stride 2 (F(3×3, 4×4)) 3 → 20 at 61², batch 2,
   // splitting its 242 tiles, and 3 → 24 at 45², 64 tiles in phases; 11×11 stride 4 (F(4×4, 3×3)) 3 → 24 at
   // 67², 16 tiles in phases.
@@ -78,7 +80,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
     conv(1, 128, 256, 14, 3, 1, 2), conv(2, 72, 100, 45, 4, 1, 2), conv(1, 128, 256, 14, 4, 1, 2), conv(1, 24, 40, 9, 5, 2),
     conv(1, 24, 40, 27, 5, 2), conv(1, 72, 20, 12, 5, 2), conv(3, 256, 24, 15, 5, 2), conv(2, 20, 24, 27, 5, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2), conv(1, 512, 40, 9, 3, 1), conv(1, 520, 16, 7, 3, 1),
-    conv(2, 3, 20, 61, 7, 3, 2), conv(1, 3, 24, 45, 7, 3, 2), conv(1, 3, 24, 67, 11, 2, 4)]) {
+    conv(2, 3, 20, 61, 7, 3, 2), conv(1, 3, 24, 45, 7, 3, 2), conv(1, 3, 24, 67, 11, 2, 4), conv(1, 24, 20, 56, 3, 1, 2),
+    conv(1, 72, 40, 45, 3, 0, 2), conv(1, 24, 40, 40, 3, 1, 2), conv(8, 16, 20, 32, 3, 1, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;
@@ -97,7 +100,7 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
 test('conv forward on stored weights (prepared once, kept) is the same at 1 and 2 threads', () => {
   const r = rng(34);
   // ResNet-18's batch-1 shapes: stride 2 by Winograd on the polyphase parts, its cached transform,
-  // 2 threads splitting tiles (64 → 128 at 56²) or in phases (256 → 512 at 14²); 4×4 stride 2 by
+  // with 4×4 output tiles (64 → 128 at 56²) or 2×2 (256 → 512 at 14²) in phases; 4×4 stride 2 by
   // polyphase planes on packed weights, 2 threads splitting positions (128 → 256 at 28²) and, with
   // too few positions, channels (256 → 512 at 14²); Winograd on its cached transform in phases,
   // F(4×4) at 14² and F(2×2) at 7²; the stems of ResNet-18 and AlexNet over their phase planes.

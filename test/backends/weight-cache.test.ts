@@ -27,6 +27,7 @@ const CASES = [
   { name: 'winograd F(2×2, 5×5) at 9² (too few 3×3 tiles for F(3×3, 5×5))', path: 'winograd5x5', inC: 24, outC: 20, k: 5, size: 9, stride: 1, padding: 2 },
   { name: 'winograd F(3×3, 5×5)', path: 'winograd7', inC: 24, outC: 20, k: 5, size: 11, stride: 1, padding: 2 },
   { name: 'winograd 3×3 stride 2', path: 'winograd-s2', inC: 16, outC: 20, k: 3, size: 14, stride: 2, padding: 1 },
+  { name: 'winograd 3×3 stride 2, 4×4 tiles', path: 'winograd4-s2', inC: 16, outC: 20, k: 3, size: 40, stride: 2, padding: 1 },
 ];
 
 /** The reference backend's forward on this moment's weights. */

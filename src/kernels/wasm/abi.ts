@@ -51,7 +51,11 @@ export const TASK_WINOGRAD4X4_PHASE = 41;
 export const TASK_CONV_WINOGRAD7 = 42; // F(3×3, 5×5) forward on 7×7 tiles: winograd7.ts
 export const TASK_WINOGRAD7_WEIGHTS = 43;
 export const TASK_WINOGRAD7_PHASE = 44;
-export const TASK_COUNT = 45;
+// 3×3 stride-2 forward with 4×4 output tiles (F(4, 2) on the even phase): winograd4-s2.ts.
+export const TASK_CONV_WINOGRAD4_S2 = 45;
+export const TASK_WINOGRAD4_S2_WEIGHTS = 46;
+export const TASK_WINOGRAD4_S2_PHASE = 47;
+export const TASK_COUNT = 48;
 
 // Every task reads its parameters from one block of 32-bit slots.
 export const PARAM_SLOTS = 32;

@@ -14,6 +14,7 @@ import {
   TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
   TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
+  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -31,6 +32,7 @@ const FORWARD_TASKS: Record<Exclude<ConvPath, 'polyphase-winograd'>, number> = {
   winograd: TASK_CONV_WINOGRAD, winograd4: TASK_CONV_WINOGRAD4, direct: TASK_CONV_DIRECT, shifted: TASK_CONV_SHIFTED, depthwise: TASK_CONV_DEPTHWISE, im2col: TASK_CONV_FWD,
   polyphase: TASK_CONV_POLYPHASE, vol2col: TASK_CONV3D_FWD, winograd5x5: TASK_CONV_WINOGRAD5X5,
   'winograd-s2': TASK_CONV_WINOGRAD_S2, winograd42: TASK_WINOGRAD42_PHASE, winograd7: TASK_CONV_WINOGRAD7,
+  'winograd4-s2': TASK_CONV_WINOGRAD4_S2,
 };
 const PHASE_CONV_TASKS = { winograd4: TASK_CONV_WINOGRAD4, winograd4x4: TASK_CONV_WINOGRAD4X4 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
@@ -64,6 +66,9 @@ export function createConvKernels(rt: Runtime) {
     // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
     [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
       planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
+    // 3×3 stride 2 with 4×4 output tiles (winograd4-s2.ts): 81 planes of cout × cin.
+    [TASK_CONV_WINOGRAD4_S2]: { side: 4, partTiles: 64, weightBytes: ex.winograd4S2WeightBytes, weights: TASK_WINOGRAD4_S2_WEIGHTS,
+      planes: 81, phaseBytes: ex.winograd4S2PhaseBytes, phases: TASK_WINOGRAD4_S2_PHASE },
     // F(3×3, 4×4) (winograd4x4.ts): F(4×4)'s 36 planes of cout × cin, on 3×3 output tiles.
     [TASK_CONV_WINOGRAD4X4]: { side: 3, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4X4_WEIGHTS,
       planes: 36, phaseBytes: ex.winograd4x4PhaseBytes, phases: TASK_WINOGRAD4X4_PHASE },
@@ -87,6 +92,7 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_WINOGRAD5X5]: ex.winograd5x5ScratchBytes, [TASK_CONV_WINOGRAD_S2]: ex.winogradS2ScratchBytes,
     [TASK_CONV_WINOGRAD_S2_BWD_IN]: ex.winogradS2InputGradScratchBytes, [TASK_WINOGRAD42_PHASE]: ex.winograd42ScratchBytes,
     [TASK_CONV_WINOGRAD4X4]: ex.winograd4x4ScratchBytes, [TASK_CONV_WINOGRAD7]: ex.winograd7ScratchBytes,
+    [TASK_CONV_WINOGRAD4_S2]: ex.winograd4S2ScratchBytes,
   };
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.

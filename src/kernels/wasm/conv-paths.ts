@@ -5,7 +5,7 @@ import type { ConvParams } from '../kernels.js';
 
 /** The native convolution paths (tests assert which one each conformance case takes). */
 export type ConvPath = 'winograd' | 'winograd4' | 'direct' | 'shifted' | 'depthwise' | 'im2col' | 'polyphase' | 'vol2col' | 'winograd5x5'
-  | 'winograd-s2' | 'winograd42' | 'polyphase-winograd' | 'winograd7';
+  | 'winograd-s2' | 'winograd4-s2' | 'winograd42' | 'polyphase-winograd' | 'winograd7';
 
 /** A 2-D geometry: batch, cin, cout, groups, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw (CONV_BATCH on). */
 export type Geometry = [number, number, number, number, number, number, number, number, number, number, number,
@@ -170,7 +170,7 @@ export function forwardPath(geo: Geometry): ConvPath {
   }
   if (winograd5x5Fits(geo)) return winograd7Fits(geo) ? 'winograd7' : 'winograd5x5';
   if (directFits(geo)) return shiftedForwardFits(geo) ? 'shifted' : 'direct';
-  if (winogradS2Fits(geo)) return 'winograd-s2';
+  if (winogradS2Fits(geo)) return winograd4S2Fits(geo) ? 'winograd4-s2' : 'winograd-s2';
   if (polyphaseWinogradFits(geo)) return 'polyphase-winograd';
   return depthwiseFits(geo) ? 'depthwise' : polyphaseFits(geo) ? 'polyphase' : 'im2col';
 }
@@ -201,6 +201,27 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   return groups === 1 && kh === 3 && kw === 3 && sh === 2 && sw === 2 && dh === 1 && dw === 1 &&
     cin >= 16 && cout >= 16 && tiles >= minTiles;
+}
+
+// Where winograd-s2 fits, its 4×4 output tiles (assembly/winograd4-s2.ts: 81 products per tile,
+// 5.06 per output against 6.25) where they need fewer products than its 2×2 tiles (28² and 16²
+// outputs: 19% fewer; not 14², whose 4×4 tiles cover 16²), in rows of at least 4 tiles, with
+// winograd-s2's 16 tiles at least. Against winograd-s2, alternating builds on a busy machine (load
+// 6–9; BENCHMARKS.md): ResNet-18's 64→128 at 56², batch 1, best wall of 40, 6 rounds, 1 thread
+// 1.79–2.43 ms vs 1.98–2.61 (faster in every round), 2 threads (in phases, 4 rounds) 1.17–2.33 vs
+// 1.67–2.33 (overlapping); on a quiet host (load 1.1, 2 rounds) 1.80–1.85 / 1.15–1.19 ms at 1 / 2
+// threads vs 2.04–2.07 / 1.29–1.32. ResNet-20's forwards at batch 128, 1 thread, best CPU time of
+// 5, 6 rounds: 16→32 at 32² 6.9–11.1 vs 9.0–13.2 (quiet: 6.8–7.3 vs 8.8–9.2). Not taken: 7² at
+// batch 1 (4 tiles; 256→512's U is 42 MB, each element used 4 times: 4.4–4.6 ms vs 2.5–2.7), and 8²
+// outputs (ResNet-20's 32→64 at 16²: 6.4–9.2 vs 6.2–9.1), rows of 2 tiles that the transforms take
+// lane by lane. Worst element ÷ the conformance tolerance, N(0, 1) data
+// (bench/winograd-forward-error.ts): 64→128 at 56² 0.24, 16→32 at 32² 0.06 (F(4, 2)'s points 0, ±1,
+// 2; winograd-s2: 0.04–0.08).
+function winograd4S2Fits(geo: Geometry): boolean {
+  const [batch, , , , , , oh, ow] = geo;
+  const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
+  return tiles >= WINOGRAD_FORWARD_MIN_TILES && Math.ceil(ow / 4) >= 4 &&
+    81 * tiles < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
 }
 
 // Strided undilated convs through their polyphase planes (assembly/polyphase-conv.ts), except

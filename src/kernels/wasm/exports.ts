@@ -8,6 +8,7 @@ import {
   TASK_WINOGRAD_PHASE, TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
   TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
+  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -36,6 +37,9 @@ export interface WasmExports {
   winogradS2PhaseBytes(params: number): number;
   winogradS2InputGradScratchBytes(params: number, nt: number): number;
   winograd42ScratchBytes(params: number, nt: number): number;
+  winograd4S2ScratchBytes(params: number, nt: number): number;
+  winograd4S2WeightBytes(params: number): number;
+  winograd4S2PhaseBytes(params: number): number;
   winograd42WeightBytes(params: number): number;
   winograd42PhaseBytes(params: number): number;
   winogradGradStep(params: number): number;
@@ -82,6 +86,8 @@ const names: Record<number, string> = {
   [TASK_POLYPHASE_PLANES]: 'polyphasePlanesTask', [TASK_CONV_WINOGRAD4X4]: 'convWinograd4x4Task',
   [TASK_WINOGRAD4X4_WEIGHTS]: 'winograd4x4WeightsTask', [TASK_WINOGRAD4X4_PHASE]: 'winograd4x4PhaseTask',
   [TASK_CONV_WINOGRAD7]: 'convWinograd7Task', [TASK_WINOGRAD7_WEIGHTS]: 'winograd7WeightsTask', [TASK_WINOGRAD7_PHASE]: 'winograd7PhaseTask',
+  [TASK_CONV_WINOGRAD4_S2]: 'convWinograd4S2Task', [TASK_WINOGRAD4_S2_WEIGHTS]: 'winograd4S2WeightsTask',
+  [TASK_WINOGRAD4_S2_PHASE]: 'winograd4S2PhaseTask',
 };
 
 /** The export name of each task, indexed by task id. */

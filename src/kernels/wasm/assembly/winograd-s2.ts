@@ -99,21 +99,28 @@ export function winogradS2WeightsTask(p: usize, part: i32, parts: i32, slot: i32
   v128.store(dst + ds, f32x4.add(f32x4.add(m1, m2), m4));
 }
 
+// Channel ci of image n into the padded plane (rows × cols, zeroed): only the input rows the
+// block's tiles read, each tile `reach` rows from 2·oy − ph, where the block lies in one image (a
+// block holds a few tile rows of a large image: copying whole planes per block took 4% of
+// ResNet-18's 64 → 128 at 56²). Tiles come in order, so the first and last tile bound them.
+@inline export function padRows(p: usize, n: i32, ci: i32, coords: usize, nb: i32, reach: i32, pad: usize, rows: i32, cols: i32): void {
+  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH);
+  const single = coord(coords, 0, 0) == coord(coords, nb - 1, 0);
+  const iy0 = single ? max(0, 2 * coord(coords, 0, 1) - ph) : 0;
+  const iy1 = single ? min(h, 2 * coord(coords, nb - 1, 1) + reach - ph) : h;
+  if (iy1 <= iy0) return;
+  const src = ptr(p, CONV_X) + <usize>(n * arg(p, CONV_CIN) + ci) * <usize>(h * w) * 4 + (<usize>(iy0 * w) << 2);
+  padPlane(src, iy1 - iy0, w, ph + iy0, arg(p, CONV_PW), pad, rows, cols);
+}
+
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, output row and column of the
 // tile) and input channels ci0 … ci1 − 1: tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin,
 // ld) apart. A group's V is stored as whole vectors (as winograd6.ts's inputTransform6: lanes
 // past the group write columns later groups overwrite, nothing reads past nb).
 export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
-  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesAcross(arg(p, CONV_OW));
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
+  const cin = arg(p, CONV_CIN), tw = tilesAcross(arg(p, CONV_OW));
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, ld), inPlane = <usize>(h * w) * 4;
-  // Only the input rows the block's tiles read are copied (a block holds a few tile rows of a
-  // large image: copying whole planes per block took 4% of ResNet-18's 64 → 128 at 56²). Tiles
-  // come in order, so within one image the first and last tile bound them.
-  const single = coord(coords, 0, 0) == coord(coords, nb - 1, 0);
-  const iy0 = single ? max(0, 2 * coord(coords, 0, 1) - ph) : 0;
-  const iy1 = single ? min(h, 2 * coord(coords, nb - 1, 1) + 5 - ph) : h;
+  const vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
@@ -122,9 +129,7 @@ export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: 
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
-          if (iy1 > iy0) {
-            padPlane(x + <usize>(n * cin + ci) * inPlane + (<usize>(iy0 * w) << 2), iy1 - iy0, w, ph + iy0, pw, pad, rows, cols);
-          }
+          padRows(p, n, ci, coords, nb, 5, pad, rows, cols);
           loaded = n;
         }
         // Output (2ty, 2tx) reads the padded inputs from (4ty, 4tx).

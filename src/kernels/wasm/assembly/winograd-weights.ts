@@ -12,8 +12,9 @@ import { arg, ptr } from './params';
 import { al64, filterTaps, uPlaneBytes, weights2 } from './winograd';
 import { weights4 } from './winograd4';
 import { weights42 } from './winograd42';
+import { gColumn9 } from './winograd4-s2';
 
-// `planes` (16, 36 or 24: the tile) is a constant at each call site: each task is the loop with its
+// `planes` (16, 36, 24 or 81: the tile) is a constant at each call site: each task is the loop with its
 // own transform inlined.
 @inline function weightsTask(p: usize, part: i32, parts: i32, slot: i32, planes: i32): void {
   const w = ptr(p, CONV_W), cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT), flip = arg(p, CONV_FLIP) != 0, u = ptr(p, CONV_WINOGRAD_U);
@@ -33,9 +34,17 @@ import { weights42 } from './winograd42';
       f += ciStep;
       if (planes == 36) weights4(taps, dst, plane, taps + 144);
       else if (planes == 24) weights42(taps, dst, plane, taps + 144);
+      else if (planes == 81) weights4S2(taps, dst, plane, taps + 144);
       else weights2(taps, dst, plane);
     }
   }
+}
+
+// U[ξ] (81 planes, `plane` bytes apart) = G̃ g G̃ᵀ of the stride-2 4×4 tiles (winograd4-s2.ts) for
+// the 4 filters of a panel: G̃ g through `t` (9 rows of 3 vectors), each row then times G̃ᵀ.
+@inline function weights4S2(taps: usize, dst: usize, plane: usize, t: usize): void {
+  for (let c = 0; c < 3; c++) gColumn9(taps + <usize>c * 16, 48, t + <usize>c * 16, 48);
+  for (let i = 0; i < 9; i++) gColumn9(t + <usize>i * 48, 16, dst + <usize>(9 * i) * plane, plane);
 }
 
 /** F(2×2, 3×3)'s 16 planes (winograd.ts). */
@@ -51,4 +60,9 @@ export function winograd4WeightsTask(p: usize, part: i32, parts: i32, slot: i32)
 /** F(4×2, 3×3)'s 24 planes (winograd42.ts); its scratch holds G₆ g after the taps. */
 export function winograd42WeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
   weightsTask(p, part, parts, slot, 24);
+}
+
+/** The stride-2 4×4 tiles' 81 planes (winograd4-s2.ts); its scratch holds G̃ g after the taps. */
+export function winograd4S2WeightsTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  weightsTask(p, part, parts, slot, 81);
 }
