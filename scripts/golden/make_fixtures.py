@@ -573,6 +573,8 @@ def winograd_s2_cases():
         strided_case('3x3 stride 2 pad 1 1x16->16 17x18', 1, 16, 16, [17, 18], 3, 2, 1),
         strided_case('3x3 stride 2 unpadded 2x16->20 15x13', 2, 16, 20, [15, 13], 3, 2, 0),
         strided_case('3x3 stride 2 pad 1 32x16->16 16x16, weight gradient', 32, 16, 16, [16, 16], 3, 2, 1, 1009, 23),
+        # 17×15 outputs: 20 of the 4×4-tile forward's tiles (winograd4-s2.ts), the last row and column partial.
+        strided_case('3x3 stride 2 pad 1 1x16->16 33x30', 1, 16, 16, [33, 30], 3, 2, 1),
     ]
 
 

@@ -32,6 +32,7 @@ const S2_GRADIENTS = '3x3 stride 2 pad 1 32x16->16 16x16, weight gradient';
 // Cases whose forward takes another path than their fixture's.
 const PATHS: Record<string, string> = {
   'stem 7x7 stride 2 pad 3 2x3->24 37x41': 'polyphase-winograd', '5x5 pad 2 1x16->16 9x9': 'winograd5x5',
+  '3x3 stride 2 pad 1 1x16->16 33x30': 'winograd4-s2',
 };
 for (const [fixture, path] of FIXTURES) for (const c of loadCases<StridedCase>(fixture)) {
   test(`golden ${path} conv ${c.name}`, async () => {
