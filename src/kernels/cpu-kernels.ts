@@ -28,7 +28,7 @@ export function cpuKernels(k: ArrayKernels): Kernels {
     stridedCopy: (x, out, p) => k.stridedCopy(f(x), f(out), p),
     sumTo: (x, out, p) => k.sumTo(f(x), f(out), p),
     gemm: (a, b, c, p) => batchedGemm(k, f(a), f(b), f(c), p),
-    convForward: (x, w, bias, out, p) => k.convForward(f(x), f(w), fOrNull(bias), f(out), p),
+    convForward: (x, w, bias, out, p, residual, relu) => k.convForward(f(x), f(w), fOrNull(bias), f(out), p, fOrNull(residual ?? null), relu),
     convBackwardInput: (gy, w, gx, p) => k.convBackwardInput(f(gy), f(w), f(gx), p),
     convBackwardWeight: (x, gy, gw, p) => k.convBackwardWeight(f(x), f(gy), f(gw), p),
     maxPoolForward: (x, out, argmax, p) => k.maxPoolForward(f(x), f(out), argmax ? i(argmax) : null, p),

@@ -148,8 +148,11 @@ export interface ArrayKernels {
   // c: (m, n) = a: (m, k) · b: (k, n)
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, p: GemmParams): void;
 
-  // x: (N, Cin, ...in), w: (Cout, Cin/groups, ...k), bias: (Cout) | null, out: (N, Cout, ...out)
-  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void;
+  // x: (N, Cin, ...in), w: (Cout, Cin/groups, ...k), bias: (Cout) | null, out: (N, Cout, ...out).
+  // The epilogue (inference): out = conv + bias, then + residual (out's shape) when given, then
+  // v > 0 ? v : 0 when relu (NaN → 0, as the unary relu): each rounded as those separate ops would.
+  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams,
+    residual?: Float32Array | null, relu?: boolean): void;
   // gy: (N, Cout, ...out), w as above, gx: (N, Cin, ...in)
   convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void;
   // x, gy as above, gw: (Cout, Cin/groups, ...k)

@@ -1,6 +1,6 @@
 // Conv1d/2d/3d: one N-d layer; the subclasses fix the number of spatial dims.
 import { spatialArg, type ConvPadding, type SpatialArg } from '../ops/conv-geometry.js';
-import * as F from '../ops/functional.js';
+import { convNd, type ConvEpilogue } from '../ops/conv.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkInt } from './check.js';
 import { defaultLayerInit, newParameter } from './linear.js';
@@ -15,8 +15,6 @@ export interface ConvLayerOptions {
   groups?: number;
   bias?: boolean;
 }
-
-const convFns = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d } as const;
 
 /**
  * The shared convolution layer: weight [outC, inC/groups, ...kernel], optional bias [outC].
@@ -63,10 +61,13 @@ export class ConvNd extends Module {
     return this.convolve(x, this.weight, this.bias);
   }
 
-  /** This layer's convolution with other weights (fused inference passes batch-norm-folded ones). */
-  convolve(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  /**
+   * This layer's convolution with other weights (fused inference passes batch-norm-folded ones),
+   * and for inference an epilogue (+ residual, ReLU) in the same kernel call.
+   */
+  convolve(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue: ConvEpilogue | null = null): Tensor {
     const { stride, padding, dilation, groups } = this;
-    return convFns[this.nd](x, weight, bias, { stride, padding, dilation, groups });
+    return convNd(x, weight, bias, { stride, padding, dilation, groups }, this.nd, `conv${this.nd}d`, epilogue);
   }
 
   override extraRepr(): string {

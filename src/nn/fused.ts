@@ -1,8 +1,9 @@
 // Evaluation without gradients runs conv → batch norm → ReLU as one convolution, as onnxruntime
 // folds them: the batch norm's per-channel affine map goes into the conv's weights and bias
-// (w·γ/σ and (b − μ)·γ/σ + β, σ = √(running_var + eps)), and the ReLU runs in place on the conv's
-// own fresh output, after the residual add where there is one (likewise after a Linear). Per ResNet block that is
-// four intermediate tensors and four passes over memory fewer. The folded weights are kept until
+// (w·γ/σ and (b − μ)·γ/σ + β, σ = √(running_var + eps)), and the residual add and the ReLU run in
+// the conv's own kernel call, on its fresh outputs (its epilogue: ops/conv.ts; a ReLU after a Linear
+// runs in place). Per ResNet block that is four intermediate tensors, four passes over memory and
+// three op calls fewer. The folded weights are kept until
 // a tensor they came from changes (versions), so the backend's prepared copies of them stay valid
 // too. Training, gradients and tracing (ONNX export) run the layers one by one.
 import { releaseAfterBackward } from '../autograd/engine.js';
@@ -62,7 +63,7 @@ function folded(conv: ConvNd, bn: BatchNormNd): Folded {
 
 /**
  * conv, then bn (if given), then + residual (if given), then relu (if given): in inference one
- * convolution with the batch norm folded in, the add and the ReLU in place on its fresh output;
+ * convolution with the batch norm folded in, the add and the ReLU in its kernel call;
  * otherwise the conv, then batch norm + ReLU (+ residual) as one op (BatchNormNd.forwardRelu).
  * @example y = convBnRelu(x, block.conv2, block.bn2, block.relu, shortcut)
  */
@@ -75,7 +76,10 @@ export function convBnRelu(x: Tensor, conv: ConvNd, bn: BatchNormNd | null, relu
     return relu ? relu.forward(sum) : sum;
   }
   const f = bn ? folded(conv, bn) : null;
-  const y = f ? conv.convolve(x, f.weight, f.bias) : conv.forward(x);
+  const epilogue = residual || relu ? { residual, relu: !!relu } : null;
+  // A subclass's own forward runs as it is, the add and the ReLU after it.
+  if (f || conv.forward === ConvNd.prototype.forward) return conv.convolve(x, f ? f.weight : conv.weight, f ? f.bias : conv.bias, epilogue);
+  const y = conv.forward(x);
   if (residual) addInPlace(y, residual);
   return relu ? reluInPlace(y) : y;
 }

@@ -1,5 +1,6 @@
 // F.conv1d / conv2d / conv3d: validate, infer the output shape, call the backend's conv kernels,
 // record the backward (gradients only for the inputs that require them).
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { ConvParams } from '../kernels/kernels.js';
 import { shapeStr } from '../tensor/shape.js';
 import { outputSizes, resolvePadding, spatialArg, spatialNames, type ConvPadding, type SpatialArg } from './conv-geometry.js';
@@ -64,19 +65,37 @@ function sameArr(a: readonly number[], b: readonly number[]): boolean {
   return a.every((v, i) => v === b[i]);
 }
 
+/**
+ * What inference adds in the conv's own kernel call (kernels.ts convForward): + residual (the
+ * output's shape), then ReLU. Nothing is recorded for gradients, so only without them, untraced.
+ */
+export interface ConvEpilogue {
+  residual: Tensor | null;
+  relu: boolean;
+}
+
 /** The N-d convolution behind conv1d/2d/3d; accepts unbatched (C, ...spatial) input as PyTorch. */
-export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: number, op: string): Tensor {
+export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: number, op: string,
+  epilogue: ConvEpilogue | null = null): Tensor {
+  if (epilogue && (isGradEnabled() || isTracing())) throw new Error(`${op}: a fused residual or ReLU is for inference only (no gradients, no trace)`);
   if (isTracing()) return traceCall(op, [x, weight, bias], { ...opts }, () => convNd(x, weight, bias, opts, nd, op));
   if (x.ndim === nd + 1) {
-    const y = convNd(reshape(x, [1, ...x.shape]), weight, bias, opts, nd, op);
+    const r = epilogue?.residual;
+    const unbatched = epilogue && { relu: epilogue.relu, residual: r ? reshape(r, [1, ...r.shape]) : null };
+    const y = convNd(reshape(x, [1, ...x.shape]), weight, bias, opts, nd, op, unbatched);
     return reshape(y, y.shape.slice(1));
   }
   const b = bias ?? null;
   const p = convParams(x, weight, b, opts, nd, op);
-  const device = deviceOf(op, x, weight, b);
+  const residual = epilogue?.residual ?? null;
+  const device = deviceOf(op, x, weight, b, residual);
   const k = kernels(device);
   const out = output([p.batch, p.outChannels, ...p.outSize], device);
-  k.convForward(x.storage, weight.storage, b ? b.storage : null, out.storage, p);
+  if (residual && !sameArr(residual.shape, out.shape)) {
+    throw new Error(`${op}: the residual ${shapeStr(residual.shape)} must have the output's shape ${shapeStr(out.shape)}`);
+  }
+  k.convForward(x.storage, weight.storage, b ? b.storage : null, out.storage, p, residual?.storage ?? null, epilogue?.relu ?? false);
+  if (epilogue) return out;
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, op, inputs, (g) => {
     const gx = x.requiresGrad ? output(x.shape, device) : null;

@@ -145,6 +145,18 @@ function convParams(c: Case): ConvParams {
 
 const PASSES = ['convForward', 'convBackwardInput', 'convBackwardWeight'] as const;
 
+// The forward's epilogues: [+ residual, ReLU].
+const EPILOGUES = [[true, false], [false, true], [true, true]] as const;
+
+// The epilogue gives bitwise what the separate ops give on the plain conv's output: one f32 add, then v > 0 ? v : 0.
+function assertSameAsOps(got: Float32Array, plain: Float32Array, residual: Float32Array | null, relu: boolean, what: string): void {
+  for (let i = 0; i < plain.length; i++) {
+    const sum = residual ? Math.fround(plain[i]! + residual[i]!) : plain[i]!;
+    const want = relu ? (sum > 0 ? sum : 0) : sum;
+    if (!Object.is(got[i], want)) assert.fail(`${what}: element ${i} is ${got[i]}, the separate ops give ${want}`);
+  }
+}
+
 test('every native convolution path keeps a conformance case', () => {
   const taken = new Set(CASES.flatMap((c) => c[9].split(' ').map((path, i) => `${PASSES[i]} ${path}`)));
   for (const want of ['convForward winograd', 'convForward winograd4', 'convForward direct', 'convForward shifted', 'convForward depthwise', 'convForward im2col', 'convForward polyphase', 'convForward winograd5x5', 'convForward winograd-s2', 'convForward winograd4-s2', 'convForward polyphase-winograd', 'convForward winograd42', 'convForward winograd7',
@@ -205,6 +217,14 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
     const y = new Float32Array(ySize), yNoBias = new Float32Array(ySize);
     refKernels.convForward(x, w, bias, y, p);
     refKernels.convForward(x, w, null, yNoBias, p);
+    // The epilogue's residual, a NaN in it (ReLU makes it 0, as the unary relu does).
+    const residual = data(r, ySize);
+    residual[ySize >> 1] = NaN;
+    const epilogued = EPILOGUES.map(([withResidual, relu]) => {
+      const out = new Float32Array(ySize);
+      refKernels.convForward(x, w, bias, out, p, withResidual ? residual : null, relu);
+      return out;
+    });
     const gx = new Float32Array(x.length), gw = new Float32Array(w.length);
     refKernels.convBackwardInput(gy, w, gx, p);
     refKernels.convBackwardWeight(x, gy, gw, p);
@@ -212,7 +232,15 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
       // Outputs start as garbage: the kernels must overwrite, not accumulate.
       const yo = impl.place(data(r, ySize)), xs = impl.place(x), ws = impl.place(w), gys = impl.place(gy);
       expectPath(impl, 'convForward', fwdPath, what, () => impl.kernels.convForward(xs, ws, impl.place(bias), yo, p));
-      assertClose(await impl.read(yo), y, `${impl.name} convForward ${what}`);
+      const plain = await impl.read(yo);
+      assertClose(plain, y, `${impl.name} convForward ${what}`);
+      for (const [i, [withResidual, relu]] of EPILOGUES.entries()) {
+        const ye = impl.place(data(r, ySize)), res = withResidual ? impl.place(residual) : null;
+        expectPath(impl, 'convForward', fwdPath, what, () => impl.kernels.convForward(xs, ws, impl.place(bias), ye, p, res, relu));
+        const got = await impl.read(ye), how = `${impl.name} convForward${withResidual ? ' + residual' : ''}${relu ? ', ReLU' : ''} ${what}`;
+        assertClose(got, epilogued[i]!, how);
+        if (impl.name.startsWith('wasm')) assertSameAsOps(got, plain, withResidual ? residual : null, relu, how);
+      }
       const yn = impl.place(data(r, ySize));
       expectPath(impl, 'convForward', fwdPath, what, () => impl.kernels.convForward(xs, ws, null, yn, p));
       assertClose(await impl.read(yn), yNoBias, `${impl.name} convForward no bias ${what}`);

@@ -44,8 +44,10 @@ function gemmParams(m: number, n: number, k: number, transA: boolean, transB: bo
   return { m, n, k, transA, transB, accumulate };
 }
 
-// x: (N, Cin, ...in), w: (Cout, Cin/G, ...k), bias: (Cout) | null, out: (N, Cout, ...out)
-export function convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void {
+// x: (N, Cin, ...in), w: (Cout, Cin/G, ...k), bias: (Cout) | null, out: (N, Cout, ...out); then
+// + residual and ReLU (the epilogue, kernels.ts) as plain loops.
+export function convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams,
+  residual: Float32Array | null = null, relu = false): void {
   const L = layout(p);
   const { inPlane, outPlane: P, cinG, coutG, rows } = L;
   const cols = L.pointwise ? null : new Float32Array(rows * P); // A: (rows, P)
@@ -62,6 +64,9 @@ export function convForward(x: Float32Array, w: Float32Array, bias: Float32Array
       gemm(wg, cols ?? xg, og, gemmParams(coutG, P, rows, false, false, bias !== null));
     }
   }
+  const size = p.batch * p.outChannels * P;
+  if (residual) for (let i = 0; i < size; i++) out[i] = out[i]! + residual[i]!;
+  if (relu) for (let i = 0; i < size; i++) out[i] = out[i]! > 0 ? out[i]! : 0;
 }
 
 // gy: (N, Cout, ...out), w: (Cout, Cin/G, ...k), gx: (N, Cin, ...in) overwritten

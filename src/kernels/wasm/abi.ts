@@ -55,10 +55,11 @@ export const TASK_WINOGRAD7_PHASE = 44;
 export const TASK_CONV_WINOGRAD4_S2 = 45;
 export const TASK_WINOGRAD4_S2_WEIGHTS = 46;
 export const TASK_WINOGRAD4_S2_PHASE = 47;
-export const TASK_COUNT = 48;
+export const TASK_CONV_EPILOGUE = 48; // the forward's residual add and ReLU where its path has no fused store: conv-epilogue.ts
+export const TASK_COUNT = 49;
 
 // Every task reads its parameters from one block of 32-bit slots.
-export const PARAM_SLOTS = 32;
+export const PARAM_SLOTS = 35;
 
 // GEMM (gemmTask, packATask): C (m × n) = op(A) · op(B) (+ C).
 export const GEMM_A = 0;
@@ -116,6 +117,11 @@ export const CONV_WINOGRAD_BY_CHANNELS = 29;
 // (output channels).
 export const CONV_WINOGRAD_V = 30;
 export const CONV_WINOGRAD_PHASE = 31;
+// Forward kernels' epilogue (conv-epilogue.ts): out += residual (its pointer, or 0), then ReLU
+// (1) on the fresh outputs; TASK_CONV_EPILOGUE's outputs are CONV_OUT_SIZE floats at CONV_OUT.
+export const CONV_RESIDUAL = 32;
+export const CONV_RELU = 33;
+export const CONV_OUT_SIZE = 34;
 
 // 3-D convolutions (conv3d.ts): pointers as CONV_X … CONV_OUT, then the geometry.
 export const VOL_BATCH = 4;

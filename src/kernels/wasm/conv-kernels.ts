@@ -14,7 +14,7 @@ import {
   TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
   TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
-  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE,
+  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE, TASK_CONV_EPILOGUE, CONV_RESIDUAL, CONV_RELU, CONV_OUT_SIZE,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -23,6 +23,9 @@ import {
 import { phaseWeights } from './polyphase-weights.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
+
+/** The forward's epilogue (kernels.ts convForward): the residual's pointer (0: none), ReLU, out's size. */
+interface Epilogue { residual: number; relu: boolean; size: number }
 
 /** The three convolution passes, whose paths are counted separately. */
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
@@ -117,9 +120,10 @@ export function createConvKernels(rt: Runtime) {
   // Runs a 2-D conv task on pointers (CONV_X … CONV_OUT) and a geometry; allocates its scratch.
   // The weights prepared for it (Winograd's transform, the im2col forward's packing) go to `u`
   // when given (computed only when stale), else Winograd's to scratch and im2col packs per block.
-  // `before` runs once the inputs are in, ahead of everything else (on nt threads).
+  // `before` runs once the inputs are in, ahead of everything else (on nt threads). The Winograd
+  // tasks run the epilogue in their frame; any other, by the epilogue task after its own.
   function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false,
-    u: Prepared | null = null, before: ((nt: number) => void) | null = null): void {
+    u: Prepared | null = null, before: ((nt: number) => void) | null = null, epilogue: Epilogue | null = null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     const winograd = winogradKinds[task];
     const packed = (task === TASK_CONV_FWD || task === TASK_CONV_POLYPHASE) && u ? u : null;
@@ -154,6 +158,8 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_V] = scratch + weights;
     P[CONV_PACKED_W] = packed ? packed.ptr : 0;
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
+    P[CONV_RESIDUAL] = epilogue?.residual ?? 0;
+    P[CONV_RELU] = epilogue?.relu ? 1 : 0;
     const parts = s2InputGrad ? partsFor(nt, byChannels ? Math.ceil(cout / 4) : batch, 1)
       : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
@@ -177,6 +183,7 @@ export function createConvKernels(rt: Runtime) {
           pool.run(winograd.phases, rt.params, nt, partsFor(nt, units, least));
         }
       } else pool.run(task, rt.params, nt, parts);
+      if (epilogue && !winograd) epiloguePass(epilogue, nt);
     } finally {
       call.end();
     }
@@ -210,7 +217,8 @@ export function createConvKernels(rt: Runtime) {
 
   // Runs a 3-D conv task. The forward splits (image, group, plane chunk) units; the backward
   // passes, input channels.
-  function volumeTask(task: number, geo: number[], call: Call, flops: number): void {
+  // The forward's epilogue, if any, by the epilogue task after the conv's.
+  function volumeTask(task: number, geo: number[], call: Call, flops: number, epilogue: Epilogue | null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     let P = paramSlots(rt);
     for (let i = 0; i < 4; i++) P[i] = call.ptrs[i] ?? 0;
@@ -225,26 +233,37 @@ export function createConvKernels(rt: Runtime) {
     call.begin();
     try {
       pool.run(task, rt.params, nt, parts);
+      if (epilogue) epiloguePass(epilogue, nt);
     } finally {
       call.end();
     }
   }
 
+  // The epilogue task over the conv's whole output (CONV_OUT), once its own task has run. 64 KiB
+  // a part at least: about 10 µs of work against a part's dispatch.
+  function epiloguePass(e: Epilogue, nt: number): void {
+    const P = paramSlots(rt);
+    P[CONV_RESIDUAL] = e.residual;
+    P[CONV_RELU] = e.relu ? 1 : 0;
+    P[CONV_OUT_SIZE] = e.size;
+    pool.run(TASK_CONV_EPILOGUE, rt.params, nt, partsFor(nt, e.size, 16384));
+  }
+
   // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it.
   function convCall(pass: ConvPass, arrays: (Float32Array | null)[], modes: number[], p: ConvParams, volume: number,
-    flops: number): Call | null {
+    flops: number, epilogue: ((call: Call) => Epilogue | null) | null = null): Call | null {
     const call = new Call(heap, arrays, modes);
     const vol = conv3dGeometry(p);
     if (!vol) return call;
     count(pass, 'vol2col');
-    volumeTask(volume, vol, call, flops);
+    volumeTask(volume, vol, call, flops, epilogue?.(call) ?? null);
     return null;
   }
 
   // A strided conv as the stride-1 Winograd conv over its phase planes (conv-paths.ts): the planes
   // written to scratch first, and where the transformed weights are to be computed, the phase
   // kernels they are computed from.
-  function polyphaseWinograd(geo: Geometry, call: Call, flops: number, u: Prepared | null): void {
+  function polyphaseWinograd(geo: Geometry, call: Call, flops: number, u: Prepared | null, epilogue: Epilogue | null): void {
     const phase = polyphaseConv(geo);
     const [batch, cin, cout, , , , , , k, , s] = geo, [, cq, , , hq, wq, , , r] = phase.geo;
     const [x, w, bias, out] = call.ptrs as [number, number, number, number];
@@ -256,20 +275,23 @@ export function createConvKernels(rt: Runtime) {
       pool.run(TASK_POLYPHASE_PLANES, rt.params, nt, partsFor(nt, batch * cq, 1));
       paramSlots(rt).set(saved);
       if (kernels) phaseWeights(heap.f32(w, cout * cin * k * k), heap.f32(kernels, cout * cq * r * r), cout, cin, k, s);
-    });
+    }, epilogue);
   }
 
+  // The epilogue (kernels.ts convForward) on out's own part of each task's work; residual is
+  // read in place on the heap (or copied in, as the other inputs).
   function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams,
-    u: Prepared | null): void {
+    u: Prepared | null, residual: Float32Array | null, relu: boolean): void {
     if (out.length === 0) return;
     const flops = 2 * out.length * w.length / p.outChannels;
-    const call = convCall('convForward', [x, w, bias, out], [READ, READ, READ, WRITE], p, TASK_CONV3D_FWD, flops);
+    const epilogue = residual || relu ? (call: Call): Epilogue => ({ residual: call.ptrs[4]!, relu, size: out.length }) : null;
+    const call = convCall('convForward', [x, w, bias, out, residual], [READ, READ, READ, WRITE, READ], p, TASK_CONV3D_FWD, flops, epilogue);
     if (!call) return;
     const geo = conv2d(p);
     const path = forwardPath(geo);
     count('convForward', path);
-    if (path === 'polyphase-winograd') polyphaseWinograd(geo, call, flops, u);
-    else convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u);
+    if (path === 'polyphase-winograd') polyphaseWinograd(geo, call, flops, u, epilogue?.(call) ?? null);
+    else convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u, null, epilogue?.(call) ?? null);
   }
 
   // The cached block of w's prepared values for this forward conv, or null (nothing to keep):
@@ -298,13 +320,15 @@ export function createConvKernels(rt: Runtime) {
 
   return {
     pathCounts: pathCounts as ReadonlyMap<string, number>,
-    convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams): void {
-      forward(x, w, bias, out, p, null);
+    convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, p: ConvParams,
+      residual: Float32Array | null = null, relu = false): void {
+      forward(x, w, bias, out, p, null, residual, relu);
     },
     /** convForward on storages, reusing w's prepared values while w's version is unchanged. */
-    convForwardStored(x: Storage, w: Storage, bias: Storage | null, out: Storage, p: ConvParams): void {
+    convForwardStored(x: Storage, w: Storage, bias: Storage | null, out: Storage, p: ConvParams,
+      residual: Storage | null = null, relu = false): void {
       const u = prepared(w, p); // allocates: before the views are taken
-      forward(data(x), data(w), bias ? data(bias) : null, data(out), p, u);
+      forward(data(x), data(w), bias ? data(bias) : null, data(out), p, u, residual ? data(residual) : null, relu);
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gx.fill(0);

@@ -4,8 +4,10 @@
 // tallied on the context ('conv.<pass>.<path>'), so tests can assert which one ran.
 import type { ConvParams } from '../kernels.js';
 import type { Storage } from '../storage.js';
+import { sizeOf } from '../../tensor/shape.js';
 import type { GpuContext } from './context.js';
 import { convBackwardInputDirect, convBackwardWeightDirect, convForwardDirect } from './conv-direct.js';
+import { binary, unary } from './elementwise.js';
 import { convBackwardInputGemm, convBackwardWeightGemm, convForwardGemm, usesGemm, type ConvPass } from './conv-gemm.js';
 
 function gemmPath(ctx: GpuContext, pass: ConvPass, p: ConvParams): boolean {
@@ -14,9 +16,16 @@ function gemmPath(ctx: GpuContext, pass: ConvPass, p: ConvParams): boolean {
   return gemm;
 }
 
-export function convForward(ctx: GpuContext, x: Storage, w: Storage, bias: Storage | null, out: Storage, p: ConvParams): void {
+// The epilogue (kernels.ts) by the elementwise passes, in place on out.
+export function convForward(ctx: GpuContext, x: Storage, w: Storage, bias: Storage | null, out: Storage, p: ConvParams,
+  residual: Storage | null = null, relu = false): void {
   if (gemmPath(ctx, 'forward', p)) convForwardGemm(ctx, x, w, bias, out, p);
   else convForwardDirect(ctx, x, w, bias, out, p);
+  if (residual) {
+    const shape = [sizeOf([p.batch, p.outChannels, ...p.outSize])];
+    binary(ctx, 'add', out, residual, out, { shape, aStrides: [1], bStrides: [1] });
+  }
+  if (relu) unary(ctx, 'relu', out, out, 0);
 }
 
 export function convBackwardInput(ctx: GpuContext, gy: Storage, w: Storage, gx: Storage, p: ConvParams): void {

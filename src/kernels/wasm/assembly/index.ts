@@ -66,6 +66,7 @@ export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dB
 export { convWinogradTask, winogradPhaseBytes, winogradPhaseTask, winogradScratchBytes, winogradWeightBytes } from './winograd';
 export { convWinograd4Task, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
 export { winogradWeightsTask, winograd4WeightsTask, winograd42WeightsTask, winograd4S2WeightsTask } from './winograd-weights';
+export { convEpilogueTask } from './conv-epilogue';
 export { convWinograd4S2Task, winograd4S2PhaseBytes, winograd4S2PhaseTask, winograd4S2ScratchBytes, winograd4S2WeightBytes } from './winograd4-s2';
 export { winograd42PhaseBytes, winograd42PhaseTask, winograd42ScratchBytes, winograd42WeightBytes } from './winograd42';
 export { convWinograd5x5Task, winograd5x5PhaseBytes, winograd5x5PhaseTask, winograd5x5ScratchBytes } from './winograd5x5';

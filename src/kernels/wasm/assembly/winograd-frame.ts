@@ -4,10 +4,12 @@
 //   input:    V[ξ] = Bᵀ d B for input channels [ci0, ci1) of nb tiles (coordinates at `coords`)
 //   products: M[ξ] rows [r0, r0 + rows) = U[ξ] · V[ξ] over the input channels, for n tiles
 //   output:   Y = Aᵀ M A + bias for output channels [c0, c1)
+// then the forward's epilogue (+ residual, ReLU: conv-epilogue.ts) on the outputs just written.
 // V and M hold `ld` floats per channel row, planes planeStride(rows, ld) apart. After the tile
 // coordinates lies the variant's own working space (`work`, its padded input plane and
 // transform groups), then the GEMM's packing space `gs`. Each output sums in the same order
 // whichever part, block or phase computes it, so results never depend on the split.
+import { hasEpilogue, tileEpilogue } from './conv-epilogue';
 import { gemmCore, paddedRows } from './gemm';
 import { CONV_BATCH, CONV_CIN, CONV_COUT, CONV_OH, CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_PHASE, CONV_WINOGRAD_U, CONV_WINOGRAD_V } from '../abi';
 import { arg, ptr, splitAt, splitOutputs } from './params';
@@ -67,6 +69,7 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
       products(p, c1 - c0, nb, c0, u + <usize>xi * uPlane, v + <usize>xi * vStride, tb, m + <usize>xi * mStride + (<usize>(c0 * tb) << 2), gs);
     }
     output(p, m, coords, nb, c0, c1, tb, rest);
+    if (hasEpilogue(p)) tileEpilogue(p, blk, blk + nb, c0, c1, side, side);
   }
 }
 
@@ -108,7 +111,10 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
   tileCoords(coords, 0, total, tiles, tw, side, rowSide);
   const n = phase == 0 ? cin : cout, c0 = splitAt(n, parts, part, 1), c1 = splitAt(n, parts, part + 1, 1);
   if (phase == 0) input(p, c0, c1, coords, total, v, ld, rest);
-  else output(p, m, coords, total, c0, c1, ld, rest);
+  else {
+    output(p, m, coords, total, c0, c1, ld, rest);
+    if (hasEpilogue(p)) tileEpilogue(p, 0, total, c0, c1, side, rowSide);
+  }
 }
 
 // The GEMM step of F(2×2, 3×3) and the stride-2 forward: U[ξ]'s rows r0 … from the packed weights,
