@@ -99,5 +99,43 @@ test('fused: a shortcut of the wrong shape is refused with both shapes named', (
   const conv = new nn.Conv2d(2, 3, 3, { padding: 1 }).eval();
   const bn = new nn.BatchNorm2d(3).eval();
   assert.throws(() => noGrad(() => convBnRelu(randn([1, 2, 4, 4]), conv, bn, new nn.ReLU(), randn([1, 3, 2, 2]))),
-    /addInPlace: cannot add \[1, 3, 2, 2\] into \[1, 3, 4, 4\]/);
+    /conv2d: the residual \[1, 3, 2, 2\] must have the output's shape \[1, 3, 4, 4\]/);
+});
+
+/** Calls of the backend's elementwise kernels for a ReLU or an add of feature maps (not a Linear's bias) while `run` runs. */
+function addReluCalls(run: () => void): number {
+  const k = activeBackend().kernels;
+  const { unary, binary } = k;
+  let calls = 0;
+  k.unary = (op, ...a) => { if (op === 'relu') calls++; unary(op, ...a); };
+  k.binary = (op, a, b, out, p) => { if (op === 'add' && p.shape.length > 2) calls++; binary(op, a, b, out, p); };
+  try {
+    run();
+  } finally {
+    Object.assign(k, { unary, binary });
+  }
+  return calls;
+}
+
+test('fused: ResNet-18 inference adds the shortcuts and runs the ReLUs in the convs\' own kernel calls', () => {
+  const net = models.resnet18({ numClasses: 10 }).eval();
+  randomiseBatchNorms(net, 60);
+  const x = randn([1, 3, 64, 64], { seed: 5 });
+  noGrad(() => net.forward(x)); // folds the batch norms (elementwise ops on the weights), once
+  let fused!: Tensor;
+  assert.equal(addReluCalls(() => { fused = noGrad(() => net.forward(x)); }), 0);
+  assertClose(fused, net.forward(x), 'resnet18');
+});
+
+test('fused: a conv without batch norm takes the residual and the ReLU in its call, batched or not, bitwise as the ops', () => {
+  const conv = new nn.Conv2d(3, 5, 3, { padding: 1 }).eval(), relu = new nn.ReLU();
+  for (const shape of [[2, 3, 6, 7], [3, 6, 7]]) {
+    const x = randn(shape, { seed: 7 }), shortcut = randn([...shape.slice(0, -3), 5, 6, 7], { seed: 8 });
+    shortcut.data[3] = NaN;
+    let fused!: Tensor;
+    assert.equal(addReluCalls(() => { fused = noGrad(() => convBnRelu(x, conv, null, relu, shortcut)); }), 0);
+    const plain = relu.forward(conv.forward(x).add(shortcut));
+    assert.deepEqual(fused.toArray(), plain.toArray(), `shape ${shape.join('×')}`);
+    assert.deepEqual(noGrad(() => convBnRelu(x, conv, null, null, shortcut)).toArray(), conv.forward(x).add(shortcut).toArray());
+  }
 });

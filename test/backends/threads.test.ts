@@ -54,7 +54,7 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
   }
 });
 
-test('conv forward (Winograd, direct, im2col and polyphase sizes) and input gradients are the same at 1 and 2 threads', () => {
+test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilogue) and input gradients are the same at 1 and 2 threads', () => {
   const r = rng(32);
   // 16 → 16 runs both passes by Winograd; 13 → 16's input gradient runs on the direct kernel (a partial block).
   // Winograd F(4×4): 16 → 20 at 27² (245 tiles) splits tiles mid-row, 24 → 130 at 44² (121) runs in phases
@@ -89,6 +89,12 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes) and input grad
     sameAtOneAndTwo(`convForward ${p.inChannels}→${p.outChannels} ${p.inSize[0]}²`, () => {
       K.convForward(x, w, null, out, p);
       return out;
+    });
+    // With the epilogue (+ residual, ReLU: in the Winograd frame's blocks, or the epilogue task).
+    const bias = inWasm(data(r, p.outChannels)), residual = inWasm(data(r, out.length)), fused = wasm.alloc(out.length).data;
+    sameAtOneAndTwo(`convForward + residual, ReLU ${p.inChannels}→${p.outChannels} ${p.inSize[0]}²`, () => {
+      K.convForward(x, w, bias, fused, p, residual, true);
+      return fused;
     });
     sameAtOneAndTwo(`convBackwardInput ${p.inChannels}→${p.outChannels} ${p.inSize[0]}²`, () => {
       K.convBackwardInput(out, w, gx, p);
