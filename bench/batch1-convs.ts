@@ -11,7 +11,9 @@
 // ~35–100 µs for it to wake).
 // --pools: then the max pools of W4 and W5 (without argmax, as inference runs them, and with it) the same way.
 // --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
-// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--back-to-back] [--pools] [--networks]
+// --epilogue: instead, each conv + residual + ReLU as three kernel calls (conv, add, relu) against
+// one (the conv's epilogue), the two alternating call by call, at 1 and at 2 threads.
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--back-to-back] [--epilogue] [--pools] [--networks]
 import * as st from '../src/index.js';
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
@@ -26,7 +28,7 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const reps = Number(flag('--reps', '15')), only = flag('--only', ''), backToBack = process.argv.includes('--back-to-back');
-const serial = process.argv.includes('--serial');
+const serial = process.argv.includes('--serial'), epilogue = process.argv.includes('--epilogue');
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 {
@@ -82,6 +84,22 @@ function bestAtOneAndTwo(run: () => void): [number, number, number] {
   }
   return least;
 }
+// Best wall time of each of `runs` at 1 thread and at 2, all four alternating call by call.
+function bestOfEach(runs: (() => void)[]): number[][] {
+  const least = runs.map(() => [Infinity, Infinity]);
+  for (let t = 1; t <= 2; t++) { setNumThreads(t); for (const run of runs) { run(); run(); } }
+  for (let i = 0; i < reps; i++) {
+    for (let t = 0; t < 2; t++) {
+      setNumThreads(t + 1);
+      runs.forEach((run, j) => {
+        const t0 = performance.now();
+        run();
+        least[j]![t] = Math.min(least[j]![t]!, performance.now() - t0);
+      });
+    }
+  }
+  return least;
+}
 const sum = [0, 0];
 const second = serial ? "2 threads' split run serially" : '2 threads';
 console.log(`best wall time of ${reps}, 1 thread and ${second} alternating; Σ weighs each shape by its calls per image`);
@@ -96,6 +114,17 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   const xs = filledStorage(be, cin * size * size), ws = filledStorage(be, cout * cin * k * k);
   const ys = filledStorage(be, cout * out * out);
   const run = () => be.kernels.convForward(xs, ws, null, ys, p);
+  if (epilogue) {
+    const rs = filledStorage(be, cout * out * out), all = { shape: [cout * out * out], aStrides: [1], bStrides: [1] };
+    const [apart, fused] = bestOfEach([() => {
+      run();
+      be.kernels.binary('add', ys, rs, ys, all);
+      be.kernels.unary('relu', ys, ys, 0);
+    }, () => be.kernels.convForward(xs, ws, null, ys, p, rs, true)]);
+    const ms = (v: number[]) => `${v[0]!.toFixed(2).padStart(6)} / ${v[1]!.toFixed(2).padStart(6)}`;
+    console.log(`${name.padEnd(22)} conv, add, relu ${ms(apart!)} ms; with its epilogue ${ms(fused!)} ms (1 / 2 threads)`);
+    continue;
+  }
   const before = new Map(be.convPathCounts());
   run();
   const taken = path(before);
@@ -105,7 +134,7 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
     `(${(flops / least[0]! / 1e6).toFixed(0).padStart(3)} / ${(flops / least[1]! / 1e6).toFixed(0).padStart(3)} GFLOP/s) ` +
     `×${(least[0]! / least[1]!).toFixed(2)}  ${taken}${least[2] && !serial ? ` (${least[2]} of ${reps} on 1 thread)` : ''}`);
 }
-console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);
+if (!epilogue) console.log(`Σ ${sum[0]!.toFixed(1)} / ${sum[1]!.toFixed(1)} ms ×${(sum[0]! / sum[1]!).toFixed(2)}`);
 if (process.argv.includes('--pools')) {
   // name, channels, input size, kernel, stride, padding.
   const pools: [string, number, number, number, number, number][] = [

@@ -28,20 +28,25 @@ function randomiseBatchNorms(model: nn.Module, seed: number): void {
   }
 }
 
-/** Calls of the backend's batch-norm forward kernels (plain and fused with the ReLU) while `run` runs. */
-function batchNormCalls(run: () => void): number {
-  const k = activeBackend().kernels;
-  const { batchNormForward, batchNormReluForward } = k;
+/** Calls of the backend's kernels named in `counted` (those its predicate takes) while `run` runs. */
+function kernelCalls(counted: Record<string, (...args: unknown[]) => boolean>, run: () => void): number {
+  const k = activeBackend().kernels as unknown as Record<string, (...args: unknown[]) => void>;
+  const saved = { ...k };
   let calls = 0;
-  k.batchNormForward = (...a) => { calls++; batchNormForward(...a); };
-  k.batchNormReluForward = (...a) => { calls++; batchNormReluForward(...a); };
+  for (const [name, counts] of Object.entries(counted)) {
+    const kernel = k[name]!;
+    k[name] = (...args) => { if (counts(...args)) calls++; kernel(...args); };
+  }
   try {
     run();
   } finally {
-    Object.assign(k, { batchNormForward, batchNormReluForward });
+    Object.assign(k, saved);
   }
   return calls;
 }
+
+/** Calls of the backend's batch-norm forward kernels (plain and fused with the ReLU) while `run` runs. */
+const batchNormCalls = (run: () => void) => kernelCalls({ batchNormForward: () => true, batchNormReluForward: () => true }, run);
 
 test('fused: ResNet-18 in evaluation without gradients matches the layers one by one, and folds every batch norm', () => {
   const net = models.resnet18({ numClasses: 10 }).eval();
@@ -103,19 +108,10 @@ test('fused: a shortcut of the wrong shape is refused with both shapes named', (
 });
 
 /** Calls of the backend's elementwise kernels for a ReLU or an add of feature maps (not a Linear's bias) while `run` runs. */
-function addReluCalls(run: () => void): number {
-  const k = activeBackend().kernels;
-  const { unary, binary } = k;
-  let calls = 0;
-  k.unary = (op, ...a) => { if (op === 'relu') calls++; unary(op, ...a); };
-  k.binary = (op, a, b, out, p) => { if (op === 'add' && p.shape.length > 2) calls++; binary(op, a, b, out, p); };
-  try {
-    run();
-  } finally {
-    Object.assign(k, { unary, binary });
-  }
-  return calls;
-}
+const addReluCalls = (run: () => void) => kernelCalls({
+  unary: (op) => op === 'relu',
+  binary: (op, ...rest) => op === 'add' && (rest[3] as { shape: number[] }).shape.length > 2,
+}, run);
 
 test('fused: ResNet-18 inference adds the shortcuts and runs the ReLUs in the convs\' own kernel calls', () => {
   const net = models.resnet18({ numClasses: 10 }).eval();

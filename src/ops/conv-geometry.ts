@@ -104,7 +104,7 @@ export interface OutputGeometry {
  * ceilMode (PyTorch's pooling rule). Throws with the formula and the numbers filled in when a
  * (dilated) kernel is larger than the padded input. `context` names the op and shapes.
  */
-export function outputSizes(g: OutputGeometry, context: string): number[] {
+export function outputSizes(g: OutputGeometry, context: () => string): number[] {
   return g.inSize.map((q, i) => {
     const k = g.dilation[i]! * (g.kernelSize[i]! - 1) + 1;
     const s = g.stride[i]!;
@@ -121,7 +121,7 @@ export function outputSizes(g: OutputGeometry, context: string): number[] {
       const pads = p1 === p2 ? `2p)/s + 1 = (${q} - ${k} + 2·${p1}` : `p_begin + p_end)/s + 1 = (${q} - ${k} + ${p1} + ${p2}`;
       const dil = g.dilation[i] !== 1 ? ` (${g.kernelSize[i]} dilated by ${g.dilation[i]} spans ${k})` : '';
       throw new Error(
-        `${context}: the kernel${dil} is larger than the padded input along ${spatialDimName(i, nd)}: ` +
+        `${context()}: the kernel${dil} is larger than the padded input along ${spatialDimName(i, nd)}: ` +
           `r = (q - k + ${pads})/${s} + 1 = ${Math.floor(span / s) + 1}, need r ≥ 1 ` +
           `(q input size, k kernel size, p padding, s stride)`,
       );
@@ -153,6 +153,6 @@ export function convOutputSize(inSize: readonly number[], kernelSize: SpatialArg
   const pad = resolvePadding(opts.padding ?? 0, nd, op, k, dilation, stride);
   return outputSizes(
     { inSize, kernelSize: k, stride, padBegin: pad.begin, padEnd: pad.end, dilation, ceilMode: opts.ceilMode },
-    `${op}: input ${shapeStr(inSize)}, kernel ${shapeStr(k)}`,
+    () => `${op}: input ${shapeStr(inSize)}, kernel ${shapeStr(k)}`,
   );
 }

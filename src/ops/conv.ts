@@ -19,26 +19,27 @@ export interface ConvOptions {
 
 /** Checks the call and works out the kernel parameters; throws naming the op and the shapes. */
 function convParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions, nd: number, op: string): ConvParams {
-  const shapes = `input ${shapeStr(x.shape)}, weight ${shapeStr(weight.shape)}`;
+  // Error messages only: built when thrown (a batch-1 forward makes about 20 of these calls).
+  const shapes = () => `input ${shapeStr(x.shape)}, weight ${shapeStr(weight.shape)}`;
   if (x.ndim !== nd + 2) {
-    throw new Error(`${op}: expected a ${nd + 2}-D input (N, C, ${spatialNames(nd)}) or ${nd + 1}-D unbatched, got ${shapes}`);
+    throw new Error(`${op}: expected a ${nd + 2}-D input (N, C, ${spatialNames(nd)}) or ${nd + 1}-D unbatched, got ${shapes()}`);
   }
   if (weight.ndim !== nd + 2) {
-    throw new Error(`${op}: expected a ${nd + 2}-D weight (outC, inC/groups, ${spatialNames(nd)}), got ${shapes}`);
+    throw new Error(`${op}: expected a ${nd + 2}-D weight (outC, inC/groups, ${spatialNames(nd)}), got ${shapes()}`);
   }
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
   const [batch, inChannels] = [x.shape[0]!, x.shape[1]!];
   const outChannels = weight.shape[0]!;
   if (inChannels % groups !== 0) {
-    throw new Error(`${op}: groups=${groups} must divide the input channels, got ${shapes} (${inChannels} channels)`);
+    throw new Error(`${op}: groups=${groups} must divide the input channels, got ${shapes()} (${inChannels} channels)`);
   }
   if (outChannels % groups !== 0) {
-    throw new Error(`${op}: groups=${groups} must divide the output channels weight.shape[0] = ${outChannels}, got ${shapes}`);
+    throw new Error(`${op}: groups=${groups} must divide the output channels weight.shape[0] = ${outChannels}, got ${shapes()}`);
   }
   if (inChannels !== weight.shape[1]! * groups) {
     throw new Error(
-      `${op}: ${shapes}: the input has ${inChannels} channels but the weight expects ` +
+      `${op}: ${shapes()}: the input has ${inChannels} channels but the weight expects ` +
         `weight.shape[1]·groups = ${weight.shape[1]}·${groups} = ${weight.shape[1]! * groups}`,
     );
   }
@@ -48,14 +49,14 @@ function convParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOp
   const inSize = x.shape.slice(2);
   const kernelSize = weight.shape.slice(2);
   if (inSize.some((v) => v < 1) || kernelSize.some((v) => v < 1) || outChannels < 1 || inChannels < 1) {
-    throw new Error(`${op}: empty spatial, channel or kernel dimension in ${shapes}`);
+    throw new Error(`${op}: empty spatial, channel or kernel dimension in ${shapes()}`);
   }
   const stride = spatialArg(opts.stride ?? 1, nd, op, 'stride', 1);
   const dilation = spatialArg(opts.dilation ?? 1, nd, op, 'dilation', 1);
   const pad = resolvePadding(opts.padding ?? 0, nd, op, kernelSize, dilation, stride);
   const outSize = outputSizes(
     { inSize, kernelSize, stride, padBegin: pad.begin, padEnd: pad.end, dilation },
-    `${op}: ${shapes}, stride ${shapeStr(stride)}, padding ` +
+    () => `${op}: ${shapes()}, stride ${shapeStr(stride)}, padding ` +
       (sameArr(pad.begin, pad.end) ? shapeStr(pad.begin) : `{ begin: ${shapeStr(pad.begin)}, end: ${shapeStr(pad.end)} }`),
   );
   return { batch, inChannels, outChannels, groups, inSize, outSize, kernelSize, stride, padBegin: pad.begin, dilation };

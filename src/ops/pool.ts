@@ -65,7 +65,7 @@ function poolParams(
   const inSize = x.shape.slice(2);
   const outSize = outputSizes(
     { inSize, kernelSize, stride, padBegin: padding, padEnd: padding, dilation, ceilMode: o.ceilMode ?? false },
-    `${op}: input ${shapeStr(x.shape)}, kernelSize ${shapeStr(kernelSize)}, stride ${shapeStr(stride)}, padding ${shapeStr(padding)}`,
+    () => `${op}: input ${shapeStr(x.shape)}, kernelSize ${shapeStr(kernelSize)}, stride ${shapeStr(stride)}, padding ${shapeStr(padding)}`,
   );
   return {
     batch: x.shape[0]!, channels: x.shape[1]!, inSize, outSize, kernelSize, stride,
