@@ -239,14 +239,14 @@ export function createConvKernels(rt: Runtime) {
     }
   }
 
-  // The epilogue task over the conv's whole output (CONV_OUT), once its own task has run. 64 KiB
-  // a part at least: about 10 µs of work against a part's dispatch.
+  // The epilogue task over the conv's whole output (CONV_OUT), once its own task has run, on the
+  // conv's threads, in parts of at least 4,096 floats as the unary op's (kernels.ts).
   function epiloguePass(e: Epilogue, nt: number): void {
     const P = paramSlots(rt);
     P[CONV_RESIDUAL] = e.residual;
     P[CONV_RELU] = e.relu ? 1 : 0;
     P[CONV_OUT_SIZE] = e.size;
-    pool.run(TASK_CONV_EPILOGUE, rt.params, nt, partsFor(nt, e.size, 16384));
+    pool.run(TASK_CONV_EPILOGUE, rt.params, nt, partsFor(nt, e.size, 4096));
   }
 
   // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it.
