@@ -12,7 +12,8 @@
 // --pools: then the max pools of W4 and W5 (without argmax, as inference runs them, and with it) the same way.
 // --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
 // --epilogue: instead, each conv + residual + ReLU as three kernel calls (conv, add, relu) against
-// one (the conv's epilogue), the two alternating call by call, at 1 and at 2 threads.
+// one (the conv's epilogue), and conv + ReLU as two against one, the four alternating call by
+// call, at 1 and at 2 threads.
 // Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--back-to-back] [--epilogue] [--pools] [--networks]
 import * as st from '../src/index.js';
 import { setBackend, setNumThreads } from '../src/index.js';
@@ -116,13 +117,17 @@ for (const [name, cin, cout, size, k, stride, pad, calls] of shapes) {
   const run = () => be.kernels.convForward(xs, ws, null, ys, p);
   if (epilogue) {
     const rs = filledStorage(be, cout * out * out), all = { shape: [cout * out * out], aStrides: [1], bStrides: [1] };
-    const [apart, fused] = bestOfEach([() => {
+    const [apart, fused, reluApart, reluFused] = bestOfEach([() => {
       run();
       be.kernels.binary('add', ys, rs, ys, all);
       be.kernels.unary('relu', ys, ys, 0);
-    }, () => be.kernels.convForward(xs, ws, null, ys, p, rs, true)]);
+    }, () => be.kernels.convForward(xs, ws, null, ys, p, rs, true), () => {
+      run();
+      be.kernels.unary('relu', ys, ys, 0);
+    }, () => be.kernels.convForward(xs, ws, null, ys, p, null, true)]);
     const ms = (v: number[]) => `${v[0]!.toFixed(2).padStart(6)} / ${v[1]!.toFixed(2).padStart(6)}`;
     console.log(`${name.padEnd(22)} conv, add, relu ${ms(apart!)} ms; with its epilogue ${ms(fused!)} ms (1 / 2 threads)`);
+    console.log(`${''.padEnd(22)} conv, relu      ${ms(reluApart!)} ms; with its epilogue ${ms(reluFused!)} ms`);
     continue;
   }
   const before = new Map(be.convPathCounts());
