@@ -249,7 +249,8 @@ export function createConvKernels(rt: Runtime) {
     pool.run(TASK_CONV_EPILOGUE, rt.params, nt, partsFor(nt, e.size, 4096));
   }
 
-  // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it.
+  // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it (with
+  // the forward's epilogue, if any).
   function convCall(pass: ConvPass, arrays: (Float32Array | null)[], modes: number[], p: ConvParams, volume: number,
     flops: number, epilogue: ((call: Call) => Epilogue | null) | null = null): Call | null {
     const call = new Call(heap, arrays, modes);
@@ -284,6 +285,7 @@ export function createConvKernels(rt: Runtime) {
     u: Prepared | null, residual: Float32Array | null, relu: boolean): void {
     if (out.length === 0) return;
     const flops = 2 * out.length * w.length / p.outChannels;
+    // The residual's pointer is known once the call has placed the arrays (in place or copied).
     const epilogue = residual || relu ? (call: Call): Epilogue => ({ residual: call.ptrs[4]!, relu, size: out.length }) : null;
     const call = convCall('convForward', [x, w, bias, out, residual], [READ, READ, READ, WRITE, READ], p, TASK_CONV3D_FWD, flops, epilogue);
     if (!call) return;
