@@ -1,4 +1,4 @@
-// Fused inference (conv → batch norm → ReLU as one conv, ReLU in place): the same results as the
+// Fused inference (conv → batch norm → + shortcut → ReLU as one conv call): the same results as the
 // layers one by one, taken only in evaluation without gradients, and recomputed when any tensor
 // the folded weights come from changes.
 import assert from 'node:assert/strict';
