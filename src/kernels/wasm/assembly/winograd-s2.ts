@@ -12,11 +12,11 @@
 // Four tiles go through the transforms at once, one per lane, the same operations for every
 // lane whichever group or thread it lands in: results never depend on the split.
 import { gemmScratchBytes, kcFor, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OW, CONV_PH, CONV_PW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_OH, CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
-import { al64, filterTaps, padPlane, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, groupAt, storeTiles2 } from './winograd6';
+import { al64, filterTaps, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
+import { coord, groupAt, padRows, storeTiles2 } from './winograd6';
 
 // Tiles per block at most (4 outputs each); blocks are evened out and rounded to 8-column panels.
 const TB: i32 = 64;
@@ -99,20 +99,6 @@ export function winogradS2WeightsTask(p: usize, part: i32, parts: i32, slot: i32
   v128.store(dst + ds, f32x4.add(f32x4.add(m1, m2), m4));
 }
 
-// Channel ci of image n into the padded plane (rows × cols, zeroed): only the input rows the
-// block's tiles read, each tile `reach` rows from 2·oy − ph, where the block lies in one image (a
-// block holds a few tile rows of a large image: copying whole planes per block took 4% of
-// ResNet-18's 64 → 128 at 56²). Tiles come in order, so the first and last tile bound them.
-@inline export function padRows(p: usize, n: i32, ci: i32, coords: usize, nb: i32, reach: i32, pad: usize, rows: i32, cols: i32): void {
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH);
-  const single = coord(coords, 0, 0) == coord(coords, nb - 1, 0);
-  const iy0 = single ? max(0, 2 * coord(coords, 0, 1) - ph) : 0;
-  const iy1 = single ? min(h, 2 * coord(coords, nb - 1, 1) + reach - ph) : h;
-  if (iy1 <= iy0) return;
-  const src = ptr(p, CONV_X) + <usize>(n * arg(p, CONV_CIN) + ci) * <usize>(h * w) * 4 + (<usize>(iy0 * w) << 2);
-  padPlane(src, iy1 - iy0, w, ph + iy0, arg(p, CONV_PW), pad, rows, cols);
-}
-
 // V[ξ][ci][b] = Bᵀ d B for tiles b < nb of a block (coords: image, output row and column of the
 // tile) and input channels ci0 … ci1 − 1: tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin,
 // ld) apart. A group's V is stored as whole vectors (as winograd6.ts's inputTransform6: lanes
@@ -129,7 +115,7 @@ export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: 
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
-          padRows(p, n, ci, coords, nb, 5, pad, rows, cols);
+          padRows(p, ptr(p, CONV_X), cin, n, ci, coords, nb, 2, 5, pad, rows, cols);
           loaded = n;
         }
         // Output (2ty, 2tx) reads the padded inputs from (4ty, 4tx).

@@ -12,12 +12,11 @@
 // tile row go through the transforms at once, one per lane; the same operations for every lane
 // whichever block, phase or thread it lands in: results never depend on the split.
 import { gemmScratchBytes, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { padRows } from './winograd-s2';
-import { coord, groupAt, products6, storeTiles } from './winograd6';
+import { coord, groupAt, padRows, products6, storeTiles } from './winograd6';
 
 // Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
 // were 4 MB for 64→128 (out of L2) and the GEMMs ran ~20% slower per product than winograd-s2's.
@@ -113,7 +112,7 @@ function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v:
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
-          padRows(p, n, ci, coords, nb, 9, pad, rows, cols);
+          padRows(p, ptr(p, CONV_X), cin, n, ci, coords, nb, 2, 9, pad, rows, cols);
           loaded = n;
         }
         // Output (oy, ox) reads the padded inputs from (2·oy, 2·ox).
