@@ -160,17 +160,25 @@ export const GROUP_BYTES: i32 = 36 * 16;
   return loaded;
 }
 
-// Channel ci of image n of x (cin channels) into the padded plane (rows × cols, zeroed): only the
-// input rows the block's tiles read, each tile `reach` rows from step·oy − ph (step: the stride),
-// where the block lies in one image (a block holds a few tile rows of a large image: copying
-// whole planes per block took 4% of ResNet-18's 64 → 128 at 56², and 12 of them per block of its
-// 7×7 stem's 12-16). Tiles come in order, so the first and last tile bound them.
+// The padded plane's rows [blockRow0, blockRow1) that a block's tiles read, each tile `reach`
+// rows from step·oy (step: the stride), where the block lies in one image, else all its `rows`.
+// A block holds a few tile rows of a large image: copying whole planes per block took 4% of
+// ResNet-18's 64 → 128 at 56², and 12 of them per block of its 7×7 stem. Tiles come in order,
+// so the first and last tile bound them.
+@inline function oneImage(coords: usize, nb: i32): bool { return coord(coords, 0, 0) == coord(coords, nb - 1, 0); }
+@inline export function blockRow0(coords: usize, nb: i32, step: i32): i32 {
+  return oneImage(coords, nb) ? step * coord(coords, 0, 1) : 0;
+}
+@inline export function blockRow1(coords: usize, nb: i32, step: i32, reach: i32, rows: i32): i32 {
+  return oneImage(coords, nb) ? min(rows, step * coord(coords, nb - 1, 1) + reach) : rows;
+}
+
+// Channel ci of image n of x (cin channels) into the padded plane (rows × cols, zeroed there):
+// the input rows within the block's rows (blockRow0, blockRow1).
 @inline export function padRows(p: usize, x: usize, cin: i32, n: i32, ci: i32, coords: usize, nb: i32, step: i32, reach: i32,
   pad: usize, rows: i32, cols: i32): void {
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH);
-  const single = coord(coords, 0, 0) == coord(coords, nb - 1, 0);
-  const iy0 = single ? max(0, step * coord(coords, 0, 1) - ph) : 0;
-  const iy1 = single ? min(h, step * coord(coords, nb - 1, 1) + reach - ph) : h;
+  const iy0 = max(0, blockRow0(coords, nb, step) - ph), iy1 = min(h, blockRow1(coords, nb, step, reach, rows) - ph);
   if (iy1 <= iy0) return;
   const src = x + <usize>(n * cin + ci) * <usize>(h * w) * 4 + (<usize>(iy0 * w) << 2);
   padPlane(src, iy1 - iy0, w, ph + iy0, arg(p, CONV_PW), pad, rows, cols);
@@ -186,8 +194,8 @@ export const GROUP_BYTES: i32 = 36 * 16;
   pad: usize, d: usize, side: i32): void {
   const tw = tilesOf(arg(p, CONV_OW), side);
   const rows = padRowsOf(p, side, 6), cols = padColsOf(p, side), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, ld);
-  zeroPad(pad, rows, cols);
+  const vStride = planeStride(cin, ld), r0 = blockRow0(coords, nb, 1);
+  zeroPad(pad + (<usize>(r0 * cols) << 2), blockRow1(coords, nb, 1, 6, rows) - r0, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
