@@ -11,10 +11,11 @@ import { arg, ptr, splitAt } from './params';
 
 @inline function dimSlot(p: usize, d: i32, field: i32): usize { return p + (<usize>(PAD_DIMS + d * PAD_PER_DIM + field) << 2); }
 
-// The input index output index o of a dim reads, or −1 (constant padding).
-@inline function source(o: i32, n: i32, pb: i32, mode: i32): i32 {
+// The input index output index o of a dim reads, or −1 (constant padding); with a step (constant
+// mode only) the padded input is every step-th element.
+@inline function source(o: i32, n: i32, pb: i32, mode: i32, step: i32): i32 {
   const i = o - pb;
-  if (i >= 0 && i < n) return i;
+  if (i >= 0 && i * step < n) return i * step;
   if (mode == PAD_CONSTANT) return -1;
   if (mode == PAD_REPLICATE) return i < 0 ? 0 : n - 1;
   return i < 0 ? -i : 2 * (n - 1) - i; // reflect: the op checks pad < size, so one mirror lands inside
@@ -51,34 +52,37 @@ export function padTask(p: usize, part: i32, parts: i32, slot: i32): void {
     rest /= size;
   }
   const n = load<i32>(dimSlot(p, nd - 1, 0)), m = load<i32>(dimSlot(p, nd - 1, 1)), pb = load<i32>(dimSlot(p, nd - 1, 2));
-  // Output columns [j0, j1) read input columns j − pb inside the row.
-  const j0 = min(m, max(0, pb)), j1 = max(j0, min(m, pb + n));
+  const step = load<i32>(dimSlot(p, nd - 1, 4));
+  // Output columns [j0, j1) read input columns j − pb inside the row (a strided row: none, every
+  // column through source()).
+  const j0 = step != 1 ? m : min(m, max(0, pb)), j1 = step != 1 ? m : max(j0, min(m, pb + n));
   let q = (backward ? src : dst) + ((<usize>r0 * m) << 2); // the output row
   for (let r = r0; r < r1; r++) {
     let base = 0;
     for (let d = 0; d < nd - 1; d++) {
-      const i = source(load<i32>(idx + (<usize>d << 2)), load<i32>(dimSlot(p, d, 0)), load<i32>(dimSlot(p, d, 2)), mode);
+      const i = source(load<i32>(idx + (<usize>d << 2)), load<i32>(dimSlot(p, d, 0)), load<i32>(dimSlot(p, d, 2)), mode,
+        load<i32>(dimSlot(p, d, 4)));
       if (i < 0) { base = -1; break; }
       base += i * load<i32>(dimSlot(p, d, 3));
     }
     if (backward) {
       if (base >= 0) {
         const row = dst + (<usize>base << 2);
-        for (let j = 0; j < j0; j++) addAt(row, source(j, n, pb, mode), q + (<usize>j << 2));
+        for (let j = 0; j < j0; j++) addAt(row, source(j, n, pb, mode, step), q + (<usize>j << 2));
         let j = j0;
         for (; j + 4 <= j1; j += 4) {
           const at = row + (<usize>(j - pb) << 2);
           v128.store(at, f32x4.add(v128.load(at), v128.load(q + (<usize>j << 2))));
         }
-        for (; j < m; j++) addAt(row, source(j, n, pb, mode), q + (<usize>j << 2));
+        for (; j < m; j++) addAt(row, source(j, n, pb, mode, step), q + (<usize>j << 2));
       }
     } else if (base < 0) {
       fill(q, m, value);
     } else {
       const row = src + (<usize>base << 2);
-      for (let j = 0; j < j0; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode), value));
+      for (let j = 0; j < j0; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode, step), value));
       if (j1 > j0) memory.copy(q + (<usize>j0 << 2), row + (<usize>(j0 - pb) << 2), <usize>(j1 - j0) << 2);
-      for (let j = j1; j < m; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode), value));
+      for (let j = j1; j < m; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode, step), value));
     }
     q += <usize>m << 2;
     for (let d = nd - 2; d >= 0; d--) {
