@@ -3,7 +3,8 @@
 // are not multiples of 4, strides, paddings, dilations, groups, 1-D/2-D/3-D.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
+import type { ConvParams, PadParams, PoolParams } from '../../src/kernels/kernels.js';
+import type { Rng } from '../../src/tensor/rng.js';
 import { sizeOf } from '../../src/tensor/shape.js';
 import { assertClose, data, forEachImpl, gpu, refKernels, rng, wasm, type Impl } from './harness.js';
 
@@ -320,6 +321,18 @@ const PADS: [number[], number[], number[]][] = [
   [[2, 1, 2, 1, 2, 1, 3], [0, 0, 1, 0, 1, 0, 2], [0, 0, 1, 0, 0, 0, 1]],
 ];
 
+// Every implementation's pad forward and backward of x and gy against the reference's y and gx.
+async function padMatchesEverywhere(r: Rng, p: PadParams, x: Float32Array, gy: Float32Array, y: Float32Array,
+  gx: Float32Array, what: string): Promise<void> {
+  await forEachImpl(async (impl) => {
+    const yo = impl.place(data(r, y.length)), gxo = impl.place(data(r, x.length));
+    impl.kernels.padForward(impl.place(x), yo, p);
+    impl.kernels.padBackward(impl.place(gy), gxo, p);
+    assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
+    assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
+  });
+}
+
 test('pad forward/backward match the reference in every mode', async () => {
   const r = rng(13);
   for (const mode of ['constant', 'reflect', 'replicate'] as const) {
@@ -331,13 +344,7 @@ test('pad forward/backward match the reference in every mode', async () => {
       const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
       refKernels.padForward(x, y, p);
       refKernels.padBackward(gy, gx, p);
-      await forEachImpl(async (impl) => {
-        const yo = impl.place(data(r, y.length)), gxo = impl.place(data(r, x.length));
-        impl.kernels.padForward(impl.place(x), yo, p);
-        impl.kernels.padBackward(impl.place(gy), gxo, p);
-        assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
-        assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
-      });
+      await padMatchesEverywhere(r, p, x, gy, y, gx, what);
     }
   }
 });
@@ -376,13 +383,7 @@ test('pad with a step: the reference subsamples then pads, and every implementat
     const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
     assert.ok(Math.abs(dot(y, gy) - dot(x, gx)) < 1e-9 * (1 + Math.abs(dot(y, gy))), `ref padBackward ${what}`);
     assert.equal(gx.filter((v) => v !== 0).length, gSub.filter((v) => v !== 0).length, `ref padBackward ${what} zeros`);
-    await forEachImpl(async (impl) => {
-      const yo = impl.place(data(r, y.length)), gxo = impl.place(data(r, x.length));
-      impl.kernels.padForward(impl.place(x), yo, p);
-      impl.kernels.padBackward(impl.place(gy), gxo, p);
-      assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
-      assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
-    });
+    await padMatchesEverywhere(r, p, x, gy, y, gx, what);
   }
 });
 
