@@ -4,28 +4,12 @@
 // not, the input is subsampled with stride 2 and the new channels are zeros, so the shortcut has
 // no parameters (0.27M parameters in all).
 import * as nn from '../nn/index.js';
-import { subsamplePadChannels } from '../ops/pad.js';
 import type { Tensor } from '../ops/tensor.js';
 import { convBnRelu } from '../nn/fused.js';
-import { BasicBlock, initResNetWeights } from './resnet.js';
+import { BasicBlock, initResNetWeights, PadShortcut } from './resnet.js';
+
+export { PadShortcut };
 import { classesOpt, named, type ModelOptions } from './options.js';
-
-/** The parameter-free option-A shortcut: x[:, :, ::stride, ::stride], zero-padded to outC channels. */
-export class PadShortcut extends nn.Module {
-  constructor(readonly inC: number, readonly outC: number, readonly stride: number) {
-    super();
-  }
-
-  override forward(x: Tensor): Tensor {
-    const extra = this.outC - this.inC;
-    const before = Math.floor(extra / 2);
-    return this.stride === 1 && extra === 0 ? x : subsamplePadChannels(x, this.stride, before, extra - before);
-  }
-
-  override extraRepr(): string {
-    return `${this.inC} → ${this.outC}, stride=${this.stride}`;
-  }
-}
 
 export class CifarResNet extends nn.Module {
   conv1: nn.Conv2d;
