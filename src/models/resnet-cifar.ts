@@ -7,8 +7,6 @@ import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { convBnRelu } from '../nn/fused.js';
 import { BasicBlock, initResNetWeights, PadShortcut } from './resnet.js';
-
-export { PadShortcut };
 import { classesOpt, named, type ModelOptions } from './options.js';
 
 export class CifarResNet extends nn.Module {
