@@ -80,6 +80,9 @@ export interface PadParams {
   padBegin: readonly number[]; // per dim of the tensor (0 for unpadded dims); may be negative (crop)
   mode: PadMode;
   value: number;
+  // Per dim, where given: the input read every step-th element before padding (x[..., ::step]:
+  // inShape ⌈in/step⌉ + pads = outShape), constant mode only. ResNet's option-A shortcut.
+  step?: readonly number[];
 }
 
 export interface SoftmaxParams {
@@ -168,7 +171,7 @@ export interface ArrayKernels {
   adaptiveAvgPoolForward(x: Float32Array, out: Float32Array, p: AdaptivePoolParams): void;
   adaptiveAvgPoolBackward(gy: Float32Array, gx: Float32Array, p: AdaptivePoolParams): void;
 
-  // x: inShape, out: outShape
+  // x: inShape, out: outShape (x subsampled by p.step first, where given)
   padForward(x: Float32Array, out: Float32Array, p: PadParams): void;
   // gy: outShape, gx: inShape (zeroed by the kernel; reflect/replicate add the mirrored parts)
   padBackward(gy: Float32Array, gx: Float32Array, p: PadParams): void;

@@ -2,8 +2,8 @@
 export { lenet5, LeNet5, type LeNet5Options } from './lenet5.js';
 export { alexnet, AlexNet } from './alexnet.js';
 export { vgg11, vgg16, VGG, type VggOptions } from './vgg.js';
-export { resnet18, resnet34, resnet50, ResNet, BasicBlock, Bottleneck, type BlockClass } from './resnet.js';
-export { resnet20, CifarResNet, PadShortcut } from './resnet-cifar.js';
+export { resnet18, resnet34, resnet50, ResNet, BasicBlock, Bottleneck, PadShortcut, type BlockClass } from './resnet.js';
+export { resnet20, CifarResNet } from './resnet-cifar.js';
 export { signalCnn, SignalCNN, type SignalCnnOptions } from './signal-cnn.js';
 export { volumeCnn, VolumeCNN, type VolumeCnnOptions } from './volume-cnn.js';
 export { hyperspectralCnn, HyperspectralCNN, type HyperspectralOptions } from './hyperspectral.js';

@@ -4,31 +4,10 @@
 // not, the input is subsampled with stride 2 and the new channels are zeros, so the shortcut has
 // no parameters (0.27M parameters in all).
 import * as nn from '../nn/index.js';
-import * as F from '../ops/functional.js';
 import type { Tensor } from '../ops/tensor.js';
 import { convBnRelu } from '../nn/fused.js';
-import { BasicBlock, initResNetWeights } from './resnet.js';
+import { BasicBlock, initResNetWeights, PadShortcut } from './resnet.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
-
-/** The parameter-free option-A shortcut: x[:, :, ::stride, ::stride], zero-padded to outC channels. */
-export class PadShortcut extends nn.Module {
-  constructor(readonly inC: number, readonly outC: number, readonly stride: number) {
-    super();
-  }
-
-  override forward(x: Tensor): Tensor {
-    // A 1×1 max pool with stride s is exactly strided subsampling, and backpropagates as one.
-    const sub = this.stride === 1 ? x : F.maxPool2d(x, { kernelSize: 1, stride: this.stride });
-    const extra = this.outC - this.inC;
-    const before = Math.floor(extra / 2);
-    // F.pad lists pairs last dim first: W, H, then the channels.
-    return extra > 0 ? F.pad(sub, [0, 0, 0, 0, before, extra - before]) : sub;
-  }
-
-  override extraRepr(): string {
-    return `${this.inC} → ${this.outC}, stride=${this.stride}`;
-  }
-}
 
 export class CifarResNet extends nn.Module {
   conv1: nn.Conv2d;

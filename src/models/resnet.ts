@@ -1,15 +1,44 @@
 // ResNet (He et al., 2015) in torchvision's layout: a 7×7 stem, four stages of residual blocks
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
+import { releaseAfterBackward } from '../autograd/engine.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import * as nn from '../nn/index.js';
 import { convBnRelu, releaseIntermediate } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
+import { subsamplePadChannels } from '../ops/pad.js';
 import type { Tensor } from '../ops/tensor.js';
+import { isTracing } from '../ops/trace.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
 const conv3x3 = (inC: number, outC: number, stride = 1): nn.Conv2d =>
   new nn.Conv2d(inC, outC, 3, { stride, padding: 1, bias: false });
 const conv1x1 = (inC: number, outC: number, stride = 1): nn.Conv2d => new nn.Conv2d(inC, outC, 1, { stride, bias: false });
+
+/** The parameter-free option-A shortcut: x[:, :, ::stride, ::stride], zero-padded to outC channels. */
+export class PadShortcut extends nn.Module {
+  constructor(readonly inC: number, readonly outC: number, readonly stride: number) {
+    super();
+  }
+
+  override forward(x: Tensor): Tensor {
+    const extra = this.outC - this.inC;
+    const before = Math.floor(extra / 2);
+    return this.stride === 1 && extra === 0 ? x : subsamplePadChannels(x, this.stride, before, extra - before);
+  }
+
+  override extraRepr(): string {
+    return `${this.inC} → ${this.outC}, stride=${this.stride}`;
+  }
+}
+
+// The output of an option-A shortcut (its own forward: nothing else keeps it) is read only by the
+// residual add, whose backward needs none of its inputs: backward frees it once it has run through
+// its node (W8: 6 MB a step less left to the forced collections, src/kernels/wasm/memory.ts).
+function releaseShortcut(downsample: nn.Module | null, short: Tensor): void {
+  if (downsample instanceof PadShortcut && downsample.forward === PadShortcut.prototype.forward &&
+    isGradEnabled() && !isTracing() && short.node?.name === 'subsamplePadChannels') releaseAfterBackward(short);
+}
 
 /** Two 3×3 convolutions with a skip connection (ResNet-18/34). */
 export class BasicBlock extends nn.Module {
@@ -31,11 +60,14 @@ export class BasicBlock extends nn.Module {
   }
 
   // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
-  // batch-norm-ReLU op in training. `out` is the block's own: freed once conv2 is through with it.
+  // batch-norm-ReLU op in training. `out` is the block's own: freed once conv2 is through with it,
+  // and so is an option-A shortcut's output once backward has run through it.
   override forward(x: Tensor): Tensor {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    const y = convBnRelu(out, this.conv2, this.bn2, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    const short = this.downsample ? this.downsample.forward(x) : x;
+    const y = convBnRelu(out, this.conv2, this.bn2, this.relu, short);
     releaseIntermediate(out, this.bn1, this.relu, this.conv2);
+    releaseShortcut(this.downsample, short);
     return y;
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { F, gradCheck, randn, tensor, type Tensor } from '../index.js';
+import { subsamplePadChannels } from './pad.js';
 
 function seq(shape: number[], a: number, b: number): Tensor {
   const n = shape.reduce((s, v) => s * v, 1);
@@ -72,4 +73,15 @@ test('pad errors name the op, the shapes and what was expected', () => {
   assert.throws(() => F.pad(x, [1.5, 0]), /pad: pads must be integers, got \[1.5, 0\]/);
   assert.throws(() => F.pad(x, [-2, -1]), /pad: padding \(-2, -1\) of dim 3 of input \[1, 1, 3, 3\] gives size 0, need ≥ 1/);
   assert.throws(() => F.pad(x, [1, 1], { mode: 'circular' as 'reflect' }), /pad: mode must be 'constant', 'reflect' or 'replicate', got 'circular'/);
+});
+
+test('subsamplePadChannels is a 1×1 strided max pool then channel padding, values and gradients alike', () => {
+  for (const [shape, stride, before, after] of [[[2, 3, 9, 8], 2, 2, 1], [[1, 4, 7], 3, 0, 2], [[1, 2, 5, 4, 6], 2, 1, 1]] as const) {
+    const x = randn([...shape], { seed: 7, requiresGrad: true });
+    const pool = [F.maxPool1d, F.maxPool2d, F.maxPool3d][shape.length - 3]!;
+    const want = F.pad(pool(x, { kernelSize: 1, stride }), [...new Array<number>(2 * (shape.length - 2)).fill(0), before, after]);
+    assert.deepEqual(Array.from(subsamplePadChannels(x, stride, before, after).toArray()), Array.from(want.toArray()));
+    gradCheck((t) => subsamplePadChannels(t, stride, before, after), [x]);
+  }
+  assert.throws(() => subsamplePadChannels(randn([2, 3]), 2, 0, 0), /must be \(N, C/);
 });

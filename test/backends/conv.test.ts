@@ -3,7 +3,8 @@
 // are not multiples of 4, strides, paddings, dilations, groups, 1-D/2-D/3-D.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConvParams, PoolParams } from '../../src/kernels/kernels.js';
+import type { ConvParams, PadParams, PoolParams } from '../../src/kernels/kernels.js';
+import type { Rng } from '../../src/tensor/rng.js';
 import { sizeOf } from '../../src/tensor/shape.js';
 import { assertClose, data, forEachImpl, gpu, refKernels, rng, wasm, type Impl } from './harness.js';
 
@@ -348,6 +349,18 @@ const PADS: [number[], number[], number[]][] = [
   [[2, 1, 2, 1, 2, 1, 3], [0, 0, 1, 0, 1, 0, 2], [0, 0, 1, 0, 0, 0, 1]],
 ];
 
+// Every implementation's pad forward and backward of x and gy against the reference's y and gx.
+async function padMatchesEverywhere(r: Rng, p: PadParams, x: Float32Array, gy: Float32Array, y: Float32Array,
+  gx: Float32Array, what: string): Promise<void> {
+  await forEachImpl(async (impl) => {
+    const yo = impl.place(data(r, y.length)), gxo = impl.place(data(r, x.length));
+    impl.kernels.padForward(impl.place(x), yo, p);
+    impl.kernels.padBackward(impl.place(gy), gxo, p);
+    assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
+    assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
+  });
+}
+
 test('pad forward/backward match the reference in every mode', async () => {
   const r = rng(13);
   for (const mode of ['constant', 'reflect', 'replicate'] as const) {
@@ -359,14 +372,46 @@ test('pad forward/backward match the reference in every mode', async () => {
       const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
       refKernels.padForward(x, y, p);
       refKernels.padBackward(gy, gx, p);
-      await forEachImpl(async (impl) => {
-        const yo = impl.place(data(r, y.length)), gxo = impl.place(data(r, x.length));
-        impl.kernels.padForward(impl.place(x), yo, p);
-        impl.kernels.padBackward(impl.place(gy), gxo, p);
-        assertClose(await impl.read(yo), y, `${impl.name} padForward ${what}`);
-        assertClose(await impl.read(gxo), gx, `${impl.name} padBackward ${what}`);
-      });
+      await padMatchesEverywhere(r, p, x, gy, y, gx, what);
     }
+  }
+});
+
+// [inShape, step, padBegin, outShape]: padding that steps through the input first (PadParams.step):
+// the option-A shortcut (stride 2, zero channels; even rows take the vector gather), odd sizes
+// (its scalar remainder), a step of 3 with padded and cropped spatial dims, 1-D.
+const STEPPED: [number[], number[], number[], number[]][] = [
+  [[2, 4, 16, 16], [1, 1, 2, 2], [0, 2, 0, 0], [2, 8, 8, 8]],
+  [[3, 3, 9, 11], [1, 1, 2, 2], [0, 1, 0, 0], [3, 6, 5, 6]],
+  [[2, 5, 7, 7], [1, 1, 3, 3], [0, 0, 1, -1], [2, 5, 5, 2]],
+  [[2, 3, 17, 20], [1, 1, 2, 2], [0, 0, 0, -1], [2, 3, 9, 9]],
+  [[17], [2], [3], [14]],
+];
+
+test('pad with a step: the reference subsamples then pads, and every implementation matches it', async () => {
+  const r = rng(19);
+  for (const [inShape, step, padBegin, outShape] of STEPPED) {
+    const p = { inShape, outShape, padBegin, mode: 'constant' as const, value: 0, step };
+    const what = JSON.stringify([inShape, step, padBegin]);
+    const x = data(r, sizeOf(inShape)), gy = data(r, sizeOf(outShape));
+    const y = new Float32Array(gy.length), gx = new Float32Array(x.length);
+    refKernels.padForward(x, y, p);
+    refKernels.padBackward(gy, gx, p);
+    // The reference against its definition: x[..., ::step] (a strided copy), then plain padding.
+    const subShape = inShape.map((n, d) => Math.ceil(n / step[d]!));
+    const inStrides = inShape.map((_, d) => sizeOf(inShape.slice(d + 1)) * step[d]!);
+    const sub = new Float32Array(sizeOf(subShape));
+    refKernels.stridedCopy(x, sub, { shape: subShape, strides: inStrides });
+    const plain = { inShape: subShape, outShape, padBegin, mode: 'constant' as const, value: 0 };
+    const want = new Float32Array(y.length), gSub = new Float32Array(sub.length);
+    refKernels.padForward(sub, want, plain);
+    assert.deepEqual(y, want, `ref padForward ${what}`);
+    // Backward is the adjoint: <pad(x), gy> = <x, padBackward(gy)>, and nothing reaches skipped elements.
+    refKernels.padBackward(gy, gSub, plain);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    assert.ok(Math.abs(dot(y, gy) - dot(x, gx)) < 1e-9 * (1 + Math.abs(dot(y, gy))), `ref padBackward ${what}`);
+    assert.equal(gx.filter((v) => v !== 0).length, gSub.filter((v) => v !== 0).length, `ref padBackward ${what} zeros`);
+    await padMatchesEverywhere(r, p, x, gy, y, gx, what);
   }
 });
 

@@ -80,9 +80,9 @@ test('a leaf takes an unshared gradient as its .grad without a copy, and copies 
 // A ResNet block trained one step: the conv outputs inside conv → bn → relu and the block's inner
 // activation are freed by backward (not left to a collection), with the same gradients as a
 // backward that keeps the graph (and so frees nothing).
-function blockStep(block: st.nn.Module, x: st.Tensor, retainGraph: boolean): { grads: number[][]; grown: number } {
+function blockStep(block: st.nn.Module, x: st.Tensor, retainGraph: boolean, weight = x): { grads: number[][]; grown: number } {
   block.zeroGrad();
-  const loss = block.forward(x).mul(x).sum();
+  const loss = block.forward(x).mul(weight).sum();
   const before = wasm.heap.liveBytes;
   loss.backward(undefined, { retainGraph });
   return { grads: block.parameters().map((p) => Array.from(p.grad!.toArray())), grown: wasm.heap.liveBytes - before };
@@ -105,6 +105,31 @@ test('backward frees a block’s private activations, with unchanged gradients',
   assert.deepEqual(freedB.grads, keptB.grads);
   const inner = 4 * 4 * 8 * 8 * 4;
   assert.ok(keptB.grown - freedB.grown >= 4 * inner + 4 * 16 * 8 * 8 * 4, `the Bottleneck freed ${keptB.grown - freedB.grown} bytes`);
+});
+
+test('backward frees an option-A shortcut’s output, unless a wrapped forward saw it', () => {
+  const x = leaf([8, 4, 16, 16], 11);
+  const out = 8 * 8 * 8 * 8 * 4; // bytes of the shortcut's output (and of each inner activation)
+  const block = new st.models.BasicBlock(4, 8, 2, new st.models.PadShortcut(4, 8, 2));
+  const weight = st.randn([8, 8, 8, 8], { seed: 12 });
+  const kept = blockStep(block, x, true, weight);
+  const freed = blockStep(block, x, false, weight);
+  assert.deepEqual(freed.grads, kept.grads);
+  // Freed: 5 outputs' bytes without the shortcut's (conv1's, conv2's, the inner bn-relu output, and
+  // what a retained graph keeps besides), 6 with it.
+  assert.ok(kept.grown - freed.grown >= 6 * out, `freed ${kept.grown - freed.grown} bytes, expected ≥ ${6 * out}`);
+  const wrapped = new st.models.PadShortcut(4, 8, 2);
+  const seen: st.Tensor[] = [];
+  const plain = wrapped.forward.bind(wrapped);
+  wrapped.forward = (t: st.Tensor) => {
+    const y = plain(t);
+    seen.push(y);
+    return y;
+  };
+  const y = new st.models.BasicBlock(4, 8, 2, wrapped).forward(x);
+  const before = Array.from(seen[0]!.toArray());
+  y.sum().backward();
+  assert.deepEqual(Array.from(seen[0]!.toArray()), before);
 });
 
 test('an activation a wrapped forward saw is never freed', () => {

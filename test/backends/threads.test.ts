@@ -287,6 +287,10 @@ test('max-pool backward, padding split over the batch, SGD and Adam steps: the s
   // ResNet's option-A shortcut (channels padded, batch not), and a reflect pad of H and W.
   for (const pp of [
     { inShape: [64, 16, 16, 16], outShape: [64, 32, 16, 16], padBegin: [0, 8, 0, 0], mode: 'constant' as const, value: 0 },
+    {
+      inShape: [64, 16, 32, 32], outShape: [64, 32, 16, 16], padBegin: [0, 8, 0, 0], mode: 'constant' as const, value: 0,
+      step: [1, 1, 2, 2],
+    },
     { inShape: [16, 8, 30, 30], outShape: [16, 8, 34, 32], padBegin: [0, 0, 2, 1], mode: 'reflect' as const, value: 0 },
   ]) {
     const src = inWasm(data(r, pp.inShape.reduce((a, b) => a * b))), g = inWasm(data(r, pp.outShape.reduce((a, b) => a * b)));
@@ -294,8 +298,8 @@ test('max-pool backward, padding split over the batch, SGD and Adam steps: the s
     const wy = new Float32Array(g.length), wg = new Float32Array(src.length);
     refKernels.padForward(src, wy, pp);
     refKernels.padBackward(g, wg, pp);
-    sameAtOneAndTwo(`padForward ${pp.mode}`, () => { K.padForward(src, y, pp); return y; });
-    sameAtOneAndTwo(`padBackward ${pp.mode}`, () => { K.padBackward(g, gsrc, pp); return gsrc; });
+    sameAtOneAndTwo(`padForward ${pp.mode} ${pp.inShape}`, () => { K.padForward(src, y, pp); return y; });
+    sameAtOneAndTwo(`padBackward ${pp.mode} ${pp.inShape}`, () => { K.padBackward(g, gsrc, pp); return gsrc; });
     eq(y, wy, `padForward ${pp.mode}`);
     eq(gsrc, wg, `padBackward ${pp.mode}`);
   }

@@ -3,17 +3,17 @@
 // index to the input index it reads (−1: the constant value), so the element loop is a gather.
 import type { PadParams } from '../kernels.js';
 
-// Per dim: output index → input index, or −1 where the constant fills in.
-export function indexTable(inSize: number, outSize: number, padBegin: number, mode: PadParams['mode']): Int32Array {
+// Per dim: output index → input index, or −1 where the constant fills in. With a step (constant
+// mode only), the padded input is that dim's every step-th element.
+export function indexTable(inSize: number, outSize: number, padBegin: number, mode: PadParams['mode'], step = 1): Int32Array {
   const t = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     let i = o - padBegin;
-    if (i < 0 || i >= inSize) {
-      if (mode === 'constant') i = -1;
-      else if (mode === 'replicate') i = i < 0 ? 0 : inSize - 1;
-      // reflect: the op checks pad < inSize, so one mirror lands inside
-      else i = i < 0 ? -i : 2 * (inSize - 1) - i;
-    }
+    if (i >= 0 && i * step < inSize) i *= step;
+    else if (mode === 'constant') i = -1;
+    else if (mode === 'replicate') i = i < 0 ? 0 : inSize - 1;
+    // reflect: the op checks pad < inSize, so one mirror lands inside
+    else i = i < 0 ? -i : 2 * (inSize - 1) - i;
     t[o] = i;
   }
   return t;
@@ -27,7 +27,7 @@ function walk(src: Float32Array, dst: Float32Array, p: PadParams, backward: bool
     dst[0] = src[0]!; // a scalar has nothing to pad
     return;
   }
-  const tables = p.outShape.map((o, d) => indexTable(p.inShape[d]!, o, p.padBegin[d]!, p.mode));
+  const tables = p.outShape.map((o, d) => indexTable(p.inShape[d]!, o, p.padBegin[d]!, p.mode, p.step?.[d]));
   const inStrides = new Array<number>(nd);
   let s = 1;
   for (let d = nd - 1; d >= 0; d--) {

@@ -58,8 +58,8 @@ export const TASK_WINOGRAD4_S2_PHASE = 47;
 export const TASK_CONV_EPILOGUE = 48; // the forward's residual add and ReLU where its path has no fused store: conv-epilogue.ts
 export const TASK_COUNT = 49;
 
-// Every task reads its parameters from one block of 32-bit slots.
-export const PARAM_SLOTS = 35;
+// Every task reads its parameters from one block of 32-bit slots (the most: padding, 7 + 6 × 5).
+export const PARAM_SLOTS = 37;
 
 // GEMM (gemmTask, packATask): C (m × n) = op(A) · op(B) (+ C).
 export const GEMM_A = 0;
@@ -163,7 +163,7 @@ export const POOL_BACKWARD = 22;
 // Padding (padTask; threads split the indices of dim 0 when it is not padded, else one part): the
 // rank, mode, arrays, value (f32), direction, a scratch of 64 bytes (a cache line) per thread (the row
 // odometer), then per dim from PAD_DIMS on: in size, out size, pad before (negative crops), input
-// element stride.
+// element stride, step (PadParams.step: every step-th input element, constant mode).
 export const PAD_RANK = 0;
 export const PAD_MODE = 1;
 export const PAD_SRC = 2;
@@ -172,7 +172,7 @@ export const PAD_VALUE = 4;
 export const PAD_BACKWARD = 5;
 export const PAD_SCRATCH = 6;
 export const PAD_DIMS = 7;
-export const PAD_PER_DIM = 4;
+export const PAD_PER_DIM = 5;
 export const PAD_MAX_RANK = 6;
 
 // Optimiser steps (optimTask; threads split the elements): SGD or Adam, the arrays, the count, then

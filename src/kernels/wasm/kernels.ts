@@ -347,6 +347,7 @@ export function createWasmKernels(rt: Runtime) {
       for (let d = nd - 1; d >= 0; d--) {
         const at = PAD_DIMS + d * PAD_PER_DIM;
         P[at] = p.inShape[d]!; P[at + 1] = p.outShape[d]!; P[at + 2] = p.padBegin[d]!; P[at + 3] = stride;
+        P[at + 4] = p.step?.[d] ?? 1;
         stride *= p.inShape[d]!;
       }
       pool.run(TASK_PAD, rt.params, nt, nt === 1 ? 1 : partsFor(nt, p.outShape[0]!, 1));

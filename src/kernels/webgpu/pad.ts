@@ -13,7 +13,7 @@ import { buf, elementwiseMain, PRELUDE, rd, Words, wr } from './wgsl.js';
 function words(p: PadParams, backward: boolean, n: number): ArrayBuffer {
   const nd = p.outShape.length;
   if (nd > MAX_DIMS) throw new Error(`webgpu pad: ${nd} dims, at most ${MAX_DIMS} supported`);
-  const tables = p.outShape.map((o, d) => indexTable(p.inShape[d]!, o, p.padBegin[d]!, p.mode));
+  const tables = p.outShape.map((o, d) => indexTable(p.inShape[d]!, o, p.padBegin[d]!, p.mode, p.step?.[d]));
   const w = new Words().u(n, nd).f(p.value).padded(p.inShape, MAX_DIMS, 1).padded(p.outShape, MAX_DIMS, 1);
   const body: number[] = [];
   const offsets: number[] = [];

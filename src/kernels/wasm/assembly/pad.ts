@@ -1,7 +1,8 @@
 // Padding of up to PAD_MAX_RANK dims (constant, reflect, replicate; negative padding crops) and its
 // gradient, walking the output row by row as the reference kernel does (same summation order, so
 // the gradient matches it exactly): per row the input row it reads (or none: constant padding),
-// then the row's inside as one copy (a vector add backward) and its edges element by element.
+// then the row's inside as one copy (a vector add backward), or a gather (a scatter) where it
+// steps through the input, and its edges element by element.
 // Threads split dim 0 only where it is not padded: their rows then read and write disjoint slabs.
 import {
   PAD_BACKWARD, PAD_CONSTANT, PAD_DIMS, PAD_DST, PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REPLICATE, PAD_SCRATCH,
@@ -11,10 +12,11 @@ import { arg, ptr, splitAt } from './params';
 
 @inline function dimSlot(p: usize, d: i32, field: i32): usize { return p + (<usize>(PAD_DIMS + d * PAD_PER_DIM + field) << 2); }
 
-// The input index output index o of a dim reads, or −1 (constant padding).
-@inline function source(o: i32, n: i32, pb: i32, mode: i32): i32 {
+// The input index output index o of a dim reads, or −1 (constant padding); with a step (constant
+// mode only) the padded input is every step-th element.
+@inline function source(o: i32, n: i32, pb: i32, mode: i32, step: i32): i32 {
   const i = o - pb;
-  if (i >= 0 && i < n) return i;
+  if (i >= 0 && i * step < n) return i * step;
   if (mode == PAD_CONSTANT) return -1;
   if (mode == PAD_REPLICATE) return i < 0 ? 0 : n - 1;
   return i < 0 ? -i : 2 * (n - 1) - i; // reflect: the op checks pad < size, so one mirror lands inside
@@ -51,34 +53,46 @@ export function padTask(p: usize, part: i32, parts: i32, slot: i32): void {
     rest /= size;
   }
   const n = load<i32>(dimSlot(p, nd - 1, 0)), m = load<i32>(dimSlot(p, nd - 1, 1)), pb = load<i32>(dimSlot(p, nd - 1, 2));
-  // Output columns [j0, j1) read input columns j − pb inside the row.
-  const j0 = min(m, max(0, pb)), j1 = max(j0, min(m, pb + n));
+  const step = load<i32>(dimSlot(p, nd - 1, 4));
+  // Output columns [j0, j1) read input columns (j − pb)·step inside the row.
+  const j0 = min(m, max(0, pb)), j1 = max(j0, min(m, pb + (n + step - 1) / step));
+  const avail = n - (j0 - pb) * step; // input floats from column j0's on
   let q = (backward ? src : dst) + ((<usize>r0 * m) << 2); // the output row
   for (let r = r0; r < r1; r++) {
     let base = 0;
     for (let d = 0; d < nd - 1; d++) {
-      const i = source(load<i32>(idx + (<usize>d << 2)), load<i32>(dimSlot(p, d, 0)), load<i32>(dimSlot(p, d, 2)), mode);
+      const i = source(load<i32>(idx + (<usize>d << 2)), load<i32>(dimSlot(p, d, 0)), load<i32>(dimSlot(p, d, 2)), mode,
+        load<i32>(dimSlot(p, d, 4)));
       if (i < 0) { base = -1; break; }
       base += i * load<i32>(dimSlot(p, d, 3));
     }
     if (backward) {
       if (base >= 0) {
         const row = dst + (<usize>base << 2);
-        for (let j = 0; j < j0; j++) addAt(row, source(j, n, pb, mode), q + (<usize>j << 2));
-        let j = j0;
-        for (; j + 4 <= j1; j += 4) {
-          const at = row + (<usize>(j - pb) << 2);
-          v128.store(at, f32x4.add(v128.load(at), v128.load(q + (<usize>j << 2))));
+        for (let j = 0; j < j0; j++) addAt(row, source(j, n, pb, mode, step), q + (<usize>j << 2));
+        if (step == 1) {
+          let j = j0;
+          for (; j + 4 <= j1; j += 4) {
+            const at = row + (<usize>(j - pb) << 2);
+            v128.store(at, f32x4.add(v128.load(at), v128.load(q + (<usize>j << 2))));
+          }
+          for (; j < j1; j++) addAt(row, j - pb, q + (<usize>j << 2));
+        } else {
+          scatterRow(row + (<usize>((j0 - pb) * step) << 2), q + (<usize>j0 << 2), j1 - j0, step, avail);
         }
-        for (; j < m; j++) addAt(row, source(j, n, pb, mode), q + (<usize>j << 2));
+        for (let j = j1; j < m; j++) addAt(row, source(j, n, pb, mode, step), q + (<usize>j << 2));
       }
     } else if (base < 0) {
       fill(q, m, value);
     } else {
       const row = src + (<usize>base << 2);
-      for (let j = 0; j < j0; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode), value));
-      if (j1 > j0) memory.copy(q + (<usize>j0 << 2), row + (<usize>(j0 - pb) << 2), <usize>(j1 - j0) << 2);
-      for (let j = j1; j < m; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode), value));
+      for (let j = 0; j < j0; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode, step), value));
+      if (step == 1) {
+        if (j1 > j0) memory.copy(q + (<usize>j0 << 2), row + (<usize>(j0 - pb) << 2), <usize>(j1 - j0) << 2);
+      } else {
+        gatherRow(q + (<usize>j0 << 2), row + (<usize>((j0 - pb) * step) << 2), j1 - j0, step, avail);
+      }
+      for (let j = j1; j < m; j++) store<f32>(q + (<usize>j << 2), readAt(row, source(j, n, pb, mode, step), value));
     }
     q += <usize>m << 2;
     for (let d = nd - 2; d >= 0; d--) {
@@ -87,6 +101,34 @@ export function padTask(p: usize, part: i32, parts: i32, slot: i32): void {
       store<i32>(at, 0);
     }
   }
+}
+
+// out[j] = row[j·step] for k outputs, row holding `avail` floats; step 2 takes two vectors' even lanes.
+@inline function gatherRow(out: usize, row: usize, k: i32, step: i32, avail: i32): void {
+  let j = 0;
+  if (step == 2) {
+    for (; j + 4 <= k && 2 * j + 8 <= avail; j += 4) {
+      const at = row + (<usize>(2 * j) << 2);
+      v128.store(out + (<usize>j << 2), v128.shuffle<f32>(v128.load(at), v128.load(at, 16), 0, 2, 4, 6));
+    }
+  }
+  for (; j < k; j++) store<f32>(out + (<usize>j << 2), load<f32>(row + (<usize>(j * step) << 2)));
+}
+
+// Its backward into a row zeroed before: row[j·step] = g[j] (a step above 1 is constant padding,
+// where each input element is read at most once, so a store is the sum); step 2 stores g
+// interleaved with the zeros between.
+@inline function scatterRow(row: usize, g: usize, k: i32, step: i32, avail: i32): void {
+  let j = 0;
+  if (step == 2) {
+    const zero = f32x4.splat(0);
+    for (; j + 4 <= k && 2 * j + 8 <= avail; j += 4) {
+      const v = v128.load(g + (<usize>j << 2)), at = row + (<usize>(2 * j) << 2);
+      v128.store(at, v128.shuffle<f32>(v, zero, 0, 4, 1, 5));
+      v128.store(at, v128.shuffle<f32>(v, zero, 2, 6, 3, 7), 16);
+    }
+  }
+  for (; j < k; j++) store<f32>(row + (<usize>(j * step) << 2), load<f32>(g + (<usize>j << 2)));
 }
 
 @inline function readAt(row: usize, i: i32, value: f32): f32 { return i >= 0 ? load<f32>(row + (<usize>i << 2)) : value; }
