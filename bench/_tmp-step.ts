@@ -1,0 +1,13 @@
+import * as st from '/work/wt-w3-step/src/index.js';
+const threads = Number(process.argv[2] ?? 1);
+st.setNumThreads(threads);
+const model = st.models.lenet5();
+const opt = new st.optim.SGD(model.parameters(), { lr: 0.01 });
+const x = st.randn([64, 1, 28, 28], { seed: 5 });
+const y = Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
+const step = () => { opt.zeroGrad(); st.F.crossEntropy(model.forward(x), y).backward(); opt.step(); };
+for (let i = 0; i < 300; i++) step();
+const t0 = performance.now();
+for (let i = 0; i < 1500; i++) step();
+console.log('ms/step', (performance.now() - t0) / 1500);
+process.exit(0);
