@@ -25,20 +25,10 @@ import { madd } from './gemm';
   return ((arg(p, CONV_OH) + 2 * arg(p, CONV_KH) - 2) * arg(p, CONV_OW) + 11) & ~3;
 }
 
-// The steps of a block of positions whose kernel rows run from lo to hi, for every lo ≤ hi: per
-// output channel, per row, the byte offsets of its gradient row and of its 4 weights. A block then
-// runs one loop of cout·(hi − lo + 1) steps, not one of (hi − lo + 1) per channel: LeNet-5's
-// conv2 has 3.7 rows on average per block, and those short loops' entries and exits cost
-// ?? of the kernel's time (CPU time, batch 64, 1 thread).
-@inline function stepEntries(p: usize): i32 {
-  const kh = arg(p, CONV_KH);
-  return arg(p, CONV_COUT) * kh * (kh + 1) * (kh + 2) / 6;
-}
-
-// Per thread: the rearranged weights, the padded gradient planes, one block's ds and the step tables.
+// Per thread: the rearranged weights, the padded gradient planes and one block of pairs' ds.
 export function shiftedInputGradScratchBytes(p: usize, nt: i32): i32 {
   const blocks = pairBlocks(p), cout = arg(p, CONV_COUT), kh = arg(p, CONV_KH);
-  return (blocks * cout * kh * 4 + cout * gradLength(p) + 4 * dsLength(p) + 2 * stepEntries(p) + kh * kh) * 4 + 256;
+  return (blocks * cout * kh * 4 + cout * gradLength(p) + 4 * dsLength(p)) * 4 + 192;
 }
 
 export function shiftedInputGradTask(p: usize, part: i32, parts: i32, slot: i32): void {
@@ -53,22 +43,6 @@ export function shiftedInputGradTask(p: usize, part: i32, parts: i32, slot: i32)
   const wr = (ptr(p, CONV_SCRATCH) + <usize>slot * ptr(p, CONV_SCRATCH_STRIDE) + 63) & ~63;
   const grad = (wr + (<usize>(blocks * cout * kh * 4) << 2) + 63) & ~63;
   const ds = (grad + (<usize>(cout * gLen) << 2) + 63) & ~63;
-  const starts = (ds + (<usize>(4 * dsLen) << 2) + 63) & ~63, steps = starts + (<usize>(kh * kh) << 2);
-
-  // starts[lo·kh + hi]: the byte offset in `steps` of rows lo … hi's steps, pairs of (gradient,
-  // weights) byte offsets from the block's first position and from its pair block's weights.
-  let at: usize = 0;
-  for (let lo = 0; lo < kh; lo++) {
-    for (let hi = lo; hi < kh; hi++) {
-      store<u32>(starts + (<usize>(lo * kh + hi) << 2), <u32>at);
-      for (let co = 0; co < cout; co++) {
-        for (let ky = lo; ky <= hi; ky++, at += 8) {
-          store<u32>(steps + at, <u32>(<usize>(co * gLen + (kh - 1 - ky) * ow) << 2));
-          store<u32>(steps + at, <u32>(<usize>((co * kh + ky) * 4) << 2), 4);
-        }
-      }
-    }
-  }
 
   // wr[b][co][ky][j] = w(co, ci, ky, kx) for pair 4b + j = ci·kw + kx, 0 past the last pair.
   for (let b = 0; b < blocks; b++) {
@@ -98,18 +72,19 @@ export function shiftedInputGradTask(p: usize, part: i32, parts: i32, slot: i32)
         const kyLo = p0 + ow - plane <= 0 ? 0 : (p0 + ow - plane) / ow, kyHi = min(kh - 1, (p0 + 7) / ow);
         let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         if (kyLo <= kyHi) {
-          const q0 = grad + (<usize>p0 << 2), w0 = wr + (<usize>(b * cout * kh * 4) << 2);
-          let t = steps + <usize>load<u32>(starts + (<usize>(kyLo * kh + kyHi) << 2));
-          const tEnd = t + (<usize>(cout * (kyHi - kyLo + 1)) << 3);
-          for (; t < tEnd; t += 8) {
-            const q = q0 + <usize>load<u32>(t), wk = w0 + <usize>load<u32>(t, 4);
-            const y0 = v128.load(q), y1 = v128.load(q, 16);
-            const c0 = v128.load32_splat(wk), c1 = v128.load32_splat(wk, 4);
-            const c2 = v128.load32_splat(wk, 8), c3 = v128.load32_splat(wk, 12);
-            a0 = madd(c0, y0, a0); b0 = madd(c0, y1, b0);
-            a1 = madd(c1, y0, a1); b1 = madd(c1, y1, b1);
-            a2 = madd(c2, y0, a2); b2 = madd(c2, y1, b2);
-            a3 = madd(c3, y0, a3); b3 = madd(c3, y1, b3);
+          const span = kyHi - kyLo + 1;
+          for (let co = 0; co < cout; co++) {
+            let q = grad + (<usize>(co * gLen + p0 + (kh - 1 - kyLo) * ow) << 2);
+            let wk = wr + (<usize>(((b * cout + co) * kh + kyLo) * 4) << 2);
+            for (let k = 0; k < span; k++, q -= rs, wk += 16) {
+              const y0 = v128.load(q), y1 = v128.load(q, 16);
+              const c0 = v128.load32_splat(wk), c1 = v128.load32_splat(wk, 4);
+              const c2 = v128.load32_splat(wk, 8), c3 = v128.load32_splat(wk, 12);
+              a0 = madd(c0, y0, a0); b0 = madd(c0, y1, b0);
+              a1 = madd(c1, y0, a1); b1 = madd(c1, y1, b1);
+              a2 = madd(c2, y0, a2); b2 = madd(c2, y1, b2);
+              a3 = madd(c3, y0, a3); b3 = madd(c3, y1, b3);
+            }
           }
         }
         const o = ds + (<usize>p0 << 2);
@@ -119,8 +94,12 @@ export function shiftedInputGradTask(p: usize, part: i32, parts: i32, slot: i32)
         v128.store(o + 3 * dsPlane, a3); v128.store(o + 3 * dsPlane, b3, 16);
       }
       // gx(n, ci, r − ph, c + kx − pw) += ds(ci, kx)[r][c] for this block's pairs, rows and columns
-      // within the image, while ds is in the first-level cache (blocks and pairs in order: each
-      // gx sums its kx in order).
+      // within the image, while its ds is in the first-level cache (blocks and pairs in order, so
+      // each gx still sums its kx in order). Summed after all the blocks, from 32 planes of ds
+      // (18 KiB for LeNet-5's conv2, which with the gradient planes and weights outgrew the
+      // 32 KiB cache), and with scalar row tails (addRow), the kernel's work outside its products
+      // took 0.19–0.27 ms at batch 64, 1 thread; now 0.14–0.17 (of 0.82–0.87 in all; CPU time,
+      // bench/im2col-convs.ts --only W3 with the products skipped, busy machine).
       for (let m = 4 * b; m < min(4 * b + 4, pairs); m++) {
         const ci = m / kw, kx = m - ci * kw;
         const cLo = max(0, pw - kx), cHi = min(ow, wd + pw - kx);
@@ -136,8 +115,8 @@ export function shiftedInputGradTask(p: usize, part: i32, parts: i32, slot: i32)
 }
 
 // dst[0 … len) += src[0 … len), in vectors: the last one ends at len and is summed before the
-// others are stored, so where it overlaps them it stores the same sums. Scalar tails of rows of
-// ten (LeNet-5's conv2) made this sum ?? of the kernel's time.
+// others are stored, so where it overlaps them it stores the same sums (no scalar tail: rows of
+// ten in LeNet-5's conv2).
 @inline function addRow(dst: usize, src: usize, len: i32): void {
   if (len < 4) {
     for (let i = 0; i < len; i++) {
