@@ -67,13 +67,18 @@ export function shiftedWeightGradTask(p: usize, part: i32, parts: i32, slot: i32
     store<u32>(at, <u32>(<usize>(2 * b) * gPlane), 16);
     store<u32>(at, <u32>(<usize>(2 * b + 1) * gPlane), 20);
   }
+  // The output gradient is read in place where its planes are whole vectors in whole pairs (both
+  // of LeNet-5's convs: their copies were 0.02–0.04 ms of each pass at batch 64, 1 thread, with
+  // the products skipped, bench/im2col-convs.ts --only W3).
+  const inPlace = gPlane == used && (cout & 1) == 0;
   // This part's channels' shifted planes, zeroed once: every image rewrites the same cells.
   memory.fill(shifted + <usize>(c0 * kw) * sPlane, 0, <usize>((c1 - c0) * kw) * sPlane);
   for (let n = 0; n < batch; n++) {
     shiftPlanes(x + (<usize>((n * cin + c0) * h * w) << 2), shifted + <usize>(c0 * kw) * sPlane, c1 - c0, h, w, ow, rows, kw,
       ph, pw, sPlane);
-    // The output gradient; each plane's tail and an odd count's last plane zero.
-    for (let co = 0; co < 2 * np; co++) {
+    const g = inPlace ? gy + <usize>(n * cout) * used : grad;
+    // Else a copy of it; each plane's tail and an odd count's last plane zero.
+    for (let co = 0; co < select(0, 2 * np, inPlace); co++) {
       const dst = grad + <usize>co * gPlane, have = co < cout ? used : 0;
       if (have != 0) memory.copy(dst, gy + <usize>(n * cout + co) * used, used);
       memory.fill(dst + have, 0, gPlane - have);
@@ -89,7 +94,7 @@ export function shiftedWeightGradTask(p: usize, part: i32, parts: i32, slot: i32
       // The six streams advance as pointers from the table's offsets: with addresses computed
       // from the unit inside the loop, V8 redid the unit's divisions on every step.
       let s0 = shifted + load<u32>(at), s1 = shifted + load<u32>(at, 4), s2 = shifted + load<u32>(at, 8);
-      let s3 = shifted + load<u32>(at, 12), g0 = grad + load<u32>(at, 16), g1 = grad + load<u32>(at, 20);
+      let s3 = shifted + load<u32>(at, 12), g0 = g + load<u32>(at, 16), g1 = g + load<u32>(at, 20);
       const end = g1;
       for (; g0 < end; g0 += 16, g1 += 16, s0 += 16, s1 += 16, s2 += 16, s3 += 16) {
         const y0 = v128.load(g0), y1 = v128.load(g1);
