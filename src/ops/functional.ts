@@ -12,7 +12,7 @@ export { conv1d, conv2d, conv3d } from './conv.js';
 export { convTranspose1d, convTranspose2d, convTranspose3d } from './conv-transpose.js';
 export { pad } from './pad.js';
 export { unfold } from './unfold.js';
-export type { ConvOptions } from './conv.js';
+export type { ConvEpilogue, ConvOptions } from './conv.js';
 export type { ConvTransposeOptions } from './conv-transpose.js';
 export type { ConvPadding, SpatialArg } from './conv-geometry.js';
 export type { PadOptions } from './pad.js';
