@@ -33,7 +33,8 @@ function convFlops(p: ConvParams): number {
 function rowOf(name: string, args: unknown[]): { key: string; flops: number } {
   const p = args[args.length - 1];
   if (name.startsWith('conv')) {
-    const c = p as ConvParams;
+    // convForward's epilogue arguments (residual, relu) come after its params.
+    const c = args.find((a) => typeof a === 'object' && a !== null && 'kernelSize' in a) as ConvParams;
     const shape = `${c.kernelSize.join('×')} s${c.stride.join('×')}${c.groups > 1 ? ` g${c.groups}` : ''}`;
     return { key: `${name} ${shape}`, flops: convFlops(c) };
   }
