@@ -19,6 +19,11 @@ export interface GradValue<T> {
 export interface Accumulator<T> {
   add(a: T, b: T): T;
   /**
+   * a + b into a's memory, as `add` computes it (a: a gradient nobody else can reach); false,
+   * adding nothing, where the sum's shape would not be a's.
+   */
+  addInPlace(a: T, b: T): boolean;
+  /**
    * Adds g into the `.grad` of a leaf that requires grad. `owned`: nothing else can reach g (the
    * engine would release it), so it may become `.grad` as it is; returns whether it did.
    */
@@ -93,6 +98,16 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
     const release = (consumed: readonly T[]) => {
       for (const g of consumed) if (!reachable(acc.memoryOf(g))) acc.release(g);
     };
+    // A gradient arriving for an input that already has one (a residual's two paths) is added into
+    // the pending one's memory, when that memory is the engine's alone: not the seed, not shared
+    // with another pending gradient, nor with the node's own gradient or its other outputs (still
+    // to be read). Same additions (prev + gi), no new tensor, one pass instead of two.
+    const addsInPlace = (input: T, prev: T, g: T, inputGrads: readonly (T | null)[]) => {
+      const m = acc.memoryOf(prev);
+      if (m === seedMemory || m === acc.memoryOf(g) || inputGrads.some((gi) => gi && acc.memoryOf(gi) === m)) return false;
+      for (const [other, pending] of grads) if (other !== input && acc.memoryOf(pending) === m) return false;
+      return true;
+    };
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const g = grads.get(t);
@@ -113,6 +128,7 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
         if (!gi || !input.requiresGrad) return;
         const prev = grads.get(input);
         if (!prev) return void grads.set(input, gi);
+        if (addsInPlace(input, prev, g, inputGrads) && acc.addInPlace(prev, gi)) return void consumed.push(gi);
         grads.set(input, acc.add(prev, gi));
         consumed.push(prev, gi);
       });

@@ -3,7 +3,7 @@
 import { runBackward, type GradNode } from '../autograd/engine.js';
 import { backendFor, type Device, type Storage } from '../kernels/backend.js';
 import { isCpuStorage } from '../kernels/storage.js';
-import { shapeStr, sizeOf } from '../tensor/shape.js';
+import { sameShape, shapeStr, sizeOf } from '../tensor/shape.js';
 import { add, addInPlace, div, mul, neg, pow, sub, type Operand } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { mean, sum } from './reduce.js';
@@ -184,6 +184,11 @@ export class Tensor {
     const seed = grad ? reshape(grad.detach(), this.shape) : full(this.shape, 1, { device: this.device });
     runBackward<Tensor>(this, seed, opts.retainGraph ?? false, {
       add,
+      addInPlace: (a, b) => {
+        if (!sameShape(a.shape, b.shape)) return false;
+        addInPlace(a, b);
+        return true;
+      },
       accumulateLeaf: (leaf, g, owned) => {
         const gg = g.shape.length === leaf.shape.length ? g : reshape(g, leaf.shape);
         if (leaf.grad) {
