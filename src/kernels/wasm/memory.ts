@@ -4,6 +4,7 @@
 // Storage objects are reclaimed by a FinalizationRegistry: users never dispose anything.
 import type { Reclaimer } from '../reclaimer.js';
 import type { CpuStorage } from '../storage.js';
+import { SpareRanges } from './spare-ranges.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -37,6 +38,13 @@ export class WasmHeap {
   buffer: ArrayBufferLike;
   private top: number;
   private readonly free = new Map<number, number[]>();
+  // Collection intervals so far (COLLECT_EVERY bytes each), and the interval in which each class
+  // was last asked for: a class not asked for in the current one gives its free blocks up to
+  // `spare` when a request would otherwise take never-used memory.
+  private interval = 0;
+  private readonly lastAsked = new Map<number, number>();
+  private retiredIn = -1;
+  private readonly spare = new SpareRanges();
   private readonly registry: FinalizationRegistry<Block>;
   private readonly collect: (() => void) | null;
   private allocatedSinceCollect = 0;
@@ -89,6 +97,7 @@ export class WasmHeap {
       this.counts.storageBytes += cls;
     }
     this.lastWasFresh = false;
+    this.lastAsked.set(cls, this.interval);
     const reused = this.fromFreeLists(cls);
     if (reused >= 0) return reused;
     // Before taking never-used memory (whose first touch costs ~16 µs per 4 KiB page here, and
@@ -96,13 +105,19 @@ export class WasmHeap {
     // try that a full collection (milliseconds) pays for itself: at most once per COLLECT_EVERY.
     // Not only when the memory must grow: after a big model dies, its headroom would otherwise be
     // walked through page by page first.
-    if (mayCollect && this.collect && this.allocatedSinceCollect >= COLLECT_EVERY) {
+    if (mayCollect && this.allocatedSinceCollect >= COLLECT_EVERY) {
       this.allocatedSinceCollect = 0;
-      this.counts.collections++;
-      this.collect();
-      const again = this.fromFreeLists(cls);
-      if (again >= 0) return again;
+      this.interval++;
+      this.lastAsked.set(cls, this.interval);
+      if (this.collect) {
+        this.counts.collections++;
+        this.collect();
+        const again = this.fromFreeLists(cls);
+        if (again >= 0) return again;
+      }
     }
+    const cut = this.fromSpare(cls);
+    if (cut >= 0) return cut;
     if (this.top + cls > this.buffer.byteLength) this.grow(this.top + cls - this.buffer.byteLength);
     const ptr = this.top;
     this.top += cls;
@@ -119,6 +134,25 @@ export class WasmHeap {
     if (!list || list.length === 0) return -1;
     this.taken(cls);
     return list.pop()!;
+  }
+
+  // A block cut from the free memory of classes not asked for in this interval (a dropped model's:
+  // they would otherwise stay reserved for shapes that never come back while the new model's
+  // classes take never-used memory). It is released under its own class like any other.
+  private fromSpare(cls: number): number {
+    if (this.retiredIn !== this.interval) {
+      this.retiredIn = this.interval;
+      const blocks: { ptr: number; bytes: number }[] = [];
+      for (const [c, list] of this.free) {
+        if (list.length === 0 || this.lastAsked.get(c) === this.interval) continue;
+        for (const ptr of list) blocks.push({ ptr, bytes: c });
+        list.length = 0;
+      }
+      this.spare.add(blocks);
+    }
+    const ptr = this.spare.take(cls);
+    if (ptr >= 0) this.taken(cls);
+    return ptr;
   }
 
   private taken(cls: number): void {
