@@ -9,11 +9,12 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
 import { activeBackend, installBackend } from '../src/kernels/backend.js';
 import type { ConvParams, GemmParams, Kernels } from '../src/kernels/kernels.js';
+import { runToCollection } from './lib/collection-window.js';
 import { heapSettled, SETTLED_ITERATIONS } from './lib/heap-settled.js';
 import { DEFAULT_MEASURE, SETTLE_MAX_MS } from './lib/measure.js';
 import { PROFILE_SECTION, withSection } from './lib/report.js';
@@ -63,20 +64,22 @@ function profiled(k: Kernels, table: Map<string, Entry>): Kernels {
   return wrapped as unknown as Kernels;
 }
 
-// V8's collections in a window: the wasm heap forces a full one every 128 MB of tensors allocated
-// (src/kernels/wasm/memory.ts), ~10 ms each, one per four or five ResNet-18 inferences: whether
-// a few profiled iterations catch one moved "outside kernels" between 2 and 6 ms per iteration.
+// V8's collections in a window: those the wasm heap forces (gc(), flagged FORCED; ~10 ms each,
+// a full mark of the ~10 MB JavaScript heap) and V8's own (scavenges of the young generation, ~1
+// ms, and any full collection V8 starts itself).
+interface Collections { forced: number; own: number; ms: number }
 const gcEntries: PerformanceEntry[] = [];
 new PerformanceObserver((list) => { gcEntries.push(...list.getEntries()); }).observe({ entryTypes: ['gc'] });
-async function gcIn(t0: number, t1: number): Promise<{ count: number; ms: number }> {
+async function gcIn(t0: number, t1: number): Promise<Collections> {
   await new Promise((r) => setTimeout(r, 20)); // entries arrive when the event loop turns
   const inside = gcEntries.filter((e) => e.startTime >= t0 && e.startTime < t1);
   gcEntries.length = 0;
-  return { count: inside.length, ms: inside.reduce((s, e) => s + e.duration, 0) };
+  const forced = inside.filter((e) => ((e as PerformanceEntry & { detail?: { flags?: number } }).detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED).length;
+  return { forced, own: inside.length - forced, ms: inside.reduce((s, e) => s + e.duration, 0) };
 }
 
 function table(title: string, threads: number, rows: Map<string, Entry>, iterations: number, wallMs: number,
-  gc: { count: number; ms: number }, warmups: number, faults: number): string {
+  gc: Collections, warmups: number, faults: number): string {
   const kernelMs = [...rows.values()].reduce((s, e) => s + e.ms, 0) / iterations;
   const out = [`### ${title}, ${threads} thread${threads > 1 ? 's' : ''}: ${(wallMs / iterations).toFixed(1)} ms per iteration, ${kernelMs.toFixed(1)} ms in kernels`, '',
     `After ${warmups} warm-up iterations; ${faults.toFixed(0)} page faults per timed iteration (first touches of memory).`, '',
@@ -87,7 +90,7 @@ function table(title: string, threads: number, rows: Map<string, Entry>, iterati
   }
   // Collections run between kernels (kernel scratch never triggers one), so they are split off.
   const row = (name: string, ms: number) => `| ${name} | | ${(ms / iterations).toFixed(2)} | ${(100 * ms / wallMs).toFixed(1)}% | |`;
-  out.push(row(`garbage collection (${gc.count} in ${iterations} iterations)`, gc.ms),
+  out.push(row(`garbage collection (${gc.forced} forced + ${gc.own} of V8's own in ${iterations} iterations)`, gc.ms),
     row('outside kernels (JavaScript, allocation)', wallMs - kernelMs * iterations - gc.ms), '');
   return out.join('\n');
 }
@@ -118,14 +121,18 @@ for (const w of values.workloads!.split(',')) {
       step(); warmups++;
       done = settled();
     }
+    // The window starts just after a forced collection and ends just after another
+    // (collection-window.ts), so that it holds whole collection intervals.
+    warmups += runToCollection(step);
     installBackend({ ...base, kernels: profiled(base.kernels, rows) }, true);
     const faults0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) step();
+    for (let i = 0; i < iterations - 1; i++) step();
+    const timed = iterations - 1 + runToCollection(step);
     const wall = performance.now() - t0;
-    const faults = (process.resourceUsage().minorPageFault - faults0) / iterations;
+    const faults = (process.resourceUsage().minorPageFault - faults0) / timed;
     installBackend(base, true);
-    const text = table(title, threads, rows, iterations, wall, await gcIn(t0, t0 + wall), warmups, faults);
+    const text = table(title, threads, rows, timed, wall, await gcIn(t0, t0 + wall), warmups, faults);
     console.log(text);
     sections.push(text);
   }
@@ -134,7 +141,7 @@ if (values.write) {
   const file = join(ROOT, 'BENCHMARKS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const block = ['## Where the time goes (per-kernel profile)', '',
-    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more) and until the wasm heap stopped growing (${SETTLED_ITERATIONS} iterations in a row).`, '',
+    `\`npx tsx bench/profile.ts --iterations ${iterations} --write\` on ${new Date().toISOString().slice(0, 16)}Z, ${describe()}; each kernel call timed (the calls are synchronous), ${iterations} iterations or more (on to the next of the wasm heap's forced collections, from just after one: whole collection intervals) after ${DEFAULT_MEASURE.warmupMs / 1000} s of warm-up (2 iterations or more) and until the wasm heap stopped growing (${SETTLED_ITERATIONS} iterations in a row).`, '',
     ...sections].join('\n');
   writeFileSync(file, withSection(old, PROFILE_SECTION, block));
   console.log('wrote the profile into BENCHMARKS.md');
