@@ -1,7 +1,9 @@
 // Where a workload's tensor memory goes on the wasm backend, per step: storage bytes allocated,
 // released at once (backward's gradients, activations freed by backward or by a ResNet block) or
 // left to the forced collections (src/kernels/wasm/memory.ts); the collections forced per step and
-// what V8's full collections cost; the peak of live tensor bytes, the memory reserved, peak RSS.
+// what V8's full collections cost; ms and page faults a step; the peak of live tensor bytes, the
+// memory reserved, peak RSS. The workloads run one after another in one process, each model
+// dropped before the next (`--workloads W8,W4,W3`: what a later one pays for an earlier one).
 // --per-step prints each step from the first: ms, page faults (first touches of memory, ~20 µs
 // each on this VM), forced collections and the heap's high-water mark, to see when it settles.
 //   npx tsx bench/memory-step.ts [--workloads W8,W4] [--threads 2] [--warmup 3] [--steps 10] [--per-step]
@@ -47,11 +49,14 @@ for (const w of values.workloads!.split(',')) {
   await turn(); // let the warm-up's gc entries arrive before the count starts
   const before = { ...heap.counts };
   majors.length = 0;
+  const f0 = process.resourceUsage().minorPageFault, t0 = performance.now();
   for (let i = 0; i < steps; i++) timedStep(Number(values.warmup) + i);
+  const msPerStep = (performance.now() - t0) / steps, faults = (process.resourceUsage().minorPageFault - f0) / steps;
   await new Promise((r) => setTimeout(r, 20)); // gc entries arrive when the event loop turns
   const per = (k: 'storageBytes' | 'releasedBytes') => (heap.counts[k] - before[k]) / steps;
   const gcMs = majors.map((e) => e.duration);
   console.log(`${title}, ${st.getNumThreads()} threads, ${steps} steps after ${values.warmup}:\n` +
+    `  ${msPerStep.toFixed(1)} ms and ${faults.toFixed(0)} page faults a step\n` +
     `  per step: ${MB(per('storageBytes'))} of storage allocated, ${MB(per('releasedBytes'))} released at once, ` +
     `${MB(per('storageBytes') - per('releasedBytes'))} left to collections\n` +
     `  forced collections: ${((heap.counts.collections - before.collections) / steps).toFixed(2)} per step; ` +

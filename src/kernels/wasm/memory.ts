@@ -1,6 +1,9 @@
 // The WebAssembly memory and the JavaScript-side allocator that owns it. Blocks are 64-byte
 // aligned and rounded to size classes (4 per octave); freed blocks go to per-class free lists
-// and are reused, so a training loop that allocates the same shapes every step stays flat.
+// and are reused, so a training loop that allocates the same shapes every step stays flat. Before
+// a request takes never-used memory, the classes not asked for since the current collection
+// interval began give their free blocks up as spare ranges (spare-ranges.ts) that it is cut from,
+// so a dropped model's memory serves the next model's shapes.
 // Storage objects are reclaimed by a FinalizationRegistry: users never dispose anything.
 import type { Reclaimer } from '../reclaimer.js';
 import type { CpuStorage } from '../storage.js';
