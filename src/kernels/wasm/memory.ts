@@ -141,7 +141,11 @@ export class WasmHeap {
 
   // A block cut from the free memory of classes not asked for in this interval (a dropped model's:
   // they would otherwise stay reserved for shapes that never come back while the new model's
-  // classes take never-used memory). It is released under its own class like any other.
+  // classes take never-used memory). It is released under its own class like any other. W8 then
+  // W4 then W3 in one process (bench/memory-step.ts, 40 steps each, 1 thread): W4 1,925 → 774 page
+  // faults a step, W3 365 → 5, 950 → 608 MB reserved; W8 or W4 alone unchanged (same faults and
+  // reservation: a settled loop never gets here, as only a request that would take never-used
+  // memory does).
   private fromSpare(cls: number): number {
     if (this.retiredIn !== this.interval) {
       this.retiredIn = this.interval;
