@@ -30,8 +30,10 @@ import { madd } from './gemm';
 // outweigh the image's, so that each thread's units (a contiguous range) read only their triples'
 // planes of gy and every image plane; else input channels first (each thread reads its input
 // channels' planes and every gy plane). A unit's sums do not depend on the order. ResNet-20's
-// 3 → 16 stem (3 image planes of 34 × 35 against 18 of 32 × 32) split by input channels made each
-// of 2 parts stream all of gy: the split run serially took 1.05–1.14× the 1-thread time.
+// 3 → 16 stem at batch 128 (3 image planes of 34 × 35 against 18 of 32 × 32): split by input
+// channels, each of 2 parts streamed all of gy, and the split run serially on one thread took
+// 1.08–1.20× the 1-thread CPU time (best of 20–25, 7 rounds alternating builds, load 8–11);
+// by triples first 1.05–1.11× (3.41–3.93 ms against 3.65–4.21).
 @inline function triplesFirst(p: usize): bool {
   return 3 * triples(p) * arg(p, CONV_OH) * rowWidth(p) >= arg(p, CONV_CIN) * paddedRows(p) * paddedCols(p);
 }
