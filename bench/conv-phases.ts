@@ -11,7 +11,7 @@ import type { ConvParams } from '../src/kernels/kernels.js';
 import { TASK_EXPORTS } from '../src/kernels/wasm/exports.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
-import { filledArray } from './lib/wasm-arrays.js';
+import { filledStorage } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -36,15 +36,15 @@ ThreadPool.prototype.run = function (id, params, nt, wanted) {
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
-const filled = (n: number) => filledArray(be, n);
+const filled = (n: number) => filledStorage(be, n);
 const p: ConvParams = {
   batch, inChannels: cin, outChannels: cin, groups: 1, inSize: [size, size], outSize: [size, size],
   kernelSize: [3, 3], stride: [1, 1], padBegin: [1, 1], dilation: [1, 1],
 };
-const x = filled(batch * cin * size * size), w = filled(cin * cin * 9), y = filled(x.length);
-const gx = filled(x.length), gw = filled(w.length);
-const fn = pass === 'fwd' ? () => K.convForward(x, w, null, y, p) : pass === 'bwd-in' ? () => K.convBackwardInput(y, w, gx, p)
-  : () => K.convBackwardWeight(x, y, gw, p);
+const n = batch * cin * size * size, x = filled(n), w = filled(cin * cin * 9), y = filled(n), gx = filled(n), gw = filled(cin * cin * 9);
+// Views taken at each call: one taken before the memory grew is no longer in it (the call would copy it).
+const fn = pass === 'fwd' ? () => K.convForward(x.data, w.data, null, y.data, p)
+  : pass === 'bwd-in' ? () => K.convBackwardInput(y.data, w.data, gx.data, p) : () => K.convBackwardWeight(x.data, y.data, gw.data, p);
 for (let round = 0; round < flag('--rounds', 3); round++) {
   for (const nt of [1, 2]) {
     setNumThreads(nt);

@@ -8,7 +8,7 @@ import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
-import { filledArray, filledStorage } from './lib/wasm-arrays.js';
+import { filledStorage } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -21,7 +21,6 @@ setNumThreads(threads);
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
 const stored = (n: number): CpuStorage => filledStorage(be, n);
-const filled = (n: number): Float32Array => filledArray(be, n);
 
 function best(fn: () => void): number {
   fn();
@@ -65,13 +64,13 @@ for (const [name, batch, cin, cout, size, k, stride, pad, passes] of shapes) {
   };
   const flops = 2 * batch * cin * cout * k * k * out * out;
   const xs = stored(batch * cin * size * size), ws = stored(cout * cin * k * k), ys = stored(batch * cout * out * out);
-  const x = xs.data, w = ws.data, y = ys.data;
-  const gx = filled(x.length), gw = filled(w.length);
+  const gxs = stored(xs.data.length), gws = stored(ws.data.length);
+  // Views taken at each call: one taken before the memory grew is no longer in it (the call would copy it).
   const run: Record<Pass, () => void> = {
     // On storages, as layers run it: the weights' packing is kept across calls.
     'fwd': () => be.kernels.convForward(xs, ws, null, ys, p),
-    'bwd-in': () => K.convBackwardInput(y, w, gx, p),
-    'bwd-w': () => K.convBackwardWeight(x, y, gw, p),
+    'bwd-in': () => K.convBackwardInput(ys.data, ws.data, gxs.data, p),
+    'bwd-w': () => K.convBackwardWeight(xs.data, ys.data, gws.data, p),
   };
   for (const pass of passes) {
     const before = new Map(be.convPathCounts());
@@ -81,8 +80,8 @@ for (const [name, batch, cin, cout, size, k, stride, pad, passes] of shapes) {
   }
   if (gemmToo && passes.includes('fwd')) {
     const m = cout, n = out * out, kk = cin * k * k;
-    const a = filled(m * kk), b = filled(kk * n), c = filled(m * n);
-    const ms = best(() => K.gemm(a, b, c, { m, n, k: kk, transA: false, transB: false, accumulate: false }));
+    const a = stored(m * kk), b = stored(kk * n), c = stored(m * n);
+    const ms = best(() => K.gemm(a.data, b.data, c.data, { m, n, k: kk, transA: false, transB: false, accumulate: false }));
     console.log(`${name.padEnd(20)} gemm    ${ms.toFixed(2).padStart(7)} ms ${(2 * m * n * kk / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  ` +
       `(${m} × ${n} × ${kk}: one image's)`);
   }

@@ -2,13 +2,24 @@
 // backend: CPU time (all threads of the process) per call, best of several runs, the path each
 // took, and GFLOP/s by the direct-FLOP count. To compare builds on a busy machine, run two
 // checkouts' copies of this script alternately. Usage: npx tsx bench/resnet20-convs.ts [--reps 5] [--threads 1]
-// [--only s2] (the shapes whose name contains it)
+// [--only s2] (the shapes whose name contains it) [--phases]
+// --phases: instead, each pass at 1 thread, the 2-thread split run serially on the calling thread
+// (the work two threads share: ÷ the 1-thread time ≈ 1.00 when nothing is done twice) and at 2
+// threads, alternating call by call; best wall time of each, and the thread-pool tasks' wall times
+// in that best call (which phase loses the second thread); beside it, a compute-bound control's.
+// --quiet: each round of --phases starts only once at most one other thread is runnable on the
+// machine (/proc/loadavg; waiting up to 2 s), as bench/conv-phases.ts --quiet does.
+// --cold: a 64 MB sweep before each timed call, so that its inputs come from memory as in a
+// training step (untimed).
+import { readFileSync } from 'node:fs';
 import { setBackend } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
+import { TASK_EXPORTS } from '../src/kernels/wasm/exports.js';
+import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
 import { awaitWorkers } from './lib/await-workers.js';
-import { filledArray } from './lib/wasm-arrays.js';
+import { filledStorage } from './lib/wasm-arrays.js';
 
 const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -18,20 +29,68 @@ const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--
 // --wall: wall-clock time instead (CPU time adds up the threads, so thread scaling needs the wall clock).
 const wall = process.argv.includes('--wall');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
+const phases = process.argv.includes('--phases'), quietOnly = process.argv.includes('--quiet');
+const runnable = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3]!.split('/')[0]);
+const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
-const filled = (n: number) => filledArray(be, n);
+const filled = (n: number) => filledStorage(be, n);
+const cold = process.argv.includes('--cold'), sweep = cold ? filled(16 << 20) : null;
 {
-  const x = filled(1 << 20);
-  await awaitWorkers(be, threads, () => K.unary('relu', x, x, 0)); // before any timing (lib/await-workers.ts)
+  const x = filled(1 << 20).data;
+  await awaitWorkers(be, phases ? 2 : threads, () => K.unary('relu', x, x, 0)); // before any timing (lib/await-workers.ts)
 }
+
+// --phases: wall time per pool task of the current call, and the serial mode's patch.
+const taskTimes = new Map<string, number>();
+let serial = false;
+if (phases) {
+  const run = ThreadPool.prototype.run;
+  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
+    const t0 = performance.now();
+    run.call(this, id, params, serial ? 1 : nt, wanted);
+    const name = TASK_EXPORTS[id]!;
+    taskTimes.set(name, (taskTimes.get(name) ?? 0) + performance.now() - t0);
+  };
+}
+
+// 1 thread, the 2-thread split serially, 2 threads, call by call, for each of fns in turn: best
+// wall time and its tasks, per function and mode.
+type Best = { ms: number; tasks: Map<string, number> };
+function phased(fns: (() => void)[]): Best[][] {
+  const modes = [[1, false], [2, true], [2, false]] as const;
+  const best = fns.map(() => modes.map((): Best => ({ ms: Infinity, tasks: new Map() })));
+  for (let i = 0; i <= reps; i++) {
+    for (let t = 0; quietOnly && t < 400 && runnable() > 2; t++) sleepMs(5);
+    fns.forEach((fn, f) => modes.forEach(([nt, ser], m) => {
+      be.setNumThreads(nt);
+      serial = ser;
+      if (sweep) K.unary('relu', sweep.data, sweep.data, 0);
+      taskTimes.clear();
+      const t0 = performance.now();
+      fn();
+      const ms = performance.now() - t0;
+      if (i > 0 && ms < best[f]![m]!.ms) best[f]![m] = { ms, tasks: new Map(taskTimes) };
+    }));
+  }
+  serial = false;
+  return best;
+}
+// The control: a compute-bound GEMM (256 × 256 × 1024: its operands in L2), its 2-thread speed-up
+// alternating with the pass's, the scaling the machine gave in those moments.
+const control = (() => {
+  const m = 256, k = 1024, a = filled(m * k), b = filled(k * m), c = filled(m * m);
+  return () => K.gemm(a.data, b.data, c.data, { m, n: m, k, transA: false, transB: false, accumulate: false });
+})();
+const taskList = (tasks: Map<string, number>) => [...tasks].map(([k, v]) => `${k.replace(/Task$/, '')} ${v.toFixed(2)}`).join(', ');
 
 // Lowest CPU (or wall) time of the runs (ms): on a shared machine the least disturbed run.
 function best(fn: () => void): number {
   fn();
   let least = Infinity;
   for (let i = 0; i < reps; i++) {
+    if (sweep) K.unary('relu', sweep.data, sweep.data, 0);
     const c0 = process.cpuUsage(), t0 = performance.now();
     fn();
     const c = process.cpuUsage(c0);
@@ -49,7 +108,8 @@ const path = (before: Map<string, number>) => {
   const now = be.convPathCounts();
   return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
 };
-console.log(`batch ${batch}, ${threads} thread(s), best ${wall ? 'wall-clock' : 'CPU'} time of ${reps}`);
+console.log(phases ? `batch ${batch}, 1 thread / the 2-thread split serially / 2 threads, best wall time of ${reps}`
+  : `batch ${batch}, ${threads} thread(s), best ${wall ? 'wall-clock' : 'CPU'} time of ${reps}`);
 for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.includes(only))) {
   const out = size / stride;
   const p: ConvParams = {
@@ -58,13 +118,24 @@ for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.inc
   };
   const flops = 2 * batch * cin * cout * 9 * out * out;
   const x = filled(batch * cin * size * size), w = filled(cout * cin * 9), y = filled(batch * cout * out * out);
-  const gx = filled(x.length), gw = filled(w.length);
+  const gx = filled(x.data.length), gw = filled(w.data.length);
+  // Views taken at each call: one taken before the memory grew is no longer in it, and the call would copy it.
   const passes: [string, () => void][] = [
-    ['fwd', () => K.convForward(x, w, null, y, p)],
-    ['bwd-in', () => K.convBackwardInput(y, w, gx, p)],
-    ['bwd-w', () => K.convBackwardWeight(x, y, gw, p)],
+    ['fwd', () => K.convForward(x.data, w.data, null, y.data, p)],
+    ['bwd-in', () => K.convBackwardInput(y.data, w.data, gx.data, p)],
+    ['bwd-w', () => K.convBackwardWeight(x.data, y.data, gw.data, p)],
   ];
   for (const [pass, fn] of passes) {
+    if (phases) {
+      const [[one, ser, two], [gOne, , gTwo]] = phased([fn, control]);
+      console.log(`${name.padEnd(14)} ${pass.padEnd(7)} ${one!.ms.toFixed(2)} / ${ser!.ms.toFixed(2)} / ${two!.ms.toFixed(2)} ms, ` +
+        `serial ÷ 1 thread ${(ser!.ms / one!.ms).toFixed(2)}, ×${(one!.ms / two!.ms).toFixed(2)} on 2 threads ` +
+        `(the control ×${(gOne!.ms / gTwo!.ms).toFixed(2)})`);
+      for (const [label, b] of [['1 thread', one], ['serial', ser], ['2 threads', two]] as const) {
+        console.log(`    ${label.padEnd(10)} ${taskList(b!.tasks)}`);
+      }
+      continue;
+    }
     const before = new Map(be.convPathCounts());
     const ms = best(fn);
     console.log(`${name.padEnd(14)} ${pass.padEnd(7)} ${ms.toFixed(2).padStart(7)} ms ` +

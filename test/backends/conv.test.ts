@@ -33,6 +33,8 @@ const CASES: Case[] = [
   [1, 2, 16, 1, [30, 30], 8, 2, 0, 1, 'polyphase-winograd im2col im2col'], // 8×8 stride 2, unpadded: 4-tap phase kernels, no zero tap
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
+  [40, 2, 3, 1, [16, 16], 3, 1, 1, 1, 'direct direct direct'], // direct weight gradient by triples first, a triple split by input channels
+  [20, 3, 7, 1, [12, 12], 3, 1, 1, 1, 'direct direct direct'], // by triples first: 3 triples, split inside the second
   [8, 1, 6, 1, [28, 28], 5, 1, 2, 1, 'shifted direct shifted'], // LeNet-5's conv1 over shifted copies: the weight gradient in 7 blocks of 4 taps
   [2, 3, 7, 1, [10, 12], 5, 1, 2, 1, 'shifted direct shifted'], // shifted copies: 120 positions (a partial block of 16), a last channel without its pair
   [1, 2, 6, 1, [36, 36], 5, 1, 2, 1, 'direct direct direct'], // over 32² output positions: past the shifted copies' limit
