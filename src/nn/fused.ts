@@ -19,9 +19,9 @@ import { ConvNd } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 
-/** Whether inference may fuse: no gradients, no trace, every module given in evaluation mode. */
-function fusable(...modules: (Module | null)[]): boolean {
-  return !isGradEnabled() && !isTracing() && modules.every((m) => !m || !m.training);
+/** Whether inference may fuse: no gradients, no trace, the modules given in evaluation mode. */
+function fusable(m: Module, next: Module | null = null): boolean {
+  return !isGradEnabled() && !isTracing() && !m.training && !next?.training;
 }
 
 // Layers whose own forward runs (a subclass overriding it is left alone).

@@ -46,10 +46,8 @@ export function createConvKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
   /** Calls per pass and path ("convForward winograd"), for tests and profiles. */
   const pathCounts = new Map<string, number>();
-  const count = (pass: ConvPass, path: ConvPath) => {
-    const key = `${pass} ${path}`;
-    pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
-  };
+  const pathKey = (pass: ConvPass, path: ConvPath) => `${pass} ${path}`;
+  const count = (key: string) => pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
 
   const cache = new WeightCache(heap);
 
@@ -255,7 +253,7 @@ export function createConvKernels(rt: Runtime) {
   function ranVolume(pass: ConvPass, call: Call, p: ConvParams, volume: number, flops: number, epilogue: Epilogue | null = null): boolean {
     const vol = conv3dGeometry(p);
     if (!vol) return false;
-    count(pass, 'vol2col');
+    count(pathKey(pass, 'vol2col'));
     volumeTask(volume, vol, call, flops, epilogue);
     return true;
   }
@@ -288,16 +286,16 @@ export function createConvKernels(rt: Runtime) {
     // The residual's pointer is known once the call has placed the arrays (in place or copied).
     const epilogue = residual || relu ? { residual: call.ptrs[4]!, relu, size: out.length } : null;
     if (ranVolume('convForward', call, p, TASK_CONV3D_FWD, flops, epilogue)) return;
-    const { geo, path } = forwardPlan(p);
-    count('convForward', path);
+    const { geo, path, key } = forwardPlan(p);
+    count(key);
     if (path === 'polyphase-winograd') polyphaseWinograd(geo, call, flops, u, epilogue);
     else convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u, null, epilogue);
   }
 
-  // A 2-D forward's geometry and path, and the block its prepared weights need (the cache's
-  // kind and bytes; null: nothing to keep), worked out once per parameters object: a layer's
-  // come back the same (frozen) object while its shapes repeat (ops/conv.ts).
-  interface ForwardPlan { geo: Geometry; path: ConvPath; kind: string | null; bytes: number }
+  // A 2-D forward's geometry, path and pathCounts key, and the block its prepared weights need
+  // (the cache's kind and bytes; null: nothing to keep), worked out once per parameters object: a
+  // layer's come back the same (frozen) object while its shapes repeat (ops/conv.ts).
+  interface ForwardPlan { geo: Geometry; path: ConvPath; key: string; kind: string | null; bytes: number }
   const plans = new WeakMap<ConvParams, ForwardPlan>();
   function forwardPlan(p: ConvParams): ForwardPlan {
     let plan = plans.get(p);
@@ -314,14 +312,14 @@ export function createConvKernels(rt: Runtime) {
       taskGeo = phase.geo;
       task = PHASE_CONV_TASKS[phase.path];
     } else task = FORWARD_TASKS[path];
-    const winograd = winogradKinds[task];
+    const winograd = winogradKinds[task], key = pathKey('convForward', path);
     if (winograd) {
       setGeometry([], taskGeo, false);
-      return { geo, path, kind: `${path} ${p.outChannels}×${taskGeo[1]}`, bytes: winograd.weightBytes(rt.params) };
+      return { geo, path, key, kind: `${path} ${p.outChannels}×${taskGeo[1]}`, bytes: winograd.weightBytes(rt.params) };
     }
-    if ((path !== 'im2col' && path !== 'polyphase') || p.groups !== 1) return { geo, path, kind: null, bytes: 0 };
+    if ((path !== 'im2col' && path !== 'polyphase') || p.groups !== 1) return { geo, path, key, kind: null, bytes: 0 };
     const kg = taskGeo[1] * taskGeo[8] * taskGeo[9];
-    return { geo, path, kind: `packed ${p.outChannels}×${kg}`, bytes: ex.packedABytes(p.outChannels, kg) };
+    return { geo, path, key, kind: `packed ${p.outChannels}×${kg}`, bytes: ex.packedABytes(p.outChannels, kg) };
   }
 
   // The cached block of w's prepared values for this forward conv, or null (nothing to keep).
@@ -352,7 +350,7 @@ export function createConvKernels(rt: Runtime) {
       if (ranVolume('convBackwardInput', call, p, TASK_CONV3D_BWD_IN, flops)) return;
       const geo = conv2d(p);
       const how = inputGradientPath(geo);
-      count('convBackwardInput', how.path);
+      count(pathKey('convBackwardInput', how.path));
       if (how.geo) {
         const task = how.path === 'winograd-s2' ? TASK_CONV_WINOGRAD_S2_BWD_IN : FORWARD_TASKS[how.path];
         convTask(task, how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
@@ -365,7 +363,7 @@ export function createConvKernels(rt: Runtime) {
       if (ranVolume('convBackwardWeight', call, p, TASK_CONV3D_BWD_W, flops)) return;
       const geo = conv2d(p);
       const path = weightGradientPath(geo);
-      count('convBackwardWeight', path);
+      count(pathKey('convBackwardWeight', path));
       // Stride 2 (winograd-s2) runs F(2×2)'s lanes with its own transforms (the geometry's stride picks them).
       if (path === 'winograd' || path === 'winograd4' || path === 'winograd-s2') {
         winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd4' ? 4 : 2);
