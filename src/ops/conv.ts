@@ -20,11 +20,8 @@ export interface ConvOptions {
 // Options that cannot change: deep-frozen copies made by fixedConvOptions.
 const fixed = new WeakSet<ConvOptions>();
 
-/**
- * A deep-frozen copy of `opts`, which convNd checks and works out once per input, weight and bias
- * shape instead of every call (a layer makes its own: nn/conv.ts).
- * @example const opts = fixedConvOptions({ stride: 2, padding: 1 }); F.conv2d(x, w, null, opts)
- */
+// A deep-frozen copy of `opts`, which convNd checks and works out once per input, weight and bias
+// shape instead of every call (a layer makes its own: nn/conv.ts).
 export function fixedConvOptions(opts: ConvOptions): Readonly<ConvOptions> {
   const f = Object.freeze({ stride: frozen(opts.stride), padding: frozen(opts.padding), dilation: frozen(opts.dilation), groups: opts.groups });
   fixed.add(f);
