@@ -37,8 +37,8 @@ function frozen<T>(v: T): T {
 
 // Per fixed options object, the parameters of its last call with the shapes they were worked out
 // for: the same frozen object while the shapes repeat, so the backend keys what it derives from
-// them on it (kernels/wasm/conv-kernels.ts). Checking them every call was 5–30 µs a conv of a
-// ResNet-18 forward at batch 1 (bench/forward-js.ts).
+// them on it (kernels/wasm/conv-kernels.ts). Checking them every call was 4–30 µs a conv of a
+// ResNet-18 forward at batch 1 (timestamps; BENCHMARKS.md "the JavaScript between the convs").
 interface Checked { nd: number; x: readonly number[]; w: readonly number[]; b: readonly number[] | null; p: ConvParams }
 const checked = new WeakMap<ConvOptions, Checked>();
 
