@@ -1,6 +1,6 @@
 // Conv1d/2d/3d: one N-d layer; the subclasses fix the number of spatial dims.
 import { spatialArg, type ConvPadding, type SpatialArg } from '../ops/conv-geometry.js';
-import { convNd, type ConvEpilogue } from '../ops/conv.js';
+import { convNd, fixedConvOptions, type ConvEpilogue, type ConvOptions } from '../ops/conv.js';
 import type { Tensor } from '../ops/tensor.js';
 import { checkInt } from './check.js';
 import { defaultLayerInit, newParameter } from './linear.js';
@@ -29,6 +29,7 @@ export class ConvNd extends Module {
   readonly padding: ConvPadding;
   readonly dilation: SpatialArg;
   readonly groups: number;
+  private readonly options: Readonly<ConvOptions>;
   weight: Parameter;
   bias: Parameter | null;
 
@@ -45,9 +46,11 @@ export class ConvNd extends Module {
       throw new Error(`${name}: groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
     }
     this.kernelSize = spatialArg(kernelSize, nd, name, 'kernelSize', 1);
-    this.stride = stride;
-    this.padding = padding;
-    this.dilation = dilation;
+    // Frozen copies, checked by the op once per input shape (ops/conv.ts fixedConvOptions).
+    this.options = fixedConvOptions({ stride, padding, dilation, groups });
+    this.stride = this.options.stride!;
+    this.padding = this.options.padding!;
+    this.dilation = this.options.dilation!;
     this.weight = newParameter([outChannels, inChannels / groups, ...this.kernelSize]);
     this.bias = bias ? newParameter([outChannels]) : null;
     this.resetParameters();
@@ -66,8 +69,7 @@ export class ConvNd extends Module {
    * and for inference an epilogue (+ residual, ReLU) in the same kernel call.
    */
   convolve(x: Tensor, weight: Tensor, bias: Tensor | null, epilogue: ConvEpilogue | null = null): Tensor {
-    const { stride, padding, dilation, groups } = this;
-    return convNd(x, weight, bias, { stride, padding, dilation, groups }, this.nd, `conv${this.nd}d`, epilogue);
+    return convNd(x, weight, bias, this.options, this.nd, `conv${this.nd}d`, epilogue);
   }
 
   override extraRepr(): string {

@@ -19,9 +19,9 @@ import { ConvNd } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 
-/** Whether inference may fuse: no gradients, no trace, every module given in evaluation mode. */
-function fusable(...modules: (Module | null)[]): boolean {
-  return !isGradEnabled() && !isTracing() && modules.every((m) => !m || !m.training);
+/** Whether inference may fuse: no gradients, no trace, the modules given in evaluation mode. */
+function fusable(m: Module, next: Module | null = null): boolean {
+  return !isGradEnabled() && !isTracing() && !m.training && !next?.training;
 }
 
 // Layers whose own forward runs (a subclass overriding it is left alone).
@@ -46,12 +46,26 @@ interface Folded {
 }
 const folds = new WeakMap<BatchNormNd, Folded>();
 
+// The tensors conv's folded weights come from, in Folded.sources' order.
+const sourcesOf = (conv: ConvNd, bn: BatchNormNd) => [conv.weight, conv.bias, bn.weight, bn.bias, bn.runningMean, bn.runningVar];
+
+// Whether f was folded from these very tensors at their current versions (checked without
+// making the list: every conv of an inference forward asks).
+function current(f: Folded, conv: ConvNd, bn: BatchNormNd): boolean {
+  return f.conv === conv && same(f, 0, conv.weight) && same(f, 1, conv.bias) && same(f, 2, bn.weight) &&
+    same(f, 3, bn.bias) && same(f, 4, bn.runningMean) && same(f, 5, bn.runningVar);
+}
+
+function same(f: Folded, i: number, t: Tensor | null): boolean {
+  return f.sources[i] === t && f.versions[i] === (t?.version ?? -1);
+}
+
 /** conv's weights with bn folded in, recomputed only when a tensor they come from has changed. */
 function folded(conv: ConvNd, bn: BatchNormNd): Folded {
-  const sources = [conv.weight, conv.bias, bn.weight, bn.bias, bn.runningMean, bn.runningVar];
-  const versions = sources.map((t) => t?.version ?? -1);
   const f = folds.get(bn);
-  if (f && f.conv === conv && sources.every((t, i) => t === f.sources[i] && versions[i] === f.versions[i])) return f;
+  if (f && current(f, conv, bn)) return f;
+  const sources = sourcesOf(conv, bn);
+  const versions = sources.map((t) => t?.version ?? -1);
   const c = conv.outChannels;
   const scale = bn.runningVar!.add(bn.eps).pow(-0.5).mul(bn.weight ?? 1);
   const weight = conv.weight.mul(scale.reshape([c, ...conv.weight.shape.slice(1).map(() => 1)]));

@@ -53,6 +53,26 @@ test('Conv1d/2d/3d: weight [out, in/groups, ...k], init bound 1/√fanIn, forwar
   assert.throws(() => c2.forward(randn([1, 2, 5, 5])), /conv2d: .*input has 2 channels but the weight expects/);
 });
 
+test("Conv2d: a layer's checks, done once per shape, still hold for every call", () => {
+  const padding = [1, 2];
+  const c = new nn.Conv2d(3, 4, 3, { padding, stride: [2, 1] });
+  padding[0] = 5; // the layer keeps its own frozen copy
+  assert.deepEqual(c.padding, [1, 2]);
+  assert.throws(() => { (c.padding as number[])[0] = 0; }, TypeError);
+  const same = (x: Tensor) => assert.deepEqual(Array.from(c.forward(x).data),
+    Array.from(F.conv2d(x, c.weight, c.bias, { padding: [1, 2], stride: [2, 1] }).data));
+  for (const shape of [[1, 3, 6, 6], [1, 3, 6, 6], [2, 3, 5, 7], [1, 3, 6, 6]]) same(randn(shape));
+  same(randn([3, 6, 6]).reshape([1, 3, 6, 6]));
+  assert.deepEqual(c.forward(randn([3, 6, 6])).shape, [4, 3, 8]);
+  assert.throws(() => c.forward(randn([1, 2, 6, 6])), /conv2d: .*input has 2 channels but the weight expects/);
+  assert.throws(() => c.forward(randn([1, 3, 0, 6])), /conv2d: empty spatial, channel or kernel dimension/);
+  // Other weights and biases through the same layer (fused inference passes folded ones).
+  assert.throws(() => c.convolve(randn([1, 3, 6, 6]), c.weight, randn([5])), /conv2d: bias \[5\] must be \[4\]/);
+  assert.throws(() => c.convolve(randn([1, 3, 6, 6]), randn([4, 3, 3]), null), /conv2d: expected a 4-D weight/);
+  assert.deepEqual(c.convolve(randn([1, 3, 6, 6]), randn([2, 3, 1, 1]), null).shape, [1, 2, 4, 10]);
+  same(randn([1, 3, 6, 6]));
+});
+
 test('pooling layers: stride defaults to kernelSize, options pass through', () => {
   const x = randn([2, 3, 8, 9]);
   assert.deepEqual(new nn.MaxPool2d(2).forward(x).shape, [2, 3, 4, 4]);

@@ -120,8 +120,12 @@ export class Module {
     return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
   }
 
+  // Without the name pairs: Sequential's forward asks every call (Object.entries' pairs were 4%
+  // of ResNet-18's JavaScript at batch 1 under node --cpu-prof).
   children(): Module[] {
-    return this.namedChildren().map(([, m]) => m);
+    const out: Module[] = [];
+    for (const v of Object.values(this)) if (v instanceof Module) out.push(v);
+    return out;
   }
 
   /** This module and every descendant, pre-order, each once, with dotted names ('' for this one). */

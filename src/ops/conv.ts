@@ -2,7 +2,7 @@
 // record the backward (gradients only for the inputs that require them).
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { ConvParams } from '../kernels/kernels.js';
-import { shapeStr } from '../tensor/shape.js';
+import { sameShape, shapeStr } from '../tensor/shape.js';
 import { outputSizes, resolvePadding, spatialArg, spatialNames, type ConvPadding, type SpatialArg } from './conv-geometry.js';
 import { deviceOf, kernels, output, record } from './record.js';
 import { reshape } from './shape-ops.js';
@@ -17,9 +17,44 @@ export interface ConvOptions {
   groups?: number;
 }
 
-/** Checks the call and works out the kernel parameters; throws naming the op and the shapes. */
+// Options that cannot change: deep-frozen copies made by fixedConvOptions.
+const fixed = new WeakSet<ConvOptions>();
+
+// A deep-frozen copy of `opts`, which convNd checks and works out once per input, weight and bias
+// shape instead of every call (a layer makes its own: nn/conv.ts).
+export function fixedConvOptions(opts: ConvOptions): Readonly<ConvOptions> {
+  const f = Object.freeze({ stride: frozen(opts.stride), padding: frozen(opts.padding), dilation: frozen(opts.dilation), groups: opts.groups });
+  fixed.add(f);
+  return f;
+}
+
+function frozen<T>(v: T): T {
+  if (Array.isArray(v)) return Object.freeze([...v]) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  const { begin, end } = v as { begin?: unknown; end?: unknown };
+  return Object.freeze({ ...v, begin: frozen(begin), end: frozen(end) });
+}
+
+// Per fixed options object, the parameters of its last call with the shapes they were worked out
+// for: the same frozen object while the shapes repeat, so the backend keys what it derives from
+// them on it (kernels/wasm/conv-kernels.ts). Checking them every call was 4–30 µs a conv of a
+// ResNet-18 forward at batch 1 (timestamps; BENCHMARKS.md "the JavaScript between the convs").
+interface Checked { nd: number; x: readonly number[]; w: readonly number[]; b: readonly number[] | null; p: ConvParams }
+const checked = new WeakMap<ConvOptions, Checked>();
+
+function cachedParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions, nd: number, op: string): ConvParams {
+  if (!fixed.has(opts)) return convParams(x, weight, bias, opts, nd, op);
+  const c = checked.get(opts);
+  if (c && c.nd === nd && sameShape(c.x, x.shape) && sameShape(c.w, weight.shape) &&
+    (c.b === null ? bias === null : bias !== null && sameShape(c.b, bias.shape))) return c.p;
+  const p = convParams(x, weight, bias, opts, nd, op);
+  checked.set(opts, { nd, x: x.shape.slice(), w: weight.shape.slice(), b: bias ? bias.shape.slice() : null, p });
+  return p;
+}
+
+/** Checks the call and works out the kernel parameters (frozen); throws naming the op and the shapes. */
 function convParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions, nd: number, op: string): ConvParams {
-  // Error messages only: built when thrown (a batch-1 forward makes about 20 of these calls).
+  // Error messages only: built when thrown.
   const shapes = () => `input ${shapeStr(x.shape)}, weight ${shapeStr(weight.shape)}`;
   if (x.ndim !== nd + 2) {
     throw new Error(`${op}: expected a ${nd + 2}-D input (N, C, ${spatialNames(nd)}) or ${nd + 1}-D unbatched, got ${shapes()}`);
@@ -57,13 +92,9 @@ function convParams(x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOp
   const outSize = outputSizes(
     { inSize, kernelSize, stride, padBegin: pad.begin, padEnd: pad.end, dilation },
     () => `${op}: ${shapes()}, stride ${shapeStr(stride)}, padding ` +
-      (sameArr(pad.begin, pad.end) ? shapeStr(pad.begin) : `{ begin: ${shapeStr(pad.begin)}, end: ${shapeStr(pad.end)} }`),
+      (sameShape(pad.begin, pad.end) ? shapeStr(pad.begin) : `{ begin: ${shapeStr(pad.begin)}, end: ${shapeStr(pad.end)} }`),
   );
-  return { batch, inChannels, outChannels, groups, inSize, outSize, kernelSize, stride, padBegin: pad.begin, dilation };
-}
-
-function sameArr(a: readonly number[], b: readonly number[]): boolean {
-  return a.every((v, i) => v === b[i]);
+  return Object.freeze({ batch, inChannels, outChannels, groups, inSize, outSize, kernelSize, stride, padBegin: pad.begin, dilation });
 }
 
 /**
@@ -87,12 +118,12 @@ export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefine
     return reshape(y, y.shape.slice(1));
   }
   const b = bias ?? null;
-  const p = convParams(x, weight, b, opts, nd, op);
+  const p = cachedParams(x, weight, b, opts, nd, op);
   const residual = epilogue?.residual ?? null;
   const device = deviceOf(op, x, weight, b, residual);
   const k = kernels(device);
   const out = output([p.batch, p.outChannels, ...p.outSize], device);
-  if (residual && !sameArr(residual.shape, out.shape)) {
+  if (residual && !sameShape(residual.shape, out.shape)) {
     throw new Error(`${op}: the residual ${shapeStr(residual.shape)} must have the output's shape ${shapeStr(out.shape)}`);
   }
   k.convForward(x.storage, weight.storage, b ? b.storage : null, out.storage, p, residual?.storage ?? null, epilogue?.relu ?? false);

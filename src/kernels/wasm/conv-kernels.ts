@@ -39,15 +39,15 @@ const FORWARD_TASKS: Record<Exclude<ConvPath, 'polyphase-winograd'>, number> = {
 };
 const PHASE_CONV_TASKS = { winograd4: TASK_CONV_WINOGRAD4, winograd4x4: TASK_CONV_WINOGRAD4X4 };
 const WEIGHT_GRADIENT_TASKS = { shifted: TASK_CONV_SHIFTED_BWD_W, direct: TASK_CONV_DIRECT_BWD_W, im2col: TASK_CONV_BWD_W };
+// The forward's arrays: x, w, bias, out, residual.
+const FORWARD_MODES = [READ, READ, READ, WRITE, READ];
 
 export function createConvKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
   /** Calls per pass and path ("convForward winograd"), for tests and profiles. */
   const pathCounts = new Map<string, number>();
-  const count = (pass: ConvPass, path: ConvPath) => {
-    const key = `${pass} ${path}`;
-    pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
-  };
+  const pathKey = (pass: ConvPass, path: ConvPath) => `${pass} ${path}`;
+  const count = (key: string) => pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);
 
   const cache = new WeightCache(heap);
 
@@ -249,16 +249,13 @@ export function createConvKernels(rt: Runtime) {
     pool.run(TASK_CONV_EPILOGUE, rt.params, nt, partsFor(nt, e.size, 4096));
   }
 
-  // The call of a conv kernel over `arrays`; null when the conv was 3-D and `volume` ran it (with
-  // the forward's epilogue, if any).
-  function convCall(pass: ConvPass, arrays: (Float32Array | null)[], modes: number[], p: ConvParams, volume: number,
-    flops: number, epilogue: ((call: Call) => Epilogue | null) | null = null): Call | null {
-    const call = new Call(heap, arrays, modes);
+  // Runs the conv on `call` as 3-D (with the forward's epilogue, if any) when p is: then true.
+  function ranVolume(pass: ConvPass, call: Call, p: ConvParams, volume: number, flops: number, epilogue: Epilogue | null = null): boolean {
     const vol = conv3dGeometry(p);
-    if (!vol) return call;
-    count(pass, 'vol2col');
-    volumeTask(volume, vol, call, flops, epilogue?.(call) ?? null);
-    return null;
+    if (!vol) return false;
+    count(pathKey(pass, 'vol2col'));
+    volumeTask(volume, vol, call, flops, epilogue);
+    return true;
   }
 
   // A strided conv as the stride-1 Winograd conv over its phase planes (conv-paths.ts): the planes
@@ -285,37 +282,51 @@ export function createConvKernels(rt: Runtime) {
     u: Prepared | null, residual: Float32Array | null, relu: boolean): void {
     if (out.length === 0) return;
     const flops = 2 * out.length * w.length / p.outChannels;
+    const call = new Call(heap, [x, w, bias, out, residual], FORWARD_MODES);
     // The residual's pointer is known once the call has placed the arrays (in place or copied).
-    const epilogue = residual || relu ? (call: Call): Epilogue => ({ residual: call.ptrs[4]!, relu, size: out.length }) : null;
-    const call = convCall('convForward', [x, w, bias, out, residual], [READ, READ, READ, WRITE, READ], p, TASK_CONV3D_FWD, flops, epilogue);
-    if (!call) return;
-    const geo = conv2d(p);
-    const path = forwardPath(geo);
-    count('convForward', path);
-    if (path === 'polyphase-winograd') polyphaseWinograd(geo, call, flops, u, epilogue?.(call) ?? null);
-    else convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u, null, epilogue?.(call) ?? null);
+    const epilogue = residual || relu ? { residual: call.ptrs[4]!, relu, size: out.length } : null;
+    if (ranVolume('convForward', call, p, TASK_CONV3D_FWD, flops, epilogue)) return;
+    const { geo, path, key } = forwardPlan(p);
+    count(key);
+    if (path === 'polyphase-winograd') polyphaseWinograd(geo, call, flops, u, epilogue);
+    else convTask(FORWARD_TASKS[path], geo, call.ptrs, call, flops, false, u, null, epilogue);
   }
 
-  // The cached block of w's prepared values for this forward conv, or null (nothing to keep):
+  // A 2-D forward's geometry, path and pathCounts key, and the block its prepared weights need
+  // (the cache's kind and bytes; null: nothing to keep), worked out once per parameters object: a
+  // layer's come back the same (frozen) object while its shapes repeat (ops/conv.ts).
+  interface ForwardPlan { geo: Geometry; path: ConvPath; key: string; kind: string | null; bytes: number }
+  const plans = new WeakMap<ConvParams, ForwardPlan>();
+  function forwardPlan(p: ConvParams): ForwardPlan {
+    let plan = plans.get(p);
+    if (!plan) plans.set(p, plan = newForwardPlan(p));
+    return plan;
+  }
+
   // Winograd's transformed weights, or the im2col and polyphase paths' packed weights (ungrouped convs).
-  function prepared(w: Storage, p: ConvParams): Prepared | null {
-    if (p.inSize.length === 3 || p.batch === 0) return null;
-    let geo = conv2d(p);
-    const path = forwardPath(geo);
-    let task: number;
+  function newForwardPlan(p: ConvParams): ForwardPlan {
+    const geo = conv2d(p), path = forwardPath(geo);
+    let taskGeo = geo, task: number;
     if (path === 'polyphase-winograd') {
       const phase = polyphaseConv(geo);
-      geo = phase.geo;
+      taskGeo = phase.geo;
       task = PHASE_CONV_TASKS[phase.path];
     } else task = FORWARD_TASKS[path];
-    const winograd = winogradKinds[task];
+    const winograd = winogradKinds[task], key = pathKey('convForward', path);
     if (winograd) {
-      setGeometry([], geo, false);
-      return cache.get(w, `${path} ${p.outChannels}×${geo[1]}`, winograd.weightBytes(rt.params));
+      setGeometry([], taskGeo, false);
+      return { geo, path, key, kind: `${path} ${p.outChannels}×${taskGeo[1]}`, bytes: winograd.weightBytes(rt.params) };
     }
-    if ((path !== 'im2col' && path !== 'polyphase') || p.groups !== 1) return null;
-    const kg = geo[1] * geo[8] * geo[9];
-    return cache.get(w, `packed ${p.outChannels}×${kg}`, ex.packedABytes(p.outChannels, kg));
+    if ((path !== 'im2col' && path !== 'polyphase') || p.groups !== 1) return { geo, path, key, kind: null, bytes: 0 };
+    const kg = taskGeo[1] * taskGeo[8] * taskGeo[9];
+    return { geo, path, key, kind: `packed ${p.outChannels}×${kg}`, bytes: ex.packedABytes(p.outChannels, kg) };
+  }
+
+  // The cached block of w's prepared values for this forward conv, or null (nothing to keep).
+  function prepared(w: Storage, p: ConvParams): Prepared | null {
+    if (p.inSize.length === 3 || p.batch === 0) return null;
+    const plan = forwardPlan(p);
+    return plan.kind === null ? null : cache.get(w, plan.kind, plan.bytes);
   }
 
   const data = (s: Storage) => (s as CpuStorage).data;
@@ -335,11 +346,11 @@ export function createConvKernels(rt: Runtime) {
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gx.fill(0);
       const flops = 2 * gy.length * w.length / p.outChannels;
-      const call = convCall('convBackwardInput', [gy, w, gx], [READ, READ, WRITE], p, TASK_CONV3D_BWD_IN, flops);
-      if (!call) return;
+      const call = new Call(heap, [gy, w, gx], [READ, READ, WRITE]);
+      if (ranVolume('convBackwardInput', call, p, TASK_CONV3D_BWD_IN, flops)) return;
       const geo = conv2d(p);
       const how = inputGradientPath(geo);
-      count('convBackwardInput', how.path);
+      count(pathKey('convBackwardInput', how.path));
       if (how.geo) {
         const task = how.path === 'winograd-s2' ? TASK_CONV_WINOGRAD_S2_BWD_IN : FORWARD_TASKS[how.path];
         convTask(task, how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
@@ -348,11 +359,11 @@ export function createConvKernels(rt: Runtime) {
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
       if (gy.length === 0) return void gw.fill(0);
       const flops = 2 * gy.length * gw.length / p.outChannels;
-      const call = convCall('convBackwardWeight', [x, gy, gw], [READ, READ, WRITE], p, TASK_CONV3D_BWD_W, flops);
-      if (!call) return;
+      const call = new Call(heap, [x, gy, gw], [READ, READ, WRITE]);
+      if (ranVolume('convBackwardWeight', call, p, TASK_CONV3D_BWD_W, flops)) return;
       const geo = conv2d(p);
       const path = weightGradientPath(geo);
-      count('convBackwardWeight', path);
+      count(pathKey('convBackwardWeight', path));
       // Stride 2 (winograd-s2) runs F(2×2)'s lanes with its own transforms (the geometry's stride picks them).
       if (path === 'winograd' || path === 'winograd4' || path === 'winograd-s2') {
         winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd4' ? 4 : 2);

@@ -13,11 +13,17 @@ export interface Prepared {
   written(): void;
 }
 
-interface Entry {
-  kind: string; // what the block holds (a path and the shape it was prepared for)
-  bytes: number;
-  ptr: number;
-  version: number; // of the weights the block was computed from; -1 while being written
+// One per weight storage, handed out as its own Prepared (no object made per call). `kind`: what
+// the block holds (a path and the shape it was prepared for).
+class Entry implements Prepared {
+  stale = true;
+  version = -1; // of the weights the block was computed from; -1 while being written
+
+  constructor(readonly weights: Storage, readonly kind: string, readonly bytes: number, readonly ptr: number) {}
+
+  written(): void {
+    this.version = this.weights.version;
+  }
 }
 
 export class WeightCache {
@@ -37,13 +43,12 @@ export class WeightCache {
       // is taken yet, so a collection here cannot recycle memory a kernel is about to read.
       const ptr = this.heap.alloc(bytes);
       this.heap.track(weights, ptr, bytes);
-      e = { kind, bytes, ptr, version: -1 };
+      e = new Entry(weights, kind, bytes, ptr);
       this.entries.set(weights, e);
     }
     if (e.kind !== kind || e.bytes !== bytes) return null;
-    const entry = e;
-    const stale = entry.version !== weights.version;
-    if (stale) entry.version = -1; // until written: a failed computation leaves it stale
-    return { ptr: entry.ptr, stale, written: () => { entry.version = weights.version; } };
+    e.stale = e.version !== weights.version;
+    if (e.stale) e.version = -1; // until written: a failed computation leaves it stale
+    return e;
   }
 }
