@@ -25,6 +25,12 @@ export const CTRL_INTS = NEXT + 8;
 // Polls of a shared word before sleeping on it (~20–50 µs): waking a sleeping thread costs
 // ~35 µs on this VM, more than a whole 1-MFLOP task, and parallel ops often come back to back.
 const SPIN = 20000;
+// A worker out of parts first polls until the other threads finish theirs (up to ~0.5–1 ms), and
+// only then starts the SPIN window: a conv's phases come back to back, but the calling thread's
+// last part (~0.1 ms of a batch-1 GEMM phase) outlasted SPIN, so the worker slept between phases
+// and the next one paid its wake-up (half of W4's 22–24 sleeps a forward: BENCHMARKS.md "ResNet-18
+// at batch 1: the JavaScript between the convs").
+const TASK_SPIN = 20 * SPIN;
 
 /** Most parts a task may be split into (the claim word's 8 bits). */
 export const MAX_PARTS = 255;
@@ -64,6 +70,7 @@ function start(d) {
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
     }
+    for (let i = 0; i < ${TASK_SPIN} && Atomics.load(I, 1) < parts && Atomics.load(I, 0) === gen; i++);
   }
 }
 if (typeof require === 'function') {
