@@ -75,13 +75,28 @@ fn offset(i: u32, base: u32) -> u32 {
 export function binary(ctx: GpuContext, op: BinaryOp, a: Storage, b: Storage, out: Storage, p: BinaryParams): void {
   checkDims(p.shape.length, 'binary');
   const n = p.shape.reduce((x, y) => x * y, 1);
-  const wgsl = PRELUDE + FLOAT_BITS + POW + STRIDED_INDEX + buf(1, 'A', false) + buf(2, 'B', false) + buf(3, 'O', true) + elementwiseMain(`
+  // Into a itself (a += b: backward's residual gradient sums, the conv epilogue's residual) where
+  // each thread reads a at its own output index: a is read from O, not from a copy of its buffer
+  // (context.ts copies a read binding that is also written; the copy lives until the submit).
+  const inPlace = rd(a).buffer === rd(out).buffer && readsOwnIndex(p.shape, p.aStrides);
+  const inputs = inPlace ? buf(1, 'B', false) + buf(2, 'O', true) : buf(1, 'A', false) + buf(2, 'B', false) + buf(3, 'O', true);
+  const wgsl = PRELUDE + FLOAT_BITS + POW + STRIDED_INDEX + inputs + elementwiseMain(`
   if (i >= P[0]) { return; }
-  let a = A[offset(i, 10u)]; let b = B[offset(i, 18u)];
+  let a = ${inPlace ? 'O[i]' : 'A[offset(i, 10u)]'}; let b = B[offset(i, 18u)];
   O[i] = ${BINARY[op]};`);
   const w = new Words().u(n, p.shape.length).padded(p.shape, MAX_DIMS, 1).padded(p.aStrides, MAX_DIMS, 0)
     .padded(p.bStrides, MAX_DIMS, 0);
-  ctx.run(wgsl, w.buffer(), [rd(a), rd(b), wr(out)], GpuContext.grid(n));
+  ctx.run(wgsl, w.buffer(), inPlace ? [rd(b), wr(out)] : [rd(a), rd(b), wr(out)], GpuContext.grid(n));
+}
+
+/** Whether strides address element i at i: row-major contiguous (size-1 dims never move). */
+function readsOwnIndex(shape: readonly number[], strides: readonly number[]): boolean {
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d]! > 1 && strides[d] !== s) return false;
+    s *= shape[d]!;
+  }
+  return true;
 }
 
 export function stridedCopy(ctx: GpuContext, x: Storage, out: Storage, p: StridedCopyParams): void {
