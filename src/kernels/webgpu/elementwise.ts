@@ -3,6 +3,7 @@
 // shader (the expression spliced in), compiled once and cached.
 import type { BinaryOp, BinaryParams, StridedCopyParams, SumToParams, UnaryOp } from '../kernels.js';
 import type { Storage } from '../storage.js';
+import { contiguousStrides } from '../../tensor/shape.js';
 import { GpuContext } from './context.js';
 import { buf, elementwiseMain, FLOAT_BITS, PRELUDE, rd, Words, wr } from './wgsl.js';
 
@@ -91,12 +92,8 @@ export function binary(ctx: GpuContext, op: BinaryOp, a: Storage, b: Storage, ou
 
 /** Whether strides address element i at i: row-major contiguous (size-1 dims never move). */
 function readsOwnIndex(shape: readonly number[], strides: readonly number[]): boolean {
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d]! > 1 && strides[d] !== s) return false;
-    s *= shape[d]!;
-  }
-  return true;
+  const own = contiguousStrides(shape);
+  return shape.every((d, i) => d === 1 || strides[i] === own[i]);
 }
 
 export function stridedCopy(ctx: GpuContext, x: Storage, out: Storage, p: StridedCopyParams): void {
