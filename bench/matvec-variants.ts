@@ -6,6 +6,10 @@
 //   rows4x4   4 rows per pass, 4 accumulators each (one cache line of each row per step)
 //   row1x4    1 row at a time, 4 accumulators (one weight stream, x loaded once per weight load)
 //   ahead1k   rows4x4 plus a load of each row 1 KiB ahead (software "prefetch")
+//   packed4   W repacked once as [out/4][in/4][4 rows][4 k]: one sequential stream, per step one x
+//             load, four weight loads and four FMAs into the four rows' accumulators (the same
+//             sums, lane for lane, as rows4)
+//   packed8   the same with blocks of 8 rows: [out/8][in/4][8 rows][4 k]
 // and two controls that do no multiply: 'stream1' sums W in one pass (the load loop), 'stream4'
 // sums it 4 rows at a time (4 streams, as rows4 reads W). Usage: npx tsx bench/matvec-variants.ts [--rounds 30]
 import asc from 'assemblyscript/asc';
@@ -99,6 +103,87 @@ export function row1x4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
     store<f32>(y + (<usize>j << 2), sum4(x0, x1, x2, x3));
   }
 }
+export function packed4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
+  let p = w;
+  for (let j = 0; j < n; j += 4) {
+    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+    for (let q = 0; q < k; q += 4) {
+      const t = v128.load(x + (<usize>q << 2));
+      x0 = madd(t, v128.load(p), x0); x1 = madd(t, v128.load(p, 16), x1);
+      x2 = madd(t, v128.load(p, 32), x2); x3 = madd(t, v128.load(p, 48), x3);
+      p += 64;
+    }
+    const c = y + (<usize>j << 2);
+    store<f32>(c, hsum(x0)); store<f32>(c, hsum(x1), 4); store<f32>(c, hsum(x2), 8); store<f32>(c, hsum(x3), 12);
+  }
+}
+// packed4 with two steps of 4 k per iteration: u2 into the same 4 accumulators, x2 into 8
+// (even and odd steps apart, added at the end: two FMA chains per row).
+@inline function packed4Two(x: usize, w: usize, y: usize, k: i32, n: i32, split: bool): void {
+  let p = w;
+  for (let j = 0; j < n; j += 4) {
+    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, z0 = x0, z1 = x0, z2 = x0, z3 = x0;
+    for (let q = 0; q < k; q += 8) {
+      const xo = x + (<usize>q << 2), t = v128.load(xo), u = v128.load(xo, 16);
+      x0 = madd(t, v128.load(p), x0); x1 = madd(t, v128.load(p, 16), x1);
+      x2 = madd(t, v128.load(p, 32), x2); x3 = madd(t, v128.load(p, 48), x3);
+      if (split) {
+        z0 = madd(u, v128.load(p, 64), z0); z1 = madd(u, v128.load(p, 80), z1);
+        z2 = madd(u, v128.load(p, 96), z2); z3 = madd(u, v128.load(p, 112), z3);
+      } else {
+        x0 = madd(u, v128.load(p, 64), x0); x1 = madd(u, v128.load(p, 80), x1);
+        x2 = madd(u, v128.load(p, 96), x2); x3 = madd(u, v128.load(p, 112), x3);
+      }
+      p += 128;
+    }
+    const c = y + (<usize>j << 2);
+    store<f32>(c, hsum(f32x4.add(x0, z0))); store<f32>(c, hsum(f32x4.add(x1, z1)), 4);
+    store<f32>(c, hsum(f32x4.add(x2, z2)), 8); store<f32>(c, hsum(f32x4.add(x3, z3)), 12);
+  }
+}
+export function packed4u2(x: usize, w: usize, y: usize, k: i32, n: i32): void { packed4Two(x, w, y, k, n, false); }
+export function packed4x2(x: usize, w: usize, y: usize, k: i32, n: i32): void { packed4Two(x, w, y, k, n, true); }
+// packed4 over k in chunks of KC (x's chunk stays in L1: AlexNet's first x is 36 KB), the chunks
+// stored one after the other ([in/KC][out/4][KC/4][4 rows][4 k]), each row's 4 lane sums kept in
+// acc (n·16 bytes) between chunks: still the same sums as rows4.
+const KC = 2048;
+export function packed4c(x: usize, w: usize, y: usize, k: i32, n: i32): void {
+  let p = w;
+  const acc = y + (<usize>n << 2) + 64;
+  for (let q0 = 0; q0 < k; q0 += KC) {
+    const q1 = min(k, q0 + KC);
+    for (let j = 0; j < n; j += 4) {
+      const a = acc + (<usize>j << 4);
+      let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+      if (q0 > 0) { x0 = v128.load(a); x1 = v128.load(a, 16); x2 = v128.load(a, 32); x3 = v128.load(a, 48); }
+      for (let q = q0; q < q1; q += 4) {
+        const t = v128.load(x + (<usize>q << 2));
+        x0 = madd(t, v128.load(p), x0); x1 = madd(t, v128.load(p, 16), x1);
+        x2 = madd(t, v128.load(p, 32), x2); x3 = madd(t, v128.load(p, 48), x3);
+        p += 64;
+      }
+      v128.store(a, x0); v128.store(a, x1, 16); v128.store(a, x2, 32); v128.store(a, x3, 48);
+    }
+  }
+  for (let j = 0; j < n; j++) store<f32>(y + (<usize>j << 2), hsum(v128.load(acc + (<usize>j << 4))));
+}
+export function packed8(x: usize, w: usize, y: usize, k: i32, n: i32): void {
+  let p = w;
+  for (let j = 0; j < n; j += 8) {
+    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+    for (let q = 0; q < k; q += 4) {
+      const t = v128.load(x + (<usize>q << 2));
+      x0 = madd(t, v128.load(p), x0); x1 = madd(t, v128.load(p, 16), x1);
+      x2 = madd(t, v128.load(p, 32), x2); x3 = madd(t, v128.load(p, 48), x3);
+      x4 = madd(t, v128.load(p, 64), x4); x5 = madd(t, v128.load(p, 80), x5);
+      x6 = madd(t, v128.load(p, 96), x6); x7 = madd(t, v128.load(p, 112), x7);
+      p += 128;
+    }
+    const c = y + (<usize>j << 2);
+    store<f32>(c, hsum(x0)); store<f32>(c, hsum(x1), 4); store<f32>(c, hsum(x2), 8); store<f32>(c, hsum(x3), 12);
+    store<f32>(c, hsum(x4), 16); store<f32>(c, hsum(x5), 20); store<f32>(c, hsum(x6), 24); store<f32>(c, hsum(x7), 28);
+  }
+}
 export function stream1(x: usize, w: usize, y: usize, k: i32, n: i32): void {
   let a = f32x4.splat(0), b = a, c = a, d = a;
   const end = w + (<usize>n * k << 2);
@@ -109,7 +194,9 @@ export function stream1(x: usize, w: usize, y: usize, k: i32, n: i32): void {
 }`;
 
 type Fn = (x: number, w: number, y: number, k: number, n: number) => void;
-const VARIANTS = ['rows4', 'rows8', 'rows4x4', 'row1x4', 'ahead1k', 'stream1', 'stream4'] as const;
+const VARIANTS = ['rows4', 'packed4', 'packed4u2', 'packed4x2', 'packed4c', 'packed8', 'rows8', 'rows4x4', 'row1x4', 'ahead1k', 'stream1', 'stream4'] as const;
+// The packed variants read their own copy of W (rows in blocks of `rows`, 4 k at a time).
+const PACKED: Partial<Record<(typeof VARIANTS)[number], number>> = { packed4: 4, packed4u2: 4, packed4x2: 4, packed4c: -4, packed8: 8 };
 
 const i = process.argv.indexOf('--rounds');
 const rounds = i >= 0 ? Number(process.argv[i + 1]) : 30;
@@ -120,23 +207,44 @@ const { binary, stderr } = await asc.compileString(relaxed ? SOURCE : SOURCE.rep
 } as never);
 if (!binary) throw new Error(`matvec-variants: compile failed: ${stderr.toString()}`);
 // k and n are multiples of 16 and 8 here, as every variant needs.
-const layers = [[9216, 4096], [4096, 4096], [4096, 1000]].map(([k, n]) => ({ k: k!, n: n!, x: 0, w: 0, y: 0 }));
+const layers = [[9216, 4096], [4096, 4096], [4096, 1000]].map(([k, n]) => ({ k: k!, n: n!, x: 0, w: 0, y: 0, w4: 0, w8: 0, wc: 0 }));
 let top = 1 << 16;
 for (const l of layers) {
   l.x = top; top += l.k * 4;
   l.w = top; top += l.n * l.k * 4;
-  l.y = top; top += l.n * 4 + 64;
+  l.w4 = top; top += l.n * l.k * 4;
+  l.w8 = top; top += l.n * l.k * 4;
+  l.wc = top; top += l.n * l.k * 4;
+  l.y = top; top += l.n * 4 + 64 + l.n * 16;
 }
 const memory = new WebAssembly.Memory({ initial: Math.ceil(top / 65536), maximum: 65536 });
 const f = new Float32Array(memory.buffer);
 for (let j = 0; j < f.length; j++) f[j] = ((j * 7919) % 1000) / 1000 - 0.5;
+for (const l of layers) {
+  for (const [rows, dst] of [[4, l.w4], [8, l.w8]] as const) {
+    let o = dst / 4;
+    for (let j = 0; j < l.n; j += rows) {
+      for (let q = 0; q < l.k; q += 4) {
+        for (let r = 0; r < rows; r++) for (let e = 0; e < 4; e++) f[o++] = f[l.w / 4 + (j + r) * l.k + q + e]!;
+      }
+    }
+  }
+  let o = l.wc / 4;
+  for (let q0 = 0; q0 < l.k; q0 += 2048) {
+    for (let j = 0; j < l.n; j += 4) {
+      for (let q = q0; q < Math.min(l.k, q0 + 2048); q += 4) {
+        for (let r = 0; r < 4; r++) for (let e = 0; e < 4; e++) f[o++] = f[l.w / 4 + (j + r) * l.k + q + e]!;
+      }
+    }
+  }
+}
 const ex = new WebAssembly.Instance(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>), { env: { memory } }).exports as unknown as Record<string, Fn>;
 const bytes = layers.reduce((s, l) => s + l.n * l.k * 4, 0);
 const times = VARIANTS.map(() => [] as number[]);
 for (let r = 0; r < rounds; r++) {
   VARIANTS.forEach((v, j) => {
     const t0 = performance.now();
-    for (const l of layers) ex[v]!(l.x, l.w, l.y, l.k, l.n);
+    for (const l of layers) ex[v]!(l.x, PACKED[v] === 4 ? l.w4 : PACKED[v] === -4 ? l.wc : PACKED[v] === 8 ? l.w8 : l.w, l.y, l.k, l.n);
     times[j]!.push(performance.now() - t0);
   });
 }

@@ -56,7 +56,8 @@ export const TASK_CONV_WINOGRAD4_S2 = 45;
 export const TASK_WINOGRAD4_S2_WEIGHTS = 46;
 export const TASK_WINOGRAD4_S2_PHASE = 47;
 export const TASK_CONV_EPILOGUE = 48; // the forward's residual add and ReLU where its path has no fused store: conv-epilogue.ts
-export const TASK_COUNT = 49;
+export const TASK_PACK_DENSE = 49; // a dense layer's weights packed as one stream: dense-packed.ts
+export const TASK_COUNT = 50;
 
 // Every task reads its parameters from one block of 32-bit slots (the most: padding, 7 + 6 × 5).
 export const PARAM_SLOTS = 37;
@@ -74,6 +75,7 @@ export const GEMM_ACCUMULATE = 8;
 export const GEMM_SCRATCH = 9; // scratch base
 export const GEMM_SCRATCH_STRIDE = 10; // scratch bytes per thread
 export const GEMM_PACKED_A = 11; // op(A) packed whole by packATask, or 0
+export const GEMM_PACKED_B = 12; // C = A·Bᵀ, m ≤ 16: B packed by packDenseTask (dense-packed.ts), or 0
 
 // 2-D convolutions (1-D as H = 1): conv.ts, winograd.ts, direct-conv.ts. Pointers first, then the
 // geometry (CONV_GEOMETRY slots from CONV_BATCH on, in this order), then scratch.

@@ -8,7 +8,7 @@ import {
   TASK_WINOGRAD_PHASE, TASK_WINOGRAD4_PHASE, TASK_WINOGRAD5X5_PHASE, TASK_CONV_WINOGRAD_S2, TASK_WINOGRAD_S2_WEIGHTS, TASK_WINOGRAD_S2_PHASE,
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
   TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
-  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE, TASK_CONV_EPILOGUE,
+  TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE, TASK_CONV_EPILOGUE, TASK_PACK_DENSE,
 } from './abi.js';
 
 export interface WasmExports {
@@ -17,6 +17,8 @@ export interface WasmExports {
   gemmScratchBytes(k: number, n: number): number;
   gemmSharesA(m: number, n: number, nt: number): number;
   packedABytes(m: number, k: number): number;
+  densePackedBytes(n: number, k: number): number;
+  densePackedScratchBytes(m: number, cols: number): number;
   convScratchBytes(params: number, nt: number): number;
   polyphaseScratchBytes(params: number, nt: number): number;
   winogradScratchBytes(params: number, nt: number): number;
@@ -88,6 +90,7 @@ const names: Record<number, string> = {
   [TASK_CONV_WINOGRAD7]: 'convWinograd7Task', [TASK_WINOGRAD7_WEIGHTS]: 'winograd7WeightsTask', [TASK_WINOGRAD7_PHASE]: 'winograd7PhaseTask',
   [TASK_CONV_WINOGRAD4_S2]: 'convWinograd4S2Task', [TASK_WINOGRAD4_S2_WEIGHTS]: 'winograd4S2WeightsTask',
   [TASK_WINOGRAD4_S2_PHASE]: 'winograd4S2PhaseTask', [TASK_CONV_EPILOGUE]: 'convEpilogueTask',
+  [TASK_PACK_DENSE]: 'packDenseTask',
 };
 
 /** The export name of each task, indexed by task id. */

@@ -28,6 +28,8 @@ export interface WasmBackend extends Backend {
   lastThreads(): number;
   /** Calls so far per convolution pass and native path, e.g. "convForward winograd" (tests, profiles). */
   convPathCounts(): ReadonlyMap<string, number>;
+  /** Dense products (batch ≤ 16) run on their weights' packed copy so far (dense-weights.ts). */
+  densePackedCalls(): number;
 }
 
 async function defaultThreads(): Promise<number> {
@@ -62,13 +64,14 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   const Worker = features.threads ? await workerFactory() : null;
   const pool = new ThreadPool(memory, module, ctrl, TASK_EXPORTS, TASK_EXPORTS.map((t) => ex[t]!), Worker,
     await defaultThreads());
-  const { kernels: arrayKernels, convPathCounts, convForwardStored } = createWasmKernels({ heap, ex, pool, params });
+  const { kernels: arrayKernels, convPathCounts, convForwardStored, gemmStored, dense } = createWasmKernels({ heap, ex, pool, params });
+  const cpu = cpuKernels(arrayKernels);
   const h = heap;
   return {
     name: 'wasm',
     device: 'cpu',
-    // The forward conv sees the weight's storage: its prepared weights are cached by version.
-    kernels: { ...cpuKernels(arrayKernels), convForward: convForwardStored },
+    // The forward conv and gemm see the weight's storage: their prepared weights are cached by version.
+    kernels: { ...cpu, convForward: convForwardStored, gemm: (a, b, c, p) => gemmStored(a, b, c, p) || cpu.gemm(a, b, c, p) },
     arrayKernels,
     features,
     heap: h,
@@ -85,6 +88,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
     shutdown: () => pool.shutdown(),
     lastThreads: () => pool.lastThreads,
     convPathCounts: () => convPathCounts,
+    densePackedCalls: () => dense.packedCalls,
   };
 }
 

@@ -12,14 +12,15 @@ import type {
   PoolParams, StridedCopyParams, SumToParams, UnaryOp,
 } from '../kernels.js';
 import { refKernels } from '../ref/index.js';
+import type { CpuStorage, Storage } from '../storage.js';
 import { adaptiveTables, avgTables, type WindowTable } from '../ref/pool.js';
 import {
-  GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_SCRATCH, GEMM_SCRATCH_STRIDE,
+  GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_PACKED_B, GEMM_SCRATCH, GEMM_SCRATCH_STRIDE,
   GEMM_TRANS_A, GEMM_TRANS_B, OP_ABS, OP_ADD, OP_DIV, OP_ELU, OP_EXP, OP_LEAKY_RELU, OP_LOG, OP_MUL, OP_NEG, OP_POW,
   OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, PAD_CONSTANT, PAD_DIMS, PAD_MAX_RANK,
   PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   OPT_ADAM, OPT_F, OPT_FLAG_A, OPT_FLAG_B, OPT_KIND, OPT_N, OPT_PARAM, OPT_SGD, PAD_BACKWARD, PAD_DST, PAD_SCRATCH, PAD_SRC,
-  PAD_VALUE, POOL_BACKWARD, TASK_OPTIM, TASK_PAD,
+  PAD_VALUE, POOL_BACKWARD, TASK_OPTIM, TASK_PACK_DENSE, TASK_PAD,
   BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_RESIDUAL,
   BN_BACKWARD_END, BN_BY_PLANES, BN_GRAD_INPUT, BN_OUT, BN_PASS, BN_RELU, BN_SCRATCH, BN_SPATIAL, BN_STATS,
   BN_STATS_END, BN_TRAINING, BN_X, TASK_BATCH_NORM, TASK_BINARY, TASK_UNARY, UN_BACKWARD, UN_GY, UN_N,
@@ -27,8 +28,10 @@ import {
 } from './abi.js';
 import { READ, READ_WRITE, WRITE } from './call.js';
 import { createConvKernels } from './conv-kernels.js';
+import { DenseWeights } from './dense-weights.js';
 import { collapse, collapseDims } from './dims.js';
 import { align64, paramSlots, partsFor, withArrays, withScratch, type Runtime } from './runtime.js';
+import type { Prepared } from './weight-cache.js';
 
 // Element-wise and batch-norm kernels are memory-bound: about 128k elements (512 KB) read before a
 // second thread pays for waking it.
@@ -211,29 +214,7 @@ export function createWasmKernels(rt: Runtime) {
       withArrays(rt, [x, out], [READ, WRITE], ([px, po]) => ex.sumTo3(px!, po!, out.length, d0!, d1!, d2!, o0!, o1!, o2!));
     },
     gemm(a: Float32Array, b: Float32Array, c: Float32Array, p: GemmParams): void {
-      const { m, n, k } = p;
-      if (m === 0 || n === 0) return;
-      const nt = pool.plan(2 * m * n * k >= PARALLEL_GEMM_FLOPS);
-      // Not where gemmDots runs (few rows of A·Bᵀ): the packed path would sum in another order,
-      // and results must not depend on the thread count.
-      const dots = m <= 16 && p.transB && !p.transA;
-      const shareA = !dots && m * k >= SHARED_PACK_MIN && ex.gemmSharesA(m, n, nt) !== 0;
-      withScratch(rt, [a, b, c], [READ, READ, p.accumulate ? READ_WRITE : WRITE], (call) => {
-        // Threads split the longer side, so each needs packing space for at most all of n.
-        const stride = align64(ex.gemmScratchBytes(k, n));
-        const packed = shareA ? align64(ex.packedABytes(m, k)) : 0;
-        const scratch = align64(call.scratch(packed + stride * nt + 64));
-        const P = paramSlots(rt);
-        P[GEMM_A] = call.ptrs[0]!; P[GEMM_B] = call.ptrs[1]!; P[GEMM_C] = call.ptrs[2]!;
-        P[GEMM_M] = m; P[GEMM_N] = n; P[GEMM_K] = k;
-        P[GEMM_TRANS_A] = p.transA ? 1 : 0; P[GEMM_TRANS_B] = p.transB ? 1 : 0; P[GEMM_ACCUMULATE] = p.accumulate ? 1 : 0;
-        P[GEMM_SCRATCH] = scratch + packed; P[GEMM_SCRATCH_STRIDE] = stride; P[GEMM_PACKED_A] = shareA ? scratch : 0;
-      }, () => {
-        // Column parts of at least 128 share the packed A (or pack a small one): more parts than
-        // threads cost nothing. Row parts would each pack all of B: one per thread.
-        if (shareA) pool.run(TASK_PACK_A, rt.params, nt);
-        pool.run(TASK_GEMM, rt.params, nt, n >= m ? partsFor(nt, n, 128) : nt);
-      });
+      gemm(a, b, c, p, null);
     },
     convForward: conv.convForward,
     convBackwardInput: conv.convBackwardInput,
@@ -328,7 +309,51 @@ export function createWasmKernels(rt: Runtime) {
           [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, stepSize, bc2Sqrt]));
     },
   } satisfies ArrayKernels;
-  return { kernels, convPathCounts: conv.pathCounts, convForwardStored: conv.convForwardStored };
+  const dense = new DenseWeights(heap, ex);
+  const data = (s: Storage) => (s as CpuStorage).data;
+  /** gemm on storages where B may be a dense layer's packed weights (dense-weights.ts); false: not such a product. */
+  function gemmStored(a: Storage, b: Storage, c: Storage, p: GemmParams): boolean {
+    const u = dense.prepared(b, p); // allocates: before the views are taken
+    if (u) {
+      dense.packedCalls++;
+      gemm(data(a), data(b), data(c), p, u);
+    }
+    return u !== null;
+  }
+  return { kernels, convPathCounts: conv.pathCounts, convForwardStored: conv.convForwardStored, gemmStored, dense };
+
+  // packedB: B's copy packed by packDenseTask (dense-weights.ts), packed first when stale.
+  function gemm(a: Float32Array, b: Float32Array, c: Float32Array, p: GemmParams, packedB: Prepared | null): void {
+    const { m, n, k } = p;
+    if (m === 0 || n === 0) return;
+    const nt = pool.plan(2 * m * n * k >= PARALLEL_GEMM_FLOPS);
+    // Not where gemmDots runs (few rows of A·Bᵀ): the packed path would sum in another order,
+    // and results must not depend on the thread count.
+    const dots = m <= 16 && p.transB && !p.transA;
+    const shareA = !dots && m * k >= SHARED_PACK_MIN && ex.gemmSharesA(m, n, nt) !== 0;
+    withScratch(rt, [a, b, c], [READ, READ, p.accumulate ? READ_WRITE : WRITE], (call) => {
+      // Threads split the longer side, so each needs packing space for at most all of n (with B
+      // packed: its sums for all of n).
+      const stride = align64(packedB ? ex.densePackedScratchBytes(m, n) : ex.gemmScratchBytes(k, n));
+      const packed = shareA ? align64(ex.packedABytes(m, k)) : 0;
+      const scratch = align64(call.scratch(packed + stride * nt + 64));
+      const P = paramSlots(rt);
+      P[GEMM_A] = call.ptrs[0]!; P[GEMM_B] = call.ptrs[1]!; P[GEMM_C] = call.ptrs[2]!;
+      P[GEMM_M] = m; P[GEMM_N] = n; P[GEMM_K] = k;
+      P[GEMM_TRANS_A] = p.transA ? 1 : 0; P[GEMM_TRANS_B] = p.transB ? 1 : 0; P[GEMM_ACCUMULATE] = p.accumulate ? 1 : 0;
+      P[GEMM_SCRATCH] = scratch + packed; P[GEMM_SCRATCH_STRIDE] = stride; P[GEMM_PACKED_A] = shareA ? scratch : 0;
+      P[GEMM_PACKED_B] = packedB ? packedB.ptr : 0;
+    }, () => {
+      if (packedB?.stale) {
+        pool.run(TASK_PACK_DENSE, rt.params, nt);
+        packedB.written();
+      }
+      // Column parts of at least 128 share the packed A (or pack a small one): more parts than
+      // threads cost nothing. Row parts would each pack all of B: one per thread.
+      if (shareA) pool.run(TASK_PACK_A, rt.params, nt);
+      pool.run(TASK_GEMM, rt.params, nt, n >= m ? partsFor(nt, n, 128) : nt);
+    });
+  }
 
   // Padding natively up to PAD_MAX_RANK dims (the reference beyond, and for scalars); threads split
   // dim 0 where it is not padded (batches), which keeps every part's rows in its own slab.

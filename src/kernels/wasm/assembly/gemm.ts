@@ -298,18 +298,18 @@ function gemmSmallM(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, b:
   }
 }
 
-@inline function hsum(v: v128): f32 {
+@inline export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-@inline function putC(c: usize, v: f32, accumulate: bool, bias: f32): void {
+@inline export function putC(c: usize, v: f32, accumulate: bool, bias: f32): void {
   store<f32>(c, accumulate ? load<f32>(c) + v : v + bias);
 }
 
 // Every c(i, j) of gemmDots sums the same way whatever block computes it (4 lanes over q in
 // steps of 4, the lanes added in order, then the tail), so a result never depends on how threads
 // split the columns. This block: row a against rows b, b + lb, b + 2·lb, b + 3·lb (nb of them).
-function dots1x4(a: usize, b: usize, lb: usize, nb: i32, k: i32, c: usize, accumulate: bool, bias: f32): void {
+export function dots1x4(a: usize, b: usize, lb: usize, nb: i32, k: i32, c: usize, accumulate: bool, bias: f32): void {
   let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
   const b1 = nb > 1 ? b + lb : b, b2 = nb > 2 ? b + 2 * lb : b, b3 = nb > 3 ? b + 3 * lb : b;
   let q = 0;

@@ -2,13 +2,15 @@
 // run once for each part of a split, on whichever pool thread claimed it, with the same parameter
 // block; slot is that thread's id, selecting its scratch (see ../thread-pool.ts).
 import {
-  GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_SCRATCH, GEMM_SCRATCH_STRIDE,
-  GEMM_TRANS_A, GEMM_TRANS_B,
+  GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_PACKED_B, GEMM_SCRATCH,
+  GEMM_SCRATCH_STRIDE, GEMM_TRANS_A, GEMM_TRANS_B,
 } from '../abi';
+import { gemmDensePacked, packDense } from './dense-packed';
 import { gemmCore, packAWhole, paddedRows } from './gemm';
 import { arg, ptr, splitAt } from './params';
 
 export { gemmScratchBytes, packedABytes } from './gemm';
+export { densePackedBytes, densePackedScratchBytes } from './dense-packed';
 export { convForwardTask, convBackwardInputTask, convBackwardWeightTask, convScratchBytes } from './conv';
 export { unaryTask, binaryTask } from './elementwise';
 export { softmaxForward, softmaxBackward, optimTask, nllForward, nllBackward } from './misc';
@@ -21,16 +23,21 @@ export function heapBase(): usize {
 // The parameter block: the GEMM_* slots of ../abi.ts.
 // Threads split the longer of m and n: n at 16 columns (64 bytes), m at 4 rows (one A panel).
 // When they split n, each would pack all of A: JavaScript then runs packATask first, sharing it.
+// With B packed (GEMM_PACKED_B: A·Bᵀ, m ≤ 16) they split n, whole 4-row blocks of B each.
 export function gemmTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const a = ptr(p, GEMM_A), b = ptr(p, GEMM_B), c = ptr(p, GEMM_C);
   const m = arg(p, GEMM_M), n = arg(p, GEMM_N), k = arg(p, GEMM_K);
   const transA = arg(p, GEMM_TRANS_A) != 0, transB = arg(p, GEMM_TRANS_B) != 0, acc = arg(p, GEMM_ACCUMULATE) != 0;
   const scratch = ptr(p, GEMM_SCRATCH) + <usize>slot * ptr(p, GEMM_SCRATCH_STRIDE);
-  const apre = ptr(p, GEMM_PACKED_A);
+  const apre = ptr(p, GEMM_PACKED_A), bpre = ptr(p, GEMM_PACKED_B);
   const lda = transA ? m : k, ldb = transB ? k : n;
   if (splitsColumns(m, n, parts)) {
     const j0 = splitAt(n, parts, part, 16), j1 = splitAt(n, parts, part + 1, 16);
     if (j1 <= j0) return;
+    if (bpre != 0) {
+      gemmDensePacked(m, n, k, a, lda, b, bpre, c, n, acc, j0, j1, scratch);
+      return;
+    }
     const bo = transB ? <usize>j0 * ldb * 4 : <usize>j0 * 4;
     gemmCore(m, j1 - j0, k, a, lda, transA, b + bo, ldb, transB, c + <usize>j0 * 4, n, acc, 0, scratch, apre);
   } else {
@@ -54,6 +61,12 @@ export function packATask(p: usize, part: i32, parts: i32, slot: i32): void {
   const panels = paddedRows(m) >> 2;
   const r0 = (part * panels / parts) << 2, r1 = ((part + 1) * panels / parts) << 2;
   if (r1 > r0) packAWhole(a, transA ? m : k, transA, m, k, r0, r1, ptr(p, GEMM_PACKED_A));
+}
+// Parameter block as gemmTask's (B: the weights, n × k); packs B's 4-row blocks into GEMM_PACKED_B, split by part.
+export function packDenseTask(p: usize, part: i32, parts: i32, slot: i32): void {
+  const n = arg(p, GEMM_N), blocks = n >> 2;
+  const j0 = (part * blocks / parts) << 2, j1 = ((part + 1) * blocks / parts) << 2;
+  if (j1 > j0) packDense(ptr(p, GEMM_B), n, arg(p, GEMM_K), j0, j1, ptr(p, GEMM_PACKED_B));
 }
 export { stridedCopy4, sumTo3, maxPoolTask, averageWindows } from './layout';
 
