@@ -3,7 +3,9 @@
 // (m = 1, B = W transposed in place) at 1 and 2 threads, interleaved round by round with the
 // plain load loop (lib/stream-loop.ts) reading the same weights on one thread: best, first
 // quartile and median per set of three layers, in ms and weight bytes read per second, and the
-// 1-thread gemm's share of the loop's rate. For the 2-thread ceiling see stream-bandwidth.ts.
+// 1-thread gemm's share of the loop's rate. 'packed': the same products on storages, through the
+// backend's weight cache (dense-weights.ts: W's copy packed as one stream, made on the second
+// product); 'in place': gemmDots on W as it is. For the 2-thread ceiling see stream-bandwidth.ts.
 // Usage: npx tsx bench/dense-matvec.ts [--rounds 20]
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
@@ -28,10 +30,15 @@ const gemm = (nt: number) => () => {
   setNumThreads(nt);
   for (const { a, w, c, k, n } of layers) be.arrayKernels.gemm(a.data, w.data, c.data, { m: 1, n, k, transA: false, transB: true, accumulate: false });
 };
+const packed = (nt: number) => () => {
+  setNumThreads(nt);
+  for (const { a, w, c, k, n } of layers) be.kernels.gemm(a, w, c, { m: 1, n, k, transA: false, transB: true, accumulate: false });
+};
 const stream = () => { for (const { w } of layers) loop.sum(w.data.byteOffset, w.data.byteOffset + w.data.byteLength); };
-const runs: [string, () => void][] = [['load loop, 1 thread', stream], ['gemm, 1 thread', gemm(1)], ['gemm, 2 threads', gemm(2)]];
+const runs: [string, () => void][] = [['load loop, 1 thread', stream], ['gemm in place, 1 thread', gemm(1)],
+  ['gemm packed, 1 thread', packed(1)], ['gemm in place, 2 threads', gemm(2)], ['gemm packed, 2 threads', packed(2)]];
 const spin = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
-for (let t = 0; t < 30; t++) { gemm(2)(); spin(10); } // the worker boots; pages settle
+for (let t = 0; t < 30; t++) { gemm(2)(); packed(2)(); spin(10); } // the worker boots; pages settle; W is packed
 const times = runs.map(() => [] as number[]);
 for (let r = 0; r < rounds; r++) {
   runs.forEach(([, f], j) => {
@@ -47,4 +54,4 @@ runs.forEach(([name], j) => {
   console.log(`${name}: best ${at(0).toFixed(2)} ms (${gbs(at(0))} GB/s), q25 ${at(0.25).toFixed(2)} (${gbs(at(0.25))}), ` +
     `median ${at(0.5).toFixed(2)} (${gbs(at(0.5))}) over ${(bytes / 1e6).toFixed(0)} MB of weights, ${rounds} rounds`);
 });
-console.log(`gemm at 1 thread: ${(100 * best[0]! / best[1]!).toFixed(0)}% of the load loop's best rate`);
+console.log(`gemm at 1 thread: in place ${(100 * best[0]! / best[1]!).toFixed(0)}%, packed ${(100 * best[0]! / best[2]!).toFixed(0)}% of the load loop's best rate`);

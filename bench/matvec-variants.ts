@@ -9,7 +9,9 @@
 //   packed4   W repacked once as [out/4][in/4][4 rows][4 k]: one sequential stream, per step one x
 //             load, four weight loads and four FMAs into the four rows' accumulators (the same
 //             sums, lane for lane, as rows4)
-//   packed8   the same with blocks of 8 rows: [out/8][in/4][8 rows][4 k]
+//   packed4c  packed4 over k in chunks of 512 ([in/512][out/4][128][4 rows][4 k]: the backend's
+//             dense-packed.ts), x's 2 KB chunk staying in L1, each row's lane sums kept between chunks
+//   packed8   packed4 with blocks of 8 rows: [out/8][in/4][8 rows][4 k]
 // and two controls that do no multiply: 'stream1' sums W in one pass (the load loop), 'stream4'
 // sums it 4 rows at a time (4 streams, as rows4 reads W). Usage: npx tsx bench/matvec-variants.ts [--rounds 30]
 import asc from 'assemblyscript/asc';
@@ -117,36 +119,10 @@ export function packed4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
     store<f32>(c, hsum(x0)); store<f32>(c, hsum(x1), 4); store<f32>(c, hsum(x2), 8); store<f32>(c, hsum(x3), 12);
   }
 }
-// packed4 with two steps of 4 k per iteration: u2 into the same 4 accumulators, x2 into 8
-// (even and odd steps apart, added at the end: two FMA chains per row).
-@inline function packed4Two(x: usize, w: usize, y: usize, k: i32, n: i32, split: bool): void {
-  let p = w;
-  for (let j = 0; j < n; j += 4) {
-    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, z0 = x0, z1 = x0, z2 = x0, z3 = x0;
-    for (let q = 0; q < k; q += 8) {
-      const xo = x + (<usize>q << 2), t = v128.load(xo), u = v128.load(xo, 16);
-      x0 = madd(t, v128.load(p), x0); x1 = madd(t, v128.load(p, 16), x1);
-      x2 = madd(t, v128.load(p, 32), x2); x3 = madd(t, v128.load(p, 48), x3);
-      if (split) {
-        z0 = madd(u, v128.load(p, 64), z0); z1 = madd(u, v128.load(p, 80), z1);
-        z2 = madd(u, v128.load(p, 96), z2); z3 = madd(u, v128.load(p, 112), z3);
-      } else {
-        x0 = madd(u, v128.load(p, 64), x0); x1 = madd(u, v128.load(p, 80), x1);
-        x2 = madd(u, v128.load(p, 96), x2); x3 = madd(u, v128.load(p, 112), x3);
-      }
-      p += 128;
-    }
-    const c = y + (<usize>j << 2);
-    store<f32>(c, hsum(f32x4.add(x0, z0))); store<f32>(c, hsum(f32x4.add(x1, z1)), 4);
-    store<f32>(c, hsum(f32x4.add(x2, z2)), 8); store<f32>(c, hsum(f32x4.add(x3, z3)), 12);
-  }
-}
-export function packed4u2(x: usize, w: usize, y: usize, k: i32, n: i32): void { packed4Two(x, w, y, k, n, false); }
-export function packed4x2(x: usize, w: usize, y: usize, k: i32, n: i32): void { packed4Two(x, w, y, k, n, true); }
 // packed4 over k in chunks of KC (x's chunk stays in L1: AlexNet's first x is 36 KB), the chunks
 // stored one after the other ([in/KC][out/4][KC/4][4 rows][4 k]), each row's 4 lane sums kept in
 // acc (n·16 bytes) between chunks: still the same sums as rows4.
-const KC = 2048;
+const KC = 512;
 export function packed4c(x: usize, w: usize, y: usize, k: i32, n: i32): void {
   let p = w;
   const acc = y + (<usize>n << 2) + 64;
@@ -194,9 +170,9 @@ export function stream1(x: usize, w: usize, y: usize, k: i32, n: i32): void {
 }`;
 
 type Fn = (x: number, w: number, y: number, k: number, n: number) => void;
-const VARIANTS = ['rows4', 'packed4', 'packed4u2', 'packed4x2', 'packed4c', 'packed8', 'rows8', 'rows4x4', 'row1x4', 'ahead1k', 'stream1', 'stream4'] as const;
+const VARIANTS = ['rows4', 'packed4', 'packed4c', 'packed8', 'rows8', 'rows4x4', 'row1x4', 'ahead1k', 'stream1', 'stream4'] as const;
 // The packed variants read their own copy of W (rows in blocks of `rows`, 4 k at a time).
-const PACKED: Partial<Record<(typeof VARIANTS)[number], number>> = { packed4: 4, packed4u2: 4, packed4x2: 4, packed4c: -4, packed8: 8 };
+const PACKED: Partial<Record<(typeof VARIANTS)[number], number>> = { packed4: 4, packed4c: -4, packed8: 8 };
 
 const i = process.argv.indexOf('--rounds');
 const rounds = i >= 0 ? Number(process.argv[i + 1]) : 30;
@@ -230,9 +206,9 @@ for (const l of layers) {
     }
   }
   let o = l.wc / 4;
-  for (let q0 = 0; q0 < l.k; q0 += 2048) {
+  for (let q0 = 0; q0 < l.k; q0 += 512) {
     for (let j = 0; j < l.n; j += 4) {
-      for (let q = q0; q < Math.min(l.k, q0 + 2048); q += 4) {
+      for (let q = q0; q < Math.min(l.k, q0 + 512); q += 4) {
         for (let r = 0; r < 4; r++) for (let e = 0; e < 4; e++) f[o++] = f[l.w / 4 + (j + r) * l.k + q + e]!;
       }
     }

@@ -137,6 +137,24 @@ test('gemm is the same at 1 and 2 threads, also where 2 threads share one packin
   }
 });
 
+test('dense products on packed weights (batch ≤ 16) are the same at 1 and 2 threads, and as in place', () => {
+  const r = rng(35);
+  // n not a multiple of 4 (the last rows in place), k not of 4 (a tail from W in place).
+  for (const [m, n, k] of [[1, 2051, 1030], [3, 1027, 1501], [16, 603, 517]] as const) {
+    const a = wasm.alloc(m * k), b = wasm.alloc(n * k), c = wasm.alloc(m * n);
+    a.data.set(data(r, m * k)); b.data.set(data(r, k * n));
+    const p = { m, n, k, transA: false, transB: true, accumulate: false };
+    wasm.kernels.gemm(a, b, c, p); // in place; the next products pack b
+    const inPlace = c.data.slice(), packed = wasm.densePackedCalls();
+    sameAtOneAndTwo(`packed dense ${m}×${n}×${k}`, () => {
+      wasm.kernels.gemm(a, b, c, p);
+      return c.data;
+    });
+    assert.equal(wasm.densePackedCalls(), packed + 2, `${m}×${n}×${k}: packed path`);
+    assert.deepEqual(c.data, inPlace, `${m}×${n}×${k}: packed differs from in place`);
+  }
+});
+
 test('3-D conv forward and both gradients are the same at 1 and 2 threads', () => {
   const r = rng(34);
   for (const [cin, cout] of [[1, 8], [6, 12]] as const) {
