@@ -137,10 +137,10 @@ test('gemm is the same at 1 and 2 threads, also where 2 threads share one packin
   }
 });
 
-test('dense products on packed weights (batch ≤ 16) are the same at 1 and 2 threads, and as in place', () => {
+test('dense products on packed weights (batch ≤ 3) are the same at 1 and 2 threads, and as in place', () => {
   const r = rng(35);
   // n not a multiple of 4 (the last rows in place), k not of 4 (a tail from W in place).
-  for (const [m, n, k] of [[1, 2051, 1030], [3, 1027, 1501], [16, 603, 517]] as const) {
+  for (const [m, n, k] of [[1, 2051, 1030], [3, 1027, 1501], [2, 1503, 1030]] as const) {
     const a = wasm.alloc(m * k), b = wasm.alloc(n * k), c = wasm.alloc(m * n);
     a.data.set(data(r, m * k)); b.data.set(data(r, k * n));
     const p = { m, n, k, transA: false, transB: true, accumulate: false };

@@ -75,7 +75,7 @@ export const GEMM_ACCUMULATE = 8;
 export const GEMM_SCRATCH = 9; // scratch base
 export const GEMM_SCRATCH_STRIDE = 10; // scratch bytes per thread
 export const GEMM_PACKED_A = 11; // op(A) packed whole by packATask, or 0
-export const GEMM_PACKED_B = 12; // C = A·Bᵀ, m ≤ 16: B packed by packDenseTask (dense-packed.ts), or 0
+export const GEMM_PACKED_B = 12; // C = A·Bᵀ, m ≤ 3: B packed by packDenseTask (dense-packed.ts), or 0
 
 // 2-D convolutions (1-D as H = 1): conv.ts, winograd.ts, direct-conv.ts. Pointers first, then the
 // geometry (CONV_GEOMETRY slots from CONV_BATCH on, in this order), then scratch.

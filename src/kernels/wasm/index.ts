@@ -28,7 +28,7 @@ export interface WasmBackend extends Backend {
   lastThreads(): number;
   /** Calls so far per convolution pass and native path, e.g. "convForward winograd" (tests, profiles). */
   convPathCounts(): ReadonlyMap<string, number>;
-  /** Dense products (batch ≤ 16) run on their weights' packed copy so far (dense-weights.ts). */
+  /** Dense products (batch ≤ 3) run on their weights' packed copy so far (dense-weights.ts). */
   densePackedCalls(): number;
 }
 

@@ -1,4 +1,4 @@
-// Batch ≤ 16 dense layers (C = A·Wᵀ, W: [out, in] as PyTorch stores it) on a copy of W packed
+// Batch ≤ 3 dense layers (C = A·Wᵀ, W: [out, in] as PyTorch stores it) on a copy of W packed
 // once so the product reads it as one sequential stream: rows in blocks of 4, each block's k in
 // steps of 4 ([4 rows][4 k], 64 bytes a step: one x load, four weight loads, four FMAs into the
 // four rows' accumulators), k cut into chunks of KC: [k/KC][out/4][KC/4][4 rows][4 k].

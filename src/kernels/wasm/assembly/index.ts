@@ -23,7 +23,7 @@ export function heapBase(): usize {
 // The parameter block: the GEMM_* slots of ../abi.ts.
 // Threads split the longer of m and n: n at 16 columns (64 bytes), m at 4 rows (one A panel).
 // When they split n, each would pack all of A: JavaScript then runs packATask first, sharing it.
-// With B packed (GEMM_PACKED_B: A·Bᵀ, m ≤ 16) they split n, whole 4-row blocks of B each.
+// With B packed (GEMM_PACKED_B: A·Bᵀ, m ≤ 3) they split n, whole 4-row blocks of B each.
 export function gemmTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const a = ptr(p, GEMM_A), b = ptr(p, GEMM_B), c = ptr(p, GEMM_C);
   const m = arg(p, GEMM_M), n = arg(p, GEMM_N), k = arg(p, GEMM_K);
