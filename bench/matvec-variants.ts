@@ -12,8 +12,8 @@
 //   packed4c  packed4 over k in chunks of 512 ([in/512][out/4][128][4 rows][4 k]: the backend's
 //             dense-packed.ts), x's 2 KB chunk staying in L1, each row's lane sums kept between chunks
 //   packed8   packed4 with blocks of 8 rows: [out/8][in/4][8 rows][4 k]
-// and two controls that do no multiply: 'stream1' sums W in one pass (the load loop), 'stream4'
-// sums it 4 rows at a time (4 streams, as rows4 reads W). Usage: npx tsx bench/matvec-variants.ts [--rounds 30]
+// and controls: 'stream1' sums W in one pass (the load loop), 'stream4' sums it 4 rows at a time
+// (4 streams, as rows4 reads W), neither multiplying; 'x1k' is packed4 with x from a 1 KB window. Usage: npx tsx bench/matvec-variants.ts [--rounds 30]
 import asc from 'assemblyscript/asc';
 import { detectFeatures } from '../src/kernels/wasm/loader.js';
 
@@ -105,12 +105,14 @@ export function row1x4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
     store<f32>(y + (<usize>j << 2), sum4(x0, x1, x2, x3));
   }
 }
-export function packed4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
+// x1k: packed4 with x read from its first 1 KB over and over (wrong results): a control for the
+// cost of x's loads over all of k.
+@inline function packed4From(x: usize, w: usize, y: usize, k: i32, n: i32, window: i32): void {
   let p = w;
   for (let j = 0; j < n; j += 4) {
     let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
     for (let q = 0; q < k; q += 4) {
-      const t = v128.load(x + (<usize>q << 2));
+      const t = v128.load(x + (<usize>(q & (window - 1)) << 2));
       x0 = madd(t, v128.load(p), x0); x1 = madd(t, v128.load(p, 16), x1);
       x2 = madd(t, v128.load(p, 32), x2); x3 = madd(t, v128.load(p, 48), x3);
       p += 64;
@@ -119,6 +121,8 @@ export function packed4(x: usize, w: usize, y: usize, k: i32, n: i32): void {
     store<f32>(c, hsum(x0)); store<f32>(c, hsum(x1), 4); store<f32>(c, hsum(x2), 8); store<f32>(c, hsum(x3), 12);
   }
 }
+export function packed4(x: usize, w: usize, y: usize, k: i32, n: i32): void { packed4From(x, w, y, k, n, 1 << 30); }
+export function x1k(x: usize, w: usize, y: usize, k: i32, n: i32): void { packed4From(x, w, y, k, n, 256); }
 // packed4 over k in chunks of KC (x's chunk stays in L1: AlexNet's first x is 36 KB), the chunks
 // stored one after the other ([in/KC][out/4][KC/4][4 rows][4 k]), each row's 4 lane sums kept in
 // acc (n·16 bytes) between chunks: still the same sums as rows4.
@@ -170,9 +174,9 @@ export function stream1(x: usize, w: usize, y: usize, k: i32, n: i32): void {
 }`;
 
 type Fn = (x: number, w: number, y: number, k: number, n: number) => void;
-const VARIANTS = ['rows4', 'packed4', 'packed4c', 'packed8', 'rows8', 'rows4x4', 'row1x4', 'ahead1k', 'stream1', 'stream4'] as const;
+const VARIANTS = ['rows4', 'packed4', 'packed4c', 'packed8', 'x1k', 'rows8', 'rows4x4', 'row1x4', 'ahead1k', 'stream1', 'stream4'] as const;
 // The packed variants read their own copy of W (rows in blocks of `rows`, 4 k at a time).
-const PACKED: Partial<Record<(typeof VARIANTS)[number], number>> = { packed4: 4, packed4c: -4, packed8: 8 };
+const PACKED: Partial<Record<(typeof VARIANTS)[number], number>> = { packed4: 4, packed4c: -4, packed8: 8, x1k: 4 };
 
 const i = process.argv.indexOf('--rounds');
 const rounds = i >= 0 ? Number(process.argv[i + 1]) : 30;

@@ -4,7 +4,7 @@
 // four rows' accumulators), k cut into chunks of KC: [k/KC][out/4][KC/4][4 rows][4 k].
 //
 // Why the chunks: on one core (bench/matvec-variants.ts, AlexNet's three dense layers, 234 MB, best
-// of 40) the unchunked packed stream took 10.0–10.7 ms, as gemmDots in place (10.2–10.8): x's
+// of 30–40) the unchunked packed stream took 9.6–11.0 ms, as gemmDots in place (9.5–11.7): x's
 // loads over all of k (16–36 KB) evict and refetch while W streams through L1, where the same loop
 // with x from a 1 KB window ran 8.4–8.5 ms, as a plain FMA stream. Chunks of 512 keep x's 2 KB in
 // L1 (KC 256–512: 7.5–9.8 ms, 1024 7.8–11.0, 2048 9.2: the machine's load swung between runs);
