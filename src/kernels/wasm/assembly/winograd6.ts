@@ -65,6 +65,24 @@ export const GROUP_BYTES: i32 = 36 * 16;
   }
 }
 
+// A row of 4 side-4 tiles' outputs plus bias4 from their columns y0 … y3 (lane k: tile k),
+// transposed: 16 consecutive outputs at dst, or the first `cols` of them (fewer tiles, or the
+// map's edge: lane by lane, the rows of 7 tiles at 28² and the clipped last tiles of 13² and 14²
+// maps took 5–7% of those layers).
+@inline export function row4(dst: usize, y0: v128, y1: v128, y2: v128, y3: v128, bias4: v128, cols: i32 = 16): void {
+  if (cols == 16) {
+    v128.store(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4));
+    v128.store(dst, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
+    v128.store(dst, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
+    v128.store(dst, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
+    return;
+  }
+  storeFirst(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4), min(4, cols));
+  if (cols > 4) storeFirst(dst + 16, f32x4.add(tr1(y0, y1, y2, y3), bias4), min(4, cols - 4));
+  if (cols > 8) storeFirst(dst + 32, f32x4.add(tr2(y0, y1, y2, y3), bias4), min(4, cols - 8));
+  if (cols > 12) storeFirst(dst + 48, f32x4.add(tr3(y0, y1, y2, y3), bias4), cols - 12);
+}
+
 // Four vectors y = Aᵀ·(m0 … m5) (side 4), from m_k at src + k·ss: to dst + k·ds (in place when
 // they coincide), or with `row` as a row of 4 tiles' outputs, transposed, plus bias4 (y_k holds
 // column k of the 4 tiles: 16 consecutive outputs at dst, or the first `cols` of them). One
@@ -77,17 +95,8 @@ export const GROUP_BYTES: i32 = 36 * 16;
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
   const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b);
   const y2 = madd(f32x4.splat(4), c, a), y3 = f32x4.add(madd(f32x4.splat(8), d, b), m5);
-  if (row && cols == 16) {
-    v128.store(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4));
-    v128.store(dst, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
-    v128.store(dst, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
-    v128.store(dst, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
-  } else if (row) {
-    storeFirst(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4), min(4, cols));
-    if (cols > 4) storeFirst(dst + 16, f32x4.add(tr1(y0, y1, y2, y3), bias4), min(4, cols - 4));
-    if (cols > 8) storeFirst(dst + 32, f32x4.add(tr2(y0, y1, y2, y3), bias4), min(4, cols - 8));
-    if (cols > 12) storeFirst(dst + 48, f32x4.add(tr3(y0, y1, y2, y3), bias4), cols - 12);
-  } else {
+  if (row) row4(dst, y0, y1, y2, y3, bias4, cols);
+  else {
     v128.store(dst, y0);
     v128.store(dst + ds, y1);
     v128.store(dst + 2 * ds, y2);
@@ -329,8 +338,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
       const whole = lanes == 4 && oy0 + side <= oh && ox0 + 4 * side <= ow && sameRow(coords, b, side);
       if (side == 4 && sameRow(coords, b, side, lanes - 1)) {
         // Row i of the tiles, in one row: 16 consecutive outputs straight from the sums, or as
-        // many as the group's tiles and the map's edge leave (the rows of 7 tiles at 28², the
-        // clipped last tiles of 13² and 14² maps: lane by lane below, they took 5–7% of the layer).
+        // many as the group's tiles and the map's edge leave (row4).
         const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
         const cols = min(4 * lanes, ow - ox0);
         for (let i = 0; i < min(4, oh - oy0); i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
