@@ -108,7 +108,9 @@ function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v:
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb, tw, 4), whole = lanes == 4 && sameRow(coords, b, 4);
+      // A group of tiles in one row, 4 or fewer (rows of 7 tiles at 28² out), loads whole vectors:
+      // lanes past its tiles load values past them, at most 23 floats past the plane (into d).
+      const lanes = groupAt(coords, b, nb, tw, 4), whole = sameRow(coords, b, 4, lanes - 1);
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
