@@ -15,24 +15,41 @@ export const UV_MAX_K: i32 = 64;
 
 // Rows [r0, r0 + rows) of M (row stride ldm floats, rows ≥ r0 written from m) for tiles [0, n):
 // U packed as gemm.ts's packAWhole does with one K block (4-row panels, row i of panel ir·kc at
-// u + (ir·k + 4p + i)·4); V with k rows of ld floats. r0 is a multiple of 4. Columns go 8 at a
-// time, the last n mod 8 by gemmColumns.
+// u + (ir·k + 4p + i)·4); V with k rows of ld floats. r0 is a multiple of 4. Columns go 8, then
+// 4 at a time: a last partial 4 reads up to 3 columns of V past n (within ld: the callers' ld is
+// a multiple of 4 at least n) into columns of M past n, which nothing reads.
 export function gemmUV(rows: i32, n: i32, k: i32, u: usize, r0: i32, v: usize, ld: i32, m: usize, ldm: i32): void {
-  const vs = <usize>ld << 2, ms = <usize>ldm << 2, n8 = n & ~7;
-  for (let i0 = 0; i0 < rows; i0 += 32) {
-    const i1 = min(rows, i0 + 32);
-    for (let i = i0; i < i1; i += 4) {
-      const ap = u + (<usize>((r0 + i) * k) << 2), live = min(4, rows - i), c = m + <usize>i * ms;
-      for (let j = 0; j < n8; j += 8) tile4x8(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, 0, 0, k, live);
-    }
-    // Those rows' last columns while their panels of U are in L1.
-    gemmColumns(i1 - i0, n8, n, k, u, r0 + i0, v, ld, m + <usize>i0 * ms, ldm);
+  const vs = <usize>ld << 2, ms = <usize>ldm << 2;
+  for (let i = 0; i < rows; i += 4) {
+    const ap = u + (<usize>((r0 + i) * k) << 2), live = min(4, rows - i), c = m + <usize>i * ms;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) tile4x8(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, 0, 0, k, live);
+    for (; j < n; j += 4) kernel4x4(k, ap, v + (<usize>j << 2), vs, c + (<usize>j << 2), ms, live);
   }
 }
 
-// Columns [j0, j1) of the same product, one at a time: the tails of GEMMs whose 8-column tiles
-// would compute up to 7 columns for nothing (ResNet-18's 28² maps: 49 tiles, 56 columns; they
-// went through gemm.ts's edge tile, or a 4-column kernel with 4 accumulators, half the FMA rate).
+// gemm.ts's tile4x8 (mode 0, no bias) for 4 columns of B (k rows at bp, bs bytes apart).
+@inline function kernel4x4(k: i32, ap: usize, bp: usize, bs: usize, c: usize, cs: usize, live: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const b = v128.load(bp);
+    c0 = madd(v128.load32_splat(ap), b, c0);
+    c1 = madd(v128.load32_splat(ap, 4), b, c1);
+    c2 = madd(v128.load32_splat(ap, 8), b, c2);
+    c3 = madd(v128.load32_splat(ap, 12), b, c3);
+    ap += 16;
+    bp += bs;
+  }
+  v128.store(c, c0);
+  if (live > 1) v128.store(c + cs, c1);
+  if (live > 2) v128.store(c + 2 * cs, c2);
+  if (live > 3) v128.store(c + 3 * cs, c3);
+}
+
+// Columns [j0, j1) of the same product, one at a time: the tails of the packed GEMMs (products6,
+// over UV_MAX_K input channels), whose 8-column panels would compute up to 7 columns for nothing
+// (ResNet-18's 28² maps: 49 tiles, 56 columns; the last through gemm.ts's edge tile). For gemmUV's
+// tails too (kernel4x4 there), W8's batch-128 passes (no tails) ran 1–3% slower: not used there.
 // Eight 4-row panels of U against one column of V: 8 accumulators, 9 loads per 8 multiply-adds.
 // Each value sums p = 0 … k − 1 in chunks of CHUNK as gemm.ts's chunked kernel does (from zero
 // with one multiply-add per step, each later chunk's sum added to the stored one): the same bits
