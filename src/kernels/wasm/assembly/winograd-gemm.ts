@@ -67,7 +67,7 @@ export function gemmColumns(rows: i32, j0: i32, j1: i32, k: i32, u: usize, r0: i
   }
 }
 
-// Lane l of a to c + l·ms (lanes below `live`): stored, or added to the stored partial sum.
+// x to `at`, stored or added to the partial sum stored there; putPanel: lanes l < live of a to c + l·ms.
 @inline function putLane(x: f32, at: usize, partial: bool): void { store<f32>(at, partial ? load<f32>(at) + x : x); }
 @inline function putPanel(a: v128, c: usize, ms: usize, live: i32, partial: bool): void {
   putLane(f32x4.extract_lane(a, 0), c, partial);
