@@ -81,6 +81,8 @@ const CASES: Case[] = [
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
   [1, 64, 72, 1, [7, 7], 3, 1, 1, 1, 'winograd42 im2col im2col'], // 16 tiles of 2×2: Winograd forward only, by F(4×2) (8 tiles), on 2 threads in phases
   [1, 40, 36, 1, [14, 13], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // 16 tiles of 4×4: the fewest F(4×4) takes
+  [1, 130, 38, 1, [21, 18], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), K = 130: 30 tiles, the last 6 by columns (32 rows at once, then 4, then 2); rows of 5 tiles, clipped
+  [1, 40, 100, 1, [21, 18], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // the same for the input gradient (K = 100 output channels)
   [1, 64, 130, 1, [7, 7], 3, 1, 1, 1, 'winograd42 im2col im2col'], // F(4×2) on 2 threads in phases, a partial panel
   [1, 24, 20, 1, [9, 11], 3, 1, 1, 1, 'winograd42 im2col direct'], // F(4×2): odd sides (a last tile of 1 row, 1 column), 4-tile groups and a pair
   [1, 16, 16, 1, [3, 35], 3, 1, 1, 1, 'winograd42 direct direct'], // the same, one tile row of 3 outputs' height

@@ -16,7 +16,7 @@ import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from 
 import { arg, ptr } from './params';
 import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, groupAt, padRows, products6, storeTiles } from './winograd6';
+import { coord, groupAt, padRows, products6, row4, storeTiles } from './winograd6';
 
 // Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
 // were 4 MB for 64→128 (out of L2) and the GEMMs ran ~20% slower per product than winograd-s2's.
@@ -108,7 +108,9 @@ function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v:
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb, tw, 4), whole = lanes == 4 && sameRow(coords, b, 4);
+      // A group of tiles in one row, 4 or fewer (rows of 7 tiles at 28² out), loads whole vectors:
+      // lanes past its tiles load values past them, at most 23 floats past the plane (into d).
+      const lanes = groupAt(coords, b, nb, tw, 4), whole = sameRow(coords, b, 4, lanes - 1);
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
@@ -159,16 +161,13 @@ function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1
       for (let j = 0; j < 9; j++) aColumn(src + <usize>j * mStride, 9 * mStride, d + <usize>(16 * j), ROW);
       for (let i = 0; i < 4; i++) aColumn(d + <usize>(ROW * i), 16, d + <usize>(ROW * i), 16);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
-      if (lanes == 4 && oy0 + 4 <= oh && ox0 + 16 <= ow && sameRow(coords, b, 4)) {
-        // Row i of the 4 tiles: 16 consecutive outputs, tile k's 4 being lane k of y0 … y3.
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        for (let i = 0; i < 4; i++) {
-          const di = d + <usize>(ROW * i), oi = o + <usize>(i * ow) * 4;
-          const y0 = v128.load(di), y1 = v128.load(di, 16), y2 = v128.load(di, 32), y3 = v128.load(di, 48);
-          v128.store(oi, f32x4.add(tr0(y0, y1, y2, y3), bias4));
-          v128.store(oi, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
-          v128.store(oi, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
-          v128.store(oi, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
+      if (sameRow(coords, b, 4, lanes - 1)) {
+        // Row i of the tiles, in one row: tile k's 4 outputs are lane k of y0 … y3 (row4: 16
+        // consecutive outputs, or as many as the tiles and the map's edge leave).
+        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), cols = min(4 * lanes, ow - ox0);
+        for (let i = 0; i < min(4, oh - oy0); i++) {
+          const di = d + <usize>(ROW * i);
+          row4(o + <usize>(i * ow) * 4, v128.load(di), v128.load(di, 16), v128.load(di, 32), v128.load(di, 48), bias4, cols);
         }
       } else storeTiles(p, coords, b, lanes, co, d, ROW, bv, 4);
       b += lanes;

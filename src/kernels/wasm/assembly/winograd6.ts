@@ -12,7 +12,7 @@
 // at once, one per lane; every lane computes the same operations in the same order whichever
 // group or thread it lands in, so results never depend on the split.
 import { gemmCore, gemmScratchBytes, madd, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { gemmUV, UV_MAX_K } from './winograd-gemm';
+import { gemmColumns, gemmUV, UV_MAX_K } from './winograd-gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_PW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 import {
@@ -55,22 +55,48 @@ export const GROUP_BYTES: i32 = 36 * 16;
     v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
 
+// The first n (1 … 4) values of v to dst.
+@inline function storeFirst(dst: usize, v: v128, n: i32): void {
+  if (n == 4) v128.store(dst, v);
+  else if (n == 1) v128.store32_lane(dst, v, 0);
+  else {
+    v128.store64_lane(dst, v, 0);
+    if (n == 3) v128.store32_lane(dst, v, 2, 8);
+  }
+}
+
+// A row of 4 side-4 tiles' outputs plus bias4 from their columns y0 … y3 (lane k: tile k),
+// transposed: 16 consecutive outputs at dst, or the first `cols` of them (fewer tiles, or the
+// map's edge: lane by lane, the rows of 7 tiles at 28² and the clipped last tiles of 13² and 14²
+// maps took 5–7% of those layers).
+@inline export function row4(dst: usize, y0: v128, y1: v128, y2: v128, y3: v128, bias4: v128, cols: i32 = 16): void {
+  if (cols == 16) {
+    v128.store(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4));
+    v128.store(dst, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
+    v128.store(dst, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
+    v128.store(dst, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
+    return;
+  }
+  storeFirst(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4), min(4, cols));
+  if (cols > 4) storeFirst(dst + 16, f32x4.add(tr1(y0, y1, y2, y3), bias4), min(4, cols - 4));
+  if (cols > 8) storeFirst(dst + 32, f32x4.add(tr2(y0, y1, y2, y3), bias4), min(4, cols - 8));
+  if (cols > 12) storeFirst(dst + 48, f32x4.add(tr3(y0, y1, y2, y3), bias4), cols - 12);
+}
+
 // Four vectors y = Aᵀ·(m0 … m5) (side 4), from m_k at src + k·ss: to dst + k·ds (in place when
 // they coincide), or with `row` as a row of 4 tiles' outputs, transposed, plus bias4 (y_k holds
-// column k of the 4 tiles: 16 consecutive outputs at dst). One definition of the sums for both,
-// so a tile's outputs do not depend on which path (whole group or lane by lane) wrote them.
-@inline export function aColumn4(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
+// column k of the 4 tiles: 16 consecutive outputs at dst, or the first `cols` of them). One
+// definition of the sums for both, so a tile's outputs do not depend on which path (whole group
+// or lane by lane) wrote them.
+@inline export function aColumn4(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0),
+  cols: i32 = 16): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
   const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
   const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b);
   const y2 = madd(f32x4.splat(4), c, a), y3 = f32x4.add(madd(f32x4.splat(8), d, b), m5);
-  if (row) {
-    v128.store(dst, f32x4.add(tr0(y0, y1, y2, y3), bias4));
-    v128.store(dst, f32x4.add(tr1(y0, y1, y2, y3), bias4), 16);
-    v128.store(dst, f32x4.add(tr2(y0, y1, y2, y3), bias4), 32);
-    v128.store(dst, f32x4.add(tr3(y0, y1, y2, y3), bias4), 48);
-  } else {
+  if (row) row4(dst, y0, y1, y2, y3, bias4, cols);
+  else {
     v128.store(dst, y0);
     v128.store(dst + ds, y1);
     v128.store(dst + 2 * ds, y2);
@@ -88,23 +114,32 @@ export const GROUP_BYTES: i32 = 36 * 16;
 }
 
 // A row of 4 side-3 tiles' outputs plus bias4 from their columns y0, y1, y2 (lane k: tile k):
-// 12 consecutive outputs at dst, y0, y1, y2 interleaved.
-@inline export function row3(dst: usize, y0: v128, y1: v128, y2: v128, bias4: v128): void {
+// 12 consecutive outputs at dst, y0, y1, y2 interleaved, or the first `cols` of them (row4's).
+@inline export function row3(dst: usize, y0: v128, y1: v128, y2: v128, bias4: v128, cols: i32 = 12): void {
   const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
-  v128.store(dst, f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4));
-  v128.store(dst, f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4), 16);
-  v128.store(dst, f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4), 32);
+  const r0 = f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4), r1 = f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4);
+  const r2 = f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4);
+  if (cols == 12) {
+    v128.store(dst, r0);
+    v128.store(dst, r1, 16);
+    v128.store(dst, r2, 32);
+    return;
+  }
+  storeFirst(dst, r0, min(4, cols));
+  if (cols > 4) storeFirst(dst + 16, r1, min(4, cols - 4));
+  if (cols > 8) storeFirst(dst + 32, r2, cols - 8);
 }
 
 // Three vectors y = Aᵀ·(m0 … m5) (side 3), from m_k at src + k·ss: to dst + k·ds (in place when
 // they coincide), or with `row` as a row of 4 tiles' outputs plus bias4 (12 consecutive outputs
-// at dst: row3), one definition of the sums for both as aColumn4's.
-@inline function aColumn3(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
+// at dst, or the first `cols`: row3), one definition of the sums for both as aColumn4's.
+@inline function aColumn3(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0),
+  cols: i32 = 12): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
   const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
   const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b), y2 = f32x4.add(madd(f32x4.splat(4), c, a), m5);
-  if (row) row3(dst, y0, y1, y2, bias4);
+  if (row) row3(dst, y0, y1, y2, bias4, cols);
   else {
     v128.store(dst, y0);
     v128.store(dst + ds, y1);
@@ -201,7 +236,12 @@ export const GROUP_BYTES: i32 = 36 * 16;
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb, tw, side), whole = fast(coords, b, nb, side);
+      // Sides 4 and 3: a group of fewer tiles in one row too (lane by lane, 36 scalar copies a
+      // tile: 3 tiles of each row of 7 at 28², 2 of 14 at 56²; 128→128 at 28², 1 thread, 0.82–0.89
+      // of main's time with the column tails). Its lanes past the tiles load values past them, at
+      // most 11 floats past the plane's last row (into d), and write V's spare columns.
+      const lanes = groupAt(coords, b, nb, tw, side);
+      const whole = fast(coords, b, nb, side) || (side != 2 && sameRow(coords, b, side, lanes - 1));
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
@@ -306,14 +346,15 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
       for (let j = 0; j < 6; j++) aColumn(side, src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       const whole = lanes == 4 && oy0 + side <= oh && ox0 + 4 * side <= ow && sameRow(coords, b, side);
-      if (side == 4 && whole) {
-        // Row i of the 4 tiles: 16 consecutive outputs, straight from the sums.
+      if (side != 2 && sameRow(coords, b, side, lanes - 1)) {
+        // Row i of the tiles, in one row: 4·side consecutive outputs straight from the sums, or
+        // as many as the group's tiles and the map's edge leave (row4, row3).
         const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        for (let i = 0; i < 4; i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
-      } else if (side == 3 && whole) {
-        // Row i of the 4 tiles: 12 consecutive outputs.
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        for (let i = 0; i < 3; i++) aColumn3(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4);
+        const cols = min(side * lanes, ow - ox0);
+        for (let i = 0; i < min(side, oh - oy0); i++) {
+          if (side == 4) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
+          else aColumn3(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
+        }
       } else {
         for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
         if (side == 2) storeTiles2(p, coords, b, lanes, whole, co, d, 96, bv);
@@ -340,12 +381,16 @@ function output2(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, l
 
 // M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, padded rows) · V[ξ]
 // for n tiles: V read in place for few input channels (winograd-gemm.ts), else packed by
-// gemmCore (chunked sums, scratch gs). Both sum each value alike (one chunk up to UV_MAX_K), so
-// the results do not depend on the choice.
+// gemmCore (chunked sums, scratch gs) in whole 8-column panels, the last n mod 8 columns by
+// gemmColumns (in place). All sum each value alike (one chunk up to UV_MAX_K), so the results do
+// not depend on the choice.
 export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usize, ld: i32, m: usize, gs: usize): void {
-  const cin = arg(p, CONV_CIN);
+  const cin = arg(p, CONV_CIN), n8 = n & ~7;
   if (cin <= UV_MAX_K) gemmUV(rows, n, cin, u, r0, v, ld, m, ld);
-  else gemmCore(rows, n, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, paddedRows(arg(p, CONV_COUT)), r0, true);
+  else {
+    gemmCore(rows, n8, cin, 0, cin, false, v, ld, false, m, ld, false, 0, gs, u, paddedRows(arg(p, CONV_COUT)), r0, true);
+    gemmColumns(rows, n8, n, cin, u, r0, v, ld, m, ld);
+  }
 }
 
 // The forward with output tiles of `side` (the frame's forwardTask), in blocks of at most tb tiles

@@ -69,16 +69,17 @@ export function winograd7WeightBytes(p: usize): i32 {
 }
 
 // Three vectors y = Aᵀ·(m0 … m6), from m_k at src + k·ss: to dst + k·ds, or with `row` as a row
-// of 4 tiles' outputs plus bias4 (12 consecutive outputs at dst), one definition of the sums for
+// of 4 tiles' outputs plus bias4 (12 consecutive outputs at dst, or the first `cols`), one definition of the sums for
 // both, so a tile's outputs do not depend on which path (whole group or lane by lane) wrote them.
-@inline function aColumn7(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0)): void {
+@inline function aColumn7(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0),
+  cols: i32 = 12): void {
   const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss), m3 = v128.load(src + 3 * ss);
   const m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss), m6 = v128.load(src + 6 * ss);
   const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
   const y0 = f32x4.add(f32x4.add(f32x4.add(m0, a), c), m5);
   const y1 = madd(f32x4.splat(0.5), m5, madd(f32x4.splat(2), d, b));
   const y2 = f32x4.add(madd(f32x4.splat(4), c, a), madd(f32x4.splat(0.25), m5, m6));
-  if (row) row3(dst, y0, y1, y2, bias4);
+  if (row) row3(dst, y0, y1, y2, bias4, cols);
   else {
     v128.store(dst, y0);
     v128.store(dst + ds, y1);
@@ -138,7 +139,9 @@ function input7(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, 
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
-      const lanes = groupAt(coords, b, nb, tw, 3), whole = lanes == 4 && sameRow(coords, b, 3);
+      // A group in one row, of 4 tiles or fewer (the lone one of a 27² row), loads whole vectors:
+      // lanes past its tiles load values past them, at most 8 floats past the plane (into d).
+      const lanes = groupAt(coords, b, nb, tw, 3), whole = sameRow(coords, b, 3, lanes - 1);
       loaded = gatherGroup(p, x, cin, ci, coords, b, lanes, whole, pad, rows, cols, loaded, d, 7, 7, 112);
       const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
       // d B along each row r (of a whole group, tile k's column c is value 3k + c of the row:
@@ -173,10 +176,11 @@ function output7(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, l
       // Aᵀ M down the 7 columns (rows 0 … 2 of d), then each row times A.
       for (let j = 0; j < 7; j++) aColumn7(src + <usize>j * mStride, 7 * mStride, d + <usize>(16 * j), 112);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
-      if (lanes == 4 && oy0 + 3 <= oh && ox0 + 12 <= ow && sameRow(coords, b, 3)) {
-        // Row i of the 4 tiles: 12 consecutive outputs.
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        for (let i = 0; i < 3; i++) aColumn7(d + <usize>(112 * i), 16, o + <usize>i * rs, 0, true, bias4);
+      if (sameRow(coords, b, 3, lanes - 1)) {
+        // Row i of the tiles, in one row: 12 consecutive outputs, or as many as the tiles and the
+        // map's edge leave (row3; AlexNet's 27²: rows of 9 tiles, a lone one after two groups).
+        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), cols = min(3 * lanes, ow - ox0);
+        for (let i = 0; i < min(3, oh - oy0); i++) aColumn7(d + <usize>(112 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
       } else {
         for (let i = 0; i < 3; i++) aColumn7(d + <usize>(112 * i), 16, d + <usize>(112 * i), 16);
         storeTiles(p, coords, b, lanes, co, d, 112, bv, 3);
