@@ -4,8 +4,9 @@
 import { releaseAfterBackward } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import * as nn from '../nn/index.js';
-import { convBnRelu, releaseIntermediate } from '../nn/fused.js';
+import { convBnRelu, runFused } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
+import { releasePassed, SEALED, type SealedClass } from '../nn/private-activations.js';
 import { subsamplePadChannels } from '../ops/pad.js';
 import type { Tensor } from '../ops/tensor.js';
 import { isTracing } from '../ops/trace.js';
@@ -30,6 +31,9 @@ export class PadShortcut extends nn.Module {
   override extraRepr(): string {
     return `${this.inC} → ${this.outC}, stride=${this.stride}`;
   }
+
+  // One op (or its input itself, which releasePassed refuses to free), nothing kept.
+  static readonly [SEALED]: SealedClass<PadShortcut> = { forward: PadShortcut.prototype.forward, parts: () => [] };
 }
 
 // The output of an option-A shortcut (its own forward: nothing else keeps it) is read only by the
@@ -66,10 +70,14 @@ export class BasicBlock extends nn.Module {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const short = this.downsample ? this.downsample.forward(x) : x;
     const y = convBnRelu(out, this.conv2, this.bn2, this.relu, short);
-    releaseIntermediate(out, this.bn1, this.relu, this.conv2);
+    releasePassed(out, [this.bn1, this.relu, this.conv2], [y]);
     releaseShortcut(this.downsample, short);
     return y;
   }
+
+  static readonly [SEALED]: SealedClass<BasicBlock> = {
+    forward: BasicBlock.prototype.forward, parts: (b) => [b.conv1, b.bn1, b.relu, b.conv2, b.bn2, b.downsample],
+  };
 }
 
 /** 1×1 reduce, 3×3 (strided), 1×1 expand ×4, with a skip connection (ResNet-50 and deeper). */
@@ -99,11 +107,16 @@ export class Bottleneck extends nn.Module {
   override forward(x: Tensor): Tensor {
     const out1 = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const out2 = convBnRelu(out1, this.conv2, this.bn2, this.relu);
-    releaseIntermediate(out1, this.bn1, this.relu, this.conv2);
+    releasePassed(out1, [this.bn1, this.relu, this.conv2], [out2]);
     const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
-    releaseIntermediate(out2, this.bn2, this.relu, this.conv3);
+    releasePassed(out2, [this.bn2, this.relu, this.conv3], [y]);
     return y;
   }
+
+  static readonly [SEALED]: SealedClass<Bottleneck> = {
+    forward: Bottleneck.prototype.forward,
+    parts: (b) => [b.conv1, b.bn1, b.conv2, b.bn2, b.conv3, b.bn3, b.relu, b.downsample],
+  };
 }
 
 export type BlockClass = (typeof BasicBlock | typeof Bottleneck);
@@ -141,10 +154,12 @@ export class ResNet extends nn.Module {
     initResNetWeights(this);
   }
 
+  // The stem's output and each stage's are handed on as a Sequential hands on its children's.
   override forward(x: Tensor): Tensor {
-    let y = this.maxpool.forward(convBnRelu(x, this.conv1, this.bn1, this.relu));
-    y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
-    return this.fc.forward(this.avgpool.forward(y).flatten(1));
+    const stem = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    const stages = [this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4, this.avgpool];
+    const y = runFused(stages, stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
+    return this.fc.forward(y.flatten(1));
   }
 }
 
