@@ -1,15 +1,12 @@
 // ResNet (He et al., 2015) in torchvision's layout: a 7×7 stem, four stages of residual blocks
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
-import { releaseAfterBackward } from '../autograd/engine.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
 import * as nn from '../nn/index.js';
 import { convBnRelu, runFused } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
 import { releasePassed, SEALED, type SealedClass } from '../nn/private-activations.js';
 import { subsamplePadChannels } from '../ops/pad.js';
 import type { Tensor } from '../ops/tensor.js';
-import { isTracing } from '../ops/trace.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
 const conv3x3 = (inC: number, outC: number, stride = 1): nn.Conv2d =>
@@ -36,14 +33,6 @@ export class PadShortcut extends nn.Module {
   static readonly [SEALED]: SealedClass<PadShortcut> = { forward: PadShortcut.prototype.forward, parts: () => [] };
 }
 
-// The output of an option-A shortcut (its own forward: nothing else keeps it) is read only by the
-// residual add, whose backward needs none of its inputs: backward frees it once it has run through
-// its node (W8: 6 MB a step less left to the forced collections, src/kernels/wasm/memory.ts).
-function releaseShortcut(downsample: nn.Module | null, short: Tensor): void {
-  if (downsample instanceof PadShortcut && downsample.forward === PadShortcut.prototype.forward &&
-    isGradEnabled() && !isTracing() && short.node?.name === 'subsamplePadChannels') releaseAfterBackward(short);
-}
-
 /** Two 3×3 convolutions with a skip connection (ResNet-18/34). */
 export class BasicBlock extends nn.Module {
   static readonly expansion = 1;
@@ -65,13 +54,13 @@ export class BasicBlock extends nn.Module {
 
   // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
   // batch-norm-ReLU op in training. `out` is the block's own: freed once conv2 is through with it,
-  // and so is an option-A shortcut's output once backward has run through it.
+  // and so is the shortcut's output (the residual add reads it; W8's option-A pads: 6 MB a step).
   override forward(x: Tensor): Tensor {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const short = this.downsample ? this.downsample.forward(x) : x;
     const y = convBnRelu(out, this.conv2, this.bn2, this.relu, short);
     releasePassed(out, [this.bn1, this.relu, this.conv2], [y]);
-    releaseShortcut(this.downsample, short);
+    releasePassed(short, [this.downsample], [x, y]);
     return y;
   }
 
@@ -108,8 +97,10 @@ export class Bottleneck extends nn.Module {
     const out1 = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const out2 = convBnRelu(out1, this.conv2, this.bn2, this.relu);
     releasePassed(out1, [this.bn1, this.relu, this.conv2], [out2]);
-    const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
+    const short = this.downsample ? this.downsample.forward(x) : x;
+    const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, short);
     releasePassed(out2, [this.bn2, this.relu, this.conv3], [y]);
+    releasePassed(short, [this.downsample], [x, y]);
     return y;
   }
 
