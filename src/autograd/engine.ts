@@ -7,8 +7,11 @@ import { noGrad } from './grad-mode.js';
 export interface GradNode<T> {
   readonly name: string;
   readonly inputs: readonly T[];
-  /** null once backward has run through it without retainGraph: its saved tensors are freed. */
-  backward: ((gradOut: T) => (T | null)[]) | null;
+  /**
+   * null once backward has run through it without retainGraph: its saved tensors are freed.
+   * `last`: this run is its only one (no retainGraph), so it may release memory only it holds.
+   */
+  backward: ((gradOut: T, last: boolean) => (T | null)[]) | null;
 }
 
 export interface GradValue<T> {
@@ -118,7 +121,7 @@ export function runBackward<T extends GradValue<T>>(root: T, seed: T, retainGrap
         if (!acc.accumulateLeaf(t, g, !reachable(acc.memoryOf(g)))) release([g]);
         continue;
       }
-      const inputGrads = node.backward!(g);
+      const inputGrads = node.backward!(g, !retainGraph);
       if (!retainGraph) node.backward = null;
       // Its consumer and its own node have run: a marked output is dead (unless a gradient shares its memory).
       if (!retainGraph && graphOwned.delete(t)) release([t]);

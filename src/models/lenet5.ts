@@ -2,6 +2,7 @@
 // (run as conv–pool–ReLU, the same function), then three dense layers. 61,706 parameters for 1
 // input channel and 10 classes.
 import * as nn from '../nn/index.js';
+import { runFused } from '../nn/fused.js';
 import type { Tensor } from '../ops/tensor.js';
 import { named } from './options.js';
 
@@ -45,13 +46,10 @@ export class LeNet5 extends nn.Module {
     }
     // Pool, then ReLU: the same values and gradients as ReLU then pool (both are monotone; a
     // window with no positive value gives 0 and no gradient either way), on a quarter of the
-    // elements.
-    let y = this.relu1.forward(this.pool1.forward(this.conv1.forward(x)));
-    y = this.relu2.forward(this.pool2.forward(this.conv2.forward(y)));
-    y = this.flatten.forward(y);
-    y = this.relu3.forward(this.fc1.forward(y));
-    y = this.relu4.forward(this.fc2.forward(y));
-    return this.fc3.forward(y);
+    // elements. Run as a Sequential runs its children: each output is freed once the next layer
+    // has read it (nn/private-activations.ts).
+    return runFused([this.conv1, this.pool1, this.relu1, this.conv2, this.pool2, this.relu2, this.flatten,
+      this.fc1, this.relu3, this.fc2, this.relu4, this.fc3], x);
   }
 }
 

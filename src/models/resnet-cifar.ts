@@ -5,7 +5,7 @@
 // no parameters (0.27M parameters in all).
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
-import { convBnRelu } from '../nn/fused.js';
+import { convBnRelu, runFused } from '../nn/fused.js';
 import { BasicBlock, initResNetWeights, PadShortcut } from './resnet.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
@@ -42,10 +42,11 @@ export class CifarResNet extends nn.Module {
     initResNetWeights(this);
   }
 
+  // The stem's output and each stage's are handed on as a Sequential hands on its children's.
   override forward(x: Tensor): Tensor {
-    let y = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    y = this.layer3.forward(this.layer2.forward(this.layer1.forward(y)));
-    return this.fc.forward(this.avgpool.forward(y).flatten(1));
+    const stem = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    const y = runFused([this.layer1, this.layer2, this.layer3, this.avgpool], stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
+    return this.fc.forward(y.flatten(1));
   }
 }
 

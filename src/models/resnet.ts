@@ -1,14 +1,12 @@
 // ResNet (He et al., 2015) in torchvision's layout: a 7×7 stem, four stages of residual blocks
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
-import { releaseAfterBackward } from '../autograd/engine.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
 import * as nn from '../nn/index.js';
-import { convBnRelu, releaseIntermediate } from '../nn/fused.js';
+import { convBnRelu, runFused } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
+import { releasePassed, SEALED, type SealedClass } from '../nn/private-activations.js';
 import { subsamplePadChannels } from '../ops/pad.js';
 import type { Tensor } from '../ops/tensor.js';
-import { isTracing } from '../ops/trace.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
 const conv3x3 = (inC: number, outC: number, stride = 1): nn.Conv2d =>
@@ -30,14 +28,9 @@ export class PadShortcut extends nn.Module {
   override extraRepr(): string {
     return `${this.inC} → ${this.outC}, stride=${this.stride}`;
   }
-}
 
-// The output of an option-A shortcut (its own forward: nothing else keeps it) is read only by the
-// residual add, whose backward needs none of its inputs: backward frees it once it has run through
-// its node (W8: 6 MB a step less left to the forced collections, src/kernels/wasm/memory.ts).
-function releaseShortcut(downsample: nn.Module | null, short: Tensor): void {
-  if (downsample instanceof PadShortcut && downsample.forward === PadShortcut.prototype.forward &&
-    isGradEnabled() && !isTracing() && short.node?.name === 'subsamplePadChannels') releaseAfterBackward(short);
+  // One op (or its input itself, which releasePassed refuses to free), nothing kept.
+  static readonly [SEALED]: SealedClass<PadShortcut> = { forward: PadShortcut.prototype.forward, parts: () => [] };
 }
 
 /** Two 3×3 convolutions with a skip connection (ResNet-18/34). */
@@ -61,15 +54,19 @@ export class BasicBlock extends nn.Module {
 
   // conv → bn → (+ shortcut) → relu fused (nn/fused.ts): folded into the conv in inference, one
   // batch-norm-ReLU op in training. `out` is the block's own: freed once conv2 is through with it,
-  // and so is an option-A shortcut's output once backward has run through it.
+  // and so is the shortcut's output (the residual add reads it; W8's option-A pads: 6 MB a step).
   override forward(x: Tensor): Tensor {
     const out = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const short = this.downsample ? this.downsample.forward(x) : x;
     const y = convBnRelu(out, this.conv2, this.bn2, this.relu, short);
-    releaseIntermediate(out, this.bn1, this.relu, this.conv2);
-    releaseShortcut(this.downsample, short);
+    releasePassed(out, [this.bn1, this.relu, this.conv2], [y]);
+    releasePassed(short, [this.downsample], [x, y]);
     return y;
   }
+
+  static readonly [SEALED]: SealedClass<BasicBlock> = {
+    forward: BasicBlock.prototype.forward, parts: (b) => [b.conv1, b.bn1, b.relu, b.conv2, b.bn2, b.downsample],
+  };
 }
 
 /** 1×1 reduce, 3×3 (strided), 1×1 expand ×4, with a skip connection (ResNet-50 and deeper). */
@@ -99,11 +96,18 @@ export class Bottleneck extends nn.Module {
   override forward(x: Tensor): Tensor {
     const out1 = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const out2 = convBnRelu(out1, this.conv2, this.bn2, this.relu);
-    releaseIntermediate(out1, this.bn1, this.relu, this.conv2);
-    const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, this.downsample ? this.downsample.forward(x) : x);
-    releaseIntermediate(out2, this.bn2, this.relu, this.conv3);
+    releasePassed(out1, [this.bn1, this.relu, this.conv2], [out2]);
+    const short = this.downsample ? this.downsample.forward(x) : x;
+    const y = convBnRelu(out2, this.conv3, this.bn3, this.relu, short);
+    releasePassed(out2, [this.bn2, this.relu, this.conv3], [y]);
+    releasePassed(short, [this.downsample], [x, y]);
     return y;
   }
+
+  static readonly [SEALED]: SealedClass<Bottleneck> = {
+    forward: Bottleneck.prototype.forward,
+    parts: (b) => [b.conv1, b.bn1, b.conv2, b.bn2, b.conv3, b.bn3, b.relu, b.downsample],
+  };
 }
 
 export type BlockClass = (typeof BasicBlock | typeof Bottleneck);
@@ -141,10 +145,12 @@ export class ResNet extends nn.Module {
     initResNetWeights(this);
   }
 
+  // The stem's output and each stage's are handed on as a Sequential hands on its children's.
   override forward(x: Tensor): Tensor {
-    let y = this.maxpool.forward(convBnRelu(x, this.conv1, this.bn1, this.relu));
-    y = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(y))));
-    return this.fc.forward(this.avgpool.forward(y).flatten(1));
+    const stem = convBnRelu(x, this.conv1, this.bn1, this.relu);
+    const stages = [this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4, this.avgpool];
+    const y = runFused(stages, stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
+    return this.fc.forward(y.flatten(1));
   }
 }
 

@@ -3,6 +3,7 @@
 import type { Tensor } from '../ops/tensor.js';
 import { runFused } from './fused.js';
 import { Module } from './module.js';
+import { SEALED, type SealedClass } from './private-activations.js';
 
 function indexIn(owner: string, i: number, length: number): number {
   const k = i < 0 ? i + length : i;
@@ -60,4 +61,7 @@ export class Sequential extends IndexedModules {
   override forward(x: Tensor): Tensor {
     return runFused(this.children(), x);
   }
+
+  // Its children see its input and make its output.
+  static readonly [SEALED]: SealedClass<Sequential> = { forward: Sequential.prototype.forward, parts: (s) => s.children() };
 }

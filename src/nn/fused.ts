@@ -18,6 +18,7 @@ import { BatchNorm1d, BatchNorm2d, BatchNorm3d, BatchNormNd } from './batch-norm
 import { ConvNd } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
+import { releasePassed } from './private-activations.js';
 
 /** Whether inference may fuse: no gradients, no trace, the modules given in evaluation mode. */
 function fusable(m: Module, next: Module | null = null): boolean {
@@ -114,36 +115,34 @@ function madeFrom(out: Tensor, name: string, input: Tensor): boolean {
   return out.node?.name === name && out.node.inputs[0] === input;
 }
 
-/**
- * For a block's forward, once `next` has run: `h`, made by convBnRelu with `bn` and `relu` and read
- * by `next` (the conv of the convBnRelu after it) and nothing else, is dead where no hook saw it
- * (none of the three forwards wrapped, no trace). Without gradients it is freed now, ahead of
- * the next forced collection; with them backward frees it once the nodes that read it have run.
- * @example const out = convBnRelu(x, c1, bn1, relu); const y = convBnRelu(out, c2, bn2, relu); releaseIntermediate(out, bn1, relu, c2);
- */
-export function releaseIntermediate(h: Tensor, bn: BatchNormNd, relu: ReLU, next: ConvNd): void {
-  if (isTracing() || bn.forward !== BatchNormNd.prototype.forward || !isRelu(relu) || !isConv(next)) return;
-  if (isGradEnabled()) releaseAfterBackward(h);
-  else h.storage.release?.();
+/** How a chain's input was made: from `from`, by the forwards of `by`. */
+export interface MadeBy {
+  from: Tensor;
+  by: readonly Module[];
 }
 
 /**
  * Sequential's forward: each conv with the batch norm and ReLU right after it fused, and a ReLU
- * after a Linear run in place, where inference allows; every other module as it is.
+ * after a Linear run in place, where inference allows; every other module as it is. Each output
+ * handed from one step to the next is released once the next has run where only they saw it
+ * (private-activations.ts), and so is the input where `made` says which modules made it.
  */
-export function runFused(modules: readonly Module[], x: Tensor): Tensor {
+export function runFused(modules: readonly Module[], x: Tensor, made: MadeBy | null = null): Tensor {
   let y = x;
   for (let i = 0; i < modules.length; i++) {
-    const m = modules[i]!;
-    const fuse = fusable(m) && (isConv(m) || isLinear(m));
-    if (!fuse) {
-      y = m.forward(y);
-      continue;
+    const m = modules[i]!, first = i;
+    let out: Tensor;
+    if (!(fusable(m) && (isConv(m) || isLinear(m)))) out = m.forward(y);
+    else {
+      const bn = isConv(m) && foldable(m, modules[i + 1]) ? modules[++i] as BatchNormNd : null;
+      const relu = isRelu(modules[i + 1]) ? modules[++i] as ReLU : null;
+      if (isConv(m)) out = convBnRelu(y, m, bn, relu);
+      else out = relu ? reluInPlace(m.forward(y)) : m.forward(y);
     }
-    const bn = isConv(m) && foldable(m, modules[i + 1]) ? modules[++i] as BatchNormNd : null;
-    const relu = isRelu(modules[i + 1]) ? modules[++i] as ReLU : null;
-    if (isConv(m)) y = convBnRelu(y, m, bn, relu);
-    else y = relu ? reluInPlace(m.forward(y)) : m.forward(y);
+    const step = modules.slice(first, i + 1);
+    if (made) releasePassed(y, [...made.by, ...step], [made.from, out]);
+    made = { from: y, by: step };
+    y = out;
   }
   return y;
 }

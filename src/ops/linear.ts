@@ -3,7 +3,7 @@ import { dropThreshold } from '../kernels/ref/dropout.js';
 import { getGlobalRng } from '../tensor/rng.js';
 import { shapeStr } from '../tensor/shape.js';
 import { add, mul } from './elementwise.js';
-import { deviceOf, empty, kernels, output, record } from './record.js';
+import { deviceOf, empty, kernels, output, record, releaseConsumed } from './record.js';
 import { reshape } from './shape-ops.js';
 import type { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
@@ -20,9 +20,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new Error(`linear: bias ${shapeStr(bias.shape)} must be [${weight.shape[0]}] for weight ${shapeStr(weight.shape)}`);
   }
-  const y = denseProduct(reshape(x, [-1, weight.shape[1]!]), weight);
-  const out = bias ? add(y, bias) : y;
-  return reshape(out, [...x.shape.slice(0, -1), weight.shape[0]!]);
+  // A 2-D input needs no reshape: two view nodes fewer, and an output that is not a view, which a
+  // Sequential may free once the next layer has read it (nn/private-activations.ts).
+  const flat = x.ndim === 2;
+  const y = denseProduct(flat ? x : reshape(x, [-1, weight.shape[1]!]), weight);
+  if (!bias) return flat ? y : reshape(y, [...x.shape.slice(0, -1), weight.shape[0]!]);
+  const out = add(y, bias);
+  // The product is read by the add alone, whose backward does not read it.
+  releaseConsumed(y);
+  return flat ? out : reshape(out, [...x.shape.slice(0, -1), weight.shape[0]!]);
 }
 
 // y: (m, out) = x: (m, in) · Wᵀ with W: (out, in) read in place (gemm's transB), never copied:

@@ -97,9 +97,11 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRe
     // The int32 indices live in backend storage on the same device (no copy in or out).
     const argmax = backendFor(device).allocUninitialized(out.numel());
     kernels(device).maxPoolForward(xb.storage, out.storage, argmax, p);
-    return record(out, op, [xb], (g) => {
+    return record(out, op, [xb], (g, last) => {
       const gx = output(xb.shape, device);
       kernels(device).maxPoolBackward(g.storage, argmax, gx.storage, p);
+      // Only this closure holds the indices (W3: 0.4 MB a step left to the forced collections).
+      if (last) argmax.release?.();
       return [gx];
     });
   });

@@ -1,5 +1,6 @@
 // Glue between operations, devices and the tape: find the device an op runs on, allocate outputs
 // there, and record a backward closure only when some input needs a gradient and grad mode is on.
+import { releaseAfterBackward } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { backendFor, type Device } from '../kernels/backend.js';
 import type { Kernels } from '../kernels/kernels.js';
@@ -46,11 +47,22 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
  * gradient (or null) per input, in order. Returns `out`.
  */
 export function record(
-  out: Tensor, name: string, inputs: Tensor[], backward: (g: Tensor) => (Tensor | null)[],
+  out: Tensor, name: string, inputs: Tensor[], backward: (g: Tensor, last: boolean) => (Tensor | null)[],
 ): Tensor {
   if (needsGrad(...inputs)) {
     out.requiresGrad = true;
     out.node = { name, inputs, backward };
   }
   return out;
+}
+
+/**
+ * `t`, made by an op and read since by the one op it was made for and nothing else (no caller, no
+ * other node holds it): freed now without gradients, else by backward once its node has run
+ * (autograd/engine.ts releaseAfterBackward). A tensor without a node is left to the collector:
+ * a node that does not require its gradient may still hold it.
+ */
+export function releaseConsumed(t: Tensor): void {
+  if (!isGradEnabled()) t.storage.release?.();
+  else if (t.node) releaseAfterBackward(t);
 }
