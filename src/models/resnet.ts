@@ -29,7 +29,7 @@ export class PadShortcut extends nn.Module {
     return `${this.inC} → ${this.outC}, stride=${this.stride}`;
   }
 
-  // One op (or its input itself, which releasePassed refuses to free), nothing kept.
+  /** One op (or its input itself, which releasePassed refuses to free), nothing kept. @internal */
   static readonly [SEALED]: SealedClass<PadShortcut> = { forward: PadShortcut.prototype.forward, parts: () => [] };
 }
 
@@ -64,6 +64,7 @@ export class BasicBlock extends nn.Module {
     return y;
   }
 
+  /** Its forward and the modules it runs (nn/private-activations.ts). @internal */
   static readonly [SEALED]: SealedClass<BasicBlock> = {
     forward: BasicBlock.prototype.forward, parts: (b) => [b.conv1, b.bn1, b.relu, b.conv2, b.bn2, b.downsample],
   };
@@ -104,6 +105,7 @@ export class Bottleneck extends nn.Module {
     return y;
   }
 
+  /** Its forward and the modules it runs (nn/private-activations.ts). @internal */
   static readonly [SEALED]: SealedClass<Bottleneck> = {
     forward: Bottleneck.prototype.forward,
     parts: (b) => [b.conv1, b.bn1, b.conv2, b.bn2, b.conv3, b.bn3, b.relu, b.downsample],

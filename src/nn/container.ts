@@ -62,6 +62,6 @@ export class Sequential extends IndexedModules {
     return runFused(this.children(), x);
   }
 
-  // Its children see its input and make its output.
+  /** Its children see its input and make its output (nn/private-activations.ts). @internal */
   static readonly [SEALED]: SealedClass<Sequential> = { forward: Sequential.prototype.forward, parts: (s) => s.children() };
 }
