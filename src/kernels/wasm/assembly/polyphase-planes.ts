@@ -28,8 +28,18 @@ export function polyphasePlanesTask(p: usize, part: i32, parts: i32, slot: i32):
         continue;
       }
       memory.fill(dst, 0, <usize>j0 * 4);
-      let at = src + (<usize>(iy * w + j0 * s + b - pw) << 2);
-      for (let j = j0; j < j1; j++, at += <usize>s * 4) store<f32>(dst + (<usize>j << 2), load<f32>(at));
+      const c0 = j0 * s + b - pw;
+      let at = src + (<usize>(iy * w + c0) << 2), j = j0;
+      // Stride 2 (ResNet's 7×7 stem), four columns at once: the even lanes of 8 values, while those
+      // lie in the row (the rest one by one). One by one, the planes took 0.149 ms of the stem's
+      // 3.1 in a 1-thread forward and 0.164 at 2 threads; alone, 0.072–0.139 against 0.048–0.110
+      // now (BENCHMARKS.md "ResNet-18 at batch 1 on two threads, layer by layer in the network").
+      if (s == 2) {
+        for (; j + 4 <= j1 && c0 + 2 * (j - j0) + 8 <= w; j += 4, at += 32) {
+          v128.store(dst + (<usize>j << 2), i32x4.shuffle(v128.load(at), v128.load(at, 16), 0, 2, 4, 6));
+        }
+      }
+      for (; j < j1; j++, at += <usize>s * 4) store<f32>(dst + (<usize>j << 2), load<f32>(at));
       memory.fill(dst + (<usize>j1 << 2), 0, <usize>(wq - j1) * 4);
     }
   }

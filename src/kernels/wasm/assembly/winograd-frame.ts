@@ -49,7 +49,12 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
   work: i32, input: InputStep, products: ProductStep, output: OutputStep): void {
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = tilesOf(arg(p, CONV_OW), side), tiles = tilesOf(arg(p, CONV_OH), side) * tw, total = arg(p, CONV_BATCH) * tiles;
-  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, 1, parts, part);
+  // Parts of tiles start at multiples of the blocks' rounding (up to one 8-column GEMM panel), so
+  // that their blocks end on whole panels: the stem's 1,444 tiles in 8 parts (2 threads) made
+  // blocks of 84–96 with partial panels, 1–5% more work than 1 thread's blocks of 128 (its parts
+  // run serially), now blocks of 88–96, 1–2% (BENCHMARKS.md "ResNet-18 at batch 1 on two
+  // threads, layer by layer in the network"). F(4×4)'s blocks round to 1 tile: its parts as before.
+  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, min(round, 8), parts, part);
   const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
   const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
   if (c1 <= c0 || g1 <= g0) return;
