@@ -1,7 +1,7 @@
 // Layout kernels on collapsed shapes (JavaScript merges contiguous dims first): a strided gather
 // over up to 4 dims, a sum-to-shape over up to 3, max pooling with its argmax scatter, and
 // average pooling over window tables.
-import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
+import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_RELU, POOL_X } from '../abi';
 import { laneSums16 } from './lane-sums';
 import { maxPool2Forward } from './max-pool2';
 import { maxPool3Plane, pool3Fits } from './max-pool3';
@@ -199,12 +199,32 @@ export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   if (p1 <= p0) return;
   const inVol = <usize>at(p, 0) * at(p, 1) * at(p, 2), outVol = <usize>at(p, 3) * at(p, 4) * at(p, 5);
-  const argmax = ptr(p, POOL_ARGMAX);
+  const argmax = ptr(p, POOL_ARGMAX), relu = ptr(p, POOL_RELU);
   if (arg(p, POOL_BACKWARD) != 0) {
     maxPoolBackward(ptr(p, POOL_X) + ((<usize>p0 * outVol) << 2), argmax + ((<usize>p0 * outVol) << 2),
-      ptr(p, POOL_OUT) + ((<usize>p0 * inVol) << 2), p1 - p0, <i32>inVol, <i32>outVol);
+      ptr(p, POOL_OUT) + ((<usize>p0 * inVol) << 2), relu != 0 ? relu + ((<usize>p0 * outVol) << 2) : 0, p1 - p0,
+      <i32>inVol, <i32>outVol);
     return;
   }
+  const out = ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2);
+  maxPoolPlanes(p, p0, p1, inVol, outVol, argmax);
+  // The ReLU on this part's outputs while they are in cache: v where v > 0, else 0 (NaN too), as
+  // the unary kernel's (elementwise.ts).
+  if (relu != 0) {
+    const n = <usize>(p1 - p0) * outVol, zero = f32x4.splat(0);
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(out + (i << 2));
+      v128.store(out + (i << 2), v128.and(v, f32x4.gt(v, zero)));
+    }
+    for (; i < n; i++) {
+      const v = load<f32>(out + (i << 2));
+      store<f32>(out + (i << 2), v > 0 ? v : 0);
+    }
+  }
+}
+
+function maxPoolPlanes(p: usize, p0: i32, p1: i32, inVol: usize, outVol: usize, argmax: usize): void {
   if (isPool2(p)) {
     maxPool2Forward(ptr(p, POOL_X) + ((<usize>p0 * inVol) << 2), ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2),
       argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 1), at(p, 2), at(p, 4), at(p, 5));
@@ -243,15 +263,16 @@ function isPool3(p: usize): bool {
     pool3Fits(at(p, 1), at(p, 2), at(p, 4), at(p, 5), at(p, 13), at(p, 14));
 }
 
-// gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax.
-function maxPoolBackward(gy: usize, argmax: usize, gx: usize, planes: i32, inPlane: i32, outPlane: i32): void {
+// gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax; with the
+// fused ReLU's output y (else 0), only where y > 0.
+function maxPoolBackward(gy: usize, argmax: usize, gx: usize, y: usize, planes: i32, inPlane: i32, outPlane: i32): void {
   memory.fill(gx, 0, <usize>planes * inPlane * 4);
   let j: usize = 0;
   for (let p = 0; p < planes; p++) {
     const base = gx + (<usize>(p * inPlane) << 2);
     for (let i = 0; i < outPlane; i++) {
       const a = load<i32>(argmax + (j << 2));
-      if (a >= 0) {
+      if (a >= 0 && (y == 0 || load<f32>(y + (j << 2)) > 0)) {
         const q = base + (<usize>a << 2);
         store<f32>(q, load<f32>(q) + load<f32>(gy + (j << 2)));
       }
