@@ -279,6 +279,8 @@ const POOLS: PoolCase[] = [
   // Stride 2 up to the row's last element, and rows whose last group overlaps the one before
   // (LeNet-5's pools: 28 and 10 wide; 24 wide ends on a whole group).
   [2, 3, [6, 28], 2, 2, 0, 1, true], [1, 2, [3, 10], 2, 2, 0, 1, false], [1, 2, [4, 24], 2, 2, 0, 1, true],
+  // Odd sizes under 2×2 windows with rows of 8 or more (the backward's one pass zeroes what is left).
+  [1, 2, [7, 21], 2, 2, 0, 1, false],
   [1, 2, [5, 13], 3, 2, 0, 1, false],
   // 3×3 stride 2 with rows of 8 whole windows or more (max-pool3.ts): unpadded odd and even widths,
   // padded with a clipped last row and column (odd sizes) and without (even sizes).
