@@ -84,9 +84,9 @@ function asOptions<T extends { kernelSize: SpatialArg }>(opts: T | SpatialArg, r
   return opts as T;
 }
 
-// relu: a ReLU on the outputs in the same kernel call (maxPoolRelu).
+// withRelu: a ReLU on the outputs in the same kernel call (maxPoolRelu).
 function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRest<MaxPoolOptions>, nd: number, op: string,
-  relu = false): Tensor {
+  withRelu = false): Tensor {
   const opts = asOptions(options, rest);
   if (isTracing()) return traceCall(op, [x], { ...opts }, () => maxPoolNd(x, opts, undefined, nd, op));
   return batched(x, nd, op, (xb) => {
@@ -94,15 +94,15 @@ function maxPoolNd(x: Tensor, options: MaxPoolOptions | SpatialArg, rest: PoolRe
     const device = xb.device;
     const out = output([p.batch, p.channels, ...p.outSize], device);
     if (!needsGrad(xb)) {
-      kernels(device).maxPoolForward(xb.storage, out.storage, null, p, relu);
+      kernels(device).maxPoolForward(xb.storage, out.storage, null, p, withRelu);
       return out;
     }
     // The int32 indices live in backend storage on the same device (no copy in or out).
     const argmax = backendFor(device).allocUninitialized(out.numel());
-    kernels(device).maxPoolForward(xb.storage, out.storage, argmax, p, relu);
-    return record(out, relu ? `${op}Relu` : op, [xb], (g, last) => {
+    kernels(device).maxPoolForward(xb.storage, out.storage, argmax, p, withRelu);
+    return record(out, withRelu ? `${op}Relu` : op, [xb], (g, last) => {
       const gx = output(xb.shape, device);
-      kernels(device).maxPoolBackward(g.storage, argmax, gx.storage, p, relu ? out.storage : null);
+      kernels(device).maxPoolBackward(g.storage, argmax, gx.storage, p, withRelu ? out.storage : null);
       // Only this closure holds the indices (W3: 0.4 MB a step left to the forced collections).
       if (last) argmax.release?.();
       return [gx];
