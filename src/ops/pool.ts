@@ -142,9 +142,10 @@ export const maxPool3d = (x: Tensor, opts: MaxPoolOptions | SpatialArg, rest?: O
 
 /**
  * relu(maxPoolNd(x)) as one op, for nn's MaxPool followed by ReLU (nn/fused.ts): the ReLU runs on
- * the pool's fresh outputs in its kernel call and its gradient in the pool's scatter. LeNet-5 at
- * batch 64 saves two ReLU ops a step, each a kernel call each way (10 + 5 µs forward, 15 + 9
- * backward on 1 thread) and a tensor. Under a trace, the two ops.
+ * the pool's fresh outputs in its kernel call and its mask in the pool's backward. LeNet-5 at
+ * batch 64, 1 thread: two ReLU ops a step fewer (their kernels 10 + 5 µs forward, 9 + 3 backward),
+ * the pools' calls 3–8 µs longer each way, 0.8 MB less storage a step (BENCHMARKS.md). Under a
+ * trace, the two ops.
  */
 export function maxPoolRelu(x: Tensor, nd: 1 | 2 | 3, opts: MaxPoolOptions): Tensor {
   const op = `maxPool${nd}d`;
