@@ -162,10 +162,12 @@ export interface ArrayKernels {
   convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void;
 
   // x: (N, C, ...in), out: (N, C, ...out), argmax: (N, C, ...out) flat index into x's spatial plane,
-  // or null when no backward pass will need it (inference)
-  maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void;
-  // gx: (N, C, ...in) zeroed by the kernel, then each gy scattered to its argmax
-  maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void;
+  // or null when no backward pass will need it (inference); relu: out = max(0, the window's max)
+  // (0 for NaN, as the relu kernel), a ReLU after the pool
+  maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams, relu?: boolean): void;
+  // gx: (N, C, ...in) zeroed by the kernel, then each gy scattered to its argmax; y: the output of a
+  // forward with relu (gy then goes back only where y > 0), else null
+  maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams, y?: Float32Array | null): void;
   avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void;
   avgPoolBackward(gy: Float32Array, gx: Float32Array, p: PoolParams): void;
   adaptiveAvgPoolForward(x: Float32Array, out: Float32Array, p: AdaptivePoolParams): void;

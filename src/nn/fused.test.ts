@@ -135,3 +135,22 @@ test('fused: a conv without batch norm takes the residual and the ReLU in its ca
     assert.deepEqual(noGrad(() => convBnRelu(x, conv, null, null, shortcut)).toArray(), conv.forward(x).add(shortcut).toArray());
   }
 });
+
+test('fused: a max pool and the ReLU after it run as one op, bitwise as the layers one by one, gradients too', () => {
+  const x = randn([3, 4, 10, 12], { seed: 31 });
+  x.data[7] = NaN; // the ReLU's rule for NaN (0) holds in the fused op too
+  x.requiresGrad = true;
+  const layers = [new nn.MaxPool2d(2), new nn.ReLU()];
+  const fused = new nn.Sequential(...layers);
+  const y = fused.forward(x);
+  assert.equal(y.node?.name, 'maxPool2dRelu');
+  const g = randn(y.shape, { seed: 32 });
+  y.backward(g);
+  const gFused = x.grad!.toArray();
+  x.grad = null;
+  const want = layers[1]!.forward(layers[0]!.forward(x));
+  want.backward(g);
+  assert.deepEqual(Array.from(y.toArray()), Array.from(want.toArray()));
+  assert.deepEqual(Array.from(gFused), Array.from(x.grad!.toArray()));
+  noGrad(() => assert.deepEqual(Array.from(fused.forward(x).toArray()), Array.from(want.toArray())));
+});

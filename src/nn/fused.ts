@@ -17,6 +17,7 @@ import { ReLU } from './activation.js';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d, BatchNormNd } from './batch-norm.js';
 import { ConvNd } from './conv.js';
 import { Linear } from './linear.js';
+import { MaxPoolNd } from './pool.js';
 import type { Module } from './module.js';
 import { releasePassed } from './private-activations.js';
 
@@ -29,6 +30,7 @@ function fusable(m: Module, next: Module | null = null): boolean {
 const isConv = (m: Module | undefined): m is ConvNd => m instanceof ConvNd && m.forward === ConvNd.prototype.forward;
 const isLinear = (m: Module | undefined): m is Linear => m instanceof Linear && m.forward === Linear.prototype.forward;
 const isRelu = (m: Module | undefined): m is ReLU => m instanceof ReLU && m.forward === ReLU.prototype.forward;
+const isMaxPool = (m: Module): m is MaxPoolNd => m instanceof MaxPoolNd && m.forward === MaxPoolNd.prototype.forward;
 const BATCH_NORMS = [BatchNorm1d, BatchNorm2d, BatchNorm3d];
 
 // A batch norm that evaluates to an affine map per channel of this conv's output: running
@@ -123,7 +125,8 @@ export interface MadeBy {
 
 /**
  * Sequential's forward: each conv with the batch norm and ReLU right after it fused, and a ReLU
- * after a Linear run in place, where inference allows; every other module as it is. Each output
+ * after a Linear run in place, where inference allows; a max pool and the ReLU after it as one op
+ * (ops/pool.ts maxPoolRelu), training too; every other module as it is. Each output
  * handed from one step to the next is released once the next has run where only they saw it
  * (private-activations.ts), and so is the input where `made` says which modules made it.
  */
@@ -132,7 +135,10 @@ export function runFused(modules: readonly Module[], x: Tensor, made: MadeBy | n
   for (let i = 0; i < modules.length; i++) {
     const m = modules[i]!, first = i;
     let out: Tensor;
-    if (!(fusable(m) && (isConv(m) || isLinear(m)))) out = m.forward(y);
+    if (isMaxPool(m) && isRelu(modules[i + 1])) {
+      out = m.forwardRelu(y);
+      i++;
+    } else if (!(fusable(m) && (isConv(m) || isLinear(m)))) out = m.forward(y);
     else {
       const bn = isConv(m) && foldable(m, modules[i + 1]) ? modules[++i] as BatchNormNd : null;
       const relu = isRelu(modules[i + 1]) ? modules[++i] as ReLU : null;

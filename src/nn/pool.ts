@@ -1,6 +1,7 @@
 // Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d (one N-d class each) and AdaptiveAvgPool2d.
 import { spatialArg, type SpatialArg } from '../ops/conv-geometry.js';
 import * as F from '../ops/functional.js';
+import { maxPoolRelu, type MaxPoolOptions } from '../ops/pool.js';
 import type { Tensor } from '../ops/tensor.js';
 import { Module } from './module.js';
 
@@ -46,8 +47,17 @@ export class MaxPoolNd extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    return maxFns[this.nd](x, this.options());
+  }
+
+  /** forward, then a ReLU, as one op (nn/fused.ts runs a MaxPool followed by a ReLU so). */
+  forwardRelu(x: Tensor): Tensor {
+    return maxPoolRelu(x, this.nd, this.options());
+  }
+
+  private options(): MaxPoolOptions {
     const { kernelSize, stride, padding, dilation, ceilMode } = this;
-    return maxFns[this.nd](x, { kernelSize, stride, padding, dilation, ceilMode });
+    return { kernelSize, stride, padding, dilation, ceilMode };
   }
 
   override extraRepr(): string {

@@ -279,6 +279,8 @@ const POOLS: PoolCase[] = [
   // Stride 2 up to the row's last element, and rows whose last group overlaps the one before
   // (LeNet-5's pools: 28 and 10 wide; 24 wide ends on a whole group).
   [2, 3, [6, 28], 2, 2, 0, 1, true], [1, 2, [3, 10], 2, 2, 0, 1, false], [1, 2, [4, 24], 2, 2, 0, 1, true],
+  // Odd sizes under 2×2 windows with rows of 8 or more (the backward's one pass zeroes what is left).
+  [1, 2, [7, 21], 2, 2, 0, 1, false],
   [1, 2, [5, 13], 3, 2, 0, 1, false],
   // 3×3 stride 2 with rows of 8 whole windows or more (max-pool3.ts): unpadded odd and even widths,
   // padded with a clipped last row and column (odd sizes) and without (even sizes).
@@ -306,6 +308,10 @@ test('pooling matches the reference', async () => {
     const y = new Float32Array(ySize), am = new Int32Array(ySize), gy = data(r, ySize), gx = new Float32Array(x.length);
     refKernels.maxPoolForward(x, y, am, p);
     refKernels.maxPoolBackward(gy, am, gx, p);
+    const yRelu = new Float32Array(ySize), gyRelu = new Float32Array(ySize), gxRelu = new Float32Array(x.length);
+    refKernels.unary('relu', y, yRelu, 0);
+    refKernels.unaryBackward('relu', y, yRelu, gy, gyRelu, 0);
+    refKernels.maxPoolBackward(gyRelu, am, gxRelu, p);
     const ya = new Float32Array(aSize), gya = data(r, aSize), gxa = new Float32Array(x.length);
     refKernels.avgPoolForward(x, ya, avg);
     refKernels.avgPoolBackward(gya, gxa, avg);
@@ -324,6 +330,12 @@ test('pooling matches the reference', async () => {
       const gxo = impl.place(data(r, x.length));
       impl.kernels.maxPoolBackward(impl.place(gy), amo, gxo, p);
       assertClose(await impl.read(gxo), gx, `${impl.name} maxPoolBackward ${what}`);
+      // With a ReLU after the pool (maxPoolRelu): the relu kernel's outputs, and gy where they are > 0.
+      const yro = impl.place(new Float32Array(ySize)), gxro = impl.place(data(r, x.length));
+      impl.kernels.maxPoolForward(impl.place(x), yro, amo, p, true);
+      assertClose(await impl.read(yro), yRelu, `${impl.name} maxPoolForward with relu ${what}`);
+      impl.kernels.maxPoolBackward(impl.place(gy), amo, gxro, p, yro);
+      assertClose(await impl.read(gxro), gxRelu, `${impl.name} maxPoolBackward with relu ${what}`);
       const yao = impl.place(new Float32Array(aSize));
       impl.kernels.avgPoolForward(impl.place(x), yao, avg);
       assertClose(await impl.read(yao), ya, `${impl.name} avgPoolForward ${what}`);

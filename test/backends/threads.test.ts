@@ -304,6 +304,19 @@ test('max-pool backward, padding split over the batch, SGD and Adam steps: the s
   refKernels.maxPoolBackward(gy, arg, want, p);
   sameAtOneAndTwo('maxPoolBackward', () => { K.maxPoolBackward(gy, arg, gx, p); return gx; });
   eq(gx, want, 'maxPoolBackward');
+  // 2×2 windows at stride 2 (max-pool2.ts), with the fused ReLU, big enough for two threads each way.
+  const p2: PoolParams = { ...p, batch: 64, channels: 16, inSize: [28, 28], outSize: [14, 14], kernelSize: [2, 2], stride: [2, 2],
+    padBegin: [0, 0] };
+  const x2 = inWasm(data(r, 64 * 16 * 28 * 28)), gy2 = inWasm(data(r, 64 * 16 * 14 * 14));
+  const y2 = wasm.alloc(gy2.length).data, arg2 = new Int32Array(gy2.length), gx2 = wasm.alloc(x2.length).data;
+  const wy2 = new Float32Array(gy2.length), warg2 = new Int32Array(gy2.length), wg2 = new Float32Array(x2.length);
+  refKernels.maxPoolForward(x2, wy2, warg2, p2, true);
+  refKernels.maxPoolBackward(gy2, warg2, wg2, p2, wy2);
+  sameAtOneAndTwo('maxPoolForward 2×2 with relu', () => { K.maxPoolForward(x2, y2, arg2, p2, true); return y2; });
+  eq(y2, wy2, 'maxPoolForward 2×2 with relu');
+  assert.deepEqual(Array.from(arg2), Array.from(warg2), 'maxPoolForward 2×2 with relu: argmax');
+  sameAtOneAndTwo('maxPoolBackward 2×2 with relu', () => { K.maxPoolBackward(gy2, arg2, gx2, p2, y2); return gx2; });
+  eq(gx2, wg2, 'maxPoolBackward 2×2 with relu');
   // ResNet's option-A shortcut (channels padded, batch not), and a reflect pad of H and W.
   for (const pp of [
     { inShape: [64, 16, 16, 16], outShape: [64, 32, 16, 16], padBegin: [0, 8, 0, 0], mode: 'constant' as const, value: 0 },

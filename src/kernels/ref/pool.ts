@@ -27,7 +27,7 @@ function geometry(p: PoolParams, op: string): Geometry3d {
 // x: (N, C, ...in), out and argmax: (N, C, ...out). Padding acts as −∞, so it never wins;
 // NaN propagates as in PyTorch (greater or NaN replaces: the last NaN's index is kept). argmax is the flat index into the (n, c) input plane, −1 when a
 // window holds no input element at all (out is −∞ there).
-export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
+export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams, relu = false): void {
   const g = geometry(p, 'maxPoolForward');
   const inPlane = g.inD * g.inH * g.inW;
   let o = 0;
@@ -56,7 +56,7 @@ export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32
               }
             }
           }
-          out[o] = best;
+          out[o] = relu && !(best > 0) ? 0 : best;
           if (argmax) argmax[o] = arg;
           o++;
         }
@@ -67,7 +67,8 @@ export function maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32
 
 // gy: (N, C, ...out), argmax as saved by the forward pass, gx: (N, C, ...in) overwritten.
 // Overlapping windows (stride < kernel) may pick the same input, hence the +=.
-export function maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void {
+export function maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams,
+  y: Float32Array | null = null): void {
   const g = geometry(p, 'maxPoolBackward');
   const inPlane = g.inD * g.inH * g.inW;
   const outPlane = g.outD * g.outH * g.outW;
@@ -76,7 +77,7 @@ export function maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float3
     const xBase = plane * inPlane;
     for (let j = plane * outPlane; j < (plane + 1) * outPlane; j++) {
       const a = argmax[j]!;
-      if (a >= 0) gx[xBase + a] = gx[xBase + a]! + gy[j]!;
+      if (a >= 0 && (!y || y[j]! > 0)) gx[xBase + a] = gx[xBase + a]! + gy[j]!;
     }
   }
 }

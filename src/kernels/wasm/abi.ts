@@ -155,12 +155,15 @@ export const VOL_SCRATCH_STRIDE = 27;
 // Max pooling (maxPoolTask; threads split the planes): 0 x, 1 out, 2 argmax (or 0), 3 planes, then
 // from POOL_DIMS on 18 slots of 3 dims each (1-D and 2-D with leading size-1 dims): in, out,
 // kernel, stride, pad, dilation; POOL_BACKWARD 1 scatters gy (POOL_X) into gx (POOL_OUT) instead.
+// POOL_RELU: forward 1 for a ReLU on the outputs (a ReLU after the pool); backward that forward's
+// output y (or 0), whose zeros keep their gy from gx.
 export const POOL_X = 0;
 export const POOL_OUT = 1;
 export const POOL_ARGMAX = 2;
 export const POOL_PLANES = 3;
 export const POOL_DIMS = 4;
 export const POOL_BACKWARD = 22;
+export const POOL_RELU = 23;
 
 // Padding (padTask; threads split the indices of dim 0 when it is not padded, else one part): the
 // rank, mode, arrays, value (f32), direction, a scratch of 64 bytes (a cache line) per thread (the row

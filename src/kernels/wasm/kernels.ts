@@ -18,7 +18,7 @@ import {
   GEMM_A, GEMM_ACCUMULATE, GEMM_B, GEMM_C, GEMM_K, GEMM_M, GEMM_N, GEMM_PACKED_A, GEMM_PACKED_B, GEMM_SCRATCH, GEMM_SCRATCH_STRIDE,
   GEMM_TRANS_A, GEMM_TRANS_B, OP_ABS, OP_ADD, OP_DIV, OP_ELU, OP_EXP, OP_LEAKY_RELU, OP_LOG, OP_MUL, OP_NEG, OP_POW,
   OP_RECIPROCAL, OP_RELU, OP_SIGMOID, OP_SQRT, OP_SQUARE, OP_SUB, OP_TANH, PAD_CONSTANT, PAD_DIMS, PAD_MAX_RANK,
-  PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
+  PAD_MODE, PAD_PER_DIM, PAD_RANK, PAD_REFLECT, PAD_REPLICATE, POOL_DIMS, POOL_RELU, POOL_X, TASK_GEMM, TASK_MAX_POOL, TASK_PACK_A,
   OPT_ADAM, OPT_F, OPT_FLAG_A, OPT_FLAG_B, OPT_KIND, OPT_N, OPT_PARAM, OPT_SGD, PAD_BACKWARD, PAD_DST, PAD_SCRATCH, PAD_SRC,
   PAD_VALUE, POOL_BACKWARD, TASK_OPTIM, TASK_PACK_DENSE, TASK_PAD,
   BIN_A, BIN_A_STRIDES, BIN_B_STRIDES, BIN_D0, BIN_OP, BN_BACKWARD, BN_BATCH, BN_CHANNELS, BN_FORWARD, BN_GRAD_RESIDUAL,
@@ -103,11 +103,13 @@ export function createWasmKernels(rt: Runtime) {
 
   // Max pooling forward (x, out, argmax) or backward (gy, gx, argmax), 1-D and 2-D as 3-D with
   // leading size-1 dims; threads split the planes.
-  function maxPoolTask(ptrs: readonly number[], backward: boolean, parallel: boolean, p: PoolParams): void {
+  // relu: POOL_RELU's value (abi.ts).
+  function maxPoolTask(ptrs: readonly number[], relu: number, backward: boolean, parallel: boolean, p: PoolParams): void {
     const three = (a: readonly number[], one: number) => [one, one, ...a].slice(-3);
     const planes = p.batch * p.channels;
     const P = paramSlots(rt);
     P.set([...ptrs, planes], POOL_X);
+    P[POOL_RELU] = relu;
     P.set([...three(p.inSize, 1), ...three(p.outSize, 1), ...three(p.kernelSize, 1), ...three(p.stride, 1),
       ...three(p.padBegin, 0), ...three(p.dilation, 1)], POOL_DIMS);
     P[POOL_BACKWARD] = backward ? 1 : 0;
@@ -220,17 +222,17 @@ export function createWasmKernels(rt: Runtime) {
     convBackwardInput: conv.convBackwardInput,
     convBackwardWeight: conv.convBackwardWeight,
 
-    maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams): void {
+    maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams, relu = false): void {
       withArrays(rt, [x, out, argmax], [READ, WRITE, WRITE], (ptrs) =>
-        maxPoolTask(ptrs, false, windowCost(out.length, p) >= PARALLEL_WINDOW_ELEMENTS, p));
+        maxPoolTask(ptrs, relu ? 1 : 0, false, windowCost(out.length, p) >= PARALLEL_WINDOW_ELEMENTS, p));
     },
-    maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams): void {
+    maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams, y: Float32Array | null = null): void {
       // A scatter: memory-bound like the element-wise kernels (gx zeroed, then each gy added), and
       // cheaper per element: LeNet-5's first (301k elements of gx, batch 64) took 67–68 µs on 1
       // thread, 69 / 196 µs (10th percentile / median) on 2 on a busy machine
       // (bench/small-tasks.ts), and 0.03 ms less on 2 in a quiet W3 profile.
-      withArrays(rt, [gy, gx, argmax], [READ, WRITE, READ], (ptrs) =>
-        maxPoolTask(ptrs, true, gx.length >= 4 * PARALLEL_ELEMENTS, p));
+      withArrays(rt, [gy, gx, argmax, y], [READ, WRITE, READ, READ], ([pgy, pgx, pa, py]) =>
+        maxPoolTask([pgy!, pgx!, pa!], py!, true, gx.length >= 4 * PARALLEL_ELEMENTS, p));
     },
     avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void {
       averageWindows(x, out, p.batch * p.channels, p.inSize, avgTables(p), false);

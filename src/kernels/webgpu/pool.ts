@@ -10,13 +10,14 @@ import { GpuContext } from './context.js';
 import { buf, elementwiseMain, FLOAT_BITS, lift3, PRELUDE, rd, Words, wr } from './wgsl.js';
 
 // Words: 0 planes, 1-3 in, 4-6 out, 7-9 kernel, 10-12 stride, 13-15 pad, 16-18 dilation,
-// 19 withArgmax, 20 elements this call writes.
-function maxWords(p: PoolParams, withArgmax: boolean, n: number): ArrayBuffer {
+// 19 withArgmax, 20 elements this call writes, 21 the ReLU after the pool (forward: on the
+// outputs; backward: only where its output Y > 0).
+function maxWords(p: PoolParams, withArgmax: boolean, n: number, relu: boolean): ArrayBuffer {
   const w = new Words().u(p.batch * p.channels);
   for (const [v, fill] of [[p.inSize, 1], [p.outSize, 1], [p.kernelSize, 1], [p.stride, 1], [p.padBegin, 0], [p.dilation, 1]] as const) {
     w.u(...lift3(v, fill));
   }
-  return w.u(withArgmax ? 1 : 0, n).buffer();
+  return w.u(withArgmax ? 1 : 0, n, relu ? 1 : 0).buffer();
 }
 
 const MAX_FORWARD = PRELUDE + FLOAT_BITS + buf(1, 'X', false) + buf(2, 'Y', true) + buf(3, 'Arg', true, 'i32') +
@@ -42,11 +43,12 @@ const MAX_FORWARD = PRELUDE + FLOAT_BITS + buf(1, 'X', false) + buf(2, 'Y', true
       }
     }
   }
+  if (P[21] == 1u && !(best > 0.0)) { best = 0.0; }
   Y[i] = best;
   if (P[19] == 1u) { Arg[i] = arg; }`);
 
 // One thread per input element: the windows whose taps can land on it, in output order.
-const MAX_BACKWARD = PRELUDE + buf(1, 'GY', false) + buf(2, 'Arg', false, 'i32') + buf(3, 'GX', true) + /* wgsl */ `
+const MAX_BACKWARD = PRELUDE + buf(1, 'GY', false) + buf(2, 'Arg', false, 'i32') + buf(3, 'GX', true) + buf(4, 'Y', false) + /* wgsl */ `
 fn firstOut(i: u32, d: u32) -> u32 {
   // smallest o with o·s − p + (k − 1)·dil ≥ i
   let t = i32(i + P[13u + d]) - i32((P[7u + d] - 1u) * P[16u + d]);
@@ -68,21 +70,24 @@ fn lastOut(i: u32, d: u32) -> u32 {
     for (var oh = firstOut(ih, 1u); oh < lastOut(ih, 1u); oh = oh + 1u) {
       for (var ow = firstOut(iw, 2u); ow < lastOut(iw, 2u); ow = ow + 1u) {
         let o = yBase + (od * P[5] + oh) * P[6] + ow;
-        if (Arg[o] == me) { acc = acc + GY[o]; }
+        if (Arg[o] == me && (P[21] == 0u || Y[o] > 0.0)) { acc = acc + GY[o]; }
       }
     }
   }
   GX[i] = acc;`);
 
-export function maxPoolForward(ctx: GpuContext, x: Storage, out: Storage, argmax: Storage | null, p: PoolParams): void {
+export function maxPoolForward(ctx: GpuContext, x: Storage, out: Storage, argmax: Storage | null, p: PoolParams,
+  relu = false): void {
   const n = p.batch * p.channels * p.outSize.reduce((a, b) => a * b, 1);
   const arg = argmax ? wr(argmax) : { buffer: ctx.dummy, write: true };
-  ctx.run(MAX_FORWARD, maxWords(p, argmax !== null, n), [rd(x), wr(out), arg], GpuContext.grid(n));
+  ctx.run(MAX_FORWARD, maxWords(p, argmax !== null, n, relu), [rd(x), wr(out), arg], GpuContext.grid(n));
 }
 
-export function maxPoolBackward(ctx: GpuContext, gy: Storage, argmax: Storage, gx: Storage, p: PoolParams): void {
+export function maxPoolBackward(ctx: GpuContext, gy: Storage, argmax: Storage, gx: Storage, p: PoolParams,
+  y: Storage | null = null): void {
   const n = p.batch * p.channels * p.inSize.reduce((a, b) => a * b, 1);
-  ctx.run(MAX_BACKWARD, maxWords(p, true, n), [rd(gy), rd(argmax), wr(gx)], GpuContext.grid(n));
+  ctx.run(MAX_BACKWARD, maxWords(p, true, n, y !== null), [rd(gy), rd(argmax), wr(gx), y ? rd(y) : { buffer: ctx.dummy, write: false }],
+    GpuContext.grid(n));
 }
 
 // Words: 0 planes, 1-3 in, 4-6 out, 7 elements, then per dim d the offset of its table

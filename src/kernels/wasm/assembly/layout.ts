@@ -1,9 +1,9 @@
 // Layout kernels on collapsed shapes (JavaScript merges contiguous dims first): a strided gather
 // over up to 4 dims, a sum-to-shape over up to 3, max pooling with its argmax scatter, and
 // average pooling over window tables.
-import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_X } from '../abi';
+import { POOL_ARGMAX, POOL_BACKWARD, POOL_DIMS, POOL_OUT, POOL_PLANES, POOL_RELU, POOL_X } from '../abi';
 import { laneSums16 } from './lane-sums';
-import { maxPool2Forward } from './max-pool2';
+import { maxPool2Backward, maxPool2Forward } from './max-pool2';
 import { maxPool3Plane, pool3Fits } from './max-pool3';
 import { arg, ptr } from './params';
 
@@ -199,12 +199,35 @@ export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
   const p0 = planes * part / parts, p1 = planes * (part + 1) / parts;
   if (p1 <= p0) return;
   const inVol = <usize>at(p, 0) * at(p, 1) * at(p, 2), outVol = <usize>at(p, 3) * at(p, 4) * at(p, 5);
-  const argmax = ptr(p, POOL_ARGMAX);
+  const argmax = ptr(p, POOL_ARGMAX), relu = ptr(p, POOL_RELU);
   if (arg(p, POOL_BACKWARD) != 0) {
-    maxPoolBackward(ptr(p, POOL_X) + ((<usize>p0 * outVol) << 2), argmax + ((<usize>p0 * outVol) << 2),
-      ptr(p, POOL_OUT) + ((<usize>p0 * inVol) << 2), p1 - p0, <i32>inVol, <i32>outVol);
+    const gy = ptr(p, POOL_X) + ((<usize>p0 * outVol) << 2), gx = ptr(p, POOL_OUT) + ((<usize>p0 * inVol) << 2);
+    const a = argmax + ((<usize>p0 * outVol) << 2), y = relu != 0 ? relu + ((<usize>p0 * outVol) << 2) : 0;
+    // Rows of fewer than 8 windows go to the scatter: the last group of four, written again over
+    // the ones before it, made LeNet-5's second pool's (5 a row) 30–32 µs against 25–26 (batch 64, 1 thread).
+    if (isPool2(p) && at(p, 5) >= 8) maxPool2Backward(gy, a, gx, y, p1 - p0, at(p, 1), at(p, 2), at(p, 4), at(p, 5));
+    else maxPoolBackward(gy, a, gx, y, p1 - p0, <i32>inVol, <i32>outVol);
     return;
   }
+  const out = ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2);
+  maxPoolPlanes(p, p0, p1, inVol, outVol, argmax);
+  // The ReLU on this part's outputs while they are in cache: v where v > 0, else 0 (NaN too), as
+  // the unary kernel's (elementwise.ts).
+  if (relu != 0) {
+    const n = <usize>(p1 - p0) * outVol, zero = f32x4.splat(0);
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(out + (i << 2));
+      v128.store(out + (i << 2), v128.and(v, f32x4.gt(v, zero)));
+    }
+    for (; i < n; i++) {
+      const v = load<f32>(out + (i << 2));
+      store<f32>(out + (i << 2), v > 0 ? v : 0);
+    }
+  }
+}
+
+function maxPoolPlanes(p: usize, p0: i32, p1: i32, inVol: usize, outVol: usize, argmax: usize): void {
   if (isPool2(p)) {
     maxPool2Forward(ptr(p, POOL_X) + ((<usize>p0 * inVol) << 2), ptr(p, POOL_OUT) + ((<usize>p0 * outVol) << 2),
       argmax != 0 ? argmax + ((<usize>p0 * outVol) << 2) : 0, p1 - p0, at(p, 1), at(p, 2), at(p, 4), at(p, 5));
@@ -226,9 +249,8 @@ export function maxPoolTask(p: usize, part: i32, parts: i32, slot: i32): void {
     at(p, 6), at(p, 7), at(p, 8), at(p, 9), at(p, 10), at(p, 11), at(p, 12), at(p, 13), at(p, 14), at(p, 15), at(p, 16), at(p, 17));
 }
 
-// 2-D (or 1-D) 2×2 windows at stride 2, unpadded, at least four outputs a row: max-pool2.ts. (Its
-// backward, the windows' gradients written with zeros in one pass instead of zeroing and then
-// scattering, measured no faster: 72–115 µs against 70–76 for LeNet-5's first pool.)
+// 2-D (or 1-D) 2×2 windows at stride 2, unpadded, at least four outputs a row: max-pool2.ts, both
+// ways.
 function isPool2(p: usize): bool {
   return at(p, 0) == 1 && at(p, 3) == 1 && at(p, 6) == 1 && at(p, 12) == 0 && at(p, 7) == 2 && at(p, 8) == 2 &&
     at(p, 10) == 2 && at(p, 11) == 2 && at(p, 13) == 0 && at(p, 14) == 0 && at(p, 16) == 1 && at(p, 17) == 1 &&
@@ -243,8 +265,10 @@ function isPool3(p: usize): bool {
     pool3Fits(at(p, 1), at(p, 2), at(p, 4), at(p, 5), at(p, 13), at(p, 14));
 }
 
-// gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax.
-function maxPoolBackward(gy: usize, argmax: usize, gx: usize, planes: i32, inPlane: i32, outPlane: i32): void {
+// gx (planes, inPlane) zeroed, then gy (planes, outPlane) scattered to the saved argmax; with the
+// fused ReLU's output y (else 0), gy where y > 0 and 0 elsewhere (a select: a branch on the sign
+// of y made LeNet-5's first pool's backward 60 µs slower, mispredicted about every other window).
+function maxPoolBackward(gy: usize, argmax: usize, gx: usize, y: usize, planes: i32, inPlane: i32, outPlane: i32): void {
   memory.fill(gx, 0, <usize>planes * inPlane * 4);
   let j: usize = 0;
   for (let p = 0; p < planes; p++) {
@@ -252,8 +276,8 @@ function maxPoolBackward(gy: usize, argmax: usize, gx: usize, planes: i32, inPla
     for (let i = 0; i < outPlane; i++) {
       const a = load<i32>(argmax + (j << 2));
       if (a >= 0) {
-        const q = base + (<usize>a << 2);
-        store<f32>(q, load<f32>(q) + load<f32>(gy + (j << 2)));
+        const q = base + (<usize>a << 2), g = load<f32>(gy + (j << 2));
+        store<f32>(q, load<f32>(q) + (y == 0 ? g : select<f32>(g, 0, load<f32>(y + (j << 2)) > 0)));
       }
       j++;
     }
