@@ -2,7 +2,8 @@
 // backend: CPU time (all threads of the process) per call, best of several runs, the path each
 // took, and GFLOP/s by the direct-FLOP count. To compare builds on a busy machine, run two
 // checkouts' copies of this script alternately. Usage: npx tsx bench/resnet20-convs.ts [--reps 5] [--threads 1]
-// [--only s2] (the shapes whose name contains it) [--phases]
+// [--only s2] (the shapes whose name contains it) [--phases] [--w2]
+// --w2: W2's conv instead (bench/run.ts W1/W2: batch 8, 64→64 at 56²; --batch defaults to 8).
 // --phases: instead, each pass at 1 thread, the 2-thread split run serially on the calling thread
 // (the work two threads share: ÷ the 1-thread time ≈ 1.00 when nothing is done twice) and at 2
 // threads, alternating call by call; best wall time of each, and the thread-pool tasks' wall times
@@ -25,7 +26,8 @@ const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--batch', 128);
+const w2 = process.argv.includes('--w2');
+const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--batch', w2 ? 8 : 128);
 // --wall: wall-clock time instead (CPU time adds up the threads, so thread scaling needs the wall clock).
 const wall = process.argv.includes('--wall');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
@@ -99,7 +101,7 @@ function best(fn: () => void): number {
   return least;
 }
 
-const shapes: [string, number, number, number, number][] = [
+const shapes: [string, number, number, number, number][] = w2 ? [['64→64 56²', 64, 64, 56, 1]] : [
   // name, cin, cout, input size, stride
   ['16→16 32²', 16, 16, 32, 1], ['32→32 16²', 32, 32, 16, 1], ['64→64 8²', 64, 64, 8, 1],
   ['3→16 32²', 3, 16, 32, 1], ['16→32 32² s2', 16, 32, 32, 2], ['32→64 16² s2', 32, 64, 16, 2],

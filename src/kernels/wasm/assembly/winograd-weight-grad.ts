@@ -98,8 +98,11 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
   const group = al64(work + <usize>(strided(p) ? paddedBytesS2(p) : paddedPlane6Bytes(p, 4)));
   const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
   const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
-  const t1 = splitAt(total, lanes, lane + 1, 4);
-  for (let t0 = splitAt(total, lanes, lane, 4), step = 0; t0 < t1; t0 += ld, step++) {
+  // Lanes of whole steps (only the last lane's last step partial): each lane ending in a step of
+  // a few tiles paid a whole step's dU update for them (W2's 64→64 56², batch 8: 8 lanes of 196
+  // tiles, each 12 steps of 16 and one of 4).
+  const t1 = splitAt(total, lanes, lane + 1, ld);
+  for (let t0 = splitAt(total, lanes, lane, ld), step = 0; t0 < t1; t0 += ld, step++) {
     const nb = min(ld, t1 - t0);
     tileCoords(coords, t0, nb, tiles, tw, side);
     if (side == 4) {
