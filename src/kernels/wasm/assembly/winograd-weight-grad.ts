@@ -49,10 +49,18 @@ const LANE_TILES: i32 = 64;
 }
 @inline function tileCount(p: usize): i32 { return arg(p, CONV_BATCH) * tilesPerImage(p); }
 
+// Fewest tiles per step (the GEMMs' K) where that step's V and M fit twice STEP_FLOATS, else 16: at
+// K = 16 each 4×8 tile of dU is loaded, updated by 16 products and stored again, and the calls and
+// packing per plane take a large share. W2's 64 → 64 at 56², batch 8, by F(4×4) (36·128 floats a
+// tile: 28 within STEP_FLOATS), 1 thread, best CPU time of 7, 3 alternating rounds on a busy
+// machine: steps of 16 tiles 17.5–19.3 ms, 32 15.1–17.0, 64 17.1–17.7 (V, M and a lane's dU past L2).
+const MIN_STEP: i32 = 32;
+
 /** Tiles per step (CONV_GRAD_SIDE set; a multiple of 16, so that rows of V and M start on cache lines). */
 export function winogradGradStep(p: usize): i32 {
   const per = planes(p) * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
-  return min((tileCount(p) + 15) & ~15, max(16, STEP_FLOATS / per & ~15));
+  const least = MIN_STEP * per <= 2 * STEP_FLOATS ? MIN_STEP : 16;
+  return min((tileCount(p) + 15) & ~15, max(least, STEP_FLOATS / per & ~15));
 }
 
 /** Lanes (CONV_GRAD_LD set): at least a step and LANE_TILES tiles each, or two steps. */
