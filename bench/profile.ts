@@ -4,7 +4,7 @@
 // size and stride) the calls and milliseconds per iteration, the share of the iteration, and
 // GFLOP/s where the FLOPs are known (conv, gemm); then V8's garbage collections and the rest of
 // the time outside kernels.
-//   npx tsx bench/profile.ts [--workloads W8,W4,W3,W5] [--threads 1,2] [--iterations 5] [--write]
+//   npx tsx bench/profile.ts [--workloads W8,W4,W3,W5 (or W2)] [--threads 1,2] [--iterations 5] [--write]
 // --write puts the tables into BENCHMARKS.md between the profile markers (bench/run.ts keeps them).
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

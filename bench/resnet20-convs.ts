@@ -2,11 +2,13 @@
 // backend: CPU time (all threads of the process) per call, best of several runs, the path each
 // took, and GFLOP/s by the direct-FLOP count. To compare builds on a busy machine, run two
 // checkouts' copies of this script alternately. Usage: npx tsx bench/resnet20-convs.ts [--reps 5] [--threads 1]
-// [--only s2] (the shapes whose name contains it) [--phases]
+// [--only s2] (the shapes whose name contains it) [--phases] [--w2]
+// --w2: W2's conv instead (bench/run.ts W1/W2: batch 8, 64→64 at 56²; --batch defaults to 8).
 // --phases: instead, each pass at 1 thread, the 2-thread split run serially on the calling thread
 // (the work two threads share: ÷ the 1-thread time ≈ 1.00 when nothing is done twice) and at 2
 // threads, alternating call by call; best wall time of each, and the thread-pool tasks' wall times
-// in that best call (which phase loses the second thread); beside it, a compute-bound control's.
+// in that best call (which phase loses the second thread), at 2 threads with the parts the calling
+// thread ran and its wait for the worker's last one; beside it, a compute-bound control's.
 // --quiet: each round of --phases starts only once at most one other thread is runnable on the
 // machine (/proc/loadavg; waiting up to 2 s), as bench/conv-phases.ts --quiet does.
 // --cold: a 64 MB sweep before each timed call, so that its inputs come from memory as in a
@@ -17,7 +19,7 @@ import { activeBackend } from '../src/kernels/backend.js';
 import type { ConvParams } from '../src/kernels/kernels.js';
 import type { WasmBackend } from '../src/kernels/wasm/index.js';
 import { TASK_EXPORTS } from '../src/kernels/wasm/exports.js';
-import { ThreadPool } from '../src/kernels/wasm/thread-pool.js';
+import { MAX_PARTS, ThreadPool, type TaskFn } from '../src/kernels/wasm/thread-pool.js';
 import { awaitWorkers } from './lib/await-workers.js';
 import { filledStorage } from './lib/wasm-arrays.js';
 
@@ -25,7 +27,8 @@ const flag = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--batch', 128);
+const w2 = process.argv.includes('--w2');
+const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--batch', w2 ? 8 : 128);
 // --wall: wall-clock time instead (CPU time adds up the threads, so thread scaling needs the wall clock).
 const wall = process.argv.includes('--wall');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
@@ -42,22 +45,38 @@ const cold = process.argv.includes('--cold'), sweep = cold ? filled(16 << 20) : 
   await awaitWorkers(be, phases ? 2 : threads, () => K.unary('relu', x, x, 0)); // before any timing (lib/await-workers.ts)
 }
 
-// --phases: wall time per pool task of the current call, and the serial mode's patch.
-const taskTimes = new Map<string, number>();
+// --phases: per pool task of the current call, its wall time, parts, the parts the calling thread
+// ran and its time in them (the rest: waiting for the worker); and the serial mode's patch.
+type TaskTime = { ms: number; parts: number; mine: number; busy: number };
+const taskTimes = new Map<string, TaskTime>();
 let serial = false;
 if (phases) {
   const run = ThreadPool.prototype.run;
   ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
-    const t0 = performance.now();
-    run.call(this, id, params, serial ? 1 : nt, wanted);
+    const fns = (this as unknown as { fns: TaskFn[] }).fns, fn = fns[id]!;
     const name = TASK_EXPORTS[id]!;
-    taskTimes.set(name, (taskTimes.get(name) ?? 0) + performance.now() - t0);
+    const t = taskTimes.get(name) ?? { ms: 0, parts: 0, mine: 0, busy: 0 };
+    fns[id] = (...args) => {
+      const t1 = performance.now();
+      fn(...args);
+      t.busy += performance.now() - t1;
+      t.mine++;
+    };
+    const t0 = performance.now();
+    try {
+      run.call(this, id, params, serial ? 1 : nt, wanted);
+    } finally {
+      fns[id] = fn;
+    }
+    t.ms += performance.now() - t0;
+    t.parts += Math.min(wanted, MAX_PARTS);
+    taskTimes.set(name, t);
   };
 }
 
 // 1 thread, the 2-thread split serially, 2 threads, call by call, for each of fns in turn: best
 // wall time and its tasks, per function and mode.
-type Best = { ms: number; tasks: Map<string, number> };
+type Best = { ms: number; tasks: Map<string, TaskTime> };
 function phased(fns: (() => void)[]): Best[][] {
   const modes = [[1, false], [2, true], [2, false]] as const;
   const best = fns.map(() => modes.map((): Best => ({ ms: Infinity, tasks: new Map() })));
@@ -83,7 +102,8 @@ const control = (() => {
   const m = 256, k = 1024, a = filled(m * k), b = filled(k * m), c = filled(m * m);
   return () => K.gemm(a.data, b.data, c.data, { m, n: m, k, transA: false, transB: false, accumulate: false });
 })();
-const taskList = (tasks: Map<string, number>) => [...tasks].map(([k, v]) => `${k.replace(/Task$/, '')} ${v.toFixed(2)}`).join(', ');
+const taskList = (tasks: Map<string, TaskTime>, two: boolean) => [...tasks].map(([k, t]) => `${k.replace(/Task$/, '')} ${t.ms.toFixed(2)}` +
+  (two ? ` (${t.mine} of ${t.parts} parts here, waited ${(t.ms - t.busy).toFixed(2)})` : '')).join(', ');
 
 // Lowest CPU (or wall) time of the runs (ms): on a shared machine the least disturbed run.
 function best(fn: () => void): number {
@@ -99,7 +119,7 @@ function best(fn: () => void): number {
   return least;
 }
 
-const shapes: [string, number, number, number, number][] = [
+const shapes: [string, number, number, number, number][] = w2 ? [['64→64 56²', 64, 64, 56, 1]] : [
   // name, cin, cout, input size, stride
   ['16→16 32²', 16, 16, 32, 1], ['32→32 16²', 32, 32, 16, 1], ['64→64 8²', 64, 64, 8, 1],
   ['3→16 32²', 3, 16, 32, 1], ['16→32 32² s2', 16, 32, 32, 2], ['32→64 16² s2', 32, 64, 16, 2],
@@ -132,7 +152,7 @@ for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.inc
         `serial ÷ 1 thread ${(ser!.ms / one!.ms).toFixed(2)}, ×${(one!.ms / two!.ms).toFixed(2)} on 2 threads ` +
         `(the control ×${(gOne!.ms / gTwo!.ms).toFixed(2)})`);
       for (const [label, b] of [['1 thread', one], ['serial', ser], ['2 threads', two]] as const) {
-        console.log(`    ${label.padEnd(10)} ${taskList(b!.tasks)}`);
+        console.log(`    ${label.padEnd(10)} ${taskList(b!.tasks, b === two)}`);
       }
       continue;
     }

@@ -36,14 +36,15 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
   // then the direct weight gradient at 3×3 (≤ 32 channels, too few tiles for Winograd: 20 → 24 splits
   // units within an input channel; 3 → 16, ResNet-20's stem, its units by output-channel triples first;
   // 2 → 3 and 3 → 7 split those inside a triple) and Winograd's: F(4×4) in one lane of
-  // tiles, in 2 (17 → 19: channel pairs not a multiple of 4) and in 8 lanes of several steps each;
+  // tiles, in 2 (17 → 19: channel pairs not a multiple of 4), in 8 lanes of several steps each and in 4 lanes
+  // of 4–5 whole steps (64 → 64 at 24², batch 8: steps of 16 tiles across rows of 6);
   // F(2×2) in one lane and in 4 lanes of 4–5 steps. Stride 2: 3×3 by winograd-s2's adjoint
   // (ResNet-20's 16 → 32 at 32², smaller: 8 lanes; 32 → 64 at 16²; 17 → 20 at 28², unpadded: an
   // input row and column no tile reads, partial tiles, 2 lanes), 4×4 by im2col through phase
   // planes (an odd input, unpadded).
   for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(1, 20, 24, 12, 3, 1), conv(8, 3, 16, 16, 3, 1),
     conv(40, 2, 3, 16, 3, 1), conv(20, 3, 7, 12, 3, 1),
-    conv(4, 16, 16, 16, 3, 1), conv(12, 17, 19, 16, 3, 1), conv(32, 16, 16, 32, 3, 1), conv(2, 64, 64, 12, 3, 1),
+    conv(4, 16, 16, 16, 3, 1), conv(12, 17, 19, 16, 3, 1), conv(32, 16, 16, 32, 3, 1), conv(2, 64, 64, 12, 3, 1), conv(8, 64, 64, 24, 3, 1),
     conv(1, 300, 64, 33, 3, 1), conv(8, 16, 32, 32, 3, 1, 2), conv(16, 32, 64, 16, 3, 1, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(16, 7, 20, 15, 4, 0, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
@@ -72,7 +73,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilo
   // the input gradients of 72 → 100, of 17 → 20 at 28² unpadded (partial tiles) and of 48 → 64 at 40² by its
   // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels; 4×4 output tiles
   // (winograd4-s2) in phases: 24 → 20 at 56² (49 tiles), 72 → 40 at 45² unpadded (36, K over 64),
-  // 24 → 40 at 40² (25); 16 → 20 at 32², batch 8, splits its 128 tiles. Stems as stride-1
+  // 24 → 40 at 40² (25); 16 → 20 at 32², batch 8, splits its 128 tiles. F(4×4) batched at 64 → 64, 24², batch 8:
+  // its 288 tiles in blocks of at most 32 (V and M within 512 KB). Stems as stride-1
   // Winograd over their phase planes (polyphase-winograd): 7×7 stride 2 (F(3×3, 4×4)) 3 → 20 at 61², batch 2,
   // splitting its 242 tiles, and 3 → 24 at 45², 64 tiles in phases; 11×11 stride 4 (F(4×4, 3×3)) 3 → 24 at
   // 67², 16 tiles in phases.
@@ -83,7 +85,7 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilo
     conv(1, 24, 40, 27, 5, 2), conv(1, 72, 20, 12, 5, 2), conv(3, 256, 24, 15, 5, 2), conv(2, 20, 24, 27, 5, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2), conv(1, 512, 40, 9, 3, 1), conv(1, 520, 16, 7, 3, 1),
     conv(2, 3, 20, 61, 7, 3, 2), conv(1, 3, 24, 45, 7, 3, 2), conv(1, 3, 24, 67, 11, 2, 4), conv(1, 24, 20, 56, 3, 1, 2),
-    conv(1, 72, 40, 45, 3, 0, 2), conv(1, 24, 40, 40, 3, 1, 2), conv(8, 16, 20, 32, 3, 1, 2)]) {
+    conv(1, 72, 40, 45, 3, 0, 2), conv(1, 24, 40, 40, 3, 1, 2), conv(8, 16, 20, 32, 3, 1, 2), conv(8, 64, 64, 24, 3, 1)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

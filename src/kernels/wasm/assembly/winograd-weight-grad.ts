@@ -49,10 +49,18 @@ const LANE_TILES: i32 = 64;
 }
 @inline function tileCount(p: usize): i32 { return arg(p, CONV_BATCH) * tilesPerImage(p); }
 
+// Fewest tiles per step (the GEMMs' K) where that step's V and M fit twice STEP_FLOATS, else 16: at
+// K = 16 each 4×8 tile of dU is loaded, updated by 16 products and stored again, and the calls and
+// packing per plane take a large share. W2's 64 → 64 at 56², batch 8, by F(4×4) (36·128 floats a
+// tile: 28 within STEP_FLOATS), 1 thread, best CPU time of 7, 3 alternating rounds on a busy
+// machine: steps of 16 tiles 17.5–19.3 ms, 32 15.1–17.0, 64 17.1–17.7 (V, M and a lane's dU past L2).
+const MIN_STEP: i32 = 32;
+
 /** Tiles per step (CONV_GRAD_SIDE set; a multiple of 16, so that rows of V and M start on cache lines). */
 export function winogradGradStep(p: usize): i32 {
   const per = planes(p) * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
-  return min((tileCount(p) + 15) & ~15, max(16, STEP_FLOATS / per & ~15));
+  const least = MIN_STEP * per <= 2 * STEP_FLOATS ? MIN_STEP : 16;
+  return min((tileCount(p) + 15) & ~15, max(least, STEP_FLOATS / per & ~15));
 }
 
 /** Lanes (CONV_GRAD_LD set): at least a step and LANE_TILES tiles each, or two steps. */
@@ -98,8 +106,11 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
   const group = al64(work + <usize>(strided(p) ? paddedBytesS2(p) : paddedPlane6Bytes(p, 4)));
   const du = ptr(p, CONV_GRAD_BASE) + <usize>lane * duBytes(p);
   const vs = planeStride(cin, ld), ms = planeStride(cout, ld);
-  const t1 = splitAt(total, lanes, lane + 1, 4);
-  for (let t0 = splitAt(total, lanes, lane, 4), step = 0; t0 < t1; t0 += ld, step++) {
+  // Lanes of whole steps (only the last lane's last step partial): each lane ending in a step of
+  // a few tiles paid a whole step's dU update for them (W2's 64→64 56², batch 8: 8 lanes of 196
+  // tiles, each 12 steps of 16 and one of 4).
+  const t1 = splitAt(total, lanes, lane + 1, ld);
+  for (let t0 = splitAt(total, lanes, lane, ld), step = 0; t0 < t1; t0 += ld, step++) {
     const nb = min(ld, t1 - t0);
     tileCoords(coords, t0, nb, tiles, tw, side);
     if (side == 4) {

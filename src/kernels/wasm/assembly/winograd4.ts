@@ -5,16 +5,33 @@
 // here the weights' transform U = G g Gᵀ, with
 //   G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1⁄24 1⁄12 ⅙; 1⁄24 −1⁄12 ⅙; 0 0 1]
 // The larger constants cost accuracy: a few times F(2×2)'s rounding error (conv-paths.ts).
-import { CONV_CIN, CONV_COUT } from '../abi';
+import { CONV_BATCH, CONV_CIN, CONV_COUT } from '../abi';
 import { arg } from './params';
 import { uPlaneBytes } from './winograd';
+import { UV_MAX_K } from './winograd-gemm';
 import { winograd6PhaseBytes, winograd6PhaseTask, winograd6ScratchBytes, winograd6Task } from './winograd6';
 
 // Tiles per block at most (16 outputs each; blocks are evened out). 64 measured alike.
 const TB: i32 = 128;
+// Batched convs whose blocks of TB tiles would hold more V and M (36 planes of cin and of cout
+// rows a tile) than a core's L2 (1 MiB), which the transforms wrote and the GEMMs read back
+// through L3 (2.4 MB at 64 → 64): blocks within BLOCK_FLOATS (512 KB), of LEAST_BLOCK tiles at
+// least. 1 thread, best CPU time of 7 (W2) or 5 (W8), alternating rounds on a busy machine (load
+// 5–6), forward / input gradient: W2's 64 → 64 at 56², batch 8, blocks of 128 tiles 14.8–16.1 /
+// 15.0–17.4 ms, 64 14.9–15.6 / 14.8–15.2, 32 14.5–14.6 / 14.2–14.7; W8's (batch 128) 64 → 64 at 8²
+// 5.73–5.97 / 5.69–6.09 vs 32 5.09–5.37 / 5.22–5.50, 32 → 32 at 16² 4.91–4.96 / 4.92–5.10 vs 48
+// 4.52–4.80 / 4.51–4.92; but 16 → 16 at 32² (590 KB a block of 128) 7.07–7.15 / 6.89–7.28 vs 112
+// 7.10–7.53 / 7.07–7.65: it keeps TB. Batch 1 (ResNet-18's inference, measured with TB) and convs
+// over UV_MAX_K input channels (GEMMs that pack V: unmeasured) keep TB.
+const L2_FLOATS: i32 = 1 << 18, BLOCK_FLOATS: i32 = 1 << 17, LEAST_BLOCK: i32 = 32;
+@inline function blockTiles(p: usize): i32 {
+  const perTile = 36 * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
+  if (arg(p, CONV_BATCH) == 1 || arg(p, CONV_CIN) > UV_MAX_K || TB * perTile <= L2_FLOATS) return TB;
+  return max(LEAST_BLOCK, BLOCK_FLOATS / perTile & ~15);
+}
 
 // Per-thread scratch of convWinograd4Task.
-export function winograd4ScratchBytes(p: usize, nt: i32): i32 { return winograd6ScratchBytes(p, 4, TB); }
+export function winograd4ScratchBytes(p: usize, nt: i32): i32 { return winograd6ScratchBytes(p, 4, blockTiles(p)); }
 
 // The forward in phases for few tiles: their shared blocks' bytes and the task (winograd6Phase*).
 export function winograd4PhaseBytes(p: usize): i32 { return winograd6PhaseBytes(p, 4, TB); }
@@ -50,5 +67,5 @@ export function winograd4WeightBytes(p: usize): i32 {
 
 // Y for this part's tiles or output channels (winograd6Task), in blocks of equal size.
 export function convWinograd4Task(p: usize, part: i32, parts: i32, slot: i32): void {
-  winograd6Task(p, part, parts, slot, 4, TB, 1);
+  winograd6Task(p, part, parts, slot, 4, blockTiles(p), 1);
 }
