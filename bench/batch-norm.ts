@@ -10,7 +10,9 @@
 // Each case runs at 1 and 2 threads alternately, --rounds times (after the pool's worker is up:
 // until then a 2-thread call runs on one, lib/await-workers.ts); a row gives each thread count's
 // best round and the ratio of the two.
-// Usage: npx tsx bench/batch-norm.ts [--reps 15] [--rounds 3] [--only NAME]   (min and median ms of the reps)
+// --cold writes 64 MB before each rep, so that the kernel reads its arrays from memory as W8 mostly
+// does (a layer's tensors, 2–8 MB each, come from ops that touched tens of MB since).
+// Usage: npx tsx bench/batch-norm.ts [--reps 15] [--rounds 3] [--only NAME] [--cold]   (min and median ms of the reps)
 import { getBackend, setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend, type CpuStorage } from '../src/kernels/backend.js';
 import type { BatchNormParams } from '../src/kernels/kernels.js';
@@ -20,6 +22,7 @@ import { filledArray } from './lib/wasm-arrays.js';
 
 const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const reps = Number(option('--reps')) || 15, rounds = Number(option('--rounds')) || 3, only = option('--only');
+const cold = process.argv.includes('--cold'), evict = new Float32Array(cold ? 16 << 20 : 0);
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 const K = be.arrayKernels;
@@ -29,6 +32,7 @@ function times(fn: () => void): { min: number; median: number } {
   fn();
   const t: number[] = [];
   for (let i = 0; i < reps; i++) {
+    evict.fill(i);
     const t0 = performance.now();
     fn();
     t.push(performance.now() - t0);
@@ -65,9 +69,11 @@ for (const p of shapes) {
     ['stats', 4, () => K.batchNormStats(x, gw, gb, p)],
     ['relu forward', 8, () => K.batchNormReluForward(x, mean, invStd, w, b, null, out, p)],
     ['relu forward + residual', 12, () => K.batchNormReluForward(x, mean, invStd, w, b, res, out, p)],
-    ['relu backward', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, gx, gw, gb, null, true, p)],
-    ['relu backward, sums only', 12, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, null, gw, gb, null, true, p)],
-    ['relu backward + gResidual', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, gx, gw, gb, gRes, true, p)],
+    ['relu backward', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, b, gx, gw, gb, null, true, p)],
+    ['relu backward, sums only', 12, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, b, null, gw, gb, null, true, p)],
+    ['relu backward + gResidual', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, b, gx, gw, gb, gRes, true, p)],
+    // Without a residual: the ReLU's mask from x, no pass over y.
+    ['relu backward, mask from x', 20, () => K.batchNormReluBackward(x, null, gy, mean, invStd, w, b, gx, gw, gb, null, true, p)],
     ['add', 12, () => K.binary('add', gRes, gx, out, flat)],
     ['add in place', 12, () => K.binary('add', gRes, gx, gRes, flat)],
   ];
@@ -91,4 +97,4 @@ for (const p of shapes) {
       `  ×${(best[1]!.min / best[2]!.min).toFixed(2)}   copy ${copy.min.toFixed(2)} ms ${gbs(copy.min)} GB/s`);
   }
 }
-console.log(`backend ${getBackend()}, reps ${reps}, rounds ${rounds}, min / median ms of the best round; GB/s of the min\n${rows.join('\n')}`);
+console.log(`backend ${getBackend()}, reps ${reps}, rounds ${rounds}${cold ? ', cold' : ''}, min / median ms of the best round; GB/s of the min\n${rows.join('\n')}`);

@@ -53,9 +53,9 @@ export function cpuKernels(k: ArrayKernels): Kernels {
         fOrNull(gBias), training, p),
     batchNormReluForward: (x, mean, invStd, weight, bias, residual, out, p) =>
       k.batchNormReluForward(f(x), f(mean), f(invStd), fOrNull(weight), fOrNull(bias), fOrNull(residual), f(out), p),
-    batchNormReluBackward: (x, y, gy, mean, invStd, weight, gx, gWeight, gBias, gResidual, training, p) =>
-      k.batchNormReluBackward(f(x), f(y), f(gy), f(mean), f(invStd), fOrNull(weight), fOrNull(gx), fOrNull(gWeight),
-        fOrNull(gBias), fOrNull(gResidual), training, p),
+    batchNormReluBackward: (x, y, gy, mean, invStd, weight, bias, gx, gWeight, gBias, gResidual, training, p) =>
+      k.batchNormReluBackward(f(x), fOrNull(y), f(gy), f(mean), f(invStd), fOrNull(weight), fOrNull(bias), fOrNull(gx),
+        fOrNull(gWeight), fOrNull(gBias), fOrNull(gResidual), training, p),
     dropoutMask: (out, p) => k.dropoutMask(f(out), p),
     sgdStep: (param, grad, buf, p) => k.sgdStep(f(param), f(grad), fOrNull(buf), p),
     adamStep: (param, grad, m, v, p) => k.adamStep(f(param), f(grad), f(m), f(v), p),

@@ -206,11 +206,13 @@ export interface ArrayKernels {
   // (N, C, S) or null; out may alias x or residual
   batchNormReluForward(x: Float32Array, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null,
     bias: Float32Array | null, residual: Float32Array | null, out: Float32Array, p: BatchNormParams): void;
-  // Its backward: y is its output; the ReLU's gradient gy·[y > 0] goes to gResidual (when wanted)
-  // and through batch norm as batchNormBackward
-  batchNormReluBackward(x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
-    weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
-    gResidual: Float32Array | null, training: boolean, p: BatchNormParams): void;
+  // Its backward: y is its output, or null where it had no residual (y is then the forward's on x,
+  // mean, invStd, weight and bias, which a backend may recompute instead of reading y); the ReLU's
+  // gradient gy·[y > 0] goes to gResidual (when wanted) and through batch norm as batchNormBackward
+  batchNormReluBackward(x: Float32Array, y: Float32Array | null, gy: Float32Array, mean: Float32Array,
+    invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null, gx: Float32Array | null,
+    gWeight: Float32Array | null, gBias: Float32Array | null, gResidual: Float32Array | null, training: boolean,
+    p: BatchNormParams): void;
 
   // out: (size), each element 0 (dropped) or scale; a pure function of the key and the index
   dropoutMask(out: Float32Array, p: DropoutParams): void;

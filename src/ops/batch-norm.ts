@@ -89,9 +89,10 @@ export function batchNormRelu(
   return record(out, 'batchNormRelu', inputs, (g) => {
     const [gx, gw, gb] = gradOutputs(x, weight, bias, p.channels, device);
     const gr = residual?.requiresGrad ? output(x.shape, device) : null;
+    // Without a residual, y is the forward's on x and the statistics: a backend may recompute it.
     k.batchNormReluBackward(
-      x.storage, out.storage, g.storage, mean.storage, invStd.storage, weight?.storage ?? null,
-      gx?.storage ?? null, gw?.storage ?? null, gb?.storage ?? null, gr?.storage ?? null, training, p,
+      x.storage, residual ? out.storage : null, g.storage, mean.storage, invStd.storage, weight?.storage ?? null,
+      bias?.storage ?? null, gx?.storage ?? null, gw?.storage ?? null, gb?.storage ?? null, gr?.storage ?? null, training, p,
     );
     return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : []), ...(residual ? [gr] : [])];
   });

@@ -453,7 +453,14 @@ test('fused batch norm + ReLU (+ residual) forward and backward match the refere
       for (const training of [true, false]) {
         const gx = new Float32Array(n), gw = new Float32Array(channels!), gb = new Float32Array(channels!);
         const gr = new Float32Array(n);
-        refKernels.batchNormReluBackward(x, y, gy, mean, invStd, weight, gx, gw, gb, gr, training, p);
+        refKernels.batchNormReluBackward(x, y, gy, mean, invStd, weight, bias, gx, gw, gb, gr, training, p);
+        if (!residual) {
+          // y left out: recomputed from x, the same bits.
+          const gx2 = new Float32Array(n), gw2 = new Float32Array(channels!), gb2 = new Float32Array(channels!);
+          const gr2 = new Float32Array(n);
+          refKernels.batchNormReluBackward(x, null, gy, mean, invStd, weight, bias, gx2, gw2, gb2, gr2, training, p);
+          assert.deepEqual([gx2, gw2, gb2, gr2], [gx, gw, gb, gr], 'ref batchNormReluBackward without y');
+        }
         const masked = new Float32Array(n), sx = new Float32Array(n), sw = new Float32Array(channels!), sb = new Float32Array(channels!);
         refKernels.unaryBackward('relu', sum, relu, gy, masked, 0);
         refKernels.batchNormBackward(x, masked, mean, invStd, weight, sx, sw, sb, training, p);
@@ -470,8 +477,9 @@ test('fused batch norm + ReLU (+ residual) forward and backward match the refere
           assertClose(await impl.read(yo), y, `${impl.name} batchNormReluForward ${what}`);
           const gxo = impl.place(data(r, n)), gwo = impl.place(data(r, channels!)), gbo = impl.place(data(r, channels!));
           const gro = impl.place(data(r, n));
-          impl.kernels.batchNormReluBackward(impl.place(x), impl.place(y), impl.place(gy), impl.place(mean),
-            impl.place(invStd), impl.place(weight), gxo, gwo, gbo, gro, training, p);
+          // Without a residual, y left out: the backends recompute the ReLU's mask from x.
+          impl.kernels.batchNormReluBackward(impl.place(x), residual ? impl.place(y) : null, impl.place(gy),
+            impl.place(mean), impl.place(invStd), impl.place(weight), impl.place(bias), gxo, gwo, gbo, gro, training, p);
           assertClose(await impl.read(gxo), gx, `${impl.name} batchNormReluBackward gx ${what}`);
           assertClose(await impl.read(gwo), gw, `${impl.name} batchNormReluBackward gWeight ${what}`);
           assertClose(await impl.read(gbo), gb, `${impl.name} batchNormReluBackward gBias ${what}`);
@@ -479,12 +487,12 @@ test('fused batch norm + ReLU (+ residual) forward and backward match the refere
           // Without affine parameters or a residual gradient, only the input's gradient wanted.
           const yn = new Float32Array(n), gxn = new Float32Array(n);
           refKernels.batchNormReluForward(x, mean, invStd, null, null, residual, yn, p);
-          refKernels.batchNormReluBackward(x, yn, gy, mean, invStd, null, gxn, null, null, null, training, p);
+          refKernels.batchNormReluBackward(x, yn, gy, mean, invStd, null, null, gxn, null, null, null, training, p);
           const yno = impl.place(new Float32Array(n)), gxno = impl.place(new Float32Array(n));
           impl.kernels.batchNormReluForward(impl.place(x), impl.place(mean), impl.place(invStd), null, null,
             residual ? impl.place(residual) : null, yno, p);
-          impl.kernels.batchNormReluBackward(impl.place(x), impl.place(yn), impl.place(gy), impl.place(mean),
-            impl.place(invStd), null, gxno, null, null, null, training, p);
+          impl.kernels.batchNormReluBackward(impl.place(x), residual ? impl.place(yn) : null, impl.place(gy),
+            impl.place(mean), impl.place(invStd), null, null, gxno, null, null, null, training, p);
           assertClose(await impl.read(yno), yn, `${impl.name} batchNormReluForward without weight/bias ${what}`);
           assertClose(await impl.read(gxno), gxn, `${impl.name} batchNormReluBackward gx only ${what}`);
         });

@@ -246,8 +246,12 @@ test('batch norm (plain and fused with ReLU), unary and binary kernels split ove
     return y;
   });
   sameAtOneAndTwo('batchNormReluBackward', () => {
-    K.batchNormReluBackward(x, y, gy, mean, invStd, w, out, gw, gb, gr, true, p);
+    K.batchNormReluBackward(x, y, gy, mean, invStd, w, b, out, gw, gb, gr, true, p);
     return Float32Array.of(...out.subarray(0, 5000), ...gr.subarray(0, 5000), ...gw, ...gb);
+  });
+  sameAtOneAndTwo('batchNormReluBackward, the ReLU mask from x', () => {
+    K.batchNormReluBackward(x, null, gy, mean, invStd, w, b, out, gw, gb, null, true, p);
+    return Float32Array.of(...out.subarray(0, 5000), ...gw, ...gb);
   });
   for (const op of ['relu', 'tanh'] as const) {
     sameAtOneAndTwo(`unary ${op}`, () => {
@@ -272,6 +276,30 @@ test('batch norm (plain and fused with ReLU), unary and binary kernels split ove
   });
 });
 
+test('the fused batch norm backward without y recomputes the forward\'s ReLU mask: the same bits as with y', () => {
+  const r = rng(38);
+  // Spatial sizes with and without a scalar tail, planes split and channels split (small planes).
+  for (const p of [{ batch: 4, channels: 16, spatial: 2100 }, { batch: 300, channels: 5, spatial: 9 }]) {
+    const n = p.batch * p.channels * p.spatial;
+    const x = inWasm(data(r, n)), gy = inWasm(data(r, n)), w = inWasm(data(r, p.channels)), b = inWasm(data(r, p.channels));
+    const mean = wasm.alloc(p.channels).data, variance = wasm.alloc(p.channels).data, y = wasm.alloc(n).data;
+    K.batchNormStats(x, mean, variance, p);
+    const invStd = inWasm(variance.map((v) => 1 / Math.sqrt(v + 1e-5)));
+    for (const [weight, bias] of [[w, b], [null, null]]) {
+      K.batchNormReluForward(x, mean, invStd, weight, bias, null, y, p);
+      const run = (withY: boolean) => {
+        const gx = wasm.alloc(n).data, gw = wasm.alloc(p.channels).data, gb = wasm.alloc(p.channels).data;
+        K.batchNormReluBackward(x, withY ? y : null, gy, mean, invStd, weight, bias, gx, gw, gb, null, true, p);
+        return [gx, gw, gb];
+      };
+      for (const threads of [1, 2]) {
+        wasm.setNumThreads(threads);
+        assert.deepEqual(run(false), run(true), `spatial ${p.spatial}, affine ${!!weight}, ${threads} threads`);
+      }
+    }
+  }
+});
+
 test('batch norm reductions over planes too small for sums of their own (threads split channels) are the same at 1 and 2 threads', () => {
   const r = rng(37);
   const p = { batch: 1100, channels: 16, spatial: 8 };
@@ -285,7 +313,11 @@ test('batch norm reductions over planes too small for sums of their own (threads
   });
   const invStd = inWasm(variance.map((v) => 1 / Math.sqrt(v + 1e-5)));
   sameAtOneAndTwo('batchNormReluBackward', () => {
-    K.batchNormReluBackward(x, x, gy, mean, invStd, w, gx, gw, gb, gr, true, p);
+    K.batchNormReluBackward(x, x, gy, mean, invStd, w, null, gx, gw, gb, gr, true, p);
+    return Float32Array.of(...gw, ...gb, ...gx.subarray(0, 5000), ...gr.subarray(n - 5000));
+  });
+  sameAtOneAndTwo('batchNormReluBackward, the ReLU mask from x', () => {
+    K.batchNormReluBackward(x, null, gy, mean, invStd, w, w, gx, gw, gb, gr, true, p);
     return Float32Array.of(...gw, ...gb, ...gx.subarray(0, 5000), ...gr.subarray(n - 5000));
   });
 });

@@ -107,11 +107,17 @@ export function batchNormBackward(
 // The backward of batchNormReluForward: y is its output, so the ReLU passes g = gy·[y > 0]; that
 // g is the residual's gradient (gResidual, when wanted) and batch norm's incoming gradient.
 export function batchNormReluBackward(
-  x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
-  weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
-  gResidual: Float32Array | null, training: boolean, p: BatchNormParams,
+  x: Float32Array, y: Float32Array | null, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
+  weight: Float32Array | null, bias: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null,
+  gBias: Float32Array | null, gResidual: Float32Array | null, training: boolean, p: BatchNormParams,
 ): void {
-  normalizeBackward(x, y, gy, mean, invStd, weight, gx, gWeight, gBias, gResidual, training, p);
+  // Without y (no residual), the forward's output again.
+  let out = y;
+  if (!out) {
+    out = new Float32Array(x.length);
+    batchNormReluForward(x, mean, invStd, weight, bias, null, out, p);
+  }
+  normalizeBackward(x, out, gy, mean, invStd, weight, gx, gWeight, gBias, gResidual, training, p);
 }
 
 function normalizeBackward(

@@ -206,7 +206,8 @@ export const PAD_REPLICATE = 2;
 // with BN_BY_PLANES the sums passes store each plane's, and an END pass (BN_STATS_END,
 // BN_BACKWARD_END) split by channels adds them; without, the sums passes split channels and end
 // their own. The fused batch norm + ReLU passes set BN_RELU: forward adds BN_RESIDUAL (when
-// not 0) before the ReLU; backward masks gy where BN_RESIDUAL, there y, is ≤ 0.
+// not 0) before the ReLU; backward masks gy where y ≤ 0: BN_RESIDUAL, or where that is 0 (a
+// forward without residual), y recomputed from BN_X, BN_MEAN, BN_INV_STD, BN_WEIGHT and BN_BIAS.
 export const BN_PASS = 0;
 export const BN_X = 1;
 export const BN_GY = 2;

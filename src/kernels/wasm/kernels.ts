@@ -292,10 +292,12 @@ export function createWasmKernels(rt: Runtime) {
       batchNorm(BN_FORWARD, [x, null, mean, invStd, weight, bias, out, null, null, residual],
         [READ, READ, READ, READ, READ, READ, WRITE, READ, READ, READ], false, true, p);
     },
-    batchNormReluBackward(x: Float32Array, y: Float32Array, gy: Float32Array, mean: Float32Array, invStd: Float32Array,
-      weight: Float32Array | null, gx: Float32Array | null, gWeight: Float32Array | null, gBias: Float32Array | null,
-      gResidual: Float32Array | null, training: boolean, p: BatchNormParams): void {
-      batchNorm(BN_BACKWARD, [x, gy, mean, invStd, weight, null, gx, gWeight, gBias, y, gResidual],
+    batchNormReluBackward(x: Float32Array, y: Float32Array | null, gy: Float32Array, mean: Float32Array,
+      invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null, gx: Float32Array | null,
+      gWeight: Float32Array | null, gBias: Float32Array | null, gResidual: Float32Array | null, training: boolean,
+      p: BatchNormParams): void {
+      // Without y, the kernel recomputes the ReLU's mask from x (abi.ts, BN_RELU).
+      batchNorm(BN_BACKWARD, [x, gy, mean, invStd, weight, bias, gx, gWeight, gBias, y, gResidual],
         [READ, READ, READ, READ, READ, READ, WRITE, WRITE, WRITE, READ, WRITE], training, true, p);
     },
 

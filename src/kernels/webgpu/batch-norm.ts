@@ -176,12 +176,18 @@ export function batchNormReluForward(ctx: GpuContext, x: Storage, mean: Storage,
 
 // Two dispatches: the ReLU's mask into gResidual (or a temporary), then batch norm's backward on
 // it. One kernel would bind 10 storage buffers, more than the adapters striate asks for allow.
-export function batchNormReluBackward(ctx: GpuContext, x: Storage, y: Storage, gy: Storage, mean: Storage,
-  invStd: Storage, weight: Storage | null, gx: Storage | null, gWeight: Storage | null, gBias: Storage | null,
-  gResidual: Storage | null, training: boolean, p: BatchNormParams): void {
+export function batchNormReluBackward(ctx: GpuContext, x: Storage, y: Storage | null, gy: Storage, mean: Storage,
+  invStd: Storage, weight: Storage | null, bias: Storage | null, gx: Storage | null, gWeight: Storage | null,
+  gBias: Storage | null, gResidual: Storage | null, training: boolean, p: BatchNormParams): void {
   const size = p.batch * p.channels * p.spatial;
   const g = gResidual ?? ctx.cache.take(size);
-  ctx.run(RELU_MASK, new Words().u(size).buffer(), [rd(y), rd(gy), wr(g)], GpuContext.grid(size));
+  // Without y (no residual), the forward's output again, into a temporary.
+  let out = y;
+  if (!out) {
+    out = ctx.cache.take(size);
+    batchNormReluForward(ctx, x, mean, invStd, weight, bias, null, out, p);
+  }
+  ctx.run(RELU_MASK, new Words().u(size).buffer(), [rd(out), rd(gy), wr(g)], GpuContext.grid(size));
   batchNormBackward(ctx, x, g, mean, invStd, weight, gx, gWeight, gBias, training, p);
 }
 

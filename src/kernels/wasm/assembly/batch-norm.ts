@@ -6,7 +6,9 @@
 // shifted sums; every difference from the mean or the shift is taken before scaling, so that
 // with |mean| ≫ std nothing large cancels in f32.
 // The fused batch norm + ReLU (+ residual) is the same forward and backward with the ReLU (and the
-// residual's add) applied in the pass that already touches every element.
+// residual's add) applied in the pass that already touches every element. Without a residual, the
+// backward's ReLU mask [y > 0] comes from x, which both its passes read anyway, recomputed with
+// the forward's f32 operations (so the same mask), instead of two passes over y.
 import {
   BN_BACKWARD, BN_BACKWARD_END, BN_BATCH, BN_BIAS, BN_BY_PLANES, BN_CHANNELS, BN_FORWARD, BN_GRAD_BIAS, BN_GRAD_INPUT,
   BN_GRAD_RESIDUAL, BN_GRAD_WEIGHT, BN_GY, BN_INV_STD, BN_MEAN, BN_OUT, BN_PASS, BN_RELU, BN_RESIDUAL, BN_SCRATCH,
@@ -52,9 +54,12 @@ export function batchNormTask(p: usize, part: i32, parts: i32, slot: i32): void 
       ptr(p, BN_RESIDUAL), arg(p, BN_RELU) != 0, ptr(p, BN_OUT), channels, spatial, u0, u1);
   } else if (pass == BN_GRAD_INPUT) {
     // g: gResidual, where the sums pass stored the masked gradient (one array instead of gy and y).
-    const gResidual = ptr(p, BN_GRAD_RESIDUAL);
-    gradInput(ptr(p, BN_X), gResidual != 0 ? gResidual : ptr(p, BN_GY), gResidual != 0 ? 0 : ptr(p, BN_RESIDUAL),
-      ptr(p, BN_MEAN), ptr(p, BN_OUT), scratch, channels, spatial, u0, u1);
+    const gResidual = ptr(p, BN_GRAD_RESIDUAL), y = ptr(p, BN_RESIDUAL);
+    if (gResidual != 0) {
+      gradInput(p, gResidual, 0, false, u0, u1);
+    } else {
+      gradInput(p, ptr(p, BN_GY), y, y == 0 && arg(p, BN_RELU) != 0, u0, u1);
+    }
   }
 }
 
@@ -80,7 +85,7 @@ function endChannels(p: usize, pass: i32, c0: i32, c1: i32): void {
   if (pass == BN_STATS) {
     statsPlane(ptr(p, BN_X), q, c, spatial, at, step, add);
   } else {
-    backwardPlane(ptr(p, BN_X), ptr(p, BN_RESIDUAL), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_GRAD_RESIDUAL), q, c,
+    backwardPlane(p, ptr(p, BN_X), ptr(p, BN_RESIDUAL), ptr(p, BN_GY), ptr(p, BN_MEAN), ptr(p, BN_GRAD_RESIDUAL), q, c,
       spatial, at, step, add);
   }
 }
@@ -168,10 +173,8 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
   // c: q's channel, without a division a plane (tens of cycles; a plane of W8's last stage is
   // 64 floats).
   for (let q = q0, c = q0 % channels; q < q1; q++, c = c + 1 == channels ? 0 : c + 1) {
-    const co = <usize>c << 2;
-    const m = load<f32>(mean + co);
-    const scale = <f32>(<f64>load<f32>(invStd + co) * (weight != 0 ? <f64>load<f32>(weight + co) : 1));
-    const shift: f32 = bias != 0 ? load<f32>(bias + co) : 0;
+    const m = load<f32>(mean + (<usize>c << 2));
+    const scale = scaleOf(invStd, weight, c), shift = shiftOf(bias, c);
     const base = plane(q, spatial);
     const mv = f32x4.splat(m), sv = f32x4.splat(scale), hv = f32x4.splat(shift);
     let i = 0;
@@ -193,21 +196,46 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
   }
 }
 
-// 4 lanes of g: gy, or gy·[y > 0] when y is not 0 (the fused ReLU's mask, without a branch per
-// element: the signs are unpredictable). NaN in y masks, as the reference's `> 0` does.
-@inline function gradLanes(gy: usize, y: usize, o: usize): v128 {
+// Channel c's scale invStd·weight, rounded to f32 once, and shift (bias): batchNormForward's.
+@inline function scaleOf(invStd: usize, weight: usize, c: i32): f32 {
+  const co = <usize>c << 2;
+  return <f32>(<f64>load<f32>(invStd + co) * (weight != 0 ? <f64>load<f32>(weight + co) : 1));
+}
+
+@inline function shiftOf(bias: usize, c: i32): f32 { return bias != 0 ? load<f32>(bias + (<usize>c << 2)) : 0; }
+
+// The ReLU's mask where y is recomputed (fromX, see batchNormTask): channel c's scale and shift as
+// lanes, or zeros when unused.
+@inline function maskScale(p: usize, fromX: bool, c: i32): v128 {
+  return f32x4.splat(fromX ? scaleOf(ptr(p, BN_INV_STD), ptr(p, BN_WEIGHT), c) : 0);
+}
+
+@inline function maskShift(p: usize, fromX: bool, c: i32): v128 {
+  return f32x4.splat(fromX ? shiftOf(ptr(p, BN_BIAS), c) : 0);
+}
+
+// 4 lanes of g: gy, or gy·[y > 0] (the fused ReLU's mask, without a branch per element: the signs
+// are unpredictable) with y read when not 0, or with fromX recomputed from d = x − mean as
+// batchNormForward computes it (sv, hv: the scale and shift). NaN in y masks, as the reference's
+// `> 0` does.
+@inline function gradLanes(gy: usize, y: usize, o: usize, fromX: bool, d: v128, sv: v128, hv: v128): v128 {
   const g = v128.load(gy + o);
+  if (fromX) return v128.and(g, f32x4.gt(f32x4.add(f32x4.mul(d, sv), hv), f32x4.splat(0)));
   return y != 0 ? v128.and(g, f32x4.gt(v128.load(y + o), f32x4.splat(0))) : g;
 }
 
-@inline function gradAt(gy: usize, y: usize, o: usize): f32 {
+// One element of g (see gradLanes; x, m: the input and the channel's mean).
+@inline function gradAt(gy: usize, y: usize, o: usize, fromX: bool, x: usize, m: f32, sv: v128, hv: v128): f32 {
   const g = load<f32>(gy + o);
-  return y != 0 && !(load<f32>(y + o) > 0) ? 0 : g;
+  const yv = fromX ? (load<f32>(x + o) - m) * f32x4.extract_lane(sv, 0) + f32x4.extract_lane(hv, 0)
+    : y != 0 ? load<f32>(y + o) : 1;
+  return !(yv > 0) ? 0 : g;
 }
 
 // 4 lanes of g (see gradLanes), also stored to gResidual when not 0.
-@inline function gradOut(gy: usize, y: usize, gResidual: usize, o: usize): v128 {
-  const g = gradLanes(gy, y, o);
+@inline function gradOut(gy: usize, y: usize, gResidual: usize, o: usize, fromX: bool, d: v128, sv: v128,
+  hv: v128): v128 {
+  const g = gradLanes(gy, y, o, fromX, d, sv, hv);
   if (gResidual != 0) v128.store(gResidual + o, g);
   return g;
 }
@@ -217,10 +245,11 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
 // (when not 0). gx, gWeight, gBias may be 0 (not wanted). Plane q (channel c)'s Σ g, Σ g·(x − mean)
 // (σ⁻¹ multiplies it once, at the end) and Σ g² (for gx's precision, see backwardEnd) to `at`
 // (added when `add`).
-@inline function backwardPlane(x: usize, y: usize, gy: usize, mean: usize, gResidual: usize, q: i32, c: i32, spatial: i32,
-  at: usize, step: usize, add: bool): void {
+@inline function backwardPlane(p: usize, x: usize, y: usize, gy: usize, mean: usize, gResidual: usize, q: i32, c: i32,
+  spatial: i32, at: usize, step: usize, add: bool): void {
   const vecEnd = spatial & ~7;
   const m = load<f32>(mean + (<usize>c << 2)), mv = f32x4.splat(m);
+  const fromX = y == 0 && arg(p, BN_RELU) != 0, sv = maskScale(p, fromX, c), hv = maskShift(p, fromX, c);
   const base = plane(q, spatial);
   let s = f64x2.splat(0), t = s, sq = s;
   let i = 0;
@@ -229,10 +258,11 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
     let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0, q0 = s0, q1 = s0;
     for (; i < end; i += 8) {
       const o = base + (<usize>i << 2);
-      const g0 = gradOut(gy, y, gResidual, o), g1 = gradOut(gy, y, gResidual, o + 16);
+      const d0 = f32x4.sub(v128.load(x + o), mv), d1 = f32x4.sub(v128.load(x + o, 16), mv);
+      const g0 = gradOut(gy, y, gResidual, o, fromX, d0, sv, hv), g1 = gradOut(gy, y, gResidual, o + 16, fromX, d1, sv, hv);
       s0 = f32x4.add(s0, g0); s1 = f32x4.add(s1, g1);
-      t0 = f32x4.add(t0, f32x4.mul(g0, f32x4.sub(v128.load(x + o), mv)));
-      t1 = f32x4.add(t1, f32x4.mul(g1, f32x4.sub(v128.load(x + o, 16), mv)));
+      t0 = f32x4.add(t0, f32x4.mul(g0, d0));
+      t1 = f32x4.add(t1, f32x4.mul(g1, d1));
       q0 = f32x4.add(q0, f32x4.mul(g0, g0)); q1 = f32x4.add(q1, f32x4.mul(g1, g1));
     }
     s = f64x2.add(s, halves(f32x4.add(s0, s1)));
@@ -244,7 +274,7 @@ function batchNormForward(x: usize, mean: usize, invStd: usize, weight: usize, b
     const o = base + (<usize>i << 2);
     // In f64, as the reference: with few values a channel (BatchNorm1d, spatial 1), gx is a
     // small difference of terms made from these sums.
-    const g = gradAt(gy, y, o);
+    const g = gradAt(gy, y, o, fromX, x, m, sv, hv);
     if (gResidual != 0) store<f32>(gResidual + o, g);
     st += <f64>g;
     tt += <f64>g * (<f64>load<f32>(x + o) - <f64>m);
@@ -277,41 +307,46 @@ function backwardEnd(invStd: usize, weight: usize, gWeight: usize, gBias: usize,
   store<f64>(at, rest >= 0.25 * sumG2 ? 1 : 0, 24);
 }
 
-// gx for the planes [q0, q1) from g (masked by y when not 0) and the channels' coefficients.
-function gradInput(x: usize, g: usize, mask: usize, mean: usize, gx: usize, scratch: usize, channels: i32, spatial: i32,
-  q0: i32, q1: i32): void {
+// gx for the planes [q0, q1) from g (masked by y ≤ 0: mask's, when not 0, or with fromX y
+// recomputed from x) and the channels' coefficients.
+function gradInput(p: usize, g: usize, mask: usize, fromX: bool, q0: i32, q1: i32): void {
+  const x = ptr(p, BN_X), mean = ptr(p, BN_MEAN), gx = ptr(p, BN_OUT), scratch = ptr(p, BN_SCRATCH);
+  const channels = arg(p, BN_CHANNELS), spatial = arg(p, BN_SPATIAL);
   for (let q = q0, c = q0 % channels; q < q1; q++, c = c + 1 == channels ? 0 : c + 1) {
     const at = sums(scratch, c), m = load<f32>(mean + (<usize>c << 2));
     const base = plane(q, spatial);
+    const sv = maskScale(p, fromX, c), hv = maskShift(p, fromX, c);
     if (load<f64>(at, 24) != 0) {
-      gradInputF32(x, g, mask, gx, base, spatial, m, <f32>load<f64>(at), <f32>load<f64>(at, 8), <f32>load<f64>(at, 16));
+      gradInputF32(x, g, mask, fromX, sv, hv, gx, base, spatial, m, <f32>load<f64>(at), <f32>load<f64>(at, 8),
+        <f32>load<f64>(at, 16));
     } else {
-      gradInputF64(x, g, mask, gx, base, spatial, m, load<f64>(at), load<f64>(at, 8), load<f64>(at, 16));
+      gradInputF64(x, g, mask, fromX, sv, hv, gx, base, spatial, m, load<f64>(at), load<f64>(at, 8), load<f64>(at, 16));
     }
   }
 }
 
 // gx = k·g + a − (x − m)·b over one plane (at byte offset base), in f32 lanes (scalar tail in f64).
-@inline function gradInputF32(x: usize, g: usize, mask: usize, gx: usize, base: usize, spatial: i32, m: f32, k: f32,
-  a: f32, b: f32): void {
+@inline function gradInputF32(x: usize, g: usize, mask: usize, fromX: bool, sv: v128, hv: v128, gx: usize, base: usize,
+  spatial: i32, m: f32, k: f32, a: f32, b: f32): void {
   const mv = f32x4.splat(m), kv = f32x4.splat(k), av = f32x4.splat(a), bv = f32x4.splat(b);
   let i = 0;
   for (; i + 4 <= spatial; i += 4) {
     const o = base + (<usize>i << 2);
     const d = f32x4.sub(v128.load(x + o), mv);
-    v128.store(gx + o, f32x4.sub(f32x4.add(f32x4.mul(kv, gradLanes(g, mask, o)), av), f32x4.mul(d, bv)));
+    const h = gradLanes(g, mask, o, fromX, d, sv, hv);
+    v128.store(gx + o, f32x4.sub(f32x4.add(f32x4.mul(kv, h), av), f32x4.mul(d, bv)));
   }
-  gradInputTail(x, g, mask, gx, base, i, spatial, m, k, a, b);
+  gradInputTail(x, g, mask, fromX, sv, hv, gx, base, i, spatial, m, k, a, b);
 }
 
 // The same in f64.
-@inline function gradInputF64(x: usize, g: usize, mask: usize, gx: usize, base: usize, spatial: i32, m: f32, k: f64,
-  a: f64, b: f64): void {
-  const mv = f64x2.splat(m), kv = f64x2.splat(k), av = f64x2.splat(a), bv = f64x2.splat(b);
+@inline function gradInputF64(x: usize, g: usize, mask: usize, fromX: bool, sv: v128, hv: v128, gx: usize, base: usize,
+  spatial: i32, m: f32, k: f64, a: f64, b: f64): void {
+  const mv = f64x2.splat(m), kv = f64x2.splat(k), av = f64x2.splat(a), bv = f64x2.splat(b), mf = f32x4.splat(m);
   let i = 0;
   for (; i + 4 <= spatial; i += 4) {
     const o = base + (<usize>i << 2);
-    const h = gradLanes(g, mask, o), v = v128.load(x + o);
+    const v = v128.load(x + o), h = gradLanes(g, mask, o, fromX, f32x4.sub(v, mf), sv, hv);
     const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
     const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), mv);
     const r0 = f64x2.sub(f64x2.add(f64x2.mul(kv, f64x2.promote_low_f32x4(h)), av), f64x2.mul(d0, bv));
@@ -319,13 +354,14 @@ function gradInput(x: usize, g: usize, mask: usize, mean: usize, gx: usize, scra
       f64x2.mul(d1, bv));
     v128.store(gx + o, i32x4.shuffle(f32x4.demote_f64x2_zero(r0), f32x4.demote_f64x2_zero(r1), 0, 1, 4, 5));
   }
-  gradInputTail(x, g, mask, gx, base, i, spatial, m, k, a, b);
+  gradInputTail(x, g, mask, fromX, sv, hv, gx, base, i, spatial, m, k, a, b);
 }
 
-@inline function gradInputTail(x: usize, g: usize, mask: usize, gx: usize, base: usize, i: i32, spatial: i32, m: f32,
-  k: f64, a: f64, b: f64): void {
+@inline function gradInputTail(x: usize, g: usize, mask: usize, fromX: bool, sv: v128, hv: v128, gx: usize, base: usize,
+  i: i32, spatial: i32, m: f32, k: f64, a: f64, b: f64): void {
   for (; i < spatial; i++) {
     const o = base + (<usize>i << 2);
-    store<f32>(gx + o, <f32>(k * <f64>gradAt(g, mask, o) + a - (<f64>load<f32>(x + o) - <f64>m) * b));
+    const h = gradAt(g, mask, o, fromX, x, m, sv, hv);
+    store<f32>(gx + o, <f32>(k * <f64>h + a - (<f64>load<f32>(x + o) - <f64>m) * b));
   }
 }
