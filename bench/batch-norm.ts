@@ -73,7 +73,7 @@ for (const p of shapes) {
     ['relu backward, sums only', 12, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, b, null, gw, gb, null, true, p)],
     ['relu backward + gResidual', 28, () => K.batchNormReluBackward(x, y, gy, mean, invStd, w, b, gx, gw, gb, gRes, true, p)],
     // Without a residual: the ReLU's mask from x, no pass over y.
-    ['relu backward, mask from x', 20, () => K.batchNormReluBackward(x, null, gy, mean, invStd, w, b, gx, gw, gb, null, true, p)],
+    ['relu backward, mask of x', 20, () => K.batchNormReluBackward(x, null, gy, mean, invStd, w, b, gx, gw, gb, null, true, p)],
     ['add', 12, () => K.binary('add', gRes, gx, out, flat)],
     ['add in place', 12, () => K.binary('add', gRes, gx, gRes, flat)],
   ];
