@@ -22,6 +22,7 @@ import {
 } from './conv-paths.js';
 import { phaseWeights } from './polyphase-weights.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
+import { MAX_PARTS } from './thread-pool.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
 
 /** The forward's epilogue (kernels.ts convForward): the residual's pointer (0: none), ReLU, out's size. */
@@ -53,16 +54,18 @@ export function createConvKernels(rt: Runtime) {
 
   // The Winograd forward tasks: output tile side, the fewest tiles a part splitting tiles takes
   // (below, parts split output channels: see convTask), transformed weights' bytes and their task,
-  // and the forward in phases (for few tiles): its planes ξ, shared blocks' bytes (0: does not fit) and task.
+  // and the forward in phases (for few tiles): its planes ξ, shared blocks' bytes (0: does not fit) and task;
+  // `blocks`, where the variant's blocks are fixed by the geometry (winograd-frame.ts forwardTask):
+  // how many (0: not fixed here), each then a part of the split by tiles.
   interface WinogradKind {
     side: number; partTiles: number; weightBytes: (params: number) => number; weights: number;
-    planes: number; phaseBytes: (params: number) => number; phases: number;
+    planes: number; phaseBytes: (params: number) => number; phases: number; blocks?: (params: number) => number;
   }
   const winogradKinds: Record<number, WinogradKind> = {
     [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS,
       planes: 16, phaseBytes: ex.winogradPhaseBytes, phases: TASK_WINOGRAD_PHASE },
     [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS,
-      planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE },
+      planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE, blocks: ex.winograd4Blocks },
     // F(2×2, 5×5): F(4×4)'s 36 planes of cout × cin.
     [TASK_CONV_WINOGRAD5X5]: { side: 2, partTiles: 64, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD5X5_WEIGHTS,
       planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE },
@@ -97,6 +100,10 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_WINOGRAD4X4]: ex.winograd4x4ScratchBytes, [TASK_CONV_WINOGRAD7]: ex.winograd7ScratchBytes,
     [TASK_CONV_WINOGRAD4_S2]: ex.winograd4S2ScratchBytes,
   };
+
+  // Parts of a split by tiles whose blocks are fixed: one per block (a thread waits at most one
+  // block's time for the other's last), MAX_PARTS at most; 0 where they are not fixed.
+  const fixedParts = (nt: number, kind: WinogradKind) => nt === 1 ? 0 : Math.min(MAX_PARTS, kind.blocks?.(rt.params) ?? 0);
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
   function setGeometry(ptrs: readonly number[], geo: Geometry, flip: boolean): Int32Array {
@@ -161,7 +168,7 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_RESIDUAL] = epilogue?.residual ?? 0;
     P[CONV_RELU] = epilogue?.relu ? 1 : 0;
     const parts = s2InputGrad ? partsFor(nt, byChannels ? Math.ceil(cout / 4) : batch, 1)
-      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
+      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : fixedParts(nt, winograd) || partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
           : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;

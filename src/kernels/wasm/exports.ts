@@ -25,6 +25,7 @@ export interface WasmExports {
   winogradWeightBytes(params: number): number;
   winogradPhaseBytes(params: number): number;
   winograd4ScratchBytes(params: number, nt: number): number;
+  winograd4Blocks(params: number): number;
   winograd4WeightBytes(params: number): number;
   winograd4PhaseBytes(params: number): number;
   winograd5x5ScratchBytes(params: number, nt: number): number;

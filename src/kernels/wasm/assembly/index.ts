@@ -77,7 +77,7 @@ export function zero(ptr: usize, bytes: usize): void {
 export { batchNormTask } from './batch-norm';
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradPhaseBytes, winogradPhaseTask, winogradScratchBytes, winogradWeightBytes } from './winograd';
-export { convWinograd4Task, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
+export { convWinograd4Task, winograd4Blocks, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
 export { winogradWeightsTask, winograd4WeightsTask, winograd42WeightsTask, winograd4S2WeightsTask } from './winograd-weights';
 export { convEpilogueTask } from './conv-epilogue';
 export { convWinograd4S2Task, winograd4S2PhaseBytes, winograd4S2PhaseTask, winograd4S2ScratchBytes, winograd4S2WeightBytes } from './winograd4-s2';
