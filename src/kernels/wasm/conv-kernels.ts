@@ -71,10 +71,10 @@ export function createConvKernels(rt: Runtime) {
       planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE },
     // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
     [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
-      planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
+      planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE, blocks: ex.winogradS2Blocks },
     // 3×3 stride 2 with 4×4 output tiles (winograd4-s2.ts): 81 planes of cout × cin.
     [TASK_CONV_WINOGRAD4_S2]: { side: 4, partTiles: 64, weightBytes: ex.winograd4S2WeightBytes, weights: TASK_WINOGRAD4_S2_WEIGHTS,
-      planes: 81, phaseBytes: ex.winograd4S2PhaseBytes, phases: TASK_WINOGRAD4_S2_PHASE },
+      planes: 81, phaseBytes: ex.winograd4S2PhaseBytes, phases: TASK_WINOGRAD4_S2_PHASE, blocks: ex.winograd4S2Blocks },
     // F(3×3, 4×4) (winograd4x4.ts): F(4×4)'s 36 planes of cout × cin, on 3×3 output tiles.
     [TASK_CONV_WINOGRAD4X4]: { side: 3, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4X4_WEIGHTS,
       planes: 36, phaseBytes: ex.winograd4x4PhaseBytes, phases: TASK_WINOGRAD4X4_PHASE },
@@ -101,9 +101,11 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_WINOGRAD4_S2]: ex.winograd4S2ScratchBytes,
   };
 
-  // Parts of a split by tiles whose blocks are fixed: one per block (a thread waits at most one
-  // block's time for the other's last), MAX_PARTS at most; 0 where they are not fixed.
-  const fixedParts = (nt: number, kind: WinogradKind) => nt === 1 ? 0 : Math.min(MAX_PARTS, kind.blocks?.(rt.params) ?? 0);
+  // Parts of a split whose blocks are fixed by the geometry (`blocks`: how many, 0 where not
+  // fixed): one per block, so that a thread waits at most one block's time for the other's last;
+  // MAX_PARTS at most (then several blocks a part); 0 where not fixed.
+  const fixed = (nt: number, blocks: ((params: number) => number) | undefined) =>
+    nt === 1 ? 0 : Math.min(MAX_PARTS, blocks?.(rt.params) ?? 0);
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
   function setGeometry(ptrs: readonly number[], geo: Geometry, flip: boolean): Int32Array {
@@ -167,8 +169,8 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
     P[CONV_RESIDUAL] = epilogue?.residual ?? 0;
     P[CONV_RELU] = epilogue?.relu ? 1 : 0;
-    const parts = s2InputGrad ? partsFor(nt, byChannels ? Math.ceil(cout / 4) : batch, 1)
-      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : fixedParts(nt, winograd) || partsFor(nt, tiles, partTiles))
+    const parts = s2InputGrad ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 1) : fixed(nt, ex.winogradS2InputGradBlocks) || 1)
+      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : fixed(nt, winograd.blocks) || partsFor(nt, tiles, partTiles))
       : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
           : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;

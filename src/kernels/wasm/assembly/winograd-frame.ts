@@ -48,6 +48,10 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
   return min(tb, (((total + blocks - 1) / blocks) + round - 1) & ~(round - 1));
 }
 
+// Batched convs split by tiles in fixed blocks (forwardTask) where their variant asks; batch 1
+// (ResNet-18's inference, measured and tuned with parts of tiles) keeps its parts.
+@inline export function batched(p: usize): bool { return arg(p, CONV_BATCH) > 1; }
+
 // The blocks of forwardTask's split by tiles with `fixed` blocks: from the geometry alone.
 @inline export function forwardBlocks(p: usize, side: i32, tb: i32, round: i32): i32 {
   const total = arg(p, CONV_BATCH) * tilesOf(arg(p, CONV_OH), side) * tilesOf(arg(p, CONV_OW), side);

@@ -8,7 +8,7 @@
 import { CONV_BATCH, CONV_CIN, CONV_COUT } from '../abi';
 import { arg } from './params';
 import { uPlaneBytes } from './winograd';
-import { forwardBlocks } from './winograd-frame';
+import { batched, forwardBlocks } from './winograd-frame';
 import { UV_MAX_K } from './winograd-gemm';
 import { winograd6PhaseBytes, winograd6PhaseTask, winograd6ScratchBytes, winograd6Task } from './winograd6';
 
@@ -72,9 +72,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 // 1-thread time; W1's 64 → 64 at 56² (8 of 196 tiles) blocks of 28 against 32. Parts are
 // then single blocks (conv-kernels.ts), so that the calling thread waits at most one block (about
 // 0.1 ms) for the worker's last, not one eighth of the conv. Batch 1 (ResNet-18, measured with
-// parts of ≥ 96 tiles and blocks rounded to 1 tile) keeps those.
-@inline function batched(p: usize): bool { return arg(p, CONV_BATCH) > 1; }
-// Its fixed blocks, 0 where they are not fixed.
+// parts of ≥ 96 tiles and blocks rounded to 1 tile) keeps those (the frame's `batched`).
 export function winograd4Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 4, blockTiles(p), 8) : 0; }
 
 // Y for this part's tiles or output channels (winograd6Task), in blocks of equal size.
