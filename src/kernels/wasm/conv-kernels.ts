@@ -107,6 +107,16 @@ export function createConvKernels(rt: Runtime) {
   const fixed = (nt: number, blocks: ((params: number) => number) | undefined) =>
     nt === 1 ? 0 : Math.min(MAX_PARTS, blocks?.(rt.params) ?? 0);
 
+  // The direct conv's parts of (image, 4-channel block) units: each packs all the weights again
+  // and pads its images, so at least 4 images a part, or the 4 parts a thread of any task. ResNet-20's
+  // 3 → 16 stem at 32², batch 128, best wall time of 5 (bench/resnet20-convs.ts --phases, 2
+  // rounds, load ~2): 8 parts (4 a thread) forward / input gradient ×1.63–1.66 / ×1.52–1.57 on 2
+  // threads, the calling thread waiting 0.32–0.52 ms for the worker's last part; 32 parts (4
+  // images each) ×1.78–1.84 / ×1.68–1.71, waits 0.04–0.05, their serial run 1.00–1.02× 1 thread's
+  // time; 128 (an image each) 1.04–1.09× (the weights packed again), ×1.71–1.73 / ×1.53–1.67.
+  const directParts = (nt: number, batch: number, blocks: number) =>
+    Math.max(partsFor(nt, batch * blocks, 1), partsFor(nt, batch, 4, 64));
+
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
   function setGeometry(ptrs: readonly number[], geo: Geometry, flip: boolean): Int32Array {
     const P = paramSlots(rt);
@@ -171,7 +181,7 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_RELU] = epilogue?.relu ? 1 : 0;
     const parts = s2InputGrad ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 1) : fixed(nt, ex.winogradS2InputGradBlocks) || 1)
       : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : fixed(nt, winograd.blocks) || partsFor(nt, tiles, partTiles))
-      : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
+      : task === TASK_CONV_DIRECT ? directParts(nt, batch, Math.ceil(cout / 4))
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
           : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;
     call.begin();
