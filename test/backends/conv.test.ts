@@ -65,6 +65,7 @@ const CASES: Case[] = [
   [2, 520, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd winograd4 winograd'], // F(2×2) with wide padding (K = 520: over F(4×4)'s limit)
   [2, 260, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd4'], // F(4×4) summing K = 260 in chunks of 64 and a last one of 4
   [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), K = 16, 2 threads split tiles mid-row
+  [5, 32, 32, 1, [26, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) batched in fixed blocks: 245 tiles, 5 blocks of 48 and one of 5 (a partial panel)
   [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows
   [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: in phases (one block of all tiles), a partial panel
   [2, 512, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
@@ -113,6 +114,7 @@ const CASES: Case[] = [
   [1, 16, 16, 1, [14, 14], 3, 2, 1, 1, 'winograd-s2 im2col im2col'], // 16 tiles: the fewest stride-2 Winograd's forward takes (its gradients: 40)
   [1, 700, 24, 1, [17, 17], 3, 2, 1, 1, 'winograd-s2 im2col im2col'], // stride-2 Winograd with the weights' K split into blocks
   [5, 16, 18, 1, [9, 10], 3, 2, 2, 1, 'winograd-s2 winograd-s2 winograd-s2'], // stride-2 Winograd with padding 2
+  [9, 32, 64, 1, [16, 16], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // ResNet-20's 32→64, fewer images: 144 tiles in 3 fixed blocks of 48; the input gradient in blocks of 4 images (4 + 4 + 1)
   [9, 16, 32, 1, [32, 31], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // ResNet-20's 16→32, fewer images: 144 4×4 tiles split over threads; the weight gradient in 8 lanes of several steps, odd width
   [5, 20, 17, 1, [12, 11], 3, 2, 0, 1, 'winograd-s2 winograd-s2 winograd-s2'], // unpadded, an input row and column no tile reads, lanes splitting images mid-row
   [2, 24, 700, 1, [17, 17], 3, 2, 1, 1, 'winograd-s2 winograd-s2 im2col'], // stride-2 Winograd's input gradient with its K (700 output channels) split into blocks; over the weight gradient's 64 channels

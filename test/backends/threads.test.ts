@@ -74,7 +74,9 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilo
   // adjoint, parts splitting the images (batch 2 and 6) or, at batch 1, dx's channels; 4×4 output tiles
   // (winograd4-s2) in phases: 24 → 20 at 56² (49 tiles), 72 → 40 at 45² unpadded (36, K over 64),
   // 24 → 40 at 40² (25); 16 → 20 at 32², batch 8, splits its 128 tiles. F(4×4) batched at 64 → 64, 24², batch 8:
-  // its 288 tiles in blocks of at most 32 (V and M within 512 KB). Stems as stride-1
+  // its 288 tiles in blocks of at most 32 (V and M within 512 KB), fixed by the geometry, each a part; 32 → 32 at
+  // 26², batch 5, 245 tiles in 5 blocks of 48 and one of 5. ResNet-20's 32 → 64 at 16², stride 2, batch 9: the
+  // forward's 144 tiles in 3 fixed blocks of 48, the input gradient's blocks of 4 images (4 + 4 + 1). Stems as stride-1
   // Winograd over their phase planes (polyphase-winograd): 7×7 stride 2 (F(3×3, 4×4)) 3 → 20 at 61², batch 2,
   // splitting its 242 tiles, and 3 → 24 at 45², 64 tiles in phases; 11×11 stride 4 (F(4×4, 3×3)) 3 → 24 at
   // 67², 16 tiles in phases.
@@ -85,7 +87,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilo
     conv(1, 24, 40, 27, 5, 2), conv(1, 72, 20, 12, 5, 2), conv(3, 256, 24, 15, 5, 2), conv(2, 20, 24, 27, 5, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(1, 48, 64, 40, 3, 1, 2), conv(1, 512, 40, 9, 3, 1), conv(1, 520, 16, 7, 3, 1),
     conv(2, 3, 20, 61, 7, 3, 2), conv(1, 3, 24, 45, 7, 3, 2), conv(1, 3, 24, 67, 11, 2, 4), conv(1, 24, 20, 56, 3, 1, 2),
-    conv(1, 72, 40, 45, 3, 0, 2), conv(1, 24, 40, 40, 3, 1, 2), conv(8, 16, 20, 32, 3, 1, 2), conv(8, 64, 64, 24, 3, 1)]) {
+    conv(1, 72, 40, 45, 3, 0, 2), conv(1, 24, 40, 40, 3, 1, 2), conv(8, 16, 20, 32, 3, 1, 2), conv(8, 64, 64, 24, 3, 1),
+    conv(5, 32, 32, 26, 3, 1), conv(9, 32, 64, 16, 3, 1, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
     const w = inWasm(data(r, p.outChannels * p.inChannels * p.kernelSize[0]! ** 2));
     const out = wasm.alloc(p.batch * p.outChannels * p.outSize[0]! ** 2).data;

@@ -22,6 +22,7 @@ import {
 } from './conv-paths.js';
 import { phaseWeights } from './polyphase-weights.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
+import { MAX_PARTS } from './thread-pool.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
 
 /** The forward's epilogue (kernels.ts convForward): the residual's pointer (0: none), ReLU, out's size. */
@@ -53,25 +54,27 @@ export function createConvKernels(rt: Runtime) {
 
   // The Winograd forward tasks: output tile side, the fewest tiles a part splitting tiles takes
   // (below, parts split output channels: see convTask), transformed weights' bytes and their task,
-  // and the forward in phases (for few tiles): its planes ξ, shared blocks' bytes (0: does not fit) and task.
+  // and the forward in phases (for few tiles): its planes ξ, shared blocks' bytes (0: does not fit) and task;
+  // `blocks`, where the variant's blocks are fixed by the geometry (winograd-frame.ts forwardTask):
+  // how many (0: not fixed here), each then a part of the split by tiles.
   interface WinogradKind {
     side: number; partTiles: number; weightBytes: (params: number) => number; weights: number;
-    planes: number; phaseBytes: (params: number) => number; phases: number;
+    planes: number; phaseBytes: (params: number) => number; phases: number; blocks?: (params: number) => number;
   }
   const winogradKinds: Record<number, WinogradKind> = {
     [TASK_CONV_WINOGRAD]: { side: 2, partTiles: 64, weightBytes: ex.winogradWeightBytes, weights: TASK_WINOGRAD_WEIGHTS,
       planes: 16, phaseBytes: ex.winogradPhaseBytes, phases: TASK_WINOGRAD_PHASE },
     [TASK_CONV_WINOGRAD4]: { side: 4, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4_WEIGHTS,
-      planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE },
+      planes: 36, phaseBytes: ex.winograd4PhaseBytes, phases: TASK_WINOGRAD4_PHASE, blocks: ex.winograd4Blocks },
     // F(2×2, 5×5): F(4×4)'s 36 planes of cout × cin.
     [TASK_CONV_WINOGRAD5X5]: { side: 2, partTiles: 64, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD5X5_WEIGHTS,
       planes: 36, phaseBytes: ex.winograd5x5PhaseBytes, phases: TASK_WINOGRAD5X5_PHASE },
     // 3×3 stride 2 on its polyphase parts (winograd-s2.ts): 25 planes of cout × cin.
     [TASK_CONV_WINOGRAD_S2]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
-      planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE },
+      planes: 25, phaseBytes: ex.winogradS2PhaseBytes, phases: TASK_WINOGRAD_S2_PHASE, blocks: ex.winogradS2Blocks },
     // 3×3 stride 2 with 4×4 output tiles (winograd4-s2.ts): 81 planes of cout × cin.
     [TASK_CONV_WINOGRAD4_S2]: { side: 4, partTiles: 64, weightBytes: ex.winograd4S2WeightBytes, weights: TASK_WINOGRAD4_S2_WEIGHTS,
-      planes: 81, phaseBytes: ex.winograd4S2PhaseBytes, phases: TASK_WINOGRAD4_S2_PHASE },
+      planes: 81, phaseBytes: ex.winograd4S2PhaseBytes, phases: TASK_WINOGRAD4_S2_PHASE, blocks: ex.winograd4S2Blocks },
     // F(3×3, 4×4) (winograd4x4.ts): F(4×4)'s 36 planes of cout × cin, on 3×3 output tiles.
     [TASK_CONV_WINOGRAD4X4]: { side: 3, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4X4_WEIGHTS,
       planes: 36, phaseBytes: ex.winograd4x4PhaseBytes, phases: TASK_WINOGRAD4X4_PHASE },
@@ -97,6 +100,22 @@ export function createConvKernels(rt: Runtime) {
     [TASK_CONV_WINOGRAD4X4]: ex.winograd4x4ScratchBytes, [TASK_CONV_WINOGRAD7]: ex.winograd7ScratchBytes,
     [TASK_CONV_WINOGRAD4_S2]: ex.winograd4S2ScratchBytes,
   };
+
+  // Parts of a split whose blocks are fixed by the geometry (`blocks`: how many, 0 where not
+  // fixed): one per block, so that a thread waits at most one block's time for the other's last;
+  // MAX_PARTS at most (then several blocks a part); 0 where not fixed.
+  const fixed = (nt: number, blocks: ((params: number) => number) | undefined) =>
+    nt === 1 ? 0 : Math.min(MAX_PARTS, blocks?.(rt.params) ?? 0);
+
+  // The direct conv's parts of (image, 4-channel block) units: each packs all the weights again
+  // and pads its images, so at least 4 images a part, or the 4 parts a thread of any task. ResNet-20's
+  // 3 → 16 stem at 32², batch 128, best wall time of 5 (bench/resnet20-convs.ts --phases, 2
+  // rounds, load ~2): 8 parts (4 a thread) forward / input gradient ×1.63–1.66 / ×1.52–1.57 on 2
+  // threads, the calling thread waiting 0.32–0.52 ms for the worker's last part; 32 parts (4
+  // images each) ×1.78–1.84 / ×1.68–1.71, waits 0.04–0.05, their serial run 1.00–1.02× 1 thread's
+  // time; 128 (an image each) 1.04–1.09× (the weights packed again), ×1.71–1.73 / ×1.53–1.67.
+  const directParts = (nt: number, batch: number, blocks: number) =>
+    Math.max(partsFor(nt, batch * blocks, 1), partsFor(nt, batch, 4, 64));
 
   // Fills the parameter block's pointers (CONV_X … CONV_OUT), geometry and flip.
   function setGeometry(ptrs: readonly number[], geo: Geometry, flip: boolean): Int32Array {
@@ -160,9 +179,9 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_WINOGRAD_BY_CHANNELS] = byChannels ? 1 : 0;
     P[CONV_RESIDUAL] = epilogue?.residual ?? 0;
     P[CONV_RELU] = epilogue?.relu ? 1 : 0;
-    const parts = s2InputGrad ? partsFor(nt, byChannels ? Math.ceil(cout / 4) : batch, 1)
-      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : partsFor(nt, tiles, partTiles))
-      : task === TASK_CONV_DIRECT ? partsFor(nt, batch * Math.ceil(cout / 4), 1)
+    const parts = s2InputGrad ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 1) : fixed(nt, ex.winogradS2InputGradBlocks) || 1)
+      : winograd ? (byChannels ? partsFor(nt, Math.ceil(cout / 4), 16) : fixed(nt, winograd.blocks) || partsFor(nt, tiles, partTiles))
+      : task === TASK_CONV_DIRECT ? directParts(nt, batch, Math.ceil(cout / 4))
         : task === TASK_CONV_DEPTHWISE ? partsFor(nt, batch * cin, 1)
           : task === TASK_CONV_SHIFTED_BWD_IN || task === TASK_CONV_SHIFTED ? partsFor(nt, batch, 1) : nt;
     call.begin();

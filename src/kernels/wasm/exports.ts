@@ -25,6 +25,9 @@ export interface WasmExports {
   winogradWeightBytes(params: number): number;
   winogradPhaseBytes(params: number): number;
   winograd4ScratchBytes(params: number, nt: number): number;
+  winograd4Blocks(params: number): number;
+  winograd4S2Blocks(params: number): number;
+  winogradS2Blocks(params: number): number;
   winograd4WeightBytes(params: number): number;
   winograd4PhaseBytes(params: number): number;
   winograd5x5ScratchBytes(params: number, nt: number): number;
@@ -38,6 +41,7 @@ export interface WasmExports {
   winogradS2WeightBytes(params: number): number;
   winogradS2PhaseBytes(params: number): number;
   winogradS2InputGradScratchBytes(params: number, nt: number): number;
+  winogradS2InputGradBlocks(params: number): number;
   winograd42ScratchBytes(params: number, nt: number): number;
   winograd4S2ScratchBytes(params: number, nt: number): number;
   winograd4S2WeightBytes(params: number): number;

@@ -77,10 +77,10 @@ export function zero(ptr: usize, bytes: usize): void {
 export { batchNormTask } from './batch-norm';
 export { conv3dForwardTask, conv3dForwardUnits, conv3dBackwardInputTask, conv3dBackwardWeightTask, conv3dScratchBytes } from './conv3d';
 export { convWinogradTask, winogradPhaseBytes, winogradPhaseTask, winogradScratchBytes, winogradWeightBytes } from './winograd';
-export { convWinograd4Task, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
+export { convWinograd4Task, winograd4Blocks, winograd4PhaseBytes, winograd4PhaseTask, winograd4ScratchBytes, winograd4WeightBytes } from './winograd4';
 export { winogradWeightsTask, winograd4WeightsTask, winograd42WeightsTask, winograd4S2WeightsTask } from './winograd-weights';
 export { convEpilogueTask } from './conv-epilogue';
-export { convWinograd4S2Task, winograd4S2PhaseBytes, winograd4S2PhaseTask, winograd4S2ScratchBytes, winograd4S2WeightBytes } from './winograd4-s2';
+export { convWinograd4S2Task, winograd4S2Blocks, winograd4S2PhaseBytes, winograd4S2PhaseTask, winograd4S2ScratchBytes, winograd4S2WeightBytes } from './winograd4-s2';
 export { winograd42PhaseBytes, winograd42PhaseTask, winograd42ScratchBytes, winograd42WeightBytes } from './winograd42';
 export { convWinograd5x5Task, winograd5x5PhaseBytes, winograd5x5PhaseTask, winograd5x5ScratchBytes } from './winograd5x5';
 export { convWinograd4x4Task, winograd4x4PhaseBytes, winograd4x4PhaseTask, winograd4x4ScratchBytes } from './winograd4x4';
@@ -100,5 +100,5 @@ export { shiftedInputGradScratchBytes, shiftedInputGradTask } from './shifted-in
 export { shiftedConvScratchBytes, shiftedConvTask } from './shifted-conv';
 export { padTask } from './pad';
 export { convPolyphaseTask, polyphaseScratchBytes } from './polyphase-conv';
-export { convWinogradS2Task, winogradS2PhaseBytes, winogradS2PhaseTask, winogradS2ScratchBytes, winogradS2WeightBytes, winogradS2WeightsTask } from './winograd-s2';
-export { convWinogradS2InputGradTask, winogradS2InputGradScratchBytes } from './winograd-s2-input-grad';
+export { convWinogradS2Task, winogradS2Blocks, winogradS2PhaseBytes, winogradS2PhaseTask, winogradS2ScratchBytes, winogradS2WeightBytes, winogradS2WeightsTask } from './winograd-s2';
+export { convWinogradS2InputGradTask, winogradS2InputGradBlocks, winogradS2InputGradScratchBytes } from './winograd-s2-input-grad';

@@ -40,21 +40,43 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
   return <i32>(planes * (planeStride(arg(p, CONV_CIN), tb) + planeStride(arg(p, CONV_COUT), tb))) + 3 * tb * 4 + work + gemm + 576;
 }
 
+// Tiles per block when `total` tiles run in blocks of at most tb tiles of about equal size rounded
+// up to multiples of `round` (a last block of a few tiles would read all of U for them; round = tb
+// keeps whole blocks of tb).
+@inline function blockSize(total: i32, tb: i32, round: i32): i32 {
+  const blocks = (total + tb - 1) / tb;
+  return min(tb, (((total + blocks - 1) / blocks) + round - 1) & ~(round - 1));
+}
+
+// Batched convs split by tiles in fixed blocks (forwardTask) where their variant asks; batch 1
+// (ResNet-18's inference, measured and tuned with parts of tiles) keeps its parts.
+@inline export function batched(p: usize): bool { return arg(p, CONV_BATCH) > 1; }
+
+// The blocks of forwardTask's split by tiles with `fixed` blocks: from the geometry alone.
+@inline export function forwardBlocks(p: usize, side: i32, tb: i32, round: i32): i32 {
+  const total = arg(p, CONV_BATCH) * tilesOf(arg(p, CONV_OH), side) * tilesOf(arg(p, CONV_OW), side);
+  return (total + blockSize(total, tb, round) - 1) / blockSize(total, tb, round);
+}
+
 // A part is a range of tiles (all output channels), or with CONV_WINOGRAD_BY_CHANNELS a range of
 // output channels (4-row panels of U, all tiles): when tiles are few (batch 1, 7×7 maps), threads
-// splitting them would each read all of U for a few columns. Blocks of at most tb tiles of about
-// equal size rounded up to multiples of `round` (a last block of a few tiles would read all of U
-// for them; round = tb keeps whole blocks of tb).
+// splitting them would each read all of U for a few columns. Its tiles run in blocks (blockSize).
+// With `fixed` blocks, those of all the tiles (forwardBlocks) and parts of whole blocks: every
+// split, 1 thread's included, runs the same blocks, so that 2 threads' parts run serially cost
+// what 1 thread does, and parts may be as fine as a block (the last ones then short).
 @inline export function forwardTask(p: usize, part: i32, parts: i32, slot: i32, planes: i32, side: i32, tb: i32, round: i32,
-  work: i32, input: InputStep, products: ProductStep, output: OutputStep): void {
+  work: i32, input: InputStep, products: ProductStep, output: OutputStep, fixed: bool = false): void {
   const cin = arg(p, CONV_CIN), cout = arg(p, CONV_COUT);
   const tw = tilesOf(arg(p, CONV_OW), side), tiles = tilesOf(arg(p, CONV_OH), side) * tw, total = arg(p, CONV_BATCH) * tiles;
   // Parts of tiles start at multiples of the blocks' rounding (up to one 8-column GEMM panel), so
   // that their blocks end on whole panels: the stem's 1,444 tiles in 8 parts (2 threads) made
   // blocks of 84–96 with partial panels, 1–5% more work than 1 thread's blocks of 128 (its parts
   // run serially), now blocks of 88–96, 1–2% (BENCHMARKS.md "ResNet-18 at batch 1 on two
-  // threads, layer by layer in the network"). F(4×4)'s blocks round to 1 tile: its parts as before.
-  const split = splitOutputs(arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, cout, total, min(round, 8), parts, part);
+  // threads, layer by layer in the network"). F(4×4) at batch 1 rounds to 1 tile: its parts as
+  // before; batched, its blocks are fixed (winograd4.ts).
+  const byChannels = arg(p, CONV_WINOGRAD_BY_CHANNELS) != 0, whole = fixed && !byChannels ? blockSize(total, tb, round) : 0;
+  const split = whole ? splitOutputs(false, cout, total, whole, parts, part)
+    : splitOutputs(byChannels, cout, total, min(round, 8), parts, part);
   const c0 = i32x4.extract_lane(split, 0), c1 = i32x4.extract_lane(split, 1);
   const g0 = i32x4.extract_lane(split, 2), g1 = i32x4.extract_lane(split, 3);
   if (c1 <= c0 || g1 <= g0) return;
@@ -64,8 +86,7 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
   const m = al64(v + <usize>planes * vStride);
   const coords = al64(m + <usize>planes * mStride);
   const rest = al64(coords + <usize>(3 * tb) * 4), gs = al64(rest + <usize>work);
-  const blocks = (g1 - g0 + tb - 1) / tb;
-  const per = min(tb, (((g1 - g0 + blocks - 1) / blocks) + round - 1) & ~(round - 1));
+  const per = whole ? whole : blockSize(g1 - g0, tb, round);
   for (let blk = g0; blk < g1; blk += per) {
     const nb = min(per, g1 - blk);
     tileCoords(coords, blk, nb, tiles, tw, side);

@@ -14,7 +14,7 @@
 import { gemmScratchBytes, kcFor, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_OH, CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
+import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
 import { al64, filterTaps, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
 import { coord, groupAt, padRows, storeTiles2 } from './winograd6';
 
@@ -172,9 +172,11 @@ function outputStep(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32
 }
 
 // Y for this part's tiles or output channels, in blocks of about equal size in 8-column panels.
+// Batched, in fixed blocks (the frame's forwardTask), each a part (winograd4.ts says why).
 export function convWinogradS2Task(p: usize, part: i32, parts: i32, slot: i32): void {
-  forwardTask(p, part, parts, slot, 25, 2, TB, 8, workBytes(p), inputStep, packedProducts, outputStep);
+  forwardTask(p, part, parts, slot, 25, 2, TB, 8, workBytes(p), inputStep, packedProducts, outputStep, batched(p));
 }
+export function winogradS2Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 2, TB, 8) : 0; }
 
 // The forward in phases where all tiles fit one block with the 3 columns a group may write past
 // them: the shared blocks' bytes, else 0, and the task.

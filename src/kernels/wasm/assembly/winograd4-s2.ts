@@ -14,7 +14,7 @@
 import { gemmScratchBytes, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
+import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
 import { coord, groupAt, padRows, products6, row4, storeTiles } from './winograd6';
 
@@ -176,9 +176,11 @@ function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1
 }
 
 // Y for this part's tiles or output channels, in blocks of about equal size in 8-column panels.
+// Batched, in fixed blocks (the frame's forwardTask), each a part (winograd4.ts says why).
 export function convWinograd4S2Task(p: usize, part: i32, parts: i32, slot: i32): void {
-  forwardTask(p, part, parts, slot, 81, 4, TB, 8, workBytes(p), inputTransform, products6, outputTransform);
+  forwardTask(p, part, parts, slot, 81, 4, TB, 8, workBytes(p), inputTransform, products6, outputTransform, batched(p));
 }
+export function winograd4S2Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 4, TB, 8) : 0; }
 
 // The forward in phases where all tiles fit one block with the 3 columns a group may write past
 // them: the shared blocks' bytes, else 0, and the task.

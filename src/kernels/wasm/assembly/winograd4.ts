@@ -8,6 +8,7 @@
 import { CONV_BATCH, CONV_CIN, CONV_COUT } from '../abi';
 import { arg } from './params';
 import { uPlaneBytes } from './winograd';
+import { batched, forwardBlocks } from './winograd-frame';
 import { UV_MAX_K } from './winograd-gemm';
 import { winograd6PhaseBytes, winograd6PhaseTask, winograd6ScratchBytes, winograd6Task } from './winograd6';
 
@@ -65,7 +66,19 @@ export function winograd4WeightBytes(p: usize): i32 {
   for (let i = 0; i < 6; i++) gColumn(t + <usize>i * 48, 16, dst + <usize>(6 * i) * plane, plane);
 }
 
+// Batched, the blocks are fixed (the frame's forwardTask) on whole 8-column GEMM panels: 2
+// threads' parts of tiles (8 of 256 at W8's 32 → 32, 16²) made blocks of 43 where 1 thread's
+// were 48 (6 panels for 5.4 panels' tiles), and that split run serially cost 1.08–1.11× the
+// 1-thread time, now 0.97–1.07 (noise; the same blocks); W1's 64 → 64 at 56² (8 parts of 196
+// tiles) blocks of 28 against 32. Parts are then single blocks (conv-kernels.ts), so that the
+// calling thread waits at most one block for the worker's last, not an eighth of the pass: at
+// 16 → 16, 32² and 32 → 32, 16² 0.21–0.76 ms → 0.01–0.11, 2 threads ×1.57–1.71 → ×1.71–2.00
+// (BENCHMARKS.md "W8's and W1's conv passes on two threads"). Batch 1 (ResNet-18, measured with
+// parts of ≥ 96 tiles and blocks rounded to 1 tile) keeps those (the frame's `batched`).
+export function winograd4Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 4, blockTiles(p), 8) : 0; }
+
 // Y for this part's tiles or output channels (winograd6Task), in blocks of equal size.
 export function convWinograd4Task(p: usize, part: i32, parts: i32, slot: i32): void {
-  winograd6Task(p, part, parts, slot, 4, blockTiles(p), 1);
+  if (batched(p)) winograd6Task(p, part, parts, slot, 4, blockTiles(p), 8, true);
+  else winograd6Task(p, part, parts, slot, 4, blockTiles(p), 1);
 }

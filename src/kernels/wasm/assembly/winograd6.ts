@@ -394,9 +394,9 @@ export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usi
 }
 
 // The forward with output tiles of `side` (the frame's forwardTask), in blocks of at most tb tiles
-// rounded up to multiples of `round`.
-@inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32): void {
-  if (side == 4) forwardTask(p, part, parts, slot, 36, 4, tb, round, workBytes(p, 4), input4, products6, output4);
+// rounded up to multiples of `round` (`fixed`: the frame's fixed blocks).
+@inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32, fixed: bool = false): void {
+  if (side == 4) forwardTask(p, part, parts, slot, 36, 4, tb, round, workBytes(p, 4), input4, products6, output4, fixed);
   else if (side == 3) forwardTask(p, part, parts, slot, 36, 3, tb, round, workBytes(p, 3), input3, products6, output3);
   else forwardTask(p, part, parts, slot, 36, 2, tb, round, workBytes(p, 2), input2, products6, output2);
 }
