@@ -36,12 +36,12 @@ ConvNd.prototype.convolve = function (...args) {
   return convolve.apply(this, args);
 };
 const run = ThreadPool.prototype.run;
-ThreadPool.prototype.run = function (id, params, nt, wanted) {
+ThreadPool.prototype.run = function (id, params, nt, wanted, workersFromFront) {
   const memory = (this as unknown as { memory: WebAssembly.Memory }).memory;
   const name = TASK_EXPORTS[id]!;
   const kind = name.endsWith('PhaseTask') ? `${name} ${new Int32Array(memory.buffer, params, CONV_WINOGRAD_PHASE + 1)[CONV_WINOGRAD_PHASE]}` : name;
   const t0 = performance.now();
-  run.call(this, id, params, nt, wanted);
+  run.call(this, id, params, nt, wanted, workersFromFront);
   // Dispatches outside a conv (pools, dense, add) count with the conv before them.
   log.push({ layer: `conv ${convs}`, kind, us: (performance.now() - t0) * 1000 });
 };
