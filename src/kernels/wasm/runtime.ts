@@ -20,10 +20,10 @@ export const PARALLEL_FLOPS = 1e6;
 // part): a thread slowed by a busy core then claims fewer of them (see thread-pool.ts).
 const PARTS_PER_THREAD = 4;
 
-/** Up to PARTS_PER_THREAD parts per thread of `units` units, at least `minUnits` units each. */
-export function partsFor(nt: number, units: number, minUnits: number): number {
+/** Up to `perThread` parts per thread of `units` units, at least `minUnits` units each. */
+export function partsFor(nt: number, units: number, minUnits: number, perThread = PARTS_PER_THREAD): number {
   // A multiple of nt: 3 equal parts on 2 threads leave one thread a third of the time alone.
-  return nt === 1 ? 1 : Math.max(1, Math.floor(Math.min(nt * PARTS_PER_THREAD, units / minUnits) / nt)) * nt;
+  return nt === 1 ? 1 : Math.max(1, Math.floor(Math.min(nt * perThread, units / minUnits) / nt)) * nt;
 }
 
 export const align64 = (n: number) => Math.ceil(n / 64) * 64;
