@@ -184,7 +184,8 @@ export function createConvKernels(rt: Runtime) {
         // alternating forward by forward in one process, 2 × 60 forwards (11:14 UTC Dec 6, load
         // 1.8): best 23.58 / 23.63 ms against 24.11 / 23.95, 10th percentile 23.75 / 24.03 against
         // 24.24 / 24.48 (the calling thread had waited 161 µs a 7² GEMM phase of 1.45 ms for the
-        // worker's last part: BENCHMARKS.md "ResNet-18 at batch 1 on two threads: parts (issue 14)").
+        // worker's last part: BENCHMARKS.md "ResNet-18 at batch 1 on two threads: where the parts land,
+        // and the wait for the last one").
         const planes = winograd.planes;
         for (const [phase, units, least, perThread] of [[0, cin, 16, undefined], [1, planes, 1, planes], [2, cout, 16, undefined]] as const) {
           paramSlots(rt)[CONV_WINOGRAD_PHASE] = phase;
