@@ -13,17 +13,16 @@ const u32 = (n: number): number[] => {
 const section = (id: number, body: number[]) => [id, ...u32(body.length), ...body];
 const name = (s: string) => [...u32(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 
-// task(params, part, parts, slot): traps (unreachable) on a worker (slot ≠ 0); on the calling
-// thread it only spins a while, so that the worker wakes and claims parts.
-function trapOnWorkers(): Uint8Array<ArrayBuffer> {
-  const body = [
-    1, 1, 0x7f, // one i32 local (index 4)
-    0x20, 3, 0x04, 0x40, 0x00, 0x0b, // if slot: unreachable
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    0x20, 4, 0x41, 0xa0, 0x9c, 0x01, 0x4e, 0x0d, 1, // br_if out when i >= 20000
-    0x20, 4, 0x41, 1, 0x6a, 0x21, 4, 0x0c, 0, // i += 1, again
-    0x0b, 0x0b, 0x0b,
-  ];
+// A function body's end: spin 20,000 times on local 4, then end.
+const SPIN_AND_END = [
+  0x02, 0x40, 0x03, 0x40, // block, loop
+  0x20, 4, 0x41, 0xa0, 0x9c, 0x01, 0x4e, 0x0d, 1, // br_if out when i >= 20000
+  0x20, 4, 0x41, 1, 0x6a, 0x21, 4, 0x0c, 0, // i += 1, again
+  0x0b, 0x0b, 0x0b,
+];
+
+// A module importing env.memory (shared, 1 page) and exporting task(params, part, parts, slot) = body.
+function taskModule(body: number[]): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
@@ -34,6 +33,17 @@ function trapOnWorkers(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
+// task(params, part, parts, slot): traps (unreachable) on a worker (slot ≠ 0); on the calling
+// thread it only spins a while, so that the worker wakes and claims parts.
+function trapOnWorkers(): Uint8Array<ArrayBuffer> {
+  const body = [
+    1, 1, 0x7f, // one i32 local (index 4)
+    0x20, 3, 0x04, 0x40, 0x00, 0x0b, // if slot: unreachable
+    ...SPIN_AND_END,
+  ];
+  return taskModule(body);
+}
+
 // task(params, part, parts, slot): writes slot + 1 at params + 4·part, adds 1 at params + 1024 +
 // 4·part, then spins a while (so that the worker wakes and claims parts).
 function recordParts(): Uint8Array<ArrayBuffer> {
@@ -42,19 +52,9 @@ function recordParts(): Uint8Array<ArrayBuffer> {
     1, 1, 0x7f, // one i32 local (index 4)
     ...at, 0x20, 3, 0x41, 1, 0x6a, 0x36, 2, 0, // i32.store slot + 1
     ...at, ...at, 0x28, 2, 0x80, 0x08, 0x41, 1, 0x6a, 0x36, 2, 0x80, 0x08, // count += 1 at offset 1024
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    0x20, 4, 0x41, 0xa0, 0x9c, 0x01, 0x4e, 0x0d, 1, // br_if out when i >= 20000
-    0x20, 4, 0x41, 1, 0x6a, 0x21, 4, 0x0c, 0, // i += 1, again
-    0x0b, 0x0b, 0x0b,
+    ...SPIN_AND_END,
   ];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 1, 1]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('task'), 0x00, 0]),
-    ...section(10, [1, ...u32(body.length), ...body]),
-  ]);
+  return taskModule(body);
 }
 
 test('every part runs once; workers claim from the back, the calling thread from the front', async (t) => {
