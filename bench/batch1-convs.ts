@@ -40,8 +40,8 @@ const be = activeBackend() as WasmBackend;
 }
 if (serial) {
   const run = ThreadPool.prototype.run;
-  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
-    run.call(this, id, params, 1, wanted);
+  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt, workersFromFront = false) {
+    run.call(this, id, params, 1, wanted, workersFromFront);
   };
 }
 

@@ -26,9 +26,9 @@ const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffe
 // Wall time per task of the current run.
 const times = new Map<string, number>();
 const run = ThreadPool.prototype.run;
-ThreadPool.prototype.run = function (id, params, nt, wanted) {
+ThreadPool.prototype.run = function (id, params, nt, wanted, workersFromFront) {
   const t0 = performance.now();
-  run.call(this, id, params, nt, wanted);
+  run.call(this, id, params, nt, wanted, workersFromFront);
   const name = TASK_EXPORTS[id]!;
   times.set(name, (times.get(name) ?? 0) + performance.now() - t0);
 };

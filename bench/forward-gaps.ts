@@ -50,12 +50,12 @@ ConvNd.prototype.convolve = function (...args) {
   return convolve.apply(this, args);
 };
 const run = ThreadPool.prototype.run;
-ThreadPool.prototype.run = function (id, params, nt, wanted) {
+ThreadPool.prototype.run = function (id, params, nt, wanted, workersFromFront) {
   const t0 = performance.now();
   if (convEntry >= 0) opUs += (t0 - convEntry) * 1000;
   convEntry = -1;
   woke = 0;
-  run.call(this, id, params, nt, wanted);
+  run.call(this, id, params, nt, wanted, workersFromFront);
   const t1 = performance.now();
   lastEnd = t1;
   if (nt > 1) {

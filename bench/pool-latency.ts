@@ -19,9 +19,9 @@ const be = activeBackend() as WasmBackend;
 // The pool and parameter block, caught from a real parallel call.
 let caught: { pool: ThreadPool; params: number } | null = null;
 const run = ThreadPool.prototype.run;
-ThreadPool.prototype.run = function (id, params, nt, wanted) {
+ThreadPool.prototype.run = function (id, params, nt, wanted, workersFromFront) {
   caught = { pool: this, params };
-  run.call(this, id, params, nt, wanted);
+  run.call(this, id, params, nt, wanted, workersFromFront);
 };
 setNumThreads(2);
 const x = be.alloc(1 << 18).data;

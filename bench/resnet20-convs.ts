@@ -52,7 +52,7 @@ const taskTimes = new Map<string, TaskTime>();
 let serial = false;
 if (phases) {
   const run = ThreadPool.prototype.run;
-  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt) {
+  ThreadPool.prototype.run = function (id: number, params: number, nt: number, wanted = nt, workersFromFront = false) {
     const fns = (this as unknown as { fns: TaskFn[] }).fns, fn = fns[id]!;
     const name = TASK_EXPORTS[id]!;
     const t = taskTimes.get(name) ?? { ms: 0, parts: 0, mine: 0, busy: 0 };
@@ -64,7 +64,7 @@ if (phases) {
     };
     const t0 = performance.now();
     try {
-      run.call(this, id, params, serial ? 1 : nt, wanted);
+      run.call(this, id, params, serial ? 1 : nt, wanted, workersFromFront);
     } finally {
       fns[id] = fn;
     }

@@ -196,10 +196,19 @@ export function createConvKernels(rt: Runtime) {
         packed.written();
       }
       if (winograd && phased) {
-        // Parts of the input channels, of the planes ξ, of the output channels.
-        for (const [phase, units, least] of [[0, cin, 16], [1, winograd.planes, 2], [2, cout, 16]] as const) {
+        // Parts of the input channels, of the planes ξ (one each: the GEMM phase's parts are
+        // long, and the thread that finishes first waits out the other's last part), of the output
+        // channels. The planes' parts with the workers claiming from the front (measured faster:
+        // thread-pool.ts). W4 at 2 threads, one plane a part against 8 parts (3–10 planes),
+        // alternating forward by forward in one process, 2 × 60 forwards (11:14 UTC Dec 6, load
+        // 1.8): best 23.58 / 23.63 ms against 24.11 / 23.95, 10th percentile 23.75 / 24.03 against
+        // 24.24 / 24.48 (the calling thread had waited 161 µs a 7² GEMM phase of 1.45 ms for the
+        // worker's last part: BENCHMARKS.md "ResNet-18 at batch 1 on two threads: where the parts land,
+        // and the wait for the last one").
+        const planes = winograd.planes;
+        for (const [phase, units, least, perThread] of [[0, cin, 16, undefined], [1, planes, 1, planes], [2, cout, 16, undefined]] as const) {
           paramSlots(rt)[CONV_WINOGRAD_PHASE] = phase;
-          pool.run(winograd.phases, rt.params, nt, partsFor(nt, units, least));
+          pool.run(winograd.phases, rt.params, nt, partsFor(nt, units, least, perThread), phase === 1);
         }
       } else pool.run(task, rt.params, nt, parts);
       if (epilogue && !winograd) epiloguePass(epilogue, nt);
