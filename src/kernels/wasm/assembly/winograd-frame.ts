@@ -52,8 +52,10 @@ export type OutputStep = (p: usize, m: usize, coords: usize, nb: i32, c0: i32, c
 // (ResNet-18's inference, measured and tuned with parts of tiles) keeps its parts.
 @inline export function batched(p: usize): bool { return arg(p, CONV_BATCH) > 1; }
 
-// The blocks of forwardTask's split by tiles with `fixed` blocks: from the geometry alone.
+// The blocks of forwardTask's split by tiles with `fixed` blocks (batched convs: its variants pass
+// `fixed` = batched(p)), from the geometry alone; 0 at batch 1 (not fixed).
 @inline export function forwardBlocks(p: usize, side: i32, tb: i32, round: i32): i32 {
+  if (!batched(p)) return 0;
   const total = arg(p, CONV_BATCH) * tilesOf(arg(p, CONV_OH), side) * tilesOf(arg(p, CONV_OW), side);
   return (total + blockSize(total, tb, round) - 1) / blockSize(total, tb, round);
 }

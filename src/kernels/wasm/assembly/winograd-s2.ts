@@ -176,7 +176,7 @@ function outputStep(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32
 export function convWinogradS2Task(p: usize, part: i32, parts: i32, slot: i32): void {
   forwardTask(p, part, parts, slot, 25, 2, TB, 8, workBytes(p), inputStep, packedProducts, outputStep, batched(p));
 }
-export function winogradS2Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 2, TB, 8) : 0; }
+export function winogradS2Blocks(p: usize): i32 { return forwardBlocks(p, 2, TB, 8); }
 
 // The forward in phases where all tiles fit one block with the 3 columns a group may write past
 // them: the shared blocks' bytes, else 0, and the task.

@@ -180,7 +180,7 @@ function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1
 export function convWinograd4S2Task(p: usize, part: i32, parts: i32, slot: i32): void {
   forwardTask(p, part, parts, slot, 81, 4, TB, 8, workBytes(p), inputTransform, products6, outputTransform, batched(p));
 }
-export function winograd4S2Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 4, TB, 8) : 0; }
+export function winograd4S2Blocks(p: usize): i32 { return forwardBlocks(p, 4, TB, 8); }
 
 // The forward in phases where all tiles fit one block with the 3 columns a group may write past
 // them: the shared blocks' bytes, else 0, and the task.

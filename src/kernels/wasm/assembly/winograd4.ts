@@ -75,7 +75,7 @@ export function winograd4WeightBytes(p: usize): i32 {
 // 16 → 16, 32² and 32 → 32, 16² 0.21–0.76 ms → 0.01–0.11, 2 threads ×1.57–1.71 → ×1.71–2.00
 // (BENCHMARKS.md "W8's and W1's conv passes on two threads"). Batch 1 (ResNet-18, measured with
 // parts of ≥ 96 tiles and blocks rounded to 1 tile) keeps those (the frame's `batched`).
-export function winograd4Blocks(p: usize): i32 { return batched(p) ? forwardBlocks(p, 4, blockTiles(p), 8) : 0; }
+export function winograd4Blocks(p: usize): i32 { return forwardBlocks(p, 4, blockTiles(p), 8); }
 
 // Y for this part's tiles or output channels (winograd6Task), in blocks of equal size.
 export function convWinograd4Task(p: usize, part: i32, parts: i32, slot: i32): void {
