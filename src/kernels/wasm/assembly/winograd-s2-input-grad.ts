@@ -90,7 +90,8 @@ function addTiles(d: usize, ds: usize, lanes: i32, tx: i32, e: usize, strip: usi
 // A tile row's strip (padded rows 4·ty … 4·ty + 4) into dx's plane at `out`, within dx. Tile rows
 // come in order (ty = 0 first) for each plane: row 4·ty is the one the tile row above wrote (its
 // strip's last), so it is added; the others are stored. dx needs no zeroing pass then, except
-// rows no tile reads (zeroRowsPast).
+// rows no tile reads (zeroRowsPast): dx (8 MB for ResNet-20's 16→32 at batch 128) was zeroed,
+// then read back by every strip.
 function putStrip(strip: usize, sc: i32, ty: i32, out: usize, p: usize): void {
   const ih = arg(p, CONV_OH), iw = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   for (let r = 0; r < 5; r++) {
@@ -143,6 +144,10 @@ export function convWinogradS2InputGradTask(p: usize, part: i32, parts: i32, slo
     gradTransform(gy, k, oh, ow, coords, nb, m, ld, true);
     for (let xi = 0; xi < 25; xi++) {
       const src = 5 * perm(xi / 5) + perm(xi % 5);
+      // M read in place (winograd-gemm.ts) for K ≤ UV_MAX_K, as the forwards' products6: packing it
+      // moved as many bytes as the kernel read. ResNet-20's 16→32 (K = 32), batch 128, 1 thread,
+      // best CPU time of 5, 3 alternating rounds: 7.15–7.26 ms against 7.69–8.46; 32→64 (K = 64)
+      // 5.86–6.45 against 6.04–6.64, a tie (BENCHMARKS.md "The stride-2 input gradient's GEMMs in place").
       const mx = m + <usize>xi * mStride, dx = d + <usize>xi * dStride + (<usize>(c0 * ld) << 2), ux = u + <usize>src * uPlane;
       if (k <= UV_MAX_K) gemmUV(c1 - c0, nb, k, ux, c0, mx, ld, dx, ld);
       else gemmCore(c1 - c0, nb, k, 0, k, false, mx, ld, false, dx, ld, false, 0, gs, ux, paddedRows(rows), c0);
