@@ -216,11 +216,13 @@ function winogradS2Fits(geo: Geometry, minTiles = WINOGRAD_FORWARD_MIN_TILES): b
 // outputs (ResNet-20's 32→64 at 16²: 6.4–9.2 vs 6.2–9.1), rows of 2 tiles that the transforms take
 // lane by lane. Worst element ÷ the conformance tolerance, N(0, 1) data
 // (bench/winograd-forward-error.ts): 64→128 at 56² 0.24, 16→32 at 32² 0.06 (F(4, 2)'s points 0, ±1,
-// 2; winograd-s2: 0.04–0.08).
+// 2; winograd-s2: 0.04–0.08). At most F(4×4, 3×3)'s 512 input channels: its GEMMs (winograd6.ts's
+// products6) are F(4×4)'s, whose tails assume the weights' K in one block (up to 640: gemm.ts's
+// kcFor); 700 → 24 at 56² gave wrong outputs, and its rounding beyond 512 is unmeasured.
 function winograd4S2Fits(geo: Geometry): boolean {
-  const [batch, , , , , , oh, ow] = geo;
+  const [batch, cin, , , , , oh, ow] = geo;
   const tiles = batch * Math.ceil(oh / 4) * Math.ceil(ow / 4);
-  return tiles >= WINOGRAD_FORWARD_MIN_TILES && Math.ceil(ow / 4) >= 4 &&
+  return tiles >= WINOGRAD_FORWARD_MIN_TILES && Math.ceil(ow / 4) >= 4 && cin <= WINOGRAD4_MAX_CHANNELS &&
     81 * tiles < 25 * batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
 }
 

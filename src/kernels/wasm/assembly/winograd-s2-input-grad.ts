@@ -18,6 +18,7 @@ import {
   CONV_SCRATCH_STRIDE, CONV_WINOGRAD_BY_CHANNELS, CONV_WINOGRAD_U, CONV_X,
 } from '../abi';
 import { gemmCore, gemmScratchBytes, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
+import { gemmUV, UV_MAX_K } from './winograd-gemm';
 import { addInto } from './layout';
 import { arg, ptr, splitAt } from './params';
 import { al64, planeStride, tileCoords, uPlaneBytes } from './winograd';
@@ -86,14 +87,27 @@ function addTiles(d: usize, ds: usize, lanes: i32, tx: i32, e: usize, strip: usi
   }
 }
 
-// Adds a tile row's strip (padded rows 4·ty … 4·ty + 4) into dx's plane at `out`, within dx.
-function addStrip(strip: usize, sc: i32, ty: i32, out: usize, p: usize): void {
+// A tile row's strip (padded rows 4·ty … 4·ty + 4) into dx's plane at `out`, within dx. Tile rows
+// come in order (ty = 0 first) for each plane: row 4·ty is the one the tile row above wrote (its
+// strip's last), so it is added; the others are stored. dx needs no zeroing pass then, except
+// rows no tile reads (zeroRowsPast): dx (8 MB for ResNet-20's 16→32 at batch 128) was zeroed,
+// then read back by every strip.
+function putStrip(strip: usize, sc: i32, ty: i32, out: usize, p: usize): void {
   const ih = arg(p, CONV_OH), iw = arg(p, CONV_OW), ph = arg(p, CONV_PH), pw = arg(p, CONV_PW);
   for (let r = 0; r < 5; r++) {
     const y = 4 * ty + r - ph;
     if (y < 0 || y >= ih) continue;
-    addInto(out + (<usize>(y * iw) << 2), strip + (<usize>(r * sc + pw) << 2), iw);
+    const dst = out + (<usize>(y * iw) << 2), src = strip + (<usize>(r * sc + pw) << 2);
+    if (r == 0 && ty > 0) addInto(dst, src, iw);
+    else memory.copy(dst, src, <usize>iw << 2);
   }
+}
+
+// dx's first row past every tile's strip (padded row 4·th), and from it on, zeros in a plane.
+@inline function firstRowPast(p: usize): i32 { return min(arg(p, CONV_OH), max(0, 4 * tilesAcross(arg(p, CONV_IH)) + 1 - arg(p, CONV_PH))); }
+@inline function zeroRowsPast(p: usize, out: usize): void {
+  const iw = arg(p, CONV_OW), y0 = firstRowPast(p);
+  memory.fill(out + (<usize>(y0 * iw) << 2), 0, <usize>((arg(p, CONV_OH) - y0) * iw) << 2);
 }
 
 // Tile rows per block, and images per block (its whole images, at least one): split by images, parts
@@ -122,7 +136,7 @@ export function convWinogradS2InputGradTask(p: usize, part: i32, parts: i32, slo
   const strip = al64(e + 25 * 16);
   const gs = al64(strip + <usize>(5 * sc) * 4);
   const plane = <usize>(arg(p, CONV_OH) * arg(p, CONV_OW)) * 4;
-  for (let n = n0; n < n1; n++) memory.fill(gx + (<usize>(n * rows + c0)) * plane, 0, <usize>(c1 - c0) * plane);
+  for (let n = n0; n < n1; n++) for (let ci = c0; ci < c1; ci++) zeroRowsPast(p, gx + <usize>(n * rows + ci) * plane);
   const perBlock = blockRows(p), end = n1 * th;
   for (let r0 = n0 * th; r0 < end; r0 += perBlock) {
     const nr = min(perBlock, end - r0), nb = nr * tw;
@@ -130,8 +144,13 @@ export function convWinogradS2InputGradTask(p: usize, part: i32, parts: i32, slo
     gradTransform(gy, k, oh, ow, coords, nb, m, ld, true);
     for (let xi = 0; xi < 25; xi++) {
       const src = 5 * perm(xi / 5) + perm(xi % 5);
-      gemmCore(c1 - c0, nb, k, 0, k, false, m + <usize>xi * mStride, ld, false, d + <usize>xi * dStride + (<usize>(c0 * ld) << 2),
-        ld, false, 0, gs, u + <usize>src * uPlane, paddedRows(rows), c0);
+      // M read in place (winograd-gemm.ts) for K ≤ UV_MAX_K, as the forwards' products6: packing it
+      // moved as many bytes as the kernel read. ResNet-20's 16→32 (K = 32), batch 128, 1 thread,
+      // best CPU time of 5, 3 alternating rounds: 7.15–7.26 ms against 7.69–8.46; 32→64 (K = 64)
+      // 5.86–6.45 against 6.04–6.64, a tie (BENCHMARKS.md "The stride-2 input gradient's GEMMs in place").
+      const mx = m + <usize>xi * mStride, dx = d + <usize>xi * dStride + (<usize>(c0 * ld) << 2), ux = u + <usize>src * uPlane;
+      if (k <= UV_MAX_K) gemmUV(c1 - c0, nb, k, ux, c0, mx, ld, dx, ld);
+      else gemmCore(c1 - c0, nb, k, 0, k, false, mx, ld, false, dx, ld, false, 0, gs, ux, paddedRows(rows), c0);
     }
     for (let ci = c0; ci < c1; ci++) {
       for (let t = 0; t < nr; t++) {
@@ -140,7 +159,7 @@ export function convWinogradS2InputGradTask(p: usize, part: i32, parts: i32, slo
         for (let tx = 0; tx < tw; tx += 4) {
           addTiles(d + (<usize>(ci * ld + t * tw + tx) << 2), dStride, min(4, tw - tx), tx, e, strip, sc);
         }
-        addStrip(strip, sc, ty, gx + <usize>(n * rows + ci) * plane, p);
+        putStrip(strip, sc, ty, gx + <usize>(n * rows + ci) * plane, p);
       }
     }
   }
