@@ -228,11 +228,16 @@ export function createWasmKernels(rt: Runtime) {
     },
     maxPoolBackward(gy: Float32Array, argmax: Int32Array, gx: Float32Array, p: PoolParams, y: Float32Array | null = null): void {
       // A scatter: memory-bound like the element-wise kernels (gx zeroed, then each gy added), and
-      // cheaper per element: LeNet-5's first (301k elements of gx, batch 64) took 67–68 µs on 1
-      // thread, 69 / 196 µs (10th percentile / median) on 2 on a busy machine
-      // (bench/small-tasks.ts), and 0.03 ms less on 2 in a quiet W3 profile.
+      // cheaper per element: on 2 threads from 256k elements of gx. LeNet-5's first (301k, batch 64)
+      // took 69 / 196 µs (10th percentile / median) on 2 threads after a 150-µs pause, the worker
+      // asleep, against 67–68 on 1 (bench/small-tasks.ts, busy machine). In W3's step it comes
+      // right after conv2's weight gradient, the worker still polling: at 2 threads 48–49 µs, where
+      // on 1 thread it took 95–171 (69–113 in the 1-thread step: half its gradient is read from
+      // the other core's cache, where conv2's input gradient wrote it), and the worker, kept awake,
+      // no longer has to be woken for conv1's weight gradient next (the caller's wait for it 2–12
+      // µs against 30–97). bench/lenet-dispatches.ts, 3 rounds alternating with main, load 1.5–2.9.
       withArrays(rt, [gy, gx, argmax, y], [READ, WRITE, READ, READ], ([pgy, pgx, pa, py]) =>
-        maxPoolTask([pgy!, pgx!, pa!], py!, true, gx.length >= 4 * PARALLEL_ELEMENTS, p));
+        maxPoolTask([pgy!, pgx!, pa!], py!, true, gx.length >= 2 * PARALLEL_ELEMENTS, p));
     },
     avgPoolForward(x: Float32Array, out: Float32Array, p: PoolParams): void {
       averageWindows(x, out, p.batch * p.channels, p.inSize, avgTables(p), false);
