@@ -66,13 +66,13 @@ const CASES: Case[] = [
   [2, 260, 18, 1, [13, 14], 3, 1, 2, 1, 'winograd4 winograd4 winograd4'], // F(4×4) summing K = 260 in chunks of 64 and a last one of 4
   [5, 16, 20, 1, [27, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), K = 16, 2 threads split tiles mid-row
   [5, 32, 32, 1, [26, 26], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) batched in fixed blocks: 245 tiles, 5 blocks of 48 and one of 5 (a partial panel)
-  [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows
+  [24, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at 8²: rows of 2 tiles, groups of 4 across rows (the weight gradient's too), 2 lanes
   [1, 24, 130, 1, [44, 44], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4), 121 tiles on 2 threads: in phases (one block of all tiles), a partial panel
   [2, 512, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) at the most input channels it takes
   [2, 513, 16, 1, [16, 16], 3, 1, 1, 1, 'winograd winograd4 winograd'], // one more: the forward on F(2×2); the input gradient's K is 16
   [3, 16, 16, 1, [8, 8], 3, 1, 1, 1, 'winograd42 winograd winograd'], // 16 → 16 on F(4×2) (12 tiles of 4×4, 24 of 4×2), 3 images: GEMMs with K = 16
-  [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // unpadded 16 → 16
-  [2, 16, 520, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd winograd'], // unpadded, the input gradient on F(2×2) (its K is 520)
+  [2, 16, 16, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd4 winograd4'], // unpadded 16 → 16 (the weight gradient: rows of 3 F(4×4) tiles, the last partial)
+  [2, 16, 520, 1, [12, 12], 3, 1, 0, 1, 'winograd4 winograd winograd4'], // unpadded, the input gradient on F(2×2) (its K is 520)
   [2, 8, 16, 1, [12, 12], 3, 1, 0, 1, 'direct im2col direct'], // unpadded, 8 input channels: the input gradient by im2col (its transposed conv is larger)
   [4, 13, 20, 1, [20, 21], 3, 1, 1, 1, 'im2col direct direct'], // input gradient by the direct kernel: 13 channels (a partial block), both threads
   [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
@@ -97,7 +97,7 @@ const CASES: Case[] = [
   [1, 16, 600, 1, [13, 13], 3, 1, 1, 1, 'winograd4 winograd winograd4'], // the input gradient by F(2×2) in phases: flipped weights, transformed per call
   [2, 648, 16, 1, [12, 12], 3, 1, 1, 1, 'winograd winograd4 winograd'], // F(2×2) with the weights' K split into blocks
   [1, 520, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
-  [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd'], // Winograd weight gradient: unpadded, odd output
+  [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd4'], // Winograd weight gradient: unpadded, odd output (rows of 3 F(4×4) tiles, the last partial; groups across rows)
   [2, 64, 64, 1, [24, 24], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) weight gradient, 64 → 64: steps of 16 tiles across rows of 6 (groups of 1–3 tiles in a row by whole vectors, reading on past them, the plane's last by lanes), 2 lanes of whole steps; the batched forward's blocks of at most 32 tiles
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'polyphase im2col im2col'], // the same, grouped and strided

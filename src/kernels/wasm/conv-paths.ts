@@ -310,7 +310,7 @@ function shiftedWeightGradExcess(geo: Geometry): number {
 // channels: worst element ÷ the conformance tolerance, N(0, 1) data (bench/winograd-error.ts)
 // 0.15–0.42 over those shapes (F(2×2): 0.02–0.10), as much as the plain sum's error in the golden
 // case of 8192 positions (0.33 vs F(2×2)'s 0.39 against PyTorch).
-const WEIGHT_GRAD4_MIN_ROW_TILES = 4;
+const WEIGHT_GRAD4_MIN_ROW_TILES = 2;
 function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
   return winogradTile(geo) === 'winograd4' && Math.ceil(geo[7] / 4) >= WEIGHT_GRAD4_MIN_ROW_TILES ? 'winograd4' : 'winograd';
 }

@@ -22,7 +22,7 @@ import { gemmCore, gemmScratchBytes } from './gemm';
 import { arg, ptr, splitAt } from './params';
 import { al64, inputTransform, paddedPlaneBytes, planeStride, sameRow, tileCoords } from './winograd';
 import { GROUP_BYTES, inputTransform4, paddedPlane6Bytes } from './winograd6';
-import { gradTransform4, weightGrad4 } from './winograd4-weight-grad';
+import { gradTableBytes, gradTransform4, weightGrad4 } from './winograd4-weight-grad';
 import { inputTransform as inputTransformS2, paddedBytes as paddedBytesS2 } from './winograd-s2';
 import { gradRowsS2, weightGradS2 } from './winograd-s2-weight-grad';
 
@@ -78,10 +78,10 @@ export function winogradGradLanes(p: usize): i32 {
 @inline function vBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_CIN), arg(p, CONV_GRAD_LD))); }
 @inline function mBytes(p: usize): usize { return al64(planes(p) * planeStride(arg(p, CONV_COUT), arg(p, CONV_GRAD_LD))); }
 // The transforms' working space: a padded input plane, and for F(4×4) and stride 2 a group's
-// 6×6 or 5×5 vectors.
+// 6×6 or 5×5 vectors (F(4×4): then gradTransform4's table).
 @inline function transformBytes(p: usize): i32 {
   if (strided(p)) return paddedBytesS2(p) + 64 + GROUP_BYTES;
-  return four(p) ? paddedPlane6Bytes(p, 4) + 64 + GROUP_BYTES : paddedPlaneBytes(p);
+  return four(p) ? paddedPlane6Bytes(p, 4) + 64 + GROUP_BYTES + gradTableBytes(arg(p, CONV_GRAD_LD)) : paddedPlaneBytes(p);
 }
 
 /** Bytes of the lanes' sums (CONV_GRAD_LD and CONV_GRAD_LANES set). */
@@ -115,7 +115,7 @@ export function winogradGradLaneTask(p: usize, lane: i32, lanes: i32, slot: i32)
     tileCoords(coords, t0, nb, tiles, tw, side);
     if (side == 4) {
       inputTransform4(p, x, cin, coords, nb, v, ld, work, group);
-      gradTransform4(p, gy, cout, coords, nb, m, ld, group);
+      gradTransform4(p, gy, cout, coords, nb, m, ld, group, group + GROUP_BYTES);
     } else {
       if (strided(p)) inputTransformS2(p, 0, cin, coords, nb, v, ld, work, group);
       else inputTransform(p, x, cin, 0, cin, coords, nb, v, ld, work);
