@@ -300,16 +300,20 @@ function shiftedWeightGradExcess(geo: Geometry): number {
 }
 
 // The weight gradient's Winograd tile: F(4×4) (36 products per 4×4 tile against F(2×2)'s 16 per
-// 2×2) where the forward's rule (winogradTile) takes it and rows hold at least 4 of its tiles,
+// 2×2) where the forward's rule (winogradTile) takes it and rows hold at least 2 of its tiles,
 // else F(2×2). F(4×4) vs F(2×2) CPU time, 1 thread, 2 alternating rounds on a busy machine
 // (bench/conv-phases.ts): batch 128 16→16 32² 9.4–10.9 vs 10.5–14.2 ms, 32→32 16² 6.0–6.6 vs
-// 9.0–10.7; but 64→64 8² (2 tiles a row: lane-by-lane transforms) 7.8–11.9 vs 7.7–10.5 in 5
-// rounds, a tie, where F(2×2) errs 7× less (below); batch 1 64→64 56² 3.2–3.7 vs 4.9–5.6, 128→128
-// 28² 3.6–4.9 vs 4.9–5.7, 256→256 14² (16 tiles) 4.3–5.5 vs 5.3–5.6; batch 8 128→128 28² 20.3–20.4
-// vs 24.5–33.2, 256→256 14² 28.8–30.2 vs 32.5–41.2. Its sums run over batch × tiles, not over the
-// channels: worst element ÷ the conformance tolerance, N(0, 1) data (bench/winograd-error.ts)
-// 0.15–0.42 over those shapes (F(2×2): 0.02–0.10), as much as the plain sum's error in the golden
-// case of 8192 positions (0.33 vs F(2×2)'s 0.39 against PyTorch).
+// 9.0–10.7; batch 1 64→64 56² 3.2–3.7 vs 4.9–5.6, 128→128 28² 3.6–4.9 vs 4.9–5.7, 256→256 14²
+// (16 tiles) 4.3–5.5 vs 5.3–5.6; batch 8 128→128 28² 20.3–20.4 vs 24.5–33.2, 256→256 14²
+// 28.8–30.2 vs 32.5–41.2. Rows of 2 tiles (ResNet-20's 64→64 at 8², batch 128) since its output
+// gradient's transform takes any 4 tiles inside the output by whole vectors
+// (assembly/winograd4-weight-grad.ts): best CPU time of 30–60, alternating builds, 1 thread,
+// 6.1–6.3 ms (the old lane-by-lane transform) and 5.0–5.8 (the new) against F(2×2)'s 6.5–7.2
+// (BENCHMARKS.md "W8's weight gradients"). Rows of 1 tile: unmeasured. Its sums run over batch
+// × tiles, not over the channels: worst element ÷ the conformance tolerance, N(0, 1) data
+// (bench/winograd-error.ts) 0.15–0.42 over those shapes (F(2×2): 0.02–0.10; at 8² 0.30, after a
+// ReLU 0.27, against 0.04), as much as the plain sum's error in the golden case of 8192 positions
+// (0.33 vs F(2×2)'s 0.39 against PyTorch).
 const WEIGHT_GRAD4_MIN_ROW_TILES = 2;
 function weightGradientTile(geo: Geometry): 'winograd' | 'winograd4' {
   return winogradTile(geo) === 'winograd4' && Math.ceil(geo[7] / 4) >= WEIGHT_GRAD4_MIN_ROW_TILES ? 'winograd4' : 'winograd';
