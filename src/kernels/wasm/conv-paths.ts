@@ -307,9 +307,10 @@ function shiftedWeightGradExcess(geo: Geometry): number {
 // (16 tiles) 4.3–5.5 vs 5.3–5.6; batch 8 128→128 28² 20.3–20.4 vs 24.5–33.2, 256→256 14²
 // 28.8–30.2 vs 32.5–41.2. Rows of 2 tiles (ResNet-20's 64→64 at 8², batch 128) since its output
 // gradient's transform takes any 4 tiles inside the output by whole vectors
-// (assembly/winograd4-weight-grad.ts): best CPU time of 30–60, alternating builds, 1 thread,
-// 6.1–6.3 ms (the old lane-by-lane transform) and 5.0–5.8 (the new) against F(2×2)'s 6.5–7.2
-// (BENCHMARKS.md "W8's weight gradients"). Rows of 1 tile: unmeasured. Its sums run over batch
+// (assembly/winograd4-weight-grad.ts): 1 thread, best CPU time of 10, 3 rounds alternating with
+// main (bench/resnet20-convs.ts) 4.90–5.73 ms against F(2×2)'s 6.62–7.67, the forward 4.83–5.47
+// (BENCHMARKS.md "W8's weight gradients"; with the old lane-by-lane transform F(4×4) took
+// 6.1–6.3 against 6.6–7.2). Rows of 1 tile: unmeasured. Its sums run over batch
 // × tiles, not over the channels: worst element ÷ the conformance tolerance, N(0, 1) data
 // (bench/winograd-error.ts) 0.15–0.42 over those shapes (F(2×2): 0.02–0.10; at 8² 0.30, after a
 // ReLU 0.27, against 0.04), as much as the plain sum's error in the golden case of 8192 positions
