@@ -38,8 +38,8 @@ export function gradTableBytes(ld: i32): i32 { return (ld + (ld >> 2)) * 4; }
 // tiles running on into the next row or image), through the group's 6×6 vectors d (row r, column
 // c at 16·(6r + c)): dY Aᵀ along its 4 rows, then A down the 6 columns. A group whose tiles all lie
 // inside the output loads each tile's row as one vector and transposes the 4 tiles' rows; lanes
-// past nb repeat lane 0's tile into columns past nb, which nothing reads (nb + 3 < ld: b and ld are
-// multiples of 4). Tiles past the edge are gathered value by value. Where each tile starts in
+// past nb repeat the group's last tile into columns past nb, which nothing reads (nb + 3 < ld: b
+// and ld are multiples of 4). Tiles past the edge are gathered value by value. Where each tile starts in
 // channel 0 and which groups are whole, the table (gradTableBytes) holds for all the channels.
 // The whole-vector path once took only 4 tiles of one row, and rows of 2 tiles (ResNet-20's 8²
 // maps) all went value by value: 64→64 at 8², batch 128, by F(4×4), this transform 11% of a CPU
