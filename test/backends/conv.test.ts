@@ -122,9 +122,8 @@ const CASES: Case[] = [
   [2, 16, 16, 1, [9, 36], 3, 2, 1, 1, 'winograd-s2 winograd-s2 winograd-s2'], // rows of 9 tiles: the input gradient's strips with groups of 4 and a lone tile
   [1, 24, 20, 1, [56, 56], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // stride 2 with 4×4 output tiles: 49 tiles, rows of 7 (a group of 4 and 3 lone)
   [1, 24, 20, 1, [40, 40], 3, 2, 1, 1, 'winograd4-s2 winograd-s2 winograd-s2'], // 25 of them: in phases on 2 threads
-  [1, 72, 20, 1, [45, 51], 3, 2, 0, 1, 'winograd4-s2 winograd-s2 im2col'],
+  [1, 72, 20, 1, [45, 51], 3, 2, 0, 1, 'winograd4-s2 winograd-s2 im2col'], // the same unpadded, K over 64 (packed GEMM), partial tiles: 22 × 25 outputs, 42 tiles
   [1, 520, 16, 1, [32, 32], 3, 2, 1, 1, 'winograd-s2 winograd-s2 im2col'], // 4×4 stride-2 tiles would fit but for F(4×4)'s 512 input channels
- // the same unpadded, K over 64 (packed GEMM), partial tiles: 22 × 25 outputs, 42 tiles
   [2, 5, 7, 1, [9, 12], [1, 3], 2, 1, 1, 'polyphase im2col im2col'], // rows strided past a 1-high kernel: phase rows it never reads
   [2, 5, 7, 1, [11, 9], [2, 3], [3, 2], 1, 1, 'polyphase im2col im2col'], // strides 3 down, 2 across
   [1, 24, 40, 1, [27, 27], 5, 1, 2, 1, 'winograd7 im2col im2col'], // AlexNet's 5×5 shape, smaller: F(3×3, 5×5), rows of 9 tiles (groups of 4 and a lone one), blocks of 48 + 33, in phases on 2 threads
