@@ -60,7 +60,13 @@ const MIN_STEP: i32 = 32;
 export function winogradGradStep(p: usize): i32 {
   const per = planes(p) * (arg(p, CONV_CIN) + arg(p, CONV_COUT));
   const least = MIN_STEP * per <= 2 * STEP_FLOATS ? MIN_STEP : 16;
-  return min((tileCount(p) + 15) & ~15, max(least, STEP_FLOATS / per & ~15));
+  const step = min((tileCount(p) + 15) & ~15, max(least, STEP_FLOATS / per & ~15));
+  // Whole images where a step holds more than one: a step spanning images copies each one's input
+  // planes whole (winograd6.ts's padRows), so one ending inside an image had the next step copy it
+  // again. W8's 16→16 at 32², batch 128 (64 tiles an image), 1 thread, alternating call by call:
+  // steps of 112 tiles 1.00, 64 1.00, 128 0.94, 192 0.97, 256 0.99.
+  const image = tilesPerImage(p);
+  return image % 16 == 0 && image < step ? (step + image / 2) / image * image : step;
 }
 
 /** Lanes (CONV_GRAD_LD set): at least a step and LANE_TILES tiles each, or two steps. */
