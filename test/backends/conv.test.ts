@@ -99,6 +99,7 @@ const CASES: Case[] = [
   [1, 520, 64, 1, [33, 32], 3, 1, 1, 1, 'winograd winograd4 winograd'], // the weight gradient's tiles in 4 lanes of several steps
   [2, 64, 64, 1, [13, 11], 3, 1, 0, 1, 'winograd4 winograd4 winograd4'], // Winograd weight gradient: unpadded, odd output (rows of 3 F(4×4) tiles, the last partial; groups across rows)
   [2, 64, 64, 1, [24, 24], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) weight gradient, 64 → 64: steps of 16 tiles across rows of 6 (groups of 1–3 tiles in a row by whole vectors, reading on past them, the plane's last by lanes), 2 lanes of whole steps; the batched forward's blocks of at most 32 tiles
+  [4, 18, 18, 1, [32, 32], 3, 1, 1, 1, 'winograd4 winograd4 winograd4'], // F(4×4) weight gradient in steps of whole images: 112 tiles rounded to 128 (2 images of 64), 2 lanes
   [1, 24, 70, 1, [6, 6], 3, 1, 1, 1, 'im2col im2col im2col'], // more output channels than positions: threads split channels
   [2, 30, 90, 3, [5, 7], 3, 2, 1, 1, 'polyphase im2col im2col'], // the same, grouped and strided
   [2, 64, 16, 4, [14, 14], 3, 2, 1, 1, 'polyphase im2col im2col'],

@@ -29,7 +29,8 @@ import { gradRowsS2, weightGradS2 } from './winograd-s2-weight-grad';
 // Floats of one step's V and M: a little over half of a core's L2 (1 MiB on this machine's Zen
 // cores), 36·32·128, W8's 16→16 at 32² in steps of 128 tiles (winogradGradStep). Its 32→32 at 16²
 // (batch 128, 8 lanes of 256 tiles) then takes steps of 64 tiles, 4 a lane, where 2¹⁷ gave 48, 5
-// or 6 a lane: 2 threads 0.95× the time, 1 thread 1.00× (alternating call by call).
+// or 6 a lane: 2 threads 0.95× the time, 1 thread 1.00× (alternating call by call). 128→128 at 28²,
+// batch 8 now takes MIN_STEP (32 tiles, was 16): 0.89× at 1 thread, 0.96× at 2.
 const STEP_FLOATS: i32 = 147456;
 // Most lanes: enough to spread over the threads (claimed one at a time, see thread-pool.ts), few
 // enough that summing their dU costs little next to the GEMMs.
