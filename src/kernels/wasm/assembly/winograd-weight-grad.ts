@@ -68,7 +68,8 @@ export function winogradGradStep(p: usize): i32 {
   // Whole images where a step holds more than one: a step spanning images copies each one's input
   // planes whole (winograd6.ts's padRows), so one ending inside an image had the next step copy it
   // again. W8's 16→16 at 32², batch 128 (64 tiles an image), 1 thread, alternating call by call:
-  // steps of 112 tiles 1.00, 64 1.00, 128 0.94, 192 0.97, 256 0.99.
+  // steps of 112 tiles 1.00, 64 1.00, 128 0.94, 192 0.97, 256 0.99 (STEP_FLOATS now gives it 128).
+  // Its 16→32 stride 2 (25 planes): 128 tiles, not 112 (2¹⁷ gave 96: 0.97× the time at 1 thread, 0.95× at 2).
   const image = tilesPerImage(p);
   return image % 16 == 0 && image < step ? (step + image / 2) / image * image : step;
 }
