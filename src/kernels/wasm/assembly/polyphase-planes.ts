@@ -39,6 +39,16 @@ export function polyphasePlanesTask(p: usize, part: i32, parts: i32, slot: i32):
           v128.store(dst + (<usize>j << 2), i32x4.shuffle(v128.load(at), v128.load(at, 16), 0, 2, 4, 6));
         }
       }
+      // Stride 4 (AlexNet's 11×11 stem), likewise: lane 0 of 4 vectors of 16 values. One by one,
+      // the planes alone took 0.083 / 0.097 ms at 1 / 2 threads (best of 60, back to back), now
+      // 0.076 / 0.040 (BENCHMARKS.md "AlexNet at batch 1 on two threads").
+      if (s == 4) {
+        for (; j + 4 <= j1 && c0 + 4 * (j - j0) + 16 <= w; j += 4, at += 64) {
+          const lo = i32x4.shuffle(v128.load(at), v128.load(at, 16), 0, 4, 0, 4);
+          const hi = i32x4.shuffle(v128.load(at, 32), v128.load(at, 48), 0, 4, 0, 4);
+          v128.store(dst + (<usize>j << 2), i32x4.shuffle(lo, hi, 0, 1, 4, 5));
+        }
+      }
       for (; j < j1; j++, at += <usize>s * 4) store<f32>(dst + (<usize>j << 2), load<f32>(at));
       memory.fill(dst + (<usize>j1 << 2), 0, <usize>(wq - j1) * 4);
     }
