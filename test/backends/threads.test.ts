@@ -36,15 +36,16 @@ test('conv weight gradients are bitwise the same at 1 and 2 threads (LeNet-5 sha
   // then the direct weight gradient at 3×3 (≤ 32 channels, too few tiles for Winograd: 20 → 24 splits
   // units within an input channel; 3 → 16, ResNet-20's stem, its units by output-channel triples first;
   // 2 → 3 and 3 → 7 split those inside a triple) and Winograd's: F(4×4) in one lane of
-  // tiles, in 2 (17 → 19: channel pairs not a multiple of 4), in 8 lanes of several steps each and in 4 lanes
-  // of 4–5 whole steps (64 → 64 at 24², batch 8: steps of 16 tiles across rows of 6);
+  // tiles, in 2 (17 → 19: channel pairs not a multiple of 4), in 16 lanes of 1–2 steps (16 → 16 at 32²,
+  // batch 32: lanes' dU small enough for 16), in 8 lanes of 2–3 steps (32 → 32 at 16², batch 64: dU too
+  // large for more) and in 4 lanes of 4–5 whole steps (64 → 64 at 24², batch 8: steps of 16 tiles across rows of 6);
   // F(2×2) in one lane and in 4 lanes of 4–5 steps. Stride 2: 3×3 by winograd-s2's adjoint
   // (ResNet-20's 16 → 32 at 32², smaller: 8 lanes; 32 → 64 at 16²; 17 → 20 at 28², unpadded: an
   // input row and column no tile reads, partial tiles, 2 lanes), 4×4 by im2col through phase
   // planes (an odd input, unpadded).
   for (const p of [conv(16, 6, 16, 14, 5, 0), conv(16, 1, 6, 28, 5, 2), conv(1, 20, 24, 12, 3, 1), conv(8, 3, 16, 16, 3, 1),
     conv(40, 2, 3, 16, 3, 1), conv(20, 3, 7, 12, 3, 1),
-    conv(4, 16, 16, 16, 3, 1), conv(12, 17, 19, 16, 3, 1), conv(32, 16, 16, 32, 3, 1), conv(2, 64, 64, 12, 3, 1), conv(8, 64, 64, 24, 3, 1),
+    conv(4, 16, 16, 16, 3, 1), conv(12, 17, 19, 16, 3, 1), conv(32, 16, 16, 32, 3, 1), conv(64, 32, 32, 16, 3, 1), conv(2, 64, 64, 12, 3, 1), conv(8, 64, 64, 24, 3, 1),
     conv(1, 300, 64, 33, 3, 1), conv(8, 16, 32, 32, 3, 1, 2), conv(16, 32, 64, 16, 3, 1, 2),
     conv(6, 17, 20, 28, 3, 0, 2), conv(16, 7, 20, 15, 4, 0, 2)]) {
     const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));

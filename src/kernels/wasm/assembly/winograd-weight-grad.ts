@@ -33,8 +33,15 @@ import { gradRowsS2, weightGradS2 } from './winograd-s2-weight-grad';
 // batch 8 now takes MIN_STEP (32 tiles, was 16): 0.89× at 1 thread, 0.96× at 2.
 const STEP_FLOATS: i32 = 147456;
 // Most lanes: enough to spread over the threads (claimed one at a time, see thread-pool.ts), few
-// enough that summing their dU costs little next to the GEMMs.
+// enough that summing their dU costs little next to the GEMMs. Up to twice as many where all their
+// dU fit in SMALL_DU_BYTES: the thread that finishes first then waits at most half as long for the
+// other's last lane, and the finish still reads its sums from L2. W8's 16→16 at 32², batch 128, 2
+// threads, 8 lanes against 16 alternating call by call (inputs out of cache; median of 40): 5.44
+// against 5.10 ms, 1 thread 7.99 / 8.06; 32→32 at 16² (147 KB of dU a lane) 3.39 against 3.18 at 2
+// threads but 5.17 against 5.28 at 1, so it keeps 8.
 const MAX_LANES: i32 = 8;
+const MAX_SMALL_LANES: i32 = 16;
+const SMALL_DU_BYTES: usize = 1 << 20;
 // Fewest tiles per lane (but two lanes where there are two steps, for two threads): each lane
 // writes all of its dU and the finish reads it back, which for many channels and few tiles cost
 // more than the GEMMs (256→256 at 14², batch 8, F(4×4): 8 lanes of 16 tiles, the finish 15–27
@@ -77,7 +84,8 @@ export function winogradGradStep(p: usize): i32 {
 /** Lanes (CONV_GRAD_LD set): at least a step and LANE_TILES tiles each, or two steps. */
 export function winogradGradLanes(p: usize): i32 {
   const tiles = tileCount(p), ld = arg(p, CONV_GRAD_LD);
-  return min(MAX_LANES, max(1, max(min(2, tiles / ld), tiles / max(LANE_TILES, ld))));
+  const most = max(MAX_LANES, min(MAX_SMALL_LANES, <i32>(SMALL_DU_BYTES / duBytes(p))));
+  return min(most, max(1, max(min(2, tiles / ld), tiles / max(LANE_TILES, ld))));
 }
 
 // Bytes between the planes of a lane's dU (cout × cin each) and a cache line more: planes a
