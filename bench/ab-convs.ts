@@ -20,6 +20,8 @@ const arg = (name: string, dflt: string) => {
 const baseDir = arg('--base', ''), threads = Number(arg('--threads', '1')), reps = Number(arg('--reps', '30'));
 const pass = arg('--pass', 'bwd-w'), only = arg('--only', '');
 if (!baseDir) throw new Error('--base <checkout> is required');
+if (!['bwd-w', 'fwd', 'bwd-in'].includes(pass)) throw new Error(`--pass must be bwd-w, fwd or bwd-in, not '${pass}'`);
+if (!(Number.isInteger(threads) && threads >= 1 && Number.isInteger(reps) && reps >= 1)) throw new Error('--threads and --reps must be positive integers');
 const root = isAbsolute(baseDir) ? baseDir : resolve(process.cwd(), baseDir);
 const load = (path: string) => import(pathToFileURL(join(root, path)).href);
 const there = await load('src/index.js');
