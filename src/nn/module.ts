@@ -2,7 +2,7 @@
 // walking it, with PyTorch's names and order.
 import type { Device } from '../kernels/storage.js';
 import { clone } from '../ops/shape-ops.js';
-import { Tensor } from '../ops/tensor.js';
+import { clearGrad, Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { Parameter } from './parameter.js';
 
@@ -219,7 +219,7 @@ export class Module {
 
   /** Clears the gradients of all parameters (PyTorch's default: set to null). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) clearGrad(p);
   }
 
   /** Calls fn on every descendant, then on this module (PyTorch's order); returns this. */

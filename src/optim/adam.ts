@@ -46,6 +46,9 @@ abstract class AdamBase extends Optimizer {
   get eps(): number { return this.hyper.eps; }
   get weightDecay(): number { return this.hyper.weightDecay; }
 
+  // Reads grad in place and keeps nothing of it.
+  protected override readonly keepsGrads = false;
+
   protected update(index: number, param: Tensor, grad: Tensor): void {
     let s = this.state[index];
     if (!s) {

@@ -5,7 +5,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { zeros } from '../ops/creation.js';
 import { clone } from '../ops/shape-ops.js';
-import type { Tensor } from '../ops/tensor.js';
+import { clearGrad, gradOf, type Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 
 /** Per-parameter state: tensors (momentum, moments) and numbers (step count), PyTorch's keys. */
@@ -70,14 +70,14 @@ export abstract class Optimizer {
 
   /** Clears every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`). */
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    for (const p of this.params) clearGrad(p);
   }
 
   /** Updates each parameter that has a gradient, in place; parameters without one are skipped. */
   step(): void {
     noGrad(() => {
       this.params.forEach((p, i) => {
-        const g = p.grad;
+        const g = this.keepsGrads ? p.grad : gradOf(p);
         if (!g) return;
         if (g.numel() !== p.numel()) {
           throw new Error(`${this.name}.step: parameter ${i} has shape ${shapeStr(p.shape)} but its grad has shape ${shapeStr(g.shape)}`);
@@ -86,6 +86,13 @@ export abstract class Optimizer {
       });
     });
   }
+
+  /**
+   * Whether update() may keep `grad` past the step. A subclass whose update only reads it says
+   * false: zeroGrad can then free the gradients' memory at once instead of leaving it to the
+   * garbage collector (see clearGrad).
+   */
+  protected readonly keepsGrads: boolean = true;
 
   /** Applies one update to parameter `index`; `state[index]` is the subclass's to create and use. */
   protected abstract update(index: number, param: Tensor, grad: Tensor): void;

@@ -49,6 +49,9 @@ export class SGD extends Optimizer {
   get nesterov(): boolean { return this.hyper.nesterov; }
   get weightDecay(): number { return this.hyper.weightDecay; }
 
+  // Reads grad in place and keeps nothing of it.
+  protected override readonly keepsGrads = false;
+
   protected update(index: number, param: Tensor, grad: Tensor): void {
     const { momentum, dampening, nesterov, weightDecay } = this.hyper;
     let buf: Tensor | null = null;

@@ -4,9 +4,10 @@
 import { clamp } from '../ops/activation.js';
 import { add, div, mul, unaryOp } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
-import type { Tensor } from '../ops/tensor.js';
+import { gradOf, type Tensor } from '../ops/tensor.js';
 
-const gradsOf = (params: Iterable<Tensor>): Tensor[] => [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+// Read with gradOf: clipping changes them in place and keeps none (zeroGrad may still free them).
+const gradsOf = (params: Iterable<Tensor>): Tensor[] => [...params].map(gradOf).filter((g): g is Tensor => g !== null);
 
 function checkMaxNorm(op: string, maxNorm: number): void {
   if (!(maxNorm > 0)) throw new Error(`${op}: maxNorm must be positive, got ${maxNorm}`);
@@ -43,16 +44,16 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
  */
 export function clipGradNormOnDevice(params: Iterable<Tensor>, maxNorm: number): Tensor | null {
   checkMaxNorm('clipGradNormOnDevice', maxNorm);
-  const holders = [...params].filter((p) => p.grad !== null);
+  const holders = [...params].filter((p) => gradOf(p) !== null);
   if (holders.length === 0) return null;
   let sq: Tensor | null = null;
   for (const p of holders) {
-    const s = sum(mul(p.grad!, p.grad!));
+    const s = sum(mul(gradOf(p)!, gradOf(p)!));
     sq = sq ? add(sq, s) : s;
   }
   const norm = unaryOp('sqrt', sq!);
   const scale = clamp(div(maxNorm, add(norm, 1e-6)), undefined, 1);
-  for (const p of holders) p.grad = mul(p.grad!, scale);
+  for (const p of holders) p.grad = mul(gradOf(p)!, scale);
   return norm;
 }
 
@@ -63,7 +64,7 @@ export function clipGradNormOnDevice(params: Iterable<Tensor>, maxNorm: number):
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue > 0)) throw new Error(`clipGradValue: clipValue must be positive, got ${clipValue}`);
   for (const p of params) {
-    const g = p.grad;
+    const g = gradOf(p);
     if (!g) continue;
     if (g.device !== 'cpu') {
       p.grad = clamp(g, -clipValue, clipValue);

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import * as st from '../../src/index.js';
 import { activeBackend, installBackend } from '../../src/kernels/backend.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
+import { sizeClass } from '../../src/kernels/wasm/memory.js';
+import { gradOf } from '../../src/ops/tensor.js';
 
 st.setBackend('wasm');
 const wasm = activeBackend() as WasmBackend;
@@ -175,4 +177,61 @@ test('inference frees a block’s inner activation at once, unless a wrapped for
   assert.ok(kept.grown >= 2 * act, `the wrapped block kept ${kept.grown} bytes live`);
   assert.equal(seen.length, 4);
   assert.doesNotThrow(() => seen.forEach((h) => h.toArray()));
+});
+
+// zeroGrad frees a gradient backward made at once, unless code outside the library has read it
+// (it may hold it) or an optimiser that may keep it saw it: src/ops/tensor.ts clearGrad.
+test('zeroGrad frees the gradients nobody read, and keeps every one that was read', () => {
+  const model = new st.nn.Linear(6, 3);
+  const [w, b] = model.parameters();
+  const x = st.randn([4, 6], { seed: 7 });
+  const train = (opt: st.optim.Optimizer) => {
+    opt.zeroGrad();
+    model.forward(x).mul(model.forward(x)).sum().backward();
+    st.clipGradNorm(model.parameters(), 1e9); // reads and writes them in place, keeps none
+    opt.step();
+  };
+  const opt = new st.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  train(opt);
+  const held = [gradOf(w!)!, gradOf(b!)!];
+  const before = wasm.heap.liveBytes;
+  opt.zeroGrad();
+  assert.equal(w!.grad, null);
+  assert.equal(wasm.heap.liveBytes, before - sizeClass(18 * 4) - sizeClass(3 * 4), 'both gradients freed at once');
+  for (const g of held) assert.throws(() => g.data, /used after its memory was released/);
+  // Read through .grad: the caller may keep it, so clearing leaves it to the collector.
+  train(opt);
+  const kept = w!.grad!;
+  const values = kept.toArray();
+  opt.zeroGrad();
+  model.zeroGrad();
+  assert.deepEqual(kept.toArray(), values);
+  // Module.zeroGrad frees as the optimiser's does.
+  model.forward(x).sum().backward();
+  const bGrad = gradOf(b!)!;
+  model.zeroGrad();
+  assert.throws(() => bGrad.data, /used after its memory was released/);
+  // Accumulated over two backward passes: still the engine's, still freed.
+  model.forward(x).sum().backward();
+  model.forward(x).sum().backward();
+  const twice = gradOf(b!)!;
+  assert.deepEqual(Array.from(twice.toArray()), [8, 8, 8]);
+  opt.zeroGrad();
+  assert.throws(() => twice.data, /used after its memory was released/);
+});
+
+test('an optimiser subclass may keep the gradient its update was given', () => {
+  const p = st.tensor([1, 2, 3], [3], { requiresGrad: true });
+  const seen: st.Tensor[] = [];
+  class Keeping extends st.optim.Optimizer {
+    constructor() { super('Keeping', [p], 0.1, {}); }
+    protected update(_i: number, _p: st.Tensor, grad: st.Tensor): void { seen.push(grad); }
+    protected hyperparameters() { return {}; }
+    protected loadHyperparameters() {}
+  }
+  const opt = new Keeping();
+  p.mul(p).sum().backward();
+  opt.step();
+  opt.zeroGrad();
+  assert.deepEqual(Array.from(seen[0]!.toArray()), [2, 4, 6]);
 });
