@@ -6,6 +6,7 @@
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
 import { convBnRelu, runFused } from '../nn/fused.js';
+import { releasePassed } from '../nn/private-activations.js';
 import { BasicBlock, initResNetWeights, PadShortcut } from './resnet.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
@@ -42,11 +43,14 @@ export class CifarResNet extends nn.Module {
     initResNetWeights(this);
   }
 
-  // The stem's output and each stage's are handed on as a Sequential hands on its children's.
+  // The stem's output and each stage's are handed on as a Sequential hands on its children's, and
+  // the pool's once the classifier has read it through the flatten view.
   override forward(x: Tensor): Tensor {
     const stem = convBnRelu(x, this.conv1, this.bn1, this.relu);
-    const y = runFused([this.layer1, this.layer2, this.layer3, this.avgpool], stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
-    return this.fc.forward(y.flatten(1));
+    const pooled = runFused([this.layer1, this.layer2, this.layer3, this.avgpool], stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
+    const y = this.fc.forward(pooled.flatten(1));
+    releasePassed(pooled, [this.avgpool, this.fc], [y]);
+    return y;
   }
 }
 

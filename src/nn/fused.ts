@@ -132,6 +132,8 @@ export interface MadeBy {
  */
 export function runFused(modules: readonly Module[], x: Tensor, made: MadeBy | null = null): Tensor {
   let y = x;
+  // The memory y lives in: y itself, or what a module made a view of (Flatten, Identity).
+  let base = x;
   for (let i = 0; i < modules.length; i++) {
     const m = modules[i]!, first = i;
     let out: Tensor;
@@ -146,8 +148,16 @@ export function runFused(modules: readonly Module[], x: Tensor, made: MadeBy | n
       else out = relu ? reluInPlace(m.forward(y)) : m.forward(y);
     }
     const step = modules.slice(first, i + 1);
-    if (made) releasePassed(y, [...made.by, ...step], [made.from, out]);
-    made = { from: y, by: step };
+    if (made && out.storage === y.storage) {
+      // A view of its input: handed on as that input, read by one more module, and freed with it
+      // once the view's reader has run (LeNet-5's pool → Flatten → Linear: 100 KB a step left to
+      // the collections, all of it cut from never-used memory).
+      made = { from: made.from, by: [...made.by, ...step] };
+    } else {
+      if (made) releasePassed(base, [...made.by, ...step], [made.from, out]);
+      made = { from: y, by: step };
+      base = out;
+    }
     y = out;
   }
   return y;
