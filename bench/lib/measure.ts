@@ -10,18 +10,21 @@ export interface MeasureOptions {
   /** Warm-up iterations before timing (one only, when a single iteration is very slow). */
   warmup: number;
   /**
-   * Warm-up also continues (up to 4·maxReps iterations) until this much wall time has passed:
-   * allocators reach their steady state over the first few hundred megabytes, not the first two
-   * iterations. On this VM the first touch of a fresh 4 KiB page costs ~16 µs (a 4 MB output:
-   * 16 ms), once; striate's memory recycles after 128 MB of tensors (W6: ~32 iterations).
+   * Warm-up also continues until this much wall time has passed, however many iterations that
+   * takes: allocators reach their steady state over the first few hundred megabytes, not the first
+   * two iterations (on this VM the first touch of a fresh 4 KiB page costs ~16 µs, a 4 MB output
+   * 16 ms), and JIT-compiled code over the first hundreds of calls. It once stopped at 4·maxReps
+   * iterations: striate's W3 (LeNet-5, ~4.5 ms a step) was then timed after 60 steps, where its
+   * first 100 take 5.3–5.8 ms a step and the next 1,100 4.2–4.9 (2026-12-06); only the wasm heap's
+   * growth had kept it warming up longer.
    */
   warmupMs: number;
   /**
    * Warm-up also continues (up to SETTLE_MAX_MS, however many iterations) until this, called after
-   * each warm-up iteration, returns true: striate's wasm heap settled (heap-settled.ts). Not capped
-   * at 4·maxReps: W3 after W8 in one process (2 threads, before the heap's spare ranges) was timed
-   * after 60 warm-up iterations with its heap still growing, 381 page faults and 20.9 ms a timed
-   * step; uncapped it settled after 72, 0 faults and 9.1 ms (load 9).
+   * each warm-up iteration, returns true: striate's wasm heap settled (heap-settled.ts). W3 after
+   * W8 in one process (2 threads, before the heap's spare ranges) was once timed after 60 warm-up
+   * iterations with its heap still growing, 381 page faults and 20.9 ms a timed step; warmed up
+   * until settled, after 72: 0 faults and 9.1 ms (load 9).
    */
   settled?: () => boolean;
 }
@@ -67,7 +70,7 @@ export async function measure(fn: () => unknown, opts: MeasureOptions = DEFAULT_
   const w0 = performance.now();
   let settled = !opts.settled;
   const warming = (i: number) => i < Math.max(1, opts.warmup) ||
-    (i < 4 * opts.maxReps && performance.now() - w0 < opts.warmupMs) || (!settled && performance.now() - w0 < SETTLE_MAX_MS);
+    performance.now() - w0 < opts.warmupMs || (!settled && performance.now() - w0 < SETTLE_MAX_MS);
   for (let i = 0; warming(i); i++) {
     const t0 = performance.now();
     await fn();
