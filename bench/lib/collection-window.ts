@@ -3,7 +3,9 @@
 // steps between two (3.4 MB a step), W4 about 15, W8 2–3. A window of 3 iterations caught one or
 // none: the eighth session's profile had W3 at 1 thread spending "6.1 of its 10.8 ms a step" in 2
 // collections (one forced, one of V8's minor ones), where over whole intervals it is ~0.3 ms a step.
-// So the profile times from just after one forced collection to just after another.
+// So the profile times from just after one forced collection to just after another. Since backward,
+// zeroGrad and the modules free nearly everything a step makes (W8 ~20 KB a step left, W3 ~1 KB),
+// the next forced collection is thousands of steps away: the window then ends at INTERVAL_MAX_MS.
 import { activeBackend } from '../../src/kernels/backend.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 
