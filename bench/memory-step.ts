@@ -41,7 +41,7 @@ for (const w of values.workloads!.split(',')) {
     if (!values['per-step']) return step();
     const f0 = process.resourceUsage().minorPageFault, c0 = heap.counts.collections, t0 = performance.now();
     step();
-    console.log(`  step ${i}: ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault - f0} page ` +
+    console.log(`  step ${i}: ${(performance.now() - t0).toFixed(2)} ms, ${process.resourceUsage().minorPageFault - f0} page ` +
       `faults, ${heap.counts.collections - c0} forced collections, heap top ${MB(top())} of ${MB(heap.capacity)}`);
   };
   for (let i = 0; i < Number(values.warmup); i++) timedStep(i);
