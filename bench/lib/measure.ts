@@ -14,9 +14,9 @@ export interface MeasureOptions {
    * takes: allocators reach their steady state over the first few hundred megabytes, not the first
    * two iterations (on this VM the first touch of a fresh 4 KiB page costs ~16 µs, a 4 MB output
    * 16 ms), and JIT-compiled code over the first hundreds of calls. It once stopped at 4·maxReps
-   * iterations: striate's W3 (LeNet-5, ~4.5 ms a step) was then timed after 60 steps, where its
-   * first 100 take 5.3–5.8 ms a step and the next 1,100 4.2–4.9 (2026-12-06); only the wasm heap's
-   * growth had kept it warming up longer.
+   * iterations: striate's W3 (LeNet-5) was then timed after 60 steps, where its first 250 took
+   * about 5.6 ms a step and those from the 750th on 4.0–4.1 (bench/memory-step.ts --per-step,
+   * 2026-12-06); only the wasm heap's growth had kept it warming up longer.
    */
   warmupMs: number;
   /**
