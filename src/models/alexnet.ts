@@ -1,8 +1,7 @@
 // AlexNet in torchvision's layout (the single-GPU variant of Krizhevsky et al., 2012): five conv
 // layers, three max pools, adaptive average pooling to 6×6, three dense layers with dropout.
-import { runFused } from '../nn/fused.js';
+import { classifyPooled, runFused } from '../nn/fused.js';
 import * as nn from '../nn/index.js';
-import { releasePassed } from '../nn/private-activations.js';
 import type { Tensor } from '../ops/tensor.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
@@ -34,10 +33,7 @@ export class AlexNet extends nn.Module {
   // the flatten view). Left to the collections, each forward took their 72 KB from never-used
   // memory, whose first touch costs ~10 µs a 4 KiB page on this kind of VM (wasm/memory.ts).
   override forward(x: Tensor): Tensor {
-    const pooled = runFused([this.features, this.avgpool], x);
-    const y = this.classifier.forward(pooled.flatten(1));
-    releasePassed(pooled, [this.avgpool, this.classifier], [y]);
-    return y;
+    return classifyPooled(runFused([this.features, this.avgpool], x), this.avgpool, this.classifier);
   }
 }
 

@@ -5,8 +5,7 @@
 // no parameters (0.27M parameters in all).
 import * as nn from '../nn/index.js';
 import type { Tensor } from '../ops/tensor.js';
-import { convBnRelu, runFused } from '../nn/fused.js';
-import { releasePassed } from '../nn/private-activations.js';
+import { classifyPooled, convBnRelu, runFused } from '../nn/fused.js';
 import { BasicBlock, initResNetWeights, PadShortcut } from './resnet.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
 
@@ -48,9 +47,7 @@ export class CifarResNet extends nn.Module {
   override forward(x: Tensor): Tensor {
     const stem = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const pooled = runFused([this.layer1, this.layer2, this.layer3, this.avgpool], stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
-    const y = this.fc.forward(pooled.flatten(1));
-    releasePassed(pooled, [this.avgpool, this.fc], [y]);
-    return y;
+    return classifyPooled(pooled, this.avgpool, this.fc);
   }
 }
 

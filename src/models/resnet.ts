@@ -2,7 +2,7 @@
 // (BasicBlock for 18/34, Bottleneck for 50), global average pooling, one dense layer. A block
 // adds its input back (x + F(x)); where the shape changes, a 1×1 strided conv + BN projects it.
 import * as nn from '../nn/index.js';
-import { convBnRelu, runFused } from '../nn/fused.js';
+import { classifyPooled, convBnRelu, runFused } from '../nn/fused.js';
 import { constant, kaimingNormal } from '../nn/init.js';
 import { releasePassed, SEALED, type SealedClass } from '../nn/private-activations.js';
 import { subsamplePadChannels } from '../ops/pad.js';
@@ -147,12 +147,12 @@ export class ResNet extends nn.Module {
     initResNetWeights(this);
   }
 
-  // The stem's output and each stage's are handed on as a Sequential hands on its children's.
+  // The stem's output and each stage's are handed on as a Sequential hands on its children's, and
+  // the pool's once the classifier has read it.
   override forward(x: Tensor): Tensor {
     const stem = convBnRelu(x, this.conv1, this.bn1, this.relu);
     const stages = [this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4, this.avgpool];
-    const y = runFused(stages, stem, { from: x, by: [this.conv1, this.bn1, this.relu] });
-    return this.fc.forward(y.flatten(1));
+    return classifyPooled(runFused(stages, stem, { from: x, by: [this.conv1, this.bn1, this.relu] }), this.avgpool, this.fc);
   }
 }
 

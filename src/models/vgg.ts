@@ -1,6 +1,7 @@
 // VGG (Simonyan & Zisserman, 2014) in torchvision's layout: stacks of 3×3 convolutions (padding 1)
 // separated by 2×2 max pools, adaptive average pooling to 7×7, three dense layers with dropout.
 import * as nn from '../nn/index.js';
+import { classifyPooled, runFused } from '../nn/fused.js';
 import { constant, kaimingNormal, normal } from '../nn/init.js';
 import type { Tensor } from '../ops/tensor.js';
 import { classesOpt, named, type ModelOptions } from './options.js';
@@ -47,8 +48,9 @@ export class VGG extends nn.Module {
     }
   }
 
+  // The features' output freed once the pool has read it, the pool's once the classifier has.
   override forward(x: Tensor): Tensor {
-    return this.classifier.forward(this.avgpool.forward(this.features.forward(x)).flatten(1));
+    return classifyPooled(runFused([this.features, this.avgpool], x), this.avgpool, this.classifier);
   }
 }
 

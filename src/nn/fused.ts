@@ -162,3 +162,14 @@ export function runFused(modules: readonly Module[], x: Tensor, made: MadeBy | n
   }
   return y;
 }
+
+/**
+ * A classifier `head` on the output of a global `pool`, read through its flatten view; the pooled
+ * output is freed once the head has read it, as runFused frees what one step hands the next.
+ * @example return classifyPooled(runFused([this.features, this.avgpool], x), this.avgpool, this.classifier);
+ */
+export function classifyPooled(pooled: Tensor, pool: Module, head: Module): Tensor {
+  const y = head.forward(pooled.flatten(1));
+  releasePassed(pooled, [pool, head], [y]);
+  return y;
+}

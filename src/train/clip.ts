@@ -45,15 +45,16 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
 export function clipGradNormOnDevice(params: Iterable<Tensor>, maxNorm: number): Tensor | null {
   checkMaxNorm('clipGradNormOnDevice', maxNorm);
   const holders = [...params].filter((p) => gradOf(p) !== null);
-  if (holders.length === 0) return null;
+  const grads = holders.map((p) => gradOf(p)!);
+  if (grads.length === 0) return null;
   let sq: Tensor | null = null;
-  for (const p of holders) {
-    const s = sum(mul(gradOf(p)!, gradOf(p)!));
+  for (const g of grads) {
+    const s = sum(mul(g, g));
     sq = sq ? add(sq, s) : s;
   }
   const norm = unaryOp('sqrt', sq!);
   const scale = clamp(div(maxNorm, add(norm, 1e-6)), undefined, 1);
-  for (const p of holders) p.grad = mul(gradOf(p)!, scale);
+  holders.forEach((p, i) => { p.grad = mul(grads[i]!, scale); });
   return norm;
 }
 

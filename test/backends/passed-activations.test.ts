@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import * as st from '../../src/index.js';
 import { activeBackend } from '../../src/kernels/backend.js';
 import type { WasmBackend } from '../../src/kernels/wasm/index.js';
+import { sizeClass } from '../../src/kernels/wasm/memory.js';
 import { sealed } from '../../src/nn/private-activations.js';
 
 const { nn } = st;
@@ -182,4 +183,21 @@ test('a LeNet-5 training step leaves only its few-element tensors to the collect
   // now frees them) and the second pool's output (read by fc1 through the Flatten's view): 14 KB.
   const left = wasm.heap.counts.storageBytes - storageBytes - (wasm.heap.counts.releasedBytes - releasedBytes);
   assert.ok(left < 4096, `a step left ${left} bytes to the collector`);
+});
+
+test('ResNet-18, ResNet-20 and AlexNet inference keep nothing live but their output', () => {
+  const cases: [st.nn.Module, number[]][] = [
+    [st.models.resnet18({ numClasses: 10 }), [1, 3, 64, 64]], [st.models.resnet20(), [2, 3, 32, 32]],
+    [st.models.alexnet({ numClasses: 10 }), [1, 3, 64, 64]],
+  ];
+  for (const [model, shape] of cases) {
+    model.eval();
+    const x = st.randn(shape, { seed: 4 });
+    // The first forwards fold the batch norms and pack the dense weights, once.
+    for (let i = 0; i < 2; i++) st.noGrad(() => model.forward(x));
+    const before = wasm.heap.liveBytes;
+    const y = st.noGrad(() => model.forward(x));
+    // Their global pool's output too, read by the classifier through the flatten view (classifyPooled).
+    assert.equal(wasm.heap.liveBytes - before, sizeClass(y.numel() * 4), `${model.constructor.name} kept more than its output`);
+  }
 });
