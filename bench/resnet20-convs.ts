@@ -30,8 +30,12 @@ const flag = (name: string, dflt: number) => {
 const w2 = process.argv.includes('--w2');
 const reps = flag('--reps', 5), threads = flag('--threads', 1), batch = flag('--batch', w2 ? 8 : 128);
 // --wall: wall-clock time instead (CPU time adds up the threads, so thread scaling needs the wall clock).
+// --together: instead, both gradients of each shape apart (convBackwardInput, then convBackwardWeight)
+// and in one call (convBackward: one dispatch beside the weight gradient's lanes), alternating call
+// by call at --threads threads; best and median wall time of each, and their sum over a W8 step.
 const wall = process.argv.includes('--wall');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
+const together = process.argv.includes('--together');
 const phases = process.argv.includes('--phases'), quietOnly = process.argv.includes('--quiet');
 const runnable = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3]!.split('/')[0]);
 const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -119,6 +123,23 @@ function best(fn: () => void): number {
   return least;
 }
 
+// Wall times (ms) of fns alternating call by call, after one untimed call each: best and median.
+function alternating(fns: (() => void)[]): { best: number; median: number }[] {
+  const times = fns.map((fn) => (fn(), [] as number[]));
+  for (let i = 0; i < reps; i++) {
+    fns.forEach((fn, f) => {
+      if (sweep) K.unary('relu', sweep.data, sweep.data, 0);
+      const t0 = performance.now();
+      fn();
+      times[f]!.push(performance.now() - t0);
+    });
+  }
+  return times.map((t) => (t.sort((a, b) => a - b), { best: t[0]!, median: t[t.length >> 1]! }));
+}
+// Input gradients of each shape in a W8 step (the stem has none; ResNet-20: 6, 5, 5 stride-1 convs a stage).
+const W8_CALLS: Record<string, number> = { '16→16 32²': 6, '32→32 16²': 5, '64→64 8²': 5, '16→32 32² s2': 1, '32→64 16² s2': 1 };
+const stepSums = [[0, 0], [0, 0]];
+
 const shapes: [string, number, number, number, number][] = w2 ? [['64→64 56²', 64, 64, 56, 1]] : [
   // name, cin, cout, input size, stride
   ['16→16 32²', 16, 16, 32, 1], ['32→32 16²', 32, 32, 16, 1], ['64→64 8²', 64, 64, 8, 1],
@@ -129,7 +150,8 @@ const path = (before: Map<string, number>) => {
   return [...now].filter(([k, v]) => v !== (before.get(k) ?? 0)).map(([k]) => k.split(' ')[1]).join('+');
 };
 console.log(phases ? `batch ${batch}, 1 thread / the 2-thread split serially / 2 threads, best wall time of ${reps}`
-  : `batch ${batch}, ${threads} thread(s), best ${wall ? 'wall-clock' : 'CPU'} time of ${reps}`);
+  : together ? `batch ${batch}, ${threads} thread(s), both gradients apart / together, wall time of ${reps} alternating`
+    : `batch ${batch}, ${threads} thread(s), best ${wall ? 'wall-clock' : 'CPU'} time of ${reps}`);
 for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.includes(only))) {
   const out = size / stride;
   const p: ConvParams = {
@@ -139,6 +161,17 @@ for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.inc
   const flops = 2 * batch * cin * cout * 9 * out * out;
   const x = filled(batch * cin * size * size), w = filled(cout * cin * 9), y = filled(batch * cout * out * out);
   const gx = filled(x.data.length), gw = filled(w.data.length);
+  if (together) {
+    if (!W8_CALLS[name]) continue;
+    const [apart, one] = alternating([() => {
+      K.convBackwardInput(y.data, w.data, gx.data, p);
+      K.convBackwardWeight(x.data, y.data, gw.data, p);
+    }, () => K.convBackward(x.data, w.data, y.data, gx.data, gw.data, p)]);
+    console.log(`${name.padEnd(14)} best ${apart!.best.toFixed(2)} / ${one!.best.toFixed(2)} ms, median ${apart!.median.toFixed(2)} / ` +
+      `${one!.median.toFixed(2)} ms (together ÷ apart: ${(one!.best / apart!.best).toFixed(3)}, ${(one!.median / apart!.median).toFixed(3)})`);
+    [apart, one].forEach((t, i) => { stepSums[i]![0]! += W8_CALLS[name]! * t!.best; stepSums[i]![1]! += W8_CALLS[name]! * t!.median; });
+    continue;
+  }
   // Views taken at each call: one taken before the memory grew is no longer in it, and the call would copy it.
   const passes: [string, () => void][] = [
     ['fwd', () => K.convForward(x.data, w.data, null, y.data, p)],
@@ -161,4 +194,8 @@ for (const [name, cin, cout, size, stride] of shapes.filter(([name]) => name.inc
     console.log(`${name.padEnd(14)} ${pass.padEnd(7)} ${ms.toFixed(2).padStart(7)} ms ` +
       `${(flops / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  ${path(before)}`);
   }
+}
+if (together) {
+  const [[aBest, aMedian], [oBest, oMedian]] = stepSums as [[number, number], [number, number]];
+  console.log(`a W8 step's gradients: best ${aBest.toFixed(1)} / ${oBest.toFixed(1)} ms, median ${aMedian.toFixed(1)} / ${oMedian.toFixed(1)} ms`);
 }

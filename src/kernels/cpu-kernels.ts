@@ -31,6 +31,7 @@ export function cpuKernels(k: ArrayKernels): Kernels {
     convForward: (x, w, bias, out, p, residual, relu) => k.convForward(f(x), f(w), fOrNull(bias), f(out), p, fOrNull(residual ?? null), relu),
     convBackwardInput: (gy, w, gx, p) => k.convBackwardInput(f(gy), f(w), f(gx), p),
     convBackwardWeight: (x, gy, gw, p) => k.convBackwardWeight(f(x), f(gy), f(gw), p),
+    convBackward: (x, w, gy, gx, gw, p) => k.convBackward(f(x), f(w), f(gy), fOrNull(gx), fOrNull(gw), p),
     maxPoolForward: (x, out, argmax, p, relu) => k.maxPoolForward(f(x), f(out), argmax ? i(argmax) : null, p, relu),
     maxPoolBackward: (gy, argmax, gx, p, y) => k.maxPoolBackward(f(gy), i(argmax), f(gx), p, fOrNull(y ?? null)),
     avgPoolForward: (x, out, p) => k.avgPoolForward(f(x), f(out), p),

@@ -160,6 +160,9 @@ export interface ArrayKernels {
   convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void;
   // x, gy as above, gw: (Cout, Cin/groups, ...k)
   convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void;
+  // Both gradients as the two kernels above compute them (null: not wanted), which a backend may
+  // run together (wasm: one dispatch for both, so that no thread waits out the first one's tail)
+  convBackward(x: Float32Array, w: Float32Array, gy: Float32Array, gx: Float32Array | null, gw: Float32Array | null, p: ConvParams): void;
 
   // x: (N, C, ...in), out: (N, C, ...out), argmax: (N, C, ...out) flat index into x's spatial plane,
   // or null when no backward pass will need it (inference); relu: out = max(0, the window's max)

@@ -133,8 +133,7 @@ export function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefine
     const gx = x.requiresGrad ? output(x.shape, device) : null;
     const gw = weight.requiresGrad ? output(weight.shape, device) : null;
     const gb = b?.requiresGrad ? output(b.shape, device) : null;
-    if (gx) k.convBackwardInput(g.storage, weight.storage, gx.storage, p);
-    if (gw) k.convBackwardWeight(x.storage, g.storage, gw.storage, p);
+    if (gx || gw) k.convBackward(x.storage, weight.storage, g.storage, gx?.storage ?? null, gw?.storage ?? null, p);
     // The bias gradient sums gy over the batch and every spatial position.
     if (gb) k.sumTo(g.storage, gb.storage, { shape: g.shape, outStrides: g.shape.map((_, i) => (i === 1 ? 1 : 0)) });
     return b ? [gx, gw, gb] : [gx, gw];

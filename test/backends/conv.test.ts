@@ -261,6 +261,16 @@ test('convForward, convBackwardInput and convBackwardWeight match the reference'
       const gwo = impl.place(data(r, w.length));
       expectPath(impl, 'convBackwardWeight', wPath, what, () => impl.kernels.convBackwardWeight(xs, gys, gwo, p));
       assertClose(await impl.read(gwo), gw, `${impl.name} convBackwardWeight ${what}`);
+      // Both gradients in one call (wasm: one dispatch where the weight gradient runs in lanes):
+      // on wasm bitwise what the passes apart give.
+      const gxb = impl.place(data(r, x.length)), gwb = impl.place(data(r, w.length));
+      impl.kernels.convBackward(xs, ws, gys, gxb, gwb, p);
+      const [gxGot, gwGot] = [await impl.read(gxb), await impl.read(gwb)];
+      assertClose(gxGot, gx, `${impl.name} convBackward (input) ${what}`);
+      assertClose(gwGot, gw, `${impl.name} convBackward (weight) ${what}`);
+      if (impl.name.startsWith('wasm')) {
+        assert.deepStrictEqual([gxGot, gwGot], [await impl.read(gxo), await impl.read(gwo)], `${impl.name} convBackward ${what}: as the passes apart`);
+      }
     });
   }
   if (gpu) {

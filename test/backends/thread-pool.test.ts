@@ -91,6 +91,42 @@ test('every part runs once; workers claim from the back, the calling thread from
   }
 });
 
+test("two tasks in one dispatch: each part of each runs once, the second's parts at both ends", async (t) => {
+  const Worker = await workerFactory();
+  if (!Worker) return t.skip('no worker threads here');
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const module = new WebAssembly.Module(recordParts());
+  const task = (new WebAssembly.Instance(module, { env: { memory } }).exports as { task: (p: number, a: number, b: number, s: number) => void }).task;
+  new Int32Array(memory.buffer, 0, CTRL_INTS).fill(0);
+  const pool = new ThreadPool(memory, module, 0, ['task'], [task], Worker, 2);
+  // The same task on two parameter blocks: 30 parts of a amid 7 of b (4 ahead of a's, 3 after).
+  const a = { id: 0, params: 4096, parts: 30 }, b = { id: 0, params: 8192, parts: 7 };
+  const view = (job: typeof a, offset: number) => new Int32Array(memory.buffer, job.params + offset, job.parts);
+  try {
+    for (let i = 0; i < 500 && pool.plan(true) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(pool.plan(true), 2, 'the worker never became ready');
+    let order: number[] = [];
+    for (let i = 0; i < 200 && !order.includes(2); i++) {
+      for (const job of [a, b]) { view(job, 0).fill(0); view(job, 1024).fill(0); }
+      pool.runTogether(a, b, 2);
+      for (const job of [a, b]) assert.deepEqual([...view(job, 1024)], new Array(job.parts).fill(1), 'every part runs exactly once');
+      order = [...view(b, 0).slice(0, 4), ...view(a, 0), ...view(b, 0).slice(4)];
+    }
+    assert.ok(order.includes(2), 'the worker never took part');
+    const first = order.indexOf(2);
+    assert.deepEqual(order, [...new Array(first).fill(1), ...new Array(order.length - first).fill(2)],
+      "in the order b's head, a, b's rest: the calling thread ran a front run, the worker the rest");
+    // On one thread, or with more parts than a dispatch holds: one after the other, each whole.
+    for (const [nt, big] of [[1, a], [2, { ...a, parts: 250 }]] as const) {
+      for (const job of [big, b]) view(job, 1024).fill(0);
+      pool.runTogether(big, b, nt);
+      for (const job of [big, b]) assert.deepEqual([...view(job, 1024)], new Array(job.parts).fill(1), `every part runs once (${nt} threads, ${big.parts} parts)`);
+    }
+  } finally {
+    pool.shutdown();
+  }
+});
+
 test('a part that fails in a worker is run again on the calling thread, and the error says how it went', async (t) => {
   const Worker = await workerFactory();
   if (!Worker) return t.skip('no worker threads here');

@@ -111,6 +111,40 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilo
   }
 });
 
+test('both conv gradients in one call: the same at 1 and 2 threads, as the passes apart, in one dispatch beside lanes', () => {
+  const r = rng(37);
+  // W8's weight gradients in Winograd lanes beside their input gradients: F(4×4) at 32² (16
+  // lanes), 64 → 64 at 8², stride 2 (the adjoint's input gradient, 8 lanes); and the direct
+  // weight gradient (3 → 16, no lanes: the two passes one after the other).
+  for (const p of [conv(32, 16, 16, 32, 3, 1), conv(16, 64, 64, 8, 3, 1), conv(8, 16, 32, 32, 3, 1, 2), conv(8, 3, 16, 16, 3, 1)]) {
+    const what = `${p.inChannels}→${p.outChannels} ${p.inSize[0]}² stride ${p.stride[0]}`;
+    const x = inWasm(data(r, p.batch * p.inChannels * p.inSize[0]! ** 2));
+    const w = inWasm(data(r, p.outChannels * p.inChannels * 9));
+    const gy = inWasm(data(r, p.batch * p.outChannels * p.outSize[0]! ** 2));
+    const gx = wasm.alloc(x.length).data, gw = wasm.alloc(w.length).data;
+    const both = () => {
+      const out = new Float32Array(gx.length + gw.length);
+      out.set(gx);
+      out.set(gw, gx.length);
+      return out;
+    };
+    K.convBackwardInput(gy, w, gx, p);
+    K.convBackwardWeight(x, gy, gw, p);
+    const apart = both();
+    const before = new Map(wasm.convPathCounts());
+    sameAtOneAndTwo(`convBackward ${what}`, () => {
+      gx.fill(NaN);
+      gw.fill(NaN);
+      K.convBackward(x, w, gy, gx, gw, p);
+      return both();
+    });
+    assert.deepStrictEqual(both(), apart, `convBackward ${what}: as the passes apart`);
+    const ran = (key: string) => (wasm.convPathCounts().get(key) ?? 0) - (before.get(key) ?? 0);
+    const lanes = ['winograd', 'winograd4', 'winograd-s2'].some((path) => ran(`convBackwardWeight ${path}`) > 0);
+    assert.equal(ran('convBackward together') > 0, lanes && wasm.features.threads, `convBackward ${what}: in one dispatch`);
+  }
+});
+
 test('conv forward on stored weights (prepared once, kept) is the same at 1 and 2 threads', () => {
   const r = rng(34);
   // ResNet-18's batch-1 shapes: stride 2 by Winograd on the polyphase parts, its cached transform,

@@ -111,3 +111,10 @@ export function convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float3
     }
   }
 }
+
+// Both gradients, one after the other (null: not wanted).
+export function convBackward(x: Float32Array, w: Float32Array, gy: Float32Array, gx: Float32Array | null, gw: Float32Array | null,
+  p: ConvParams): void {
+  if (gx) convBackwardInput(gy, w, gx, p);
+  if (gw) convBackwardWeight(x, gy, gw, p);
+}

@@ -8,7 +8,7 @@ import { dropoutMask } from './dropout.js';
 import {
   batchNormBackward, batchNormFinishStats, batchNormForward, batchNormReluBackward, batchNormReluForward, batchNormStats,
 } from './batch-norm.js';
-import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
+import { convBackward, convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, unary, unaryBackward } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { padBackward, padForward } from './pad.js';
@@ -20,7 +20,7 @@ import { stridedCopy, sumTo } from './strided.js';
 
 export const refKernels = {
   unary, unaryBackward, binary, stridedCopy, sumTo, gemm,
-  convForward, convBackwardInput, convBackwardWeight,
+  convForward, convBackwardInput, convBackwardWeight, convBackward,
   maxPoolForward, maxPoolBackward, avgPoolForward, avgPoolBackward, adaptiveAvgPoolForward, adaptiveAvgPoolBackward,
   padForward, padBackward,
   softmaxForward, softmaxBackward, nllForward, nllBackward,

@@ -15,6 +15,7 @@ import {
   TASK_CONV_WINOGRAD_S2_BWD_IN, TASK_WINOGRAD42_PHASE, TASK_WINOGRAD42_WEIGHTS, TASK_POLYPHASE_PLANES, TASK_CONV_WINOGRAD4X4,
   TASK_WINOGRAD4X4_WEIGHTS, TASK_WINOGRAD4X4_PHASE, TASK_CONV_WINOGRAD7, TASK_WINOGRAD7_WEIGHTS, TASK_WINOGRAD7_PHASE,
   TASK_CONV_WINOGRAD4_S2, TASK_WINOGRAD4_S2_WEIGHTS, TASK_WINOGRAD4_S2_PHASE, TASK_CONV_EPILOGUE, CONV_RESIDUAL, CONV_RELU, CONV_OUT_SIZE,
+  PARAM_SLOTS,
 } from './abi.js';
 import { Call, READ, WRITE } from './call.js';
 import {
@@ -22,7 +23,7 @@ import {
 } from './conv-paths.js';
 import { phaseWeights } from './polyphase-weights.js';
 import { align64, PARALLEL_FLOPS, paramSlots, partsFor, type Runtime } from './runtime.js';
-import { MAX_PARTS } from './thread-pool.js';
+import { MAX_PARTS, type Job } from './thread-pool.js';
 import { WeightCache, type Prepared } from './weight-cache.js';
 
 /** The forward's epilogue (kernels.ts convForward): the residual's pointer (0: none), ReLU, out's size. */
@@ -30,6 +31,12 @@ interface Epilogue { residual: number; relu: boolean; size: number }
 
 /** The three convolution passes, whose paths are counted separately. */
 export type ConvPass = 'convForward' | 'convBackwardInput' | 'convBackwardWeight';
+
+// A conv task's main dispatch handed to its caller (the job on nt threads), to run together with another.
+type MainRun = (job: Job, nt: number) => void;
+// Runs the input gradient given the weight gradient's lanes (its job on nt threads); says whether
+// the lanes ran with it.
+type WithLanes = (lanes: Job, nt: number) => boolean;
 
 // polyphase-winograd runs its phase planes' stride-1 conv by the task of PHASE_CONV_TASKS.
 const FORWARD_TASKS: Record<Exclude<ConvPath, 'polyphase-winograd'>, number> = {
@@ -140,9 +147,11 @@ export function createConvKernels(rt: Runtime) {
   // The weights prepared for it (Winograd's transform, the im2col forward's packing) go to `u`
   // when given (computed only when stale), else Winograd's to scratch and im2col packs per block.
   // `before` runs once the inputs are in, ahead of everything else (on nt threads). The Winograd
-  // tasks run the epilogue in their frame; any other, by the epilogue task after its own.
+  // tasks run the epilogue in their frame; any other, by the epilogue task after its own. `main`,
+  // when given, runs the main dispatch where there is one (not in phases).
   function convTask(task: number, geo: Geometry, ptrs: readonly number[], call: Call, flops: number, flip = false,
-    u: Prepared | null = null, before: ((nt: number) => void) | null = null, epilogue: Epilogue | null = null): void {
+    u: Prepared | null = null, before: ((nt: number) => void) | null = null, epilogue: Epilogue | null = null,
+    main: MainRun | null = null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     const winograd = winogradKinds[task];
     const packed = (task === TASK_CONV_FWD || task === TASK_CONV_POLYPHASE) && u ? u : null;
@@ -210,7 +219,8 @@ export function createConvKernels(rt: Runtime) {
           paramSlots(rt)[CONV_WINOGRAD_PHASE] = phase;
           pool.run(winograd.phases, rt.params, nt, partsFor(nt, units, least, perThread), phase === 1);
         }
-      } else pool.run(task, rt.params, nt, parts);
+      } else if (main) main({ id: task, params: rt.params, parts }, nt);
+      else pool.run(task, rt.params, nt, parts);
       if (epilogue && !winograd) epiloguePass(epilogue, nt);
     } finally {
       call.end();
@@ -219,8 +229,10 @@ export function createConvKernels(rt: Runtime) {
 
   // The weight gradient by Winograd F(side × side, 3×3) (see assembly/winograd-weight-grad.ts):
   // the lanes of tiles (each a part: transforms and GEMMs into its own sums), then gw from their
-  // sum (threads split the channel pairs).
-  function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number, side: number): void {
+  // sum (threads split the channel pairs). `withLanes`, when given, is handed the lanes' job (on a
+  // copy of the parameter block, which it may overwrite) and runs them unless it says it did.
+  function winogradWeightGradient(geo: Geometry, ptrs: readonly number[], call: Call, flops: number, side: number,
+    withLanes: WithLanes | null): void {
     const nt = pool.plan(flops >= PARALLEL_FLOPS);
     let P = paramSlots(rt);
     for (let i = 0; i < 3; i++) P[i] = ptrs[i]!;
@@ -229,15 +241,18 @@ export function createConvKernels(rt: Runtime) {
     P[CONV_GRAD_LD] = ex.winogradGradStep(rt.params);
     const lanes = P[CONV_GRAD_LANES] = ex.winogradGradLanes(rt.params);
     const shared = align64(ex.winogradGradBytes(rt.params)), stride = align64(ex.winogradGradScratchBytes(rt.params));
-    const scratch = align64(call.scratch(shared + stride * nt + 64));
+    const copy = withLanes ? align64(PARAM_SLOTS * 4) : 0;
+    const scratch = align64(call.scratch(copy + shared + stride * nt + 64));
     P = paramSlots(rt);
-    P[CONV_GRAD_BASE] = scratch;
-    P[CONV_SCRATCH] = scratch + shared;
+    P[CONV_GRAD_BASE] = scratch + copy;
+    P[CONV_SCRATCH] = scratch + copy + shared;
     P[CONV_SCRATCH_STRIDE] = stride;
+    const params = withLanes ? scratch : rt.params;
+    if (withLanes) heap.i32(params, PARAM_SLOTS).set(P);
     call.begin();
     try {
-      pool.run(TASK_WINOGRAD_GRAD_LANE, rt.params, nt, lanes);
-      pool.run(TASK_WINOGRAD_GRAD_FINISH, rt.params, nt, partsFor(nt, geo[1] * geo[2] / 4, 64));
+      if (!withLanes?.({ id: TASK_WINOGRAD_GRAD_LANE, params, parts: lanes }, nt)) pool.run(TASK_WINOGRAD_GRAD_LANE, params, nt, lanes);
+      pool.run(TASK_WINOGRAD_GRAD_FINISH, params, nt, partsFor(nt, geo[1] * geo[2] / 4, 64));
     } finally {
       call.end();
     }
@@ -357,6 +372,43 @@ export function createConvKernels(rt: Runtime) {
     return plan.kind === null ? null : cache.get(w, plan.kind, plan.bytes);
   }
 
+  // The input gradient; its main dispatch by `main` where given (see convTask).
+  function backwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams, main: MainRun | null): void {
+    if (gy.length === 0) return void gx.fill(0);
+    const flops = 2 * gy.length * w.length / p.outChannels;
+    const call = new Call(heap, [gy, w, gx], [READ, READ, WRITE]);
+    if (ranVolume('convBackwardInput', call, p, TASK_CONV3D_BWD_IN, flops)) return;
+    const geo = conv2d(p);
+    const how = inputGradientPath(geo);
+    count(pathKey('convBackwardInput', how.path));
+    if (how.geo) {
+      const task = how.path === 'winograd-s2' ? TASK_CONV_WINOGRAD_S2_BWD_IN : FORWARD_TASKS[how.path];
+      convTask(task, how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true, null, null, null, main);
+    } else convTask(how.path === 'shifted' ? TASK_CONV_SHIFTED_BWD_IN : TASK_CONV_BWD_IN, geo, call.ptrs, call, flops, false, null, null, null, main);
+  }
+
+  // The weight gradient; where it runs in Winograd lanes, `withLanes` (if given) is handed them and
+  // the result is true, else false (withLanes not called).
+  function backwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams, withLanes: WithLanes | null): boolean {
+    if (gy.length === 0) {
+      gw.fill(0);
+      return false;
+    }
+    const flops = 2 * gy.length * gw.length / p.outChannels;
+    const call = new Call(heap, [x, gy, gw], [READ, READ, WRITE]);
+    if (ranVolume('convBackwardWeight', call, p, TASK_CONV3D_BWD_W, flops)) return false;
+    const geo = conv2d(p);
+    const path = weightGradientPath(geo);
+    count(pathKey('convBackwardWeight', path));
+    // Stride 2 (winograd-s2) runs F(2×2)'s lanes with its own transforms (the geometry's stride picks them).
+    if (path === 'winograd' || path === 'winograd4' || path === 'winograd-s2') {
+      winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd4' ? 4 : 2, withLanes);
+      return withLanes !== null;
+    }
+    convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
+    return false;
+  }
+
   const data = (s: Storage) => (s as CpuStorage).data;
 
   return {
@@ -372,30 +424,34 @@ export function createConvKernels(rt: Runtime) {
       forward(data(x), data(w), bias ? data(bias) : null, data(out), p, u, residual ? data(residual) : null, relu);
     },
     convBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: ConvParams): void {
-      if (gy.length === 0) return void gx.fill(0);
-      const flops = 2 * gy.length * w.length / p.outChannels;
-      const call = new Call(heap, [gy, w, gx], [READ, READ, WRITE]);
-      if (ranVolume('convBackwardInput', call, p, TASK_CONV3D_BWD_IN, flops)) return;
-      const geo = conv2d(p);
-      const how = inputGradientPath(geo);
-      count(pathKey('convBackwardInput', how.path));
-      if (how.geo) {
-        const task = how.path === 'winograd-s2' ? TASK_CONV_WINOGRAD_S2_BWD_IN : FORWARD_TASKS[how.path];
-        convTask(task, how.geo, [call.ptrs[0]!, call.ptrs[1]!, 0, call.ptrs[2]!], call, flops, true);
-      } else convTask(how.path === 'shifted' ? TASK_CONV_SHIFTED_BWD_IN : TASK_CONV_BWD_IN, geo, call.ptrs, call, flops);
+      backwardInput(gy, w, gx, p, null);
     },
     convBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, p: ConvParams): void {
-      if (gy.length === 0) return void gw.fill(0);
-      const flops = 2 * gy.length * gw.length / p.outChannels;
-      const call = new Call(heap, [x, gy, gw], [READ, READ, WRITE]);
-      if (ranVolume('convBackwardWeight', call, p, TASK_CONV3D_BWD_W, flops)) return;
-      const geo = conv2d(p);
-      const path = weightGradientPath(geo);
-      count(pathKey('convBackwardWeight', path));
-      // Stride 2 (winograd-s2) runs F(2×2)'s lanes with its own transforms (the geometry's stride picks them).
-      if (path === 'winograd' || path === 'winograd4' || path === 'winograd-s2') {
-        winogradWeightGradient(geo, call.ptrs, call, flops, path === 'winograd4' ? 4 : 2);
-      } else convTask(WEIGHT_GRADIENT_TASKS[path], geo, call.ptrs, call, flops);
+      backwardWeight(x, gy, gw, p, null);
+    },
+    /**
+     * Both gradients. Where the weight gradient runs in Winograd lanes, they run in one dispatch
+     * with the input gradient's main task (ThreadPool.runTogether): a thread out of one's parts
+     * takes the other's instead of waiting for the other thread's last lane.
+     */
+    convBackward(x: Float32Array, w: Float32Array, gy: Float32Array, gx: Float32Array | null, gw: Float32Array | null, p: ConvParams): void {
+      if (!gx || !gw) {
+        if (gx) backwardInput(gy, w, gx, p, null);
+        if (gw) backwardWeight(x, gy, gw, p, null);
+        return;
+      }
+      const withLanes: WithLanes = (lanes, nt) => {
+        let ran = false;
+        backwardInput(gy, w, gx, p, (job, jobThreads) => {
+          if (jobThreads === nt) {
+            pool.runTogether(job, lanes, nt);
+            count('convBackward together');
+            ran = true;
+          } else pool.run(job.id, job.params, jobThreads, job.parts);
+        });
+        return ran;
+      };
+      if (!backwardWeight(x, gy, gw, p, withLanes)) backwardInput(gy, w, gx, p, null);
     },
   };
 }

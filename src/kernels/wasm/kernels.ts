@@ -221,6 +221,7 @@ export function createWasmKernels(rt: Runtime) {
     convForward: conv.convForward,
     convBackwardInput: conv.convBackwardInput,
     convBackwardWeight: conv.convBackwardWeight,
+    convBackward: conv.convBackward,
 
     maxPoolForward(x: Float32Array, out: Float32Array, argmax: Int32Array | null, p: PoolParams, relu = false): void {
       withArrays(rt, [x, out, argmax], [READ, WRITE, WRITE], (ptrs) =>

@@ -16,10 +16,12 @@ import { isNode } from './loader.js';
 // generation's low 15 bits, the front of the unclaimed parts (8 bits) and their end (8 bits), all
 // in one word that a compare-and-swap advances (its sign bit: workers claim from the front too). A worker that woke late and read an earlier task's fields can therefore never claim
 // a part of a later task (it once did, with the part count read separately: a part ran with the
-// wrong task's parameters and was counted as the new task's).
+// wrong task's parameters and was counted as the new task's). Slot 4 counts the parts of both
+// tasks of a dispatch (see jobPart); the second task's id, params, parts and head follow the claim word.
 const MAX_WORKERS = 63;
 const READY = 8;
 const NEXT = READY + 64;
+const SECOND = NEXT + 1;
 export const CTRL_INTS = NEXT + 8;
 
 // Polls of a shared word before sleeping on it (~20–50 µs): waking a sleeping thread costs
@@ -57,12 +59,25 @@ function claimPart(I: Int32Array, next: number, gen: number, worker: boolean): n
   }
 }
 
+// A dispatch's part `part` of task A's `na` parts amid task B's, B's first `head` parts ahead of
+// A's and the rest after them: A's part index (≥ 0), or B's as −1 − index. The calling thread
+// claims from the front and workers from the back, so each starts on B's parts and the two meet
+// in A's: with B's parts the coarse ones (a weight gradient's lanes), the last part either thread
+// waits for is one of A's fine ones. Self-contained, as claimPart.
+function jobPart(part: number, head: number, na: number): number {
+  return part < head ? -1 - part : part < head + na ? part - head : -1 - (part - na);
+}
+
 /** A task: runs part `part` of `parts` with the scratch slot `slot` (the running thread's id). */
 export type TaskFn = (params: number, part: number, parts: number, slot: number) => void;
+
+/** A task's run: its id, its parameter block and how many parts. */
+export interface Job { id: number; params: number; parts: number }
 
 // Runs in each worker; the same source serves worker_threads (eval, CommonJS) and Web Workers.
 const WORKER_SOURCE = `
 const claimPart = (${claimPart.toString()});
+const jobPart = (${jobPart.toString()});
 function start(d) {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   const I = new Int32Array(d.memory.buffer, d.ctrl, ${CTRL_INTS});
@@ -75,9 +90,12 @@ function start(d) {
     gen = Atomics.load(I, 0);
     if (Atomics.load(I, 5) !== 0) return;
     if (d.tid >= Atomics.load(I, 7)) continue;
-    const fn = fns[Atomics.load(I, 2)], params = Atomics.load(I, 3) >>> 0, parts = Atomics.load(I, 4);
+    const fa = fns[Atomics.load(I, 2)], pa = Atomics.load(I, 3) >>> 0, parts = Atomics.load(I, 4);
+    const fb = fns[Atomics.load(I, ${SECOND})], pb = Atomics.load(I, ${SECOND + 1}) >>> 0, nb = Atomics.load(I, ${SECOND + 2});
+    const head = Atomics.load(I, ${SECOND + 3}), na = parts - nb;
     for (let part; (part = claimPart(I, ${NEXT}, gen, true)) >= 0;) {
-      try { fn(params, part, parts, d.tid); } catch (e) { Atomics.compareExchange(I, 6, 0, part + 1); }
+      const j = jobPart(part, head, na);
+      try { if (j >= 0) fa(pa, j, na, d.tid); else fb(pb, -1 - j, nb, d.tid); } catch (e) { Atomics.compareExchange(I, 6, 0, part + 1); }
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
     }
@@ -181,11 +199,28 @@ export class ThreadPool {
    * claim parts from the back unless `workersFromFront` (see claimPart).
    */
   run(id: number, params: number, nt: number, wanted = nt, workersFromFront = false): void {
-    const fn = this.fns[id]!;
-    const parts = Math.max(1, Math.min(wanted, MAX_PARTS));
+    this.dispatch(id, params, Math.max(1, Math.min(wanted, MAX_PARTS)), null, nt, workersFromFront);
+  }
+
+  /**
+   * Runs two independent tasks as one dispatch on `nt` threads: a's parts amid b's (see jobPart),
+   * so that neither thread waits out the tail of the first before the second starts. b's parts
+   * should be the coarser. More parts than MAX_PARTS in all: one after the other.
+   */
+  runTogether(a: Job, b: Job, nt: number): void {
+    if (nt === 1 || a.parts + b.parts > MAX_PARTS) {
+      this.run(a.id, a.params, nt, a.parts);
+      this.run(b.id, b.params, nt, b.parts);
+    } else this.dispatch(a.id, a.params, a.parts, b, nt, false);
+  }
+
+  // Task A (id, params, na parts) amid b's parts, if any (see jobPart). A is passed as numbers: a
+  // run() allocates nothing.
+  private dispatch(id: number, params: number, na: number, b: Job | null, nt: number, workersFromFront: boolean): void {
+    const nb = b?.parts ?? 0, head = Math.ceil(nb / 2), parts = na + nb;
     this.lastThreads = nt;
     if (nt === 1) {
-      for (let part = 0; part < parts; part++) fn(params, part, parts, 0);
+      for (let part = 0; part < parts; part++) this.runPart(id, params, na, b, head, part, 0);
       return;
     }
     const I = this.ctrl;
@@ -196,13 +231,17 @@ export class ThreadPool {
     Atomics.store(I, 4, parts);
     Atomics.store(I, 6, 0);
     Atomics.store(I, 7, nt);
+    Atomics.store(I, SECOND, b?.id ?? id);
+    Atomics.store(I, SECOND + 1, (b?.params ?? 0) | 0);
+    Atomics.store(I, SECOND + 2, nb);
+    Atomics.store(I, SECOND + 3, head);
     Atomics.store(I, NEXT, (workersFromFront ? 1 << 31 : 0) | ((gen & 0x7fff) << 16) | parts);
     Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);
     let failed: unknown = null;
     for (let part; (part = claimPart(I, NEXT, gen, false)) >= 0;) {
       try {
-        if (!failed) fn(params, part, parts, 0);
+        if (!failed) this.runPart(id, params, na, b, head, part, 0);
       } catch (e) {
         failed = e;
       }
@@ -217,16 +256,25 @@ export class ThreadPool {
     }
     if (failed) throw failed;
     const failedPart = Atomics.load(I, 6) - 1;
-    if (failedPart >= 0) this.workerFailed(id, params, failedPart, parts);
+    if (failedPart >= 0) this.workerFailed(id, params, na, b, head, failedPart);
+  }
+
+  // Runs the dispatch's part `part` (see jobPart) on this thread with scratch slot `slot`.
+  private runPart(id: number, params: number, na: number, b: Job | null, head: number, part: number, slot: number): void {
+    const j = jobPart(part, head, na);
+    if (j >= 0) this.fns[id]!(params, j, na, slot);
+    else this.fns[b!.id]!(b!.params, -1 - j, b!.parts, slot);
   }
 
   // A worker cannot hand its exception over: the part it failed is run again here, whose error
   // (a trap, with its message) names the cause; if it now succeeds, the failure depended on the
   // thread (the output is then unreliable either way, hence the error).
-  private workerFailed(id: number, params: number, part: number, parts: number): never {
-    const what = `wasm backend: ${this.names[id]} failed in a worker thread (part ${part} of ${parts})`;
+  private workerFailed(id: number, params: number, na: number, b: Job | null, head: number, part: number): never {
+    const j = jobPart(part, head, na);
+    const [task, index, parts] = j >= 0 ? [id, j, na] : [b!.id, -1 - j, b!.parts];
+    const what = `wasm backend: ${this.names[task]} failed in a worker thread (part ${index} of ${parts})`;
     try {
-      this.fns[id]!(params, part, parts, 0);
+      this.runPart(id, params, na, b, head, part, 0);
     } catch (e) {
       throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
     }

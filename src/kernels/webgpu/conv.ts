@@ -37,3 +37,9 @@ export function convBackwardWeight(ctx: GpuContext, x: Storage, gy: Storage, gw:
   if (gemmPath(ctx, 'backwardWeight', p)) convBackwardWeightGemm(ctx, x, gy, gw, p);
   else convBackwardWeightDirect(ctx, x, gy, gw, p);
 }
+
+// Both gradients, queued one after the other (null: not wanted).
+export function convBackward(ctx: GpuContext, x: Storage, w: Storage, gy: Storage, gx: Storage | null, gw: Storage | null, p: ConvParams): void {
+  if (gx) convBackwardInput(ctx, gy, w, gx, p);
+  if (gw) convBackwardWeight(ctx, x, gy, gw, p);
+}

@@ -4,7 +4,7 @@ import {
   batchNormBackward, batchNormFinishStats, batchNormForward, batchNormReluBackward, batchNormReluForward, batchNormStats,
 } from './batch-norm.js';
 import type { GpuContext } from './context.js';
-import { convBackwardInput, convBackwardWeight, convForward } from './conv.js';
+import { convBackward, convBackwardInput, convBackwardWeight, convForward } from './conv.js';
 import { binary, stridedCopy, sumTo, unary, unaryBackward } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { dropoutMask } from './dropout.js';
@@ -26,6 +26,7 @@ export function createWebGpuKernels(ctx: GpuContext): Kernels {
     convForward: (...a) => convForward(ctx, ...a),
     convBackwardInput: (...a) => convBackwardInput(ctx, ...a),
     convBackwardWeight: (...a) => convBackwardWeight(ctx, ...a),
+    convBackward: (...a) => convBackward(ctx, ...a),
     maxPoolForward: (...a) => maxPoolForward(ctx, ...a),
     maxPoolBackward: (...a) => maxPoolBackward(ctx, ...a),
     avgPoolForward: (...a) => avgPoolForward(ctx, ...a),
