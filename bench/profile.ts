@@ -37,7 +37,9 @@ function rowOf(name: string, args: unknown[]): { key: string; flops: number } {
     // convForward's epilogue arguments (residual, relu) come after its params.
     const c = args.find((a) => typeof a === 'object' && a !== null && 'kernelSize' in a) as ConvParams;
     const shape = `${c.kernelSize.join('×')} s${c.stride.join('×')}${c.groups > 1 ? ` g${c.groups}` : ''}`;
-    return { key: `${name} ${shape}`, flops: convFlops(c) };
+    // convBackward runs the gradients given (gx, gw: its 4th and 5th arguments), each a conv's FLOPs.
+    const passes = name === 'convBackward' ? (args[3] ? 1 : 0) + (args[4] ? 1 : 0) : 1;
+    return { key: `${name} ${shape}`, flops: passes * convFlops(c) };
   }
   if (name === 'gemm') {
     const g = p as GemmParams;
