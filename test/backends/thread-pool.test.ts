@@ -57,19 +57,29 @@ function recordParts(): Uint8Array<ArrayBuffer> {
   return taskModule(body);
 }
 
-test('every part runs once; workers claim from the back, the calling thread from the front', async (t) => {
+// A 2-thread pool over one task, `code`, on a fresh 1-page shared memory, once its worker is ready
+// (workers start on the first plan and take part once ready); null where there are no worker threads.
+async function readyPool(code: Uint8Array<ArrayBuffer>): Promise<{ pool: ThreadPool; memory: WebAssembly.Memory } | null> {
   const Worker = await workerFactory();
-  if (!Worker) return t.skip('no worker threads here');
+  if (!Worker) return null;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-  const module = new WebAssembly.Module(recordParts());
+  const module = new WebAssembly.Module(code);
   const task = (new WebAssembly.Instance(module, { env: { memory } }).exports as { task: (p: number, a: number, b: number, s: number) => void }).task;
   new Int32Array(memory.buffer, 0, CTRL_INTS).fill(0);
   const pool = new ThreadPool(memory, module, 0, ['task'], [task], Worker, 2);
+  for (let i = 0; i < 500 && pool.plan(true) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  if (pool.plan(true) < 2) pool.shutdown();
+  assert.equal(pool.plan(true), 2, 'the worker never became ready');
+  return { pool, memory };
+}
+
+test('every part runs once; workers claim from the back, the calling thread from the front', async (t) => {
+  const ready = await readyPool(recordParts());
+  if (!ready) return t.skip('no worker threads here');
+  const { pool, memory } = ready;
   const params = 4096, parts = 40;
   const slots = new Int32Array(memory.buffer, params, parts), counts = new Int32Array(memory.buffer, params + 1024, parts);
   try {
-    for (let i = 0; i < 500 && pool.plan(true) < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(pool.plan(true), 2, 'the worker never became ready');
     for (const workersFromFront of [false, true]) {
       // Until the worker took part, as it must within a few runs (see the test below).
       for (let i = 0; i < 200 && !slots.includes(2); i++) {
@@ -92,19 +102,13 @@ test('every part runs once; workers claim from the back, the calling thread from
 });
 
 test("two tasks in one dispatch: each part of each runs once, the second's parts at both ends", async (t) => {
-  const Worker = await workerFactory();
-  if (!Worker) return t.skip('no worker threads here');
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-  const module = new WebAssembly.Module(recordParts());
-  const task = (new WebAssembly.Instance(module, { env: { memory } }).exports as { task: (p: number, a: number, b: number, s: number) => void }).task;
-  new Int32Array(memory.buffer, 0, CTRL_INTS).fill(0);
-  const pool = new ThreadPool(memory, module, 0, ['task'], [task], Worker, 2);
+  const ready = await readyPool(recordParts());
+  if (!ready) return t.skip('no worker threads here');
+  const { pool, memory } = ready;
   // The same task on two parameter blocks: 30 parts of a amid 7 of b (4 ahead of a's, 3 after).
   const a = { id: 0, params: 4096, parts: 30 }, b = { id: 0, params: 8192, parts: 7 };
   const view = (job: typeof a, offset: number) => new Int32Array(memory.buffer, job.params + offset, job.parts);
   try {
-    for (let i = 0; i < 500 && pool.plan(true) < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(pool.plan(true), 2, 'the worker never became ready');
     let order: number[] = [];
     for (let i = 0; i < 200 && !order.includes(2); i++) {
       for (const job of [a, b]) { view(job, 0).fill(0); view(job, 1024).fill(0); }
@@ -128,17 +132,10 @@ test("two tasks in one dispatch: each part of each runs once, the second's parts
 });
 
 test('a part that fails in a worker is run again on the calling thread, and the error says how it went', async (t) => {
-  const Worker = await workerFactory();
-  if (!Worker) return t.skip('no worker threads here');
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-  const module = new WebAssembly.Module(trapOnWorkers());
-  const task = (new WebAssembly.Instance(module, { env: { memory } }).exports as { task: (p: number, a: number, b: number, s: number) => void }).task;
-  new Int32Array(memory.buffer, 0, CTRL_INTS).fill(0);
-  const pool = new ThreadPool(memory, module, 0, ['task'], [task], Worker, 2);
+  const ready = await readyPool(trapOnWorkers());
+  if (!ready) return t.skip('no worker threads here');
+  const { pool } = ready;
   try {
-    // Workers start on the first plan and take part once ready.
-    for (let i = 0; i < 500 && pool.plan(true) < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(pool.plan(true), 2, 'the worker never became ready');
     // A worker asleep on a busy machine may wake after the calling thread has claimed every part
     // (the run then succeeds): run again until a worker took part, as it must within a few runs.
     let error: unknown = null;
