@@ -52,7 +52,7 @@ const FORWARD_MODES = [READ, READ, READ, WRITE, READ];
 
 export function createConvKernels(rt: Runtime) {
   const { heap, ex, pool } = rt;
-  /** Calls per pass and path ("convForward winograd"), for tests and profiles. */
+  /** Calls per pass and path ("convForward winograd"), for tests and profiles; "convBackward together": gradients in one dispatch. */
   const pathCounts = new Map<string, number>();
   const pathKey = (pass: ConvPass, path: ConvPath) => `${pass} ${path}`;
   const count = (key: string) => pathCounts.set(key, (pathCounts.get(key) ?? 0) + 1);

@@ -220,7 +220,7 @@ export class ThreadPool {
     const nb = b?.parts ?? 0, head = Math.ceil(nb / 2), parts = na + nb;
     this.lastThreads = nt;
     if (nt === 1) {
-      for (let part = 0; part < parts; part++) this.runPart(id, params, na, b, head, part, 0);
+      for (let part = 0; part < parts; part++) this.runPart(id, params, na, b, head, part);
       return;
     }
     const I = this.ctrl;
@@ -241,7 +241,7 @@ export class ThreadPool {
     let failed: unknown = null;
     for (let part; (part = claimPart(I, NEXT, gen, false)) >= 0;) {
       try {
-        if (!failed) this.runPart(id, params, na, b, head, part, 0);
+        if (!failed) this.runPart(id, params, na, b, head, part);
       } catch (e) {
         failed = e;
       }
@@ -259,11 +259,11 @@ export class ThreadPool {
     if (failedPart >= 0) this.workerFailed(id, params, na, b, head, failedPart);
   }
 
-  // Runs the dispatch's part `part` (see jobPart) on this thread with scratch slot `slot`.
-  private runPart(id: number, params: number, na: number, b: Job | null, head: number, part: number, slot: number): void {
+  // Runs the dispatch's part `part` (see jobPart) on this thread (scratch slot 0).
+  private runPart(id: number, params: number, na: number, b: Job | null, head: number, part: number): void {
     const j = jobPart(part, head, na);
-    if (j >= 0) this.fns[id]!(params, j, na, slot);
-    else this.fns[b!.id]!(b!.params, -1 - j, b!.parts, slot);
+    if (j >= 0) this.fns[id]!(params, j, na, 0);
+    else this.fns[b!.id]!(b!.params, -1 - j, b!.parts, 0);
   }
 
   // A worker cannot hand its exception over: the part it failed is run again here, whose error
@@ -274,7 +274,7 @@ export class ThreadPool {
     const [task, index, parts] = j >= 0 ? [id, j, na] : [b!.id, -1 - j, b!.parts];
     const what = `wasm backend: ${this.names[task]} failed in a worker thread (part ${index} of ${parts})`;
     try {
-      this.runPart(id, params, na, b, head, part, 0);
+      this.runPart(id, params, na, b, head, part);
     } catch (e) {
       throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
     }
