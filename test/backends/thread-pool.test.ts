@@ -112,7 +112,7 @@ test("two tasks in one dispatch: each part of each runs once, the second's parts
     let order: number[] = [];
     for (let i = 0; i < 200 && !order.includes(2); i++) {
       for (const job of [a, b]) { view(job, 0).fill(0); view(job, 1024).fill(0); }
-      pool.runTogether(a, b, 2);
+      assert.equal(pool.runTogether(a, b, 2), true, 'one dispatch');
       for (const job of [a, b]) assert.deepEqual([...view(job, 1024)], new Array(job.parts).fill(1), 'every part runs exactly once');
       order = [...view(b, 0).slice(0, 4), ...view(a, 0), ...view(b, 0).slice(4)];
     }
@@ -123,7 +123,7 @@ test("two tasks in one dispatch: each part of each runs once, the second's parts
     // On one thread, or with more parts than a dispatch holds: one after the other, each whole.
     for (const [nt, big] of [[1, a], [2, { ...a, parts: 250 }]] as const) {
       for (const job of [big, b]) view(job, 1024).fill(0);
-      pool.runTogether(big, b, nt);
+      assert.equal(pool.runTogether(big, b, nt), false, `one after the other (${nt} threads, ${big.parts} parts)`);
       for (const job of [big, b]) assert.deepEqual([...view(job, 1024)], new Array(job.parts).fill(1), `every part runs once (${nt} threads, ${big.parts} parts)`);
     }
   } finally {

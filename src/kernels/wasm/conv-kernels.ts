@@ -444,8 +444,7 @@ export function createConvKernels(rt: Runtime) {
         let ran = false;
         backwardInput(gy, w, gx, p, (job, jobThreads) => {
           if (jobThreads === nt) {
-            pool.runTogether(job, lanes, nt);
-            count('convBackward together');
+            if (pool.runTogether(job, lanes, nt)) count('convBackward together');
             ran = true;
           } else pool.run(job.id, job.params, jobThreads, job.parts);
         });

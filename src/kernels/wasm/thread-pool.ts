@@ -205,13 +205,17 @@ export class ThreadPool {
   /**
    * Runs two independent tasks as one dispatch on `nt` threads: a's parts amid b's (see jobPart),
    * so that neither thread waits out the tail of the first before the second starts. b's parts
-   * should be the coarser. More parts than MAX_PARTS in all: one after the other.
+   * should be the coarser. On one thread, or with more parts than MAX_PARTS in all: one after the
+   * other. Returns whether they ran as one dispatch.
    */
-  runTogether(a: Job, b: Job, nt: number): void {
+  runTogether(a: Job, b: Job, nt: number): boolean {
     if (nt === 1 || a.parts + b.parts > MAX_PARTS) {
       this.run(a.id, a.params, nt, a.parts);
       this.run(b.id, b.params, nt, b.parts);
-    } else this.dispatch(a.id, a.params, a.parts, b, nt, false);
+      return false;
+    }
+    this.dispatch(a.id, a.params, a.parts, b, nt, false);
+    return true;
   }
 
   // Task A (id, params, na parts) amid b's parts, if any (see jobPart). A is passed as numbers: a
