@@ -9,12 +9,14 @@
 // worker is still polling when it starts, as in a network whose previous kernel ran on both threads
 // (without it the worker sleeps through the 1-thread call before, and each 2-thread call waits
 // ~35–100 µs for it to wake).
+// --cold: a 64 MB sweep before each timed call (at the call's thread count), so that its weights
+// and inputs come from memory, as in a network where the layers before evicted them.
 // --pools: then the max pools of W4 and W5 (without argmax, as inference runs them, and with it) the same way.
 // --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
 // --epilogue: instead, each conv + residual + ReLU as three kernel calls (conv, add, relu) against
 // one (the conv's epilogue), and conv + ReLU as two against one, the four alternating call by
 // call, at 1 and at 2 threads.
-// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--back-to-back] [--epilogue] [--pools] [--networks]
+// Usage: npx tsx bench/batch1-convs.ts [--reps 15] [--only W4] [--serial] [--back-to-back] [--cold] [--epilogue] [--pools] [--networks]
 import * as st from '../src/index.js';
 import { setBackend, setNumThreads } from '../src/index.js';
 import { activeBackend } from '../src/kernels/backend.js';
@@ -32,6 +34,7 @@ const reps = Number(flag('--reps', '15')), only = flag('--only', ''), backToBack
 const serial = process.argv.includes('--serial'), epilogue = process.argv.includes('--epilogue');
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
+const sweep = process.argv.includes('--cold') ? filledStorage(be, 16 << 20) : null;
 {
   // Workers ready before any timing (lib/await-workers.ts), then --serial's patch.
   const x = filledStorage(be, 1 << 20).data;
@@ -77,6 +80,7 @@ function bestAtOneAndTwo(run: () => void): [number, number, number] {
     for (let t = 0; t < 2; t++) {
       setNumThreads(t + 1);
       if (backToBack) run();
+      if (sweep) be.arrayKernels.unary('relu', sweep.data, sweep.data, 0);
       const t0 = performance.now();
       run();
       least[t] = Math.min(least[t]!, performance.now() - t0);
