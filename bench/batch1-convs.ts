@@ -9,8 +9,8 @@
 // worker is still polling when it starts, as in a network whose previous kernel ran on both threads
 // (without it the worker sleeps through the 1-thread call before, and each 2-thread call waits
 // ~35–100 µs for it to wake).
-// --cold: a 64 MB sweep before each timed call (at the call's thread count), so that its weights
-// and inputs come from memory, as in a network where the layers before evicted them.
+// --cold: a 64 MB sweep before each timed call (at the call's thread count; not with --epilogue),
+// so that its weights and inputs come from memory, as in a network where the layers before evicted them.
 // --pools: then the max pools of W4 and W5 (without argmax, as inference runs them, and with it) the same way.
 // --networks: then the whole W4 and W5 forwards (every kernel, as `npm run bench` runs them) the same way.
 // --epilogue: instead, each conv + residual + ReLU as three kernel calls (conv, add, relu) against
