@@ -27,10 +27,10 @@ const CASES: Case[] = [
   [1, 3, 8, 1, [20, 93], 11, 4, 2, 1, 'polyphase im2col im2col'], // AlexNet's stem: stride 4, vector packing
   [1, 3, 16, 1, [67, 71], 11, 4, 2, 1, 'polyphase-winograd im2col im2col'], // AlexNet's stem, smaller: F(4×4, 3×3) on 48 phase planes, odd output
   [2, 3, 18, 1, [45, 50], 11, 4, 2, 1, 'polyphase-winograd im2col im2col'], // the same, batch 2: partial tiles, planes past the input
-  [1, 3, 16, 1, [23, 27], 7, 2, 3, 1, 'polyphase-winograd im2col im2col'], // ResNet's stem, smaller: F(3×3, 4×4) on 12 phase planes, rows of 5 tiles
+  [1, 3, 16, 1, [31, 35], 7, 2, 3, 1, 'polyphase-winograd im2col im2col'], // ResNet's stem, smaller: F(4×4, 4×4) on 12 phase planes, rows of 5 tiles, the last partial
   [2, 3, 17, 1, [30, 41], 7, 2, 3, 1, 'polyphase-winograd im2col im2col'], // the same, batch 2, odd output channels
   [2, 4, 16, 1, [19, 22], 5, 2, 1, 1, 'polyphase-winograd im2col im2col'], // 5×5 stride 2: 3-tap phase kernels, a zero tap in each
-  [1, 2, 16, 1, [30, 30], 8, 2, 0, 1, 'polyphase-winograd im2col im2col'], // 8×8 stride 2, unpadded: 4-tap phase kernels, no zero tap
+  [1, 2, 16, 1, [38, 38], 8, 2, 0, 1, 'polyphase-winograd im2col im2col'], // 8×8 stride 2, unpadded: 4-tap phase kernels, no zero tap
   [2, 3, 4, 1, [19], 5, 1, 2, 1, 'direct direct im2col'], // 1-D through the direct kernel (≤ 16 output channels, stride 1)
   [4, 8, 13, 1, [20, 21], 3, 1, 1, 1, 'direct direct direct'], // direct, split over threads, a partial channel block
   [40, 2, 3, 1, [16, 16], 3, 1, 1, 1, 'direct direct direct'], // direct weight gradient by triples first, a triple split by input channels

@@ -78,8 +78,8 @@ test('conv forward (Winograd, direct, im2col and polyphase sizes; with its epilo
   // its 288 tiles in blocks of at most 32 (V and M within 512 KB), fixed by the geometry, each a part; 32 → 32 at
   // 26², batch 5, 245 tiles in 5 blocks of 48 and one of 5. ResNet-20's 32 → 64 at 16², stride 2, batch 9: the
   // forward's 144 tiles in 3 fixed blocks of 48, the input gradient's blocks of 4 images (4 + 4 + 1). Stems as stride-1
-  // Winograd over their phase planes (polyphase-winograd): 7×7 stride 2 (F(3×3, 4×4)) 3 → 20 at 61², batch 2,
-  // splitting its 242 tiles, and 3 → 24 at 45², 64 tiles in phases; 11×11 stride 4 (F(4×4, 3×3)) 3 → 24 at
+  // Winograd over their phase planes (polyphase-winograd): 7×7 stride 2 (F(4×4, 4×4)) 3 → 20 at 61², batch 2,
+  // splitting its 128 tiles, and 3 → 24 at 45², 36 tiles in phases; 11×11 stride 4 (F(4×4, 3×3)) 3 → 24 at
   // 67², 16 tiles in phases.
   for (const p of [conv(1, 32, 32, 14, 3, 1), conv(1, 32, 32, 10, 3, 1), conv(1, 64, 64, 7, 3, 1), conv(2, 16, 24, 20, 5, 2),
     conv(4, 16, 16, 16, 3, 1), conv(3, 13, 16, 15, 3, 1), conv(5, 16, 20, 27, 3, 1), conv(1, 24, 130, 44, 3, 1),

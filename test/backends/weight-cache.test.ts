@@ -21,7 +21,7 @@ const CASES = [
   { name: 'winograd F(2×2) at 7² (K over F(4×2)\'s 512)', path: 'winograd', inC: 520, outC: 16, k: 3, size: 7, stride: 1, padding: 1 },
   { name: 'im2col 3×3 at 5² (too few tiles)', path: 'im2col', inC: 32, outC: 40, k: 3, size: 5, stride: 1, padding: 1 },
   { name: 'polyphase 7×7 stride 2 (a stem, few output channels)', path: 'polyphase', inC: 3, outC: 12, k: 7, size: 23, stride: 2, padding: 3 },
-  { name: 'polyphase-winograd 7×7 stride 2 (a stem)', path: 'polyphase-winograd', inC: 3, outC: 20, k: 7, size: 23, stride: 2, padding: 3 },
+  { name: 'polyphase-winograd 7×7 stride 2 (a stem)', path: 'polyphase-winograd', inC: 3, outC: 20, k: 7, size: 31, stride: 2, padding: 3 },
   { name: 'polyphase-winograd 11×11 stride 4 (a stem)', path: 'polyphase-winograd', inC: 3, outC: 20, k: 11, size: 67, stride: 4, padding: 2 },
   { name: 'im2col 1×1 (pointwise)', path: 'im2col', inC: 24, outC: 36, k: 1, size: 9, stride: 1, padding: 0 },
   { name: 'winograd F(2×2, 5×5) at 9² (too few 3×3 tiles for F(3×3, 5×5))', path: 'winograd5x5', inC: 24, outC: 20, k: 5, size: 9, stride: 1, padding: 2 },

@@ -1,6 +1,6 @@
 // Convolutions whose forward the wasm backend runs on a path of its own (kernels/wasm/conv-paths.ts)
 // against PyTorch: strided ones (stems 7×7 stride 2 and 11×11 stride 4, 3×3 stride 2, 5×5 stride 3)
-// by polyphase planes (the 7×7 stem with 24 output channels by Winograd F(3×3, 4×4) over them, an
+// by polyphase planes (the 7×7 stem with 24 output channels by Winograd F(4×4, 4×4) over them, an
 // 11×11 stride-4 one with 16 tiles by F(4×4, 3×3)),
 // 3×3 stride-2 ones with 16 channels or more by Winograd on the polyphase parts (and both
 // gradients by its adjoint), 5×5 stride-1 ones by Winograd F(2×2, 5×5), a 3×3 stride-1 one at 7²

@@ -82,9 +82,9 @@ export function createConvKernels(rt: Runtime) {
     // 3×3 stride 2 with 4×4 output tiles (winograd4-s2.ts): 81 planes of cout × cin.
     [TASK_CONV_WINOGRAD4_S2]: { side: 4, partTiles: 64, weightBytes: ex.winograd4S2WeightBytes, weights: TASK_WINOGRAD4_S2_WEIGHTS,
       planes: 81, phaseBytes: ex.winograd4S2PhaseBytes, phases: TASK_WINOGRAD4_S2_PHASE, blocks: ex.winograd4S2Blocks },
-    // F(3×3, 4×4) (winograd4x4.ts): F(4×4)'s 36 planes of cout × cin, on 3×3 output tiles.
-    [TASK_CONV_WINOGRAD4X4]: { side: 3, partTiles: 96, weightBytes: ex.winograd4WeightBytes, weights: TASK_WINOGRAD4X4_WEIGHTS,
-      planes: 36, phaseBytes: ex.winograd4x4PhaseBytes, phases: TASK_WINOGRAD4X4_PHASE },
+    // F(4×4, 4×4) (winograd4x4.ts): 49 planes of cout × cin (winograd7.ts's points), on 4×4 output tiles.
+    [TASK_CONV_WINOGRAD4X4]: { side: 4, partTiles: 48, weightBytes: ex.winograd7WeightBytes, weights: TASK_WINOGRAD4X4_WEIGHTS,
+      planes: 49, phaseBytes: ex.winograd4x4PhaseBytes, phases: TASK_WINOGRAD4X4_PHASE },
     // Its input gradient (winograd-s2-input-grad.ts) on the flipped weights' planes; never in phases.
     [TASK_CONV_WINOGRAD_S2_BWD_IN]: { side: 2, partTiles: 64, weightBytes: ex.winogradS2WeightBytes, weights: TASK_WINOGRAD_S2_WEIGHTS,
       planes: 25, phaseBytes: () => 0, phases: -1 },

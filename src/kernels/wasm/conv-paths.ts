@@ -240,26 +240,30 @@ function polyphaseFits(geo: Geometry): boolean {
 // Strided stems as stride-1 Winograd convs over their polyphase planes (assembly/polyphase-planes.ts):
 // stride s both ways, a k×k kernel, the planes' cin·s² channels with ⌈k/s⌉-tap kernels. 3 taps
 // (AlexNet's 11×11 s4: 48 channels) run F(4×4, 3×3), 4 taps (ResNet's 7×7 s2: 12 channels)
-// F(3×3, 4×4) (assembly/winograd4x4.ts): 36 products per tile against the polyphase GEMM's
-// 363 and 147 MACs per output. Measured on these two stems only (hence at most 64 plane channels
-// and F(4×4)'s 16 tiles), batch 1, 224², 64 output channels, 1 thread, best of 15 per round, 5
-// alternating rounds on a busy machine (bench/batch1-convs.ts --serial): 7×7 s2 3.07–3.50 ms vs
-// the polyphase GEMM's 5.19–5.40, 11×11 s4 1.31–1.43 vs 3.29–3.45. Rounding: worst element ÷ the
-// conformance tolerance, N(0, 1) data, 5 seeds (bench/winograd-forward-error.ts) 0.26 (7×7, K =
-// 12) and 0.50 (11×11, K = 48; after a ReLU 0.16 and 0.39), where the GEMM is exact to the
-// reference's order.
+// F(4×4, 4×4) (assembly/winograd4x4.ts, on winograd7.ts's 7×7 tiles): 36 and 49 products per
+// 16 outputs against the polyphase GEMM's 363 and 147 MACs per output. Measured on these two stems
+// only (hence at most 64 plane channels and F(4×4)'s 16 tiles), batch 1, 224², 64 output channels,
+// 1 thread, best of 15 per round, 5 alternating rounds on a busy machine (bench/batch1-convs.ts
+// --serial): 7×7 s2 by F(3×3, 4×4) on 6×6 tiles 3.07–3.50 ms vs the polyphase GEMM's 5.19–5.40,
+// 11×11 s4 1.31–1.43 vs 3.29–3.45. F(4×4, 4×4) against that F(3×3, 4×4), 3 rounds alternating
+// builds (bench/batch1-convs.ts --only 'W4 7×7' --back-to-back, best of 20, quiet host): 2.08–2.16
+// / 1.24–1.52 ms against 2.90–3.05 / 1.86–2.13 at 1 / 2 threads. Rounding: worst element ÷ the
+// conformance tolerance, N(0, 1) data, 5 seeds (bench/winograd-forward-error.ts) 0.30 (7×7, K =
+// 12; F(3×3, 4×4): 0.26) and 0.50 (11×11, K = 48); after a ReLU 0.20 (0.16) and 0.39, where the
+// GEMM is exact to the reference's order.
 const POLYPHASE_WINOGRAD_MAX_CHANNELS = 64;
 function polyphaseWinogradFits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
-  const r = Math.ceil(kh / sh), side = r === 3 ? 4 : 3;
+  const r = Math.ceil(kh / sh);
+  // Both tiles are 4×4 outputs.
   return groups === 1 && sh === sw && sh > 1 && kh === kw && dh === 1 && dw === 1 && (r === 3 || r === 4) &&
     cin * sh * sh <= POLYPHASE_WINOGRAD_MAX_CHANNELS && cout >= 16 &&
-    batch * Math.ceil(oh / side) * Math.ceil(ow / side) >= WINOGRAD4_MIN_TILES;
+    batch * Math.ceil(oh / 4) * Math.ceil(ow / 4) >= WINOGRAD4_MIN_TILES;
 }
 
 /**
  * The stride-1 conv that polyphase-winograd runs over a strided conv's phase planes (its
- * geometry) and its Winograd tile: F(4×4, 3×3) for 3-tap phase kernels, else F(3×3, 4×4).
+ * geometry) and its Winograd tile: F(4×4, 3×3) for 3-tap phase kernels, else F(4×4, 4×4).
  */
 export function polyphaseConv(geo: Geometry): { geo: Geometry; path: 'winograd4' | 'winograd4x4' } {
   const [batch, cin, cout, , , , oh, ow, kh, , s] = geo;

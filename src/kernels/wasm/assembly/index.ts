@@ -84,9 +84,9 @@ export { convWinograd4S2Task, winograd4S2Blocks, winograd4S2PhaseBytes, winograd
 export { winograd42PhaseBytes, winograd42PhaseTask, winograd42ScratchBytes, winograd42WeightBytes } from './winograd42';
 export { convWinograd5x5Task, winograd5x5PhaseBytes, winograd5x5PhaseTask, winograd5x5ScratchBytes } from './winograd5x5';
 export { convWinograd4x4Task, winograd4x4PhaseBytes, winograd4x4PhaseTask, winograd4x4ScratchBytes } from './winograd4x4';
-export { winograd4x4WeightsTask, winograd5x5WeightsTask } from './winograd-wide-weights';
+export { winograd4x4WeightsTask, winograd5x5WeightsTask, winograd7WeightsTask } from './winograd-wide-weights';
 export {
-  convWinograd7Task, winograd7PhaseBytes, winograd7PhaseTask, winograd7ScratchBytes, winograd7WeightBytes, winograd7WeightsTask,
+  convWinograd7Task, winograd7PhaseBytes, winograd7PhaseTask, winograd7ScratchBytes, winograd7WeightBytes,
 } from './winograd7';
 export { polyphasePlanesTask } from './polyphase-planes';
 export { depthwiseConvTask, depthwiseScratchBytes, directConvTask, directConvScratchBytes } from './direct-conv';

@@ -1,11 +1,10 @@
-// The driver of the three Winograd forwards on 6×6 input tiles: F(4×4, 3×3) (winograd4.ts),
-// F(3×3, 4×4) (winograd4x4.ts) and F(2×2, 5×5) (winograd5x5.ts). All interpolate at 0, ±1, ±2, ∞,
+// The driver of the two Winograd forwards on 6×6 input tiles: F(4×4, 3×3) (winograd4.ts) and
+// F(2×2, 5×5) (winograd5x5.ts). Both interpolate at 0, ±1, ±2, ∞,
 // hence one input transform
 //   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
 // and one scheme: per block of tiles V = Bᵀ d B, 36 GEMMs M[ξ] = U[ξ] · V[ξ] (U = G g Gᵀ, from
-// the forward's own file), Y = Aᵀ M A + bias, with the output tile's side (4, 3 or 2) choosing Aᵀ:
+// the forward's own file), Y = Aᵀ M A + bias, with the output tile's side (4 or 2) choosing Aᵀ:
 //   side 4: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
-//   side 3: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 1]
 //   side 2: Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
 // Tiles start every `side` outputs. `side` is a constant at every call of the @inline functions
 // here, so each forward's loops are compiled for it alone. Four tiles go through the transforms
@@ -25,7 +24,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 
 // The padded input plane (the frame's padRowsOf, padColsOf): rows for every tile's 6, columns for
 // a group's whole-vector loads from any tile column (side 4: 20 values from 4 tiles' start; side
-// 3: 16; side 2: 12).
+// 2: 12).
 @inline export function paddedPlane6Bytes(p: usize, side: i32): i32 { return padBytesOf(p, side, 6, side); }
 
 // Per-thread scratch of winograd6Task with blocks of tb tiles: the frame's (winograd-frame.ts)
@@ -56,7 +55,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
 }
 
 // The first n (1 … 4) values of v to dst.
-@inline function storeFirst(dst: usize, v: v128, n: i32): void {
+@inline export function storeFirst(dst: usize, v: v128, n: i32): void {
   if (n == 4) v128.store(dst, v);
   else if (n == 1) v128.store32_lane(dst, v, 0);
   else {
@@ -113,50 +112,10 @@ export const GROUP_BYTES: i32 = 36 * 16;
   v128.store(dst + ds, f32x4.add(f32x4.add(f32x4.sub(m1, m2), f32x4.mul(f32x4.splat(2), f32x4.sub(m3, m4))), m5));
 }
 
-// A row of 4 side-3 tiles' outputs plus bias4 from their columns y0, y1, y2 (lane k: tile k):
-// 12 consecutive outputs at dst, y0, y1, y2 interleaved, or the first `cols` of them (row4's).
-@inline export function row3(dst: usize, y0: v128, y1: v128, y2: v128, bias4: v128, cols: i32 = 12): void {
-  const t = i32x4.shuffle(y0, y1, 0, 4, 1, 5), u = i32x4.shuffle(y1, y2, 1, 5, 2, 6), w = i32x4.shuffle(y0, y1, 3, 7, 3, 7);
-  const r0 = f32x4.add(i32x4.shuffle(t, y2, 0, 1, 4, 2), bias4), r1 = f32x4.add(i32x4.shuffle(u, y0, 0, 1, 6, 2), bias4);
-  const r2 = f32x4.add(i32x4.shuffle(y2, w, 2, 4, 5, 3), bias4);
-  if (cols == 12) {
-    v128.store(dst, r0);
-    v128.store(dst, r1, 16);
-    v128.store(dst, r2, 32);
-    return;
-  }
-  storeFirst(dst, r0, min(4, cols));
-  if (cols > 4) storeFirst(dst + 16, r1, min(4, cols - 4));
-  if (cols > 8) storeFirst(dst + 32, r2, cols - 8);
-}
-
-// Three vectors y = Aᵀ·(m0 … m5) (side 3), from m_k at src + k·ss: to dst + k·ds (in place when
-// they coincide), or with `row` as a row of 4 tiles' outputs plus bias4 (12 consecutive outputs
-// at dst, or the first `cols`: row3), one definition of the sums for both as aColumn4's.
-@inline function aColumn3(src: usize, ss: usize, dst: usize, ds: usize, row: bool = false, bias4: v128 = f32x4.splat(0),
-  cols: i32 = 12): void {
-  const m0 = v128.load(src), m1 = v128.load(src + ss), m2 = v128.load(src + 2 * ss);
-  const m3 = v128.load(src + 3 * ss), m4 = v128.load(src + 4 * ss), m5 = v128.load(src + 5 * ss);
-  const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
-  const y0 = f32x4.add(f32x4.add(m0, a), c), y1 = madd(f32x4.splat(2), d, b), y2 = f32x4.add(madd(f32x4.splat(4), c, a), m5);
-  if (row) row3(dst, y0, y1, y2, bias4, cols);
-  else {
-    v128.store(dst, y0);
-    v128.store(dst + ds, y1);
-    v128.store(dst + 2 * ds, y2);
-  }
-}
-
 // Aᵀ·(m0 … m5) for the output tile's side, to dst + k·ds.
 @inline function aColumn(side: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
   if (side == 4) aColumn4(src, ss, dst, ds);
-  else if (side == 3) aColumn3(src, ss, dst, ds);
   else aColumn2(src, ss, dst, ds);
-}
-
-// Column c of a row of 4 side-3 tiles at s: values c, c + 3, c + 6, c + 9.
-@inline export function col3(s: usize, c: i32): v128 {
-  return i32x4.shuffle(v128.load(s + (<usize>c << 2)), v128.load(s + (<usize>(c + 6) << 2)), 0, 3, 4, 7);
 }
 
 @inline export function coord(coords: usize, b: i32, k: i32): i32 { return load<i32>(coords + (<usize>(3 * b + k) << 2)); }
@@ -236,12 +195,12 @@ export const GROUP_BYTES: i32 = 36 * 16;
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
-      // Sides 4 and 3: a group of fewer tiles in one row too (lane by lane, 36 scalar copies a
+      // Side 4: a group of fewer tiles in one row too (lane by lane, 36 scalar copies a
       // tile: 3 tiles of each row of 7 at 28², 2 of 14 at 56²; 128→128 at 28², 1 thread, 0.82–0.89
       // of main's time with the column tails). Its lanes past the tiles load values past them, at
       // most 11 floats past the plane's last row (into d), and write V's spare columns.
       const lanes = groupAt(coords, b, nb, tw, side);
-      const whole = fast(coords, b, nb, side) || (side != 2 && sameRow(coords, b, side, lanes - 1));
+      const whole = fast(coords, b, nb, side) || (side == 4 && sameRow(coords, b, side, lanes - 1));
       for (let k = 0; k < lanes; k++) {
         const n = coord(coords, b + k, 0);
         if (n != loaded) {
@@ -257,10 +216,6 @@ export const GROUP_BYTES: i32 = 36 * 16;
               const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
               bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3),
                 tr0(a1, a2, a3, a4), tr1(a1, a2, a3, a4), d + <usize>(96 * r), 16);
-            } else if (side == 3) {
-              // Row r of 4 tiles: 15 values; column c of tile k is value 3k + c: lanes 0 and 3 of
-              // the vectors from value c and c + 6.
-              bTransform(col3(s, 0), col3(s, 1), col3(s, 2), col3(s, 3), col3(s, 4), col3(s, 5), d + <usize>(96 * r), 16);
             } else {
               // Row r of 4 tiles: 12 values; column c of tile k is value 2k + c: even or odd lanes
               // of two vectors starting at value 0, 2 or 4.
@@ -346,15 +301,12 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
       for (let j = 0; j < 6; j++) aColumn(side, src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
       const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       const whole = lanes == 4 && oy0 + side <= oh && ox0 + 4 * side <= ow && sameRow(coords, b, side);
-      if (side != 2 && sameRow(coords, b, side, lanes - 1)) {
-        // Row i of the tiles, in one row: 4·side consecutive outputs straight from the sums, or
-        // as many as the group's tiles and the map's edge leave (row4, row3).
+      if (side == 4 && sameRow(coords, b, side, lanes - 1)) {
+        // Row i of the tiles, in one row: 16 consecutive outputs straight from the sums, or as
+        // many as the group's tiles and the map's edge leave (row4).
         const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
         const cols = min(side * lanes, ow - ox0);
-        for (let i = 0; i < min(side, oh - oy0); i++) {
-          if (side == 4) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
-          else aColumn3(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
-        }
+        for (let i = 0; i < min(side, oh - oy0); i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
       } else {
         for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
         if (side == 2) storeTiles2(p, coords, b, lanes, whole, co, d, 96, bv);
@@ -373,10 +325,8 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   outputTransform6(p, m, coords, nb, c0, c1, al64(work + <usize>paddedPlane6Bytes(p, side)), side, ld);
 }
 function input4(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 4); }
-function input3(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 3); }
 function input2(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void { input6(p, ci0, ci1, coords, nb, v, ld, work, 2); }
 function output4(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 4); }
-function output3(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 3); }
 function output2(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, ld: i32, work: usize): void { output6(p, m, coords, nb, c0, c1, ld, work, 2); }
 
 // M[ξ] rows [r0, r0 + rows) (leading dimension ld, as V's) = U[ξ] (packed, padded rows) · V[ξ]
@@ -397,7 +347,6 @@ export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usi
 // rounded up to multiples of `round` (`fixed`: the frame's fixed blocks).
 @inline export function winograd6Task(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32, round: i32, fixed: bool = false): void {
   if (side == 4) forwardTask(p, part, parts, slot, 36, 4, tb, round, workBytes(p, 4), input4, products6, output4, fixed);
-  else if (side == 3) forwardTask(p, part, parts, slot, 36, 3, tb, round, workBytes(p, 3), input3, products6, output3);
   else forwardTask(p, part, parts, slot, 36, 2, tb, round, workBytes(p, 2), input2, products6, output2);
 }
 
@@ -406,6 +355,5 @@ export function products6(p: usize, rows: i32, n: i32, r0: i32, u: usize, v: usi
 @inline export function winograd6PhaseBytes(p: usize, side: i32, tb: i32): i32 { return forwardPhaseBytes(p, 36, side, tb, 3); }
 @inline export function winograd6PhaseTask(p: usize, part: i32, parts: i32, slot: i32, side: i32, tb: i32): void {
   if (side == 4) forwardPhaseTask(p, part, parts, slot, 36, 4, tb, 3, workBytes(p, 4), input4, products6, output4);
-  else if (side == 3) forwardPhaseTask(p, part, parts, slot, 36, 3, tb, 3, workBytes(p, 3), input3, products6, output3);
   else forwardPhaseTask(p, part, parts, slot, 36, 2, tb, 3, workBytes(p, 2), input2, products6, output2);
 }
