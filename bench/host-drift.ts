@@ -16,6 +16,10 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
 const seconds = Number(flag('--seconds', '30')), threads = Number(flag('--threads', '2'));
+if (!Number.isInteger(seconds) || seconds < 1 || !Number.isInteger(threads) || threads < 1) {
+  console.error(`host-drift: --seconds and --threads take whole numbers ≥ 1, got ${flag('--seconds', '30')} and ${flag('--threads', '2')}`);
+  process.exit(2);
+}
 setBackend('wasm');
 const be = activeBackend() as WasmBackend;
 {
