@@ -16,7 +16,7 @@ import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_OH, CONV_OW, CONV_SCRATCH,
 import { arg, ptr } from './params';
 import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
 import { al64, filterTaps, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, groupAt, padRows, storeTiles2 } from './winograd6';
+import { coord, gatherGroup, groupAt, storeTiles2, tileAt } from './winograd6';
 
 // Tiles per block at most (4 outputs each); blocks are evened out and rounded to 8-column panels.
 const TB: i32 = 64;
@@ -104,7 +104,7 @@ export function winogradS2WeightsTask(p: usize, part: i32, parts: i32, slot: i32
 // ld) apart. A group's V is stored as whole vectors (as winograd6.ts's inputTransform6: lanes
 // past the group write columns later groups overwrite, nothing reads past nb).
 export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, pad: usize, d: usize): void {
-  const cin = arg(p, CONV_CIN), tw = tilesAcross(arg(p, CONV_OW));
+  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesAcross(arg(p, CONV_OW));
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
@@ -112,26 +112,16 @@ export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: 
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 2), whole = b + 4 <= nb && sameRow(coords, b, 2);
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padRows(p, ptr(p, CONV_X), cin, n, ci, coords, nb, 2, 5, pad, rows, cols);
-          loaded = n;
-        }
+      loaded = gatherGroup(p, x, cin, ci, coords, nb, b, lanes, whole, 2, pad, rows, cols, loaded, d, 5, 5, 80);
+      if (whole) {
         // Output (2ty, 2tx) reads the padded inputs from (4ty, 4tx).
-        const at = pad + (<usize>(2 * coord(coords, b + k, 1) * cols + 2 * coord(coords, b + k, 2)) << 2);
-        if (whole) {
-          for (let r = 0; r < 5; r++) {
-            // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose.
-            const s = at + <usize>r * rs;
-            const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
-            bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3), tr0(a1, a2, a3, a4),
-              d + <usize>(80 * r), 16);
-          }
-          break;
-        }
+        const at = tileAt(coords, b, 2, pad, cols);
         for (let r = 0; r < 5; r++) {
-          for (let c = 0; c < 5; c++) store<f32>(d + <usize>(80 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+          // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose.
+          const s = at + <usize>r * rs;
+          const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
+          bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3), tr0(a1, a2, a3, a4),
+            d + <usize>(80 * r), 16);
         }
       }
       // d B along the rows (done above for a whole group), then Bᵀ (d B) down the columns, into V[5i + j].

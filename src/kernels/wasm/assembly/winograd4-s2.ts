@@ -16,7 +16,7 @@ import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from 
 import { arg, ptr } from './params';
 import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, groupAt, padRows, products6, row4, storeTiles } from './winograd6';
+import { coord, gatherGroup, groupAt, products6, row4, storeTiles, tileAt } from './winograd6';
 
 // Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
 // were 4 MB for 64→128 (out of L2) and the GEMMs ran ~20% slower per product than winograd-s2's.
@@ -100,7 +100,7 @@ export function winograd4S2WeightBytes(p: usize): i32 {
 // planeStride(cin, ld) apart. A group's V is stored as whole vectors (lanes past the group write
 // columns later groups overwrite, or the frame's spill columns past nb).
 function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize): void {
-  const cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 4);
+  const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), 4);
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const pad = work, d = al64(work + <usize>paddedBytes(p));
   const vStride = planeStride(cin, ld);
@@ -111,29 +111,19 @@ function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v:
       // A group of tiles in one row, 4 or fewer (rows of 7 tiles at 28² out), loads whole vectors:
       // lanes past its tiles load values past them, at most 23 floats past the plane (into d).
       const lanes = groupAt(coords, b, nb, tw, 4), whole = sameRow(coords, b, 4, lanes - 1);
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padRows(p, ptr(p, CONV_X), cin, n, ci, coords, nb, 2, 9, pad, rows, cols);
-          loaded = n;
-        }
+      loaded = gatherGroup(p, x, cin, ci, coords, nb, b, lanes, whole, 2, pad, rows, cols, loaded, d, 9, 9, ROW);
+      if (whole) {
         // Output (oy, ox) reads the padded inputs from (2·oy, 2·ox).
-        const at = pad + (<usize>(2 * coord(coords, b + k, 1) * cols + 2 * coord(coords, b + k, 2)) << 2);
-        if (whole) {
-          for (let r = 0; r < 9; r++) {
-            // Row r of 4 tiles: column c of tile k is value 8k + c, lane c & 3 of vectors c >> 2,
-            // 2 + (c >> 2), 4 + (c >> 2), 6 + (c >> 2): transposes.
-            const s = at + <usize>r * rs;
-            const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
-            const a5 = v128.load(s, 80), a6 = v128.load(s, 96), a7 = v128.load(s, 112), a8 = v128.load(s, 128);
-            bTransform(tr0(a0, a2, a4, a6), tr1(a0, a2, a4, a6), tr2(a0, a2, a4, a6), tr3(a0, a2, a4, a6),
-              tr0(a1, a3, a5, a7), tr1(a1, a3, a5, a7), tr2(a1, a3, a5, a7), tr3(a1, a3, a5, a7), tr0(a2, a4, a6, a8),
-              d + <usize>(ROW * r), 16);
-          }
-          break;
-        }
+        const at = tileAt(coords, b, 2, pad, cols);
         for (let r = 0; r < 9; r++) {
-          for (let c = 0; c < 9; c++) store<f32>(d + <usize>(ROW * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+          // Row r of 4 tiles: column c of tile k is value 8k + c, lane c & 3 of vectors c >> 2,
+          // 2 + (c >> 2), 4 + (c >> 2), 6 + (c >> 2): transposes.
+          const s = at + <usize>r * rs;
+          const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
+          const a5 = v128.load(s, 80), a6 = v128.load(s, 96), a7 = v128.load(s, 112), a8 = v128.load(s, 128);
+          bTransform(tr0(a0, a2, a4, a6), tr1(a0, a2, a4, a6), tr2(a0, a2, a4, a6), tr3(a0, a2, a4, a6),
+            tr0(a1, a3, a5, a7), tr1(a1, a3, a5, a7), tr2(a1, a3, a5, a7), tr3(a1, a3, a5, a7), tr0(a2, a4, a6, a8),
+            d + <usize>(ROW * r), 16);
         }
       }
       // d B̃ along the rows (done above for a whole group), then B̃ᵀ (d B̃) down the columns, into V[9i + j].

@@ -13,7 +13,7 @@ import { gemmScratchBytes } from './gemm';
 import { arg, ptr } from './params';
 import { al64, gRow2, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
-import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles } from './winograd6';
+import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles, tileAt } from './winograd6';
 import { forwardPhaseBytes, forwardPhaseTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf } from './winograd-frame';
 
 // Tiles in the one block of the phases at most: the rule's 30, and the 3 columns a group's input
@@ -62,8 +62,8 @@ function input42(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize,
     let b = 0, loaded = -1;
     while (b < nb) {
       const lanes = groupAt(coords, b, nb, tw, 2), whole = lanes == 4 && sameRow(coords, b);
-      loaded = gatherGroup(p, x, cin, ci, coords, b, lanes, whole, pad, rows, cols, loaded, d, 6, 4, 64);
-      const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
+      loaded = gatherGroup(p, x, cin, ci, coords, nb, b, lanes, whole, 1, pad, rows, cols, loaded, d, 6, 4, 64);
+      const at = tileAt(coords, b, 1, pad, cols);
       // d B₄ along each row r (its 4 columns: of a whole group, tile k's column c is value 2k + c
       // of the row, even or odd lanes of two vectors starting at value 0 or 2), then B₆ᵀ (d B₄)
       // down the columns j, into V[4i + j].

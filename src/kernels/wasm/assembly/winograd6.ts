@@ -132,21 +132,28 @@ export const GROUP_BYTES: i32 = 36 * 16;
   return k;
 }
 
-// For the group of `lanes` tiles at b and input channel ci (planes of h × w, inPlane bytes): each
-// lane's image plane padded into pad (rows × cols; not again when it is `loaded`, the image padded
-// last) and, unless the group is `whole` (its rows then read in place), lane k's tile of tr rows ×
-// tc values gathered into d (value (r, c) at d + r·dRow + 16c + 4k). Returns the image padded last.
-@inline export function gatherGroup(p: usize, x: usize, cin: i32, ci: i32, coords: usize, b: i32, lanes: i32, whole: bool, pad: usize,
-  rows: i32, cols: i32, loaded: i32, d: usize, tr: i32, tc: i32, dRow: i32): i32 {
-  const h = arg(p, CONV_IH), w = arg(p, CONV_IW), inPlane = <usize>(h * w) * 4, rs = <usize>cols << 2;
+// The padded plane's address of tile b's first input, each tile reading from (step·oy, step·ox).
+@inline export function tileAt(coords: usize, b: i32, step: i32, pad: usize, cols: i32): usize {
+  return pad + (<usize>(step * (coord(coords, b, 1) * cols + coord(coords, b, 2))) << 2);
+}
+
+// For the group of `lanes` tiles at b of a block (nb tiles) and input channel ci of x: the rows
+// that the block reads of each lane's image padded into pad (padRows, tiles tr rows high; not
+// again when it is `loaded`, the image padded last) and, unless the group is `whole` (one image:
+// its rows then read in place from tileAt), lane k's tile of tr rows × tc values gathered into d
+// (value (r, c) at d + r·dRow + 16c + 4k). Returns the image padded last. Every Winograd forward
+// but F(2×2)'s gathers its groups here.
+@inline export function gatherGroup(p: usize, x: usize, cin: i32, ci: i32, coords: usize, nb: i32, b: i32, lanes: i32, whole: bool,
+  step: i32, pad: usize, rows: i32, cols: i32, loaded: i32, d: usize, tr: i32, tc: i32, dRow: i32): i32 {
+  const rs = <usize>cols << 2;
   for (let k = 0; k < lanes; k++) {
     const n = coord(coords, b + k, 0);
     if (n != loaded) {
-      padPlane(x + <usize>(n * cin + ci) * inPlane, h, w, arg(p, CONV_PH), arg(p, CONV_PW), pad, rows, cols);
+      padRows(p, x, cin, n, ci, coords, nb, step, tr, pad, rows, cols);
       loaded = n;
     }
     if (whole) break;
-    const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
+    const at = tileAt(coords, b + k, step, pad, cols);
     for (let r = 0; r < tr; r++) {
       for (let c = 0; c < tc; c++) store<f32>(d + <usize>(dRow * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
     }
@@ -162,16 +169,23 @@ export const GROUP_BYTES: i32 = 36 * 16;
 // rounds on a busy host: 2.92–3.06 ms against 3.03–3.38). Tiles come in order, so the first and
 // last tile bound them.
 @inline function oneImage(coords: usize, nb: i32): bool { return coord(coords, 0, 0) == coord(coords, nb - 1, 0); }
-@inline export function blockRow0(coords: usize, nb: i32, step: i32): i32 {
+@inline function blockRow0(coords: usize, nb: i32, step: i32): i32 {
   return oneImage(coords, nb) ? step * coord(coords, 0, 1) : 0;
 }
-@inline export function blockRow1(coords: usize, nb: i32, step: i32, reach: i32, rows: i32): i32 {
+@inline function blockRow1(coords: usize, nb: i32, step: i32, reach: i32, rows: i32): i32 {
   return oneImage(coords, nb) ? min(rows, step * coord(coords, nb - 1, 1) + reach) : rows;
+}
+
+// Zeros the padded plane's rows that a block reads (before its gatherGroup calls: the scratch
+// holds other data between).
+@inline export function zeroBlockRows(coords: usize, nb: i32, step: i32, reach: i32, pad: usize, rows: i32, cols: i32): void {
+  const r0 = blockRow0(coords, nb, step);
+  zeroPad(pad + (<usize>(r0 * cols) << 2), blockRow1(coords, nb, step, reach, rows) - r0, cols);
 }
 
 // Channel ci of image n of x (cin channels) into the padded plane (rows × cols, zeroed there):
 // the input rows within the block's rows (blockRow0, blockRow1).
-@inline export function padRows(p: usize, x: usize, cin: i32, n: i32, ci: i32, coords: usize, nb: i32, step: i32, reach: i32,
+@inline function padRows(p: usize, x: usize, cin: i32, n: i32, ci: i32, coords: usize, nb: i32, step: i32, reach: i32,
   pad: usize, rows: i32, cols: i32): void {
   const h = arg(p, CONV_IH), w = arg(p, CONV_IW), ph = arg(p, CONV_PH);
   const iy0 = max(0, blockRow0(coords, nb, step) - ph), iy1 = min(h, blockRow1(coords, nb, step, reach, rows) - ph);
@@ -190,8 +204,8 @@ export const GROUP_BYTES: i32 = 36 * 16;
   pad: usize, d: usize, side: i32): void {
   const tw = tilesOf(arg(p, CONV_OW), side);
   const rows = padRowsOf(p, side, 6), cols = padColsOf(p, side), rs = <usize>cols << 2;
-  const vStride = planeStride(cin, ld), r0 = blockRow0(coords, nb, 1);
-  zeroPad(pad + (<usize>(r0 * cols) << 2), blockRow1(coords, nb, 1, 6, rows) - r0, cols);
+  const vStride = planeStride(cin, ld);
+  zeroBlockRows(coords, nb, 1, 6, pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
@@ -201,41 +215,28 @@ export const GROUP_BYTES: i32 = 36 * 16;
       // most 11 floats past the plane's last row (into d), and write V's spare columns.
       const lanes = groupAt(coords, b, nb, tw, side);
       const whole = fast(coords, b, nb, side) || (side == 4 && sameRow(coords, b, side, lanes - 1));
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padRows(p, x, cin, n, ci, coords, nb, 1, 6, pad, rows, cols);
-          loaded = n;
-        }
-        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
-        if (whole) {
-          for (let r = 0; r < 6; r++) {
-            const s = at + <usize>r * rs;
-            if (side == 4) {
-              // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose.
-              const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
-              bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3),
-                tr0(a1, a2, a3, a4), tr1(a1, a2, a3, a4), d + <usize>(96 * r), 16);
-            } else {
-              // Row r of 4 tiles: 12 values; column c of tile k is value 2k + c: even or odd lanes
-              // of two vectors starting at value 0, 2 or 4.
-              const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32);
-              const b0 = v128.load(s, 8), b1 = v128.load(s, 24);
-              bTransform(i32x4.shuffle(a0, a1, 0, 2, 4, 6), i32x4.shuffle(a0, a1, 1, 3, 5, 7),
-                i32x4.shuffle(b0, b1, 0, 2, 4, 6), i32x4.shuffle(b0, b1, 1, 3, 5, 7),
-                i32x4.shuffle(a1, a2, 0, 2, 4, 6), i32x4.shuffle(a1, a2, 1, 3, 5, 7), d + <usize>(96 * r), 16);
-            }
-          }
-          break;
-        }
+      loaded = gatherGroup(p, x, cin, ci, coords, nb, b, lanes, whole, 1, pad, rows, cols, loaded, d, 6, 6, 96);
+      if (whole) {
+        const at = tileAt(coords, b, 1, pad, cols);
         for (let r = 0; r < 6; r++) {
-          for (let c = 0; c < 6; c++) {
-            store<f32>(d + <usize>(96 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
+          const s = at + <usize>r * rs;
+          if (side == 4) {
+            // Row r of 4 tiles: 20 values; column c of tile k is value 4k + c, a transpose.
+            const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32), a3 = v128.load(s, 48), a4 = v128.load(s, 64);
+            bTransform(tr0(a0, a1, a2, a3), tr1(a0, a1, a2, a3), tr2(a0, a1, a2, a3), tr3(a0, a1, a2, a3),
+              tr0(a1, a2, a3, a4), tr1(a1, a2, a3, a4), d + <usize>(96 * r), 16);
+          } else {
+            // Row r of 4 tiles: 12 values; column c of tile k is value 2k + c: even or odd lanes
+            // of two vectors starting at value 0, 2 or 4.
+            const a0 = v128.load(s), a1 = v128.load(s, 16), a2 = v128.load(s, 32);
+            const b0 = v128.load(s, 8), b1 = v128.load(s, 24);
+            bTransform(i32x4.shuffle(a0, a1, 0, 2, 4, 6), i32x4.shuffle(a0, a1, 1, 3, 5, 7),
+              i32x4.shuffle(b0, b1, 0, 2, 4, 6), i32x4.shuffle(b0, b1, 1, 3, 5, 7),
+              i32x4.shuffle(a1, a2, 0, 2, 4, 6), i32x4.shuffle(a1, a2, 1, 3, 5, 7), d + <usize>(96 * r), 16);
           }
         }
       }
-      // d B along the rows (done above, before the stores, for a whole group), then Bᵀ (d B)
-      // down the columns, into V[6i + j].
+      // d B along the rows (done above for a whole group), then Bᵀ (d B) down the columns, into V[6i + j].
       if (!whole) for (let r = 0; r < 6; r++) bColumn(d + <usize>(96 * r), 16, d + <usize>(96 * r), 16);
       const dst = v + (<usize>(ci * ld + b) << 2);
       for (let j = 0; j < 6; j++) bColumn(d + <usize>(16 * j), 96, dst + <usize>j * vStride, 6 * vStride);

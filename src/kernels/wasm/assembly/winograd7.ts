@@ -21,8 +21,8 @@
 import { gemmScratchBytes, madd, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
-import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { blockRow0, blockRow1, coord, groupAt, padRows, products6, row4, storeFirst, storeTiles } from './winograd6';
+import { al64, planeStride, sameRow, uPlaneBytes } from './winograd';
+import { coord, gatherGroup, groupAt, products6, row4, storeFirst, storeTiles, tileAt, zeroBlockRows } from './winograd6';
 import {
   forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf,
 } from './winograd-frame';
@@ -156,33 +156,21 @@ export function winograd7WeightBytes(p: usize): i32 {
 // ci0 … ci1 − 1, tile b of channel ci at v + (ci·ld + b)·4, planes planeStride(cin, ld) apart; 4
 // tiles of a row at once (one per lane), else lane by lane (winograd6.ts's groups). Lanes past a
 // group's tiles write columns that later groups overwrite or that lie past the tiles (within ld).
-// Only the rows the block's tiles read are padded (winograd6.ts's padRows: the stem's 12 phase
+// Only the rows the block's tiles read are padded (winograd6.ts's gatherGroup: the stem's 12 phase
 // planes of 115² would otherwise be copied whole for every block).
 @inline function input7(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v: usize, ld: i32, work: usize, side: i32): void {
   const x = ptr(p, CONV_X), cin = arg(p, CONV_CIN), tw = tilesOf(arg(p, CONV_OW), side);
   const pad = work, d = al64(work + <usize>padBytesOf(p, side, 7, side));
   const rows = padRowsOf(p, side, 7), cols = padColsOf(p, side), rs = <usize>cols << 2, vStride = planeStride(cin, ld);
-  const r0 = blockRow0(coords, nb, 1);
-  zeroPad(pad + (<usize>(r0 * cols) << 2), blockRow1(coords, nb, 1, 7, rows) - r0, cols);
+  zeroBlockRows(coords, nb, 1, 7, pad, rows, cols);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
       // A group in one row, of 4 tiles or fewer (the lone one of a 27² row), loads whole vectors:
       // lanes past its tiles load values past them, at most 8 floats past the plane (into d).
       const lanes = groupAt(coords, b, nb, tw, side), whole = sameRow(coords, b, side, lanes - 1);
-      for (let k = 0; k < lanes; k++) {
-        const n = coord(coords, b + k, 0);
-        if (n != loaded) {
-          padRows(p, x, cin, n, ci, coords, nb, 1, 7, pad, rows, cols);
-          loaded = n;
-        }
-        if (whole) break;
-        const at = pad + (<usize>(coord(coords, b + k, 1) * cols + coord(coords, b + k, 2)) << 2);
-        for (let r = 0; r < 7; r++) {
-          for (let c = 0; c < 7; c++) store<f32>(d + <usize>(112 * r + 16 * c + 4 * k), load<f32>(at + <usize>r * rs + (<usize>c << 2)));
-        }
-      }
-      const at = pad + (<usize>(coord(coords, b, 1) * cols + coord(coords, b, 2)) << 2);
+      loaded = gatherGroup(p, x, cin, ci, coords, nb, b, lanes, whole, 1, pad, rows, cols, loaded, d, 7, 7, 112);
+      const at = tileAt(coords, b, 1, pad, cols);
       // d B along each row r (of a whole group, tile k's column c is value side·k + c of the row:
       // col3, or a transpose of 4 vectors from value 0 (c < 4) or 4), then Bᵀ (d B) down the
       // columns j, into V[7i + j].
