@@ -15,3 +15,4 @@ export { BatchNormNd, BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptio
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export { Dropout, Flatten, Identity } from './utility.js';
 export { Sequential, ModuleList } from './container.js';
+export { recordForward, RecordedForward } from './recorded-forward.js';

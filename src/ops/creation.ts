@@ -2,6 +2,7 @@
 import { activeBackend, backendFor, type Device } from '../kernels/backend.js';
 import { getGlobalRng, Rng } from '../tensor/rng.js';
 import { checkShape, shapeStr, sizeOf } from '../tensor/shape.js';
+import { fillingConstant } from './kernel-record.js';
 import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
@@ -18,7 +19,7 @@ function filled(shape: readonly number[], op: string, fill: (out: Float32Array) 
   const requiresGrad = opts?.requiresGrad ?? false;
   if (device === 'cpu') {
     const t = new Tensor(activeBackend().alloc(sizeOf(shape)), shape, requiresGrad);
-    fill(t.data);
+    fillingConstant(() => fill(t.data));
     return t;
   }
   const values = new Float32Array(sizeOf(shape));

@@ -2,6 +2,7 @@
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { mul, square, sub } from './elementwise.js';
 import { backendFor } from '../kernels/backend.js';
+import { checkHostAccess } from './kernel-record.js';
 import { kernels, output, record } from './record.js';
 import { mean, sum } from './reduce.js';
 import { logSoftmax } from './softmax.js';
@@ -46,6 +47,7 @@ export function crossEntropy(
   const backend = backendFor(device);
   // The class indices as int32 slots in storage on the logits' device.
   const idx = backend.allocUninitialized(batch);
+  checkHostAccess('class indices from the host');
   backend.write(idx, classIndices(target, batch, classes));
   const logp = logSoftmax(logits, 1);
   const p = { batch, classes };

@@ -4,6 +4,7 @@ import { releaseAfterBackward } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { backendFor, type Device } from '../kernels/backend.js';
 import type { Kernels } from '../kernels/kernels.js';
+import { keptByRecording, recordingKernels } from './kernel-record.js';
 import { shapeStr, sizeOf } from '../tensor/shape.js';
 import { Tensor } from './tensor.js';
 
@@ -23,9 +24,9 @@ export function deviceOf(op: string, ...inputs: (Tensor | null | undefined)[]): 
   return first?.device ?? 'cpu';
 }
 
-/** The kernels that compute on `device`. */
+/** The kernels that compute on `device` (logged while a forward is recorded: kernel-record.ts). */
 export function kernels(device: Device): Kernels {
-  return backendFor(device).kernels;
+  return recordingKernels(backendFor(device).kernels);
 }
 
 /** A zero-filled tensor on `device`. */
@@ -63,6 +64,8 @@ export function record(
  * a node that does not require its gradient may still hold it.
  */
 export function releaseConsumed(t: Tensor): void {
-  if (!isGradEnabled()) t.storage.release?.();
+  if (!isGradEnabled()) {
+    if (!keptByRecording(t.storage)) t.storage.release?.();
+  }
   else if (t.node) releaseAfterBackward(t);
 }

@@ -1,6 +1,6 @@
 // Views and layout changes: reshape/flatten share storage (tensors are always contiguous);
 // permute/transpose copy through strides.
-import { checkShape, contiguousStrides, normalizeDim, shapeStr, sizeOf } from '../tensor/shape.js';
+import { checkShape, contiguousStrides, normalizeDim, sameShape, shapeStr, sizeOf } from '../tensor/shape.js';
 import { deviceOf, empty, kernels, output, record } from './record.js';
 import { Tensor } from './tensor.js';
 import { isTracing, traceCall } from './trace.js';
@@ -77,8 +77,19 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /** A copy of x's values in new storage on the same device, outside any graph. */
 export function clone(x: Tensor): Tensor {
-  const device = deviceOf('clone', x);
-  const out = output(x.shape, device);
-  kernels(device).stridedCopy(x.storage, out.storage, { shape: x.shape, strides: contiguousStrides(x.shape) });
+  const out = output(x.shape, deviceOf('clone', x));
+  copyValues(x, out);
   return out;
+}
+
+/** Writes src's values into dst's storage (same shape and device), outside any graph: PyTorch's dst.copy_(src). */
+export function copyInPlace(dst: Tensor, src: Tensor): void {
+  if (!sameShape(dst.shape, src.shape)) throw new Error(`copyInPlace: cannot copy ${shapeStr(src.shape)} into ${shapeStr(dst.shape)} (shapes must match)`);
+  deviceOf('copyInPlace', dst, src);
+  copyValues(src, dst);
+  dst.markWritten();
+}
+
+function copyValues(src: Tensor, dst: Tensor): void {
+  kernels(src.device).stridedCopy(src.storage, dst.storage, { shape: src.shape, strides: contiguousStrides(src.shape) });
 }

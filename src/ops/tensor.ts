@@ -9,6 +9,7 @@ import { matmul } from './matmul.js';
 import { mean, sum } from './reduce.js';
 import { clone, flatten, permute, reshape, squeeze, transpose, unsqueeze } from './shape-ops.js';
 import { full, toDevice } from './creation.js';
+import { checkHostAccess } from './kernel-record.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -112,6 +113,7 @@ export class Tensor {
 
   // The storage view, for reads inside this class (no version bump).
   private view(what: string): Float32Array {
+    checkHostAccess(what);
     const s = this.storage;
     if (!isCpuStorage(s)) throw this.syncReadError(what, what === 'item()' ? 'await t.itemAsync()' : 'await t.toArrayAsync()');
     const d = s.data;
@@ -146,6 +148,7 @@ export class Tensor {
    * @example const values = await model.forward(x).toArrayAsync();
    */
   toArrayAsync(): Promise<Float32Array> {
+    checkHostAccess('toArrayAsync()');
     return backendFor(this.device).read(this.storage, this.numel());
   }
 

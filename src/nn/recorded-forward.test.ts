@@ -1,0 +1,116 @@
+// A recorded forward replays the model's kernel calls: the model's own values for each new input
+// (bit for bit: the same kernels in the same order), without running the model's forward,
+// recorded again when a parameter or buffer changes, and refusing what a replay cannot repeat.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getBackend, getNumThreads, models, nn, noGrad, randn, setNumThreads, type Tensor } from '../index.js';
+
+function randomiseBatchNorms(model: nn.Module, seed: number): void {
+  for (const m of model.modules()) {
+    if (!(m instanceof nn.BatchNormNd)) continue;
+    const c = m.numFeatures;
+    m.runningMean!.data.set(randn([c], { seed: seed++ }).toArray());
+    m.runningVar!.data.set(randn([c], { seed: seed++ }).toArray().map((v) => 0.5 + v * v));
+  }
+}
+
+// Forwards that `model.forward` runs while `run` runs.
+function forwardsDuring(model: nn.Module, run: () => void): number {
+  const own = model.forward;
+  let n = 0;
+  model.forward = (...xs: Tensor[]) => { n++; return own.apply(model, xs); };
+  try {
+    run();
+  } finally {
+    model.forward = own;
+  }
+  return n;
+}
+
+const cases: [string, () => nn.Module, number[]][] = [
+  ['resnet20 (folded batch norms, residual epilogues, global pooling)', () => models.resnet20(), [2, 3, 32, 32]],
+  ['lenet5 (pools, dense layers)', () => models.lenet5(), [3, 1, 28, 28]],
+  ['signal cnn (1-D)', () => models.signalCnn({ inChannels: 2, numClasses: 3 }), [2, 2, 64]],
+];
+
+for (const [name, make, shape] of cases) {
+  test(`recordForward: ${name} gives the model's outputs for new inputs without running its forward`, () => {
+    const model = make().eval();
+    randomiseBatchNorms(model, 11);
+    const fast = nn.recordForward(model, randn(shape, { seed: 1 }));
+    const x1 = randn(shape, { seed: 2 }), x2 = randn(shape, { seed: 3 });
+    const want1 = noGrad(() => model.forward(x1)).toArray(), want2 = noGrad(() => model.forward(x2)).toArray();
+    let y1: Tensor | null = null, y2: Tensor | null = null;
+    assert.equal(forwardsDuring(model, () => { y1 = fast.forward(x1); y2 = fast.forward(x2); }), 0);
+    assert.deepEqual(y2!.toArray(), want2);
+    // Each output is its own tensor: the second replay left the first alone.
+    assert.deepEqual(y1!.toArray(), want1);
+    assert.equal(y1!.requiresGrad, false);
+  });
+}
+
+test('recordForward: the intermediates stay its own while other tensors come and go', () => {
+  const model = models.resnet20().eval();
+  const shape = [2, 3, 32, 32];
+  const fast = nn.recordForward(model, randn(shape, { seed: 1 }));
+  const x = randn(shape, { seed: 4 });
+  const want = noGrad(() => model.forward(x)).toArray();
+  // Tensors of the activations' sizes, made after the recording: freed memory would be handed to them.
+  const others = [16 * 32 * 32, 32 * 16 * 16, 64 * 8 * 8].map((n, i) => randn([2 * n], { seed: 20 + i }));
+  const before = others.map((t) => t.toArray());
+  assert.deepEqual(fast.forward(x).toArray(), want);
+  others.forEach((t, i) => assert.deepEqual(t.toArray(), before[i]));
+});
+
+test('recordForward: records again after a weight, a running statistic or a loaded state changes', () => {
+  const model = models.resnet20().eval();
+  const shape = [1, 3, 32, 32];
+  const fast = nn.recordForward(model, randn(shape, { seed: 1 }));
+  const x = randn(shape, { seed: 5 });
+  const check = (what: string) => assert.deepEqual(fast.forward(x).toArray(), noGrad(() => model.forward(x)).toArray(), what);
+  const conv = model.modules().find((m) => m instanceof nn.Conv2d) as nn.Conv2d;
+  conv.weight.data[0] = conv.weight.data[0]! + 0.5;
+  check('after a weight changed in place');
+  const bn = model.modules().find((m) => m instanceof nn.BatchNorm2d) as nn.BatchNorm2d;
+  bn.runningVar!.data[1] = 4;
+  check('after a running variance changed');
+  const other = models.resnet20();
+  randomiseBatchNorms(other, 31);
+  model.loadStateDict(other.stateDict());
+  check('after loadStateDict');
+  assert.equal(forwardsDuring(model, () => fast.forward(x)), 0, 'unchanged since: replayed');
+});
+
+test('recordForward: the same values at 1 and 2 threads', { skip: getBackend() !== 'wasm' && 'threads are the wasm backend\'s' }, () => {
+  const model = models.resnet20().eval();
+  const shape = [2, 3, 32, 32], x = randn(shape, { seed: 6 });
+  const threads = getNumThreads();
+  try {
+    setNumThreads(1);
+    const fast = nn.recordForward(model, x);
+    const one = fast.forward(x).toArray();
+    setNumThreads(2);
+    assert.deepEqual(fast.forward(x).toArray(), one);
+  } finally {
+    setNumThreads(threads);
+  }
+});
+
+test('recordForward: refuses training mode, another input shape and host reads in the forward', () => {
+  const model = models.lenet5();
+  assert.throws(() => nn.recordForward(model, randn([1, 1, 28, 28])), /recordForward: the model is in training mode/);
+  model.eval();
+  const fast = nn.recordForward(model, randn([1, 1, 28, 28]));
+  assert.throws(() => fast.forward(randn([2, 1, 28, 28])),
+    /RecordedForward\.forward: recorded for inputs \[1, 1, 28, 28\] on 'cpu', got \[2, 1, 28, 28\] on 'cpu'/);
+  model.train();
+  assert.throws(() => fast.forward(randn([1, 1, 28, 28])), /RecordedForward\.forward: the model is in training mode/);
+
+  class Peeks extends nn.Module {
+    override forward(x: Tensor): Tensor {
+      return x.toArray()[0]! > 0 ? x.mul(2) : x.mul(3);
+    }
+  }
+  assert.throws(() => nn.recordForward(new Peeks().eval(), randn([4])),
+    /recordForward: the recorded function touched tensor values on the host \(toArray\(\)\)/);
+});
