@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getBackend, getNumThreads, models, nn, noGrad, randn, setNumThreads, type Tensor } from '../index.js';
 
-function randomiseBatchNorms(model: nn.Module, seed: number): void {
+// Running statistics away from 0 and 1 (they fold into the convs' weights), different per channel.
+function setRunningStats(model: nn.Module, seed: number): void {
   for (const m of model.modules()) {
     if (!(m instanceof nn.BatchNormNd)) continue;
-    const c = m.numFeatures;
-    m.runningMean!.data.set(randn([c], { seed: seed++ }).toArray());
-    m.runningVar!.data.set(randn([c], { seed: seed++ }).toArray().map((v) => 0.5 + v * v));
+    m.runningMean!.data.set(randn([m.numFeatures], { seed: seed++ }).toArray());
+    m.runningVar!.data.set(randn([m.numFeatures], { seed: seed++ }).toArray().map((v) => 0.5 + v * v));
   }
 }
 
@@ -36,7 +36,7 @@ const cases: [string, () => nn.Module, number[]][] = [
 for (const [name, make, shape] of cases) {
   test(`recordForward: ${name} gives the model's outputs for new inputs without running its forward`, () => {
     const model = make().eval();
-    randomiseBatchNorms(model, 11);
+    setRunningStats(model, 11);
     const fast = nn.recordForward(model, randn(shape, { seed: 1 }));
     const x1 = randn(shape, { seed: 2 }), x2 = randn(shape, { seed: 3 });
     const want1 = noGrad(() => model.forward(x1)).toArray(), want2 = noGrad(() => model.forward(x2)).toArray();
@@ -75,7 +75,7 @@ test('recordForward: records again after a weight, a running statistic or a load
   bn.runningVar!.data[1] = 4;
   check('after a running variance changed');
   const other = models.resnet20();
-  randomiseBatchNorms(other, 31);
+  setRunningStats(other, 31);
   model.loadStateDict(other.stateDict());
   check('after loadStateDict');
   assert.equal(forwardsDuring(model, () => fast.forward(x)), 0, 'unchanged since: replayed');
