@@ -1,6 +1,6 @@
 // Which backend runs the kernels on each device, and how tensor storage is allocated. The global
 // state that API.md names (backend, threads) lives here and nowhere else.
-import type { Kernels } from './kernels.js';
+import type { KernelCall, Kernels } from './kernels.js';
 import type { Device, Storage } from './storage.js';
 import { refBackend } from './ref/index.js';
 
@@ -29,6 +29,12 @@ export interface Backend {
   getNumThreads(): number;
   /** What runs the kernels, for people: e.g. 'wasm (relaxed SIMD, 2 threads)'. */
   describe(): string;
+  /**
+   * A function making `calls` (on these kernels, their storages kept alive by the caller) again,
+   * cheaper than calling the kernels one by one; the calls are made once now. Optional: without
+   * it, or where it returns null, they are simply called again.
+   */
+  compile?(calls: readonly KernelCall[]): (() => void) | null;
 }
 
 // The reference backend is always there; the entry point may install and prefer a faster one.

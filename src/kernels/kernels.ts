@@ -234,3 +234,15 @@ type StorageArgs<A extends readonly unknown[]> = { [I in keyof A]: OnStorage<A[I
 export type Kernels = {
   [K in keyof ArrayKernels]: (...args: StorageArgs<Parameters<ArrayKernels[K]>>) => void;
 };
+
+/** One kernel call as it was made (ops/kernel-record.ts): the kernel set, the kernel's name, its arguments. */
+export interface KernelCall {
+  readonly kernels: Kernels;
+  readonly name: keyof Kernels;
+  readonly args: readonly unknown[];
+}
+
+/** Makes the call again. */
+export function makeCall({ kernels, name, args }: KernelCall): void {
+  (kernels[name] as (...a: readonly unknown[]) => void)(...args);
+}

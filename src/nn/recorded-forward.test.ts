@@ -49,16 +49,23 @@ for (const [name, make, shape] of cases) {
   });
 }
 
-test('recordForward: the intermediates stay its own while other tensors come and go', () => {
+test('recordForward: its intermediates and scratch stay its own while other tensors and kernels come and go', () => {
   const model = models.resnet20().eval();
   const shape = [2, 3, 32, 32];
   const fast = nn.recordForward(model, randn(shape, { seed: 1 }));
   const x = randn(shape, { seed: 4 });
   const want = noGrad(() => model.forward(x)).toArray();
-  // Tensors of the activations' sizes, made after the recording: freed memory would be handed to them.
-  const others = [16 * 32 * 32, 32 * 16 * 16, 64 * 8 * 8].map((n, i) => randn([2 * n], { seed: 20 + i }));
+  // Tensors of every size class from 1 KB to 8 MB (4 an octave), made after the recording: memory
+  // it had given back (activations, scratch) would be handed to them.
+  const others = Array.from({ length: 52 }, (_, k) => randn([Math.round(256 * 2 ** (k / 4))], { seed: 20 + k }));
   const before = others.map((t) => t.toArray());
-  assert.deepEqual(fast.forward(x).toArray(), want);
+  // Another network's forwards between, whose convs take scratch of the same sizes.
+  const other = models.resnet20().eval(), z = randn(shape, { seed: 8 });
+  const otherWants = noGrad(() => other.forward(z)).toArray();
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual(fast.forward(x).toArray(), want);
+    assert.deepEqual(noGrad(() => other.forward(z)).toArray(), otherWants);
+  }
   others.forEach((t, i) => assert.deepEqual(t.toArray(), before[i]));
 });
 

@@ -6,7 +6,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Device, Storage } from '../kernels/storage.js';
-import { recordKernelCalls, replayKernelCalls, type KernelCall } from '../ops/kernel-record.js';
+import { compileKernelCalls, recordKernelCalls } from '../ops/kernel-record.js';
 import { kernels } from '../ops/record.js';
 import { clone, copyInPlace } from '../ops/shape-ops.js';
 import type { Tensor } from '../ops/tensor.js';
@@ -20,8 +20,7 @@ interface Recording {
   versions: number[];
   input: Tensor;
   output: Tensor;
-  calls: readonly KernelCall[];
-  kept: readonly Storage[]; // intermediates the forward freed, which the calls still use
+  replay: () => void; // the kernel calls again (their arguments hold the storages they use)
 }
 
 /**
@@ -48,9 +47,9 @@ export class RecordedForward {
     }
     this.checkEval('RecordedForward.forward');
     if (!this.current()) this.recording = this.record(x);
-    const { input, calls, output } = this.recording;
+    const { input, replay, output } = this.recording;
     copyInPlace(input, x);
-    replayKernelCalls(calls);
+    replay();
     return clone(output);
   }
 
@@ -78,11 +77,11 @@ export class RecordedForward {
       // An ordinary forward first: folded batch norms and the backend's prepared weights are made
       // then, outside the recording, and kept for the recorded calls to find.
       this.model.forward(input);
-      const { result, calls, kept } = recordKernelCalls('recordForward', () => this.model.forward(input));
+      const { result, calls } = recordKernelCalls('recordForward', () => this.model.forward(input));
       const state = [...this.model.parameters(), ...this.model.buffers()];
       return {
         kernels: kernels(this.device), state, storages: state.map((t) => t.storage), versions: state.map((t) => t.version),
-        input, output: result, calls, kept,
+        input, output: result, replay: compileKernelCalls(this.device, calls),
       };
     });
   }

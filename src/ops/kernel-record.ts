@@ -2,31 +2,26 @@
 // Kernels are pure functions of their storages and parameters (kernels/kernels.ts), so the same
 // calls on the same storages compute the function again for new values in its input's storage,
 // without the JavaScript of the modules, ops and tensors that chose them. While recording, a
-// storage that an op frees goes to the recording instead (a later call of the list may use it),
+// storage that an op would free stays allocated (a later call of the list may use it: the calls'
+// arguments hold it),
 // and touching values on the host throws (a replay would not repeat that), but for constants: a
 // tensor's values written on the host as it is made (x.mul(2) makes one), which the calls' arguments
 // keep and which kernels only read.
-import type { Kernels } from '../kernels/kernels.js';
-import type { Storage } from '../kernels/storage.js';
+import { backendFor } from '../kernels/backend.js';
+import { makeCall, type KernelCall, type Kernels } from '../kernels/kernels.js';
+import type { Device } from '../kernels/storage.js';
 
-/** One kernel call as it was made: the kernel set, the kernel's name and its arguments. */
-export interface KernelCall {
-  readonly kernels: Kernels;
-  readonly name: keyof Kernels;
-  readonly args: readonly unknown[];
-}
+export type { KernelCall } from '../kernels/kernels.js';
 
-/** What a recorded function did: its result, its kernel calls, and the storages it freed (kept). */
+/** What a recorded function did: its result and its kernel calls. */
 export interface KernelRecording<T> {
   readonly result: T;
   readonly calls: readonly KernelCall[];
-  readonly kept: readonly Storage[];
 }
 
 interface Recording {
   who: string;
   calls: KernelCall[];
-  kept: Storage[];
   logging: Map<Kernels, Kernels>;
 }
 let active: Recording | null = null;
@@ -38,9 +33,9 @@ let makingConstant = 0;
  */
 export function recordKernelCalls<T>(who: string, fn: () => T): KernelRecording<T> {
   if (active) throw new Error(`${who}: cannot record while ${active.who} is recording`);
-  const rec: Recording = active = { who, calls: [], kept: [], logging: new Map() };
+  const rec: Recording = active = { who, calls: [], logging: new Map() };
   try {
-    return { result: fn(), calls: rec.calls, kept: rec.kept };
+    return { result: fn(), calls: rec.calls };
   } finally {
     active = null;
   }
@@ -48,7 +43,16 @@ export function recordKernelCalls<T>(who: string, fn: () => T): KernelRecording<
 
 /** Makes the recorded calls again, in order. */
 export function replayKernelCalls(calls: readonly KernelCall[]): void {
-  for (const { kernels, name, args } of calls) (kernels[name] as (...a: readonly unknown[]) => void)(...args);
+  for (const call of calls) makeCall(call);
+}
+
+/**
+ * A function that makes `calls` (recorded on `device`'s kernels) again: the backend's own replay
+ * where it has one (Backend.compile, which makes them once now), else replayKernelCalls.
+ */
+export function compileKernelCalls(device: Device, calls: readonly KernelCall[]): () => void {
+  const compiled = backendFor(device).compile?.(calls);
+  return compiled ?? (() => replayKernelCalls(calls));
 }
 
 /** K itself, or while recording a stand-in that logs each call and then makes it. */
@@ -73,11 +77,9 @@ function logCalls(K: Kernels, calls: KernelCall[]): Kernels {
   });
 }
 
-/** Whether `s`, which an op is about to free, was kept by the recording instead. */
-export function keptByRecording(s: Storage): boolean {
-  if (!active) return false;
-  active.kept.push(s);
-  return true;
+/** Whether kernel calls are being recorded (then storages stay allocated: see above). */
+export function isRecording(): boolean {
+  return active !== null;
 }
 
 /** Throws while recording: values were about to be read or written on the host (`what` did). */

@@ -4,7 +4,7 @@ import { releaseAfterBackward } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { backendFor, type Device } from '../kernels/backend.js';
 import type { Kernels } from '../kernels/kernels.js';
-import { keptByRecording, recordingKernels } from './kernel-record.js';
+import { isRecording, recordingKernels } from './kernel-record.js';
 import { shapeStr, sizeOf } from '../tensor/shape.js';
 import { Tensor } from './tensor.js';
 
@@ -65,7 +65,7 @@ export function record(
  */
 export function releaseConsumed(t: Tensor): void {
   if (!isGradEnabled()) {
-    if (!keptByRecording(t.storage)) t.storage.release?.();
+    if (!isRecording()) t.storage.release?.();
   }
   else if (t.node) releaseAfterBackward(t);
 }

@@ -3,13 +3,14 @@
 // WebAssembly SIMD is missing, so the package falls back to the reference backend.
 import { installBackend, type Backend } from '../backend.js';
 import { cpuKernels, readCpu, writeCpu } from '../cpu-kernels.js';
-import type { ArrayKernels } from '../kernels.js';
+import type { ArrayKernels, Kernels } from '../kernels.js';
 import { detectFeatures, isNode, loadModule, variantName, type Features } from './loader.js';
 import { nodeReclaimer } from '../reclaimer.js';
 import { allocStorage, WasmHeap, type Block, type WasmStorage } from './memory.js';
 import { PARAM_SLOTS } from './abi.js';
 import { TASK_EXPORTS, type WasmExports } from './exports.js';
 import { createWasmKernels } from './kernels.js';
+import { compileCalls } from './replay.js';
 import { CTRL_INTS, ThreadPool, workerFactory, type TaskFn } from './thread-pool.js';
 
 // 65536 pages = 4 GiB, the wasm32 limit; shared memories must declare a maximum up front.
@@ -67,11 +68,12 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
   const { kernels: arrayKernels, convPathCounts, convForwardStored, gemmStored, dense } = createWasmKernels({ heap, ex, pool, params });
   const cpu = cpuKernels(arrayKernels);
   const h = heap;
+  // The forward conv and gemm see the weight's storage: their prepared weights are cached by version.
+  const kernels: Kernels = { ...cpu, convForward: convForwardStored, gemm: (a, b, c, p) => gemmStored(a, b, c, p) || cpu.gemm(a, b, c, p) };
   return {
     name: 'wasm',
     device: 'cpu',
-    // The forward conv and gemm see the weight's storage: their prepared weights are cached by version.
-    kernels: { ...cpu, convForward: convForwardStored, gemm: (a, b, c, p) => gemmStored(a, b, c, p) || cpu.gemm(a, b, c, p) },
+    kernels,
     arrayKernels,
     features,
     heap: h,
@@ -85,6 +87,7 @@ export async function loadWasmBackend(opts: { threads?: boolean } = {}): Promise
       const n = pool.numThreads;
       return `wasm (${features.relaxed ? 'relaxed ' : ''}SIMD, ${n} thread${n === 1 ? '' : 's'})`;
     },
+    compile: (calls) => compileCalls(pool, h, kernels, calls),
     shutdown: () => pool.shutdown(),
     lastThreads: () => pool.lastThreads,
     convPathCounts: () => convPathCounts,

@@ -94,6 +94,8 @@ export class WasmHeap {
    */
   alloc(bytes: number, mayCollect = true): number {
     const cls = sizeClass(bytes);
+    const kept = mayCollect ? undefined : this.keeping?.free.get(cls)?.pop();
+    if (kept !== undefined) return kept;
     // Only storage can become garbage; kernel scratch is released explicitly.
     if (mayCollect) {
       this.allocatedSinceCollect += cls;
@@ -195,9 +197,34 @@ export class WasmHeap {
     this.counts.releasedBytes += cls;
   }
 
-  /** Releases a scratch block obtained from alloc. */
+  /** Releases a scratch block obtained from alloc (to keepScratch's own blocks while it runs). */
   releaseBytes(ptr: number, bytes: number): void {
-    this.release(ptr, sizeClass(bytes));
+    const k = this.keeping;
+    if (!k) return this.release(ptr, sizeClass(bytes));
+    const cls = sizeClass(bytes);
+    let list = k.free.get(cls);
+    if (!list) k.free.set(cls, (list = []));
+    list.push(ptr);
+    k.kept.set(ptr, bytes);
+  }
+
+  // While keepScratch runs: the scratch it gave back, by class, for its next requests, and all it kept.
+  private keeping: { free: Map<number, number[]>; kept: Map<number, number> } | null = null;
+
+  /**
+   * Runs fn keeping the scratch blocks it gives back allocated, and returns them ([ptr, bytes]).
+   * Its later scratch requests reuse them (as they would reuse the free lists' blocks): a series
+   * of kernel calls keeps the scratch of the largest, not of all, and touches it while it is cached.
+   */
+  keepScratch(fn: () => void): [number, number][] {
+    if (this.keeping) throw new Error('WasmHeap.keepScratch: already keeping');
+    const k = this.keeping = { free: new Map<number, number[]>(), kept: new Map<number, number>() };
+    try {
+      fn();
+    } finally {
+      this.keeping = null;
+    }
+    return [...k.kept];
   }
 
   f32(ptr: number, length: number): Float32Array {

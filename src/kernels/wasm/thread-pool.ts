@@ -8,6 +8,7 @@
 // sides poll briefly before sleeping. Workers start lazily, never keep a Node process alive, and
 // only workers that have signalled readiness take part, so a dispatch never waits for a thread
 // still booting.
+import { PARAM_SLOTS } from './abi.js';
 import { isNode } from './loader.js';
 
 // Control block (Int32 slots): 0 generation, 1 finished parts, 2 task, 3 params pointer, 4 parts,
@@ -73,6 +74,18 @@ export type TaskFn = (params: number, part: number, parts: number, slot: number)
 
 /** A task's run: its id, its parameter block and how many parts. */
 export interface Job { id: number; params: number; parts: number }
+
+/** A dispatch as capture() saw it: its arguments and copies of its parameter blocks then. */
+export interface CapturedDispatch {
+  readonly id: number;
+  readonly params: number;
+  readonly parts: number;
+  readonly second: Job | null;
+  readonly nt: number;
+  readonly workersFromFront: boolean;
+  readonly block: Int32Array;
+  readonly secondBlock: Int32Array | null;
+}
 
 // Runs in each worker; the same source serves worker_threads (eval, CommonJS) and Web Workers.
 const WORKER_SOURCE = `
@@ -193,6 +206,37 @@ export class ThreadPool {
   /** Threads the last run used (diagnostics and tests). */
   lastThreads = 0;
 
+  // The dispatches capture() is collecting, if it is.
+  private captured: CapturedDispatch[] | null = null;
+
+  /** Runs fn, whose dispatches run as usual, and returns them for replay(). */
+  capture(fn: () => void): CapturedDispatch[] {
+    if (this.captured) throw new Error('ThreadPool.capture: already capturing');
+    const log: CapturedDispatch[] = this.captured = [];
+    try {
+      fn();
+    } finally {
+      this.captured = null;
+    }
+    return log;
+  }
+
+  /**
+   * Runs captured dispatches again, each after restoring its parameter blocks: the tasks do what
+   * they did, provided that the memory they read (inputs, scratch, prepared weights) is where it was.
+   */
+  replay(dispatches: readonly CapturedDispatch[]): void {
+    for (const d of dispatches) {
+      this.block(d.params).set(d.block);
+      if (d.second) this.block(d.second.params).set(d.secondBlock!);
+      this.dispatch(d.id, d.params, d.parts, d.second, d.nt, d.workersFromFront);
+    }
+  }
+
+  private block(params: number): Int32Array {
+    return new Int32Array(this.memory.buffer, params, PARAM_SLOTS);
+  }
+
   /**
    * Runs task `id` in `parts` parts (≥ 1) on `nt` threads (a value from plan) and waits for all
    * of them. A part's scratch is its thread's slot, so at most nt slots are ever in use. Workers
@@ -223,6 +267,12 @@ export class ThreadPool {
   private dispatch(id: number, params: number, na: number, b: Job | null, nt: number, workersFromFront: boolean): void {
     const nb = b?.parts ?? 0, head = Math.ceil(nb / 2), parts = na + nb;
     this.lastThreads = nt;
+    if (this.captured) {
+      this.captured.push({
+        id, params, parts: na, second: b && { ...b }, nt, workersFromFront, block: this.block(params).slice(),
+        secondBlock: b && this.block(b.params).slice(),
+      });
+    }
     if (nt === 1) {
       for (let part = 0; part < parts; part++) this.runPart(id, params, na, b, head, part);
       return;
