@@ -53,10 +53,15 @@ async function run(w: WorkloadId): Promise<{ ms: number; reps: number; note?: st
     }
     case 'W4':
     case 'W5': {
+      // Inference as a deployment runs it (onnxruntime's session is its peer): the forward
+      // recorded once, its kernel calls replayed (nn.recordForward); the plain forward beside it.
       const model = w === 'W4' ? st.models.resnet18() : st.models.alexnet();
       model.eval();
       const x = st.randn([1, 3, 224, 224], { seed: 6 });
-      return withNote(await timed(() => st.noGrad(() => model.forward(x)), m), params(model));
+      const plain = await timed(() => st.noGrad(() => model.forward(x)), m);
+      const recorded = st.nn.recordForward(model, x);
+      const r = await timed(() => recorded.forward(x), m);
+      return withNote(r, `${params(model)}; model.forward without recording: ${plain.ms.toFixed(2)} ms`);
     }
     case 'W6': {
       const a = st.randn([GEMM_SIZE, GEMM_SIZE], { seed: 7 });

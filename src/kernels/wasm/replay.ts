@@ -1,16 +1,20 @@
-// Recorded kernel calls made again cheaply (Backend.compile; nn/recorded-forward.ts): each conv
-// forward as the dispatches it made, their parameter blocks restored and their scratch kept,
-// instead of its wrapper's JavaScript working them out again (the geometry, path, prepared
-// weights, parameter block and scratch: 16–23 µs a call right after a kernel has swept the
-// caches, 0.45–0.6 ms of ResNet-18's batch-1 forward); every other call is made again as it is.
-// A conv forward's work is all dispatches (conv-kernels.ts); what its wrapper computes on the
-// host (a polyphase stem's phase kernels, only while its prepared weights are stale) lands in
-// scratch, which is kept, so replayed dispatches read it as the captured ones did.
+// Recorded kernel calls made again cheaply (Backend.compile; nn/recorded-forward.ts): a call as
+// the dispatches it made, their parameter blocks restored and their scratch kept, instead of its
+// wrapper's JavaScript working them out again (a conv's geometry, path, prepared weights,
+// parameter block and scratch: 16–23 µs a call right after a kernel has swept the caches, 0.45–0.6
+// ms of ResNet-18's batch-1 forward). Only kernels whose work is all dispatches when they
+// dispatch (DISPATCHED); others (direct calls, host fallbacks) are made again as they are.
 import { makeCall, type KernelCall, type Kernels } from '../kernels.js';
 import type { WasmHeap } from './memory.js';
 import type { CapturedDispatch, ThreadPool } from './thread-pool.js';
 
-// A call (holding its storages for the plan's lifetime), and for a conv forward its dispatches.
+// The kernels whose wrappers, when they dispatch at all, do nothing else to memory but write the
+// parameter block: a conv forward (conv-kernels.ts; its polyphase stem's phase kernels, computed on
+// the host only while its prepared weights are stale, land in scratch, which is kept), max pooling,
+// element-wise ops and gemm (whose host fallbacks do not dispatch: those calls are made again).
+const DISPATCHED: ReadonlySet<keyof Kernels> = new Set(['convForward', 'maxPoolForward', 'unary', 'binary', 'gemm']);
+
+// A call (holding its storages for the plan's lifetime), and its dispatches where they are its work.
 interface Step {
   call: KernelCall;
   dispatches: CapturedDispatch[] | null;
@@ -21,7 +25,7 @@ interface Plan {
   steps: Step[];
 }
 
-/** A function making `calls` again; they are made once now, the conv forwards' dispatches captured. */
+/** A function making `calls` again; they are made once now, DISPATCHED ones' dispatches captured. */
 export function compileCalls(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly KernelCall[]): () => void {
   let plan = capture(pool, heap, own, calls);
   return () => {
@@ -37,7 +41,7 @@ export function compileCalls(pool: ThreadPool, heap: WasmHeap, own: Kernels, cal
   };
 }
 
-// The calls made once, the conv forwards' dispatches captured. Their scratch stays allocated as
+// The calls made once, DISPATCHED ones' dispatches captured. Their scratch stays allocated as
 // long as the plan (the registry frees it after), shared from call to call as the free lists
 // would share it: one conv's scratch was still cached for the next (each its own: 0.3–0.5 ms
 // more of a ResNet-18 forward).
@@ -45,9 +49,13 @@ function capture(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly
   const plan: Plan = { threads: pool.numThreads, steps: [] };
   const scratch = heap.keepScratch(() => {
     for (const call of calls) {
-      const conv = call.kernels === own && call.name === 'convForward';
-      plan.steps.push({ call, dispatches: conv ? pool.capture(() => makeCall(call)) : null });
-      if (!conv) makeCall(call);
+      if (call.kernels !== own || !DISPATCHED.has(call.name)) {
+        makeCall(call);
+        plan.steps.push({ call, dispatches: null });
+        continue;
+      }
+      const dispatches = pool.capture(() => makeCall(call));
+      plan.steps.push({ call, dispatches: dispatches.length > 0 ? dispatches : null });
     }
   });
   for (const [ptr, bytes] of scratch) heap.track(plan, ptr, bytes);
