@@ -1,10 +1,11 @@
-// What a recorded inference plan could save: one batch-1 forward's thread-pool dispatches recorded
-// (task, parameter block), then replayed back to back with none of the modules', ops' and
-// wrappers' JavaScript between them, alternating with real forwards in one process. The replay
-// writes into the recorded forward's intermediates (freed after it, and reused by the real
-// forwards in the same places), so it only times; the output check says whether it computed the
-// real forward's values. Direct calls outside the pool (AdaptiveAvgPool2d's averageWindows, a few
-// µs) are not replayed: their inputs' values there come from the real forward before.
+// What a recorded inference forward saves, and what it could: per round, a batch-1 forward by
+// model.forward, by nn.recordForward's replay, and the bound: the forward's thread-pool
+// dispatches alone (task, parameter block), replayed back to back with none of the modules', ops'
+// and wrappers' JavaScript between them, alternating in one process. The bound writes into the
+// recorded forward's intermediates (freed after it, and reused by the real forwards in the same
+// places), so it only times; the output check says whether it computed the real forward's values.
+// Direct calls outside the pool (AdaptiveAvgPool2d's averageWindows, a few µs) are not in it:
+// their inputs' values there come from the real forward before.
 // Usage: npx tsx bench/replay-bound.ts [--threads 2] [--forwards 60] [--model resnet18|alexnet]
 import * as st from '../src/index.js';
 import { setBackend } from '../src/index.js';
@@ -51,11 +52,15 @@ const replay = () => {
   }
 };
 
-const real: number[] = [], replayed: number[] = [];
+const fast = st.nn.recordForward(model, x);
+const real: number[] = [], recordedTimes: number[] = [], replayed: number[] = [];
 for (let i = 0; i < forwards; i++) {
   let t0 = performance.now();
   st.noGrad(() => model.forward(x));
   real.push(performance.now() - t0);
+  t0 = performance.now();
+  fast.forward(x);
+  recordedTimes.push(performance.now() - t0);
   t0 = performance.now();
   replay();
   replayed.push(performance.now() - t0);
@@ -63,7 +68,9 @@ for (let i = 0; i < forwards; i++) {
 const fresh = Float32Array.from(st.noGrad(() => model.forward(x)).data as Float32Array);
 replay();
 const same = (y.data as Float32Array).every((v, i) => v === fresh[i]);
+const recordedSame = fast.forward(x).toArray().every((v, i) => v === fresh[i]);
 const q = (t: number[], f: number) => [...t].sort((a, b) => a - b)[Math.floor(f * (t.length - 1))]!.toFixed(2);
 console.log(`${which}, ${threads} thread(s), ${recorded.length} dispatches a forward, ${forwards} of each alternating: ` +
-  `forward best ${q(real, 0)} / median ${q(real, 0.5)} ms, replay ${q(replayed, 0)} / ${q(replayed, 0.5)}; ` +
-  `the replay's output ${same ? 'equals' : 'DIFFERS from'} a real forward's`);
+  `model.forward best ${q(real, 0)} / median ${q(real, 0.5)} ms, recordForward ${q(recordedTimes, 0)} / ` +
+  `${q(recordedTimes, 0.5)}, dispatches alone ${q(replayed, 0)} / ${q(replayed, 0.5)}; ` +
+  `the outputs of recordForward and of the dispatches ${recordedSame ? 'equal' : 'DIFFER from'} / ${same ? 'equal' : 'DIFFER from'} a real forward's`);

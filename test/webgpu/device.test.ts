@@ -4,7 +4,7 @@
 // CPU's loss curve.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { balancedSubset, F, fit, loadFashionMnist, manualSeed, models, nn, optim, randn, tensor, zeros } from '../../src/index.js';
+import { balancedSubset, F, fit, loadFashionMnist, manualSeed, models, nn, noGrad, optim, randn, tensor, zeros } from '../../src/index.js';
 import { openTestWebGpu } from '../webgpu-device.js';
 
 const gpu = await openTestWebGpu();
@@ -68,6 +68,16 @@ test('intermediate gradients give their buffers back as backward consumes them',
   assert.ok(grown <= 2.5 * 4 * n, `backward kept ${grown} bytes in use`);
   const xs = await x.toArrayAsync(), g = await x.grad!.toArrayAsync();
   xs.forEach((v, i) => assert.ok(Math.abs(g[i]! - (v > 0 ? 4 * v : 0)) <= 1e-5 * Math.max(1, Math.abs(v)), `grad ${i}`));
+});
+
+test('a recorded forward replays on the device: the model\'s values for new inputs', { skip }, async () => {
+  const model = models.lenet5().eval().to('webgpu');
+  const fast = nn.recordForward(model, randn([2, 1, 28, 28], { seed: 3 }).to('webgpu'));
+  for (const seed of [4, 5]) {
+    const x = randn([2, 1, 28, 28], { seed }).to('webgpu');
+    const want = await noGrad(() => model.forward(x)).toArrayAsync();
+    assert.deepEqual(await fast.forward(x).toArrayAsync(), want);
+  }
 });
 
 test('bad use: sync reads name the async call, mixed devices name both, huge buffers name the limit', { skip }, () => {

@@ -9,9 +9,11 @@ import type { WasmHeap } from './memory.js';
 import type { CapturedDispatch, ThreadPool } from './thread-pool.js';
 
 // The kernels whose wrappers, when they dispatch at all, do nothing else to memory but write the
-// parameter block: a conv forward (conv-kernels.ts; its polyphase stem's phase kernels, computed on
-// the host only while its prepared weights are stale, land in scratch, which is kept), max pooling,
-// element-wise ops and gemm (whose host fallbacks do not dispatch: those calls are made again).
+// parameter block once their prepared weights are current (which the call before the captured one
+// makes them): a conv forward (conv-kernels.ts: a polyphase stem computes its phase kernels on the
+// host while its weights are stale), max pooling, element-wise ops and gemm (whose host fallbacks
+// do not dispatch: those calls are made again). Scratch then holds nothing from one call to the
+// next, which lets the calls share it.
 const DISPATCHED: ReadonlySet<keyof Kernels> = new Set(['convForward', 'maxPoolForward', 'unary', 'binary', 'gemm']);
 
 // A call (holding its storages for the plan's lifetime), and its dispatches where they are its work.
@@ -25,15 +27,13 @@ interface Plan {
   steps: Step[];
 }
 
-/** A function making `calls` again; they are made once now, DISPATCHED ones' dispatches captured. */
+/** A function making `calls` again; they are made now (DISPATCHED ones twice, the second captured). */
 export function compileCalls(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly KernelCall[]): () => void {
   let plan = capture(pool, heap, own, calls);
   return () => {
-    // Dispatches are split for the threads they were captured with.
-    if (plan.threads !== pool.numThreads) {
-      plan = capture(pool, heap, own, calls);
-      return;
-    }
+    // Dispatches are split for the threads they were captured with. Capturing makes the calls
+    // too, but an in-place one twice: the replay after it computes the values.
+    if (plan.threads !== pool.numThreads) plan = capture(pool, heap, own, calls);
     for (const { call, dispatches } of plan.steps) {
       if (dispatches) pool.replay(dispatches);
       else makeCall(call);
@@ -54,6 +54,7 @@ function capture(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly
         plan.steps.push({ call, dispatches: null });
         continue;
       }
+      makeCall(call);
       const dispatches = pool.capture(() => makeCall(call));
       plan.steps.push({ call, dispatches: dispatches.length > 0 ? dispatches : null });
     }
