@@ -106,8 +106,11 @@ test('recordForward: the same values at 1 and 2 threads', { skip: getBackend() !
 test('recordForward: refuses training mode, another input shape and host reads in the forward', () => {
   const model = models.lenet5();
   assert.throws(() => nn.recordForward(model, randn([1, 1, 28, 28])), /recordForward: the model is in training mode/);
+  assert.throws(() => nn.recordForward(model.eval(), [1, 2] as unknown as Tensor), /recordForward: example must be a Tensor, got Array/);
+  assert.throws(() => nn.recordForward({} as nn.Module, randn([1])), /recordForward: model must be an nn.Module, got Object/);
   model.eval();
   const fast = nn.recordForward(model, randn([1, 1, 28, 28]));
+  assert.throws(() => fast.forward(null as unknown as Tensor), /RecordedForward\.forward: x must be a Tensor, got null/);
   assert.throws(() => fast.forward(randn([2, 1, 28, 28])),
     /RecordedForward\.forward: recorded for inputs \[1, 1, 28, 28\] on 'cpu', got \[2, 1, 28, 28\] on 'cpu'/);
   model.train();

@@ -9,9 +9,9 @@ import type { Device, Storage } from '../kernels/storage.js';
 import { compileKernelCalls, recordKernelCalls } from '../ops/kernel-record.js';
 import { kernels } from '../ops/record.js';
 import { clone, copyInPlace } from '../ops/shape-ops.js';
-import type { Tensor } from '../ops/tensor.js';
+import { Tensor } from '../ops/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
-import type { Module } from './module.js';
+import { Module } from './module.js';
 
 interface Recording {
   kernels: Kernels; // the device's kernels then: another backend means recording again
@@ -33,6 +33,8 @@ export class RecordedForward {
   private recording: Recording;
 
   constructor(readonly model: Module, example: Tensor) {
+    if (!(model instanceof Module)) throw new Error(`recordForward: model must be an nn.Module, got ${typeName(model)}`);
+    checkTensor('recordForward', 'example', example);
     this.shape = example.shape.slice();
     this.device = example.device;
     this.checkEval('recordForward');
@@ -41,6 +43,7 @@ export class RecordedForward {
 
   /** The model's output for x (x.shape as the example's), a new tensor without gradient. */
   forward(x: Tensor): Tensor {
+    checkTensor('RecordedForward.forward', 'x', x);
     if (!sameShape(x.shape, this.shape) || x.device !== this.device) {
       throw new Error(`RecordedForward.forward: recorded for inputs ${shapeStr(this.shape)} on '${this.device}', ` +
         `got ${shapeStr(x.shape)} on '${x.device}' (record another: nn.recordForward(model, x))`);
@@ -85,6 +88,12 @@ export class RecordedForward {
       };
     });
   }
+}
+
+const typeName = (v: unknown) => (v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : typeof v);
+
+function checkTensor(who: string, name: string, v: unknown): void {
+  if (!(v instanceof Tensor)) throw new Error(`${who}: ${name} must be a Tensor, got ${typeName(v)}`);
 }
 
 /**
