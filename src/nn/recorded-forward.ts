@@ -101,7 +101,8 @@ function checkTensor(who: string, name: string, v: unknown): void {
  * replayed for each input: the same kernels on the same memory without the modules' and ops'
  * JavaScript between them (onnxruntime's session, PyTorch's CUDA graph). The model must be in
  * evaluation mode; outputs carry no gradient. It records again by itself when a parameter or
- * buffer changes (in place, loaded or moved) or the backend does; replace a module or a
+ * buffer changes (in place, loaded or moved) or the backend does (the wasm backend's replay, split
+ * for the threads it was captured with, when the thread count does); replace a module or a
  * parameter object and record anew. As with torch.jit.trace, control flow is the recorded one,
  * and a forward that reads or writes tensor values on the host (item(), data) cannot be recorded.
  * @example const fast = nn.recordForward(model.eval(), randn([1, 3, 224, 224])); const y = fast.forward(x);

@@ -3,10 +3,10 @@
 // calls on the same storages compute the function again for new values in its input's storage,
 // without the JavaScript of the modules, ops and tensors that chose them. While recording, a
 // storage that an op would free stays allocated (a later call of the list may use it: the calls'
-// arguments hold it),
-// and touching values on the host throws (a replay would not repeat that), but for constants: a
-// tensor's values written on the host as it is made (x.mul(2) makes one), which the calls' arguments
-// keep and which kernels only read.
+// arguments hold it), and touching values on the host throws (a replay would not repeat that),
+// but for constants: a tensor's values written on the host as it is made (x.mul(2) makes one),
+// which the calls' arguments keep and which kernels only read (kernels overwrite their outputs, so
+// every value a replay computes comes from the input and such constants).
 import { backendFor } from '../kernels/backend.js';
 import { makeCall, type KernelCall, type Kernels } from '../kernels/kernels.js';
 import type { Device } from '../kernels/storage.js';
