@@ -43,8 +43,9 @@ export function compileCalls(pool: ThreadPool, heap: WasmHeap, own: Kernels, cal
 
 // The calls made once, DISPATCHED ones' dispatches captured. Their scratch stays allocated as
 // long as the plan (the registry frees it after), shared from call to call as the free lists
-// would share it: one conv's scratch was still cached for the next (each its own: 0.3–0.5 ms
-// more of a ResNet-18 forward).
+// would share it, so one conv's scratch is still cached for the next: with each call's its own,
+// ResNet-18's recorded forward gained 0.2–0.6 ms over model.forward's median, shared 1.0–1.4
+// (BENCHMARKS.md, the eighteenth session).
 function capture(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly KernelCall[]): Plan {
   const plan: Plan = { threads: pool.numThreads, steps: [] };
   const scratch = heap.keepScratch(() => {
