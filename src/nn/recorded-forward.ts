@@ -5,7 +5,7 @@
 // cache misses after each kernel has swept the caches (BENCHMARKS.md).
 import { noGrad } from '../autograd/grad-mode.js';
 import type { Kernels } from '../kernels/kernels.js';
-import type { Device, Storage } from '../kernels/storage.js';
+import type { Storage } from '../kernels/storage.js';
 import { compileKernelCalls, recordKernelCalls } from '../ops/kernel-record.js';
 import { kernels } from '../ops/record.js';
 import { clone, copyInPlace } from '../ops/shape-ops.js';
@@ -18,7 +18,7 @@ interface Recording {
   state: Tensor[]; // the model's parameters and buffers, with their storages and versions then
   storages: Storage[];
   versions: number[];
-  input: Tensor;
+  input: Tensor; // the recording's own, of the example's shape and device
   output: Tensor;
   replay: () => void; // the kernel calls again (their arguments hold the storages they use)
 }
@@ -28,15 +28,11 @@ interface Recording {
  * (see recordForward).
  */
 export class RecordedForward {
-  private readonly shape: readonly number[];
-  private readonly device: Device;
   private recording: Recording;
 
   constructor(readonly model: Module, example: Tensor) {
     if (!(model instanceof Module)) throw new Error(`recordForward: model must be an nn.Module, got ${typeName(model)}`);
     checkTensor('recordForward', 'example', example);
-    this.shape = example.shape.slice();
-    this.device = example.device;
     this.checkEval('recordForward');
     this.recording = this.record(example);
   }
@@ -44,8 +40,9 @@ export class RecordedForward {
   /** The model's output for x (x.shape as the example's), a new tensor without gradient. */
   forward(x: Tensor): Tensor {
     checkTensor('RecordedForward.forward', 'x', x);
-    if (!sameShape(x.shape, this.shape) || x.device !== this.device) {
-      throw new Error(`RecordedForward.forward: recorded for inputs ${shapeStr(this.shape)} on '${this.device}', ` +
+    const { shape, device } = this.recording.input;
+    if (!sameShape(x.shape, shape) || x.device !== device) {
+      throw new Error(`RecordedForward.forward: recorded for inputs ${shapeStr(shape)} on '${device}', ` +
         `got ${shapeStr(x.shape)} on '${x.device}' (record another: nn.recordForward(model, x))`);
     }
     this.checkEval('RecordedForward.forward');
@@ -66,7 +63,7 @@ export class RecordedForward {
   // recorded still has its storage and values (an in-place update, a load or a move bumps the version).
   private current(): boolean {
     const r = this.recording;
-    if (kernels(this.device) !== r.kernels) return false;
+    if (kernels(r.input.device) !== r.kernels) return false;
     for (let i = 0; i < r.state.length; i++) {
       const t = r.state[i]!;
       if (t.storage !== r.storages[i] || t.version !== r.versions[i]) return false;
@@ -83,8 +80,8 @@ export class RecordedForward {
       const { result, calls } = recordKernelCalls('recordForward', () => this.model.forward(input));
       const state = [...this.model.parameters(), ...this.model.buffers()];
       return {
-        kernels: kernels(this.device), state, storages: state.map((t) => t.storage), versions: state.map((t) => t.version),
-        input, output: result, replay: compileKernelCalls(this.device, calls),
+        kernels: kernels(input.device), state, storages: state.map((t) => t.storage), versions: state.map((t) => t.version),
+        input, output: result, replay: compileKernelCalls(input.device, calls),
       };
     });
   }
