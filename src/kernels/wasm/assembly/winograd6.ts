@@ -214,9 +214,23 @@ export const GROUP_BYTES: i32 = 36 * 16;
       // of main's time with the column tails). Its lanes past the tiles load values past them, at
       // most 11 floats past the plane's last row (into d), and write V's spare columns.
       const lanes = groupAt(coords, b, nb, tw, side);
-      const whole = fast(coords, b, nb, side) || (side == 4 && sameRow(coords, b, side, lanes - 1));
+      const row = fast(coords, b, nb, side) || (side == 4 && sameRow(coords, b, side, lanes - 1));
+      // Side 4: four tiles of one image in other places (8² maps: 2 tiles a row, a group 2 × 2)
+      // read their rows in place too, a lane's 8 values at a time (padColsOf leaves room).
+      const spread = !row && side == 4 && lanes == 4 && sameImage(coords, b);
+      const whole = row || spread;
       loaded = gatherGroup(p, x, cin, ci, coords, nb, b, lanes, whole, 1, pad, rows, cols, loaded, d, 6, 6, 96);
-      if (whole) {
+      if (spread) {
+        const s0 = tileAt(coords, b, 1, pad, cols), s1 = tileAt(coords, b + 1, 1, pad, cols);
+        const s2 = tileAt(coords, b + 2, 1, pad, cols), s3 = tileAt(coords, b + 3, 1, pad, cols);
+        for (let r = 0; r < 6; r++) {
+          const o = <usize>r * rs;
+          const l0 = v128.load(s0 + o), l1 = v128.load(s1 + o), l2 = v128.load(s2 + o), l3 = v128.load(s3 + o);
+          const h0 = v128.load(s0 + o, 16), h1 = v128.load(s1 + o, 16), h2 = v128.load(s2 + o, 16), h3 = v128.load(s3 + o, 16);
+          bTransform(tr0(l0, l1, l2, l3), tr1(l0, l1, l2, l3), tr2(l0, l1, l2, l3), tr3(l0, l1, l2, l3),
+            tr0(h0, h1, h2, h3), tr1(h0, h1, h2, h3), d + <usize>(96 * r), 16);
+        }
+      } else if (row) {
         const at = tileAt(coords, b, 1, pad, cols);
         for (let r = 0; r < 6; r++) {
           const s = at + <usize>r * rs;
@@ -269,6 +283,36 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   }
 }
 
+// Whether the 4 tiles of the group at b lie in one image, and whole within the output (side 4).
+@inline function sameImage(coords: usize, b: i32): bool { return coord(coords, b, 0) == coord(coords, b + 3, 0); }
+@inline function inside4(p: usize, coords: usize, b: i32): bool {
+  const oh = arg(p, CONV_OH) - 4, ow = arg(p, CONV_OW) - 4;
+  return coord(coords, b, 1) <= oh && coord(coords, b, 2) <= ow && coord(coords, b + 1, 1) <= oh && coord(coords, b + 1, 2) <= ow &&
+    coord(coords, b + 2, 1) <= oh && coord(coords, b + 2, 2) <= ow && coord(coords, b + 3, 1) <= oh && coord(coords, b + 3, 2) <= ow;
+}
+
+// storeTiles for a group of 4 whole 4×4 tiles anywhere (inside4): row i of the 4 tiles' Y (lane k:
+// tile k) transposed, 4 consecutive outputs a tile, plus bias4.
+@inline function storeSpread4(p: usize, coords: usize, b: i32, co: i32, d: usize, bias4: v128): void {
+  const out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), ow = arg(p, CONV_OW);
+  const outPlane = <usize>(arg(p, CONV_OH) * ow) * 4, rs = <usize>ow * 4;
+  const o0 = tileOut(coords, b, out, cout, co, outPlane, ow), o1 = tileOut(coords, b + 1, out, cout, co, outPlane, ow);
+  const o2 = tileOut(coords, b + 2, out, cout, co, outPlane, ow), o3 = tileOut(coords, b + 3, out, cout, co, outPlane, ow);
+  for (let i = 0; i < 4; i++) {
+    const y = d + <usize>(96 * i), o = <usize>i * rs;
+    const y0 = v128.load(y), y1 = v128.load(y, 16), y2 = v128.load(y, 32), y3 = v128.load(y, 48);
+    v128.store(o0 + o, f32x4.add(tr0(y0, y1, y2, y3), bias4));
+    v128.store(o1 + o, f32x4.add(tr1(y0, y1, y2, y3), bias4));
+    v128.store(o2 + o, f32x4.add(tr2(y0, y1, y2, y3), bias4));
+    v128.store(o3 + o, f32x4.add(tr3(y0, y1, y2, y3), bias4));
+  }
+}
+
+// Output channel co's address of tile b's first output.
+@inline function tileOut(coords: usize, b: i32, out: usize, cout: i32, co: i32, outPlane: usize, ow: i32): usize {
+  return out + <usize>(coord(coords, b, 0) * cout + co) * outPlane + (<usize>(coord(coords, b, 1) * ow + coord(coords, b, 2)) << 2);
+}
+
 // storeTiles for 2×2 tiles; four of them whole in one output row (`whole`): row i of the tiles
 // interleaves Y[i][0] and Y[i][1], 8 consecutive outputs.
 @inline export function storeTiles2(p: usize, coords: usize, b: i32, lanes: i32, whole: bool, co: i32, d: usize, dRow: i32, bv: f32): void {
@@ -311,6 +355,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
       } else {
         for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);
         if (side == 2) storeTiles2(p, coords, b, lanes, whole, co, d, 96, bv);
+        else if (lanes == 4 && inside4(p, coords, b)) storeSpread4(p, coords, b, co, d, bias4);
         else storeTiles(p, coords, b, lanes, co, d, 96, bv, side);
       }
       b += lanes;
