@@ -10,7 +10,7 @@ import { CONV_OH, CONV_OW } from '../abi';
 import { madd, tr0, tr1, tr2, tr3 } from './gemm';
 import { arg } from './params';
 import { planeStride } from './winograd';
-import { coord } from './winograd6';
+import { coord, touchBlock } from './winograd6';
 
 // Six vectors A·(y0 … y3) to dst + k·ds (all loads done by the caller: in place is safe).
 @inline function aExpand(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, ds: usize): void {
@@ -48,6 +48,7 @@ export function gradTransform4(p: usize, gy: usize, cout: i32, coords: usize, nb
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
   const ms = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
   const flags = table + (<usize>ld << 2);
+  touchBlock(gy, cout, 0, cout, coords, nb, oh, ow, 0, 4, oh, d);
   for (let b = 0; b < nb; b += 4) {
     let whole = true;
     for (let k = 0; k < 4; k++) {
