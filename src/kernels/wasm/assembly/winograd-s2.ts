@@ -12,11 +12,11 @@
 // Four tiles go through the transforms at once, one per lane, the same operations for every
 // lane whichever group or thread it lands in: results never depend on the split.
 import { gemmScratchBytes, kcFor, paddedRows, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_OH, CONV_OW, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_FLIP, CONV_IH, CONV_IW, CONV_OH, CONV_OW, CONV_PH, CONV_SCRATCH, CONV_SCRATCH_STRIDE, CONV_W, CONV_WINOGRAD_U, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, packedProducts } from './winograd-frame';
 import { al64, filterTaps, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, gatherGroup, groupAt, storeTiles2, tileAt } from './winograd6';
+import { coord, gatherGroup, groupAt, storeTiles2, tileAt, touchBlock } from './winograd6';
 
 // Tiles per block at most (4 outputs each); blocks are evened out and rounded to 8-column panels.
 const TB: i32 = 64;
@@ -108,6 +108,7 @@ export function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: 
   const rows = paddedRowsOf(p), cols = paddedColsOf(p), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
+  touchBlock(x, cin, ci0, ci1, coords, nb, arg(p, CONV_IH), arg(p, CONV_IW), arg(p, CONV_PH), 2, 5, rows, d);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {

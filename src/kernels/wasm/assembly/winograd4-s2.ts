@@ -12,11 +12,11 @@
 // tile row go through the transforms at once, one per lane; the same operations for every lane
 // whichever block, phase or thread it lands in: results never depend on the split.
 import { gemmScratchBytes, tr0, tr1, tr2, tr3 } from './gemm';
-import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
+import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_OW, CONV_PH, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, gatherGroup, groupAt, products6, row4, storeTiles, tileAt } from './winograd6';
+import { coord, gatherGroup, groupAt, products6, row4, storeTiles, tileAt, touchBlock } from './winograd6';
 
 // Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
 // were 4 MB for 64→128 (out of L2) and the GEMMs ran ~20% slower per product than winograd-s2's.
@@ -105,6 +105,7 @@ function inputTransform(p: usize, ci0: i32, ci1: i32, coords: usize, nb: i32, v:
   const pad = work, d = al64(work + <usize>paddedBytes(p));
   const vStride = planeStride(cin, ld);
   zeroPad(pad, rows, cols);
+  touchBlock(x, cin, ci0, ci1, coords, nb, arg(p, CONV_IH), arg(p, CONV_IW), arg(p, CONV_PH), 2, 9, rows, d);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {

@@ -48,7 +48,7 @@ export function gradTransform4(p: usize, gy: usize, cout: i32, coords: usize, nb
   const oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
   const ms = planeStride(cout, ld), outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
   const flags = table + (<usize>ld << 2);
-  touchBlock(gy, cout, 0, cout, coords, nb, oh, ow, 0, 4, oh, d);
+  touchBlock(gy, cout, 0, cout, coords, nb, oh, ow, 0, 1, 4, oh, d);
   for (let b = 0; b < nb; b += 4) {
     let whole = true;
     for (let k = 0; k < 4; k++) {

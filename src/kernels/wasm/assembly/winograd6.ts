@@ -185,14 +185,14 @@ export const GROUP_BYTES: i32 = 36 * 16;
 
 // Reads the rows of planes c0 … c1 − 1 (h × w, `channels` an image at t) that a block's tiles
 // read (blockRow0, blockRow1 of a padded plane of `rows` rows, ph of them above the image, each
-// tile `reach` rows) once, a 4-byte load per 64 bytes (their xor to `sink`, so that they stay),
+// tile `reach` rows from step·oy) once, a 4-byte load per 64 bytes (their xor to `sink`, so that they stay),
 // before the transforms read them between other work: a stream of independent loads fetches them
 // into cache faster. 1 thread, W8's 16 → 16 at 32², batch 128, 11 pairs alternating with the
 // build before (bench/ab-convs.ts): the input's forward, input and weight gradient 0.940–0.953 of
 // its time; 32 → 32 and 64 → 64, W1's and W4's shapes 0.98–1.01.
 @inline export function touchBlock(t: usize, channels: i32, c0: i32, c1: i32, coords: usize, nb: i32, h: i32, w: i32, ph: i32,
-  reach: i32, rows: i32, sink: usize): void {
-  const r0 = max(0, blockRow0(coords, nb, 1) - ph), r1 = min(h, blockRow1(coords, nb, 1, reach, rows) - ph);
+  step: i32, reach: i32, rows: i32, sink: usize): void {
+  const r0 = max(0, blockRow0(coords, nb, step) - ph), r1 = min(h, blockRow1(coords, nb, step, reach, rows) - ph);
   const plane = <usize>(h * w) << 2, first = <usize>(r0 * w) << 2, len = <usize>(max(0, r1 - r0) * w) << 2;
   let xor = 0;
   for (let n = coord(coords, 0, 0); n <= coord(coords, nb - 1, 0); n++) {
@@ -227,7 +227,7 @@ export const GROUP_BYTES: i32 = 36 * 16;
   const rows = padRowsOf(p, side, 6), cols = padColsOf(p, side), rs = <usize>cols << 2;
   const vStride = planeStride(cin, ld);
   zeroBlockRows(coords, nb, 1, 6, pad, rows, cols);
-  touchBlock(x, cin, ci0, ci1, coords, nb, arg(p, CONV_IH), arg(p, CONV_IW), arg(p, CONV_PH), 6, rows, d);
+  touchBlock(x, cin, ci0, ci1, coords, nb, arg(p, CONV_IH), arg(p, CONV_IW), arg(p, CONV_PH), 1, 6, rows, d);
   for (let ci = ci0; ci < ci1; ci++) {
     let b = 0, loaded = -1;
     while (b < nb) {
