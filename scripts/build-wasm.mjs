@@ -11,6 +11,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'src/kernels/wasm/assembly');
 const outDir = join(root, 'build/wasm');
 const force = process.argv.includes('--force');
+// --text DIR: each variant's text format into DIR instead (function names in index order, which the
+// release binaries do not carry: bench/wasm-functions.ts names its profile from them); build/ untouched.
+const textAt = process.argv.indexOf('--text');
+const textDir = textAt >= 0 ? process.argv[textAt + 1] : null;
 
 const common = [
   join(srcDir, 'index.ts'), '-O3', '--noAssert', '--runtime', 'stub', '--importMemory',
@@ -28,8 +32,16 @@ const newestSource = Math.max(
   ...readdirSync(srcDir).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(srcDir, f)).mtimeMs),
   statSync(fileURLToPath(import.meta.url)).mtimeMs,
 );
-mkdirSync(outDir, { recursive: true });
+mkdirSync(textDir ?? outDir, { recursive: true });
 for (const v of variants) {
+  if (textDir) {
+    const { error, stderr } = await asc.main([...common, ...v.flags, '--textFile', join(textDir, `${v.name}.wat`)]);
+    if (error) {
+      console.error(`build-wasm: ${v.name} (text) failed: ${error.message}\n${stderr.toString()}`);
+      process.exit(1);
+    }
+    continue;
+  }
   const out = join(outDir, `${v.name}.wasm`);
   if (!force && existsSync(out) && statSync(out).mtimeMs > newestSource) continue;
   // Written beside the target and renamed: a test process loading the module meanwhile sees
