@@ -16,7 +16,7 @@ import { CONV_C, CONV_CIN, CONV_COUT, CONV_IH, CONV_IW, CONV_OH, CONV_OUT, CONV_
 import { arg, ptr } from './params';
 import { batched, forwardBlocks, forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, tilesOf } from './winograd-frame';
 import { al64, planeStride, sameRow, uPlaneBytes, zeroPad } from './winograd';
-import { coord, gatherGroup, groupAt, products6, row4, storeTiles, tileAt, touchBlock } from './winograd6';
+import { coord, gatherGroup, groupAt, products6, row4, storeTiles, tileAt, tileOut, touchBlock } from './winograd6';
 
 // Tiles per block at most (16 outputs each). A block's V and M hold 81 planes: at 64 tiles they
 // were 4 MB for 64→128 (out of L2) and the GEMMs ran ~20% slower per product than winograd-s2's.
@@ -151,11 +151,11 @@ function outputTransform(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1
       // Ãᵀ M down the 9 columns (rows 0 … 3 of d), then each row times Ã.
       for (let j = 0; j < 9; j++) aColumn(src + <usize>j * mStride, 9 * mStride, d + <usize>(16 * j), ROW);
       for (let i = 0; i < 4; i++) aColumn(d + <usize>(ROW * i), 16, d + <usize>(ROW * i), 16);
-      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       if (sameRow(coords, b, 4, lanes - 1)) {
         // Row i of the tiles, in one row: tile k's 4 outputs are lane k of y0 … y3 (row4: 16
         // consecutive outputs, or as many as the tiles and the map's edge leave).
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), cols = min(4 * lanes, ow - ox0);
+        const o = tileOut(coords, b, out, cout, co, outPlane, ow), cols = min(4 * lanes, ow - ox0);
         for (let i = 0; i < min(4, oh - oy0); i++) {
           const di = d + <usize>(ROW * i);
           row4(o + <usize>(i * ow) * 4, v128.load(di), v128.load(di, 16), v128.load(di, 32), v128.load(di, 48), bias4, cols);

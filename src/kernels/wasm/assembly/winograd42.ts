@@ -13,7 +13,7 @@ import { gemmScratchBytes } from './gemm';
 import { arg, ptr } from './params';
 import { al64, gRow2, planeStride, sameRow, storeVRow, uPlaneBytes, zeroPad } from './winograd';
 import { gColumn } from './winograd4';
-import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles, tileAt } from './winograd6';
+import { aColumn4, bColumn, coord, gatherGroup, groupAt, products6, storeTiles, tileAt, tileOut } from './winograd6';
 import { forwardPhaseBytes, forwardPhaseTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf } from './winograd-frame';
 
 // Tiles in the one block of the phases at most: the rule's 30, and the 3 columns a group's input
@@ -99,7 +99,7 @@ function output42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, 
       const src = m + (<usize>(co * ld + b) << 2);
       // A₆ᵀ M down the 4 columns j (rows 0 … 3 of d), then each row times A₄.
       for (let j = 0; j < 4; j++) aColumn4(src + <usize>j * mStride, 4 * mStride, d + <usize>(16 * j), 64);
-      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       const whole = lanes == 4 && oy0 + 4 <= oh && ox0 + 8 <= ow && sameRow(coords, b);
       for (let i = 0; i < 4; i++) {
         const di = d + <usize>(64 * i);
@@ -107,7 +107,7 @@ function output42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, 
         const y0 = f32x4.add(f32x4.add(q0, q1), q2), y1 = f32x4.sub(f32x4.sub(q1, q2), q3);
         if (whole) {
           // Row i of the 4 tiles interleaves y0 and y1: 8 consecutive outputs.
-          const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>((oy0 + i) * ow + ox0) << 2);
+          const o = tileOut(coords, b, out, cout, co, outPlane, ow) + (<usize>(i * ow) << 2);
           v128.store(o, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
           v128.store(o, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
         } else {

@@ -295,8 +295,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
   const out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), oh = arg(p, CONV_OH), ow = arg(p, CONV_OW);
   const outPlane = <usize>(oh * ow) * 4, rs = <usize>ow * 4;
   for (let k = 0; k < lanes; k++) {
-    const n = coord(coords, b + k, 0), oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2);
-    const o = out + <usize>(n * cout + co) * outPlane + (<usize>(oy * ow + ox) << 2);
+    const oy = coord(coords, b + k, 1), ox = coord(coords, b + k, 2), o = tileOut(coords, b + k, out, cout, co, outPlane, ow);
     for (let i = 0; i < min(side, oh - oy); i++) {
       for (let j = 0; j < min(cols, ow - ox); j++) {
         store<f32>(o + <usize>i * rs + (<usize>j << 2), load<f32>(d + <usize>(dRow * i + 16 * j + 4 * k)) + bv);
@@ -331,7 +330,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
 }
 
 // Output channel co's address of tile b's first output.
-@inline function tileOut(coords: usize, b: i32, out: usize, cout: i32, co: i32, outPlane: usize, ow: i32): usize {
+@inline export function tileOut(coords: usize, b: i32, out: usize, cout: i32, co: i32, outPlane: usize, ow: i32): usize {
   return out + <usize>(coord(coords, b, 0) * cout + co) * outPlane + (<usize>(coord(coords, b, 1) * ow + coord(coords, b, 2)) << 2);
 }
 
@@ -343,8 +342,7 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
     return;
   }
   const out = ptr(p, CONV_OUT), cout = arg(p, CONV_COUT), ow = arg(p, CONV_OW), bias4 = f32x4.splat(bv);
-  const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
-  const o = out + <usize>(n0 * cout + co) * <usize>(arg(p, CONV_OH) * ow) * 4 + (<usize>(oy0 * ow + ox0) << 2);
+  const o = tileOut(coords, b, out, cout, co, <usize>(arg(p, CONV_OH) * ow) * 4, ow);
   for (let i = 0; i < 2; i++) {
     const y0 = v128.load(d + <usize>(dRow * i)), y1 = v128.load(d + <usize>(dRow * i), 16), oi = o + <usize>(i * ow) * 4;
     v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
@@ -366,13 +364,12 @@ export function inputTransform4(p: usize, x: usize, cin: i32, coords: usize, nb:
       const src = m + (<usize>(co * ld + b) << 2);
       // Aᵀ M down the 6 columns (rows 0 … side − 1 of d), then each row times A.
       for (let j = 0; j < 6; j++) aColumn(side, src + <usize>j * mStride, 6 * mStride, d + <usize>(16 * j), 96);
-      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       const whole = lanes == 4 && oy0 + side <= oh && ox0 + 4 * side <= ow && sameRow(coords, b, side);
       if (side == 4 && sameRow(coords, b, side, lanes - 1)) {
         // Row i of the tiles, in one row: 16 consecutive outputs straight from the sums, or as
         // many as the group's tiles and the map's edge leave (row4).
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2);
-        const cols = min(side * lanes, ow - ox0);
+        const o = tileOut(coords, b, out, cout, co, outPlane, ow), cols = min(side * lanes, ow - ox0);
         for (let i = 0; i < min(side, oh - oy0); i++) aColumn4(d + <usize>(96 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
       } else {
         for (let i = 0; i < side; i++) aColumn(side, d + <usize>(96 * i), 16, d + <usize>(96 * i), 16);

@@ -22,7 +22,7 @@ import { gemmScratchBytes, madd, tr0, tr1, tr2, tr3 } from './gemm';
 import { CONV_C, CONV_CIN, CONV_COUT, CONV_OH, CONV_OUT, CONV_OW, CONV_X } from '../abi';
 import { arg, ptr } from './params';
 import { al64, planeStride, sameRow, uPlaneBytes } from './winograd';
-import { coord, gatherGroup, groupAt, products6, row4, storeFirst, storeTiles, tileAt, zeroBlockRows } from './winograd6';
+import { coord, gatherGroup, groupAt, products6, row4, storeFirst, storeTiles, tileAt, tileOut, zeroBlockRows } from './winograd6';
 import {
   forwardPhaseBytes, forwardPhaseTask, forwardScratchBytes, forwardTask, groupWorkBytes, padBytesOf, padColsOf, padRowsOf, tilesOf,
 } from './winograd-frame';
@@ -214,11 +214,11 @@ export function winograd7WeightBytes(p: usize): i32 {
       const src = m + (<usize>(co * ld + b) << 2);
       // Aᵀ M down the 7 columns (rows 0 … side − 1 of d), then each row times A.
       for (let j = 0; j < 7; j++) aColumn7(side, src + <usize>j * mStride, 7 * mStride, d + <usize>(16 * j), 112);
-      const n0 = coord(coords, b, 0), oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
+      const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       if (sameRow(coords, b, side, lanes - 1)) {
         // Row i of the tiles, in one row: 4·side consecutive outputs, or as many as the tiles and
         // the map's edge leave (row3, row4; AlexNet's 27²: rows of 9 tiles, a lone one after two groups).
-        const o = out + <usize>(n0 * cout + co) * outPlane + (<usize>(oy0 * ow + ox0) << 2), cols = min(side * lanes, ow - ox0);
+        const o = tileOut(coords, b, out, cout, co, outPlane, ow), cols = min(side * lanes, ow - ox0);
         for (let i = 0; i < min(side, oh - oy0); i++) aColumn7(side, d + <usize>(112 * i), 16, o + <usize>i * rs, 0, true, bias4, cols);
       } else {
         for (let i = 0; i < side; i++) aColumn7(side, d + <usize>(112 * i), 16, d + <usize>(112 * i), 16);
