@@ -4,6 +4,7 @@
 // moments of a noisy machine. Each checkout loads its own wasm module, memory and thread pool.
 // Wall time; the median of the per-pair ratios (this ÷ base) is the figure to read.
 //   npx tsx bench/ab-steps.ts --base ../other-checkout [--workload W8] [--threads 1] [--pairs 20]
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,9 @@ if (!(Number.isInteger(threads) && threads >= 1 && Number.isInteger(pairs) && pa
 }
 
 async function stepOf(root: string): Promise<() => void> {
+  if (!existsSync(join(root, 'src/index.ts')) || !existsSync(join(root, 'build/wasm'))) {
+    throw new Error(`--base ${root}: not a built striate checkout (src/index.ts and build/wasm, from npm run build:wasm, expected there)`);
+  }
   const load = (path: string) => import(pathToFileURL(join(root, path)).href);
   const st = await load('src/index.js');
   st.setBackend('wasm');

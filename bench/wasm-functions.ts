@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as st from '../src/index.js';
 import { detectFeatures, variantName } from '../src/kernels/wasm/loader.js';
@@ -30,9 +31,10 @@ if (![threads, steps, top].every((v) => Number.isInteger(v) && v >= 1) || !(warm
 const dir = mkdtempSync(join(tmpdir(), 'striate-wat-'));
 let names: string[];
 try {
-  execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--text', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
+  execFileSync(process.execPath, [script, '--text', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   const wat = readFileSync(join(dir, `${variantName(await detectFeatures())}.wat`), 'utf8');
-  names = [...wat.matchAll(/^ \(func \$(\S+)/gm)].map((m) => m[1]!.replace('src/kernels/wasm/assembly/', ''));
+  names = [...wat.matchAll(/^ \(func \$(\S+)/gm)].map((m) => m[1]!.replace(/^.*src\/kernels\/wasm\/assembly\//, ''));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,6 +15,10 @@ const force = process.argv.includes('--force');
 // release binaries do not carry: bench/wasm-functions.ts names its profile from them); build/ untouched.
 const textAt = process.argv.indexOf('--text');
 const textDir = textAt >= 0 ? process.argv[textAt + 1] : null;
+if (textAt >= 0 && (!textDir || textDir.startsWith('--'))) {
+  console.error('build-wasm: --text needs a directory (node scripts/build-wasm.mjs --text DIR)');
+  process.exit(2);
+}
 
 const common = [
   join(srcDir, 'index.ts'), '-O3', '--noAssert', '--runtime', 'stub', '--importMemory',

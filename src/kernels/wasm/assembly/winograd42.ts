@@ -101,15 +101,16 @@ function output42(p: usize, m: usize, coords: usize, nb: i32, c0: i32, c1: i32, 
       for (let j = 0; j < 4; j++) aColumn4(src + <usize>j * mStride, 4 * mStride, d + <usize>(16 * j), 64);
       const oy0 = coord(coords, b, 1), ox0 = coord(coords, b, 2);
       const whole = lanes == 4 && oy0 + 4 <= oh && ox0 + 8 <= ow && sameRow(coords, b);
+      const o = whole ? tileOut(coords, b, out, cout, co, outPlane, ow) : 0;
       for (let i = 0; i < 4; i++) {
         const di = d + <usize>(64 * i);
         const q0 = v128.load(di), q1 = v128.load(di, 16), q2 = v128.load(di, 32), q3 = v128.load(di, 48);
         const y0 = f32x4.add(f32x4.add(q0, q1), q2), y1 = f32x4.sub(f32x4.sub(q1, q2), q3);
         if (whole) {
           // Row i of the 4 tiles interleaves y0 and y1: 8 consecutive outputs.
-          const o = tileOut(coords, b, out, cout, co, outPlane, ow) + (<usize>(i * ow) << 2);
-          v128.store(o, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
-          v128.store(o, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
+          const oi = o + (<usize>(i * ow) << 2);
+          v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 0, 4, 1, 5), bias4));
+          v128.store(oi, f32x4.add(i32x4.shuffle(y0, y1, 2, 6, 3, 7), bias4), 16);
         } else {
           v128.store(di, y0);
           v128.store(di, y1, 16);
