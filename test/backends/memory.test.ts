@@ -1,7 +1,11 @@
 // The wasm backend's memory: size classes, reuse of freed blocks, views that follow growth, and
-// memory that stays flat when a synchronous loop keeps allocating and dropping tensors.
+// memory that stays flat when a synchronous loop keeps allocating and dropping tensors or replays
+// a recorded forward at changing thread counts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as st from '../../src/index.js';
+import { activeBackend } from '../../src/kernels/backend.js';
+import type { WasmBackend } from '../../src/kernels/wasm/index.js';
 import { sizeClass, WasmHeap, type Block } from '../../src/kernels/wasm/memory.js';
 import { wasm } from './harness.js';
 
@@ -135,4 +139,28 @@ test('a large GEMM runs on two threads once the worker is up, with the same resu
   const want = new Float32Array(m * n);
   refKernels.gemm(a.data, b.data, want, p);
   assert.deepEqual(Array.from(c.data), Array.from(want));
+});
+
+test('a recorded forward replayed at alternating thread counts gives back the scratch of each plan it replaces', () => {
+  st.setBackend('wasm');
+  const heap = (activeBackend() as WasmBackend).heap, threads = st.getNumThreads();
+  try {
+    const model = st.models.resnet20().eval();
+    const x = st.randn([2, 3, 32, 32], { seed: 1 });
+    const fast = st.nn.recordForward(model, x);
+    const want = fast.forward(x).toArray();
+    // Each change of thread count captures the calls again (their dispatches are split per thread).
+    const replay = (t: number) => { st.setNumThreads(t); return fast.forward(x); };
+    replay(2);
+    replay(1);
+    const before = heap.liveBytes;
+    for (let i = 0; i < 20; i++) assert.deepEqual(replay(2 - (i % 2)).toArray(), want);
+    // What may stay: the 20 outputs (2 × 10 floats each) until a collection. The replaced plans'
+    // scratch had stayed too, until a collection that nothing asked for: 70 MB here; ResNet-18's
+    // recorded forward reached the memory's 4 GB limit.
+    const grown = heap.liveBytes - before;
+    assert.ok(grown <= 20 * sizeClass(2 * 10 * 4), `20 replays kept ${grown} bytes live`);
+  } finally {
+    st.setNumThreads(threads);
+  }
 });

@@ -189,12 +189,20 @@ export class WasmHeap {
 
   /** Releases `owner`'s tracked block now (once: the registry forgets it). */
   untrack(owner: object, ptr: number, bytes: number): void {
+    this.untrackAll(owner, [[ptr, bytes]]);
+  }
+
+  /** Releases now the blocks tracked for `owner`, all of them ([ptr, bytes] as tracked): the
+   * registry forgets an owner's registrations together. */
+  untrackAll(owner: object, blocks: readonly (readonly [number, number])[]): void {
     if (!this.registry.unregister(owner)) return;
-    const cls = sizeClass(bytes);
-    this.release(ptr, cls);
-    // Garbage only the collector can find is what was allocated and not given back.
-    this.allocatedSinceCollect -= cls;
-    this.counts.releasedBytes += cls;
+    for (const [ptr, bytes] of blocks) {
+      const cls = sizeClass(bytes);
+      this.release(ptr, cls);
+      // Garbage only the collector can find is what was allocated and not given back.
+      this.allocatedSinceCollect -= cls;
+      this.counts.releasedBytes += cls;
+    }
   }
 
   /** Releases a scratch block obtained from alloc (to keepScratch's own blocks while it runs). */

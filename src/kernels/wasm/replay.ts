@@ -25,6 +25,7 @@ interface Step {
 interface Plan {
   threads: number;
   steps: Step[];
+  scratch: [number, number][]; // [ptr, bytes] kept for it (tracked: freed with the plan)
 }
 
 /** A function making `calls` again; they are made now (DISPATCHED ones twice, the second captured). */
@@ -33,7 +34,12 @@ export function compileCalls(pool: ThreadPool, heap: WasmHeap, own: Kernels, cal
   return () => {
     // Dispatches are split for the threads they were captured with. Capturing makes the calls
     // too, but an in-place one twice: the replay after it computes the values.
-    if (plan.threads !== pool.numThreads) plan = capture(pool, heap, own, calls);
+    // The plan replaced gives its scratch back now: nothing else would ask for a collection, and
+    // alternating thread counts had grown the memory by a plan's scratch per call, to its limit.
+    if (plan.threads !== pool.numThreads) {
+      heap.untrackAll(plan, plan.scratch);
+      plan = capture(pool, heap, own, calls);
+    }
     for (const { call, dispatches } of plan.steps) {
       if (dispatches) pool.replay(dispatches);
       else makeCall(call);
@@ -47,8 +53,8 @@ export function compileCalls(pool: ThreadPool, heap: WasmHeap, own: Kernels, cal
 // ResNet-18's recorded forward gained 0.2–0.6 ms over model.forward's median, shared 1.0–1.4
 // (BENCHMARKS.md, the eighteenth session).
 function capture(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly KernelCall[]): Plan {
-  const plan: Plan = { threads: pool.numThreads, steps: [] };
-  const scratch = heap.keepScratch(() => {
+  const plan: Plan = { threads: pool.numThreads, steps: [], scratch: [] };
+  plan.scratch = heap.keepScratch(() => {
     for (const call of calls) {
       if (call.kernels !== own || !DISPATCHED.has(call.name)) {
         makeCall(call);
@@ -60,6 +66,6 @@ function capture(pool: ThreadPool, heap: WasmHeap, own: Kernels, calls: readonly
       plan.steps.push({ call, dispatches: dispatches.length > 0 ? dispatches : null });
     }
   });
-  for (const [ptr, bytes] of scratch) heap.track(plan, ptr, bytes);
+  for (const [ptr, bytes] of plan.scratch) heap.track(plan, ptr, bytes);
   return plan;
 }
