@@ -59,8 +59,11 @@ const SHARED_PACK_MIN = 65536;
 // Batch norm's reductions on several threads split the planes (sums a plane, then a pass adding
 // them) from this spatial size; below, the channels. W8's shapes on 2 threads, the planes' vs the
 // channels' split: backward sums at 16×16 0.47 vs 0.67 ms, at 8×8 0.20 vs 0.20, stats at 8×8
-// 0.107 vs 0.089 (alternating in one process, a busy host).
-const PLANE_SUMS_MIN_SPATIAL = 128;
+// 0.107 vs 0.089 (alternating in one process, a busy host). Inside W8's step the 8×8 channel
+// split ran slower on 2 threads than on 1 (each thread reads every image, half of it just written
+// by the other core): its backward sums and stats took 3.1 ms a step, on 1 thread 1.9, by planes
+// 1.5 (the thread pool's tasks timed in 10 steps).
+const PLANE_SUMS_MIN_SPATIAL = 64;
 
 const UNARY: Record<UnaryOp, number> = {
   neg: OP_NEG, exp: OP_EXP, log: OP_LOG, sqrt: OP_SQRT, abs: OP_ABS, square: OP_SQUARE, reciprocal: OP_RECIPROCAL,
