@@ -3,7 +3,9 @@
 import * as st from '../../src/index.js';
 import { CONV, LENET_BATCH, RESNET20_BATCH } from './workloads.js';
 
-export function profiledStep(w: string): { title: string; step: () => void } {
+// `recorded`: W4 and W5 replay their forward recorded once (nn.recordForward), as `npm run bench`
+// times them; else the modules' forward.
+export function profiledStep(w: string, { recorded = false } = {}): { title: string; step: () => void } {
   if (w === 'W8') {
     const model = st.models.resnet20();
     const opt = new st.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
@@ -34,7 +36,12 @@ export function profiledStep(w: string): { title: string; step: () => void } {
   if (w === 'W4' || w === 'W5') {
     const model = (w === 'W4' ? st.models.resnet18() : st.models.alexnet()).eval();
     const x = st.randn([1, 3, 224, 224], { seed: 6 });
-    return { title: `${w} ${w === 'W4' ? 'ResNet-18' : 'AlexNet'} inference, batch 1`, step: () => { st.noGrad(() => model.forward(x)); } };
+    const title = `${w} ${w === 'W4' ? 'ResNet-18' : 'AlexNet'} inference, batch 1`;
+    if (recorded) {
+      const forward = st.nn.recordForward(model, x);
+      return { title: `${title}, recorded`, step: () => { forward.forward(x); } };
+    }
+    return { title, step: () => { st.noGrad(() => model.forward(x)); } };
   }
   throw new Error(`unknown workload ${w} (W8, W3, W2, W4 or W5)`);
 }
