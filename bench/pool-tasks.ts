@@ -55,6 +55,9 @@ const pool = ThreadPool.prototype as unknown as {
   block(params: number): Int32Array;
 };
 const { dispatch, runPart } = pool;
+if ([dispatch, runPart, pool.block].some((f) => typeof f !== 'function')) {
+  throw new Error('bench/pool-tasks: ThreadPool has no dispatch, runPart or block method (renamed?); this tool times them');
+}
 pool.runPart = function (...args) {
   const t0 = performance.now();
   runPart.apply(this, args);
