@@ -36,9 +36,14 @@ def main():
     import torch
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
+    def build(name):
+        try:
+            return torch_bench.workload(torch, name)
+        except ValueError as e:
+            ap.error(str(e))
     for w in filter(None, args.before.split(",")):
-        torch_bench.measure(torch_bench.workload(torch, w))
-    fn = torch_bench.workload(torch, args.workload)
+        torch_bench.measure(build(w))  # one at a time, each dropped before the next, as torch_bench.py does
+    fn = build(args.workload)
     for _ in range(args.warmup):
         fn()
     after = f" after {args.before}" if args.before else ""
