@@ -1,7 +1,8 @@
 """PyTorch as a benchmark peer for `npm run bench` (every workload, CPU).
 
 Speaks the harness's line protocol (bench/lib/protocol.ts): one `META {json}` line, then one
-`BENCH {json}` line per workload with the median milliseconds per iteration. Timing follows
+`BENCH {json}` line per workload with the median milliseconds per iteration (its note: the kernel
+CPU time and page faults per timed iteration, see measure). Timing follows
 bench/lib/measure.ts: warm up, then the median of 3..15 repetitions (1 for very slow ones).
 
     /usr/bin/python3 bench/torch_bench.py --threads 1 --workloads W1,W2,W3,W4,W5,W6,W8
@@ -10,6 +11,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import sys
 import time
@@ -35,25 +37,37 @@ def warming(i, since):
 
 
 def measure(fn):
+    """Median ms, repetitions, and per timed repetition the process's user and kernel CPU ms and
+    minor page faults (usage; getrusage, all threads): PyTorch's steps can spend much of their time faulting in memory
+    that its allocator gave back to the system (BENCHMARKS.md, the twenty-second session)."""
     last = 0.0
     i = 0
     w0 = time.perf_counter()
     while warming(i, w0):
         i += 1
+        u0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         fn()
         last = (time.perf_counter() - t0) * 1000
         if i == 1 and last >= COLD_MS:  # minutes-long: one cold iteration, as measure.ts
-            return last, 1
+            return last, 1, usage(u0, 1)
         if last >= 2 * TARGET_MS:  # one warm-up is enough for very slow iterations
             break
     reps = 1 if last >= TARGET_MS else max(3, min(MAX_REPS, int(TARGET_MS // max(last, 1e-3))))
     samples = []
+    u0 = resource.getrusage(resource.RUSAGE_SELF)
     for _ in range(reps):
         t0 = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples), reps
+    return statistics.median(samples), reps, usage(u0, reps)
+
+
+def usage(before, reps):
+    """User and kernel CPU ms and minor page faults per repetition since `before` (a getrusage)."""
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    return ((now.ru_utime - before.ru_utime) * 1000 / reps, (now.ru_stime - before.ru_stime) * 1000 / reps,
+            (now.ru_minflt - before.ru_minflt) / reps)
 
 
 def lenet5(nn):
@@ -183,9 +197,10 @@ def main():
     for w in args.workloads.split(","):
         try:
             fn = workload(torch, w)
-            ms, reps = measure(fn)
-            extra = {"note": f"{fn.params:,} parameters"} if hasattr(fn, "params") else {}
-            emit("BENCH", {"workload": w, "status": "ok", "ms": ms, "reps": reps, **extra})
+            ms, reps, (_, kernel_ms, faults) = measure(fn)
+            params = f"{fn.params:,} parameters; " if hasattr(fn, "params") else ""
+            note = f"{params}per iteration {kernel_ms:.0f} ms in the kernel, {faults:,.0f} page faults"
+            emit("BENCH", {"workload": w, "status": "ok", "ms": ms, "reps": reps, "note": note})
         except Exception as e:  # reported, not fatal: the other workloads still run
             emit("BENCH", {"workload": w, "status": "error", "note": f"{type(e).__name__}: {e}"})
     return 0

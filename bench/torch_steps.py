@@ -55,9 +55,8 @@ def main():
             t0 = time.perf_counter()
             fn()
             steps.append((time.perf_counter() - t0) * 1000)
-        after, n = resource.getrusage(resource.RUSAGE_SELF), args.steps
-        print(f"round {r + 1}: {' '.join(f'{t:.0f}' for t in steps)} | user {(after.ru_utime - before.ru_utime) / n * 1000:.0f}, "
-              f"kernel {(after.ru_stime - before.ru_stime) / n * 1000:.0f}, faults {(after.ru_minflt - before.ru_minflt) / n:.0f}",
+        user_ms, kernel_ms, faults = torch_bench.usage(before, args.steps)
+        print(f"round {r + 1}: {' '.join(f'{t:.0f}' for t in steps)} | user {user_ms:.0f}, kernel {kernel_ms:.0f}, faults {faults:.0f}",
               flush=True)
     return 0
 
