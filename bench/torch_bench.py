@@ -38,14 +38,14 @@ def warming(i, since):
 
 def measure(fn):
     """Median ms, repetitions, and per timed repetition the process's user and kernel CPU ms and
-    minor page faults (usage; getrusage, all threads): PyTorch's steps can spend much of their time faulting in memory
-    that its allocator gave back to the system (BENCHMARKS.md, the twenty-second session)."""
+    minor page faults (usage: getrusage, all threads). PyTorch's steps can spend much of their time
+    faulting in memory that its allocator gave back to the system (BENCHMARKS.md, the
+    twenty-second session)."""
     last = 0.0
     i = 0
-    w0 = time.perf_counter()
+    w0, u0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     while warming(i, w0):
         i += 1
-        u0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         fn()
         last = (time.perf_counter() - t0) * 1000

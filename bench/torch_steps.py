@@ -33,14 +33,19 @@ def main():
     args = ap.parse_args()
     if min(args.threads, args.rounds, args.steps) < 1 or args.warmup < 0:
         ap.error("--threads, --rounds and --steps must be at least 1, --warmup at least 0")
-    import torch
+    try:
+        import torch
+    except ImportError as e:
+        sys.exit(f"torch_steps.py: torch is not importable ({e}); run it with /usr/bin/python3 (Debian's python3-torch)")
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
+
     def build(name):
         try:
             return torch_bench.workload(torch, name)
         except ValueError as e:
             ap.error(str(e))
+
     for w in filter(None, args.before.split(",")):
         torch_bench.measure(build(w))  # one at a time, each dropped before the next, as torch_bench.py does
     fn = build(args.workload)
