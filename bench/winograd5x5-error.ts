@@ -3,7 +3,7 @@
 // conformance tolerance (1e-5·max|ref| + 1e-4·|ref|, test/backends/harness.ts), and the path that
 // ran. Winograd F(2×2, 5×5)'s error grows with the input channels (its GEMMs' K), as F(4×4, 3×3)'s
 // does (conv-paths.ts); past 256 channels the im2col GEMM runs instead.
-// F(3×3, 5×5) (winograd7) takes the shapes of up to 64 input channels. The worst over a few seeds:
+// F(3×3, 5×5) (winograd7) takes the shapes of 4 to 64 input channels. The worst over a few seeds:
 // one draw's worst element varies by ±20%.
 // Usage: npx tsx bench/winograd5x5-error.ts [--relu] [--seeds 3]
 import { setBackend, setNumThreads } from '../src/index.js';
@@ -20,9 +20,9 @@ setNumThreads(1);
 const be = activeBackend() as WasmBackend;
 const s = process.argv.indexOf('--seeds'), seeds = s >= 0 ? Number(process.argv[s + 1]) : 3;
 
-// cin, cout, size (padding 2: "same"), batch
+// cin, cout, size (padding 2: "same"), batch; from 4 input channels (LeNet-5's conv2: 6 → 16).
 const shapes: [number, number, number, number][] = [
-  [16, 32, 27, 1], [64, 192, 27, 1], [128, 128, 27, 1], [192, 64, 27, 1], [256, 64, 27, 1], [256, 64, 13, 1], [257, 64, 13, 1],
+  [4, 16, 12, 1], [4, 16, 14, 8], [6, 16, 14, 8], [8, 24, 20, 4], [12, 16, 14, 8], [16, 32, 27, 1], [64, 192, 27, 1], [128, 128, 27, 1], [192, 64, 27, 1], [256, 64, 27, 1], [256, 64, 13, 1], [257, 64, 13, 1],
 ];
 for (const [cin, cout, size, batch] of shapes) {
   const p: ConvParams = {

@@ -110,14 +110,18 @@ function shiftedForwardFits(geo: Geometry): boolean {
 // channels: worst element ÷ the conformance tolerance, N(0, 1) data, K = 16 0.19, 64 0.35, 128
 // 0.48, 256 0.55 summed at once; in chunks as now, 128 0.30, 256 0.26, 257 0.23, but its speed
 // past 256 is unmeasured; bench/winograd5x5-error.ts). AlexNet's 64 → 192 at 27², batch 1, 1 thread (CPU time, 3
-// alternating rounds, busy machine): 4.2–4.5 ms vs im2col 10.5–13.0. LeNet-5's convs (1 → 6,
-// 6 → 16) have too few channels and stay on the shifted and direct kernels.
-const WINOGRAD5X5_MAX_CHANNELS = 256;
+// alternating rounds, busy machine): 4.2–4.5 ms vs im2col 10.5–13.0. From 4 input channels and
+// 16 output channels: F(3×3, 5×5) against the direct kernel or im2col, 1 thread, best of 100, 2
+// runs (BENCHMARKS.md): LeNet-5's conv2 (6 → 16, 14² unpadded, batch 64) 0.55 ms vs 0.78, 4, 8
+// and 12 → 16 0.84 / 0.61 / 0.52×, 6 → 32 at 28² (batch 16) 0.46×, 8 → 24 at 20² 0.34×; 3 input
+// channels 1.03–1.05× the direct kernel (0.70× im2col's), 1 → 6 (LeNet-5's conv1, which stays
+// on shifted copies) 3.1×. Worst element ÷ the tolerance at 4 to 12 input channels 0.16–0.35.
+const WINOGRAD5X5_MIN_CHANNELS = 4, WINOGRAD5X5_MAX_CHANNELS = 256;
 function winograd5x5Fits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
-  return groups === 1 && kh === 5 && kw === 5 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && cin >= 16 &&
-    cout >= 16 && cin <= WINOGRAD5X5_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
+  return groups === 1 && kh === 5 && kw === 5 && sh === 1 && sw === 1 && dh === 1 && dw === 1 &&
+    cin >= WINOGRAD5X5_MIN_CHANNELS && cout >= 16 && cin <= WINOGRAD5X5_MAX_CHANNELS && tiles >= WINOGRAD4_MIN_TILES;
 }
 
 // Where the forward would take F(2×2) (F(4×4) has under its 16 tiles, or more than 512 input
