@@ -78,7 +78,7 @@ const CASES: Case[] = [
   [2, 7, 13, 1, [9, 7], 3, 1, 0, 1, 'direct im2col direct'], // direct weight gradient: rows not a multiple of 4, channels not of 3
   [1, 40, 36, 1, [5, 5], 3, 1, 1, 1, 'im2col im2col im2col'], // too few tiles for Winograd, over 32 channels: im2col
   [1, 6, 16, 1, [14, 14], 5, 1, 0, 1, 'winograd7 shifted shifted'], // LeNet-5's conv2: F(3×3, 5×5) on 6 input channels, its input gradient by the adjoint of the shifted copies
-  [2, 3, 16, 1, [14, 14], 5, 1, 0, 1, 'direct shifted shifted'], // one input channel fewer than F(3×3, 5×5) takes: the direct kernel
+  [2, 3, 16, 1, [14, 14], 5, 1, 0, 1, 'direct shifted shifted'], // one input channel fewer than Winograd 5×5 takes: the direct kernel
   [1, 4, 16, 1, [12, 12], 5, 1, 0, 1, 'winograd5x5 shifted shifted'], // the fewest input channels Winograd 5×5 takes, F(2×2, 5×5) (9 tiles of 3×3)
   [3, 6, 20, 1, [9, 8], 5, 1, 5, 1, 'winograd7 shifted shifted'], // both with padding past the kernel's reach (no transposed conv), 3 images on 2 threads
   [1, 16, 18, 1, [5, 6], 3, 1, 1, 1, 'im2col direct direct'], // too few tiles for Winograd: im2col (the input gradient, 16 channels: direct)
