@@ -115,7 +115,8 @@ function shiftedForwardFits(geo: Geometry): boolean {
 // runs (BENCHMARKS.md): LeNet-5's conv2 (6 → 16, 14² unpadded, batch 64) 0.55 ms vs 0.78, 4, 8
 // and 12 → 16 0.84 / 0.61 / 0.52×, 6 → 32 at 28² (batch 16) 0.46×, 8 → 24 at 20² 0.34×; 3 input
 // channels 1.03–1.05× the direct kernel (0.70× im2col's); 1 → 6 (LeNet-5's conv1, under 16 output
-// channels: it stays on shifted copies) 3.1× the shifted kernel's time. Worst element ÷ the tolerance at 4 to 12 input channels 0.16–0.35.
+// channels: it stays on shifted copies) 3.1× the shifted kernel's time. Worst element ÷ the
+// tolerance at 4 to 12 input channels 0.16–0.35.
 const WINOGRAD5X5_MIN_CHANNELS = 4, WINOGRAD5X5_MAX_CHANNELS = 256;
 function winograd5x5Fits(geo: Geometry): boolean {
   const [batch, cin, cout, groups, , , oh, ow, kh, kw, sh, sw, , , dh, dw] = geo;
